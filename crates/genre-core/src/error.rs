@@ -1,0 +1,106 @@
+//! Typed errors of the core. Every message is a full sentence a user can act on: it names the
+//! row (spreadsheet numbering: the header is row 1), the column or the field, and what was expected.
+
+use thiserror::Error;
+
+/// Why a CSV file could not be read at all. Problems confined to single rows are not errors:
+/// they become [`crate::ingest::RowRejection`]s in the report.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum IngestError {
+    #[error("The file is empty: expected a CSV file with a header row and one row per track.")]
+    Empty,
+    #[error("The file is gzip-compressed: unpack it first and choose the .csv inside.")]
+    Compressed,
+    #[error("The file is UTF-16 text: save it as UTF-8 CSV and try again.")]
+    Utf16,
+    #[error("This does not look like a CSV text file (binary data near byte {offset}).")]
+    Binary { offset: usize },
+    #[error("Row {row}, column `{column}`: the text is not valid UTF-8; save the file as UTF-8 CSV (it looks like Latin-1 or another legacy encoding).")]
+    NotUtf8 { row: u64, column: String },
+    #[error("Row {row}: the CSV could not be parsed ({message}).")]
+    Malformed { row: u64, message: String },
+    #[error("The file has a header row but no data rows.")]
+    HeaderOnly,
+    #[error("Column `{column}` appears twice in the header (columns {first} and {second}); rename or remove one.")]
+    DuplicateColumn {
+        column: String,
+        first: usize,
+        second: usize,
+    },
+    #[error("No genre column: expected a column named `genre` (or `label`, `class`), found: {found}.")]
+    MissingLabelColumn { found: String },
+    #[error("The label column `{column}` is not in the file (found: {found}).")]
+    UnknownLabelColumn { column: String, found: String },
+    #[error("No audio-feature column found: expected columns such as energy, loudness, tempo, duration_ms (found: {found}).")]
+    NoFeatureColumns { found: String },
+    #[error("The model needs the column `{column}`, which the file does not have.")]
+    MissingFeatureColumn { column: String },
+    #[error("No usable row: all {rejected} data rows were rejected; the first: {first}")]
+    NoUsableRows { rejected: u64, first: String },
+    #[error("Reading was cancelled.")]
+    Cancelled,
+    #[error("The file could not be read: {0}")]
+    Io(String),
+}
+
+/// Why training cannot run or stopped.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum TrainError {
+    #[error("Invalid setting `{name}` = {value}: expected {expected}.")]
+    InvalidParam {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("Only one genre (`{class}`) in the data: a classifier needs at least two.")]
+    OneClass { class: String },
+    #[error("Genre `{class}` has {count} row(s): at least {needed} are needed {purpose}. Add rows of this genre or remove it from the file.")]
+    ClassTooSmall {
+        class: String,
+        count: usize,
+        needed: usize,
+        purpose: &'static str,
+    },
+    #[error("Not enough rows to train: {rows} (at least {needed} needed).")]
+    TooFewRows { rows: usize, needed: usize },
+    #[error("The data has no label column, so no model can be trained on it.")]
+    NoLabels,
+    #[error("Training was cancelled.")]
+    Cancelled,
+    #[error("The decision-tree trainer failed: {0}")]
+    Linfa(String),
+}
+
+impl From<linfa::Error> for TrainError {
+    fn from(e: linfa::Error) -> Self {
+        TrainError::Linfa(e.to_string())
+    }
+}
+
+/// Why a model file could not be loaded. Decoding never panics: every failure is one of these.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ModelFileError {
+    #[error("The model file is empty.")]
+    Empty,
+    #[error("This is not a Genre Lens model file (it does not start with the GLNS signature).")]
+    BadMagic,
+    #[error("The model file was made by a newer version of Genre Lens (format {found}; this version reads up to {supported}). Update the app or re-train the model.")]
+    NewerVersion { found: u16, supported: u16 },
+    #[error("The model file is truncated: it ends at byte {len}, but {needed} bytes are needed. Download it again.")]
+    Truncated { len: usize, needed: usize },
+    #[error("The model file is corrupt: its checksum does not match (stored {stored:08x}, computed {computed:08x}).")]
+    Checksum { stored: u32, computed: u32 },
+    #[error("The model file is corrupt: {0}.")]
+    Corrupt(String),
+    #[error("This model was trained on other features ({found}); expected {expected}.")]
+    WrongFeatures { expected: String, found: String },
+}
+
+/// Why a single prediction request was refused.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum PredictError {
+    #[error("Field `{field}`: expected a number, got {got}.")]
+    NotANumber { field: String, got: String },
+    #[error("Expected {expected} feature values, got {got}.")]
+    WrongLength { expected: usize, got: usize },
+}

@@ -1,0 +1,711 @@
+//! Streaming CSV ingest: maps columns by name, parses numbers, rejects bad rows with reasons,
+//! drops exact duplicates and reports what it understood.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::IngestError;
+use crate::feature::{normalize_header, Feature};
+
+/// How many rejected rows are kept with their reason (the count is always exact).
+pub const MAX_REPORTED_REJECTIONS: usize = 100;
+
+/// Header names (normalised) that hold a track's identity, not its sound: dropped.
+const IDENTIFIER_COLUMNS: [&str; 9] = [
+    "type",
+    "id",
+    "uri",
+    "trackhref",
+    "analysisurl",
+    "unnamed0",
+    "trackuri",
+    "spotifyid",
+    "",
+];
+/// Header names (normalised) that may hold the label, in order of preference.
+const LABEL_COLUMNS: [&str; 4] = ["genre", "label", "class", "target"];
+/// Header names (normalised) that may hold a display name, in order of preference.
+const NAME_COLUMNS: [&str; 5] = ["songname", "trackname", "title", "name", "track"];
+
+/// One track as read: all 13 features (NaN where missing or where the file has no such column).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Track {
+    pub values: [f64; 13],
+    /// Index into [`Ingested::classes`].
+    pub label: Option<u32>,
+    pub name: Option<String>,
+}
+
+/// What the ingest decided a column is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ColumnRole {
+    Feature(Feature),
+    Label,
+    Name,
+    /// An identifier (id, uri, ...), dropped before anything else.
+    Identifier,
+    /// Not used (unknown columns, a second name column).
+    Ignored,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnMapping {
+    pub header: String,
+    pub role: ColumnRole,
+}
+
+/// A row that was left out, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowRejection {
+    /// Spreadsheet row number: the header is row 1.
+    pub row: u64,
+    pub column: String,
+    pub value: String,
+    pub expected: String,
+}
+
+impl std::fmt::Display for RowRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut shown: String = self.value.chars().take(40).collect();
+        if shown.len() < self.value.len() {
+            shown.push('…');
+        }
+        write!(
+            f,
+            "row {}, column `{}`: expected {}, found {:?}",
+            self.row, self.column, self.expected, shown
+        )
+    }
+}
+
+/// Everything a user needs to know about what was understood in a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct IngestReport {
+    pub delimiter: char,
+    pub columns: Vec<ColumnMapping>,
+    pub rows_read: u64,
+    pub rows_kept: u64,
+    pub rows_rejected: u64,
+    /// The first [`MAX_REPORTED_REJECTIONS`] rejections.
+    pub rejections: Vec<RowRejection>,
+    /// Missing (empty, NaN, NA, null) cells per feature column present in the file.
+    pub missing: Vec<(Feature, u64)>,
+    pub duplicates_dropped: u64,
+    /// Rows per class among the kept rows, in class-index order.
+    pub class_counts: Vec<(String, u64)>,
+    pub label_column: Option<String>,
+}
+
+/// The result of reading a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ingested {
+    pub tracks: Vec<Track>,
+    /// Class names in order of first appearance.
+    pub classes: Vec<String>,
+    /// Feature columns the file has.
+    pub present: Vec<Feature>,
+    pub report: IngestReport,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    /// Use this column as the label instead of looking for `genre`/`label`/`class`.
+    pub label_column: Option<String>,
+    /// Fail when there is no label column (training); Batch prediction sets this to false.
+    pub require_label: bool,
+    /// Drop exact duplicate rows (same 13 features and label). On by default for training.
+    pub keep_duplicates: bool,
+}
+
+impl IngestOptions {
+    pub fn for_training() -> Self {
+        IngestOptions {
+            require_label: true,
+            ..Default::default()
+        }
+    }
+    pub fn for_prediction() -> Self {
+        IngestOptions {
+            require_label: false,
+            keep_duplicates: true,
+            ..Default::default()
+        }
+    }
+}
+
+/// Progress of a read, for progress bars: rows parsed and bytes consumed so far.
+#[derive(Debug, Clone, Copy)]
+pub struct IngestProgress {
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+/// Reads a whole CSV with no progress reporting.
+pub fn read_csv<R: Read>(reader: R, opts: &IngestOptions) -> Result<Ingested, IngestError> {
+    read_csv_with(reader, opts, &mut |_| true)
+}
+
+/// Reads a CSV, streaming. `progress` is called every few thousand rows; returning `false`
+/// cancels the read.
+pub fn read_csv_with<R: Read>(
+    reader: R,
+    opts: &IngestOptions,
+    progress: &mut dyn FnMut(IngestProgress) -> bool,
+) -> Result<Ingested, IngestError> {
+    let mut buffered = BufReader::with_capacity(1 << 16, reader);
+    let head = buffered
+        .fill_buf()
+        .map_err(|e| IngestError::Io(e.to_string()))?;
+    sniff(head)?;
+    let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let delimiter = detect_delimiter(head);
+    if bom {
+        buffered.consume(3);
+    }
+
+    let mut csv_reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(buffered);
+
+    let mut record = csv::ByteRecord::new();
+    let header = loop {
+        match csv_reader.read_byte_record(&mut record) {
+            Ok(false) => return Err(IngestError::Empty),
+            Ok(true) if record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) => continue,
+            Ok(true) => break record.clone(),
+            Err(e) => return Err(csv_error(e, 1)),
+        }
+    };
+    let headers: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            std::str::from_utf8(h)
+                .map(|s| s.trim().to_string())
+                .map_err(|_| IngestError::NotUtf8 {
+                    row: 1,
+                    column: format!("#{}", i + 1),
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let layout = Layout::from_headers(&headers, opts)?;
+
+    let mut out = Builder::new(opts, &layout);
+    let mut row: u64 = 1;
+    loop {
+        match csv_reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(e, row + 1)),
+        }
+        row += 1;
+        if record.len() == 1 && record.get(0).is_some_and(|c| c.is_empty()) {
+            continue; // blank line
+        }
+        out.push(row, &record, &layout)?;
+        if row % 4096 == 0 {
+            let bytes = csv_reader.position().byte();
+            if !progress(IngestProgress {
+                rows: out.report.rows_read,
+                bytes,
+            }) {
+                return Err(IngestError::Cancelled);
+            }
+        }
+    }
+    out.report.delimiter = delimiter as char;
+    out.finish(&layout)
+}
+
+/// Refuses files that are clearly not CSV text before the parser makes a mess of them.
+fn sniff(head: &[u8]) -> Result<(), IngestError> {
+    if head.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return Err(IngestError::Compressed);
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Err(IngestError::Utf16);
+    }
+    let probe = &head[..head.len().min(4096)];
+    if let Some(offset) = probe
+        .iter()
+        .position(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)))
+    {
+        return Err(IngestError::Binary { offset });
+    }
+    Ok(())
+}
+
+/// Picks `,`, `;` or tab: whichever occurs most in the first line outside quotes.
+fn detect_delimiter(head: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in head.iter().skip_while(|&&b| b == 0xEF || b == 0xBB || b == 0xBF) {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b',', b';', b'\t'];
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    candidates[best]
+}
+
+fn csv_error(e: csv::Error, row: u64) -> IngestError {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => IngestError::Io(io.to_string()),
+        _ => IngestError::Malformed {
+            row,
+            message: e.to_string(),
+        },
+    }
+}
+
+/// Where each role sits in the header.
+struct Layout {
+    headers: Vec<String>,
+    roles: Vec<ColumnRole>,
+    features: Vec<(usize, Feature)>,
+    label: Option<usize>,
+    names: Vec<usize>,
+}
+
+impl Layout {
+    fn from_headers(headers: &[String], opts: &IngestOptions) -> Result<Layout, IngestError> {
+        let normalized: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+        for (i, n) in normalized.iter().enumerate() {
+            if n.is_empty() {
+                continue;
+            }
+            if let Some(j) = normalized[..i].iter().position(|m| m == n) {
+                return Err(IngestError::DuplicateColumn {
+                    column: headers[i].clone(),
+                    first: j + 1,
+                    second: i + 1,
+                });
+            }
+        }
+        let found = || {
+            let mut s: Vec<&str> = headers.iter().take(20).map(String::as_str).collect();
+            if headers.len() > 20 {
+                s.push("…");
+            }
+            if s.is_empty() {
+                "no columns".to_string()
+            } else {
+                s.join(", ")
+            }
+        };
+        let label = match &opts.label_column {
+            Some(name) => {
+                let key = normalize_header(name);
+                Some(normalized.iter().position(|n| *n == key).ok_or_else(|| {
+                    IngestError::UnknownLabelColumn {
+                        column: name.clone(),
+                        found: found(),
+                    }
+                })?)
+            }
+            None => LABEL_COLUMNS
+                .iter()
+                .find_map(|l| normalized.iter().position(|n| n == l)),
+        };
+        if label.is_none() && opts.require_label {
+            return Err(IngestError::MissingLabelColumn { found: found() });
+        }
+        let mut roles = vec![ColumnRole::Ignored; headers.len()];
+        let mut features = Vec::new();
+        for (i, h) in headers.iter().enumerate() {
+            if Some(i) == label {
+                roles[i] = ColumnRole::Label;
+            } else if let Some(f) = Feature::from_header(h) {
+                roles[i] = ColumnRole::Feature(f);
+                features.push((i, f));
+            } else if IDENTIFIER_COLUMNS.contains(&normalized[i].as_str()) {
+                roles[i] = ColumnRole::Identifier;
+            }
+        }
+        if features.is_empty() {
+            return Err(IngestError::NoFeatureColumns { found: found() });
+        }
+        let mut names = Vec::new();
+        for key in NAME_COLUMNS {
+            if let Some(i) = normalized.iter().position(|n| n == key) {
+                if roles[i] == ColumnRole::Ignored {
+                    roles[i] = ColumnRole::Name;
+                    names.push(i);
+                }
+            }
+        }
+        Ok(Layout {
+            headers: headers.to_vec(),
+            roles,
+            features,
+            label,
+            names,
+        })
+    }
+}
+
+/// What a numeric cell turned out to be.
+enum Cell {
+    Value(f64),
+    Missing,
+    Bad(&'static str),
+}
+
+/// Empty, NaN, NA, N/A, null and none are missing values; infinities and text are not numbers.
+fn parse_cell(raw: &[u8]) -> Cell {
+    let Ok(s) = std::str::from_utf8(raw) else {
+        return Cell::Bad("a number");
+    };
+    let s = s.trim();
+    if s.is_empty() {
+        return Cell::Missing;
+    }
+    match s.to_ascii_lowercase().as_str() {
+        "nan" | "na" | "n/a" | "null" | "none" | "-" => return Cell::Missing,
+        _ => {}
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Cell::Value(v),
+        Ok(_) => Cell::Bad("a finite number"),
+        Err(_) => Cell::Bad("a number"),
+    }
+}
+
+struct Builder {
+    require_label: bool,
+    keep_duplicates: bool,
+    tracks: Vec<Track>,
+    classes: Vec<String>,
+    class_index: HashMap<String, u32>,
+    seen: HashSet<([u64; 13], Option<u32>)>,
+    missing: Vec<u64>,
+    report: IngestReport,
+}
+
+impl Builder {
+    fn new(opts: &IngestOptions, layout: &Layout) -> Builder {
+        Builder {
+            require_label: opts.require_label,
+            keep_duplicates: opts.keep_duplicates,
+            tracks: Vec::new(),
+            classes: Vec::new(),
+            class_index: HashMap::new(),
+            seen: HashSet::new(),
+            missing: vec![0; layout.features.len()],
+            report: IngestReport::default(),
+        }
+    }
+
+    fn reject(&mut self, rejection: RowRejection) {
+        self.report.rows_rejected += 1;
+        if self.report.rejections.len() < MAX_REPORTED_REJECTIONS {
+            self.report.rejections.push(rejection);
+        }
+    }
+
+    fn push(
+        &mut self,
+        row: u64,
+        record: &csv::ByteRecord,
+        layout: &Layout,
+    ) -> Result<(), IngestError> {
+        self.report.rows_read += 1;
+        if record.len() != layout.headers.len() {
+            self.reject(RowRejection {
+                row,
+                column: "(whole row)".into(),
+                value: format!("{} fields", record.len()),
+                expected: format!("{} fields like the header", layout.headers.len()),
+            });
+            return Ok(());
+        }
+        let mut values = [f64::NAN; 13];
+        let mut missing_here = Vec::new();
+        for (k, &(col, feature)) in layout.features.iter().enumerate() {
+            let raw = &record[col];
+            match parse_cell(raw) {
+                Cell::Value(v) => values[feature.index()] = v,
+                Cell::Missing => missing_here.push(k),
+                Cell::Bad(expected) => {
+                    self.reject(RowRejection {
+                        row,
+                        column: layout.headers[col].clone(),
+                        value: String::from_utf8_lossy(raw).into_owned(),
+                        expected: expected.into(),
+                    });
+                    return Ok(());
+                }
+            }
+        }
+        if missing_here.len() == layout.features.len() {
+            self.reject(RowRejection {
+                row,
+                column: "(all features)".into(),
+                value: String::new(),
+                expected: "at least one audio-feature value".into(),
+            });
+            return Ok(());
+        }
+        let label = match layout.label {
+            Some(col) => {
+                let raw = &record[col];
+                let text = std::str::from_utf8(raw).map_err(|_| IngestError::NotUtf8 {
+                    row,
+                    column: layout.headers[col].clone(),
+                })?;
+                let text = text.trim();
+                if text.contains('\n') {
+                    // An unbalanced quote upstream joins the following lines into this cell.
+                    self.reject(RowRejection {
+                        row,
+                        column: layout.headers[col].clone(),
+                        value: text.to_string(),
+                        expected: "a genre name on one line (is a quote left open?)".into(),
+                    });
+                    return Ok(());
+                }
+                if text.is_empty() {
+                    if self.require_label {
+                        self.reject(RowRejection {
+                            row,
+                            column: layout.headers[col].clone(),
+                            value: String::new(),
+                            expected: "a genre name".into(),
+                        });
+                        return Ok(());
+                    }
+                    None
+                } else {
+                    Some(self.class_id(text))
+                }
+            }
+            None => None,
+        };
+        let mut name = None;
+        for &col in &layout.names {
+            let raw = &record[col];
+            let text = std::str::from_utf8(raw).map_err(|_| IngestError::NotUtf8 {
+                row,
+                column: layout.headers[col].clone(),
+            })?;
+            if !text.trim().is_empty() {
+                name = Some(text.trim().to_string());
+                break;
+            }
+        }
+        if !self.keep_duplicates {
+            let key = (values.map(f64::to_bits), label);
+            if !self.seen.insert(key) {
+                self.report.duplicates_dropped += 1;
+                return Ok(());
+            }
+        }
+        for k in missing_here {
+            self.missing[k] += 1;
+        }
+        self.tracks.push(Track {
+            values,
+            label,
+            name,
+        });
+        Ok(())
+    }
+
+    fn class_id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.class_index.get(name) {
+            return id;
+        }
+        let id = self.classes.len() as u32;
+        self.classes.push(name.to_string());
+        self.class_index.insert(name.to_string(), id);
+        id
+    }
+
+    fn finish(mut self, layout: &Layout) -> Result<Ingested, IngestError> {
+        if self.report.rows_read == 0 {
+            return Err(IngestError::HeaderOnly);
+        }
+        if self.tracks.is_empty() && self.report.rows_rejected > 0 {
+            return Err(IngestError::NoUsableRows {
+                rejected: self.report.rows_rejected,
+                first: self.report.rejections[0].to_string(),
+            });
+        }
+        self.report.rows_kept = self.tracks.len() as u64;
+        self.report.columns = layout
+            .headers
+            .iter()
+            .zip(&layout.roles)
+            .map(|(h, r)| ColumnMapping {
+                header: h.clone(),
+                role: r.clone(),
+            })
+            .collect();
+        self.report.missing = layout
+            .features
+            .iter()
+            .zip(&self.missing)
+            .map(|(&(_, f), &m)| (f, m))
+            .collect();
+        let mut counts = vec![0u64; self.classes.len()];
+        for t in &self.tracks {
+            if let Some(l) = t.label {
+                counts[l as usize] += 1;
+            }
+        }
+        self.report.class_counts = self.classes.iter().cloned().zip(counts).collect();
+        self.report.label_column = layout.label.map(|i| layout.headers[i].clone());
+        Ok(Ingested {
+            tracks: self.tracks,
+            classes: self.classes,
+            present: layout.features.iter().map(|&(_, f)| f).collect(),
+            report: self.report,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Ingested, IngestError> {
+        read_csv(text.as_bytes(), &IngestOptions::for_training())
+    }
+
+    #[test]
+    fn reads_kaggle_layout_with_missing_loudness() {
+        let csv = "danceability,energy,loudness,tempo,id,genre,song_name,title\n\
+                   0.5,0.8,-5.1,120,,Rap,\"Hello, world\",\n\
+                   0.6,0.7,,128,,techno,,Track B\n";
+        let d = read(csv).unwrap();
+        assert_eq!(d.tracks.len(), 2);
+        assert_eq!(d.classes, vec!["Rap", "techno"]);
+        assert_eq!(d.tracks[0].name.as_deref(), Some("Hello, world"));
+        assert_eq!(d.tracks[1].name.as_deref(), Some("Track B"));
+        assert!(d.tracks[1].values[Feature::Loudness.index()].is_nan());
+        assert!(d.tracks[0].values[Feature::Key.index()].is_nan());
+        let missing: HashMap<_, _> = d.report.missing.iter().cloned().collect();
+        assert_eq!(missing[&Feature::Loudness], 1);
+        assert_eq!(missing[&Feature::Energy], 0);
+        assert_eq!(d.report.columns[4].role, ColumnRole::Identifier);
+    }
+
+    #[test]
+    fn bom_semicolons_crlf_and_exportify_headers() {
+        let csv = "\u{feff}Track Name;Energy;Duration (ms);Genre\r\nA;0.5;200000;pop\r\nB;0.25;100000;rock\r\n";
+        let d = read(csv).unwrap();
+        assert_eq!(d.report.delimiter, ';');
+        assert_eq!(d.tracks[1].values[Feature::DurationMs.index()], 100000.0);
+        assert_eq!(d.tracks[0].name.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn tabs_are_detected() {
+        let d = read("energy\ttempo\tgenre\n0.1\t90\ta\n").unwrap();
+        assert_eq!(d.report.delimiter, '\t');
+        assert_eq!(d.tracks[0].values[Feature::Tempo.index()], 90.0);
+    }
+
+    #[test]
+    fn bad_cells_are_rejected_with_row_and_column() {
+        let csv = "energy,tempo,genre\n0.1,90,a\nloud,90,a\n0.2,inf,b\n0.3,1e400,b\n0.4,NaN,b\n";
+        let d = read(csv).unwrap();
+        assert_eq!(d.report.rows_read, 5);
+        assert_eq!(d.report.rows_kept, 2);
+        assert_eq!(d.report.rows_rejected, 3);
+        let r = &d.report.rejections[0];
+        assert_eq!((r.row, r.column.as_str(), r.value.as_str()), (3, "energy", "loud"));
+        assert_eq!(r.expected, "a number");
+        assert_eq!(d.report.rejections[1].expected, "a finite number");
+        assert_eq!(d.report.rejections[2].row, 5);
+        assert!(d.report.rejections[0].to_string().contains("row 3, column `energy`"));
+    }
+
+    #[test]
+    fn exact_duplicates_are_dropped_and_counted() {
+        let d = read("energy,genre\n0.1,a\n0.1,a\n0.1,b\n").unwrap();
+        assert_eq!(d.tracks.len(), 2);
+        assert_eq!(d.report.duplicates_dropped, 1);
+        assert_eq!(d.report.class_counts, vec![("a".into(), 1), ("b".into(), 1)]);
+    }
+
+    #[test]
+    fn whole_file_errors() {
+        assert_eq!(read(""), Err(IngestError::Empty));
+        assert_eq!(read("energy,genre\n"), Err(IngestError::HeaderOnly));
+        assert!(matches!(read("energy,tempo\n1,2\n"), Err(IngestError::MissingLabelColumn { .. })));
+        assert!(matches!(read("foo,genre\n1,a\n"), Err(IngestError::NoFeatureColumns { .. })));
+        assert!(matches!(
+            read("energy,Energy,genre\n1,1,a\n"),
+            Err(IngestError::DuplicateColumn { first: 1, second: 2, .. })
+        ));
+        assert_eq!(
+            read_csv(&[0x1f, 0x8b, 8, 0][..], &IngestOptions::for_training()),
+            Err(IngestError::Compressed)
+        );
+        assert_eq!(
+            read_csv(&[0xFF, 0xFE, b'e', 0][..], &IngestOptions::for_training()),
+            Err(IngestError::Utf16)
+        );
+        assert!(matches!(
+            read_csv(&[b'a', 0, 1, 2, 3][..], &IngestOptions::for_training()),
+            Err(IngestError::Binary { offset: 1 })
+        ));
+        assert!(matches!(
+            read("energy,genre\nx,a\ny,b\n"),
+            Err(IngestError::NoUsableRows { rejected: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn latin1_names_are_an_error_naming_the_column() {
+        let bytes = b"energy,genre,song_name\n0.1,a,Caf\xe9\n";
+        match read_csv(&bytes[..], &IngestOptions::for_training()) {
+            Err(IngestError::NotUtf8 { row, column }) => {
+                assert_eq!((row, column.as_str()), (2, "song_name"))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unbalanced_quote_rejects_the_row() {
+        let d = read("energy,genre\n0.1,a\n0.2,\"b\n0.3,c\n");
+        // The open quote swallows the rest of the file into one field of row 3.
+        let d = d.unwrap();
+        assert_eq!(d.tracks.len(), 1);
+        assert_eq!(d.report.rows_rejected, 1);
+        assert_eq!(d.report.rejections[0].row, 3);
+        assert!(d.report.rejections[0].expected.contains("quote"));
+    }
+
+    #[test]
+    fn labels_are_optional_for_prediction() {
+        let d = read_csv(&b"energy,tempo\n0.1,100\n"[..], &IngestOptions::for_prediction()).unwrap();
+        assert_eq!(d.tracks[0].label, None);
+        assert!(d.classes.is_empty());
+    }
+
+    #[test]
+    fn progress_can_cancel() {
+        let mut csv = String::from("energy,genre\n");
+        for i in 0..10_000 {
+            csv.push_str(&format!("{},a\n", i));
+        }
+        let r = read_csv_with(csv.as_bytes(), &IngestOptions::for_training(), &mut |_| false);
+        assert_eq!(r.unwrap_err(), IngestError::Cancelled);
+    }
+}

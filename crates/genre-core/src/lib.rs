@@ -1,0 +1,9 @@
+pub mod error;
+pub mod feature;
+pub mod ingest;
+pub mod metrics;
+pub mod preprocess;
+pub mod rng;
+pub mod smote;
+pub mod split;
+pub mod tree;

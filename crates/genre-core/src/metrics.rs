@@ -1,0 +1,115 @@
+//! Classification metrics: accuracy, per-class and averaged precision/recall/F1, confusion matrix.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassMetrics {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub support: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub accuracy: f64,
+    pub macro_precision: f64,
+    pub macro_recall: f64,
+    pub macro_f1: f64,
+    pub weighted_precision: f64,
+    pub weighted_recall: f64,
+    pub weighted_f1: f64,
+    pub per_class: Vec<ClassMetrics>,
+    /// `confusion[true][predicted]`.
+    pub confusion: Vec<Vec<u64>>,
+}
+
+impl Metrics {
+    /// Computes everything from true and predicted class indices. A class with no predictions
+    /// has precision 0 (scikit-learn's `zero_division=0`); classes with no support are left
+    /// out of the macro average.
+    pub fn compute(truth: &[usize], predicted: &[usize], n_classes: usize) -> Metrics {
+        assert_eq!(truth.len(), predicted.len(), "one prediction per row");
+        let mut confusion = vec![vec![0u64; n_classes]; n_classes];
+        for (&t, &p) in truth.iter().zip(predicted) {
+            confusion[t][p] += 1;
+        }
+        let total = truth.len() as f64;
+        let correct: u64 = (0..n_classes).map(|c| confusion[c][c]).sum();
+        let mut per_class = Vec::with_capacity(n_classes);
+        for c in 0..n_classes {
+            let tp = confusion[c][c] as f64;
+            let support: u64 = confusion[c].iter().sum();
+            let predicted_c: u64 = confusion.iter().map(|row| row[c]).sum();
+            let precision = if predicted_c > 0 { tp / predicted_c as f64 } else { 0.0 };
+            let recall = if support > 0 { tp / support as f64 } else { 0.0 };
+            let f1 = if precision + recall > 0.0 {
+                2.0 * precision * recall / (precision + recall)
+            } else {
+                0.0
+            };
+            per_class.push(ClassMetrics {
+                precision,
+                recall,
+                f1,
+                support,
+            });
+        }
+        let present: Vec<&ClassMetrics> = per_class.iter().filter(|m| m.support > 0).collect();
+        let k = present.len().max(1) as f64;
+        let macro_of = |f: fn(&ClassMetrics) -> f64| present.iter().map(|m| f(m)).sum::<f64>() / k;
+        let weighted_of = |f: fn(&ClassMetrics) -> f64| {
+            per_class.iter().map(|m| f(m) * m.support as f64).sum::<f64>() / total.max(1.0)
+        };
+        Metrics {
+            accuracy: if total > 0.0 { correct as f64 / total } else { 0.0 },
+            macro_precision: macro_of(|m| m.precision),
+            macro_recall: macro_of(|m| m.recall),
+            macro_f1: macro_of(|m| m.f1),
+            weighted_precision: weighted_of(|m| m.precision),
+            weighted_recall: weighted_of(|m| m.recall),
+            weighted_f1: weighted_of(|m| m.f1),
+            per_class,
+            confusion,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-12, "{a} != {b}");
+    }
+
+    #[test]
+    fn hand_computed_three_class_example() {
+        // truth:     0 0 0 1 1 2
+        // predicted: 0 0 1 1 2 2
+        let m = Metrics::compute(&[0, 0, 0, 1, 1, 2], &[0, 0, 1, 1, 2, 2], 3);
+        assert_eq!(m.confusion, vec![vec![2, 1, 0], vec![0, 1, 1], vec![0, 0, 1]]);
+        close(m.accuracy, 4.0 / 6.0);
+        // class 0: p = 2/2, r = 2/3, f1 = 0.8
+        close(m.per_class[0].precision, 1.0);
+        close(m.per_class[0].recall, 2.0 / 3.0);
+        close(m.per_class[0].f1, 0.8);
+        // class 1: p = 1/2, r = 1/2, f1 = 1/2
+        close(m.per_class[1].f1, 0.5);
+        // class 2: p = 1/2, r = 1, f1 = 2/3
+        close(m.per_class[2].precision, 0.5);
+        close(m.per_class[2].f1, 2.0 / 3.0);
+        close(m.macro_f1, (0.8 + 0.5 + 2.0 / 3.0) / 3.0);
+        close(m.macro_precision, (1.0 + 0.5 + 0.5) / 3.0);
+        close(m.weighted_f1, (0.8 * 3.0 + 0.5 * 2.0 + 2.0 / 3.0) / 6.0);
+        close(m.weighted_recall, m.accuracy);
+    }
+
+    #[test]
+    fn never_predicted_class_has_zero_precision() {
+        let m = Metrics::compute(&[0, 1], &[0, 0], 2);
+        assert_eq!(m.per_class[1].precision, 0.0);
+        assert_eq!(m.per_class[1].f1, 0.0);
+        close(m.per_class[0].precision, 0.5);
+    }
+}

@@ -1,0 +1,560 @@
+//! Gradient-boosted trees for multi-class classification (softmax), histogram-based and grown
+//! leaf-wise as LightGBM does, with early stopping on a validation slice of the training part.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use linfa::dataset::{AsSingleTargets, DatasetBase};
+use linfa::prelude::*;
+use ndarray::{ArrayBase, Data, Ix2};
+use serde::{Deserialize, Serialize};
+
+use super::binning::BinMapper;
+use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
+use super::forest::{columns_of, normalize};
+use crate::error::TrainError;
+use crate::rng::Rng;
+use crate::split::stratified_split;
+
+/// Checked booster hyper-parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoostValidParams {
+    /// Upper bound on boosting rounds (one tree per class per round).
+    pub max_rounds: usize,
+    pub learning_rate: f64,
+    pub max_leaves: usize,
+    pub min_data_in_leaf: usize,
+    pub min_hessian_in_leaf: f64,
+    /// L2 regularisation of leaf values.
+    pub lambda: f64,
+    /// Fraction of features each tree may use.
+    pub feature_fraction: f64,
+    /// Fraction of rows each round uses (without replacement).
+    pub row_fraction: f64,
+    /// Stop after this many rounds without a better validation log-loss (0: no early stopping).
+    pub early_stopping_rounds: usize,
+    /// Share of the training rows held out for early stopping.
+    pub validation_fraction: f64,
+    pub seed: u64,
+}
+
+/// Unchecked booster hyper-parameters (builder).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoostParams(pub BoostValidParams);
+
+impl Default for BoostParams {
+    fn default() -> Self {
+        BoostParams(BoostValidParams {
+            max_rounds: 600,
+            learning_rate: 0.05,
+            max_leaves: 31,
+            min_data_in_leaf: 20,
+            min_hessian_in_leaf: 1e-3,
+            lambda: 1.0,
+            feature_fraction: 0.8,
+            row_fraction: 0.8,
+            early_stopping_rounds: 40,
+            validation_fraction: 0.1,
+            seed: 42,
+        })
+    }
+}
+
+impl BoostParams {
+    pub fn max_rounds(mut self, n: usize) -> Self {
+        self.0.max_rounds = n;
+        self
+    }
+    pub fn learning_rate(mut self, v: f64) -> Self {
+        self.0.learning_rate = v;
+        self
+    }
+    pub fn max_leaves(mut self, n: usize) -> Self {
+        self.0.max_leaves = n;
+        self
+    }
+    pub fn early_stopping_rounds(mut self, n: usize) -> Self {
+        self.0.early_stopping_rounds = n;
+        self
+    }
+    pub fn seed(mut self, s: u64) -> Self {
+        self.0.seed = s;
+        self
+    }
+}
+
+impl ParamGuard for BoostParams {
+    type Checked = BoostValidParams;
+    type Error = TrainError;
+
+    fn check_ref(&self) -> Result<&BoostValidParams, TrainError> {
+        let p = &self.0;
+        let bad = |name, value: String, expected| {
+            Err(TrainError::InvalidParam {
+                name,
+                value,
+                expected,
+            })
+        };
+        if p.max_rounds == 0 || p.max_rounds > 20_000 {
+            return bad("rounds", p.max_rounds.to_string(), "1 to 20000");
+        }
+        if !(p.learning_rate > 0.0 && p.learning_rate <= 1.0) {
+            return bad("learning_rate", p.learning_rate.to_string(), "a value in (0, 1]");
+        }
+        if p.max_leaves < 2 || p.max_leaves > 4096 {
+            return bad("max_leaves", p.max_leaves.to_string(), "2 to 4096");
+        }
+        if !(p.feature_fraction > 0.0 && p.feature_fraction <= 1.0) {
+            return bad("feature_fraction", p.feature_fraction.to_string(), "a value in (0, 1]");
+        }
+        if !(p.row_fraction > 0.0 && p.row_fraction <= 1.0) {
+            return bad("row_fraction", p.row_fraction.to_string(), "a value in (0, 1]");
+        }
+        if !(p.lambda >= 0.0 && p.lambda.is_finite()) {
+            return bad("lambda", p.lambda.to_string(), "a finite value >= 0");
+        }
+        if p.early_stopping_rounds > 0 && !(p.validation_fraction > 0.0 && p.validation_fraction < 0.5) {
+            return bad(
+                "validation_fraction",
+                p.validation_fraction.to_string(),
+                "a value in (0, 0.5) when early stopping is on",
+            );
+        }
+        Ok(p)
+    }
+
+    fn check(self) -> Result<BoostValidParams, TrainError> {
+        self.check_ref()?;
+        Ok(self.0)
+    }
+}
+
+const BINS: usize = 256;
+
+/// One leaf waiting to be split, with its gradient histogram.
+struct Candidate {
+    slot: usize,
+    start: usize,
+    end: usize,
+    g: f64,
+    h: f64,
+    /// `[f * BINS + b]` = (sum g, sum h, count)
+    hist: Vec<(f64, f64, u32)>,
+    best: Option<(f64, usize, u8)>,
+}
+
+impl BoostValidParams {
+    /// Trains on preprocessed rows. `progress(round, max_rounds)` after each round.
+    pub fn fit_matrix(
+        &self,
+        x: &[Vec<f64>],
+        y: &[usize],
+        n_classes: usize,
+        weight: Option<&[f64]>,
+        progress: &mut dyn FnMut(usize, usize),
+        cancel: &AtomicBool,
+    ) -> Result<TreeEnsemble, TrainError> {
+        let p = x.first().map_or(0, Vec::len);
+        let k = n_classes;
+        // Early-stopping slice, stratified, from the training rows only.
+        let (fit_rows, val_rows) = if self.early_stopping_rounds > 0 {
+            let names: Vec<String> = (0..k).map(|c| c.to_string()).collect();
+            let s = stratified_split(y, &names, self.validation_fraction, self.seed ^ 0xB005)?;
+            (s.train, s.test)
+        } else {
+            ((0..y.len()).collect(), Vec::new())
+        };
+        let fx: Vec<Vec<f64>> = fit_rows.iter().map(|&i| x[i].clone()).collect();
+        let fy: Vec<usize> = fit_rows.iter().map(|&i| y[i]).collect();
+        let fw: Vec<f64> = fit_rows
+            .iter()
+            .map(|&i| weight.map_or(1.0, |w| w[i]))
+            .collect();
+        let n = fx.len();
+        let columns = columns_of(&fx);
+        let mapper = BinMapper::fit(&columns);
+        let col_bins = mapper.bin_columns(&columns);
+        let mut rb = vec![0u8; n * p];
+        for (f, col) in col_bins.iter().enumerate() {
+            for (i, &b) in col.iter().enumerate() {
+                rb[i * p + f] = b;
+            }
+        }
+
+        // Start from the log class priors.
+        let mut prior = vec![1e-9f64; k];
+        for (&c, &w) in fy.iter().zip(&fw) {
+            prior[c] += w;
+        }
+        let total: f64 = prior.iter().sum();
+        let base_score: Vec<f32> = prior.iter().map(|&c| (c / total).ln() as f32).collect();
+
+        let mut raw = vec![0.0f64; n * k];
+        for i in 0..n {
+            for c in 0..k {
+                raw[i * k + c] = base_score[c] as f64;
+            }
+        }
+        let mut val_raw: Vec<f64> = val_rows
+            .iter()
+            .flat_map(|_| base_score.iter().map(|&b| b as f64))
+            .collect();
+
+        let mut model = TreeEnsemble {
+            kind: EnsembleKind::Boosted,
+            n_classes: k,
+            n_features: p,
+            trees: Vec::new(),
+            base_score,
+            importance: vec![0.0; p],
+        };
+        let mut importance = vec![0.0f64; p];
+        let mut importance_at_best = importance.clone();
+        let mut best_loss = f64::INFINITY;
+        let mut best_round = 0usize;
+        let mut rng = Rng::new(self.seed);
+        let mut grad = vec![0.0f64; n * k];
+        let mut hess = vec![0.0f64; n * k];
+        let factor = k as f64 / (k as f64 - 1.0).max(1.0);
+        let mut prob = vec![0.0f64; k];
+        let mut rows: Vec<u32> = Vec::with_capacity(n);
+        let mut features: Vec<usize> = (0..p).collect();
+        let n_feat = ((p as f64 * self.feature_fraction).round() as usize).clamp(1, p);
+
+        for round in 0..self.max_rounds {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(TrainError::Cancelled);
+            }
+            for i in 0..n {
+                softmax(&raw[i * k..(i + 1) * k], &mut prob);
+                for c in 0..k {
+                    let t = if fy[i] == c { 1.0 } else { 0.0 };
+                    grad[i * k + c] = (prob[c] - t) * fw[i];
+                    hess[i * k + c] = (factor * prob[c] * (1.0 - prob[c])).max(1e-16) * fw[i];
+                }
+            }
+            // Row subsample shared by the round's K trees.
+            rows.clear();
+            if self.row_fraction < 1.0 {
+                rows.extend((0..n as u32).filter(|_| rng.unit() < self.row_fraction));
+            } else {
+                rows.extend(0..n as u32);
+            }
+            for c in 0..k {
+                rng.shuffle(&mut features);
+                let allowed = &features[..n_feat];
+                let mut tree_rows = rows.clone();
+                let tree = self.grow(
+                    &rb,
+                    p,
+                    &mapper,
+                    &grad,
+                    &hess,
+                    k,
+                    c,
+                    &mut tree_rows,
+                    allowed,
+                    &mut importance,
+                );
+                // Update all fitting rows (not only the subsample) and the validation slice.
+                for i in 0..n {
+                    raw[i * k + c] += tree.leaf_slice(&fx[i], 1)[0] as f64;
+                }
+                for (vi, &row) in val_rows.iter().enumerate() {
+                    val_raw[vi * k + c] += tree.leaf_slice(&x[row], 1)[0] as f64;
+                }
+                model.trees.push(tree);
+            }
+            progress(round + 1, self.max_rounds);
+            if self.early_stopping_rounds > 0 {
+                let mut loss = 0.0;
+                for (vi, &row) in val_rows.iter().enumerate() {
+                    softmax(&val_raw[vi * k..(vi + 1) * k], &mut prob);
+                    loss -= prob[y[row]].max(1e-15).ln();
+                }
+                loss /= val_rows.len().max(1) as f64;
+                if loss < best_loss - 1e-9 {
+                    best_loss = loss;
+                    best_round = round + 1;
+                    importance_at_best.clone_from(&importance);
+                } else if round + 1 - best_round >= self.early_stopping_rounds {
+                    break;
+                }
+            } else {
+                best_round = round + 1;
+                importance_at_best.clone_from(&importance);
+            }
+        }
+        model.trees.truncate(best_round * k);
+        model.importance = normalize(&importance_at_best);
+        Ok(model)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn grow(
+        &self,
+        rb: &[u8],
+        p: usize,
+        mapper: &BinMapper,
+        grad: &[f64],
+        hess: &[f64],
+        k: usize,
+        class: usize,
+        rows: &mut [u32],
+        allowed: &[usize],
+        importance: &mut [f64],
+    ) -> FlatTree {
+        let mut tree = FlatTree::default();
+        let mut leaf_g: Vec<(usize, f64, f64)> = Vec::new();
+        let root = tree.push_placeholder();
+        let mut root_c = Candidate {
+            slot: root,
+            start: 0,
+            end: rows.len(),
+            g: 0.0,
+            h: 0.0,
+            hist: vec![(0.0, 0.0, 0); p * BINS],
+            best: None,
+        };
+        self.fill_hist(&mut root_c, rows, rb, p, grad, hess, k, class);
+        root_c.g = root_c.hist[..BINS].iter().map(|e| e.0).sum();
+        root_c.h = root_c.hist[..BINS].iter().map(|e| e.1).sum();
+        root_c.best = self.best_split(&root_c, mapper, allowed);
+        let mut open = vec![root_c];
+        let mut leaves = 1usize;
+        while leaves < self.max_leaves {
+            let Some(pick) = open
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.best.is_some())
+                .max_by(|a, b| a.1.best.unwrap().0.total_cmp(&b.1.best.unwrap().0))
+                .map(|(i, _)| i)
+            else {
+                break;
+            };
+            let mut parent = open.swap_remove(pick);
+            let (gain, f, bin) = parent.best.expect("filtered");
+            importance[f] += gain;
+            let slice = &mut rows[parent.start..parent.end];
+            let (mut i, mut j) = (0, slice.len());
+            while i < j {
+                if rb[slice[i] as usize * p + f] <= bin {
+                    i += 1;
+                } else {
+                    j -= 1;
+                    slice.swap(i, j);
+                }
+            }
+            let mid = parent.start + i;
+            let l = tree.push_placeholder();
+            tree.push_placeholder();
+            tree.feature[parent.slot] = f as u8;
+            tree.threshold[parent.slot] = mapper.edges[f][bin as usize];
+            tree.child[parent.slot] = l as u32;
+            tree.cover[parent.slot] = parent.h as f32;
+            let mut left = Candidate {
+                slot: l,
+                start: parent.start,
+                end: mid,
+                g: 0.0,
+                h: 0.0,
+                hist: Vec::new(),
+                best: None,
+            };
+            let mut right = Candidate {
+                slot: l + 1,
+                start: mid,
+                end: parent.end,
+                g: 0.0,
+                h: 0.0,
+                hist: Vec::new(),
+                best: None,
+            };
+            // Build the smaller child's histogram; the larger one is parent minus smaller.
+            let (small, large) = if mid - parent.start <= parent.end - mid {
+                (&mut left, &mut right)
+            } else {
+                (&mut right, &mut left)
+            };
+            small.hist = vec![(0.0, 0.0, 0); p * BINS];
+            self.fill_hist(small, rows, rb, p, grad, hess, k, class);
+            for (ph, sh) in parent.hist.iter_mut().zip(&small.hist) {
+                ph.0 -= sh.0;
+                ph.1 -= sh.1;
+                ph.2 -= sh.2;
+            }
+            large.hist = std::mem::take(&mut parent.hist);
+            for c in [&mut left, &mut right] {
+                let f0 = allowed[0];
+                c.g = c.hist[f0 * BINS..(f0 + 1) * BINS].iter().map(|e| e.0).sum();
+                c.h = c.hist[f0 * BINS..(f0 + 1) * BINS].iter().map(|e| e.1).sum();
+                c.best = self.best_split(c, mapper, allowed);
+            }
+            open.push(left);
+            open.push(right);
+            leaves += 1;
+        }
+        for c in &open {
+            leaf_g.push((c.slot, c.g, c.h));
+        }
+        leaf_g.sort_by_key(|e| e.0);
+        for (slot, g, h) in leaf_g {
+            tree.feature[slot] = LEAF;
+            tree.cover[slot] = h as f32;
+            tree.child[slot] = tree.leaf_values.len() as u32;
+            tree.leaf_values
+                .push((-g / (h + self.lambda) * self.learning_rate) as f32);
+        }
+        tree.canonicalize(1)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn fill_hist(
+        &self,
+        c: &mut Candidate,
+        rows: &[u32],
+        rb: &[u8],
+        p: usize,
+        grad: &[f64],
+        hess: &[f64],
+        k: usize,
+        class: usize,
+    ) {
+        for &r in &rows[c.start..c.end] {
+            let r = r as usize;
+            let g = grad[r * k + class];
+            let h = hess[r * k + class];
+            let bins = &rb[r * p..(r + 1) * p];
+            for (f, &b) in bins.iter().enumerate() {
+                let e = &mut c.hist[f * BINS + b as usize];
+                e.0 += g;
+                e.1 += h;
+                e.2 += 1;
+            }
+        }
+    }
+
+    fn best_split(&self, c: &Candidate, mapper: &BinMapper, allowed: &[usize]) -> Option<(f64, usize, u8)> {
+        let count = (c.end - c.start) as u32;
+        let min_n = self.min_data_in_leaf as u32;
+        if count < 2 * min_n {
+            return None;
+        }
+        let parent = c.g * c.g / (c.h + self.lambda);
+        let mut best: Option<(f64, usize, u8)> = None;
+        for &f in allowed {
+            let nb = mapper.n_bins(f);
+            let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0u32);
+            for b in 0..nb.saturating_sub(1) {
+                let e = c.hist[f * BINS + b];
+                gl += e.0;
+                hl += e.1;
+                nl += e.2;
+                if nl < min_n || hl < self.min_hessian_in_leaf {
+                    continue;
+                }
+                let nr = count - nl;
+                let (gr, hr) = (c.g - gl, c.h - hl);
+                if nr < min_n || hr < self.min_hessian_in_leaf {
+                    break;
+                }
+                let gain = gl * gl / (hl + self.lambda) + gr * gr / (hr + self.lambda) - parent;
+                if gain > 1e-12 && best.is_none_or(|bst| gain > bst.0) {
+                    best = Some((gain, f, b as u8));
+                }
+            }
+        }
+        best
+    }
+}
+
+fn softmax(raw: &[f64], out: &mut [f64]) {
+    let max = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut sum = 0.0;
+    for (o, &r) in out.iter_mut().zip(raw) {
+        *o = (r - max).exp();
+        sum += *o;
+    }
+    out.iter_mut().for_each(|o| *o /= sum);
+}
+
+impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
+    for BoostValidParams
+{
+    type Object = TreeEnsemble;
+
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
+        let x: Vec<Vec<f64>> = dataset.records().rows().into_iter().map(|r| r.to_vec()).collect();
+        let y: Vec<usize> = dataset.as_single_targets().to_vec();
+        let n_classes = y.iter().max().map_or(0, |m| m + 1);
+        self.fit_matrix(&x, &y, n_classes, None, &mut |_, _| {}, &AtomicBool::new(false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toy(n: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<usize>) {
+        let mut rng = Rng::new(seed);
+        (0..n)
+            .map(|_| {
+                let (a, b) = (rng.unit(), rng.unit());
+                let cls = if a + b < 0.7 { 0 } else if a > b { 1 } else { 2 };
+                (vec![a, b, rng.unit()], cls)
+            })
+            .unzip()
+    }
+
+    #[test]
+    fn learns_a_diagonal_boundary_and_is_deterministic() {
+        let (x, y) = toy(1500, 1);
+        let params = BoostParams::default().max_rounds(150).learning_rate(0.2).check().unwrap();
+        let no = AtomicBool::new(false);
+        let m = params.fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &no).unwrap();
+        assert_eq!(m.trees.len() % 3, 0);
+        let (tx, ty) = toy(500, 2);
+        let mut p = [0.0f32; 3];
+        let correct = tx
+            .iter()
+            .zip(&ty)
+            .filter(|(r, &c)| {
+                m.predict_proba_into(r, &mut p);
+                (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap() == c
+            })
+            .count();
+        assert!(correct as f64 / 500.0 > 0.93, "{correct}");
+        assert!(m.importance[2] < 0.1, "{:?}", m.importance);
+        let again = params.fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &no).unwrap();
+        assert_eq!(m, again);
+    }
+
+    #[test]
+    fn early_stopping_truncates_to_the_best_round() {
+        let (x, y) = toy(600, 3);
+        let mut rounds = 0;
+        let params = BoostParams::default()
+            .max_rounds(400)
+            .learning_rate(0.5)
+            .early_stopping_rounds(5)
+            .check()
+            .unwrap();
+        let m = params
+            .fit_matrix(&x, &y, 3, None, &mut |r, _| rounds = r, &AtomicBool::new(false))
+            .unwrap();
+        assert!(rounds < 400, "stopped at {rounds}");
+        assert_eq!(m.trees.len(), (rounds - 5) * 3);
+    }
+
+    #[test]
+    fn leaves_respect_max_leaves() {
+        let (x, y) = toy(800, 4);
+        let params = BoostParams::default().max_rounds(3).max_leaves(4).check().unwrap();
+        let m = params
+            .fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &AtomicBool::new(false))
+            .unwrap();
+        for t in &m.trees {
+            assert!(t.leaf_values.len() <= 4);
+        }
+    }
+}

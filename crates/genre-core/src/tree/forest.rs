@@ -1,0 +1,554 @@
+//! Random forest and bagging on binned features: bootstrap rows, a fresh random feature subset
+//! at every split, class-probability leaves, probability averaging. Tree `i` draws its random
+//! numbers from `Rng::derive(seed, i)`, so any subset of trees can be trained separately (one
+//! share per web worker) and merged into exactly the forest a single run would give.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use linfa::dataset::{AsSingleTargets, DatasetBase};
+use linfa::prelude::*;
+use ndarray::{ArrayBase, Data, Ix2};
+use serde::{Deserialize, Serialize};
+
+use super::binning::BinMapper;
+use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
+use crate::error::TrainError;
+use crate::rng::Rng;
+
+/// How many features each split may look at.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum MaxFeatures {
+    /// ⌊√p⌋, scikit-learn's default for classification.
+    Sqrt,
+    /// All features: plain bagging of trees.
+    All,
+    Count(usize),
+}
+
+impl MaxFeatures {
+    pub fn resolve(self, p: usize) -> usize {
+        match self {
+            MaxFeatures::Sqrt => ((p as f64).sqrt() as usize).max(1),
+            MaxFeatures::All => p,
+            MaxFeatures::Count(k) => k.clamp(1, p),
+        }
+    }
+}
+
+/// Checked hyper-parameters of a random forest; only these can fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForestValidParams {
+    pub n_trees: usize,
+    pub max_depth: Option<usize>,
+    pub min_samples_split: usize,
+    pub min_samples_leaf: usize,
+    pub max_features: MaxFeatures,
+    pub bootstrap: bool,
+    pub seed: u64,
+}
+
+/// Unchecked hyper-parameters (a builder); [`ParamGuard::check`] turns them into
+/// [`ForestValidParams`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForestParams(pub ForestValidParams);
+
+impl Default for ForestParams {
+    fn default() -> Self {
+        ForestParams(ForestValidParams {
+            n_trees: 100,
+            max_depth: None,
+            min_samples_split: 2,
+            min_samples_leaf: 1,
+            max_features: MaxFeatures::Sqrt,
+            bootstrap: true,
+            seed: 42,
+        })
+    }
+}
+
+impl ForestParams {
+    /// scikit-learn's `BaggingClassifier` defaults: 10 full trees on bootstrap samples, every
+    /// feature considered at every split.
+    pub fn bagging() -> Self {
+        ForestParams::default()
+            .n_trees(10)
+            .max_features(MaxFeatures::All)
+    }
+    pub fn n_trees(mut self, n: usize) -> Self {
+        self.0.n_trees = n;
+        self
+    }
+    pub fn max_depth(mut self, d: Option<usize>) -> Self {
+        self.0.max_depth = d;
+        self
+    }
+    pub fn min_samples_leaf(mut self, n: usize) -> Self {
+        self.0.min_samples_leaf = n;
+        self
+    }
+    pub fn max_features(mut self, m: MaxFeatures) -> Self {
+        self.0.max_features = m;
+        self
+    }
+    pub fn seed(mut self, s: u64) -> Self {
+        self.0.seed = s;
+        self
+    }
+}
+
+impl ParamGuard for ForestParams {
+    type Checked = ForestValidParams;
+    type Error = TrainError;
+
+    fn check_ref(&self) -> Result<&ForestValidParams, TrainError> {
+        let p = &self.0;
+        let bad = |name, value: String, expected| {
+            Err(TrainError::InvalidParam {
+                name,
+                value,
+                expected,
+            })
+        };
+        if p.n_trees == 0 || p.n_trees > 10_000 {
+            return bad("trees", p.n_trees.to_string(), "1 to 10000 trees");
+        }
+        if p.max_depth == Some(0) || p.max_depth.is_some_and(|d| d > 200) {
+            return bad("max_depth", format!("{:?}", p.max_depth), "none or 1 to 200");
+        }
+        if p.min_samples_leaf == 0 {
+            return bad("min_samples_leaf", "0".into(), "at least 1");
+        }
+        if p.min_samples_split < 2 {
+            return bad(
+                "min_samples_split",
+                p.min_samples_split.to_string(),
+                "at least 2",
+            );
+        }
+        if let MaxFeatures::Count(0) = p.max_features {
+            return bad("max_features", "0".into(), "at least 1");
+        }
+        Ok(p)
+    }
+
+    fn check(self) -> Result<ForestValidParams, TrainError> {
+        self.check_ref()?;
+        Ok(self.0)
+    }
+}
+
+/// Training rows already binned, shared by all trees of a forest.
+pub struct BinnedClassData<'a> {
+    pub mapper: &'a BinMapper,
+    /// `bins[f][i]`.
+    pub bins: &'a [Vec<u8>],
+    pub y: &'a [usize],
+    pub n_classes: usize,
+    /// Per-row weight (class weights), 1.0 when absent.
+    pub weight: Option<&'a [f64]>,
+}
+
+impl ForestValidParams {
+    /// Trains trees `trees` (a share of `0..n_trees`), reporting each finished tree and
+    /// stopping between trees when `cancel` is set.
+    pub fn fit_trees(
+        &self,
+        data: &BinnedClassData,
+        trees: Range<usize>,
+        progress: &mut dyn FnMut(usize),
+        cancel: &AtomicBool,
+    ) -> Result<TreeEnsemble, TrainError> {
+        let p = data.bins.len();
+        let mut out = TreeEnsemble {
+            kind: EnsembleKind::Forest,
+            n_classes: data.n_classes,
+            n_features: p,
+            trees: Vec::with_capacity(trees.len()),
+            base_score: Vec::new(),
+            importance: vec![0.0; p],
+        };
+        let mut importance = vec![0.0f64; p];
+        let mut grower = Grower::new(data, self);
+        for (done, t) in trees.enumerate() {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(TrainError::Cancelled);
+            }
+            let mut rng = Rng::derive(self.seed, t as u64);
+            let tree = grower.grow(&mut rng, &mut importance);
+            out.trees.push(tree);
+            progress(done + 1);
+        }
+        out.importance = normalize(&importance);
+        Ok(out)
+    }
+
+    /// Bins `x` and trains the whole forest.
+    pub fn fit_matrix(
+        &self,
+        x: &[Vec<f64>],
+        y: &[usize],
+        n_classes: usize,
+        weight: Option<&[f64]>,
+        progress: &mut dyn FnMut(usize),
+        cancel: &AtomicBool,
+    ) -> Result<TreeEnsemble, TrainError> {
+        let columns = columns_of(x);
+        let mapper = BinMapper::fit(&columns);
+        let bins = mapper.bin_columns(&columns);
+        let data = BinnedClassData {
+            mapper: &mapper,
+            bins: &bins,
+            y,
+            n_classes,
+            weight,
+        };
+        self.fit_trees(&data, 0..self.n_trees, progress, cancel)
+    }
+}
+
+/// Joins forests trained on disjoint tree shares (in share order).
+pub fn merge_forests(parts: Vec<TreeEnsemble>) -> Option<TreeEnsemble> {
+    let total: usize = parts.iter().map(|p| p.trees.len()).sum();
+    let mut iter = parts.into_iter();
+    let mut first = iter.next()?;
+    let mut importance: Vec<f64> = first
+        .importance
+        .iter()
+        .map(|&v| v as f64 * first.trees.len() as f64)
+        .collect();
+    for part in iter {
+        for (acc, v) in importance.iter_mut().zip(&part.importance) {
+            *acc += *v as f64 * part.trees.len() as f64;
+        }
+        first.trees.extend(part.trees);
+    }
+    importance.iter_mut().for_each(|v| *v /= total.max(1) as f64);
+    first.importance = normalize(&importance);
+    Some(first)
+}
+
+pub(crate) fn normalize(v: &[f64]) -> Vec<f32> {
+    let s: f64 = v.iter().sum();
+    v.iter()
+        .map(|&x| if s > 0.0 { (x / s) as f32 } else { 0.0 })
+        .collect()
+}
+
+pub(crate) fn columns_of(x: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let p = x.first().map_or(0, Vec::len);
+    (0..p).map(|j| x.iter().map(|r| r[j]).collect()).collect()
+}
+
+/// Scratch space reused across the trees of one forest.
+struct Grower<'a> {
+    data: &'a BinnedClassData<'a>,
+    params: &'a ForestValidParams,
+    mtry: usize,
+    rows: Vec<u32>,
+    row_weight: Vec<f64>,
+    hist_w: Vec<f64>,
+    hist_n: Vec<u32>,
+    touched: Vec<u8>,
+    features: Vec<usize>,
+}
+
+struct Best {
+    score: f64,
+    feature: usize,
+    bin: u8,
+}
+
+impl<'a> Grower<'a> {
+    fn new(data: &'a BinnedClassData<'a>, params: &'a ForestValidParams) -> Self {
+        let p = data.bins.len();
+        Grower {
+            data,
+            params,
+            mtry: params.max_features.resolve(p),
+            rows: Vec::new(),
+            row_weight: vec![0.0; data.y.len()],
+            hist_w: vec![0.0; 256 * data.n_classes],
+            hist_n: vec![0; 256],
+            touched: Vec::with_capacity(256),
+            features: (0..p).collect(),
+        }
+    }
+
+    fn grow(&mut self, rng: &mut Rng, importance: &mut [f64]) -> FlatTree {
+        let n = self.data.y.len();
+        let c = self.data.n_classes;
+        // Bootstrap: row multiplicities become weights; out-of-bag rows are left out.
+        self.row_weight.iter_mut().for_each(|w| *w = 0.0);
+        if self.params.bootstrap {
+            for _ in 0..n {
+                self.row_weight[rng.below(n)] += 1.0;
+            }
+        } else {
+            self.row_weight.iter_mut().for_each(|w| *w = 1.0);
+        }
+        if let Some(cw) = self.data.weight {
+            for (w, &k) in self.row_weight.iter_mut().zip(cw) {
+                *w *= k;
+            }
+        }
+        self.rows.clear();
+        self.rows
+            .extend((0..n as u32).filter(|&i| self.row_weight[i as usize] > 0.0));
+
+        let mut tree = FlatTree::default();
+        let mut bins_of_node: Vec<u8> = Vec::new();
+        tree.push_placeholder();
+        bins_of_node.push(0);
+        let mut stack = vec![(0usize, 0usize, self.rows.len(), 0usize)];
+        let mut totals = vec![0.0f64; c];
+        while let Some((slot, start, end, depth)) = stack.pop() {
+            totals.iter_mut().for_each(|t| *t = 0.0);
+            for &r in &self.rows[start..end] {
+                totals[self.data.y[r as usize]] += self.row_weight[r as usize];
+            }
+            let w: f64 = totals.iter().sum();
+            tree.cover[slot] = w as f32;
+            let count = end - start;
+            let pure = totals.iter().filter(|&&t| t > 0.0).count() <= 1;
+            let can_split = !pure
+                && count >= self.params.min_samples_split
+                && count >= 2 * self.params.min_samples_leaf
+                && self.params.max_depth.is_none_or(|d| depth < d);
+            let best = if can_split {
+                self.best_split(start, end, &totals, w, rng)
+            } else {
+                None
+            };
+            let parent_score = totals.iter().map(|t| t * t).sum::<f64>() / w;
+            match best {
+                Some(b) if b.score - parent_score > 1e-12 * w => {
+                    importance[b.feature] += b.score - parent_score;
+                    let col = &self.data.bins[b.feature];
+                    let slice = &mut self.rows[start..end];
+                    let mut i = 0;
+                    let mut j = slice.len();
+                    while i < j {
+                        if col[slice[i] as usize] <= b.bin {
+                            i += 1;
+                        } else {
+                            j -= 1;
+                            slice.swap(i, j);
+                        }
+                    }
+                    let mid = start + i;
+                    let l = tree.push_placeholder();
+                    tree.push_placeholder();
+                    bins_of_node.extend([0, 0]);
+                    tree.feature[slot] = b.feature as u8;
+                    tree.threshold[slot] = self.data.mapper.edges[b.feature][b.bin as usize];
+                    tree.child[slot] = l as u32;
+                    bins_of_node[slot] = b.bin;
+                    stack.push((l + 1, mid, end, depth + 1));
+                    stack.push((l, start, mid, depth + 1));
+                }
+                _ => {
+                    tree.feature[slot] = LEAF;
+                    tree.child[slot] = (tree.leaf_values.len() / c) as u32;
+                    tree.leaf_values
+                        .extend(totals.iter().map(|&t| (t / w) as f32));
+                }
+            }
+        }
+        tree.canonicalize(c)
+    }
+
+    /// The best (highest Σ L²/W_L + Σ R²/W_R, i.e. lowest weighted Gini) split over a random
+    /// feature order: at least `mtry` features, more until one gives a valid split.
+    fn best_split(
+        &mut self,
+        start: usize,
+        end: usize,
+        totals: &[f64],
+        w: f64,
+        rng: &mut Rng,
+    ) -> Option<Best> {
+        let c = self.data.n_classes;
+        let min_leaf = self.params.min_samples_leaf as u32;
+        let count = (end - start) as u32;
+        let p = self.features.len();
+        let mut best: Option<Best> = None;
+        let total_sq: f64 = totals.iter().map(|t| t * t).sum();
+        let mut left = vec![0.0f64; c];
+        for k in 0..p {
+            if k >= self.mtry && best.is_some() {
+                break;
+            }
+            let j = k + rng.below(p - k);
+            self.features.swap(k, j);
+            let f = self.features[k];
+            let col = &self.data.bins[f];
+            self.touched.clear();
+            for &r in &self.rows[start..end] {
+                let b = col[r as usize];
+                if self.hist_n[b as usize] == 0 {
+                    self.touched.push(b);
+                }
+                self.hist_n[b as usize] += 1;
+                self.hist_w[b as usize * c + self.data.y[r as usize]] += self.row_weight[r as usize];
+            }
+            self.touched.sort_unstable();
+            left.iter_mut().for_each(|v| *v = 0.0);
+            let (mut wl, mut nl) = (0.0f64, 0u32);
+            let (mut sq_l, mut sq_r) = (0.0f64, total_sq);
+            let last = self.touched.len().saturating_sub(1);
+            for (ti, &b) in self.touched.iter().enumerate() {
+                let base = b as usize * c;
+                for (cls, l) in left.iter_mut().enumerate() {
+                    let h = self.hist_w[base + cls];
+                    if h != 0.0 {
+                        let r = totals[cls] - *l;
+                        sq_l += (2.0 * *l + h) * h;
+                        sq_r += (h - 2.0 * r) * h;
+                        *l += h;
+                        wl += h;
+                    }
+                }
+                nl += self.hist_n[b as usize];
+                if ti == last || nl < min_leaf || count - nl < min_leaf {
+                    continue;
+                }
+                let wr = w - wl;
+                if wl <= 0.0 || wr <= 0.0 {
+                    continue;
+                }
+                let score = sq_l / wl + sq_r.max(0.0) / wr;
+                if best.as_ref().is_none_or(|bst| score > bst.score) {
+                    best = Some(Best {
+                        score,
+                        feature: f,
+                        bin: b,
+                    });
+                }
+            }
+            for &b in &self.touched {
+                self.hist_n[b as usize] = 0;
+                self.hist_w[b as usize * c..(b as usize + 1) * c].fill(0.0);
+            }
+        }
+        best
+    }
+}
+
+/// linfa's `Fit`: records are preprocessed rows, targets class indices; dataset weights, when
+/// set, are per-row sample weights (class balancing).
+impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
+    for ForestValidParams
+{
+    type Object = TreeEnsemble;
+
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
+        let x: Vec<Vec<f64>> = dataset.records().rows().into_iter().map(|r| r.to_vec()).collect();
+        let y: Vec<usize> = dataset.as_single_targets().to_vec();
+        let n_classes = y.iter().max().map_or(0, |m| m + 1);
+        let weights = dataset.weights().map(|w| w.iter().map(|&v| v as f64).collect::<Vec<_>>());
+        self.fit_matrix(
+            &x,
+            &y,
+            n_classes,
+            weights.as_deref(),
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array1, Array2};
+
+    /// Two noisy interleaved classes on a line plus a useless feature.
+    fn toy(n: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<usize>) {
+        let mut rng = Rng::new(seed);
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for _ in 0..n {
+            let a = rng.unit();
+            let cls = usize::from(a > 0.5) + usize::from(a > 0.8);
+            x.push(vec![a + 0.02 * rng.normal(), rng.unit()]);
+            y.push(cls);
+        }
+        (x, y)
+    }
+
+    #[test]
+    fn learns_and_is_deterministic_and_shares_merge_exactly() {
+        let (x, y) = toy(600, 1);
+        let params = ForestParams::default().n_trees(20).check().unwrap();
+        let no = AtomicBool::new(false);
+        let f = params.fit_matrix(&x, &y, 3, None, &mut |_| {}, &no).unwrap();
+        let (tx, ty) = toy(300, 2);
+        let correct = tx
+            .iter()
+            .zip(&ty)
+            .filter(|(r, &c)| {
+                let mut p = [0.0f32; 3];
+                f.predict_proba_into(r, &mut p);
+                let sum: f32 = p.iter().sum();
+                assert!((sum - 1.0).abs() < 1e-5);
+                (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap() == c
+            })
+            .count();
+        assert!(correct as f64 / 300.0 > 0.9, "accuracy {}", correct as f64 / 300.0);
+        assert!(f.importance[0] > 0.8, "{:?}", f.importance);
+
+        let g = params.fit_matrix(&x, &y, 3, None, &mut |_| {}, &no).unwrap();
+        assert_eq!(f, g);
+
+        let columns = columns_of(&x);
+        let mapper = BinMapper::fit(&columns);
+        let bins = mapper.bin_columns(&columns);
+        let data = BinnedClassData { mapper: &mapper, bins: &bins, y: &y, n_classes: 3, weight: None };
+        let a = params.fit_trees(&data, 0..7, &mut |_| {}, &no).unwrap();
+        let b = params.fit_trees(&data, 7..20, &mut |_| {}, &no).unwrap();
+        let merged = merge_forests(vec![a, b]).unwrap();
+        assert_eq!(merged.trees, f.trees);
+    }
+
+    #[test]
+    fn progress_counts_trees_and_cancel_stops() {
+        let (x, y) = toy(100, 3);
+        let params = ForestParams::default().n_trees(5).check().unwrap();
+        let mut seen = Vec::new();
+        params
+            .fit_matrix(&x, &y, 3, None, &mut |d| seen.push(d), &AtomicBool::new(false))
+            .unwrap();
+        assert_eq!(seen, vec![1, 2, 3, 4, 5]);
+        let r = params.fit_matrix(&x, &y, 3, None, &mut |_| {}, &AtomicBool::new(true));
+        assert_eq!(r.unwrap_err(), TrainError::Cancelled);
+    }
+
+    #[test]
+    fn checked_params_refuse_nonsense() {
+        assert!(ForestParams::default().n_trees(0).check().is_err());
+        assert!(ForestParams::default().min_samples_leaf(0).check().is_err());
+        assert!(ForestParams::default().max_depth(Some(0)).check().is_err());
+    }
+
+    #[test]
+    fn min_samples_leaf_and_depth_limit_tree_size() {
+        let (x, y) = toy(400, 4);
+        let no = AtomicBool::new(false);
+        let shallow = ForestParams::default().n_trees(1).max_depth(Some(2)).check().unwrap();
+        let f = shallow.fit_matrix(&x, &y, 3, None, &mut |_| {}, &no).unwrap();
+        assert!(f.trees[0].n_nodes() <= 7);
+        let big_leaves = ForestParams::default().n_trees(1).min_samples_leaf(50).check().unwrap();
+        let g = big_leaves.fit_matrix(&x, &y, 3, None, &mut |_| {}, &no).unwrap();
+        assert!(g.trees[0].n_nodes() < 20);
+    }
+
+    #[test]
+    fn linfa_fit_trait_works() {
+        let (x, y) = toy(200, 5);
+        let records = Array2::from_shape_fn((x.len(), 2), |(i, j)| x[i][j]);
+        let ds = DatasetBase::new(records, Array1::from(y));
+        let model = ForestParams::default().n_trees(3).check().unwrap().fit(&ds).unwrap();
+        assert_eq!(model.trees.len(), 3);
+    }
+}

@@ -1,0 +1,5 @@
+//! Tree ensembles: histogram binning, the flat tree layout, the forest and the booster.
+pub mod binning;
+pub mod boost;
+pub mod flat;
+pub mod forest;
