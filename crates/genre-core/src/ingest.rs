@@ -32,6 +32,8 @@ const NAME_COLUMNS: [&str; 5] = ["songname", "trackname", "title", "name", "trac
 /// One track as read: all 13 features (NaN where missing or where the file has no such column).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Track {
+    /// Spreadsheet row number in the source file (the header is row 1).
+    pub row: u64,
     pub values: [f64; 13],
     /// Index into [`Ingested::classes`].
     pub label: Option<u32>,
@@ -517,6 +519,7 @@ impl Builder {
             self.missing[k] += 1;
         }
         self.tracks.push(Track {
+            row,
             values,
             label,
             name,

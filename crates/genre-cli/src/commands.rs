@@ -1,0 +1,459 @@
+//! The subcommands. Each returns a `CliError` whose message names the file (and, through the
+//! core's errors, the row and column).
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use genre_core::eda::summarize;
+use genre_core::error::{IngestError, ModelFileError, TrainError};
+use genre_core::feature::{Feature, FeatureSet};
+use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
+use genre_core::metrics::Metrics;
+use genre_core::model::{ModelKind, TrainedModel};
+use genre_core::train::{prepare, prepare_two, train_model, Balance, ModelSpec, Prepared, TrainOptions};
+use genre_core::tree::forest::ForestParams;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::report::table;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{path}: {source}")]
+    Ingest { path: String, source: IngestError },
+    #[error("{path}: {source}")]
+    Model { path: String, source: ModelFileError },
+    #[error("{0}")]
+    Train(#[from] TrainError),
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("{0}")]
+    Usage(String),
+}
+
+type Result<T> = std::result::Result<T, CliError>;
+
+fn io_err(path: &Path) -> impl Fn(std::io::Error) -> CliError + '_ {
+    move |e| CliError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+pub fn read_data(path: &Path, opts: &IngestOptions) -> Result<Ingested> {
+    let file = File::open(path).map_err(io_err(path))?;
+    read_csv_with(file, opts, &mut |_| true).map_err(|source| CliError::Ingest {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+pub fn read_model(path: &Path) -> Result<TrainedModel> {
+    let bytes = std::fs::read(path).map_err(io_err(path))?;
+    TrainedModel::from_bytes(&bytes).map_err(|source| CliError::Model {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    }
+    std::fs::write(path, bytes).map_err(io_err(path))
+}
+
+pub fn parse_features(s: &str) -> Result<FeatureSet> {
+    match s.trim() {
+        "all" => Ok(FeatureSet::all()),
+        "nine" | "original" => Ok(FeatureSet::original_nine()),
+        list => {
+            let fs = list
+                .split(',')
+                .map(|n| n.trim().parse::<Feature>())
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(CliError::Usage)?;
+            FeatureSet::new(fs).map_err(CliError::Usage)
+        }
+    }
+}
+
+fn parse_models(s: &str) -> Result<Vec<ModelKind>> {
+    if s.trim() == "all" {
+        return Ok(ModelKind::ALL.to_vec());
+    }
+    s.split(',')
+        .map(|m| {
+            ModelKind::from_code(m.trim()).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "unknown model `{m}` (expected one of rf, gbt, bagging, knn, tree, svc, all)"
+                ))
+            })
+        })
+        .collect()
+}
+
+fn parse_balance(s: &str) -> Result<Balance> {
+    match s {
+        "none" => Ok(Balance::None),
+        "smote" => Ok(Balance::Smote),
+        "weights" | "class-weights" => Ok(Balance::ClassWeights),
+        _ => Err(CliError::Usage(format!(
+            "unknown balancing `{s}` (expected none, smote or weights)"
+        ))),
+    }
+}
+
+fn progress_bar(label: &str, total: usize) -> ProgressBar {
+    let bar = ProgressBar::new(total as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>24} [{bar:30}] {pos}/{len} {elapsed}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(label.to_string());
+    bar
+}
+
+/// One trained model and its figures.
+pub struct Outcome {
+    pub model: TrainedModel,
+    pub metrics: Metrics,
+    pub train_seconds: f64,
+    pub predict_seconds: f64,
+    pub bytes: Vec<u8>,
+}
+
+pub fn run_model(prep: &Prepared, spec: &ModelSpec, name: &str, trained_at: &str, quiet: bool) -> Result<Outcome> {
+    let bar = progress_bar(spec.kind().label(), spec.work_units());
+    if quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let started = Instant::now();
+    let (model, _) = train_model(
+        prep,
+        spec,
+        name,
+        trained_at,
+        &mut |p| {
+            bar.set_length(p.total as u64);
+            bar.set_position(p.done as u64);
+        },
+        &AtomicBool::new(false),
+    )?;
+    let train_seconds = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let started = Instant::now();
+    let metrics = genre_core::train::evaluate(&model, &prep.test_x, &prep.test_y);
+    let predict_seconds = started.elapsed().as_secs_f64();
+    let bytes = model.to_bytes();
+    Ok(Outcome {
+        model,
+        metrics,
+        train_seconds,
+        predict_seconds,
+        bytes,
+    })
+}
+
+pub struct TrainArgs {
+    pub data: PathBuf,
+    pub out: PathBuf,
+    pub eda: PathBuf,
+    pub examples: PathBuf,
+    pub features: String,
+    pub candidates: String,
+    pub seed: u64,
+    pub test_fraction: f64,
+    pub trained_at: String,
+    pub name: String,
+}
+
+#[derive(Serialize)]
+struct Example {
+    genre: String,
+    name: String,
+    row: u64,
+    values: Vec<Option<f64>>,
+}
+
+#[derive(Serialize)]
+struct Examples {
+    features: Vec<&'static str>,
+    tracks: Vec<Example>,
+}
+
+pub fn train(a: TrainArgs) -> Result<()> {
+    let data = read_data(&a.data, &IngestOptions::for_training())?;
+    let options = TrainOptions {
+        features: parse_features(&a.features)?,
+        test_fraction: a.test_fraction,
+        seed: a.seed,
+        ..TrainOptions::default()
+    };
+    let file_name = a
+        .data
+        .file_name()
+        .map_or_else(|| a.data.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let prep = prepare(&data, &options, &file_name)?;
+    eprintln!(
+        "{}: {} rows kept ({} rejected, {} duplicates dropped), {} genres; train {} / holdout {}",
+        a.data.display(),
+        data.report.rows_kept,
+        data.report.rows_rejected,
+        data.report.duplicates_dropped,
+        prep.classes.len(),
+        prep.train_y.len(),
+        prep.test_y.len()
+    );
+    let mut outcomes = Vec::new();
+    for kind in parse_models(&a.candidates)? {
+        let spec = ModelSpec::default_for(kind, a.seed);
+        outcomes.push(run_model(&prep, &spec, &a.name, &a.trained_at, false)?);
+    }
+    print_table(&outcomes, &options.features);
+    // Highest holdout accuracy wins; ties go to the earlier candidate.
+    let best = outcomes
+        .iter()
+        .enumerate()
+        .max_by(|(i, x), (j, y)| x.metrics.accuracy.total_cmp(&y.metrics.accuracy).then(j.cmp(i)))
+        .map(|(_, o)| o)
+        .ok_or_else(|| CliError::Usage("no candidate model given".into()))?;
+    write_file(&a.out, &best.bytes)?;
+    eprintln!(
+        "saved {} ({} bytes, holdout accuracy {:.4}) to {}",
+        best.model.meta.kind.label(),
+        best.bytes.len(),
+        best.metrics.accuracy,
+        a.out.display()
+    );
+
+    let eda = summarize(&data, a.seed);
+    let json = serde_json::to_vec(&eda).expect("summaries serialise");
+    write_file(&a.eda, &json)?;
+
+    // A few holdout tracks per genre (the first ones by row, not picked by the model's success).
+    let mut tracks = Vec::new();
+    let by_row: std::collections::HashMap<u64, &genre_core::ingest::Track> =
+        data.tracks.iter().map(|t| (t.row, t)).collect();
+    for (c, class) in prep.classes.iter().enumerate() {
+        for (&row, _) in prep.test_rows.iter().zip(&prep.test_y).filter(|(_, &y)| y == c).take(4) {
+            let t = by_row[&row];
+            tracks.push(Example {
+                genre: class.clone(),
+                name: t.name.clone().unwrap_or_default(),
+                row,
+                values: t.values.iter().map(|&v| (!v.is_nan()).then_some(v)).collect(),
+            });
+        }
+    }
+    let examples = Examples {
+        features: Feature::ALL.iter().map(|f| f.name()).collect(),
+        tracks,
+    };
+    write_file(&a.examples, &serde_json::to_vec(&examples).expect("examples serialise"))?;
+    eprintln!("wrote {} and {}", a.eda.display(), a.examples.display());
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct EvalJson<'a> {
+    models: Vec<EvalRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct EvalRow<'a> {
+    model: &'static str,
+    features: Vec<&'static str>,
+    accuracy: f64,
+    macro_f1: f64,
+    weighted_f1: f64,
+    macro_precision: f64,
+    macro_recall: f64,
+    train_seconds: f64,
+    predict_seconds: f64,
+    model_bytes: usize,
+    classes: &'a [String],
+    confusion: &'a [Vec<u64>],
+}
+
+fn print_table(outcomes: &[Outcome], features: &FeatureSet) {
+    let rows: Vec<Vec<String>> = outcomes
+        .iter()
+        .map(|o| {
+            vec![
+                o.model.meta.kind.code().to_string(),
+                features.len().to_string(),
+                format!("{:.4}", o.metrics.accuracy),
+                format!("{:.4}", o.metrics.macro_f1),
+                format!("{:.4}", o.metrics.weighted_f1),
+                format!("{:.2} s", o.train_seconds),
+                format!("{:.3} s", o.predict_seconds),
+                format!("{} B", o.bytes.len()),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &["model", "features", "accuracy", "macro F1", "weighted F1", "train", "predict", "size"],
+            &rows
+        )
+    );
+}
+
+pub struct EvalArgs {
+    pub data: Option<PathBuf>,
+    pub train: Option<PathBuf>,
+    pub test: Option<PathBuf>,
+    pub model: String,
+    pub features: String,
+    pub test_fraction: f64,
+    pub seed: u64,
+    pub balance: String,
+    pub cap: bool,
+    pub trees: Option<usize>,
+    pub json: bool,
+}
+
+pub fn eval(a: EvalArgs) -> Result<()> {
+    let options = TrainOptions {
+        features: parse_features(&a.features)?,
+        cap_outliers: a.cap,
+        balance: parse_balance(&a.balance)?,
+        test_fraction: a.test_fraction,
+        seed: a.seed,
+    };
+    let prep = match (&a.data, &a.train, &a.test) {
+        (Some(d), _, _) => {
+            let data = read_data(d, &IngestOptions::for_training())?;
+            prepare(&data, &options, &d.display().to_string())?
+        }
+        (None, Some(tr), Some(te)) => {
+            let train = read_data(tr, &IngestOptions::for_training())?;
+            let test = read_data(te, &IngestOptions::for_training())?;
+            let (prep, unknown) = prepare_two(&train, &test, &options, &tr.display().to_string())?;
+            if unknown > 0 {
+                eprintln!(
+                    "{}: {unknown} test rows have a genre the training file does not have; they are left out",
+                    te.display()
+                );
+            }
+            prep
+        }
+        _ => return Err(CliError::Usage("give --data, or both --train and --test".into())),
+    };
+    let mut outcomes = Vec::new();
+    for kind in parse_models(&a.model)? {
+        let mut spec = ModelSpec::default_for(kind, a.seed);
+        if let (Some(n), ModelSpec::Forest(p)) = (a.trees, &mut spec) {
+            *p = ForestParams(p.0.clone()).n_trees(n);
+        }
+        outcomes.push(run_model(&prep, &spec, "evaluated model", "", a.json)?);
+    }
+    if a.json {
+        let models = outcomes
+            .iter()
+            .map(|o| EvalRow {
+                model: o.model.meta.kind.code(),
+                features: options.features.names(),
+                accuracy: o.metrics.accuracy,
+                macro_f1: o.metrics.macro_f1,
+                weighted_f1: o.metrics.weighted_f1,
+                macro_precision: o.metrics.macro_precision,
+                macro_recall: o.metrics.macro_recall,
+                train_seconds: o.train_seconds,
+                predict_seconds: o.predict_seconds,
+                model_bytes: o.bytes.len(),
+                classes: &o.model.classes,
+                confusion: &o.metrics.confusion,
+            })
+            .collect();
+        println!("{}", serde_json::to_string(&EvalJson { models }).expect("serialises"));
+    } else {
+        print_table(&outcomes, &options.features);
+    }
+    Ok(())
+}
+
+pub fn predict(model_path: &Path, input: &Path, output: &Path) -> Result<()> {
+    let model = read_model(model_path)?;
+    let data = read_data(input, &IngestOptions::for_prediction())?;
+    model.check_input(&data.present).map_err(|source| CliError::Model {
+        path: model_path.display().to_string(),
+        source,
+    })?;
+    let file = File::create(output).map_err(io_err(output))?;
+    let mut w = csv::Writer::from_writer(BufWriter::new(file));
+    let mut header = vec![
+        "row".to_string(),
+        "name".into(),
+        "predicted_genre".into(),
+        "confidence".into(),
+    ];
+    for i in 2..=3 {
+        header.push(format!("top{i}_genre"));
+        header.push(format!("top{i}_confidence"));
+    }
+    header.push("warning".into());
+    let werr = |e: csv::Error| CliError::Io {
+        path: output.display().to_string(),
+        message: e.to_string(),
+    };
+    w.write_record(&header).map_err(werr)?;
+    let mut flagged = 0;
+    for t in &data.tracks {
+        let raw = model.features().select(&t.values);
+        let p = model.predict_raw(&raw);
+        let top = p.top(3);
+        let far: Vec<String> = model
+            .out_of_range(&raw)
+            .into_iter()
+            .filter(|&(_, d)| d > 0.5)
+            .map(|(f, _)| f.name().to_string())
+            .collect();
+        if !far.is_empty() {
+            flagged += 1;
+        }
+        let mut rec = vec![
+            t.row.to_string(),
+            t.name.clone().unwrap_or_default(),
+            model.classes[p.class].clone(),
+            format!("{:.4}", p.confidence()),
+        ];
+        for &(c, pr) in &top[1..] {
+            rec.push(model.classes[c].clone());
+            rec.push(format!("{pr:.4}"));
+        }
+        rec.push(if far.is_empty() {
+            String::new()
+        } else {
+            format!("far outside the training range: {}", far.join(", "))
+        });
+        w.write_record(&rec).map_err(werr)?;
+    }
+    w.flush().map_err(io_err(output))?;
+    eprintln!(
+        "{}: predicted {} rows ({} rejected{}) into {}",
+        input.display(),
+        data.tracks.len(),
+        data.report.rows_rejected,
+        if flagged > 0 {
+            format!(", {flagged} flagged as far outside the training range")
+        } else {
+            String::new()
+        },
+        output.display()
+    );
+    for r in data.report.rejections.iter().take(5) {
+        eprintln!("  rejected {r}");
+    }
+    Ok(())
+}
+
+pub fn bench(data_path: &Path, model_path: &Path, repeat: usize) -> Result<()> {
+    crate::bench::run(data_path, model_path, repeat)
+}

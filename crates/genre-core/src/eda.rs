@@ -1,0 +1,218 @@
+//! Exploratory summaries (the original report's EDA): class counts, per-genre box-plot
+//! statistics and histograms of every feature, the correlation matrix and a small scatter
+//! sample. The CLI writes them for the bundled data; the browser computes the same for uploads.
+
+use serde::{Deserialize, Serialize};
+
+use crate::feature::Feature;
+use crate::ingest::Ingested;
+use crate::preprocess::quantile_sorted;
+use crate::rng::Rng;
+
+pub const HISTOGRAM_BINS: usize = 24;
+pub const SCATTER_PER_CLASS: usize = 60;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoxStats {
+    pub min: f64,
+    pub q1: f64,
+    pub median: f64,
+    pub q3: f64,
+    pub max: f64,
+    /// Whisker ends: the most extreme values within 1.5 IQR of the box.
+    pub whisker_low: f64,
+    pub whisker_high: f64,
+    pub outliers: u64,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureSummary {
+    pub feature: Feature,
+    /// Histogram range shared by all genres (1st to 99th percentile of all rows, so a few
+    /// extreme values do not squash the plot).
+    pub lo: f64,
+    pub hi: f64,
+    /// Per class (in `EdaSummary::classes` order).
+    pub boxes: Vec<Option<BoxStats>>,
+    /// Per class, `HISTOGRAM_BINS` counts; values outside [lo, hi] go to the end bins.
+    pub histograms: Vec<Vec<u32>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EdaSummary {
+    pub rows: u64,
+    pub classes: Vec<String>,
+    pub class_counts: Vec<u64>,
+    pub features: Vec<FeatureSummary>,
+    /// Pearson correlation over `correlation_features` (NaN where undefined).
+    pub correlation_features: Vec<Feature>,
+    pub correlation: Vec<Vec<f64>>,
+    /// A seeded sample of tracks for scatter plots: (class, values in `Feature::ALL` order,
+    /// rounded to 4 significant digits; NaN written as null).
+    pub scatter: Vec<(u32, Vec<Option<f32>>)>,
+}
+
+fn round4(v: f64) -> f32 {
+    if v == 0.0 || !v.is_finite() {
+        return v as f32;
+    }
+    let mag = 10f64.powi(3 - v.abs().log10().floor() as i32);
+    ((v * mag).round() / mag) as f32
+}
+
+pub fn summarize(data: &Ingested, seed: u64) -> EdaSummary {
+    let k = data.classes.len();
+    let labelled: Vec<_> = data.tracks.iter().filter(|t| t.label.is_some()).collect();
+    let mut class_counts = vec![0u64; k];
+    for t in &labelled {
+        class_counts[t.label.expect("filtered") as usize] += 1;
+    }
+    let mut features = Vec::new();
+    for &f in &data.present {
+        let j = f.index();
+        let mut all: Vec<f64> = data.tracks.iter().map(|t| t.values[j]).filter(|v| !v.is_nan()).collect();
+        all.sort_unstable_by(f64::total_cmp);
+        let (lo, hi) = if all.is_empty() {
+            (0.0, 1.0)
+        } else {
+            let (a, b) = (quantile_sorted(&all, 0.01), quantile_sorted(&all, 0.99));
+            if b > a { (a, b) } else { (all[0], all[all.len() - 1].max(all[0] + 1.0)) }
+        };
+        let mut boxes = Vec::with_capacity(k);
+        let mut histograms = Vec::with_capacity(k);
+        for c in 0..k {
+            let mut v: Vec<f64> = labelled
+                .iter()
+                .filter(|t| t.label == Some(c as u32))
+                .map(|t| t.values[j])
+                .filter(|v| !v.is_nan())
+                .collect();
+            v.sort_unstable_by(f64::total_cmp);
+            let mut hist = vec![0u32; HISTOGRAM_BINS];
+            for &x in &v {
+                let b = ((x - lo) / (hi - lo) * HISTOGRAM_BINS as f64).floor();
+                hist[(b.max(0.0) as usize).min(HISTOGRAM_BINS - 1)] += 1;
+            }
+            histograms.push(hist);
+            boxes.push(box_stats(&v));
+        }
+        features.push(FeatureSummary {
+            feature: f,
+            lo,
+            hi,
+            boxes,
+            histograms,
+        });
+    }
+    let correlation_features = data.present.clone();
+    let correlation = correlation_matrix(data, &correlation_features);
+    let mut rng = Rng::new(seed);
+    let mut scatter = Vec::new();
+    for c in 0..k {
+        let mut rows: Vec<usize> = (0..data.tracks.len())
+            .filter(|&i| data.tracks[i].label == Some(c as u32))
+            .collect();
+        rng.shuffle(&mut rows);
+        for &i in rows.iter().take(SCATTER_PER_CLASS) {
+            let vals = data.tracks[i]
+                .values
+                .iter()
+                .map(|&v| (!v.is_nan()).then(|| round4(v)))
+                .collect();
+            scatter.push((c as u32, vals));
+        }
+    }
+    EdaSummary {
+        rows: data.tracks.len() as u64,
+        classes: data.classes.clone(),
+        class_counts,
+        features,
+        correlation_features,
+        correlation,
+        scatter,
+    }
+}
+
+pub fn box_stats(sorted: &[f64]) -> Option<BoxStats> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let q1 = quantile_sorted(sorted, 0.25);
+    let q3 = quantile_sorted(sorted, 0.75);
+    let iqr = q3 - q1;
+    let (lo_fence, hi_fence) = (q1 - 1.5 * iqr, q3 + 1.5 * iqr);
+    let inside: Vec<f64> = sorted.iter().copied().filter(|&v| v >= lo_fence && v <= hi_fence).collect();
+    Some(BoxStats {
+        min: sorted[0],
+        q1,
+        median: quantile_sorted(sorted, 0.5),
+        q3,
+        max: sorted[sorted.len() - 1],
+        whisker_low: inside.first().copied().unwrap_or(q1),
+        whisker_high: inside.last().copied().unwrap_or(q3),
+        outliers: (sorted.len() - inside.len()) as u64,
+        count: sorted.len() as u64,
+    })
+}
+
+/// Pairwise-complete Pearson correlation.
+pub fn correlation_matrix(data: &Ingested, features: &[Feature]) -> Vec<Vec<f64>> {
+    let p = features.len();
+    let mut m = vec![vec![f64::NAN; p]; p];
+    for a in 0..p {
+        for b in a..p {
+            let (ja, jb) = (features[a].index(), features[b].index());
+            let (mut n, mut sa, mut sb, mut saa, mut sbb, mut sab) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+            for t in &data.tracks {
+                let (x, y) = (t.values[ja], t.values[jb]);
+                if x.is_nan() || y.is_nan() {
+                    continue;
+                }
+                n += 1.0;
+                sa += x;
+                sb += y;
+                saa += x * x;
+                sbb += y * y;
+                sab += x * y;
+            }
+            let cov = sab / n - (sa / n) * (sb / n);
+            let va = saa / n - (sa / n).powi(2);
+            let vb = sbb / n - (sb / n).powi(2);
+            let r = if n > 1.0 && va > 0.0 && vb > 0.0 {
+                (cov / (va * vb).sqrt()).clamp(-1.0, 1.0)
+            } else {
+                f64::NAN
+            };
+            m[a][b] = r;
+            m[b][a] = r;
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{read_csv, IngestOptions};
+
+    #[test]
+    fn box_stats_match_hand_values() {
+        let v = [1.0, 2.0, 3.0, 4.0, 100.0];
+        let b = box_stats(&v).unwrap();
+        assert_eq!((b.q1, b.median, b.q3), (2.0, 3.0, 4.0));
+        assert_eq!((b.whisker_low, b.whisker_high, b.outliers), (1.0, 4.0, 1));
+    }
+
+    #[test]
+    fn correlation_of_linear_columns_is_one() {
+        let csv = "energy,valence,tempo,genre\n0.1,0.2,90,a\n0.2,0.4,80,a\n0.3,0.6,70,b\n0.4,0.8,60,b\n";
+        let d = read_csv(csv.as_bytes(), &IngestOptions::for_training()).unwrap();
+        let s = summarize(&d, 1);
+        assert!((s.correlation[0][1] - 1.0).abs() < 1e-9);
+        assert!((s.correlation[0][2] + 1.0).abs() < 1e-9);
+        assert_eq!(s.class_counts, vec![2, 2]);
+        assert_eq!(s.features[0].histograms[0].iter().sum::<u32>(), 2);
+        assert_eq!(s.scatter.len(), 4);
+    }
+}

@@ -1,0 +1,667 @@
+//! The model file: one compact, versioned, checksummed binary format.
+//!
+//! ```text
+//! offset  size  field
+//! 0       4     magic "GLNS"
+//! 4       2     format version (u16 LE), currently 1
+//! 6       2     reserved (0)
+//! 8       4     payload length (u32 LE)
+//! 12      4     CRC-32 (IEEE) of the payload
+//! 16      n     payload: meta, classes, preprocessing, estimator (little-endian throughout)
+//! ```
+//! Trees are stored as struct-of-arrays in pre-order: one feature byte per node (255 = leaf),
+//! threshold indices into a per-feature table of f32 split values (1, 2 or 4 bytes wide),
+//! covers as u16 fractions of the root's, and leaf values (forest: sparse class probabilities
+//! in 1/255 steps; boosting: i16 steps of a per-model scale). [`quantize`] applies the same
+//! rounding in memory right after training, so a saved model decodes to exactly the model
+//! that was evaluated.
+//!
+//! Decoding never panics and never allocates more than the file can back: every count is
+//! checked against the bytes that remain before anything is reserved.
+
+use crate::error::ModelFileError;
+use crate::feature::{Feature, FeatureSet};
+use crate::knn::KnnModel;
+use crate::model::{Estimator, Holdout, ModelKind, ModelMeta, TrainedModel};
+use crate::preprocess::Preprocessor;
+use crate::svc::SvcModel;
+use crate::tree::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
+
+pub const MAGIC: &[u8; 4] = b"GLNS";
+pub const FORMAT_VERSION: u16 = 1;
+const HEADER_LEN: usize = 16;
+
+/// Rounds covers and leaf values to what the file can hold (see the module docs).
+pub fn quantize(ensemble: &mut TreeEnsemble) {
+    let scale = boosted_scale(ensemble);
+    for t in &mut ensemble.trees {
+        let root = t.cover.first().copied().unwrap_or(0.0);
+        for c in &mut t.cover {
+            *c = quantize_cover(*c, root) as f32;
+        }
+        match ensemble.kind {
+            EnsembleKind::Forest => {
+                for v in &mut t.leaf_values {
+                    *v = (*v * 255.0).round().clamp(0.0, 255.0) / 255.0;
+                }
+            }
+            EnsembleKind::Boosted => {
+                for v in &mut t.leaf_values {
+                    *v = dequantize_i16(quantize_i16(*v, scale), scale);
+                }
+            }
+        }
+    }
+}
+
+fn quantize_cover(c: f32, root: f32) -> u16 {
+    if root <= 0.0 || c <= 0.0 {
+        return 0;
+    }
+    ((c / root * 65535.0).round() as u32).clamp(1, 65535) as u16
+}
+
+fn boosted_scale(e: &TreeEnsemble) -> f32 {
+    let max = e
+        .trees
+        .iter()
+        .flat_map(|t| t.leaf_values.iter())
+        .fold(0.0f32, |m, v| m.max(v.abs()));
+    if max > 0.0 {
+        max / 32767.0
+    } else {
+        1.0
+    }
+}
+
+fn quantize_i16(v: f32, scale: f32) -> i16 {
+    (v / scale).round().clamp(-32767.0, 32767.0) as i16
+}
+
+fn dequantize_i16(q: i16, scale: f32) -> f32 {
+    q as f32 * scale
+}
+
+/// CRC-32 (IEEE 802.3), bitwise; the files are small.
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u16(&mut self, v: u16) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn f32(&mut self, v: f32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn f64(&mut self, v: f64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.u32(s.len() as u32);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    fn f32s(&mut self, v: &[f32]) {
+        self.u32(v.len() as u32);
+        v.iter().for_each(|&x| self.f32(x));
+    }
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+    /// Offset of `data` in the whole file, for error messages.
+    base: usize,
+}
+
+type Res<T> = Result<T, ModelFileError>;
+
+fn corrupt<T>(what: impl Into<String>) -> Res<T> {
+    Err(ModelFileError::Corrupt(what.into()))
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Res<&'a [u8]> {
+        if self.data.len() - self.pos < n {
+            return Err(ModelFileError::Truncated {
+                len: self.base + self.data.len(),
+                needed: self.base + self.pos + n,
+            });
+        }
+        let s = &self.data[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+    fn remaining(&self) -> usize {
+        self.data.len() - self.pos
+    }
+    /// A count of items of `size` bytes each, refused if the rest of the file cannot hold them.
+    fn count(&mut self, size: usize, what: &str) -> Res<usize> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(size.max(1)) > self.remaining() {
+            return corrupt(format!("{what} count {n} is larger than the file"));
+        }
+        Ok(n)
+    }
+    fn u8(&mut self) -> Res<u8> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Res<u16> {
+        Ok(u16::from_le_bytes(self.take(2)?.try_into().expect("2 bytes")))
+    }
+    fn u32(&mut self) -> Res<u32> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+    }
+    fn u64(&mut self) -> Res<u64> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+    }
+    fn f32(&mut self) -> Res<f32> {
+        Ok(f32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+    }
+    fn f64(&mut self) -> Res<f64> {
+        Ok(f64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+    }
+    fn str(&mut self) -> Res<String> {
+        let n = self.count(1, "text length")?;
+        String::from_utf8(self.take(n)?.to_vec()).or_else(|_| corrupt("text is not UTF-8"))
+    }
+    fn f32s(&mut self, what: &str) -> Res<Vec<f32>> {
+        let n = self.count(4, what)?;
+        (0..n).map(|_| self.f32()).collect()
+    }
+}
+
+impl TrainedModel {
+    /// Encodes the model. Tree ensembles must have been [`quantize`]d (training does it).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::new());
+        write_meta(&mut w, &self.meta);
+        w.u16(self.classes.len() as u16);
+        for c in &self.classes {
+            w.str(c);
+        }
+        write_preprocessor(&mut w, &self.preprocessor);
+        match &self.estimator {
+            Estimator::Trees(t) => {
+                w.u8(0);
+                write_trees(&mut w, t);
+            }
+            Estimator::Knn(k) => {
+                w.u8(1);
+                w.u16(k.k as u16);
+                w.u8(k.n_features as u8);
+                w.u16(k.n_classes as u16);
+                w.f32s(&k.points);
+                w.u32(k.labels.len() as u32);
+                k.labels.iter().for_each(|&l| w.u16(l));
+            }
+            Estimator::Svc(s) => {
+                w.u8(2);
+                w.u8(s.n_features as u8);
+                w.u16(s.n_classes as u16);
+                w.f32s(&s.projection);
+                w.f32s(&s.phase);
+                w.f32s(&s.weights);
+            }
+        }
+        let payload = w.0;
+        let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        out.extend_from_slice(&crc32(&payload).to_le_bytes());
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    /// Decodes and validates a model file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<TrainedModel, ModelFileError> {
+        if bytes.is_empty() {
+            return Err(ModelFileError::Empty);
+        }
+        let sig = &bytes[..bytes.len().min(4)];
+        if sig != &MAGIC[..sig.len()] {
+            return Err(ModelFileError::BadMagic);
+        }
+        if bytes.len() < HEADER_LEN {
+            return Err(ModelFileError::Truncated {
+                len: bytes.len(),
+                needed: HEADER_LEN,
+            });
+        }
+        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
+        if version > FORMAT_VERSION {
+            return Err(ModelFileError::NewerVersion {
+                found: version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        if version == 0 {
+            return corrupt("format version 0 does not exist");
+        }
+        let len = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) as usize;
+        let stored = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes"));
+        let available = bytes.len() - HEADER_LEN;
+        if len > available {
+            return Err(ModelFileError::Truncated {
+                len: bytes.len(),
+                needed: HEADER_LEN + len,
+            });
+        }
+        if len < available {
+            return corrupt(format!(
+                "{} unexpected bytes after the end of the model",
+                available - len
+            ));
+        }
+        let payload = &bytes[HEADER_LEN..];
+        let computed = crc32(payload);
+        if computed != stored {
+            return Err(ModelFileError::Checksum { stored, computed });
+        }
+        let mut r = Reader {
+            data: payload,
+            pos: 0,
+            base: HEADER_LEN,
+        };
+        let meta = read_meta(&mut r)?;
+        let n_classes = r.u16()? as usize;
+        if n_classes < 2 {
+            return corrupt(format!("{n_classes} classes (at least 2 expected)"));
+        }
+        let classes = (0..n_classes).map(|_| r.str()).collect::<Res<Vec<_>>>()?;
+        let preprocessor = read_preprocessor(&mut r)?;
+        let p = preprocessor.features.len();
+        let estimator = match r.u8()? {
+            0 => Estimator::Trees(read_trees(&mut r, n_classes, p)?),
+            1 => {
+                let k = r.u16()? as usize;
+                let nf = r.u8()? as usize;
+                let nc = r.u16()? as usize;
+                let points = r.f32s("point")?;
+                let n = r.count(2, "label")?;
+                let labels = (0..n).map(|_| r.u16()).collect::<Res<Vec<_>>>()?;
+                if nf != p || nc != n_classes || k == 0 || n < k || points.len() != n * p {
+                    return corrupt("the k-nearest-neighbours table does not fit its shape");
+                }
+                if labels.iter().any(|&l| l as usize >= n_classes) {
+                    return corrupt("a neighbour's label is out of range");
+                }
+                Estimator::Knn(KnnModel {
+                    k,
+                    n_features: p,
+                    n_classes,
+                    points,
+                    labels,
+                })
+            }
+            2 => {
+                let nf = r.u8()? as usize;
+                let nc = r.u16()? as usize;
+                let projection = r.f32s("projection")?;
+                let phase = r.f32s("phase")?;
+                let weights = r.f32s("weight")?;
+                let d = phase.len();
+                if nf != p || nc != n_classes || projection.len() != d * p || weights.len() != nc * (d + 1) {
+                    return corrupt("the SVC weights do not fit their shape");
+                }
+                Estimator::Svc(SvcModel {
+                    n_features: p,
+                    n_classes,
+                    projection,
+                    phase,
+                    weights,
+                })
+            }
+            t => return corrupt(format!("unknown estimator type {t}")),
+        };
+        if r.remaining() != 0 {
+            return corrupt("trailing bytes in the payload");
+        }
+        Ok(TrainedModel {
+            meta,
+            classes,
+            preprocessor,
+            estimator,
+        })
+    }
+
+    /// Refuses a model that needs a feature the data does not have.
+    pub fn check_input(&self, present: &[Feature]) -> Result<(), ModelFileError> {
+        let missing: Vec<&str> = self
+            .features()
+            .as_slice()
+            .iter()
+            .filter(|f| !present.contains(f))
+            .map(|f| f.name())
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(ModelFileError::WrongFeatures {
+                expected: present.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "),
+                found: format!(
+                    "{}; missing from the data: {}",
+                    self.features().names().join(", "),
+                    missing.join(", ")
+                ),
+            })
+        }
+    }
+}
+
+fn write_meta(w: &mut Writer, m: &ModelMeta) {
+    w.u8(ModelKind::ALL.iter().position(|&k| k == m.kind).expect("listed") as u8);
+    w.str(&m.name);
+    w.str(&m.trained_at);
+    w.str(&m.data_file);
+    w.u64(m.train_rows);
+    w.u64(m.seed);
+    w.str(&m.settings);
+    match &m.holdout {
+        Some(h) => {
+            w.u8(1);
+            w.f64(h.accuracy);
+            w.f64(h.macro_f1);
+            w.f64(h.weighted_f1);
+            w.u64(h.rows);
+        }
+        None => w.u8(0),
+    }
+}
+
+fn read_meta(r: &mut Reader) -> Res<ModelMeta> {
+    let kind_id = r.u8()? as usize;
+    let Some(&kind) = ModelKind::ALL.get(kind_id) else {
+        return corrupt(format!("unknown model kind {kind_id}"));
+    };
+    Ok(ModelMeta {
+        kind,
+        name: r.str()?,
+        trained_at: r.str()?,
+        data_file: r.str()?,
+        train_rows: r.u64()?,
+        seed: r.u64()?,
+        settings: r.str()?,
+        holdout: match r.u8()? {
+            0 => None,
+            1 => Some(Holdout {
+                accuracy: r.f64()?,
+                macro_f1: r.f64()?,
+                weighted_f1: r.f64()?,
+                rows: r.u64()?,
+            }),
+            _ => return corrupt("bad holdout flag"),
+        },
+    })
+}
+
+fn write_preprocessor(w: &mut Writer, p: &Preprocessor) {
+    w.u8(p.features.len() as u8);
+    p.features.as_slice().iter().for_each(|f| w.u8(f.index() as u8));
+    p.medians.iter().for_each(|&v| w.f64(v));
+    p.ranges.iter().for_each(|&(a, b)| {
+        w.f64(a);
+        w.f64(b)
+    });
+    for pairs in [&p.caps, &p.scaling] {
+        match pairs {
+            Some(v) => {
+                w.u8(1);
+                v.iter().for_each(|&(a, b)| {
+                    w.f64(a);
+                    w.f64(b)
+                });
+            }
+            None => w.u8(0),
+        }
+    }
+}
+
+fn read_preprocessor(r: &mut Reader) -> Res<Preprocessor> {
+    let p = r.u8()? as usize;
+    let mut features = Vec::with_capacity(p);
+    for _ in 0..p {
+        let id = r.u8()? as usize;
+        match Feature::from_index(id) {
+            Some(f) => features.push(f),
+            None => return corrupt(format!("unknown feature id {id}")),
+        }
+    }
+    let features = FeatureSet::new(features).or_else(|e| corrupt(e))?;
+    let medians = (0..p).map(|_| r.f64()).collect::<Res<Vec<_>>>()?;
+    let pair = |r: &mut Reader| -> Res<(f64, f64)> { Ok((r.f64()?, r.f64()?)) };
+    let ranges = (0..p).map(|_| pair(r)).collect::<Res<Vec<_>>>()?;
+    let opt = |r: &mut Reader| -> Res<Option<Vec<(f64, f64)>>> {
+        match r.u8()? {
+            0 => Ok(None),
+            1 => Ok(Some((0..p).map(|_| pair(r)).collect::<Res<Vec<_>>>()?)),
+            _ => corrupt("bad preprocessing flag"),
+        }
+    };
+    let caps = opt(r)?;
+    let scaling = opt(r)?;
+    Ok(Preprocessor {
+        features,
+        medians,
+        ranges,
+        caps,
+        scaling,
+    })
+}
+
+fn write_trees(w: &mut Writer, e: &TreeEnsemble) {
+    w.u8(match e.kind {
+        EnsembleKind::Forest => 0,
+        EnsembleKind::Boosted => 1,
+    });
+    w.u32(e.trees.len() as u32);
+    w.f32s(&e.base_score);
+    w.f32s(&e.importance);
+    // Per-feature tables of distinct thresholds.
+    let mut tables: Vec<Vec<f32>> = vec![Vec::new(); e.n_features];
+    for t in &e.trees {
+        for (i, &f) in t.feature.iter().enumerate() {
+            if f != LEAF {
+                tables[f as usize].push(t.threshold[i]);
+            }
+        }
+    }
+    for table in &mut tables {
+        table.sort_by(f32::total_cmp);
+        table.dedup_by(|a, b| a.to_bits() == b.to_bits());
+    }
+    let longest = tables.iter().map(Vec::len).max().unwrap_or(0);
+    let width: u8 = if longest <= 256 { 1 } else if longest <= 65536 { 2 } else { 4 };
+    w.u8(width);
+    for table in &tables {
+        w.f32s(table);
+    }
+    let scale = boosted_scale(e);
+    if e.kind == EnsembleKind::Boosted {
+        w.f32(scale);
+    }
+    for t in &e.trees {
+        w.u32(t.n_nodes() as u32);
+        // Pre-order walk of the canonical layout.
+        let mut order = Vec::with_capacity(t.n_nodes());
+        let mut stack = vec![0usize];
+        while let Some(i) = stack.pop() {
+            order.push(i);
+            if t.feature[i] != LEAF {
+                let c = t.child[i] as usize;
+                stack.push(c + 1);
+                stack.push(c);
+            }
+        }
+        order.iter().for_each(|&i| w.u8(t.feature[i]));
+        for &i in &order {
+            let f = t.feature[i];
+            if f != LEAF {
+                let table = &tables[f as usize];
+                let idx = table
+                    .binary_search_by(|v| v.total_cmp(&t.threshold[i]))
+                    .expect("threshold is in its table") as u32;
+                match width {
+                    1 => w.u8(idx as u8),
+                    2 => w.u16(idx as u16),
+                    _ => w.u32(idx),
+                }
+            }
+        }
+        let root = t.cover.first().copied().unwrap_or(0.0);
+        order.iter().for_each(|&i| w.u16(quantize_cover(t.cover[i], root)));
+        for &i in &order {
+            if t.feature[i] != LEAF {
+                continue;
+            }
+            let leaf = t.child[i] as usize;
+            match e.kind {
+                EnsembleKind::Forest => {
+                    let vals = &t.leaf_values[leaf * e.n_classes..(leaf + 1) * e.n_classes];
+                    let levels: Vec<(u8, u8)> = vals
+                        .iter()
+                        .enumerate()
+                        .map(|(c, &v)| (c as u8, (v * 255.0).round().clamp(0.0, 255.0) as u8))
+                        .filter(|&(_, q)| q > 0)
+                        .collect();
+                    w.u8(levels.len() as u8);
+                    levels.iter().for_each(|&(c, q)| {
+                        w.u8(c);
+                        w.u8(q)
+                    });
+                }
+                EnsembleKind::Boosted => {
+                    w.u16(quantize_i16(t.leaf_values[leaf], scale) as u16);
+                }
+            }
+        }
+    }
+}
+
+fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
+    let kind = match r.u8()? {
+        0 => EnsembleKind::Forest,
+        1 => EnsembleKind::Boosted,
+        k => return corrupt(format!("unknown ensemble kind {k}")),
+    };
+    let n_trees = r.count(4, "tree")?;
+    let base_score = r.f32s("base score")?;
+    let importance = r.f32s("importance")?;
+    if importance.len() != p || (kind == EnsembleKind::Boosted && base_score.len() != n_classes) {
+        return corrupt("the ensemble header does not fit the model's features and classes");
+    }
+    let width = r.u8()?;
+    if !matches!(width, 1 | 2 | 4) {
+        return corrupt(format!("bad threshold index width {width}"));
+    }
+    let tables = (0..p).map(|_| r.f32s("threshold")).collect::<Res<Vec<_>>>()?;
+    let scale = if kind == EnsembleKind::Boosted { r.f32()? } else { 1.0 };
+    let stride = if kind == EnsembleKind::Forest { n_classes } else { 1 };
+    let mut trees = Vec::with_capacity(n_trees);
+    for ti in 0..n_trees {
+        let n = r.count(1, "node")?;
+        let features = r.take(n)?.to_vec();
+        // Rebuild the canonical layout from the pre-order shape.
+        let mut tree = FlatTree::default();
+        let mut slot_of = Vec::with_capacity(n);
+        let mut stack = Vec::new();
+        if n == 0 {
+            return corrupt(format!("tree {ti} has no nodes"));
+        }
+        tree.push_placeholder();
+        stack.push(0usize);
+        let mut leaves = 0u32;
+        for (k, &f) in features.iter().enumerate() {
+            let Some(slot) = stack.pop() else {
+                return corrupt(format!("tree {ti} has {} nodes after its last leaf", n - k));
+            };
+            slot_of.push(slot);
+            tree.feature[slot] = f;
+            if f == LEAF {
+                tree.child[slot] = leaves;
+                leaves += 1;
+            } else {
+                if f as usize >= p {
+                    return corrupt(format!("tree {ti} splits on feature {f} of {p}"));
+                }
+                let l = tree.push_placeholder();
+                tree.push_placeholder();
+                tree.child[slot] = l as u32;
+                stack.push(l + 1);
+                stack.push(l);
+            }
+        }
+        if !stack.is_empty() || tree.n_nodes() != n {
+            return corrupt(format!("tree {ti} is incomplete"));
+        }
+        for (k, &f) in features.iter().enumerate() {
+            if f != LEAF {
+                let idx = match width {
+                    1 => r.u8()? as usize,
+                    2 => r.u16()? as usize,
+                    _ => r.u32()? as usize,
+                };
+                let Some(&th) = tables[f as usize].get(idx) else {
+                    return corrupt(format!("tree {ti} uses threshold {idx} of {}", tables[f as usize].len()));
+                };
+                tree.threshold[slot_of[k]] = th;
+            }
+        }
+        for &slot in &slot_of {
+            tree.cover[slot] = r.u16()? as f32;
+        }
+        tree.leaf_values = vec![0.0; leaves as usize * stride];
+        let mut leaf = 0usize;
+        for &f in &features {
+            if f != LEAF {
+                continue;
+            }
+            match kind {
+                EnsembleKind::Forest => {
+                    let m = r.u8()? as usize;
+                    for _ in 0..m {
+                        let c = r.u8()? as usize;
+                        let q = r.u8()?;
+                        if c >= n_classes {
+                            return corrupt(format!("tree {ti} has a leaf for class {c} of {n_classes}"));
+                        }
+                        tree.leaf_values[leaf * stride + c] = q as f32 / 255.0;
+                    }
+                }
+                EnsembleKind::Boosted => {
+                    tree.leaf_values[leaf] = dequantize_i16(r.u16()? as i16, scale);
+                }
+            }
+            leaf += 1;
+        }
+        trees.push(tree);
+    }
+    Ok(TreeEnsemble {
+        kind,
+        n_classes,
+        n_features: p,
+        trees,
+        base_score,
+        importance,
+    })
+}

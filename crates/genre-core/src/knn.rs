@@ -1,0 +1,83 @@
+//! k-nearest neighbours on standard-scaled features (the original comparison's KNN, k = 5).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::TrainError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnnModel {
+    pub k: usize,
+    pub n_features: usize,
+    pub n_classes: usize,
+    /// Row-major training points (already scaled), f32 to halve the model size.
+    pub points: Vec<f32>,
+    pub labels: Vec<u16>,
+}
+
+impl KnnModel {
+    pub fn fit(x: &[Vec<f64>], y: &[usize], n_classes: usize, k: usize) -> Result<KnnModel, TrainError> {
+        if k == 0 || k > 100 {
+            return Err(TrainError::InvalidParam {
+                name: "k",
+                value: k.to_string(),
+                expected: "1 to 100 neighbours",
+            });
+        }
+        if x.len() < k {
+            return Err(TrainError::TooFewRows { rows: x.len(), needed: k });
+        }
+        let p = x[0].len();
+        Ok(KnnModel {
+            k,
+            n_features: p,
+            n_classes,
+            points: x.iter().flat_map(|r| r.iter().map(|&v| v as f32)).collect(),
+            labels: y.iter().map(|&c| c as u16).collect(),
+        })
+    }
+
+    /// Uniform vote of the k nearest points (ties in distance: the earlier training row).
+    pub fn predict_proba_into(&self, x: &[f64], out: &mut [f32]) {
+        let p = self.n_features;
+        let q: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+        let mut best: Vec<(f32, u32)> = vec![(f32::INFINITY, u32::MAX); self.k];
+        for (i, row) in self.points.chunks_exact(p).enumerate() {
+            let mut d = 0.0f32;
+            for (a, b) in row.iter().zip(&q) {
+                let t = a - b;
+                d += t * t;
+            }
+            if d < best[self.k - 1].0 {
+                let mut j = self.k - 1;
+                while j > 0 && best[j - 1].0 > d {
+                    best[j] = best[j - 1];
+                    j -= 1;
+                }
+                best[j] = (d, i as u32);
+            }
+        }
+        out.fill(0.0);
+        let found = best.iter().filter(|b| b.1 != u32::MAX).count().max(1);
+        for &(_, i) in best.iter().filter(|b| b.1 != u32::MAX) {
+            out[self.labels[i as usize] as usize] += 1.0 / found as f32;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn votes_of_the_nearest_points() {
+        let x = vec![vec![0.0], vec![0.1], vec![0.2], vec![5.0], vec![5.1]];
+        let y = vec![0, 0, 1, 1, 1];
+        let m = KnnModel::fit(&x, &y, 2, 3).unwrap();
+        let mut p = [0.0f32; 2];
+        m.predict_proba_into(&[0.05], &mut p);
+        assert_eq!(p, [2.0 / 3.0, 1.0 / 3.0]);
+        m.predict_proba_into(&[4.0], &mut p);
+        assert_eq!(p, [0.0, 1.0]);
+        assert!(KnnModel::fit(&x, &y, 2, 0).is_err());
+    }
+}

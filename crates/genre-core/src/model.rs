@@ -1,0 +1,200 @@
+//! A trained model: what it is, the features it reads, the fitted preprocessing, the
+//! estimator, and how it did on its holdout. This is what the model file stores.
+
+use serde::{Deserialize, Serialize};
+
+use crate::feature::{Feature, FeatureSet};
+use crate::knn::KnnModel;
+use crate::preprocess::Preprocessor;
+use crate::svc::SvcModel;
+use crate::tree::flat::{Explanation, TreeEnsemble};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ModelKind {
+    RandomForest,
+    GradientBoosting,
+    Bagging,
+    Knn,
+    DecisionTree,
+    Svc,
+}
+
+impl ModelKind {
+    pub const ALL: [ModelKind; 6] = [
+        ModelKind::RandomForest,
+        ModelKind::GradientBoosting,
+        ModelKind::Bagging,
+        ModelKind::Knn,
+        ModelKind::DecisionTree,
+        ModelKind::Svc,
+    ];
+
+    /// Short name used by the CLI and in JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            ModelKind::RandomForest => "rf",
+            ModelKind::GradientBoosting => "gbt",
+            ModelKind::Bagging => "bagging",
+            ModelKind::Knn => "knn",
+            ModelKind::DecisionTree => "tree",
+            ModelKind::Svc => "svc",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ModelKind::RandomForest => "Random forest",
+            ModelKind::GradientBoosting => "Gradient-boosted trees",
+            ModelKind::Bagging => "Bagging",
+            ModelKind::Knn => "k-nearest neighbours",
+            ModelKind::DecisionTree => "Decision tree",
+            ModelKind::Svc => "SVC (RBF, random features)",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<ModelKind> {
+        ModelKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// Distance and kernel models need standard scaling; trees do not.
+    pub fn needs_scaling(self) -> bool {
+        matches!(self, ModelKind::Knn | ModelKind::Svc)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Estimator {
+    Trees(TreeEnsemble),
+    Knn(KnnModel),
+    Svc(SvcModel),
+}
+
+/// Holdout figures stored with the model, for the "about this model" panel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Holdout {
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub weighted_f1: f64,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelMeta {
+    pub kind: ModelKind,
+    /// A user-facing name ("Bundled model", or what the user typed).
+    pub name: String,
+    /// ISO-8601 date given by the caller (the core has no clock, so files are reproducible).
+    pub trained_at: String,
+    pub data_file: String,
+    pub train_rows: u64,
+    pub seed: u64,
+    /// The training options and hyper-parameters, as a short human-readable line.
+    pub settings: String,
+    pub holdout: Option<Holdout>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainedModel {
+    pub meta: ModelMeta,
+    pub classes: Vec<String>,
+    pub preprocessor: Preprocessor,
+    pub estimator: Estimator,
+}
+
+/// One row's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    pub class: usize,
+    pub probabilities: Vec<f32>,
+}
+
+impl Prediction {
+    pub fn confidence(&self) -> f32 {
+        self.probabilities[self.class]
+    }
+
+    /// The `n` most probable classes, most probable first (ties: lower class index first).
+    pub fn top(&self, n: usize) -> Vec<(usize, f32)> {
+        let mut order: Vec<usize> = (0..self.probabilities.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.probabilities[b]
+                .total_cmp(&self.probabilities[a])
+                .then(a.cmp(&b))
+        });
+        order
+            .into_iter()
+            .take(n)
+            .map(|c| (c, self.probabilities[c]))
+            .collect()
+    }
+}
+
+impl TrainedModel {
+    pub fn features(&self) -> &FeatureSet {
+        &self.preprocessor.features
+    }
+
+    pub fn n_classes(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// Probabilities for one row of raw values in the model's feature order (NaN = missing).
+    pub fn predict_raw(&self, raw: &[f64]) -> Prediction {
+        let x = self.preprocessor.transform(raw);
+        let mut probabilities = vec![0.0f32; self.n_classes()];
+        self.estimator_proba(&x, &mut probabilities);
+        let class = argmax(&probabilities);
+        Prediction {
+            class,
+            probabilities,
+        }
+    }
+
+    /// Same, from all 13 features of a track (the model picks its own).
+    pub fn predict_track(&self, values: &[f64; 13]) -> Prediction {
+        self.predict_raw(&self.features().select(values))
+    }
+
+    fn estimator_proba(&self, x: &[f64], out: &mut [f32]) {
+        match &self.estimator {
+            Estimator::Trees(t) => t.predict_proba_into(x, out),
+            Estimator::Knn(k) => k.predict_proba_into(x, out),
+            Estimator::Svc(s) => s.predict_proba_into(x, out),
+        }
+    }
+
+    /// Per-feature contributions to `class` for a raw row, for tree models.
+    pub fn explain_raw(&self, raw: &[f64], class: usize) -> Option<Explanation> {
+        match &self.estimator {
+            Estimator::Trees(t) => Some(t.explain(&self.preprocessor.transform(raw), class)),
+            _ => None,
+        }
+    }
+
+    /// Global feature importance (sums to 1) where the model has one.
+    pub fn importance(&self) -> Option<&[f32]> {
+        match &self.estimator {
+            Estimator::Trees(t) => Some(&t.importance),
+            _ => None,
+        }
+    }
+
+    /// Model features whose raw value lies outside the training range.
+    pub fn out_of_range(&self, raw: &[f64]) -> Vec<(Feature, f64)> {
+        self.preprocessor
+            .out_of_range(raw)
+            .into_iter()
+            .map(|(j, d)| (self.features().as_slice()[j], d))
+            .collect()
+    }
+}
+
+pub fn argmax(v: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x > v[best] {
+            best = i;
+        }
+    }
+    best
+}

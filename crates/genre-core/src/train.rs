@@ -1,0 +1,459 @@
+//! The honest pipeline: labelled tracks -> stratified split -> preprocessing fitted on the
+//! training part -> optional balancing of the training part -> model -> holdout metrics.
+//! Every step is a public function so that the browser can run one step per worker message
+//! (and split a forest's trees across workers) with exactly the code the CLI runs.
+
+use std::ops::Range;
+use std::sync::atomic::AtomicBool;
+
+use linfa::ParamGuard;
+use serde::{Deserialize, Serialize};
+
+use crate::dtree::fit_decision_tree;
+use crate::error::TrainError;
+use crate::feature::FeatureSet;
+use crate::format::quantize;
+use crate::ingest::Ingested;
+use crate::knn::KnnModel;
+use crate::metrics::Metrics;
+use crate::model::{Estimator, Holdout, ModelKind, ModelMeta, TrainedModel};
+use crate::preprocess::Preprocessor;
+use crate::smote::smote;
+use crate::split::stratified_split;
+use crate::svc::{SvcModel, SvcParams};
+use crate::tree::boost::BoostParams;
+use crate::tree::flat::TreeEnsemble;
+use crate::tree::forest::{merge_forests, ForestParams};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Balance {
+    None,
+    /// SMOTE (k = 5) on the training part only.
+    Smote,
+    /// Weights inversely proportional to class frequency.
+    ClassWeights,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainOptions {
+    pub features: FeatureSet,
+    pub cap_outliers: bool,
+    pub balance: Balance,
+    pub test_fraction: f64,
+    pub seed: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            features: FeatureSet::original_nine(),
+            cap_outliers: true,
+            balance: Balance::None,
+            test_fraction: 0.2,
+            seed: 42,
+        }
+    }
+}
+
+/// A model to train, with its hyper-parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ModelSpec {
+    Forest(ForestParams),
+    Boost(BoostParams),
+    Bagging(ForestParams),
+    Knn { k: usize },
+    Tree { max_depth: Option<usize> },
+    Svc(SvcParams),
+}
+
+impl ModelSpec {
+    pub fn default_for(kind: ModelKind, seed: u64) -> ModelSpec {
+        match kind {
+            ModelKind::RandomForest => ModelSpec::Forest(ForestParams::default().seed(seed)),
+            ModelKind::GradientBoosting => ModelSpec::Boost(BoostParams::default().seed(seed)),
+            ModelKind::Bagging => ModelSpec::Bagging(ForestParams::bagging().seed(seed)),
+            ModelKind::Knn => ModelSpec::Knn { k: 5 },
+            ModelKind::DecisionTree => ModelSpec::Tree { max_depth: None },
+            ModelKind::Svc => ModelSpec::Svc(SvcParams {
+                seed,
+                ..SvcParams::default()
+            }),
+        }
+    }
+
+    pub fn kind(&self) -> ModelKind {
+        match self {
+            ModelSpec::Forest(_) => ModelKind::RandomForest,
+            ModelSpec::Boost(_) => ModelKind::GradientBoosting,
+            ModelSpec::Bagging(_) => ModelKind::Bagging,
+            ModelSpec::Knn { .. } => ModelKind::Knn,
+            ModelSpec::Tree { .. } => ModelKind::DecisionTree,
+            ModelSpec::Svc(_) => ModelKind::Svc,
+        }
+    }
+
+    /// Units of progress the model reports (trees, rounds or epochs).
+    pub fn work_units(&self) -> usize {
+        match self {
+            ModelSpec::Forest(p) | ModelSpec::Bagging(p) => p.0.n_trees,
+            ModelSpec::Boost(p) => p.0.max_rounds,
+            ModelSpec::Svc(p) => p.epochs,
+            _ => 1,
+        }
+    }
+
+    fn settings(&self) -> String {
+        match self {
+            ModelSpec::Forest(p) | ModelSpec::Bagging(p) => format!(
+                "{} trees, max depth {}, min samples per leaf {}, features per split {:?}",
+                p.0.n_trees,
+                p.0.max_depth.map_or("none".into(), |d| d.to_string()),
+                p.0.min_samples_leaf,
+                p.0.max_features
+            ),
+            ModelSpec::Boost(p) => format!(
+                "up to {} rounds, learning rate {}, {} leaves, early stopping after {}",
+                p.0.max_rounds, p.0.learning_rate, p.0.max_leaves, p.0.early_stopping_rounds
+            ),
+            ModelSpec::Knn { k } => format!("k = {k}"),
+            ModelSpec::Tree { max_depth } => {
+                format!("max depth {}", max_depth.map_or("none".into(), |d| d.to_string()))
+            }
+            ModelSpec::Svc(p) => format!("{} random features, C = {}", p.components, p.c),
+        }
+    }
+}
+
+/// Labelled data split into its two parts, raw (not yet preprocessed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prepared {
+    pub options: TrainOptions,
+    pub data_file: String,
+    pub classes: Vec<String>,
+    pub train_x: Vec<Vec<f64>>,
+    pub train_y: Vec<usize>,
+    pub test_x: Vec<Vec<f64>>,
+    pub test_y: Vec<usize>,
+    /// Source row number of each test row (spreadsheet numbering), to find them again.
+    pub test_rows: Vec<u64>,
+}
+
+/// Splits the labelled tracks (stratified) after checking that training can work at all.
+pub fn prepare(data: &Ingested, options: &TrainOptions, data_file: &str) -> Result<Prepared, TrainError> {
+    for f in options.features.as_slice() {
+        if !data.present.contains(f) {
+            return Err(TrainError::InvalidParam {
+                name: "features",
+                value: f.name().to_string(),
+                expected: "features that are columns of the file",
+            });
+        }
+    }
+    let labelled: Vec<&crate::ingest::Track> = data.tracks.iter().filter(|t| t.label.is_some()).collect();
+    if labelled.is_empty() {
+        return Err(TrainError::NoLabels);
+    }
+    // Keep only classes that have rows, in their original order.
+    let mut counts = vec![0usize; data.classes.len()];
+    for t in &labelled {
+        counts[t.label.expect("filtered") as usize] += 1;
+    }
+    let mut remap = vec![usize::MAX; data.classes.len()];
+    let mut classes = Vec::new();
+    for (c, &n) in counts.iter().enumerate() {
+        if n > 0 {
+            remap[c] = classes.len();
+            classes.push(data.classes[c].clone());
+        }
+    }
+    if classes.len() < 2 {
+        return Err(TrainError::OneClass {
+            class: classes.first().cloned().unwrap_or_default(),
+        });
+    }
+    let y: Vec<usize> = labelled
+        .iter()
+        .map(|t| remap[t.label.expect("filtered") as usize])
+        .collect();
+    let split = stratified_split(&y, &classes, options.test_fraction, options.seed)?;
+    let pick = |idx: &[usize]| -> (Vec<Vec<f64>>, Vec<usize>) {
+        idx.iter()
+            .map(|&i| (options.features.select(&labelled[i].values), y[i]))
+            .unzip()
+    };
+    let (train_x, train_y) = pick(&split.train);
+    let (test_x, test_y) = pick(&split.test);
+    let test_rows = split.test.iter().map(|&i| labelled[i].row).collect();
+    Ok(Prepared {
+        options: options.clone(),
+        data_file: data_file.to_string(),
+        classes,
+        train_x,
+        train_y,
+        test_x,
+        test_y,
+        test_rows,
+    })
+}
+
+/// Uses one file for training and another for testing (no split). Test rows whose genre the
+/// training file does not have are left out and counted in the returned number.
+pub fn prepare_two(
+    train: &Ingested,
+    test: &Ingested,
+    options: &TrainOptions,
+    data_file: &str,
+) -> Result<(Prepared, usize), TrainError> {
+    let all_train = TrainOptions {
+        test_fraction: 0.5,
+        ..options.clone()
+    };
+    // Reuse the checks of `prepare`, then take every training row.
+    prepare(train, &all_train, data_file)?;
+    for f in options.features.as_slice() {
+        if !test.present.contains(f) {
+            return Err(TrainError::InvalidParam {
+                name: "features",
+                value: f.name().to_string(),
+                expected: "features that are columns of the test file",
+            });
+        }
+    }
+    let mut counts = vec![0usize; train.classes.len()];
+    train.tracks.iter().filter_map(|t| t.label).for_each(|l| counts[l as usize] += 1);
+    let classes: Vec<String> = train
+        .classes
+        .iter()
+        .zip(&counts)
+        .filter(|(_, &n)| n > 0)
+        .map(|(c, _)| c.clone())
+        .collect();
+    let index = |name: &str| classes.iter().position(|c| c == name);
+    let (train_x, train_y): (Vec<_>, Vec<_>) = train
+        .tracks
+        .iter()
+        .filter_map(|t| {
+            let c = index(&train.classes[t.label? as usize])?;
+            Some((options.features.select(&t.values), c))
+        })
+        .unzip();
+    let mut unknown = 0;
+    let mut test_rows = Vec::new();
+    let (test_x, test_y): (Vec<_>, Vec<_>) = test
+        .tracks
+        .iter()
+        .filter_map(|t| {
+            match index(&test.classes[t.label? as usize]) {
+                None => {
+                    unknown += 1;
+                    None
+                }
+                Some(c) => {
+                    test_rows.push(t.row);
+                    Some((options.features.select(&t.values), c))
+                }
+            }
+        })
+        .unzip();
+    if test_y.is_empty() {
+        return Err(TrainError::NoLabels);
+    }
+    Ok((
+        Prepared {
+            options: options.clone(),
+            data_file: data_file.to_string(),
+            classes,
+            train_x,
+            train_y,
+            test_x,
+            test_y,
+            test_rows,
+        },
+        unknown,
+    ))
+}
+
+/// The training part after preprocessing and balancing: what an estimator is fitted on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub preprocessor: Preprocessor,
+    pub x: Vec<Vec<f64>>,
+    pub y: Vec<usize>,
+    pub weight: Option<Vec<f64>>,
+}
+
+pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> {
+    let o = &prep.options;
+    let preprocessor = Preprocessor::fit(o.features.clone(), &prep.train_x, o.cap_outliers, kind.needs_scaling());
+    let x: Vec<Vec<f64>> = prep.train_x.iter().map(|r| preprocessor.transform(r)).collect();
+    let k = prep.classes.len();
+    let (x, y, weight) = match o.balance {
+        Balance::None => (x, prep.train_y.clone(), None),
+        Balance::Smote => {
+            let (sx, sy) = smote(&x, &prep.train_y, &prep.classes, 5, o.seed)?;
+            (sx, sy, None)
+        }
+        Balance::ClassWeights => {
+            let mut counts = vec![0usize; k];
+            prep.train_y.iter().for_each(|&c| counts[c] += 1);
+            let n = prep.train_y.len() as f64;
+            let w = prep
+                .train_y
+                .iter()
+                .map(|&c| n / (k as f64 * counts[c] as f64))
+                .collect();
+            (x, prep.train_y.clone(), Some(w))
+        }
+    };
+    Ok(Stage {
+        preprocessor,
+        x,
+        y,
+        weight,
+    })
+}
+
+/// Progress of one model's training: `done` of `total` work units (trees, rounds, epochs).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Fits the estimator. For forests and bagging, `trees` selects a share of the trees (a web
+/// worker's part); `None` trains them all.
+pub fn fit_estimator(
+    stage: &Stage,
+    n_classes: usize,
+    spec: &ModelSpec,
+    trees: Option<Range<usize>>,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<Estimator, TrainError> {
+    let total = spec.work_units();
+    let w = stage.weight.as_deref();
+    let mut est = match spec {
+        ModelSpec::Forest(p) | ModelSpec::Bagging(p) => {
+            let params = p.clone().check()?;
+            let range = trees.unwrap_or(0..params.n_trees);
+            let share = range.len();
+            let columns = crate::tree::forest::columns_of(&stage.x);
+            let mapper = crate::tree::binning::BinMapper::fit(&columns);
+            let bins = mapper.bin_columns(&columns);
+            let data = crate::tree::forest::BinnedClassData {
+                mapper: &mapper,
+                bins: &bins,
+                y: &stage.y,
+                n_classes,
+                weight: w,
+            };
+            Estimator::Trees(params.fit_trees(
+                &data,
+                range,
+                &mut |done| progress(Progress { done, total: share }),
+                cancel,
+            )?)
+        }
+        ModelSpec::Boost(p) => {
+            let params = p.clone().check()?;
+            Estimator::Trees(params.fit_matrix(
+                &stage.x,
+                &stage.y,
+                n_classes,
+                w,
+                &mut |done, total| progress(Progress { done, total }),
+                cancel,
+            )?)
+        }
+        ModelSpec::Knn { k } => Estimator::Knn(KnnModel::fit(&stage.x, &stage.y, n_classes, *k)?),
+        ModelSpec::Tree { max_depth } => {
+            let t = fit_decision_tree(&stage.x, &stage.y, n_classes, *max_depth)?;
+            progress(Progress { done: 1, total });
+            Estimator::Trees(t)
+        }
+        ModelSpec::Svc(p) => Estimator::Svc(SvcModel::fit(
+            p,
+            &stage.x,
+            &stage.y,
+            n_classes,
+            &mut |done, total| progress(Progress { done, total }),
+            cancel,
+        )?),
+    };
+    if let Estimator::Trees(t) = &mut est {
+        quantize(t);
+    }
+    Ok(est)
+}
+
+/// Joins forest shares trained by separate workers, in share order.
+pub fn merge_estimators(parts: Vec<Estimator>) -> Option<Estimator> {
+    let forests: Vec<TreeEnsemble> = parts
+        .into_iter()
+        .filter_map(|e| match e {
+            Estimator::Trees(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    merge_forests(forests).map(Estimator::Trees)
+}
+
+/// Wraps an estimator into a model and scores it on the holdout.
+pub fn finish(
+    prep: &Prepared,
+    stage: Stage,
+    spec: &ModelSpec,
+    estimator: Estimator,
+    name: &str,
+    trained_at: &str,
+) -> (TrainedModel, Metrics) {
+    let mut model = TrainedModel {
+        meta: ModelMeta {
+            kind: spec.kind(),
+            name: name.to_string(),
+            trained_at: trained_at.to_string(),
+            data_file: prep.data_file.clone(),
+            train_rows: prep.train_x.len() as u64,
+            seed: prep.options.seed,
+            settings: format!(
+                "{}; outlier capping {}; balancing {:?}; test fraction {}",
+                spec.settings(),
+                if prep.options.cap_outliers { "on" } else { "off" },
+                prep.options.balance,
+                prep.options.test_fraction
+            ),
+            holdout: None,
+        },
+        classes: prep.classes.clone(),
+        preprocessor: stage.preprocessor,
+        estimator,
+    };
+    let metrics = evaluate(&model, &prep.test_x, &prep.test_y);
+    model.meta.holdout = Some(Holdout {
+        accuracy: metrics.accuracy,
+        macro_f1: metrics.macro_f1,
+        weighted_f1: metrics.weighted_f1,
+        rows: prep.test_y.len() as u64,
+    });
+    (model, metrics)
+}
+
+/// Scores a model on raw rows in its feature order.
+pub fn evaluate(model: &TrainedModel, x: &[Vec<f64>], y: &[usize]) -> Metrics {
+    let predicted: Vec<usize> = x.iter().map(|r| model.predict_raw(r).class).collect();
+    Metrics::compute(y, &predicted, model.n_classes())
+}
+
+/// The whole pipeline for one model.
+pub fn train_model(
+    prep: &Prepared,
+    spec: &ModelSpec,
+    name: &str,
+    trained_at: &str,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<(TrainedModel, Metrics), TrainError> {
+    let stage = fit_stage(prep, spec.kind())?;
+    let est = fit_estimator(&stage, prep.classes.len(), spec, None, progress, cancel)?;
+    Ok(finish(prep, stage, spec, est, name, trained_at))
+}
