@@ -454,6 +454,47 @@ pub fn predict(model_path: &Path, input: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
+pub fn split(data_path: &Path, out_dir: &Path, test_fraction: f64, seed: u64) -> Result<()> {
+    let data = read_data(data_path, &IngestOptions::for_training())?;
+    let options = TrainOptions {
+        features: FeatureSet::all(),
+        test_fraction,
+        seed,
+        ..TrainOptions::default()
+    };
+    let prep = prepare(&data, &options, "")?;
+    let test: std::collections::HashSet<u64> = prep.test_rows.iter().copied().collect();
+    std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
+    for (file, want_test) in [("train.csv", false), ("test.csv", true)] {
+        let path = out_dir.join(file);
+        let out = File::create(&path).map_err(io_err(&path))?;
+        let mut w = csv::Writer::from_writer(BufWriter::new(out));
+        let werr = |e: csv::Error| CliError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut header: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
+        header.extend(["genre", "song_name", "source_row"]);
+        w.write_record(&header).map_err(werr)?;
+        let mut n = 0;
+        for t in data.tracks.iter().filter(|t| t.label.is_some() && test.contains(&t.row) == want_test) {
+            let mut rec: Vec<String> = t
+                .values
+                .iter()
+                .map(|v| if v.is_nan() { String::new() } else { v.to_string() })
+                .collect();
+            rec.push(data.classes[t.label.expect("filtered") as usize].clone());
+            rec.push(t.name.clone().unwrap_or_default());
+            rec.push(t.row.to_string());
+            w.write_record(&rec).map_err(werr)?;
+            n += 1;
+        }
+        w.flush().map_err(io_err(&path))?;
+        eprintln!("wrote {n} rows to {}", path.display());
+    }
+    Ok(())
+}
+
 pub fn bench(data_path: &Path, model_path: &Path, repeat: usize) -> Result<()> {
     crate::bench::run(data_path, model_path, repeat)
 }

@@ -93,6 +93,18 @@ enum Command {
         #[arg(long)]
         output: PathBuf,
     },
+    /// Write the deduplicated, stratified train/test split as two CSV files (the exact rows
+    /// `eval --data` uses), so other tools (bench/sklearn_baseline.py) can score the same rows.
+    Split {
+        #[arg(long, default_value = "data/genres_v2.csv")]
+        data: PathBuf,
+        #[arg(long, default_value = "target/split")]
+        out_dir: PathBuf,
+        #[arg(long, default_value_t = 0.2)]
+        test_fraction: f64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Time training and prediction (a table; see the README's benchmark section).
     Bench {
         #[arg(long, default_value = "data/genres_v2.csv")]
@@ -161,6 +173,12 @@ fn main() -> ExitCode {
             input,
             output,
         } => commands::predict(&model, &input, &output),
+        Command::Split {
+            data,
+            out_dir,
+            test_fraction,
+            seed,
+        } => commands::split(&data, &out_dir, test_fraction, seed),
         Command::Bench {
             data,
             model,

@@ -11,7 +11,7 @@
 //! ```
 //! Trees are stored as struct-of-arrays in pre-order: one feature byte per node (255 = leaf),
 //! threshold indices into a per-feature table of f32 split values (1, 2 or 4 bytes wide),
-//! covers as u16 fractions of the root's, and leaf values (forest: sparse class probabilities
+//! leaf covers as u16 fractions of the root's (internal covers are sums), and leaf values (forest: sparse class probabilities
 //! in 1/255 steps; boosting: i16 steps of a per-model scale). [`quantize`] applies the same
 //! rounding in memory right after training, so a saved model decodes to exactly the model
 //! that was evaluated.
@@ -36,9 +36,12 @@ pub fn quantize(ensemble: &mut TreeEnsemble) {
     let scale = boosted_scale(ensemble);
     for t in &mut ensemble.trees {
         let root = t.cover.first().copied().unwrap_or(0.0);
-        for c in &mut t.cover {
-            *c = quantize_cover(*c, root) as f32;
+        for i in 0..t.n_nodes() {
+            if t.feature[i] == LEAF {
+                t.cover[i] = quantize_cover(t.cover[i], root) as f32;
+            }
         }
+        sum_internal_covers(t);
         match ensemble.kind {
             EnsembleKind::Forest => {
                 for v in &mut t.leaf_values {
@@ -54,6 +57,18 @@ pub fn quantize(ensemble: &mut TreeEnsemble) {
     }
 }
 
+/// Internal covers are the sums of their children's (children come after parents), so only
+/// leaf covers are stored.
+fn sum_internal_covers(t: &mut FlatTree) {
+    for i in (0..t.n_nodes()).rev() {
+        if t.feature[i] != LEAF {
+            let c = t.child[i] as usize;
+            t.cover[i] = t.cover[c] + t.cover[c + 1];
+        }
+    }
+}
+
+/// Leaf cover as a fraction of the root's, at least 1 so that no leaf weighs nothing.
 fn quantize_cover(c: f32, root: f32) -> u16 {
     if root <= 0.0 || c <= 0.0 {
         return 0;
@@ -528,8 +543,12 @@ fn write_trees(w: &mut Writer, e: &TreeEnsemble) {
                 }
             }
         }
-        let root = t.cover.first().copied().unwrap_or(0.0);
-        order.iter().for_each(|&i| w.u16(quantize_cover(t.cover[i], root)));
+        // Covers are already quantized (see `quantize`): leaves hold small integers.
+        for &i in &order {
+            if t.feature[i] == LEAF {
+                w.u16(t.cover[i].clamp(0.0, 65535.0) as u16);
+            }
+        }
         for &i in &order {
             if t.feature[i] != LEAF {
                 continue;
@@ -544,6 +563,11 @@ fn write_trees(w: &mut Writer, e: &TreeEnsemble) {
                         .map(|(c, &v)| (c as u8, (v * 255.0).round().clamp(0.0, 255.0) as u8))
                         .filter(|&(_, q)| q > 0)
                         .collect();
+                    // Most forest leaves are pure: one byte, the class with the high bit set.
+                    if e.n_classes < 128 && levels.len() == 1 && levels[0].1 == 255 {
+                        w.u8(0x80 | levels[0].0);
+                        continue;
+                    }
                     w.u8(levels.len() as u8);
                     levels.iter().for_each(|&(c, q)| {
                         w.u8(c);
@@ -627,9 +651,12 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
                 tree.threshold[slot_of[k]] = th;
             }
         }
-        for &slot in &slot_of {
-            tree.cover[slot] = r.u16()? as f32;
+        for (k, &slot) in slot_of.iter().enumerate() {
+            if features[k] == LEAF {
+                tree.cover[slot] = r.u16()? as f32;
+            }
         }
+        sum_internal_covers(&mut tree);
         tree.leaf_values = vec![0.0; leaves as usize * stride];
         let mut leaf = 0usize;
         for &f in &features {
@@ -639,6 +666,18 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
             match kind {
                 EnsembleKind::Forest => {
                     let m = r.u8()? as usize;
+                    if m & 0x80 != 0 && n_classes < 128 {
+                        let c = m & 0x7F;
+                        if c >= n_classes {
+                            return corrupt(format!("tree {ti} has a leaf for class {c} of {n_classes}"));
+                        }
+                        tree.leaf_values[leaf * stride + c] = 1.0;
+                        leaf += 1;
+                        continue;
+                    }
+                    if m > n_classes {
+                        return corrupt(format!("tree {ti} has a leaf with {m} classes of {n_classes}"));
+                    }
                     for _ in 0..m {
                         let c = r.u8()? as usize;
                         let q = r.u8()?;

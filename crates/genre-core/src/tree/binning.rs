@@ -35,14 +35,29 @@ impl BinMapper {
                         push(midpoint(w[0], w[1]));
                     }
                 } else {
-                    // Quantiles over the sorted column (with repeats) give equal-population bins.
+                    // Equal-population bins over the distinct values: a value that fills many
+                    // bins' worth of rows (instrumentalness = 0, say) gets one bin and the
+                    // remaining bins are shared out over the rest, as LightGBM does.
                     let mut all: Vec<f64> = col.iter().copied().filter(|x| !x.is_nan()).collect();
                     all.sort_unstable_by(f64::total_cmp);
-                    for b in 1..MAX_BINS {
-                        let i = b * all.len() / MAX_BINS;
-                        let (lo, hi) = (all[i - 1], all[i]);
-                        if lo < hi {
-                            push(midpoint(lo, hi));
+                    let mut runs: Vec<(f64, usize)> = Vec::with_capacity(v.len());
+                    for &x in &all {
+                        match runs.last_mut() {
+                            Some((last, n)) if *last == x => *n += 1,
+                            _ => runs.push((x, 1)),
+                        }
+                    }
+                    let mut remaining_rows = all.len();
+                    let mut remaining_bins = MAX_BINS;
+                    let mut in_bin = 0usize;
+                    for (i, &(x, n)) in runs.iter().enumerate() {
+                        in_bin += n;
+                        remaining_rows -= n;
+                        let target = (in_bin + remaining_rows) as f64 / remaining_bins as f64;
+                        if i + 1 < runs.len() && remaining_bins > 1 && in_bin as f64 >= target {
+                            push(midpoint(x, runs[i + 1].0));
+                            remaining_bins -= 1;
+                            in_bin = 0;
                         }
                     }
                 }

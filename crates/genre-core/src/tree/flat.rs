@@ -157,10 +157,10 @@ impl TreeEnsemble {
                         *o += v;
                     }
                 }
+                // The plain mean (not renormalised), so that it is exactly what
+                // `explain` decomposes; quantised leaves keep the sum within ~1e-3 of 1.
                 let inv = 1.0 / self.trees.len().max(1) as f32;
-                let sum: f32 = out.iter().sum::<f32>() * inv;
-                let norm = if sum > 0.0 { inv / sum } else { inv };
-                out.iter_mut().for_each(|o| *o *= norm);
+                out.iter_mut().for_each(|o| *o *= inv);
             }
             EnsembleKind::Boosted => {
                 self.raw_scores_into(x, out);
@@ -207,8 +207,6 @@ impl TreeEnsemble {
         }
         match self.kind {
             EnsembleKind::Forest => {
-                // The forest's probability is normalised over classes; leaf rows already sum
-                // to one, so the mean is the output.
                 let n = trees.len().max(1) as f64;
                 bias /= n;
                 output /= n;

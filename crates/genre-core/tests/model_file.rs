@@ -1,0 +1,143 @@
+//! The model file: round trips for every model kind, and every kind of bad file is a clear,
+//! specific error (never a panic).
+
+mod common;
+
+use std::sync::atomic::AtomicBool;
+
+use genre_core::error::ModelFileError;
+use genre_core::feature::{Feature, FeatureSet};
+use genre_core::format::crc32;
+use genre_core::model::{ModelKind, TrainedModel};
+use genre_core::train::{prepare, train_model, ModelSpec, TrainOptions};
+
+fn trained(kind: ModelKind, features: FeatureSet) -> TrainedModel {
+    let data = common::synthetic(600, 7);
+    let options = TrainOptions {
+        features,
+        ..TrainOptions::default()
+    };
+    let prep = prepare(&data, &options, "synthetic.csv").unwrap();
+    let mut spec = ModelSpec::default_for(kind, 3);
+    if let ModelSpec::Forest(p) = &mut spec {
+        p.0.n_trees = 15;
+    }
+    if let ModelSpec::Boost(p) = &mut spec {
+        p.0.max_rounds = 30;
+    }
+    let (model, _) = train_model(&prep, &spec, "test model", "2026-01-01", &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    model
+}
+
+fn small_forest() -> TrainedModel {
+    trained(ModelKind::RandomForest, FeatureSet::original_nine())
+}
+
+#[test]
+fn every_model_kind_round_trips_exactly() {
+    let data = common::synthetic(90, 11);
+    for kind in ModelKind::ALL {
+        let m = trained(kind, FeatureSet::original_nine());
+        let bytes = m.to_bytes();
+        let back = TrainedModel::from_bytes(&bytes).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert_eq!(back, m, "{kind:?}");
+        for t in &data.tracks {
+            assert_eq!(back.predict_track(&t.values), m.predict_track(&t.values));
+        }
+        assert_eq!(back.to_bytes(), bytes, "{kind:?}: re-encoding is stable");
+    }
+}
+
+#[test]
+fn holdout_and_metadata_survive() {
+    let m = trained(ModelKind::GradientBoosting, FeatureSet::all());
+    let back = TrainedModel::from_bytes(&m.to_bytes()).unwrap();
+    assert_eq!(back.meta.name, "test model");
+    assert_eq!(back.meta.data_file, "synthetic.csv");
+    assert!(back.meta.holdout.as_ref().unwrap().accuracy > 0.6);
+    assert_eq!(back.classes, vec!["techno", "Rap", "Emo"]);
+    assert_eq!(back.features().len(), 13);
+}
+
+#[test]
+fn empty_file() {
+    assert_eq!(TrainedModel::from_bytes(&[]), Err(ModelFileError::Empty));
+}
+
+#[test]
+fn truncated_at_every_tenth() {
+    let bytes = small_forest().to_bytes();
+    for tenth in 1..10 {
+        let cut = bytes.len() * tenth / 10;
+        match TrainedModel::from_bytes(&bytes[..cut]) {
+            Err(ModelFileError::Truncated { len, needed }) => {
+                assert_eq!(len, cut);
+                assert!(needed > cut);
+            }
+            other => panic!("cut at {cut}: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        TrainedModel::from_bytes(&bytes[..2]),
+        Err(ModelFileError::Truncated { .. })
+    ));
+}
+
+#[test]
+fn flipped_payload_byte_fails_the_checksum() {
+    let mut bytes = small_forest().to_bytes();
+    let i = bytes.len() / 2;
+    bytes[i] ^= 0x10;
+    assert!(matches!(TrainedModel::from_bytes(&bytes), Err(ModelFileError::Checksum { .. })));
+}
+
+#[test]
+fn newer_version_is_named() {
+    let mut bytes = small_forest().to_bytes();
+    bytes[4] = 9;
+    let e = TrainedModel::from_bytes(&bytes).unwrap_err();
+    assert_eq!(e, ModelFileError::NewerVersion { found: 9, supported: 1 });
+    assert!(e.to_string().contains("newer version"));
+}
+
+#[test]
+fn csv_renamed_bin_is_not_a_model() {
+    let csv = common::synthetic_csv(5, 1);
+    assert_eq!(TrainedModel::from_bytes(csv.as_bytes()), Err(ModelFileError::BadMagic));
+    assert_eq!(TrainedModel::from_bytes(b"GLNX...."), Err(ModelFileError::BadMagic));
+}
+
+#[test]
+fn model_for_other_features_is_refused_for_data_without_them() {
+    let m = trained(ModelKind::RandomForest, FeatureSet::all());
+    let present = Feature::ORIGINAL_NINE.to_vec();
+    match m.check_input(&present) {
+        Err(ModelFileError::WrongFeatures { found, .. }) => {
+            assert!(found.contains("missing from the data: danceability, key, mode, time_signature"), "{found}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(m.check_input(&Feature::ALL).is_ok());
+}
+
+/// Every single-byte change to the payload, with the checksum recomputed so the decoder has
+/// to look at the content: an error or a model, never a panic or a huge allocation.
+#[test]
+fn any_corrupted_content_is_an_error_not_a_panic() {
+    let m = trained(ModelKind::GradientBoosting, FeatureSet::new(vec![Feature::Energy, Feature::Tempo]).unwrap());
+    let bytes = m.to_bytes();
+    let mut corrupt_errors = 0;
+    for i in 16..bytes.len() {
+        for flip in [0x01u8, 0x80, 0xFF] {
+            let mut b = bytes.clone();
+            b[i] ^= flip;
+            let crc = crc32(&b[16..]);
+            b[12..16].copy_from_slice(&crc.to_le_bytes());
+            if let Err(e) = TrainedModel::from_bytes(&b) {
+                assert!(!e.to_string().is_empty());
+                corrupt_errors += 1;
+            }
+        }
+    }
+    assert!(corrupt_errors > 0);
+}
