@@ -1,0 +1,16 @@
+//! Genre Lens, the browser app: Leptos components that call `genre_core` and hold no ML logic.
+//!
+//! Module map: `app` (layout, nav, page switch), `route` (hash routing), `model_store` (loading and
+//! holding the active model), `examples` (bundled real tracks), `form` (field parsing and
+//! formatting, pure), `pages/*` (one module per page), `components/*` (charts and form fields),
+//! `perf` (performance marks and the in-page benchmark hook).
+
+pub mod app;
+pub mod components;
+pub mod examples;
+pub mod fetch;
+pub mod form;
+pub mod model_store;
+pub mod pages;
+pub mod perf;
+pub mod route;

@@ -1,0 +1,72 @@
+//! The shared layout: header with navigation, the current page, footer.
+
+use leptos::prelude::*;
+
+use crate::model_store::{ModelState, ModelStore};
+use crate::pages::{coming_soon::ComingSoon, predict::PredictPage};
+use crate::route::{use_current_page, Page};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let store = ModelStore::provide();
+    let page = use_current_page();
+
+    Effect::new(move |_| {
+        document().set_title(&format!("{} · Genre Lens", page.get().title()));
+    });
+
+    let nav = Page::ALL
+        .into_iter()
+        .map(|p| {
+            view! {
+                <li>
+                    <a
+                        href=p.href()
+                        id=format!("nav-{}", p.title().to_lowercase())
+                        aria-current=move || (page.get() == p).then_some("page")
+                    >
+                        {p.title()}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+
+    let model_status = move || match store.state.get() {
+        ModelState::Loading => "Loading model…".to_string(),
+        ModelState::Ready(m) => format!("Model: {}", m.meta.name),
+        ModelState::Failed(_) => "No model loaded".to_string(),
+    };
+
+    view! {
+        <header class="site-header">
+            <div class="wrap header-row">
+                <a class="brand" href=Page::Predict.href()>
+                    <svg class="logo" viewBox="0 0 24 24" aria-hidden="true">
+                        <circle cx="10.5" cy="10.5" r="6.5" />
+                        <line x1="15.5" y1="15.5" x2="21" y2="21" />
+                        <path d="M7.5 12.5v-3M10.5 13.5v-5M13.5 12v-2" />
+                    </svg>
+                    <span>"Genre Lens"</span>
+                </a>
+                <nav aria-label="Pages">
+                    <ul>{nav}</ul>
+                </nav>
+            </div>
+        </header>
+        <main id="main" class="wrap">
+            {move || match page.get() {
+                Page::Predict => view! { <PredictPage /> }.into_any(),
+                other => view! { <ComingSoon page=other /> }.into_any(),
+            }}
+        </main>
+        <footer class="site-footer">
+            <div class="wrap">
+                <p>
+                    "Genre Lens runs entirely in your browser: nothing you enter leaves this page. "
+                    <span class="model-status">{model_status}</span>
+                </p>
+            </div>
+        </footer>
+    }
+}

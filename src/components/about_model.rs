@@ -1,0 +1,53 @@
+//! "About this model": what the active model is, what it was trained on and how it scored.
+
+use std::sync::Arc;
+
+use genre_core::model::TrainedModel;
+use leptos::prelude::*;
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+#[component]
+pub fn AboutModel(model: Arc<TrainedModel>) -> impl IntoView {
+    let meta = &model.meta;
+    let features = model
+        .features()
+        .as_slice()
+        .iter()
+        .map(|f| f.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let holdout = meta.holdout.as_ref().map(|h| {
+        view! {
+            <dt>"Holdout accuracy"</dt>
+            <dd id="about-accuracy">
+                <strong>{pct(h.accuracy)}</strong>
+                {format!(" on {} unseen tracks · macro F1 {:.3} · weighted F1 {:.3}", h.rows, h.macro_f1, h.weighted_f1)}
+            </dd>
+        }
+    });
+    view! {
+        <section class="card about" aria-labelledby="about-title">
+            <h2 id="about-title">"About this model"</h2>
+            <dl>
+                <dt>"Name"</dt>
+                <dd id="about-name">{meta.name.clone()}</dd>
+                <dt>"Kind"</dt>
+                <dd>{meta.kind.label()}</dd>
+                <dt>"Trained"</dt>
+                <dd>{format!("{} on {} ({} rows, seed {})", meta.trained_at, meta.data_file, meta.train_rows, meta.seed)}</dd>
+                {holdout}
+                <dt>"Features"</dt>
+                <dd>{features}</dd>
+                <dt>"Genres"</dt>
+                <dd>{model.classes.len()}</dd>
+                {(!meta.settings.is_empty()).then(|| view! {
+                    <dt>"Settings"</dt>
+                    <dd class="settings">{meta.settings.clone()}</dd>
+                })}
+            </dl>
+        </section>
+    }
+}

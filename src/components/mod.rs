@@ -1,0 +1,7 @@
+//! Reusable view pieces. Charts are plain SVG drawn here: no JavaScript chart library.
+
+pub mod about_model;
+pub mod bar_chart;
+pub mod contrib_chart;
+pub mod example_picker;
+pub mod feature_field;

@@ -1,0 +1,112 @@
+//! The active model and the bundled example tracks, as signals in context.
+//!
+//! Every page reads the model from here, so when Train, Batch or Embed swap in another model
+//! (`ModelStore::set_active`) the Predict page re-renders with its features and ranges.
+
+use std::sync::Arc;
+
+use genre_core::model::TrainedModel;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::examples::Examples;
+use crate::fetch::{fetch_bytes, fetch_text};
+
+/// Where the bundled model lives, relative to the page (so a sub-path deploy works).
+pub const MODEL_URL: &str = "model.bin";
+pub const EXAMPLES_URL: &str = "examples.json";
+
+#[derive(Clone)]
+pub enum ModelState {
+    Loading,
+    Ready(Arc<TrainedModel>),
+    /// A sentence for the user (the core's `ModelFileError` or a download problem).
+    Failed(String),
+}
+
+#[derive(Clone)]
+pub enum ExamplesState {
+    Loading,
+    Ready(Arc<Examples>),
+    Failed(String),
+}
+
+#[derive(Clone, Copy)]
+pub struct ModelStore {
+    pub state: RwSignal<ModelState>,
+    pub examples: RwSignal<ExamplesState>,
+}
+
+impl ModelStore {
+    /// Creates the store, puts it in context and starts loading the bundled model and examples.
+    pub fn provide() -> ModelStore {
+        let store = ModelStore {
+            state: RwSignal::new(ModelState::Loading),
+            examples: RwSignal::new(ExamplesState::Loading),
+        };
+        provide_context(store);
+        store.load_bundled();
+        store.load_examples();
+        store
+    }
+
+    /// The store from context (panics outside `<App>`, which is a programming error).
+    pub fn use_store() -> ModelStore {
+        expect_context::<ModelStore>()
+    }
+
+    /// Makes `model` the active one for every page.
+    pub fn set_active(&self, model: TrainedModel) {
+        let model = Arc::new(model);
+        crate::perf::set_bench_model(model.clone());
+        self.state.set(ModelState::Ready(model));
+    }
+
+    /// The active model, if loaded (tracked).
+    pub fn model(&self) -> Option<Arc<TrainedModel>> {
+        match self.state.get() {
+            ModelState::Ready(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// (Re)loads the model that ships with the site.
+    pub fn load_bundled(&self) {
+        let store = *self;
+        store.state.set(ModelState::Loading);
+        spawn_local(async move {
+            match bundled_model_bytes().await {
+                Ok(bytes) => match TrainedModel::from_bytes(&bytes) {
+                    Ok(model) => store.set_active(model),
+                    Err(e) => store.state.set(ModelState::Failed(e.to_string())),
+                },
+                Err(e) => store.state.set(ModelState::Failed(e)),
+            }
+        });
+    }
+
+    fn load_examples(&self) {
+        let store = *self;
+        spawn_local(async move {
+            let result = fetch_text(EXAMPLES_URL)
+                .await
+                .and_then(|json| Examples::parse(&json));
+            store.examples.set(match result {
+                Ok(ex) => ExamplesState::Ready(Arc::new(ex)),
+                Err(e) => ExamplesState::Failed(e),
+            });
+        });
+    }
+}
+
+/// The bundled model's bytes: fetched by default (index.html preloads it while the wasm
+/// compiles); compiled into the wasm with the `embed-model` feature, for comparison (see README).
+#[cfg(not(feature = "embed-model"))]
+async fn bundled_model_bytes() -> Result<Vec<u8>, String> {
+    fetch_bytes(MODEL_URL).await
+}
+
+#[cfg(feature = "embed-model")]
+async fn bundled_model_bytes() -> Result<Vec<u8>, String> {
+    Ok(include_bytes!("../public/model.bin").to_vec())
+}

@@ -1,0 +1,4 @@
+//! One module per page.
+
+pub mod coming_soon;
+pub mod predict;

@@ -1,0 +1,211 @@
+//! Predict (home): the feature form, the live prediction, why, and what the model is.
+
+use std::sync::Arc;
+
+use genre_core::model::{ModelKind, TrainedModel};
+use leptos::prelude::*;
+
+use crate::components::about_model::AboutModel;
+use crate::components::bar_chart::{percent, BarChart};
+use crate::components::contrib_chart::{ContribChart, Contribution};
+use crate::components::example_picker::ExamplePicker;
+use crate::components::feature_field::{FeatureField, FieldState};
+use crate::examples::ExampleTrack;
+use crate::form::{format_value, with_unit};
+use crate::model_store::{ModelState, ModelStore};
+
+#[component]
+pub fn PredictPage() -> impl IntoView {
+    let store = ModelStore::use_store();
+    view! {
+        <section class="page-intro">
+            <h1>"Which genre is this track?"</h1>
+            <p class="lead">
+                "Set a track's Spotify audio features and the model names its genre, live. "
+                "It runs in this tab; nothing is sent anywhere."
+            </p>
+        </section>
+        {move || match store.state.get() {
+            ModelState::Loading => view! {
+                <div class="card loading" role="status">
+                    <span class="spinner" aria-hidden="true"></span>
+                    "Loading the model…"
+                </div>
+            }
+            .into_any(),
+            ModelState::Failed(message) => view! {
+                <div class="card load-error" role="alert">
+                    <h2>"The model could not be loaded"</h2>
+                    <p id="load-error">{message}</p>
+                    <button class="button" type="button" on:click=move |_| store.load_bundled()>
+                        "Try again"
+                    </button>
+                </div>
+            }
+            .into_any(),
+            ModelState::Ready(model) => view! { <Predictor model /> }.into_any(),
+        }}
+    }
+}
+
+/// The initial value of a field: the training median, the most typical track.
+fn initial_text(model: &TrainedModel, j: usize) -> String {
+    let f = model.features().as_slice()[j];
+    let median = model
+        .preprocessor
+        .medians
+        .get(j)
+        .copied()
+        .unwrap_or(f64::NAN);
+    let (lo, hi) = model.preprocessor.ranges[j];
+    let v = if median.is_finite() {
+        median
+    } else {
+        (lo + hi) / 2.0
+    };
+    format_value(v, f)
+}
+
+#[component]
+fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
+    let fields: Vec<FieldState> = model
+        .features()
+        .as_slice()
+        .iter()
+        .enumerate()
+        .map(|(j, &f)| FieldState::new(f, model.preprocessor.ranges[j], initial_text(&model, j)))
+        .collect();
+    let fields = StoredValue::new(fields);
+
+    // The model's input row: the last valid value of every field.
+    let values = Memo::new(move |_| {
+        fields.with_value(|fs| fs.iter().map(|f| f.value.get()).collect::<Vec<f64>>())
+    });
+    let m = model.clone();
+    let prediction = Memo::new(move |_| values.with(|v| m.predict_raw(v)));
+    let m = model.clone();
+    let explanation = Memo::new(move |_| {
+        let class = prediction.with(|p| p.class);
+        values.with(|v| m.explain_raw(v, class))
+    });
+    let any_invalid = move || fields.with_value(|fs| fs.iter().any(|f| f.error.get().is_some()));
+
+    Effect::new(move |_| {
+        prediction.track();
+        crate::perf::mark_first_prediction();
+    });
+
+    let classes = Arc::new(model.classes.clone());
+    let c = classes.clone();
+    let top_genre = Signal::derive(move || c[prediction.with(|p| p.class)].clone());
+    let c = classes.clone();
+    let runner_up = move || {
+        prediction.with(|p| {
+            p.top(2)
+                .get(1)
+                .map(|&(k, q)| format!("Next: {} ({})", c[k], percent(q)))
+        })
+    };
+    let probabilities = Signal::derive(move || prediction.with(|p| p.probabilities.clone()));
+
+    let m = model.clone();
+    let contributions = Signal::derive(move || {
+        let features = m.features().as_slice();
+        let v = values.get();
+        explanation.with(|e| {
+            e.as_ref()
+                .map(|e| {
+                    e.contributions
+                        .iter()
+                        .enumerate()
+                        .map(|(j, &amount)| Contribution {
+                            label: features[j].label().to_string(),
+                            value: with_unit(v[j], features[j]),
+                            amount,
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let has_explanation = move || explanation.with(|e| e.is_some());
+    let scale_note = match model.meta.kind {
+        ModelKind::GradientBoosting => {
+            "Units are the model's raw score (log-odds) for the genre, relative to an average track."
+        }
+        _ => "Units are probability, relative to an average track.",
+    };
+
+    let on_pick = Callback::new(move |track: Arc<ExampleTrack>| {
+        fields.with_value(|fs| {
+            for f in fs {
+                let v = track.value(f.feature);
+                // Display of f64 round-trips exactly, so the form predicts the track's true values.
+                f.text.set(if v.is_finite() {
+                    v.to_string()
+                } else {
+                    String::new()
+                });
+            }
+        });
+    });
+
+    let genres = model.classes.clone();
+    let field_views = fields.with_value(|fs| {
+        fs.iter()
+            .map(|&field| view! { <FeatureField field /> })
+            .collect_view()
+    });
+
+    view! {
+        <div class="predict-grid">
+            <form
+                class="card form-card"
+                aria-labelledby="form-title"
+                // Prediction is live; Enter must not reload the page, it just confirms.
+                on:submit=move |ev| ev.prevent_default()
+            >
+                <div class="card-head">
+                    <h2 id="form-title">"Audio features"</h2>
+                    <ExamplePicker genres on_pick />
+                </div>
+                // Stays in view while scrolling the long form, so slider moves show their effect
+                // (on phones the full result is below the form). Hidden from screen readers: the
+                // result card's status region already announces the same.
+                <div class="mini-result" aria-hidden="true">
+                    <span class="mini-label">"Prediction"</span>
+                    <span class="mini-genre">{move || top_genre.get()}</span>
+                    <span class="mini-conf">{move || prediction.with(|p| percent(p.confidence()))}</span>
+                </div>
+                <div class="fields">{field_views}</div>
+                <button type="submit" class="visually-hidden" tabindex="-1">"Predict"</button>
+            </form>
+            <div class="results">
+                <section class="card result-card" aria-labelledby="result-title">
+                    <h2 id="result-title" class="eyebrow">"Predicted genre"</h2>
+                    <div role="status" aria-live="polite" aria-atomic="true" class="result-summary">
+                        <p class="top-genre" id="top-genre">{move || top_genre.get()}</p>
+                        <p class="confidence">
+                            <span id="confidence">{move || prediction.with(|p| percent(p.confidence()))}</span>
+                            " confidence · "
+                            <span class="runner-up">{runner_up}</span>
+                        </p>
+                    </div>
+                    <p class="stale-note" id="stale-note" hidden=move || !any_invalid()>
+                        "A field is invalid: this is the prediction for the last valid values."
+                    </p>
+                    <BarChart labels=model.classes.clone() probabilities />
+                </section>
+                <section class="card why-card" aria-labelledby="why-title" hidden=move || !has_explanation()>
+                    <h2 id="why-title">"Why " {move || top_genre.get()} "?"</h2>
+                    <p class="card-sub">
+                        "How each feature pushes the prediction towards or away from "
+                        {move || top_genre.get()} ". " {scale_note}
+                    </p>
+                    <ContribChart genre=top_genre items=contributions />
+                </section>
+                <AboutModel model=model.clone() />
+            </div>
+        </div>
+    }
+}
