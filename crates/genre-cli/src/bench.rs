@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use genre_core::feature::FeatureSet;
 use genre_core::ingest::IngestOptions;
-use genre_core::train::{fit_estimator, fit_stage, prepare, ModelSpec, TrainOptions};
 use genre_core::model::ModelKind;
+use genre_core::train::{fit_estimator, fit_stage, prepare, ModelSpec, TrainOptions};
 
 use crate::commands::{read_data, read_model, CliError};
 use crate::report::table;
@@ -28,7 +28,10 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
     let repeat = repeat.max(1);
     let data = read_data(data_path, &IngestOptions::for_training())?;
     let mut rows = Vec::new();
-    for (label, features) in [("F9", FeatureSet::original_nine()), ("F13", FeatureSet::all())] {
+    for (label, features) in [
+        ("F9", FeatureSet::original_nine()),
+        ("F13", FeatureSet::all()),
+    ] {
         let options = TrainOptions {
             features,
             cap_outliers: false,
@@ -40,15 +43,37 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
             let stage = fit_stage(&prep, kind)?;
             let mut times = Vec::new();
             let mut units = 0;
-            for _ in 0..if kind == ModelKind::RandomForest { repeat.min(3) } else { 1 } {
+            for _ in 0..if kind == ModelKind::RandomForest {
+                repeat.min(3)
+            } else {
+                1
+            } {
                 let t = Instant::now();
-                let est = fit_estimator(&stage, prep.classes.len(), &spec, None, &mut |p| units = p.done, &AtomicBool::new(false))?;
+                let est = fit_estimator(
+                    &stage,
+                    prep.classes.len(),
+                    &spec,
+                    None,
+                    &mut |p| units = p.done,
+                    &AtomicBool::new(false),
+                )?;
                 times.push(t.elapsed().as_secs_f64());
                 drop(est);
             }
             rows.push(vec![
-                format!("fit {} ({label}, {} rows, 1 thread)", kind.code(), prep.train_y.len()),
-                format!("{units} {}", if kind == ModelKind::RandomForest { "trees" } else { "rounds" }),
+                format!(
+                    "fit {} ({label}, {} rows, 1 thread)",
+                    kind.code(),
+                    prep.train_y.len()
+                ),
+                format!(
+                    "{units} {}",
+                    if kind == ModelKind::RandomForest {
+                        "trees"
+                    } else {
+                        "rounds"
+                    }
+                ),
                 format!("{:.2} s", median(times)),
             ]);
         }
@@ -84,11 +109,23 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
         _ => 0,
     };
     let rows = vec![
-        vec!["model".into(), format!("{} ({} nodes)", model.meta.kind.label(), n_nodes)],
-        vec!["file size".into(), format!("{} B raw, {} B gzip", bytes.len(), gzip_len(&bytes))],
+        vec![
+            "model".into(),
+            format!("{} ({} nodes)", model.meta.kind.label(), n_nodes),
+        ],
+        vec![
+            "file size".into(),
+            format!("{} B raw, {} B gzip", bytes.len(), gzip_len(&bytes)),
+        ],
         vec!["one row".into(), format!("{:.2} µs", median(single) * 1e6)],
-        vec![format!("{} rows", inputs.len()), format!("{:.1} ms", median(batch) * 1e3)],
+        vec![
+            format!("{} rows", inputs.len()),
+            format!("{:.1} ms", median(batch) * 1e3),
+        ],
     ];
-    println!("{}", table(&["prediction (native, 1 thread)", "median"], &rows));
+    println!(
+        "{}",
+        table(&["prediction (native, 1 thread)", "median"], &rows)
+    );
     Ok(())
 }

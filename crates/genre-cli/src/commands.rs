@@ -13,7 +13,9 @@ use genre_core::feature::{Feature, FeatureSet};
 use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
 use genre_core::metrics::Metrics;
 use genre_core::model::{ModelKind, TrainedModel};
-use genre_core::train::{prepare, prepare_two, train_model, Balance, ModelSpec, Prepared, TrainOptions};
+use genre_core::train::{
+    prepare, prepare_two, train_model, Balance, ModelSpec, Prepared, TrainOptions,
+};
 use genre_core::tree::forest::ForestParams;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -25,7 +27,10 @@ pub enum CliError {
     #[error("{path}: {source}")]
     Ingest { path: String, source: IngestError },
     #[error("{path}: {source}")]
-    Model { path: String, source: ModelFileError },
+    Model {
+        path: String,
+        source: ModelFileError,
+    },
     #[error("{0}")]
     Train(#[from] TrainError),
     #[error("{path}: {message}")]
@@ -127,7 +132,13 @@ pub struct Outcome {
     pub bytes: Vec<u8>,
 }
 
-pub fn run_model(prep: &Prepared, spec: &ModelSpec, name: &str, trained_at: &str, quiet: bool) -> Result<Outcome> {
+pub fn run_model(
+    prep: &Prepared,
+    spec: &ModelSpec,
+    name: &str,
+    trained_at: &str,
+    quiet: bool,
+) -> Result<Outcome> {
     let bar = progress_bar(spec.kind().label(), spec.work_units());
     if quiet {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -194,10 +205,10 @@ pub fn train(a: TrainArgs) -> Result<()> {
         seed: a.seed,
         ..TrainOptions::default()
     };
-    let file_name = a
-        .data
-        .file_name()
-        .map_or_else(|| a.data.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let file_name = a.data.file_name().map_or_else(
+        || a.data.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let prep = prepare(&data, &options, &file_name)?;
     eprintln!(
         "{}: {} rows kept ({} rejected, {} duplicates dropped), {} genres; train {} / holdout {}",
@@ -219,7 +230,12 @@ pub fn train(a: TrainArgs) -> Result<()> {
     let best = outcomes
         .iter()
         .enumerate()
-        .max_by(|(i, x), (j, y)| x.metrics.accuracy.total_cmp(&y.metrics.accuracy).then(j.cmp(i)))
+        .max_by(|(i, x), (j, y)| {
+            x.metrics
+                .accuracy
+                .total_cmp(&y.metrics.accuracy)
+                .then(j.cmp(i))
+        })
         .map(|(_, o)| o)
         .ok_or_else(|| CliError::Usage("no candidate model given".into()))?;
     write_file(&a.out, &best.bytes)?;
@@ -240,13 +256,23 @@ pub fn train(a: TrainArgs) -> Result<()> {
     let by_row: std::collections::HashMap<u64, &genre_core::ingest::Track> =
         data.tracks.iter().map(|t| (t.row, t)).collect();
     for (c, class) in prep.classes.iter().enumerate() {
-        for (&row, _) in prep.test_rows.iter().zip(&prep.test_y).filter(|(_, &y)| y == c).take(4) {
+        for (&row, _) in prep
+            .test_rows
+            .iter()
+            .zip(&prep.test_y)
+            .filter(|(_, &y)| y == c)
+            .take(4)
+        {
             let t = by_row[&row];
             tracks.push(Example {
                 genre: class.clone(),
                 name: t.name.clone().unwrap_or_default(),
                 row,
-                values: t.values.iter().map(|&v| (!v.is_nan()).then_some(v)).collect(),
+                values: t
+                    .values
+                    .iter()
+                    .map(|&v| (!v.is_nan()).then_some(v))
+                    .collect(),
             });
         }
     }
@@ -254,7 +280,10 @@ pub fn train(a: TrainArgs) -> Result<()> {
         features: Feature::ALL.iter().map(|f| f.name()).collect(),
         tracks,
     };
-    write_file(&a.examples, &serde_json::to_vec(&examples).expect("examples serialise"))?;
+    write_file(
+        &a.examples,
+        &serde_json::to_vec(&examples).expect("examples serialise"),
+    )?;
     eprintln!("wrote {} and {}", a.eda.display(), a.examples.display());
     Ok(())
 }
@@ -299,7 +328,16 @@ fn print_table(outcomes: &[Outcome], features: &FeatureSet) {
     println!(
         "{}",
         table(
-            &["model", "features", "accuracy", "macro F1", "weighted F1", "train", "predict", "size"],
+            &[
+                "model",
+                "features",
+                "accuracy",
+                "macro F1",
+                "weighted F1",
+                "train",
+                "predict",
+                "size"
+            ],
             &rows
         )
     );
@@ -344,7 +382,11 @@ pub fn eval(a: EvalArgs) -> Result<()> {
             }
             prep
         }
-        _ => return Err(CliError::Usage("give --data, or both --train and --test".into())),
+        _ => {
+            return Err(CliError::Usage(
+                "give --data, or both --train and --test".into(),
+            ))
+        }
     };
     let mut outcomes = Vec::new();
     for kind in parse_models(&a.model)? {
@@ -372,7 +414,10 @@ pub fn eval(a: EvalArgs) -> Result<()> {
                 confusion: &o.metrics.confusion,
             })
             .collect();
-        println!("{}", serde_json::to_string(&EvalJson { models }).expect("serialises"));
+        println!(
+            "{}",
+            serde_json::to_string(&EvalJson { models }).expect("serialises")
+        );
     } else {
         print_table(&outcomes, &options.features);
     }
@@ -382,10 +427,12 @@ pub fn eval(a: EvalArgs) -> Result<()> {
 pub fn predict(model_path: &Path, input: &Path, output: &Path) -> Result<()> {
     let model = read_model(model_path)?;
     let data = read_data(input, &IngestOptions::for_prediction())?;
-    model.check_input(&data.present).map_err(|source| CliError::Model {
-        path: model_path.display().to_string(),
-        source,
-    })?;
+    model
+        .check_input(&data.present)
+        .map_err(|source| CliError::Model {
+            path: model_path.display().to_string(),
+            source,
+        })?;
     let file = File::create(output).map_err(io_err(output))?;
     let mut w = csv::Writer::from_writer(BufWriter::new(file));
     let mut header = vec![
@@ -477,11 +524,21 @@ pub fn split(data_path: &Path, out_dir: &Path, test_fraction: f64, seed: u64) ->
         header.extend(["genre", "song_name", "source_row"]);
         w.write_record(&header).map_err(werr)?;
         let mut n = 0;
-        for t in data.tracks.iter().filter(|t| t.label.is_some() && test.contains(&t.row) == want_test) {
+        for t in data
+            .tracks
+            .iter()
+            .filter(|t| t.label.is_some() && test.contains(&t.row) == want_test)
+        {
             let mut rec: Vec<String> = t
                 .values
                 .iter()
-                .map(|v| if v.is_nan() { String::new() } else { v.to_string() })
+                .map(|v| {
+                    if v.is_nan() {
+                        String::new()
+                    } else {
+                        v.to_string()
+                    }
+                })
                 .collect();
             rec.push(data.classes[t.label.expect("filtered") as usize].clone());
             rec.push(t.name.clone().unwrap_or_default());

@@ -8,14 +8,19 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             *w = (*w).max(c.chars().count());
         }
     }
-    let numeric = |s: &str| s.parse::<f64>().is_ok() || s.ends_with(" s") || s.ends_with('B');
+    let numeric = |s: &str| s.parse::<f64>().is_ok() || s.ends_with(" s") || s.ends_with(" B");
+    // A column is right-aligned, header included, when all its cells are numbers.
+    let right: Vec<bool> = (0..header.len())
+        .map(|i| !rows.is_empty() && rows.iter().all(|r| r.get(i).is_some_and(|c| numeric(c))))
+        .collect();
     let mut out = String::new();
     let line = |cells: Vec<&str>, out: &mut String| {
         let parts: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(c, &w)| {
-                if numeric(c) {
+            .zip(&right)
+            .map(|((c, &w), &r)| {
+                if r {
                     format!("{c:>w$}")
                 } else {
                     format!("{c:<w$}")

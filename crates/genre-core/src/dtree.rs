@@ -42,7 +42,9 @@ pub fn fit_decision_tree(
             let (feature, value, _) = node.split();
             let children = node.children();
             let (Some(left), Some(right)) = (children[0].as_deref(), children[1].as_deref()) else {
-                return Err(TrainError::Linfa("an internal node without two children".into()));
+                return Err(TrainError::Linfa(
+                    "an internal node without two children".into(),
+                ));
             };
             let l = flat.push_placeholder();
             flat.push_placeholder();

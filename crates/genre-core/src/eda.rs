@@ -71,13 +71,22 @@ pub fn summarize(data: &Ingested, seed: u64) -> EdaSummary {
     let mut features = Vec::new();
     for &f in &data.present {
         let j = f.index();
-        let mut all: Vec<f64> = data.tracks.iter().map(|t| t.values[j]).filter(|v| !v.is_nan()).collect();
+        let mut all: Vec<f64> = data
+            .tracks
+            .iter()
+            .map(|t| t.values[j])
+            .filter(|v| !v.is_nan())
+            .collect();
         all.sort_unstable_by(f64::total_cmp);
         let (lo, hi) = if all.is_empty() {
             (0.0, 1.0)
         } else {
             let (a, b) = (quantile_sorted(&all, 0.01), quantile_sorted(&all, 0.99));
-            if b > a { (a, b) } else { (all[0], all[all.len() - 1].max(all[0] + 1.0)) }
+            if b > a {
+                (a, b)
+            } else {
+                (all[0], all[all.len() - 1].max(all[0] + 1.0))
+            }
         };
         let mut boxes = Vec::with_capacity(k);
         let mut histograms = Vec::with_capacity(k);
@@ -142,7 +151,11 @@ pub fn box_stats(sorted: &[f64]) -> Option<BoxStats> {
     let q3 = quantile_sorted(sorted, 0.75);
     let iqr = q3 - q1;
     let (lo_fence, hi_fence) = (q1 - 1.5 * iqr, q3 + 1.5 * iqr);
-    let inside: Vec<f64> = sorted.iter().copied().filter(|&v| v >= lo_fence && v <= hi_fence).collect();
+    let inside: Vec<f64> = sorted
+        .iter()
+        .copied()
+        .filter(|&v| v >= lo_fence && v <= hi_fence)
+        .collect();
     Some(BoxStats {
         min: sorted[0],
         q1,
@@ -206,7 +219,8 @@ mod tests {
 
     #[test]
     fn correlation_of_linear_columns_is_one() {
-        let csv = "energy,valence,tempo,genre\n0.1,0.2,90,a\n0.2,0.4,80,a\n0.3,0.6,70,b\n0.4,0.8,60,b\n";
+        let csv =
+            "energy,valence,tempo,genre\n0.1,0.2,90,a\n0.2,0.4,80,a\n0.3,0.6,70,b\n0.4,0.8,60,b\n";
         let d = read_csv(csv.as_bytes(), &IngestOptions::for_training()).unwrap();
         let s = summarize(&d, 1);
         assert!((s.correlation[0][1] - 1.0).abs() < 1e-9);

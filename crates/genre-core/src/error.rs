@@ -27,7 +27,9 @@ pub enum IngestError {
         first: usize,
         second: usize,
     },
-    #[error("No genre column: expected a column named `genre` (or `label`, `class`), found: {found}.")]
+    #[error(
+        "No genre column: expected a column named `genre` (or `label`, `class`), found: {found}."
+    )]
     MissingLabelColumn { found: String },
     #[error("The label column `{column}` is not in the file (found: {found}).")]
     UnknownLabelColumn { column: String, found: String },

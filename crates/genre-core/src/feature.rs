@@ -216,10 +216,22 @@ mod tests {
 
     #[test]
     fn headers_match_both_layouts() {
-        assert_eq!(Feature::from_header("duration_ms"), Some(Feature::DurationMs));
-        assert_eq!(Feature::from_header("Duration (ms)"), Some(Feature::DurationMs));
-        assert_eq!(Feature::from_header(" Time Signature "), Some(Feature::TimeSignature));
-        assert_eq!(Feature::from_header("\u{feff}danceability"), Some(Feature::Danceability));
+        assert_eq!(
+            Feature::from_header("duration_ms"),
+            Some(Feature::DurationMs)
+        );
+        assert_eq!(
+            Feature::from_header("Duration (ms)"),
+            Some(Feature::DurationMs)
+        );
+        assert_eq!(
+            Feature::from_header(" Time Signature "),
+            Some(Feature::TimeSignature)
+        );
+        assert_eq!(
+            Feature::from_header("\u{feff}danceability"),
+            Some(Feature::Danceability)
+        );
         assert_eq!(Feature::from_header("ENERGY"), Some(Feature::Energy));
         assert_eq!(Feature::from_header("genre"), None);
         assert_eq!(Feature::from_header("duration"), None);

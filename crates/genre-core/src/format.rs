@@ -103,7 +103,11 @@ pub fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= b as u32;
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -180,19 +184,29 @@ impl<'a> Reader<'a> {
         Ok(self.take(1)?[0])
     }
     fn u16(&mut self) -> Res<u16> {
-        Ok(u16::from_le_bytes(self.take(2)?.try_into().expect("2 bytes")))
+        Ok(u16::from_le_bytes(
+            self.take(2)?.try_into().expect("2 bytes"),
+        ))
     }
     fn u32(&mut self) -> Res<u32> {
-        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
     }
     fn u64(&mut self) -> Res<u64> {
-        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
     }
     fn f32(&mut self) -> Res<f32> {
-        Ok(f32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+        Ok(f32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
     }
     fn f64(&mut self) -> Res<f64> {
-        Ok(f64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+        Ok(f64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
     }
     fn str(&mut self) -> Res<String> {
         let n = self.count(1, "text length")?;
@@ -336,7 +350,11 @@ impl TrainedModel {
                 let phase = r.f32s("phase")?;
                 let weights = r.f32s("weight")?;
                 let d = phase.len();
-                if nf != p || nc != n_classes || projection.len() != d * p || weights.len() != nc * (d + 1) {
+                if nf != p
+                    || nc != n_classes
+                    || projection.len() != d * p
+                    || weights.len() != nc * (d + 1)
+                {
                     return corrupt("the SVC weights do not fit their shape");
                 }
                 Estimator::Svc(SvcModel {
@@ -373,7 +391,11 @@ impl TrainedModel {
             Ok(())
         } else {
             Err(ModelFileError::WrongFeatures {
-                expected: present.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "),
+                expected: present
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 found: format!(
                     "{}; missing from the data: {}",
                     self.features().names().join(", "),
@@ -385,7 +407,10 @@ impl TrainedModel {
 }
 
 fn write_meta(w: &mut Writer, m: &ModelMeta) {
-    w.u8(ModelKind::ALL.iter().position(|&k| k == m.kind).expect("listed") as u8);
+    w.u8(ModelKind::ALL
+        .iter()
+        .position(|&k| k == m.kind)
+        .expect("listed") as u8);
     w.str(&m.name);
     w.str(&m.trained_at);
     w.str(&m.data_file);
@@ -432,7 +457,10 @@ fn read_meta(r: &mut Reader) -> Res<ModelMeta> {
 
 fn write_preprocessor(w: &mut Writer, p: &Preprocessor) {
     w.u8(p.features.len() as u8);
-    p.features.as_slice().iter().for_each(|f| w.u8(f.index() as u8));
+    p.features
+        .as_slice()
+        .iter()
+        .for_each(|f| w.u8(f.index() as u8));
     p.medians.iter().for_each(|&v| w.f64(v));
     p.ranges.iter().for_each(|&(a, b)| {
         w.f64(a);
@@ -462,7 +490,7 @@ fn read_preprocessor(r: &mut Reader) -> Res<Preprocessor> {
             None => return corrupt(format!("unknown feature id {id}")),
         }
     }
-    let features = FeatureSet::new(features).or_else(|e| corrupt(e))?;
+    let features = FeatureSet::new(features).or_else(corrupt)?;
     let medians = (0..p).map(|_| r.f64()).collect::<Res<Vec<_>>>()?;
     let pair = |r: &mut Reader| -> Res<(f64, f64)> { Ok((r.f64()?, r.f64()?)) };
     let ranges = (0..p).map(|_| pair(r)).collect::<Res<Vec<_>>>()?;
@@ -506,7 +534,13 @@ fn write_trees(w: &mut Writer, e: &TreeEnsemble) {
         table.dedup_by(|a, b| a.to_bits() == b.to_bits());
     }
     let longest = tables.iter().map(Vec::len).max().unwrap_or(0);
-    let width: u8 = if longest <= 256 { 1 } else if longest <= 65536 { 2 } else { 4 };
+    let width: u8 = if longest <= 256 {
+        1
+    } else if longest <= 65536 {
+        2
+    } else {
+        4
+    };
     w.u8(width);
     for table in &tables {
         w.f32s(table);
@@ -598,9 +632,19 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
     if !matches!(width, 1 | 2 | 4) {
         return corrupt(format!("bad threshold index width {width}"));
     }
-    let tables = (0..p).map(|_| r.f32s("threshold")).collect::<Res<Vec<_>>>()?;
-    let scale = if kind == EnsembleKind::Boosted { r.f32()? } else { 1.0 };
-    let stride = if kind == EnsembleKind::Forest { n_classes } else { 1 };
+    let tables = (0..p)
+        .map(|_| r.f32s("threshold"))
+        .collect::<Res<Vec<_>>>()?;
+    let scale = if kind == EnsembleKind::Boosted {
+        r.f32()?
+    } else {
+        1.0
+    };
+    let stride = if kind == EnsembleKind::Forest {
+        n_classes
+    } else {
+        1
+    };
     let mut trees = Vec::with_capacity(n_trees);
     for ti in 0..n_trees {
         let n = r.count(1, "node")?;
@@ -646,7 +690,10 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
                     _ => r.u32()? as usize,
                 };
                 let Some(&th) = tables[f as usize].get(idx) else {
-                    return corrupt(format!("tree {ti} uses threshold {idx} of {}", tables[f as usize].len()));
+                    return corrupt(format!(
+                        "tree {ti} uses threshold {idx} of {}",
+                        tables[f as usize].len()
+                    ));
                 };
                 tree.threshold[slot_of[k]] = th;
             }
@@ -669,20 +716,26 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
                     if m & 0x80 != 0 && n_classes < 128 {
                         let c = m & 0x7F;
                         if c >= n_classes {
-                            return corrupt(format!("tree {ti} has a leaf for class {c} of {n_classes}"));
+                            return corrupt(format!(
+                                "tree {ti} has a leaf for class {c} of {n_classes}"
+                            ));
                         }
                         tree.leaf_values[leaf * stride + c] = 1.0;
                         leaf += 1;
                         continue;
                     }
                     if m > n_classes {
-                        return corrupt(format!("tree {ti} has a leaf with {m} classes of {n_classes}"));
+                        return corrupt(format!(
+                            "tree {ti} has a leaf with {m} classes of {n_classes}"
+                        ));
                     }
                     for _ in 0..m {
                         let c = r.u8()? as usize;
                         let q = r.u8()?;
                         if c >= n_classes {
-                            return corrupt(format!("tree {ti} has a leaf for class {c} of {n_classes}"));
+                            return corrupt(format!(
+                                "tree {ti} has a leaf for class {c} of {n_classes}"
+                            ));
                         }
                         tree.leaf_values[leaf * stride + c] = q as f32 / 255.0;
                     }

@@ -182,6 +182,12 @@ pub fn read_csv_with<R: Read>(
             Err(e) => return Err(csv_error(e, 1)),
         }
     };
+    // Spreadsheet row numbers: the parser skips blank lines, which a spreadsheet shows as rows,
+    // so they are counted from the line where each record starts (a quoted cell that spans
+    // several lines stays one row).
+    let start_line = |r: &csv::ByteRecord| r.position().map_or(1, |p| p.line());
+    let header_row = start_line(&header);
+    let mut next_line = csv_reader.position().line();
     let headers: Vec<String> = header
         .iter()
         .enumerate()
@@ -189,7 +195,7 @@ pub fn read_csv_with<R: Read>(
             std::str::from_utf8(h)
                 .map(|s| s.trim().to_string())
                 .map_err(|_| IngestError::NotUtf8 {
-                    row: 1,
+                    row: header_row,
                     column: format!("#{}", i + 1),
                 })
         })
@@ -197,19 +203,20 @@ pub fn read_csv_with<R: Read>(
     let layout = Layout::from_headers(&headers, opts)?;
 
     let mut out = Builder::new(opts, &layout);
-    let mut row: u64 = 1;
+    let mut row: u64 = header_row;
     loop {
         match csv_reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(csv_error(e, row + 1)),
         }
-        row += 1;
+        row += 1 + start_line(&record).saturating_sub(next_line);
+        next_line = csv_reader.position().line();
         if record.len() == 1 && record.get(0).is_some_and(|c| c.is_empty()) {
             continue; // blank line
         }
         out.push(row, &record, &layout)?;
-        if row % 4096 == 0 {
+        if row.is_multiple_of(4096) {
             let bytes = csv_reader.position().byte();
             if !progress(IngestProgress {
                 rows: out.report.rows_read,
@@ -248,7 +255,10 @@ fn sniff(head: &[u8]) -> Result<(), IngestError> {
 fn detect_delimiter(head: &[u8]) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
-    for &b in head.iter().skip_while(|&&b| b == 0xEF || b == 0xBB || b == 0xBF) {
+    for &b in head
+        .iter()
+        .skip_while(|&&b| b == 0xEF || b == 0xBB || b == 0xBF)
+    {
         match b {
             b'"' => quoted = !quoted,
             b'\n' if !quoted => break,
@@ -273,6 +283,16 @@ fn csv_error(e: csv::Error, row: u64) -> IngestError {
     }
 }
 
+/// A header name as shown in a message: at most 40 characters (a line that lost its line
+/// breaks makes a "header" of megabytes).
+fn shorten(text: &str) -> String {
+    let mut shown: String = text.chars().take(40).collect();
+    if shown.len() < text.len() {
+        shown.push('…');
+    }
+    shown
+}
+
 /// Where each role sits in the header.
 struct Layout {
     headers: Vec<String>,
@@ -285,22 +305,25 @@ struct Layout {
 impl Layout {
     fn from_headers(headers: &[String], opts: &IngestOptions) -> Result<Layout, IngestError> {
         let normalized: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+        // A map, not a scan per column: a 1 MB header line can hold 100,000+ columns.
+        let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(normalized.len());
         for (i, n) in normalized.iter().enumerate() {
             if n.is_empty() {
                 continue;
             }
-            if let Some(j) = normalized[..i].iter().position(|m| m == n) {
+            if let Some(&j) = first_seen.get(n.as_str()) {
                 return Err(IngestError::DuplicateColumn {
-                    column: headers[i].clone(),
+                    column: shorten(&headers[i]),
                     first: j + 1,
                     second: i + 1,
                 });
             }
+            first_seen.insert(n, i);
         }
         let found = || {
-            let mut s: Vec<&str> = headers.iter().take(20).map(String::as_str).collect();
+            let mut s: Vec<String> = headers.iter().take(20).map(|h| shorten(h)).collect();
             if headers.len() > 20 {
-                s.push("…");
+                s.push(format!("… ({} columns in all)", headers.len()));
             }
             if s.is_empty() {
                 "no columns".to_string()
@@ -426,6 +449,22 @@ impl Builder {
     ) -> Result<(), IngestError> {
         self.report.rows_read += 1;
         if record.len() != layout.headers.len() {
+            // An open quote joins the following lines into one cell, which also shifts the
+            // field count: name the quote, not the count.
+            if let Some(col) = record.iter().position(|c| c.contains(&b'\n')) {
+                self.reject(RowRejection {
+                    row,
+                    column: layout
+                        .headers
+                        .get(col)
+                        .cloned()
+                        .unwrap_or_else(|| format!("#{}", col + 1)),
+                    value: String::from_utf8_lossy(&record[col]).into_owned(),
+                    expected: "a value on one line (a quote opened in this cell is never closed)"
+                        .into(),
+                });
+                return Ok(());
+            }
             self.reject(RowRejection {
                 row,
                 column: "(whole row)".into(),
@@ -630,11 +669,16 @@ mod tests {
         assert_eq!(d.report.rows_kept, 2);
         assert_eq!(d.report.rows_rejected, 3);
         let r = &d.report.rejections[0];
-        assert_eq!((r.row, r.column.as_str(), r.value.as_str()), (3, "energy", "loud"));
+        assert_eq!(
+            (r.row, r.column.as_str(), r.value.as_str()),
+            (3, "energy", "loud")
+        );
         assert_eq!(r.expected, "a number");
         assert_eq!(d.report.rejections[1].expected, "a finite number");
         assert_eq!(d.report.rejections[2].row, 5);
-        assert!(d.report.rejections[0].to_string().contains("row 3, column `energy`"));
+        assert!(d.report.rejections[0]
+            .to_string()
+            .contains("row 3, column `energy`"));
     }
 
     #[test]
@@ -642,18 +686,31 @@ mod tests {
         let d = read("energy,genre\n0.1,a\n0.1,a\n0.1,b\n").unwrap();
         assert_eq!(d.tracks.len(), 2);
         assert_eq!(d.report.duplicates_dropped, 1);
-        assert_eq!(d.report.class_counts, vec![("a".into(), 1), ("b".into(), 1)]);
+        assert_eq!(
+            d.report.class_counts,
+            vec![("a".into(), 1), ("b".into(), 1)]
+        );
     }
 
     #[test]
     fn whole_file_errors() {
         assert_eq!(read(""), Err(IngestError::Empty));
         assert_eq!(read("energy,genre\n"), Err(IngestError::HeaderOnly));
-        assert!(matches!(read("energy,tempo\n1,2\n"), Err(IngestError::MissingLabelColumn { .. })));
-        assert!(matches!(read("foo,genre\n1,a\n"), Err(IngestError::NoFeatureColumns { .. })));
+        assert!(matches!(
+            read("energy,tempo\n1,2\n"),
+            Err(IngestError::MissingLabelColumn { .. })
+        ));
+        assert!(matches!(
+            read("foo,genre\n1,a\n"),
+            Err(IngestError::NoFeatureColumns { .. })
+        ));
         assert!(matches!(
             read("energy,Energy,genre\n1,1,a\n"),
-            Err(IngestError::DuplicateColumn { first: 1, second: 2, .. })
+            Err(IngestError::DuplicateColumn {
+                first: 1,
+                second: 2,
+                ..
+            })
         ));
         assert_eq!(
             read_csv(&[0x1f, 0x8b, 8, 0][..], &IngestOptions::for_training()),
@@ -697,7 +754,11 @@ mod tests {
 
     #[test]
     fn labels_are_optional_for_prediction() {
-        let d = read_csv(&b"energy,tempo\n0.1,100\n"[..], &IngestOptions::for_prediction()).unwrap();
+        let d = read_csv(
+            &b"energy,tempo\n0.1,100\n"[..],
+            &IngestOptions::for_prediction(),
+        )
+        .unwrap();
         assert_eq!(d.tracks[0].label, None);
         assert!(d.classes.is_empty());
     }
@@ -708,7 +769,9 @@ mod tests {
         for i in 0..10_000 {
             csv.push_str(&format!("{},a\n", i));
         }
-        let r = read_csv_with(csv.as_bytes(), &IngestOptions::for_training(), &mut |_| false);
+        let r = read_csv_with(csv.as_bytes(), &IngestOptions::for_training(), &mut |_| {
+            false
+        });
         assert_eq!(r.unwrap_err(), IngestError::Cancelled);
     }
 }

@@ -15,7 +15,12 @@ pub struct KnnModel {
 }
 
 impl KnnModel {
-    pub fn fit(x: &[Vec<f64>], y: &[usize], n_classes: usize, k: usize) -> Result<KnnModel, TrainError> {
+    pub fn fit(
+        x: &[Vec<f64>],
+        y: &[usize],
+        n_classes: usize,
+        k: usize,
+    ) -> Result<KnnModel, TrainError> {
         if k == 0 || k > 100 {
             return Err(TrainError::InvalidParam {
                 name: "k",
@@ -24,7 +29,10 @@ impl KnnModel {
             });
         }
         if x.len() < k {
-            return Err(TrainError::TooFewRows { rows: x.len(), needed: k });
+            return Err(TrainError::TooFewRows {
+                rows: x.len(),
+                needed: k,
+            });
         }
         let p = x[0].len();
         Ok(KnnModel {

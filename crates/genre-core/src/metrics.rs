@@ -41,8 +41,16 @@ impl Metrics {
             let tp = confusion[c][c] as f64;
             let support: u64 = confusion[c].iter().sum();
             let predicted_c: u64 = confusion.iter().map(|row| row[c]).sum();
-            let precision = if predicted_c > 0 { tp / predicted_c as f64 } else { 0.0 };
-            let recall = if support > 0 { tp / support as f64 } else { 0.0 };
+            let precision = if predicted_c > 0 {
+                tp / predicted_c as f64
+            } else {
+                0.0
+            };
+            let recall = if support > 0 {
+                tp / support as f64
+            } else {
+                0.0
+            };
             let f1 = if precision + recall > 0.0 {
                 2.0 * precision * recall / (precision + recall)
             } else {
@@ -59,10 +67,18 @@ impl Metrics {
         let k = present.len().max(1) as f64;
         let macro_of = |f: fn(&ClassMetrics) -> f64| present.iter().map(|m| f(m)).sum::<f64>() / k;
         let weighted_of = |f: fn(&ClassMetrics) -> f64| {
-            per_class.iter().map(|m| f(m) * m.support as f64).sum::<f64>() / total.max(1.0)
+            per_class
+                .iter()
+                .map(|m| f(m) * m.support as f64)
+                .sum::<f64>()
+                / total.max(1.0)
         };
         Metrics {
-            accuracy: if total > 0.0 { correct as f64 / total } else { 0.0 },
+            accuracy: if total > 0.0 {
+                correct as f64 / total
+            } else {
+                0.0
+            },
             macro_precision: macro_of(|m| m.precision),
             macro_recall: macro_of(|m| m.recall),
             macro_f1: macro_of(|m| m.f1),
@@ -88,7 +104,10 @@ mod tests {
         // truth:     0 0 0 1 1 2
         // predicted: 0 0 1 1 2 2
         let m = Metrics::compute(&[0, 0, 0, 1, 1, 2], &[0, 0, 1, 1, 2, 2], 3);
-        assert_eq!(m.confusion, vec![vec![2, 1, 0], vec![0, 1, 1], vec![0, 0, 1]]);
+        assert_eq!(
+            m.confusion,
+            vec![vec![2, 1, 0], vec![0, 1, 1], vec![0, 0, 1]]
+        );
         close(m.accuracy, 4.0 / 6.0);
         // class 0: p = 2/2, r = 2/3, f1 = 0.8
         close(m.per_class[0].precision, 1.0);

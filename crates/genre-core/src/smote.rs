@@ -27,7 +27,8 @@ pub fn smote(
                 class: class_names[c].clone(),
                 count: rows.len(),
                 needed: k + 1,
-                purpose: "in the training part for SMOTE (k = 5 neighbours); or turn class balancing off",
+                purpose:
+                    "in the training part for SMOTE (k = 5 neighbours); or turn class balancing off",
             });
         }
     }
@@ -72,7 +73,8 @@ pub fn smote(
                     }
                 }
                 let kk = k.min(neighbours.len());
-                neighbours.select_nth_unstable_by(kk - 1, |u, v| u.0.total_cmp(&v.0).then(u.1.cmp(&v.1)));
+                neighbours
+                    .select_nth_unstable_by(kk - 1, |u, v| u.0.total_cmp(&v.0).then(u.1.cmp(&v.1)));
                 let mut list: Vec<(f64, usize)> = neighbours[..kk].to_vec();
                 list.sort_by(|u, v| u.0.total_cmp(&v.0).then(u.1.cmp(&v.1)));
                 knn[a] = Some(list.into_iter().map(|(_, b)| b).collect());
@@ -120,6 +122,8 @@ mod tests {
         let y: Vec<usize> = (0..13).map(|i| usize::from(i >= 10)).collect();
         let names = vec!["big".to_string(), "tiny".to_string()];
         let e = smote(&x, &y, &names, 5, 1).unwrap_err();
-        assert!(matches!(e, TrainError::ClassTooSmall { ref class, count: 3, needed: 6, .. } if class == "tiny"));
+        assert!(
+            matches!(e, TrainError::ClassTooSmall { ref class, count: 3, needed: 6, .. } if class == "tiny")
+        );
     }
 }

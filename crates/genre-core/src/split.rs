@@ -49,7 +49,8 @@ pub fn stratified_split(
             });
         }
         rng.shuffle(&mut rows);
-        let n_test = ((rows.len() as f64 * test_fraction).round() as usize).clamp(1, rows.len() - 1);
+        let n_test =
+            ((rows.len() as f64 * test_fraction).round() as usize).clamp(1, rows.len() - 1);
         split.test.extend_from_slice(&rows[..n_test]);
         split.train.extend_from_slice(&rows[n_test..]);
     }
@@ -82,7 +83,9 @@ mod tests {
     #[test]
     fn a_class_of_one_row_is_refused_by_name() {
         let e = stratified_split(&[0, 0, 0, 1], &names(2), 0.25, 1).unwrap_err();
-        assert!(matches!(e, TrainError::ClassTooSmall { ref class, count: 1, .. } if class == "c1"));
+        assert!(
+            matches!(e, TrainError::ClassTooSmall { ref class, count: 1, .. } if class == "c1")
+        );
         assert!(e.to_string().contains("`c1` has 1 row"));
     }
 

@@ -183,7 +183,13 @@ mod tests {
             x.push(vec![a, b]);
             y.push(usize::from(r > 1.2));
         }
-        let params = SvcParams { components: 200, gamma: Some(0.5), c: 10.0, epochs: 10, seed: 1 };
+        let params = SvcParams {
+            components: 200,
+            gamma: Some(0.5),
+            c: 10.0,
+            epochs: 10,
+            seed: 1,
+        };
         let m = SvcModel::fit(&params, &x, &y, 2, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
         let mut p = [0.0f32; 2];
         let correct = x

@@ -117,7 +117,10 @@ impl ModelSpec {
             ),
             ModelSpec::Knn { k } => format!("k = {k}"),
             ModelSpec::Tree { max_depth } => {
-                format!("max depth {}", max_depth.map_or("none".into(), |d| d.to_string()))
+                format!(
+                    "max depth {}",
+                    max_depth.map_or("none".into(), |d| d.to_string())
+                )
             }
             ModelSpec::Svc(p) => format!("{} random features, C = {}", p.components, p.c),
         }
@@ -139,7 +142,11 @@ pub struct Prepared {
 }
 
 /// Splits the labelled tracks (stratified) after checking that training can work at all.
-pub fn prepare(data: &Ingested, options: &TrainOptions, data_file: &str) -> Result<Prepared, TrainError> {
+pub fn prepare(
+    data: &Ingested,
+    options: &TrainOptions,
+    data_file: &str,
+) -> Result<Prepared, TrainError> {
     for f in options.features.as_slice() {
         if !data.present.contains(f) {
             return Err(TrainError::InvalidParam {
@@ -149,7 +156,8 @@ pub fn prepare(data: &Ingested, options: &TrainOptions, data_file: &str) -> Resu
             });
         }
     }
-    let labelled: Vec<&crate::ingest::Track> = data.tracks.iter().filter(|t| t.label.is_some()).collect();
+    let labelled: Vec<&crate::ingest::Track> =
+        data.tracks.iter().filter(|t| t.label.is_some()).collect();
     if labelled.is_empty() {
         return Err(TrainError::NoLabels);
     }
@@ -220,7 +228,11 @@ pub fn prepare_two(
         }
     }
     let mut counts = vec![0usize; train.classes.len()];
-    train.tracks.iter().filter_map(|t| t.label).for_each(|l| counts[l as usize] += 1);
+    train
+        .tracks
+        .iter()
+        .filter_map(|t| t.label)
+        .for_each(|l| counts[l as usize] += 1);
     let classes: Vec<String> = train
         .classes
         .iter()
@@ -242,16 +254,14 @@ pub fn prepare_two(
     let (test_x, test_y): (Vec<_>, Vec<_>) = test
         .tracks
         .iter()
-        .filter_map(|t| {
-            match index(&test.classes[t.label? as usize]) {
-                None => {
-                    unknown += 1;
-                    None
-                }
-                Some(c) => {
-                    test_rows.push(t.row);
-                    Some((options.features.select(&t.values), c))
-                }
+        .filter_map(|t| match index(&test.classes[t.label? as usize]) {
+            None => {
+                unknown += 1;
+                None
+            }
+            Some(c) => {
+                test_rows.push(t.row);
+                Some((options.features.select(&t.values), c))
             }
         })
         .unzip();
@@ -284,8 +294,17 @@ pub struct Stage {
 
 pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> {
     let o = &prep.options;
-    let preprocessor = Preprocessor::fit(o.features.clone(), &prep.train_x, o.cap_outliers, kind.needs_scaling());
-    let x: Vec<Vec<f64>> = prep.train_x.iter().map(|r| preprocessor.transform(r)).collect();
+    let preprocessor = Preprocessor::fit(
+        o.features.clone(),
+        &prep.train_x,
+        o.cap_outliers,
+        kind.needs_scaling(),
+    );
+    let x: Vec<Vec<f64>> = prep
+        .train_x
+        .iter()
+        .map(|r| preprocessor.transform(r))
+        .collect();
     let k = prep.classes.len();
     let (x, y, weight) = match o.balance {
         Balance::None => (x, prep.train_y.clone(), None),
@@ -418,7 +437,11 @@ pub fn finish(
             settings: format!(
                 "{}; outlier capping {}; balancing {:?}; test fraction {}",
                 spec.settings(),
-                if prep.options.cap_outliers { "on" } else { "off" },
+                if prep.options.cap_outliers {
+                    "on"
+                } else {
+                    "off"
+                },
                 prep.options.balance,
                 prep.options.test_fraction
             ),

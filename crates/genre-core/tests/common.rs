@@ -42,5 +42,9 @@ pub fn synthetic_csv(n: usize, seed: u64) -> String {
 
 #[allow(dead_code)] // not every test file uses it
 pub fn synthetic(n: usize, seed: u64) -> Ingested {
-    read_csv(synthetic_csv(n, seed).as_bytes(), &IngestOptions::for_training()).expect("valid CSV")
+    read_csv(
+        synthetic_csv(n, seed).as_bytes(),
+        &IngestOptions::for_training(),
+    )
+    .expect("valid CSV")
 }

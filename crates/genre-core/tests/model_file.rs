@@ -25,7 +25,15 @@ fn trained(kind: ModelKind, features: FeatureSet) -> TrainedModel {
     if let ModelSpec::Boost(p) = &mut spec {
         p.0.max_rounds = 30;
     }
-    let (model, _) = train_model(&prep, &spec, "test model", "2026-01-01", &mut |_| {}, &AtomicBool::new(false)).unwrap();
+    let (model, _) = train_model(
+        &prep,
+        &spec,
+        "test model",
+        "2026-01-01",
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
     model
 }
 
@@ -88,7 +96,10 @@ fn flipped_payload_byte_fails_the_checksum() {
     let mut bytes = small_forest().to_bytes();
     let i = bytes.len() / 2;
     bytes[i] ^= 0x10;
-    assert!(matches!(TrainedModel::from_bytes(&bytes), Err(ModelFileError::Checksum { .. })));
+    assert!(matches!(
+        TrainedModel::from_bytes(&bytes),
+        Err(ModelFileError::Checksum { .. })
+    ));
 }
 
 #[test]
@@ -96,15 +107,27 @@ fn newer_version_is_named() {
     let mut bytes = small_forest().to_bytes();
     bytes[4] = 9;
     let e = TrainedModel::from_bytes(&bytes).unwrap_err();
-    assert_eq!(e, ModelFileError::NewerVersion { found: 9, supported: 1 });
+    assert_eq!(
+        e,
+        ModelFileError::NewerVersion {
+            found: 9,
+            supported: 1
+        }
+    );
     assert!(e.to_string().contains("newer version"));
 }
 
 #[test]
 fn csv_renamed_bin_is_not_a_model() {
     let csv = common::synthetic_csv(5, 1);
-    assert_eq!(TrainedModel::from_bytes(csv.as_bytes()), Err(ModelFileError::BadMagic));
-    assert_eq!(TrainedModel::from_bytes(b"GLNX...."), Err(ModelFileError::BadMagic));
+    assert_eq!(
+        TrainedModel::from_bytes(csv.as_bytes()),
+        Err(ModelFileError::BadMagic)
+    );
+    assert_eq!(
+        TrainedModel::from_bytes(b"GLNX...."),
+        Err(ModelFileError::BadMagic)
+    );
 }
 
 #[test]
@@ -113,7 +136,10 @@ fn model_for_other_features_is_refused_for_data_without_them() {
     let present = Feature::ORIGINAL_NINE.to_vec();
     match m.check_input(&present) {
         Err(ModelFileError::WrongFeatures { found, .. }) => {
-            assert!(found.contains("missing from the data: danceability, key, mode, time_signature"), "{found}")
+            assert!(
+                found.contains("missing from the data: danceability, key, mode, time_signature"),
+                "{found}"
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -124,7 +150,10 @@ fn model_for_other_features_is_refused_for_data_without_them() {
 /// to look at the content: an error or a model, never a panic or a huge allocation.
 #[test]
 fn any_corrupted_content_is_an_error_not_a_panic() {
-    let m = trained(ModelKind::GradientBoosting, FeatureSet::new(vec![Feature::Energy, Feature::Tempo]).unwrap());
+    let m = trained(
+        ModelKind::GradientBoosting,
+        FeatureSet::new(vec![Feature::Energy, Feature::Tempo]).unwrap(),
+    );
     let bytes = m.to_bytes();
     let mut corrupt_errors = 0;
     for i in 16..bytes.len() {

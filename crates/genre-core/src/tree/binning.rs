@@ -102,7 +102,9 @@ mod tests {
 
     #[test]
     fn bin_le_b_is_value_le_edge() {
-        let col: Vec<f64> = (0..10_000).map(|i| ((i * 7919) % 1000) as f64 / 7.0).collect();
+        let col: Vec<f64> = (0..10_000)
+            .map(|i| ((i * 7919) % 1000) as f64 / 7.0)
+            .collect();
         let m = BinMapper::fit(std::slice::from_ref(&col));
         assert!(m.n_bins(0) <= MAX_BINS);
         for &x in col.iter().take(2000) {
@@ -116,7 +118,7 @@ mod tests {
     #[test]
     fn few_distinct_values_get_one_bin_each() {
         let col = vec![0.0, 1.0, 1.0, 2.0, 0.0];
-        let m = BinMapper::fit(&[col.clone()]);
+        let m = BinMapper::fit(std::slice::from_ref(&col));
         assert_eq!(m.n_bins(0), 3);
         let bins = m.bin_columns(&[col]);
         assert_eq!(bins[0], vec![0, 1, 1, 2, 0]);

@@ -99,21 +99,35 @@ impl ParamGuard for BoostParams {
             return bad("rounds", p.max_rounds.to_string(), "1 to 20000");
         }
         if !(p.learning_rate > 0.0 && p.learning_rate <= 1.0) {
-            return bad("learning_rate", p.learning_rate.to_string(), "a value in (0, 1]");
+            return bad(
+                "learning_rate",
+                p.learning_rate.to_string(),
+                "a value in (0, 1]",
+            );
         }
         if p.max_leaves < 2 || p.max_leaves > 4096 {
             return bad("max_leaves", p.max_leaves.to_string(), "2 to 4096");
         }
         if !(p.feature_fraction > 0.0 && p.feature_fraction <= 1.0) {
-            return bad("feature_fraction", p.feature_fraction.to_string(), "a value in (0, 1]");
+            return bad(
+                "feature_fraction",
+                p.feature_fraction.to_string(),
+                "a value in (0, 1]",
+            );
         }
         if !(p.row_fraction > 0.0 && p.row_fraction <= 1.0) {
-            return bad("row_fraction", p.row_fraction.to_string(), "a value in (0, 1]");
+            return bad(
+                "row_fraction",
+                p.row_fraction.to_string(),
+                "a value in (0, 1]",
+            );
         }
         if !(p.lambda >= 0.0 && p.lambda.is_finite()) {
             return bad("lambda", p.lambda.to_string(), "a finite value >= 0");
         }
-        if p.early_stopping_rounds > 0 && !(p.validation_fraction > 0.0 && p.validation_fraction < 0.5) {
+        if p.early_stopping_rounds > 0
+            && !(p.validation_fraction > 0.0 && p.validation_fraction < 0.5)
+        {
             return bad(
                 "validation_fraction",
                 p.validation_fraction.to_string(),
@@ -434,7 +448,12 @@ impl BoostValidParams {
         }
     }
 
-    fn best_split(&self, c: &Candidate, mapper: &BinMapper, allowed: &[usize]) -> Option<(f64, usize, u8)> {
+    fn best_split(
+        &self,
+        c: &Candidate,
+        mapper: &BinMapper,
+        allowed: &[usize],
+    ) -> Option<(f64, usize, u8)> {
         let count = (c.end - c.start) as u32;
         let min_n = self.min_data_in_leaf as u32;
         if count < 2 * min_n {
@@ -484,10 +503,22 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2
     type Object = TreeEnsemble;
 
     fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
-        let x: Vec<Vec<f64>> = dataset.records().rows().into_iter().map(|r| r.to_vec()).collect();
+        let x: Vec<Vec<f64>> = dataset
+            .records()
+            .rows()
+            .into_iter()
+            .map(|r| r.to_vec())
+            .collect();
         let y: Vec<usize> = dataset.as_single_targets().to_vec();
         let n_classes = y.iter().max().map_or(0, |m| m + 1);
-        self.fit_matrix(&x, &y, n_classes, None, &mut |_, _| {}, &AtomicBool::new(false))
+        self.fit_matrix(
+            &x,
+            &y,
+            n_classes,
+            None,
+            &mut |_, _| {},
+            &AtomicBool::new(false),
+        )
     }
 }
 
@@ -500,7 +531,13 @@ mod tests {
         (0..n)
             .map(|_| {
                 let (a, b) = (rng.unit(), rng.unit());
-                let cls = if a + b < 0.7 { 0 } else if a > b { 1 } else { 2 };
+                let cls = if a + b < 0.7 {
+                    0
+                } else if a > b {
+                    1
+                } else {
+                    2
+                };
                 (vec![a, b, rng.unit()], cls)
             })
             .unzip()
@@ -509,9 +546,15 @@ mod tests {
     #[test]
     fn learns_a_diagonal_boundary_and_is_deterministic() {
         let (x, y) = toy(1500, 1);
-        let params = BoostParams::default().max_rounds(150).learning_rate(0.2).check().unwrap();
+        let params = BoostParams::default()
+            .max_rounds(150)
+            .learning_rate(0.2)
+            .check()
+            .unwrap();
         let no = AtomicBool::new(false);
-        let m = params.fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &no).unwrap();
+        let m = params
+            .fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &no)
+            .unwrap();
         assert_eq!(m.trees.len() % 3, 0);
         let (tx, ty) = toy(500, 2);
         let mut p = [0.0f32; 3];
@@ -525,7 +568,9 @@ mod tests {
             .count();
         assert!(correct as f64 / 500.0 > 0.93, "{correct}");
         assert!(m.importance[2] < 0.1, "{:?}", m.importance);
-        let again = params.fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &no).unwrap();
+        let again = params
+            .fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &no)
+            .unwrap();
         assert_eq!(m, again);
     }
 
@@ -540,7 +585,14 @@ mod tests {
             .check()
             .unwrap();
         let m = params
-            .fit_matrix(&x, &y, 3, None, &mut |r, _| rounds = r, &AtomicBool::new(false))
+            .fit_matrix(
+                &x,
+                &y,
+                3,
+                None,
+                &mut |r, _| rounds = r,
+                &AtomicBool::new(false),
+            )
             .unwrap();
         assert!(rounds < 400, "stopped at {rounds}");
         assert_eq!(m.trees.len(), (rounds - 5) * 3);
@@ -549,7 +601,11 @@ mod tests {
     #[test]
     fn leaves_respect_max_leaves() {
         let (x, y) = toy(800, 4);
-        let params = BoostParams::default().max_rounds(3).max_leaves(4).check().unwrap();
+        let params = BoostParams::default()
+            .max_rounds(3)
+            .max_leaves(4)
+            .check()
+            .unwrap();
         let m = params
             .fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &AtomicBool::new(false))
             .unwrap();

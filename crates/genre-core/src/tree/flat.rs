@@ -192,7 +192,11 @@ impl TreeEnsemble {
                 .step_by(self.n_classes)
                 .collect(),
         };
-        let k = if self.kind == EnsembleKind::Forest { class } else { 0 };
+        let k = if self.kind == EnsembleKind::Forest {
+            class
+        } else {
+            0
+        };
         for t in &trees {
             let values = t.node_values(stride, k);
             bias += values[0];
@@ -300,11 +304,11 @@ mod tests {
         boosted.base_score = vec![0.1, -0.1];
         let mut raw = [0.0f32; 2];
         boosted.raw_scores_into(&x, &mut raw);
-        for class in 0..2 {
+        for (class, &score) in raw.iter().enumerate() {
             let e = boosted.explain(&x, class);
             let total = e.bias + e.contributions.iter().sum::<f64>();
-            assert!((total - raw[class] as f64).abs() < 1e-6);
-            assert!((e.output - raw[class] as f64).abs() < 1e-6);
+            assert!((total - score as f64).abs() < 1e-6);
+            assert!((e.output - score as f64).abs() < 1e-6);
         }
     }
 }

@@ -114,7 +114,11 @@ impl ParamGuard for ForestParams {
             return bad("trees", p.n_trees.to_string(), "1 to 10000 trees");
         }
         if p.max_depth == Some(0) || p.max_depth.is_some_and(|d| d > 200) {
-            return bad("max_depth", format!("{:?}", p.max_depth), "none or 1 to 200");
+            return bad(
+                "max_depth",
+                format!("{:?}", p.max_depth),
+                "none or 1 to 200",
+            );
         }
         if p.min_samples_leaf == 0 {
             return bad("min_samples_leaf", "0".into(), "at least 1");
@@ -223,7 +227,9 @@ pub fn merge_forests(parts: Vec<TreeEnsemble>) -> Option<TreeEnsemble> {
         }
         first.trees.extend(part.trees);
     }
-    importance.iter_mut().for_each(|v| *v /= total.max(1) as f64);
+    importance
+        .iter_mut()
+        .for_each(|v| *v /= total.max(1) as f64);
     first.importance = normalize(&importance);
     Some(first)
 }
@@ -390,7 +396,8 @@ impl<'a> Grower<'a> {
                     self.touched.push(b);
                 }
                 self.hist_n[b as usize] += 1;
-                self.hist_w[b as usize * c + self.data.y[r as usize]] += self.row_weight[r as usize];
+                self.hist_w[b as usize * c + self.data.y[r as usize]] +=
+                    self.row_weight[r as usize];
             }
             self.touched.sort_unstable();
             left.iter_mut().for_each(|v| *v = 0.0);
@@ -443,10 +450,17 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2
     type Object = TreeEnsemble;
 
     fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
-        let x: Vec<Vec<f64>> = dataset.records().rows().into_iter().map(|r| r.to_vec()).collect();
+        let x: Vec<Vec<f64>> = dataset
+            .records()
+            .rows()
+            .into_iter()
+            .map(|r| r.to_vec())
+            .collect();
         let y: Vec<usize> = dataset.as_single_targets().to_vec();
         let n_classes = y.iter().max().map_or(0, |m| m + 1);
-        let weights = dataset.weights().map(|w| w.iter().map(|&v| v as f64).collect::<Vec<_>>());
+        let weights = dataset
+            .weights()
+            .map(|w| w.iter().map(|&v| v as f64).collect::<Vec<_>>());
         self.fit_matrix(
             &x,
             &y,
@@ -482,7 +496,9 @@ mod tests {
         let (x, y) = toy(600, 1);
         let params = ForestParams::default().n_trees(20).check().unwrap();
         let no = AtomicBool::new(false);
-        let f = params.fit_matrix(&x, &y, 3, None, &mut |_| {}, &no).unwrap();
+        let f = params
+            .fit_matrix(&x, &y, 3, None, &mut |_| {}, &no)
+            .unwrap();
         let (tx, ty) = toy(300, 2);
         let correct = tx
             .iter()
@@ -495,16 +511,28 @@ mod tests {
                 (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap() == c
             })
             .count();
-        assert!(correct as f64 / 300.0 > 0.9, "accuracy {}", correct as f64 / 300.0);
+        assert!(
+            correct as f64 / 300.0 > 0.9,
+            "accuracy {}",
+            correct as f64 / 300.0
+        );
         assert!(f.importance[0] > 0.8, "{:?}", f.importance);
 
-        let g = params.fit_matrix(&x, &y, 3, None, &mut |_| {}, &no).unwrap();
+        let g = params
+            .fit_matrix(&x, &y, 3, None, &mut |_| {}, &no)
+            .unwrap();
         assert_eq!(f, g);
 
         let columns = columns_of(&x);
         let mapper = BinMapper::fit(&columns);
         let bins = mapper.bin_columns(&columns);
-        let data = BinnedClassData { mapper: &mapper, bins: &bins, y: &y, n_classes: 3, weight: None };
+        let data = BinnedClassData {
+            mapper: &mapper,
+            bins: &bins,
+            y: &y,
+            n_classes: 3,
+            weight: None,
+        };
         let a = params.fit_trees(&data, 0..7, &mut |_| {}, &no).unwrap();
         let b = params.fit_trees(&data, 7..20, &mut |_| {}, &no).unwrap();
         let merged = merge_forests(vec![a, b]).unwrap();
@@ -517,7 +545,14 @@ mod tests {
         let params = ForestParams::default().n_trees(5).check().unwrap();
         let mut seen = Vec::new();
         params
-            .fit_matrix(&x, &y, 3, None, &mut |d| seen.push(d), &AtomicBool::new(false))
+            .fit_matrix(
+                &x,
+                &y,
+                3,
+                None,
+                &mut |d| seen.push(d),
+                &AtomicBool::new(false),
+            )
             .unwrap();
         assert_eq!(seen, vec![1, 2, 3, 4, 5]);
         let r = params.fit_matrix(&x, &y, 3, None, &mut |_| {}, &AtomicBool::new(true));
@@ -535,11 +570,23 @@ mod tests {
     fn min_samples_leaf_and_depth_limit_tree_size() {
         let (x, y) = toy(400, 4);
         let no = AtomicBool::new(false);
-        let shallow = ForestParams::default().n_trees(1).max_depth(Some(2)).check().unwrap();
-        let f = shallow.fit_matrix(&x, &y, 3, None, &mut |_| {}, &no).unwrap();
+        let shallow = ForestParams::default()
+            .n_trees(1)
+            .max_depth(Some(2))
+            .check()
+            .unwrap();
+        let f = shallow
+            .fit_matrix(&x, &y, 3, None, &mut |_| {}, &no)
+            .unwrap();
         assert!(f.trees[0].n_nodes() <= 7);
-        let big_leaves = ForestParams::default().n_trees(1).min_samples_leaf(50).check().unwrap();
-        let g = big_leaves.fit_matrix(&x, &y, 3, None, &mut |_| {}, &no).unwrap();
+        let big_leaves = ForestParams::default()
+            .n_trees(1)
+            .min_samples_leaf(50)
+            .check()
+            .unwrap();
+        let g = big_leaves
+            .fit_matrix(&x, &y, 3, None, &mut |_| {}, &no)
+            .unwrap();
         assert!(g.trees[0].n_nodes() < 20);
     }
 
@@ -548,7 +595,12 @@ mod tests {
         let (x, y) = toy(200, 5);
         let records = Array2::from_shape_fn((x.len(), 2), |(i, j)| x[i][j]);
         let ds = DatasetBase::new(records, Array1::from(y));
-        let model = ForestParams::default().n_trees(3).check().unwrap().fit(&ds).unwrap();
+        let model = ForestParams::default()
+            .n_trees(3)
+            .check()
+            .unwrap()
+            .fit(&ds)
+            .unwrap();
         assert_eq!(model.trees.len(), 3);
     }
 }

@@ -1,0 +1,237 @@
+//! The CLI end to end on a slice of the real data set: deterministic `train`, `eval --json`,
+//! `predict`, and exit code 2 with one clear message on bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_genre-lens"))
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = repo().join("target/cli-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The first `n` data rows of genres_v2.csv plus rows from the end, so several genres appear.
+fn slice_of_data(dir: &Path, n: usize) -> PathBuf {
+    let text = std::fs::read_to_string(repo().join("data/genres_v2.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<&str> = vec![lines[0]];
+    out.extend(lines[1..].iter().step_by(lines.len() / n).take(n));
+    let path = dir.join("slice.csv");
+    std::fs::write(&path, out.join("\n") + "\n").unwrap();
+    path
+}
+
+fn ok(out: Output) -> Output {
+    assert!(
+        out.status.success(),
+        "status {:?}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn train_is_byte_identical_across_runs_and_writes_summaries() {
+    let dir = tmp("train");
+    let data = slice_of_data(&dir, 3000);
+    let run = |out: &str| {
+        ok(bin()
+            .args(["train", "--candidates", "gbt,rf", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(dir.join(out).join("model.bin"))
+            .output()
+            .unwrap())
+    };
+    let first = run("a");
+    run("b");
+    let a = std::fs::read(dir.join("a/model.bin")).unwrap();
+    let b = std::fs::read(dir.join("b/model.bin")).unwrap();
+    assert_eq!(a, b, "train must be deterministic");
+    assert_eq!(
+        std::fs::read(dir.join("a/eda.json")).unwrap(),
+        std::fs::read(dir.join("b/eda.json")).unwrap()
+    );
+    let model = genre_core::model::TrainedModel::from_bytes(&a).unwrap();
+    assert_eq!(model.features().len(), 13);
+    let examples: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("a/examples.json")).unwrap()).unwrap();
+    assert_eq!(examples["features"].as_array().unwrap().len(), 13);
+    assert!(!examples["tracks"].as_array().unwrap().is_empty());
+    let table = String::from_utf8_lossy(&first.stdout);
+    assert!(table.contains("gbt") && table.contains("rf"), "{table}");
+}
+
+#[test]
+fn eval_json_has_the_documented_shape() {
+    let dir = tmp("eval");
+    let data = slice_of_data(&dir, 2000);
+    let out = ok(bin()
+        .args([
+            "eval",
+            "--json",
+            "--model",
+            "rf,knn,tree",
+            "--trees",
+            "20",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap());
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
+    let models = v["models"].as_array().unwrap();
+    assert_eq!(models.len(), 3);
+    assert_eq!(models[0]["model"], "rf");
+    assert_eq!(models[1]["model"], "knn");
+    for m in models {
+        let acc = m["accuracy"].as_f64().unwrap();
+        assert!(acc > 0.2 && acc <= 1.0, "{m}");
+        assert!(m["macro_f1"].as_f64().unwrap() > 0.0);
+        assert!(m["weighted_f1"].as_f64().is_some());
+        assert!(m["train_seconds"].as_f64().unwrap() >= 0.0);
+        assert!(m["predict_seconds"].as_f64().is_some());
+        assert!(m["model_bytes"].as_u64().unwrap() > 100);
+        assert_eq!(m["features"].as_array().unwrap().len(), 9);
+    }
+}
+
+#[test]
+fn eval_with_separate_train_and_test_files() {
+    let dir = tmp("eval2");
+    let data = slice_of_data(&dir, 2000);
+    ok(bin()
+        .args(["split", "--data"])
+        .arg(&data)
+        .arg("--out-dir")
+        .arg(&dir)
+        .output()
+        .unwrap());
+    let out = ok(bin()
+        .args(["eval", "--json", "--model", "gbt", "--train"])
+        .arg(dir.join("train.csv"))
+        .arg("--test")
+        .arg(dir.join("test.csv"))
+        .output()
+        .unwrap());
+    let split: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let same = ok(bin()
+        .args(["eval", "--json", "--model", "gbt", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap());
+    let whole: serde_json::Value = serde_json::from_slice(&same.stdout).unwrap();
+    // `split` writes exactly the rows `eval --data` uses, so the scores agree.
+    assert_eq!(
+        split["models"][0]["accuracy"],
+        whole["models"][0]["accuracy"]
+    );
+}
+
+#[test]
+fn predict_writes_one_row_per_track_with_top3() {
+    let dir = tmp("predict");
+    let data = slice_of_data(&dir, 300);
+    let model = repo().join("public/model.bin");
+    let out_csv = dir.join("pred.csv");
+    ok(bin()
+        .args(["predict", "--model"])
+        .arg(&model)
+        .arg("--input")
+        .arg(&data)
+        .arg("--output")
+        .arg(&out_csv)
+        .output()
+        .unwrap());
+    let mut r = csv::Reader::from_path(&out_csv).unwrap();
+    let header = r.headers().unwrap().clone();
+    assert_eq!(&header[2], "predicted_genre");
+    assert_eq!(&header[4], "top2_genre");
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 300);
+    let m = genre_core::model::TrainedModel::from_bytes(&std::fs::read(&model).unwrap()).unwrap();
+    for row in &rows {
+        assert!(m.classes.contains(&row[2].to_string()));
+        let c: f64 = row[3].parse().unwrap();
+        let c2: f64 = row[5].parse().unwrap();
+        assert!(c >= c2 && c <= 1.0);
+    }
+}
+
+#[test]
+fn predict_flags_tracks_far_outside_the_training_range() {
+    let dir = tmp("predict-far");
+    let input = dir.join("far.csv");
+    std::fs::write(
+        &input,
+        "danceability,energy,key,loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,duration_ms,time_signature\n\
+         0.5,0.5,5,-6,1,0.1,0.1,0.0,0.1,0.5,120,200000,4\n\
+         0.5,0.5,5,-6,1,0.1,0.1,0.0,0.1,0.5,900,200000,4\n",
+    )
+    .unwrap();
+    let out_csv = dir.join("out.csv");
+    let out = ok(bin()
+        .args(["predict", "--model"])
+        .arg(repo().join("public/model.bin"))
+        .arg("--input")
+        .arg(&input)
+        .arg("--output")
+        .arg(&out_csv)
+        .output()
+        .unwrap());
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_path(&out_csv)
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(&rows[0][8], "");
+    assert!(rows[1][8].contains("tempo"), "{:?}", rows[1]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 flagged"));
+}
+
+#[test]
+fn bad_input_exits_2_with_one_message_naming_file_row_and_column() {
+    let dir = tmp("bad");
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "energy,tempo,genre\nloud,120,Rap\nx,1,Rap\n").unwrap();
+    let out = bin().args(["eval", "--data"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.csv"), "{err}");
+    assert!(err.contains("row 2, column `energy`"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+
+    let missing = bin()
+        .args(["predict", "--model", "nope.bin", "--input"])
+        .arg(&bad)
+        .arg("--output")
+        .arg(dir.join("o.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.bin"));
+
+    let not_model = bin()
+        .args(["predict", "--model"])
+        .arg(&bad)
+        .arg("--input")
+        .arg(&bad)
+        .arg("--output")
+        .arg(dir.join("o.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(not_model.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&not_model.stderr).contains("not a Genre Lens model file"));
+}
