@@ -182,12 +182,6 @@ pub fn read_csv_with<R: Read>(
             Err(e) => return Err(csv_error(e, 1)),
         }
     };
-    // Spreadsheet row numbers: the parser skips blank lines, which a spreadsheet shows as rows,
-    // so they are counted from the line where each record starts (a quoted cell that spans
-    // several lines stays one row).
-    let start_line = |r: &csv::ByteRecord| r.position().map_or(1, |p| p.line());
-    let header_row = start_line(&header);
-    let mut next_line = csv_reader.position().line();
     let headers: Vec<String> = header
         .iter()
         .enumerate()
@@ -195,7 +189,7 @@ pub fn read_csv_with<R: Read>(
             std::str::from_utf8(h)
                 .map(|s| s.trim().to_string())
                 .map_err(|_| IngestError::NotUtf8 {
-                    row: header_row,
+                    row: 1,
                     column: format!("#{}", i + 1),
                 })
         })
@@ -203,15 +197,14 @@ pub fn read_csv_with<R: Read>(
     let layout = Layout::from_headers(&headers, opts)?;
 
     let mut out = Builder::new(opts, &layout);
-    let mut row: u64 = header_row;
+    let mut row: u64 = 1;
     loop {
         match csv_reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(csv_error(e, row + 1)),
         }
-        row += 1 + start_line(&record).saturating_sub(next_line);
-        next_line = csv_reader.position().line();
+        row += 1;
         if record.len() == 1 && record.get(0).is_some_and(|c| c.is_empty()) {
             continue; // blank line
         }
