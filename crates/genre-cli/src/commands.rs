@@ -14,7 +14,8 @@ use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
 use genre_core::metrics::Metrics;
 use genre_core::model::{ModelKind, TrainedModel};
 use genre_core::train::{
-    prepare, prepare_two, train_model, Balance, ModelSpec, Prepared, TrainOptions,
+    finish, fit_estimator, fit_stage, prepare, prepare_two, Balance, ModelSpec, Prepared,
+    TrainOptions,
 };
 use genre_core::tree::forest::ForestParams;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -144,11 +145,12 @@ pub fn run_model(
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let started = Instant::now();
-    let (model, _) = train_model(
-        prep,
+    let stage = fit_stage(prep, spec.kind())?;
+    let estimator = fit_estimator(
+        &stage,
+        prep.classes.len(),
         spec,
-        name,
-        trained_at,
+        None,
         &mut |p| {
             bar.set_length(p.total as u64);
             bar.set_position(p.done as u64);
@@ -157,8 +159,9 @@ pub fn run_model(
     )?;
     let train_seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
+    // `finish` scores the holdout: that is the prediction time.
     let started = Instant::now();
-    let metrics = genre_core::train::evaluate(&model, &prep.test_x, &prep.test_y);
+    let (model, metrics) = finish(prep, stage, spec, estimator, name, trained_at);
     let predict_seconds = started.elapsed().as_secs_f64();
     let bytes = model.to_bytes();
     Ok(Outcome {

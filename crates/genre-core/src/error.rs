@@ -94,7 +94,8 @@ pub enum ModelFileError {
     Checksum { stored: u32, computed: u32 },
     #[error("The model file is corrupt: {0}.")]
     Corrupt(String),
-    #[error("This model was trained on other features ({found}); expected {expected}.")]
+    /// `found`: the model's features and those the data lacks; `expected`: the data's features.
+    #[error("This model needs features the data does not have (model: {found}); the data has: {expected}.")]
     WrongFeatures { expected: String, found: String },
 }
 

@@ -26,7 +26,7 @@ pub struct SvcParams {
 impl Default for SvcParams {
     fn default() -> Self {
         SvcParams {
-            components: 400,
+            components: 1000,
             gamma: None,
             c: 1.0,
             epochs: 8,
