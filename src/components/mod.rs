@@ -2,6 +2,7 @@
 
 pub mod about_model;
 pub mod bar_chart;
+pub mod confusion_matrix;
 pub mod contrib_chart;
 pub mod example_picker;
 pub mod feature_field;
