@@ -503,6 +503,21 @@ fn read_preprocessor(r: &mut Reader) -> Res<Preprocessor> {
     };
     let caps = opt(r)?;
     let scaling = opt(r)?;
+    // Prediction clamps to the caps: a NaN or reversed pair would panic there.
+    let names = features.names();
+    if let Some(j) = medians.iter().position(|m| m.is_nan()) {
+        return corrupt(format!("the median of `{}` is not a number", names[j]));
+    }
+    if let Some(j) = caps
+        .iter()
+        .flatten()
+        .position(|&(lo, hi)| lo.is_nan() || hi.is_nan() || lo > hi)
+    {
+        return corrupt(format!(
+            "the outlier caps of `{}` are not a range",
+            names[j]
+        ));
+    }
     Ok(Preprocessor {
         features,
         medians,

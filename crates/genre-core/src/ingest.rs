@@ -382,7 +382,13 @@ enum Cell {
     Bad(&'static str),
 }
 
-/// Empty, NaN, NA, N/A, null and none are missing values; infinities and text are not numbers.
+/// The largest magnitude a cell may hold. Audio features are far smaller (duration_ms is
+/// ~1e7); values near f64::MAX overflow the fitted statistics (medians, IQR caps) to
+/// infinities and NaN, and made linfa's decision tree recurse until the stack overflowed.
+pub const MAX_ABS_VALUE: f64 = 1e12;
+
+/// Empty, NaN, NA, N/A, null and none are missing values; infinities, magnitudes over
+/// [`MAX_ABS_VALUE`] and text are not numbers.
 fn parse_cell(raw: &[u8]) -> Cell {
     let Ok(s) = std::str::from_utf8(raw) else {
         return Cell::Bad("a number");
@@ -396,7 +402,8 @@ fn parse_cell(raw: &[u8]) -> Cell {
         _ => {}
     }
     match s.parse::<f64>() {
-        Ok(v) if v.is_finite() => Cell::Value(v),
+        Ok(v) if v.abs() <= MAX_ABS_VALUE => Cell::Value(v),
+        Ok(v) if v.is_finite() => Cell::Bad("a number between -1e12 and 1e12"),
         Ok(_) => Cell::Bad("a finite number"),
         Err(_) => Cell::Bad("a number"),
     }

@@ -48,7 +48,12 @@ fn value(d: &Ingested, i: usize, f: Feature) -> f64 {
 }
 
 fn rejection(r: &RowRejection) -> (u64, &str, &str, &str) {
-    (r.row, r.column.as_str(), r.value.as_str(), r.expected.as_str())
+    (
+        r.row,
+        r.column.as_str(),
+        r.value.as_str(),
+        r.expected.as_str(),
+    )
 }
 
 // ---------------------------------------------------------------- whole-file errors
@@ -118,13 +123,20 @@ fn latin1_bytes_name_row_and_column() {
             column: "song_name".into()
         }
     );
-    assert!(e.to_string().starts_with("Row 2, column `song_name`"), "{e}");
+    assert!(
+        e.to_string().starts_with("Row 2, column `song_name`"),
+        "{e}"
+    );
     assert!(e.to_string().contains("Latin-1"));
 }
 
 #[test]
 fn latin1_in_the_header_names_the_column_number() {
-    let e = read_csv(&b"energy,g\xe9nre\n0.1,a\n"[..], &IngestOptions::for_training()).unwrap_err();
+    let e = read_csv(
+        &b"energy,g\xe9nre\n0.1,a\n"[..],
+        &IngestOptions::for_training(),
+    )
+    .unwrap_err();
     assert_eq!(
         e,
         IngestError::NotUtf8 {
@@ -139,13 +151,18 @@ fn utf16_with_bom() {
     assert_eq!(both_fail("csv/utf16_bom.csv"), IngestError::Utf16);
     // Big-endian too.
     let be = [0xFE, 0xFF, 0, b'e', 0, b'n'];
-    assert_eq!(read_csv(&be[..], &IngestOptions::for_training()), Err(IngestError::Utf16));
+    assert_eq!(
+        read_csv(&be[..], &IngestOptions::for_training()),
+        Err(IngestError::Utf16)
+    );
 }
 
 #[test]
 fn random_binary_file() {
     let data = bytes("csv/random_binary.csv");
-    let expected = data.iter().position(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)));
+    let expected = data
+        .iter()
+        .position(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)));
     match both_fail("csv/random_binary.csv") {
         IngestError::Binary { offset } => assert_eq!(Some(offset), expected),
         other => panic!("{other:?}"),
@@ -164,17 +181,34 @@ fn gzip_renamed_csv() {
 #[test]
 fn text_where_numbers_belong_rejects_the_row_by_row_and_column() {
     let d = train_read("csv/text_in_numbers.csv").unwrap();
-    assert_eq!((d.report.rows_read, d.report.rows_kept, d.report.rows_rejected), (3, 2, 1));
+    assert_eq!(
+        (
+            d.report.rows_read,
+            d.report.rows_kept,
+            d.report.rows_rejected
+        ),
+        (3, 2, 1)
+    );
     let r = &d.report.rejections[0];
     assert_eq!(rejection(r), (3, "tempo", "loud", "a number"));
-    assert_eq!(r.to_string(), "row 3, column `tempo`: expected a number, found \"loud\"");
+    assert_eq!(
+        r.to_string(),
+        "row 3, column `tempo`: expected a number, found \"loud\""
+    );
     assert_eq!(d.tracks[1].name.as_deref(), Some("ok two"));
 }
 
 #[test]
 fn nan_and_empty_cells_are_missing_infinities_are_rejected() {
     let d = train_read("csv/nan_inf_empty.csv").unwrap();
-    assert_eq!((d.report.rows_read, d.report.rows_kept, d.report.rows_rejected), (6, 3, 3));
+    assert_eq!(
+        (
+            d.report.rows_read,
+            d.report.rows_kept,
+            d.report.rows_rejected
+        ),
+        (6, 3, 3)
+    );
     let got: Vec<_> = d.report.rejections.iter().map(rejection).collect();
     assert_eq!(
         got,
@@ -198,15 +232,37 @@ fn nan_and_empty_cells_are_missing_infinities_are_rejected() {
 #[test]
 fn unbalanced_quote_names_the_cell_that_opens_it() {
     let d = train_read("csv/unbalanced_quotes.csv").unwrap();
-    assert_eq!((d.report.rows_read, d.report.rows_kept, d.report.rows_rejected), (2, 1, 1));
+    assert_eq!(
+        (
+            d.report.rows_read,
+            d.report.rows_kept,
+            d.report.rows_rejected
+        ),
+        (2, 1, 1)
+    );
     let r = &d.report.rejections[0];
     assert_eq!((r.row, r.column.as_str()), (3, "genre"));
-    assert!(r.value.starts_with("techno,open quote\n0.55"), "{:?}", r.value);
-    assert!(r.to_string().contains("quote opened in this cell is never closed"), "{r}");
+    assert!(
+        r.value.starts_with("techno,open quote\n0.55"),
+        "{:?}",
+        r.value
+    );
+    assert!(
+        r.to_string()
+            .contains("quote opened in this cell is never closed"),
+        "{r}"
+    );
     // With every row swallowed, the whole read fails and says why.
-    let e = read_csv(&b"energy,genre\n\"0.1,a\n0.2,b\n"[..], &IngestOptions::for_training()).unwrap_err();
+    let e = read_csv(
+        &b"energy,genre\n\"0.1,a\n0.2,b\n"[..],
+        &IngestOptions::for_training(),
+    )
+    .unwrap_err();
     match e {
-        IngestError::NoUsableRows { rejected: 1, ref first } => {
+        IngestError::NoUsableRows {
+            rejected: 1,
+            ref first,
+        } => {
             assert!(first.starts_with("row 2, column `energy`"), "{first}")
         }
         ref other => panic!("{other:?}"),
@@ -215,8 +271,11 @@ fn unbalanced_quote_names_the_cell_that_opens_it() {
 
 #[test]
 fn a_row_with_the_wrong_number_of_fields_is_rejected() {
-    let d = read_csv(&b"energy,tempo,genre\n0.1,90,a\n0.2,91\n0.3,92,b,extra\n"[..], &IngestOptions::for_training())
-        .unwrap();
+    let d = read_csv(
+        &b"energy,tempo,genre\n0.1,90,a\n0.2,91\n0.3,92,b,extra\n"[..],
+        &IngestOptions::for_training(),
+    )
+    .unwrap();
     let got: Vec<_> = d.report.rejections.iter().map(rejection).collect();
     assert_eq!(
         got,
@@ -250,7 +309,10 @@ fn tab_delimiter() {
     assert_eq!(value(&d, 0, Feature::Energy), 0.81);
     assert_eq!(value(&d, 1, Feature::Tempo), 98.0);
     assert_eq!(d.tracks[0].name.as_deref(), Some("Hello, world"));
-    assert_eq!(d.tracks[1].label.map(|l| d.classes[l as usize].as_str()), Some("techno"));
+    assert_eq!(
+        d.tracks[1].label.map(|l| d.classes[l as usize].as_str()),
+        Some("techno")
+    );
 }
 
 #[test]
@@ -266,7 +328,10 @@ fn crlf_line_endings() {
 
 // ---------------------------------------------------------------- training-time checks
 
-fn prepare_file(name: &str, options: &TrainOptions) -> Result<genre_core::train::Prepared, TrainError> {
+fn prepare_file(
+    name: &str,
+    options: &TrainOptions,
+) -> Result<genre_core::train::Prepared, TrainError> {
     let d = train_read(name).unwrap();
     prepare(&d, options, name)
 }
@@ -278,7 +343,12 @@ fn three_features() -> FeatureSet {
 #[test]
 fn one_class_only() {
     let e = prepare_file("csv/one_class.csv", &TrainOptions::default()).unwrap_err();
-    assert_eq!(e, TrainError::OneClass { class: "Rap".into() });
+    assert_eq!(
+        e,
+        TrainError::OneClass {
+            class: "Rap".into()
+        }
+    );
     assert!(e.to_string().contains("`Rap`"));
 }
 
@@ -294,7 +364,11 @@ fn a_class_with_one_row_cannot_be_split() {
         } => assert_eq!(class, "Emo"),
         other => panic!("{other:?}"),
     }
-    assert!(e.to_string().starts_with("Genre `Emo` has 1 row(s): at least 2 are needed"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("Genre `Emo` has 1 row(s): at least 2 are needed"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -328,7 +402,16 @@ fn a_class_too_small_for_smote() {
 #[test]
 fn features_the_file_lacks_are_refused_by_name() {
     let e = prepare_file("csv/semicolon.csv", &TrainOptions::default()).unwrap_err();
-    assert!(matches!(e, TrainError::InvalidParam { name: "features", .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            TrainError::InvalidParam {
+                name: "features",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("`features` = speechiness"), "{e}");
 }
 
@@ -349,7 +432,11 @@ fn ten_thousand_columns() {
     csv.push('\n');
     for r in 0..20 {
         let mut row: Vec<String> = (0..13).map(|j| format!("{r}.{j}")).collect();
-        row.push(if r % 2 == 0 { "Rap".into() } else { "techno".into() });
+        row.push(if r % 2 == 0 {
+            "Rap".into()
+        } else {
+            "techno".into()
+        });
         row.extend((0..(10_000 - 14)).map(|i| (i % 10).to_string()));
         csv.push_str(&row.join(","));
         csv.push('\n');
@@ -378,9 +465,14 @@ fn one_megabyte_single_line() {
     let started = Instant::now();
     let e = read_csv(line.as_bytes(), &IngestOptions::for_training()).unwrap_err();
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
-    let IngestError::MissingLabelColumn { found } = &e else { panic!("{e:?}") };
+    let IngestError::MissingLabelColumn { found } = &e else {
+        panic!("{e:?}")
+    };
     assert!(found.starts_with("c0, c1, c2"), "{found}");
-    assert!(found.ends_with(&format!("… ({} columns in all)", i + 1)), "{found}");
+    assert!(
+        found.ends_with(&format!("… ({} columns in all)", i + 1)),
+        "{found}"
+    );
     assert!(e.to_string().len() < 400, "{e}");
     // For prediction (no label needed) it is "no feature column", equally short.
     let e = read_csv(line.as_bytes(), &IngestOptions::for_prediction()).unwrap_err();
@@ -394,11 +486,24 @@ fn one_megabyte_single_line() {
     assert!(e.to_string().len() < 400, "{} bytes", e.to_string().len());
     let twice = format!("{0},energy,{0},genre\n", "y".repeat(1 << 19));
     let e = read_csv(twice.as_bytes(), &IngestOptions::for_training()).unwrap_err();
-    assert!(matches!(e, IngestError::DuplicateColumn { first: 1, second: 3, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            IngestError::DuplicateColumn {
+                first: 1,
+                second: 3,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(e.to_string().len() < 400);
 
     // A 1 MB song name in a valid file is just a long name.
-    let long = format!("energy,genre,song_name\n0.5,Rap,{}\n0.6,Emo,short\n", "z".repeat(1 << 20));
+    let long = format!(
+        "energy,genre,song_name\n0.5,Rap,{}\n0.6,Emo,short\n",
+        "z".repeat(1 << 20)
+    );
     let d = read_csv(long.as_bytes(), &IngestOptions::for_training()).unwrap();
     assert_eq!(d.tracks[0].name.as_ref().map(String::len), Some(1 << 20));
 }
@@ -479,12 +584,19 @@ fn model_corpus_valid_file_loads_and_predicts() {
     let m = model("model/valid_small.bin").unwrap();
     assert_eq!(m.meta.kind, ModelKind::GradientBoosting);
     assert_eq!(m.classes, ["techno", "Rap", "Emo"]);
-    let d = read_csv(common::synthetic_csv(30, 3).as_bytes(), &IngestOptions::for_prediction()).unwrap();
+    let d = read_csv(
+        common::synthetic_csv(30, 3).as_bytes(),
+        &IngestOptions::for_prediction(),
+    )
+    .unwrap();
     m.check_input(&d.present).unwrap();
     let right = d
         .tracks
         .iter()
-        .filter(|t| m.classes[m.predict_track(&t.values).class] == ["techno", "Rap", "Emo"][(t.row as usize - 2) % 3])
+        .filter(|t| {
+            m.classes[m.predict_track(&t.values).class]
+                == ["techno", "Rap", "Emo"][(t.row as usize - 2) % 3]
+        })
         .count();
     assert!(right >= 20, "{right}/30");
 }
@@ -529,8 +641,16 @@ fn model_one_flipped_byte() {
 #[test]
 fn model_newer_format_version() {
     let e = model("model/newer_version.bin").unwrap_err();
-    assert_eq!(e, ModelFileError::NewerVersion { found: 2, supported: 1 });
-    assert!(e.to_string().contains("format 2; this version reads up to 1"));
+    assert_eq!(
+        e,
+        ModelFileError::NewerVersion {
+            found: 2,
+            supported: 1
+        }
+    );
+    assert!(e
+        .to_string()
+        .contains("format 2; this version reads up to 1"));
 }
 
 #[test]
@@ -538,12 +658,19 @@ fn model_for_other_features() {
     let m = model("model/other_features.bin").unwrap();
     assert_eq!(m.features().len(), 13);
     // The Batch page's file has only the original nine columns.
-    let d = read_csv(&bytes("csv/nan_inf_empty.csv")[..], &IngestOptions::for_prediction()).unwrap();
+    let d = read_csv(
+        &bytes("csv/nan_inf_empty.csv")[..],
+        &IngestOptions::for_prediction(),
+    )
+    .unwrap();
     let e = m.check_input(&d.present).unwrap_err();
     match &e {
         ModelFileError::WrongFeatures { expected, found } => {
             assert!(expected.starts_with("energy, loudness"), "{expected}");
-            assert!(found.ends_with("missing from the data: danceability, key, mode, time_signature"), "{found}");
+            assert!(
+                found.ends_with("missing from the data: danceability, key, mode, time_signature"),
+                "{found}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -551,9 +678,16 @@ fn model_for_other_features() {
 
 #[test]
 fn model_csv_renamed_bin() {
-    assert_eq!(model("model/csv_renamed.bin"), Err(ModelFileError::BadMagic));
+    assert_eq!(
+        model("model/csv_renamed.bin"),
+        Err(ModelFileError::BadMagic)
+    );
     // A CSV given where a CSV is expected is fine; a model file given as the CSV is binary.
-    let e = read_csv(&bytes("model/valid_small.bin")[..], &IngestOptions::for_prediction()).unwrap_err();
+    let e = read_csv(
+        &bytes("model/valid_small.bin")[..],
+        &IngestOptions::for_prediction(),
+    )
+    .unwrap_err();
     assert!(matches!(e, IngestError::Binary { .. }), "{e:?}");
 }
 
@@ -566,7 +700,10 @@ fn every_corpus_file_reads_without_panic() {
     for sub in ["csv", "model"] {
         for entry in std::fs::read_dir(corpus_dir().join(sub)).unwrap() {
             let data = std::fs::read(entry.unwrap().path()).unwrap();
-            for opts in [IngestOptions::for_training(), IngestOptions::for_prediction()] {
+            for opts in [
+                IngestOptions::for_training(),
+                IngestOptions::for_prediction(),
+            ] {
                 if let Err(e) = read_csv(&data[..], &opts) {
                     assert!(!e.to_string().is_empty());
                 }
@@ -605,30 +742,72 @@ fn docs_quote_the_real_messages() {
             _ => text,
         });
     }
-    for name in ["csv/text_in_numbers.csv", "csv/nan_inf_empty.csv", "csv/unbalanced_quotes.csv"] {
+    for name in [
+        "csv/text_in_numbers.csv",
+        "csv/nan_inf_empty.csv",
+        "csv/unbalanced_quotes.csv",
+    ] {
         let d = train_read(name).unwrap();
-        messages.extend(d.report.rejections.iter().map(|r| r.to_string().replace('\n', "\\n")));
+        messages.extend(
+            d.report
+                .rejections
+                .iter()
+                .map(|r| r.to_string().replace('\n', "\\n")),
+        );
     }
-    messages.push(prepare_file("csv/one_class.csv", &TrainOptions::default()).unwrap_err().to_string());
-    messages.push(prepare_file("csv/class_with_one_row.csv", &TrainOptions::default()).unwrap_err().to_string());
+    messages.push(
+        prepare_file("csv/one_class.csv", &TrainOptions::default())
+            .unwrap_err()
+            .to_string(),
+    );
+    messages.push(
+        prepare_file("csv/class_with_one_row.csv", &TrainOptions::default())
+            .unwrap_err()
+            .to_string(),
+    );
     let smote = TrainOptions {
         features: three_features(),
         balance: Balance::Smote,
         ..TrainOptions::default()
     };
     let prep = prepare_file("csv/class_too_small_for_smote.csv", &smote).unwrap();
-    messages.push(fit_stage(&prep, ModelKind::RandomForest).unwrap_err().to_string());
-    for name in ["model/empty.bin", "model/newer_version.bin", "model/csv_renamed.bin", "model/truncated_half.bin"] {
+    messages.push(
+        fit_stage(&prep, ModelKind::RandomForest)
+            .unwrap_err()
+            .to_string(),
+    );
+    for name in [
+        "model/empty.bin",
+        "model/newer_version.bin",
+        "model/csv_renamed.bin",
+        "model/truncated_half.bin",
+    ] {
         messages.push(model(name).unwrap_err().to_string());
     }
     let flipped = model("model/flipped_byte.bin").unwrap_err().to_string();
     messages.push(flipped[..flipped.find('(').unwrap()].to_string());
-    let d = read_csv(&bytes("csv/nan_inf_empty.csv")[..], &IngestOptions::for_prediction()).unwrap();
-    messages.push(model("model/other_features.bin").unwrap().check_input(&d.present).unwrap_err().to_string());
+    let d = read_csv(
+        &bytes("csv/nan_inf_empty.csv")[..],
+        &IngestOptions::for_prediction(),
+    )
+    .unwrap();
+    messages.push(
+        model("model/other_features.bin")
+            .unwrap()
+            .check_input(&d.present)
+            .unwrap_err()
+            .to_string(),
+    );
 
     let doc_flat = doc.replace("\\|", "|");
-    let missing: Vec<&String> = messages.iter().filter(|m| !doc_flat.contains(m.as_str())).collect();
-    assert!(missing.is_empty(), "docs/reliability.md does not quote:\n{missing:#?}");
+    let missing: Vec<&String> = messages
+        .iter()
+        .filter(|m| !doc_flat.contains(m.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/reliability.md does not quote:\n{missing:#?}"
+    );
 }
 
 // ---------------------------------------------------------------- corpus maintenance
@@ -653,13 +832,25 @@ fn write_model_corpus() {
             ModelSpec::Svc(p) => p.components = 16,
             _ => {}
         }
-        train_model(&prep, &spec, "corpus model", "2026-01-01", &mut |_| {}, &AtomicBool::new(false))
-            .unwrap()
-            .0
+        train_model(
+            &prep,
+            &spec,
+            "corpus model",
+            "2026-01-01",
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap()
+        .0
     };
     let dir = corpus_dir().join("model");
     let write = |name: &str, data: &[u8]| std::fs::write(dir.join(name), data).unwrap();
-    let valid = train(ModelKind::GradientBoosting, FeatureSet::original_nine(), 300).to_bytes();
+    let valid = train(
+        ModelKind::GradientBoosting,
+        FeatureSet::original_nine(),
+        300,
+    )
+    .to_bytes();
     write("valid_small.bin", &valid);
     write("empty.bin", &[]);
     write("truncated_half.bin", &valid[..valid.len() / 2]);
@@ -684,8 +875,99 @@ fn write_model_corpus() {
         (ModelKind::Svc, 60),
         (ModelKind::DecisionTree, 60),
     ] {
-        let features = FeatureSet::new(vec![Feature::Energy, Feature::Tempo, Feature::Valence]).unwrap();
+        let features =
+            FeatureSet::new(vec![Feature::Energy, Feature::Tempo, Feature::Valence]).unwrap();
         let bytes = train(kind, features, rows).to_bytes();
         std::fs::write(seeds.join(format!("seed_{}.bin", kind.code())), bytes).unwrap();
+    }
+}
+
+// ---------------------------------------------------------------- fuzzer findings
+
+/// Found by `fuzz/fuzz_targets/model_file.rs`: a file whose outlier caps were reversed (or
+/// NaN) decoded fine and then panicked in `f64::clamp` on the first prediction.
+#[test]
+fn model_with_reversed_or_nan_caps_is_corrupt_not_a_panic() {
+    let valid = model("model/valid_small.bin").unwrap();
+    for bad in [(1.0, -1.0), (f64::NAN, 1.0), (0.0, f64::NAN)] {
+        let mut m = valid.clone();
+        m.preprocessor.caps.as_mut().expect("trained with capping")[1] = bad;
+        let e = TrainedModel::from_bytes(&m.to_bytes()).unwrap_err();
+        assert_eq!(
+            e,
+            ModelFileError::Corrupt("the outlier caps of `loudness` are not a range".into()),
+            "{bad:?}"
+        );
+    }
+    let mut m = valid.clone();
+    m.preprocessor.medians[0] = f64::NAN;
+    let e = TrainedModel::from_bytes(&m.to_bytes()).unwrap_err();
+    assert_eq!(
+        e,
+        ModelFileError::Corrupt("the median of `energy` is not a number".into())
+    );
+    // The fuzzer's own reproducer (its checksum is rewritten the way the fuzz target does).
+    let mut crash = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fuzz/seeds/model_file/seed_regression_reversed_caps.bin"),
+    )
+    .unwrap();
+    let payload = crash[16..].to_vec();
+    crash[8..12].copy_from_slice(&(payload.len() as u32).to_le_bytes());
+    crash[12..16].copy_from_slice(&genre_core::format::crc32(&payload).to_le_bytes());
+    if let Ok(m) = TrainedModel::from_bytes(&crash) {
+        m.predict_raw(&vec![0.5; m.features().len()]);
+    }
+}
+
+/// Finite but extreme values (1.7e308 passed the finiteness check) overflowed the fitted
+/// preprocessing to infinities and made linfa's decision tree overflow the stack. The ingest
+/// now rejects magnitudes over 1e12; values at the bound train every model kind.
+#[test]
+fn extreme_values_are_rejected_and_the_bound_trains() {
+    let d = read_csv(
+        &b"energy,genre\n1.7e308,a\n-1e13,a\n0.5,b\n"[..],
+        &IngestOptions::for_training(),
+    )
+    .unwrap();
+    let got: Vec<_> = d.report.rejections.iter().map(rejection).collect();
+    assert_eq!(
+        got,
+        vec![
+            (2, "energy", "1.7e308", "a number between -1e12 and 1e12"),
+            (3, "energy", "-1e13", "a number between -1e12 and 1e12"),
+        ]
+    );
+
+    let mut csv = String::from("energy,tempo,genre\n");
+    for i in 0..40 {
+        let energy = ["-1e12", "1e12", "1e12", "0.5"][i % 4];
+        csv.push_str(&format!("{energy},{},{}\n", 100 + i, ["a", "b"][i % 2]));
+    }
+    let d = read_csv(csv.as_bytes(), &IngestOptions::for_training()).unwrap();
+    assert_eq!(d.tracks.len(), 40);
+    let options = TrainOptions {
+        features: FeatureSet::new(vec![Feature::Energy, Feature::Tempo]).unwrap(),
+        ..TrainOptions::default()
+    };
+    let prep = prepare(&d, &options, "extreme.csv").unwrap();
+    for kind in ModelKind::ALL {
+        let mut spec = ModelSpec::default_for(kind, 1);
+        if let ModelSpec::Forest(p) | ModelSpec::Bagging(p) = &mut spec {
+            p.0.n_trees = 3;
+        }
+        let (m, _) = train_model(
+            &prep,
+            &spec,
+            "x",
+            "2026-01-01",
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        let back =
+            TrainedModel::from_bytes(&m.to_bytes()).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        back.predict_raw(&[1e308, 100.0]);
+        back.predict_raw(&[f64::NAN, f64::NAN]);
     }
 }
