@@ -185,6 +185,9 @@ impl BoostValidParams {
             .map(|&i| weight.map_or(1.0, |w| w[i]))
             .collect();
         let n = fx.len();
+        // Flat row-major copies for the tree walks: one allocation, sequential reads.
+        let fx_flat: Vec<f64> = fx.iter().flatten().copied().collect();
+        let vx_flat: Vec<f64> = val_rows.iter().flat_map(|&i| x[i].iter().copied()).collect();
         let columns = columns_of(&fx);
         let mapper = BinMapper::fit(&columns);
         let col_bins = mapper.bin_columns(&columns);
@@ -206,7 +209,7 @@ impl BoostValidParams {
         let mut raw = vec![0.0f64; n * k];
         for i in 0..n {
             for c in 0..k {
-                raw[i * k + c] = base_score[c] as f64;
+                raw[c * n + i] = base_score[c] as f64;
             }
         }
         let mut val_raw: Vec<f64> = val_rows
@@ -231,7 +234,11 @@ impl BoostValidParams {
         let mut hess = vec![0.0f64; n * k];
         let factor = k as f64 / (k as f64 - 1.0).max(1.0);
         let mut prob = vec![0.0f64; k];
+        // Scores, gradients and hessians are class-major (`[class * n + row]`): each tree reads
+        // and writes one class, so its working set stays small and contiguous.
+        let mut scores = vec![0.0f64; k];
         let mut rows: Vec<u32> = Vec::with_capacity(n);
+        let mut in_sample = vec![true; n];
         let mut features: Vec<usize> = (0..p).collect();
         let n_feat = ((p as f64 * self.feature_fraction).round() as usize).clamp(1, p);
 
@@ -240,17 +247,25 @@ impl BoostValidParams {
                 return Err(TrainError::Cancelled);
             }
             for i in 0..n {
-                softmax(&raw[i * k..(i + 1) * k], &mut prob);
+                for (c, s) in scores.iter_mut().enumerate() {
+                    *s = raw[c * n + i];
+                }
+                softmax(&scores, &mut prob);
                 for c in 0..k {
                     let t = if fy[i] == c { 1.0 } else { 0.0 };
-                    grad[i * k + c] = (prob[c] - t) * fw[i];
-                    hess[i * k + c] = (factor * prob[c] * (1.0 - prob[c])).max(1e-16) * fw[i];
+                    grad[c * n + i] = (prob[c] - t) * fw[i];
+                    hess[c * n + i] = (factor * prob[c] * (1.0 - prob[c])).max(1e-16) * fw[i];
                 }
             }
             // Row subsample shared by the round's K trees.
             rows.clear();
             if self.row_fraction < 1.0 {
-                rows.extend((0..n as u32).filter(|_| rng.unit() < self.row_fraction));
+                for (i, flag) in in_sample.iter_mut().enumerate() {
+                    *flag = rng.unit() < self.row_fraction;
+                    if *flag {
+                        rows.push(i as u32);
+                    }
+                }
             } else {
                 rows.extend(0..n as u32);
             }
@@ -262,20 +277,23 @@ impl BoostValidParams {
                     &rb,
                     p,
                     &mapper,
-                    &grad,
-                    &hess,
-                    k,
-                    c,
+                    (&grad[c * n..(c + 1) * n], &hess[c * n..(c + 1) * n]),
                     &mut tree_rows,
                     allowed,
                     &mut importance,
+                    &mut raw[c * n..(c + 1) * n],
                 );
-                // Update all fitting rows (not only the subsample) and the validation slice.
-                for i in 0..n {
-                    raw[i * k + c] += tree.leaf_slice(&fx[i], 1)[0] as f64;
+                // `grow` updated the subsample's scores from its leaves; the other fitting rows
+                // and the validation slice walk the tree.
+                if rows.len() < n {
+                    for (i, row) in fx_flat.chunks_exact(p).enumerate() {
+                        if !in_sample[i] {
+                            raw[c * n + i] += tree.leaf_slice(row, 1)[0] as f64;
+                        }
+                    }
                 }
-                for (vi, &row) in val_rows.iter().enumerate() {
-                    val_raw[vi * k + c] += tree.leaf_slice(&x[row], 1)[0] as f64;
+                for (vi, row) in vx_flat.chunks_exact(p).enumerate() {
+                    val_raw[vi * k + c] += tree.leaf_slice(row, 1)[0] as f64;
                 }
                 model.trees.push(tree);
             }
@@ -305,21 +323,20 @@ impl BoostValidParams {
     }
 
     #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
     fn grow(
         &self,
         rb: &[u8],
         p: usize,
         mapper: &BinMapper,
-        grad: &[f64],
-        hess: &[f64],
-        k: usize,
-        class: usize,
+        (grad, hess): (&[f64], &[f64]),
         rows: &mut [u32],
         allowed: &[usize],
         importance: &mut [f64],
+        raw: &mut [f64],
     ) -> FlatTree {
         let mut tree = FlatTree::default();
-        let mut leaf_g: Vec<(usize, f64, f64)> = Vec::new();
+        let mut leaf_g: Vec<(usize, f64, f64, usize, usize)> = Vec::new();
         let root = tree.push_placeholder();
         let mut root_c = Candidate {
             slot: root,
@@ -330,7 +347,7 @@ impl BoostValidParams {
             hist: vec![(0.0, 0.0, 0); p * BINS],
             best: None,
         };
-        self.fill_hist(&mut root_c, rows, rb, p, grad, hess, k, class);
+        self.fill_hist(&mut root_c, rows, rb, p, grad, hess);
         root_c.g = root_c.hist[..BINS].iter().map(|e| e.0).sum();
         root_c.h = root_c.hist[..BINS].iter().map(|e| e.1).sum();
         root_c.best = self.best_split(&root_c, mapper, allowed);
@@ -391,7 +408,7 @@ impl BoostValidParams {
                 (&mut right, &mut left)
             };
             small.hist = vec![(0.0, 0.0, 0); p * BINS];
-            self.fill_hist(small, rows, rb, p, grad, hess, k, class);
+            self.fill_hist(small, rows, rb, p, grad, hess);
             for (ph, sh) in parent.hist.iter_mut().zip(&small.hist) {
                 ph.0 -= sh.0;
                 ph.1 -= sh.1;
@@ -409,15 +426,18 @@ impl BoostValidParams {
             leaves += 1;
         }
         for c in &open {
-            leaf_g.push((c.slot, c.g, c.h));
+            leaf_g.push((c.slot, c.g, c.h, c.start, c.end));
         }
         leaf_g.sort_by_key(|e| e.0);
-        for (slot, g, h) in leaf_g {
+        for (slot, g, h, start, end) in leaf_g {
+            let value = (-g / (h + self.lambda) * self.learning_rate) as f32;
             tree.feature[slot] = LEAF;
             tree.cover[slot] = h as f32;
             tree.child[slot] = tree.leaf_values.len() as u32;
-            tree.leaf_values
-                .push((-g / (h + self.lambda) * self.learning_rate) as f32);
+            tree.leaf_values.push(value);
+            for &r in &rows[start..end] {
+                raw[r as usize] += value as f64;
+            }
         }
         tree.canonicalize(1)
     }
@@ -431,13 +451,11 @@ impl BoostValidParams {
         p: usize,
         grad: &[f64],
         hess: &[f64],
-        k: usize,
-        class: usize,
     ) {
         for &r in &rows[c.start..c.end] {
             let r = r as usize;
-            let g = grad[r * k + class];
-            let h = hess[r * k + class];
+            let g = grad[r];
+            let h = hess[r];
             let bins = &rb[r * p..(r + 1) * p];
             for (f, &b) in bins.iter().enumerate() {
                 let e = &mut c.hist[f * BINS + b as usize];
@@ -487,6 +505,7 @@ impl BoostValidParams {
     }
 }
 
+#[inline(never)]
 fn softmax(raw: &[f64], out: &mut [f64]) {
     let max = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
