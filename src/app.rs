@@ -11,8 +11,14 @@ pub fn App() -> impl IntoView {
     let store = ModelStore::provide();
     let page = use_current_page();
 
-    Effect::new(move |_| {
-        document().set_title(&format!("{} · Genre Lens", page.get().title()));
+    Effect::new(move |previous: Option<Page>| {
+        let current = page.get();
+        document().set_title(&format!("{} · Genre Lens", current.title()));
+        // A new page starts at its top (the browser keeps the scroll position for fragments).
+        if previous.is_some_and(|p| p != current) {
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+        }
+        current
     });
 
     let nav = Page::ALL

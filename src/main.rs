@@ -1,7 +1,17 @@
 //! Entry point of the `app` binary that trunk builds: mount the app on <body>.
 
+use wasm_bindgen::prelude::wasm_bindgen;
+
 fn main() {
     // Turn Rust panics into readable console errors instead of "unreachable executed".
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(genre_lens::app::App);
+}
+
+/// Benchmark hook for `./x measure` (`window.wasmBindings.bench_predict(n)`): milliseconds to
+/// predict `n` generated rows with the active model, or undefined before it has loaded. Exported
+/// from the binary because exports of a dependency crate are not kept in trunk's bin build.
+#[wasm_bindgen]
+pub fn bench_predict(n: u32) -> Option<f64> {
+    genre_lens::perf::bench_predict(n as usize)
 }

@@ -40,13 +40,22 @@ pub struct ModelStore {
 impl ModelStore {
     /// Creates the store, puts it in context and starts loading the bundled model and examples.
     pub fn provide() -> ModelStore {
-        let store = ModelStore {
-            state: RwSignal::new(ModelState::Loading),
-            examples: RwSignal::new(ExamplesState::Loading),
-        };
-        provide_context(store);
+        let store = ModelStore::provide_with(ModelState::Loading, ExamplesState::Loading);
         store.load_bundled();
         store.load_examples();
+        store
+    }
+
+    /// Puts a store holding the given states in context, loading nothing (tests, embedding).
+    pub fn provide_with(state: ModelState, examples: ExamplesState) -> ModelStore {
+        if let ModelState::Ready(model) = &state {
+            crate::perf::set_bench_model(model.clone());
+        }
+        let store = ModelStore {
+            state: RwSignal::new(state),
+            examples: RwSignal::new(examples),
+        };
+        provide_context(store);
         store
     }
 

@@ -8,9 +8,9 @@ use super::bar_chart::pc;
 const ROW: f64 = 26.0;
 const TOP: f64 = 22.0;
 /// Labels end here; the diverging bars span BARS_X .. BARS_X + 2 * HALF around the middle axis.
-const LABEL_END: f64 = 33.0;
-const BARS_X: f64 = 35.0;
-const HALF: f64 = 26.0;
+const LABEL_END: f64 = 37.0;
+const BARS_X: f64 = 39.0;
+const HALF: f64 = 24.0;
 
 /// One bar: the feature's label, its current value as text, and its contribution.
 #[derive(Debug, Clone, PartialEq)]

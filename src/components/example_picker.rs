@@ -16,12 +16,12 @@ fn random_index(n: usize) -> usize {
 pub fn ExamplePicker(
     /// Genres to offer, in the model's class order.
     genres: Vec<String>,
-    /// Called with the chosen track.
-    on_pick: Callback<Arc<ExampleTrack>>,
+    /// Called with the chosen track; returns how many missing values were filled in.
+    on_pick: Callback<Arc<ExampleTrack>, usize>,
 ) -> impl IntoView {
     let store = ModelStore::use_store();
     let (genre, set_genre) = signal(genres.first().cloned().unwrap_or_default());
-    let (picked, set_picked) = signal::<Option<Arc<ExampleTrack>>>(None);
+    let (picked, set_picked) = signal::<Option<(Arc<ExampleTrack>, usize)>>(None);
     let genres = StoredValue::new(genres);
 
     let pick = move |_| {
@@ -34,8 +34,8 @@ pub fn ExamplePicker(
             return;
         }
         let track = Arc::new(tracks[random_index(tracks.len())].clone());
-        set_picked.set(Some(track.clone()));
-        on_pick.run(track);
+        let imputed = on_pick.run(track.clone());
+        set_picked.set(Some((track, imputed)));
     };
 
     let status = move || match store.examples.get() {
@@ -64,8 +64,19 @@ pub fn ExamplePicker(
             <p class="example-note" id="example-note" aria-live="polite">
                 {move || match (status(), picked.get()) {
                     (Some(s), _) => s,
-                    (None, Some(t)) if !t.name.is_empty() => format!("Filled with “{}” ({}).", t.name, t.genre),
-                    (None, Some(t)) => format!("Filled with a {} track.", t.genre),
+                    (None, Some((t, imputed))) => {
+                        let what = if t.name.is_empty() {
+                            format!("a {} track", t.genre)
+                        } else {
+                            format!("“{}” ({})", t.name, t.genre)
+                        };
+                        let missing = match imputed {
+                            0 => String::new(),
+                            1 => " Its one missing value is set to the training median.".into(),
+                            n => format!(" Its {n} missing values are set to the training median."),
+                        };
+                        format!("Filled with {what}.{missing}")
+                    }
                     (None, None) => "Fill the form from a real track of the data set.".into(),
                 }}
             </p>

@@ -136,18 +136,27 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
         _ => "Units are probability, relative to an average track.",
     };
 
+    // Fills the form with a real track. A value the data set lacks is filled with the training
+    // median, which is exactly what the model imputes for a missing value, so the prediction is
+    // the track's own; the picker says how many were filled. Display of f64 round-trips exactly.
+    let medians = model.preprocessor.medians.clone();
     let on_pick = Callback::new(move |track: Arc<ExampleTrack>| {
         fields.with_value(|fs| {
-            for f in fs {
-                let v = track.value(f.feature);
-                // Display of f64 round-trips exactly, so the form predicts the track's true values.
+            let mut imputed = 0;
+            for (j, f) in fs.iter().enumerate() {
+                let mut v = track.value(f.feature);
+                if !v.is_finite() {
+                    v = medians.get(j).copied().unwrap_or(f64::NAN);
+                    imputed += 1;
+                }
                 f.text.set(if v.is_finite() {
                     v.to_string()
                 } else {
                     String::new()
                 });
             }
-        });
+            imputed
+        })
     });
 
     let genres = model.classes.clone();

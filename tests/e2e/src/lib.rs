@@ -1,0 +1,439 @@
+//! Shared pieces of the browser tests and the measurement script: a tiny static file server for
+//! `dist/` that logs every request, a headless Chromium session over chromedriver, and native
+//! predictions with `genre_core` to compare the page against.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use genre_core::model::TrainedModel;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The repository root (this crate lives in `tests/e2e`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("tests/e2e has two parents")
+        .to_path_buf()
+}
+
+/// The built site. `./x test` runs `trunk build --release` first; say so if it is missing.
+pub fn dist_dir() -> Result<PathBuf> {
+    let dist = std::env::var_os("GENRE_LENS_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("dist"));
+    if !dist.join("index.html").is_file() {
+        return Err(format!(
+            "{} has no index.html: run `trunk build --release` (or `./x test`) first",
+            dist.display()
+        )
+        .into());
+    }
+    Ok(dist)
+}
+
+/// Where screenshots go: `target/screenshots/` (created).
+pub fn screenshot_dir() -> PathBuf {
+    let dir = repo_root().join("target").join("screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/screenshots");
+    dir
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static server
+
+/// Serves a directory under a URL prefix (`/` or `/some/path/`) on 127.0.0.1, one thread per
+/// connection, and records every request line's path so tests can check what the page fetched.
+pub struct StaticServer {
+    pub port: u16,
+    pub prefix: String,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl StaticServer {
+    pub fn start(root: &Path, prefix: &str) -> Result<StaticServer> {
+        assert!(
+            prefix.starts_with('/') && prefix.ends_with('/'),
+            "prefix like /a/b/"
+        );
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (root, pfx, log) = (root.to_path_buf(), prefix.to_string(), requests.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (root, pfx, log) = (root.clone(), pfx.clone(), log.clone());
+                std::thread::spawn(move || {
+                    let _ = serve_one(stream, &root, &pfx, &log);
+                });
+            }
+        });
+        Ok(StaticServer {
+            port,
+            prefix: prefix.to_string(),
+            requests,
+        })
+    }
+
+    /// The site's URL (with the prefix and a trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}{}", self.port, self.prefix)
+    }
+
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Every path requested so far, in order.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "webmanifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+fn serve_one(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<String>>) -> Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // Drain the headers; bodies are not expected (GET only).
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+            break;
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or("");
+    let target = parts.next().unwrap_or("/").to_string();
+    log.lock().unwrap().push(target.clone());
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+
+    let mut out = stream;
+    if method != "GET" && method != "HEAD" {
+        return respond(
+            &mut out,
+            "405 Method Not Allowed",
+            "text/plain",
+            b"GET only",
+            method,
+        );
+    }
+    // The prefix without its slash redirects, like static hosts do for folders.
+    if path == prefix.trim_end_matches('/') {
+        let head = format!("HTTP/1.1 301 Moved Permanently\r\nLocation: {prefix}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        out.write_all(head.as_bytes())?;
+        return Ok(());
+    }
+    let Some(rel) = path.strip_prefix(prefix) else {
+        return respond(
+            &mut out,
+            "404 Not Found",
+            "text/plain",
+            b"not found",
+            method,
+        );
+    };
+    if rel.split('/').any(|s| s == "..") {
+        return respond(&mut out, "403 Forbidden", "text/plain", b"no", method);
+    }
+    let mut file = root.join(rel);
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    match std::fs::File::open(&file) {
+        Ok(mut f) => {
+            let mut body = Vec::new();
+            f.read_to_end(&mut body)?;
+            respond(&mut out, "200 OK", content_type(&file), &body, method)
+        }
+        Err(_) => respond(
+            &mut out,
+            "404 Not Found",
+            "text/plain",
+            b"not found",
+            method,
+        ),
+    }
+}
+
+fn respond(
+    out: &mut TcpStream,
+    status: &str,
+    ctype: &str,
+    body: &[u8],
+    method: &str,
+) -> Result<()> {
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    out.write_all(head.as_bytes())?;
+    if method != "HEAD" {
+        out.write_all(body)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser
+
+/// chromedriver + a fresh headless Chromium profile. Dropping it kills chromedriver and deletes
+/// the profile; call [`Browser::close`] first so Chromium itself exits.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    profile: PathBuf,
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl Browser {
+    /// Starts a desktop session with the given window size (CSS pixels; at least 500 wide, the
+    /// smallest window headless Chromium makes).
+    pub async fn start(width: u32, height: u32) -> Result<Browser> {
+        Browser::start_with(width, height, false).await
+    }
+
+    /// Starts a session emulating a phone screen of `width` x `height` CSS pixels (touch, mobile
+    /// viewport), since a real window cannot be narrower than 500 px.
+    pub async fn start_phone(width: u32, height: u32) -> Result<Browser> {
+        Browser::start_with(width, height, true).await
+    }
+
+    async fn start_with(width: u32, height: u32, phone: bool) -> Result<Browser> {
+        let port = free_port()?;
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let mut driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {chromedriver}: {e}"))?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                let _ = driver.kill();
+                return Err("chromedriver did not start listening within 20 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let profile =
+            std::env::temp_dir().join(format!("genre-lens-chrome-{}-{}", std::process::id(), port));
+        let _ = std::fs::remove_dir_all(&profile);
+        std::fs::create_dir_all(&profile)?;
+        let binary = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let mut options = json!({
+                "binary": binary,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                    "--hide-scrollbars",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+        });
+        if phone {
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true }
+            });
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), options);
+        let client = match ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = driver.kill();
+                return Err(format!("cannot open a Chromium session: {e}").into());
+            }
+        };
+        Ok(Browser {
+            client,
+            driver,
+            profile,
+        })
+    }
+
+    /// Ends the WebDriver session (Chromium exits) and stops chromedriver.
+    pub async fn close(mut self) -> Result<()> {
+        let closed = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+        closed.map_err(|e| format!("closing the session: {e}").into())
+    }
+
+    pub async fn js(&self, script: &str) -> Result<Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    pub async fn js_args(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        Ok(self.client.execute(script, args).await?)
+    }
+
+    /// Polls `script` (a function body returning a value) until it returns something truthy,
+    /// and returns that value; fails with `what` after `timeout`.
+    pub async fn wait_js(&self, script: &str, what: &str, timeout: Duration) -> Result<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let v = self.js(script).await?;
+            let truthy = match &v {
+                Value::Null => false,
+                Value::Bool(b) => *b,
+                Value::String(s) => !s.is_empty(),
+                _ => true,
+            };
+            if truthy {
+                return Ok(v);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("timed out after {timeout:?} waiting for {what}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The trimmed text of the first element matching `css`, or None.
+    pub async fn text(&self, css: &str) -> Result<Option<String>> {
+        let v = self
+            .js_args(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;",
+                vec![json!(css)],
+            )
+            .await?;
+        Ok(v.as_str().map(str::to_string))
+    }
+
+    /// Whether `css` matches an element that is rendered (not hidden).
+    pub async fn visible(&self, css: &str) -> Result<bool> {
+        let v = self
+            .js_args(
+                "const e = document.querySelector(arguments[0]); return !!(e && e.offsetParent !== null && !e.hidden);",
+                vec![json!(css)],
+            )
+            .await?;
+        Ok(v.as_bool().unwrap_or(false))
+    }
+
+    /// Types `text` into the input `css` as a user would: focus, select all, type.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let el = self
+            .client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .map_err(|e| format!("{css}: {e}"))?;
+        // Ctrl+A selects the old value so the typed text replaces it; U+E000 releases Ctrl.
+        el.send_keys(&format!("\u{E009}a\u{E000}{text}")).await?;
+        Ok(())
+    }
+
+    /// Sizes the window to the whole page (at `width`) and writes a PNG screenshot.
+    pub async fn screenshot_full(&self, width: u32, path: &Path) -> Result<()> {
+        let h = self
+            .js("return Math.ceil(document.documentElement.scrollHeight);")
+            .await?
+            .as_u64()
+            .unwrap_or(900)
+            .clamp(400, 6000) as u32;
+        self.client.set_window_size(width, h).await?;
+        self.js("window.scrollTo(0, 0); return true;").await?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let png = self.client.screenshot().await?;
+        std::fs::write(path, png)?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Native side
+
+/// The bundled model, decoded natively from `public/model.bin`.
+pub fn native_model() -> Result<TrainedModel> {
+    let bytes = std::fs::read(repo_root().join("public/model.bin"))?;
+    Ok(TrainedModel::from_bytes(&bytes)?)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExampleTrack {
+    pub genre: String,
+    #[serde(default)]
+    pub name: String,
+    /// `null` in the file (a missing value in the data set) becomes NaN.
+    #[serde(deserialize_with = "nullable_f64s")]
+    pub values: Vec<f64>,
+}
+
+impl ExampleTrack {
+    pub fn is_complete(&self) -> bool {
+        self.values.iter().all(|v| v.is_finite())
+    }
+}
+
+fn nullable_f64s<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    let v: Vec<Option<f64>> = Vec::deserialize(d)?;
+    Ok(v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExamplesFile {
+    pub features: Vec<String>,
+    pub tracks: Vec<ExampleTrack>,
+}
+
+/// `public/examples.json`: real holdout tracks, values in `Feature::ALL` order.
+pub fn examples() -> Result<ExamplesFile> {
+    let text = std::fs::read_to_string(repo_root().join("public/examples.json"))?;
+    let file: ExamplesFile = serde_json::from_str(&text)?;
+    let expected: Vec<&str> = genre_core::feature::Feature::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    if file.features != expected {
+        return Err(format!(
+            "examples.json features {:?} are not Feature::ALL",
+            file.features
+        )
+        .into());
+    }
+    Ok(file)
+}
+
+/// The same percentage text the page shows (`bar_chart::percent`).
+pub fn percent(p: f32) -> String {
+    let pct = p * 100.0;
+    if pct > 0.0 && pct < 0.1 {
+        "<0.1%".into()
+    } else {
+        format!("{pct:.1}%")
+    }
+}

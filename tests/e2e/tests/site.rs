@@ -1,0 +1,428 @@
+//! End-to-end tests of the built site (`dist/`, from `trunk build --release`) in headless
+//! Chromium: what a user sees on the Predict page, every page's deep link, the requests the page
+//! makes, and a screenshot of each page in `target/screenshots/`.
+//!
+//! Every test returns its error instead of panicking while the browser is open, so the browser
+//! is always closed (a panic would leave Chromium running), and asserts afterwards.
+
+use std::time::Duration;
+
+use genre_core::feature::Feature;
+use genre_lens_e2e::{
+    dist_dir, examples, native_model, percent, screenshot_dir, Browser, Result, StaticServer,
+};
+use serde_json::json;
+
+/// One browser at a time: the machine has two cores and each session is a full Chromium.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+const LOAD: Duration = Duration::from_secs(20);
+const UPDATE: Duration = Duration::from_secs(5);
+
+/// Runs `body` with a fresh browser, always closes it, then returns the body's result.
+async fn with_browser(
+    width: u32,
+    height: u32,
+    body: impl AsyncFnOnce(&Browser) -> Result<()>,
+) -> Result<()> {
+    let _guard = SERIAL.lock().await;
+    let browser = Browser::start(width, height).await?;
+    let outcome = body(&browser).await;
+    let closed = browser.close().await;
+    outcome.and(closed)
+}
+
+async fn with_browser_phone(
+    width: u32,
+    height: u32,
+    body: impl AsyncFnOnce(&Browser) -> Result<()>,
+) -> Result<()> {
+    let _guard = SERIAL.lock().await;
+    let browser = Browser::start_phone(width, height).await?;
+    let outcome = body(&browser).await;
+    let closed = browser.close().await;
+    outcome.and(closed)
+}
+
+/// Opens `url` and waits until the first prediction is on screen.
+async fn open_predict(b: &Browser, url: &str) -> Result<String> {
+    b.client.goto(url).await?;
+    let genre = b
+        .wait_js(
+            "const e = document.getElementById('top-genre'); return e ? e.textContent.trim() : '';",
+            "the first prediction",
+            LOAD,
+        )
+        .await?;
+    Ok(genre.as_str().unwrap_or_default().to_string())
+}
+
+/// Types one track's values (model features) into the form and returns the shown genre and
+/// confidence once the page has caught up with the last keystroke.
+async fn enter_track(b: &Browser, values: &[(Feature, f64)]) -> Result<(String, String)> {
+    for (f, v) in values {
+        b.type_into(&format!("#field-{}", f.name()), &v.to_string())
+            .await?;
+    }
+    // The page predicts on every keystroke; wait until the fields hold exactly what was typed.
+    let wanted: Vec<String> = values.iter().map(|(_, v)| v.to_string()).collect();
+    let ids: Vec<String> = values
+        .iter()
+        .map(|(f, _)| format!("field-{}", f.name()))
+        .collect();
+    b.wait_js(
+        &format!(
+            "const ids = {}; const want = {}; return ids.every((id, i) => document.getElementById(id).value === want[i]);",
+            json!(ids),
+            json!(wanted)
+        ),
+        "the typed values",
+        UPDATE,
+    )
+    .await?;
+    // Rendering follows the input event in a microtask; give it a frame.
+    b.js(
+        "return await new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 0)));",
+    )
+    .await?;
+    let genre = b.text("#top-genre").await?.unwrap_or_default();
+    let confidence = b.text("#confidence").await?.unwrap_or_default();
+    Ok((genre, confidence))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn predicts_known_tracks_like_the_core_from_a_sub_path() -> Result<()> {
+    let model = native_model()?;
+    let examples = examples()?;
+    let server = StaticServer::start(&dist_dir()?, "/some/path/")?;
+    let url = server.url();
+    let features: Vec<Feature> = model.features().as_slice().to_vec();
+
+    // One complete track per genre (the first listed), so every class name is checked once.
+    let mut cases = Vec::new();
+    for genre in &model.classes {
+        if let Some(t) = examples
+            .tracks
+            .iter()
+            .find(|t| &t.genre == genre && t.is_complete())
+        {
+            cases.push(t.clone());
+        }
+    }
+    assert!(
+        cases.len() >= 10,
+        "examples.json should cover most genres, has {}",
+        cases.len()
+    );
+
+    let mut seen = Vec::new();
+    with_browser(1280, 900, async |b| {
+        open_predict(b, &url).await?;
+        for t in &cases {
+            let values: Vec<(Feature, f64)> =
+                features.iter().map(|&f| (f, t.values[f.index()])).collect();
+            let raw: Vec<f64> = values.iter().map(|&(_, v)| v).collect();
+            let native = model.predict_raw(&raw);
+            let shown = enter_track(b, &values).await?;
+            seen.push((
+                t.name.clone(),
+                (
+                    model.classes[native.class].clone(),
+                    percent(native.confidence()),
+                ),
+                shown,
+            ));
+        }
+        Ok(())
+    })
+    .await?;
+
+    for (name, expected, shown) in &seen {
+        assert_eq!(&shown.0, &expected.0, "genre shown for “{name}”");
+        assert_eq!(&shown.1, &expected.1, "confidence shown for “{name}”");
+    }
+    // Everything came from the site's own folder: no request outside the sub-path but the
+    // browser's automatic /favicon.ico probe (which the <link rel=icon> should prevent anyway).
+    let outside: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|p| !p.starts_with("/some/path/") && p != "/favicon.ico")
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "requests outside /some/path/: {outside:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn warns_out_of_range_and_keeps_the_last_prediction_on_invalid_input() -> Result<()> {
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    let url = server.url();
+    let mut report = serde_json::Map::new();
+
+    with_browser(1280, 900, async |b| {
+            open_predict(b, &url).await?;
+            let invalid = "abc".to_string();
+            // Out of range: a tempo far above anything in the data set.
+            b.type_into("#field-tempo", "400").await?;
+            let warn = b
+                .wait_js(
+                    "const e = document.getElementById('warn-tempo'); return e ? e.textContent : '';",
+                    "the tempo warning",
+                    UPDATE,
+                )
+                .await?;
+            report.insert("warn".into(), warn);
+            let before = b.text("#top-genre").await?;
+            let before_conf = b.text("#confidence").await?;
+            report.insert("before".into(), json!([before, before_conf]));
+
+            // Invalid: text, then empty, then NaN. The prediction must not change.
+            for (text, key) in [(invalid.as_str(), "text"), ("", "empty"), ("NaN", "nan")] {
+                b.type_into("#field-energy", text).await?;
+                if text.is_empty() {
+                    // Ctrl+A then nothing leaves the selection; delete it.
+                    b.type_into("#field-energy", "\u{E003}").await?;
+                }
+                let msg = b
+                    .wait_js(
+                        "const e = document.getElementById('error-energy'); return e ? e.textContent : '';",
+                        "the energy error",
+                        UPDATE,
+                    )
+                    .await?;
+                let state = b
+                    .js("return [document.getElementById('field-energy').getAttribute('aria-invalid'),
+                                 !document.getElementById('stale-note').hidden,
+                                 document.getElementById('top-genre').textContent.trim(),
+                                 document.getElementById('confidence').textContent.trim()];")
+                    .await?;
+                report.insert(key.into(), json!([msg, state]));
+                if key == "text" {
+                    b.screenshot_full(1280, &screenshot_dir().join("predict-invalid.png")).await?;
+                }
+            }
+            // Fixing the field clears the message.
+            b.type_into("#field-energy", "0.5").await?;
+            let cleared = b
+                .wait_js(
+                    "return !document.getElementById('error-energy') && document.getElementById('stale-note').hidden;",
+                    "the error to clear",
+                    UPDATE,
+                )
+                .await?;
+            report.insert("cleared".into(), cleared);
+            Ok(())
+    })
+    .await?;
+
+    let warn = report["warn"].as_str().unwrap();
+    assert!(warn.contains("above the highest training value"), "{warn}");
+    let before = &report["before"];
+    for (key, expected) in [
+        ("text", "“abc” is not a number."),
+        ("empty", "Enter a number."),
+        ("nan", "NaN"),
+    ] {
+        let (msg, state) = (&report[key][0], &report[key][1]);
+        assert!(msg.as_str().unwrap().contains(expected), "{key}: {msg}");
+        assert_eq!(state[0], "true", "{key}: aria-invalid");
+        assert_eq!(state[1], true, "{key}: the stale-prediction note is shown");
+        assert_eq!(state[2], before[0], "{key}: the genre stays");
+        assert_eq!(state[3], before[1], "{key}: the confidence stays");
+    }
+    assert_eq!(report["cleared"], true);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn random_example_fills_the_form_and_matches_the_core() -> Result<()> {
+    let model = native_model()?;
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    let url = server.url();
+    let names: Vec<String> = model
+        .features()
+        .as_slice()
+        .iter()
+        .map(|f| f.name().to_string())
+        .collect();
+    let mut got = serde_json::Value::Null;
+
+    with_browser(1280, 900, async |b| {
+            open_predict(b, &url).await?;
+            b.wait_js("return !document.getElementById('example-fill').disabled;", "examples", LOAD)
+                .await?;
+            // Pick the second genre in the list, so the select's change handler is exercised.
+            b.js("const s = document.getElementById('example-genre'); s.selectedIndex = 1; s.dispatchEvent(new Event('change')); return true;")
+                .await?;
+            b.client.find(fantoccini::Locator::Id("example-fill")).await?.click().await?;
+            b.wait_js("return document.getElementById('example-note').textContent.startsWith('Filled');", "the fill", UPDATE)
+                .await?;
+            b.js("return await new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 0)));").await?;
+            got = b
+                .js_args(
+                    "return { genre: document.getElementById('example-genre').value,
+                              note: document.getElementById('example-note').textContent,
+                              values: arguments[0].map(n => document.getElementById('field-' + n).value),
+                              shown: document.getElementById('top-genre').textContent.trim() };",
+                    vec![json!(names)],
+                )
+                .await?;
+            Ok(())
+    })
+    .await?;
+
+    let genre = got["genre"].as_str().unwrap();
+    assert_eq!(genre, model.classes[1], "the second genre was chosen");
+    assert!(
+        got["note"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("({genre})")),
+        "{}",
+        got["note"]
+    );
+    let raw: Vec<f64> = got["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .unwrap()
+                .parse::<f64>()
+                .expect("filled values are numbers")
+        })
+        .collect();
+    // The filled values are a real track of that genre from examples.json (a missing value
+    // filled with the training median, which is what the model imputes for it).
+    let ex = examples()?;
+    let features = model.features().as_slice();
+    let medians = &model.preprocessor.medians;
+    let track = ex.tracks.iter().find(|t| {
+        t.genre == genre
+            && features.iter().enumerate().all(|(j, f)| {
+                let v = t.values[f.index()];
+                if v.is_finite() {
+                    v == raw[j]
+                } else {
+                    medians[j] == raw[j]
+                }
+            })
+    });
+    let track =
+        track.unwrap_or_else(|| panic!("the form holds an example track of {genre}: {raw:?}"));
+    // Same prediction as the core gives the track itself, missing values and all.
+    let with_missing: Vec<f64> = features.iter().map(|f| track.values[f.index()]).collect();
+    assert_eq!(
+        model.predict_raw(&with_missing).class,
+        model.predict_raw(&raw).class
+    );
+    let native = model.predict_raw(&raw);
+    assert_eq!(got["shown"].as_str().unwrap(), model.classes[native.class]);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_deep_links_stays_on_origin_and_is_photographed() -> Result<()> {
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    let url = server.url();
+    let origin = server.origin();
+    let shots = screenshot_dir();
+    let pages = [
+        ("batch", "Batch"),
+        ("explore", "Explore"),
+        ("train", "Train"),
+        ("embed", "Embed"),
+    ];
+    let mut seen = Vec::new();
+    let mut resources = serde_json::Value::Null;
+
+    with_browser(1280, 900, async |b| {
+            open_predict(b, &url).await?;
+            b.screenshot_full(1280, &shots.join("predict.png")).await?;
+            // Navigation by clicking the nav, then by deep link (a fresh load of #/page).
+            for (slug, title) in pages {
+                b.client.set_window_size(1280, 900).await?;
+                b.client.find(fantoccini::Locator::Id(&format!("nav-{slug}"))).await?.click().await?;
+                let h1 = b
+                    .wait_js(
+                        &format!("const h = document.querySelector('main h1'); return h && h.textContent === '{title}' ? h.textContent : '';"),
+                        title,
+                        UPDATE,
+                    )
+                    .await?;
+                let current = b.js("return [location.hash, document.querySelector('nav a[aria-current=page]').textContent, document.title];").await?;
+                b.screenshot_full(1280, &shots.join(format!("{slug}.png"))).await?;
+                b.client.goto(&format!("{url}#/{slug}")).await?;
+                b.client.refresh().await?;
+                let deep = b
+                    .wait_js(
+                        "const h = document.querySelector('main h1'); return h ? h.textContent : '';",
+                        "the deep-linked page",
+                        LOAD,
+                    )
+                    .await?;
+                seen.push((slug, title, h1, current, deep));
+            }
+            resources = b
+                .js("return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);")
+                .await?;
+            Ok(())
+    })
+    .await?;
+
+    for (slug, title, h1, current, deep) in &seen {
+        assert_eq!(h1, title);
+        assert_eq!(current[0], format!("#/{slug}"));
+        assert_eq!(current[1], *title, "the nav marks the current page");
+        assert_eq!(current[2], format!("{title} · Genre Lens"));
+        assert_eq!(deep, title, "deep link #/{slug}");
+    }
+    let resources = resources.as_array().unwrap();
+    assert!(resources.len() >= 5, "{resources:?}");
+    for r in resources {
+        let r = r.as_str().unwrap();
+        assert!(
+            r.starts_with(&format!("{origin}/")),
+            "cross-origin resource: {r}"
+        );
+    }
+    let logged = server.requests();
+    assert!(logged.iter().any(|p| p == "/model.bin"), "{logged:?}");
+    assert!(logged.iter().all(|p| p.starts_with('/')), "{logged:?}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn phone_layout_fits_390_pixels() -> Result<()> {
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    let url = server.url();
+    let mut widths = serde_json::Value::Null;
+    // A phone is emulated (a real window cannot be that narrow); its viewport cannot be resized
+    // afterwards, so measure the page first, then photograph it in a viewport of its full height.
+    with_browser_phone(390, 844, async |b| {
+        open_predict(b, &url).await?;
+        widths = b
+            .js("return [window.innerWidth, document.documentElement.scrollWidth, document.documentElement.scrollHeight];")
+            .await?;
+        Ok(())
+    })
+    .await?;
+    let height = widths[2].as_u64().unwrap_or(3000).clamp(844, 8000) as u32;
+    with_browser_phone(390, height, async |b| {
+        open_predict(b, &url).await?;
+        let png = b.client.screenshot().await?;
+        std::fs::write(screenshot_dir().join("predict-phone.png"), png)?;
+        Ok(())
+    })
+    .await?;
+    let inner = widths[0].as_u64().unwrap();
+    let scroll = widths[1].as_u64().unwrap();
+    assert_eq!(inner, 390, "the viewport is phone-sized");
+    assert!(
+        scroll <= inner,
+        "no horizontal scrolling at {inner}px: page is {scroll}px wide"
+    );
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! In-browser tests (wasm-bindgen-test in headless Chromium, run by `./x test`).
+//!
+//! 1. The bundled model, decoded and run inside the browser, gives bit for bit what the core
+//!    computes natively for the same rows: `target/expected-predictions.json` is written by the
+//!    native `expected` program from the same `public/model.bin` just before this test is built
+//!    (both sides compute; nothing is typed in by hand).
+//! 2. The Predict page, mounted with that model, shows the expected genre for typed values and
+//!    keeps it when a field becomes invalid.
+//! 3. Prediction latency in the browser (printed; debug build of the app, optimised core).
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::Arc;
+
+use genre_core::model::TrainedModel;
+use genre_lens::model_store::{ExamplesState, ModelState, ModelStore};
+use genre_lens::pages::predict::PredictPage;
+use leptos::prelude::*;
+use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MODEL: &[u8] = include_bytes!("../public/model.bin");
+const EXPECTED: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/target/expected-predictions.json"
+));
+
+#[derive(Deserialize)]
+struct Expected {
+    model_crc32: u32,
+    model_len: usize,
+    rows: Vec<Row>,
+}
+
+#[derive(Deserialize)]
+struct Row {
+    name: String,
+    raw: Vec<Option<f64>>,
+    class: usize,
+    genre: String,
+    probability_bits: Vec<u32>,
+    contribution_bits: Option<Vec<u64>>,
+}
+
+impl Row {
+    fn raw(&self) -> Vec<f64> {
+        self.raw.iter().map(|v| v.unwrap_or(f64::NAN)).collect()
+    }
+}
+
+fn load() -> (TrainedModel, Expected) {
+    let expected: Expected = serde_json::from_str(EXPECTED).expect("expected-predictions.json");
+    let model = TrainedModel::from_bytes(MODEL).expect("public/model.bin decodes in the browser");
+    (model, expected)
+}
+
+#[wasm_bindgen_test]
+fn browser_predictions_equal_native_bit_for_bit() {
+    let (model, expected) = load();
+    assert_eq!(
+        (expected.model_len, expected.model_crc32),
+        (MODEL.len(), genre_core::format::crc32(MODEL)),
+        "expected-predictions.json was computed from another model.bin: rerun the expected program"
+    );
+    assert!(
+        expected.rows.len() >= 20,
+        "too few rows: {}",
+        expected.rows.len()
+    );
+    for row in &expected.rows {
+        let raw = row.raw();
+        let p = model.predict_raw(&raw);
+        let bits: Vec<u32> = p.probabilities.iter().map(|x| x.to_bits()).collect();
+        assert_eq!(p.class, row.class, "class of “{}”", row.name);
+        assert_eq!(model.classes[p.class], row.genre);
+        assert_eq!(
+            bits, row.probability_bits,
+            "probabilities of “{}”",
+            row.name
+        );
+        let contrib = model.explain_raw(&raw, p.class).map(|e| {
+            e.contributions
+                .iter()
+                .map(|x| x.to_bits())
+                .collect::<Vec<u64>>()
+        });
+        assert_eq!(
+            contrib, row.contribution_bits,
+            "contributions of “{}”",
+            row.name
+        );
+    }
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn text(id: &str) -> String {
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// Sets an input's value and fires `input`, as typing does.
+fn type_value(id: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = document()
+        .get_element_by_id(id)
+        .unwrap_or_else(|| panic!("#{id}"))
+        .dyn_into()
+        .unwrap();
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn predict_page_shows_the_native_genre_and_keeps_it_on_invalid_input() {
+    let (model, expected) = load();
+    let features = model.features().as_slice().to_vec();
+    let model = Arc::new(model);
+    let host = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let m = model.clone();
+    let _handle = leptos::mount::mount_to(host.unchecked_into(), move || {
+        ModelStore::provide_with(ModelState::Ready(m.clone()), ExamplesState::Loading);
+        view! { <PredictPage /> }
+    });
+    leptos::task::tick().await;
+
+    let complete: Vec<&Row> = expected
+        .rows
+        .iter()
+        .filter(|r| r.raw.iter().all(|v| v.is_some()))
+        .take(8)
+        .collect();
+    assert!(complete.len() >= 5);
+    for row in complete {
+        for (f, v) in features.iter().zip(row.raw()) {
+            type_value(&format!("field-{}", f.name()), &v.to_string());
+        }
+        leptos::task::tick().await;
+        assert_eq!(
+            text("top-genre"),
+            row.genre,
+            "genre shown for “{}”",
+            row.name
+        );
+    }
+
+    let before = (text("top-genre"), text("confidence"));
+    type_value("field-energy", "loud");
+    leptos::task::tick().await;
+    assert_eq!(
+        text("error-energy"),
+        "“loud” is not a number. The prediction keeps the last valid value."
+    );
+    assert_eq!((text("top-genre"), text("confidence")), before);
+}
+
+#[wasm_bindgen_test]
+fn prediction_latency_in_the_browser() {
+    let (model, _) = load();
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let rows = genre_lens::perf::bench_rows(&model, 10_000);
+    let t0 = perf.now();
+    let one = model.predict_raw(&rows[0]);
+    let t1 = perf.now();
+    let mut sum = 0usize;
+    for r in &rows {
+        sum += model.predict_raw(r).class;
+    }
+    let t2 = perf.now();
+    assert!(one.probabilities.iter().all(|p| p.is_finite()) && sum > 0);
+    console_log!(
+        "predict latency (test build): 1 track {:.3} ms, 10,000 tracks {:.1} ms",
+        t1 - t0,
+        t2 - t1
+    );
+}
