@@ -183,6 +183,9 @@ fn training_checks_exit_2_with_one_line() {
         assert_eq!(out.status.code(), Some(2), "{stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         // (The file name is not in these messages yet: see docs/reliability.md, "Known gaps".)
-        assert!(stderr.starts_with("error: ") && stderr.contains(expected), "{stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(expected),
+            "{stderr}"
+        );
     }
 }
