@@ -6,7 +6,9 @@
 //! `perf` (performance marks and the in-page benchmark hook).
 
 pub mod app;
+pub mod charts;
 pub mod components;
+pub mod csv_upload;
 pub mod examples;
 pub mod fetch;
 pub mod form;
@@ -14,3 +16,5 @@ pub mod model_store;
 pub mod pages;
 pub mod perf;
 pub mod route;
+pub mod storage;
+pub mod worker;

@@ -1,0 +1,303 @@
+//! Saved models in IndexedDB: survive reloads, listed with their figures, renamed, deleted;
+//! plus which model is active, so a reload comes back to it.
+//!
+//! Three object stores: `models` (small JSON descriptions, listed without loading any model),
+//! `files` (the model files, same key) and `settings` (`active` = the active model's key; absent
+//! means the bundled model). Every failure (private mode, quota, a blocked upgrade) comes back
+//! as a sentence for the user; nothing fails silently.
+
+use std::cell::RefCell;
+
+use js_sys::{Promise, Uint8Array};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+
+const DB_NAME: &str = "genre-lens";
+const DB_VERSION: u32 = 1;
+const MODELS: &str = "models";
+const FILES: &str = "files";
+const SETTINGS: &str = "settings";
+const ACTIVE: &str = "active";
+
+/// What the list shows about a saved model (the model file itself is loaded on demand).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedModel {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    /// When it was saved (ISO 8601, UTC).
+    pub saved_at: String,
+    pub trained_at: String,
+    pub data_file: String,
+    pub accuracy: Option<f64>,
+    pub macro_f1: Option<f64>,
+    pub size: usize,
+}
+
+thread_local! {
+    static DB: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+}
+
+fn describe(e: &JsValue) -> String {
+    if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
+        return match d.name().as_str() {
+            "QuotaExceededError" => {
+                "the browser's storage is full (quota exceeded): delete saved models or free space"
+                    .into()
+            }
+            "InvalidStateError" | "SecurityError" => {
+                "this browser does not allow storage here (private mode?)".into()
+            }
+            _ => format!("{}: {}", d.name(), d.message()),
+        };
+    }
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown storage error".into())
+}
+
+fn fail(what: &str, e: &JsValue) -> String {
+    format!("Could not {what}: {}.", describe(e))
+}
+
+/// Waits for a request; its result or its error.
+async fn done(req: &IdbRequest) -> Result<JsValue, JsValue> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        req.set_onsuccess(Some(&resolve));
+        req.set_onerror(Some(&reject));
+    });
+    match JsFuture::from(promise).await {
+        Ok(_) => req.result(),
+        Err(_) => Err(req
+            .error()
+            .ok()
+            .flatten()
+            .map(JsValue::from)
+            .unwrap_or(JsValue::NULL)),
+    }
+}
+
+/// Waits until a write transaction is committed (quota errors surface here, as an abort).
+async fn committed(tx: &IdbTransaction) -> Result<(), JsValue> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        tx.set_oncomplete(Some(&resolve));
+        tx.set_onerror(Some(&reject));
+        tx.set_onabort(Some(&reject));
+    });
+    match JsFuture::from(promise).await {
+        Ok(_) => Ok(()),
+        Err(_) => Err(tx.error().map(JsValue::from).unwrap_or(JsValue::NULL)),
+    }
+}
+
+async fn db() -> Result<IdbDatabase, String> {
+    if let Some(db) = DB.with_borrow(Clone::clone) {
+        return Ok(db);
+    }
+    let unavailable = "Saving models is not available: this browser has no IndexedDB here (private mode or storage disabled).";
+    let factory = web_sys::window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or(unavailable)?;
+    let open: IdbOpenDbRequest = factory
+        .open_with_u32(DB_NAME, DB_VERSION)
+        .map_err(|e| fail("open the model storage", &e))?;
+    let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let Some(req) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
+        else {
+            return;
+        };
+        let Ok(db) = req.result().and_then(|r| r.dyn_into::<IdbDatabase>()) else {
+            return;
+        };
+        let names = db.object_store_names();
+        for store in [MODELS, FILES, SETTINGS] {
+            if !names.contains(store) {
+                let _ = db.create_object_store(store);
+            }
+        }
+    });
+    open.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+    let result = done(&open).await;
+    open.set_onupgradeneeded(None);
+    drop(upgrade);
+    let db: IdbDatabase = result
+        .map_err(|e| fail("open the model storage", &e))?
+        .dyn_into()
+        .map_err(|_| "Could not open the model storage.".to_string())?;
+    DB.with_borrow_mut(|d| *d = Some(db.clone()));
+    Ok(db)
+}
+
+fn tx(db: &IdbDatabase, stores: &[&str], write: bool) -> Result<IdbTransaction, String> {
+    let names = js_sys::Array::new();
+    stores.iter().for_each(|s| {
+        names.push(&JsValue::from_str(s));
+    });
+    let mode = if write {
+        IdbTransactionMode::Readwrite
+    } else {
+        IdbTransactionMode::Readonly
+    };
+    db.transaction_with_str_sequence_and_mode(&names, mode)
+        .map_err(|e| fail("use the model storage", &e))
+}
+
+/// A fresh key: time plus randomness, so two tabs saving at once never collide.
+fn new_id() -> String {
+    format!(
+        "m{:x}-{:x}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e9) as u64
+    )
+}
+
+/// Saves a model file with its description; returns the description (with its key).
+pub async fn save(mut meta: SavedModel, file: &[u8]) -> Result<SavedModel, String> {
+    let db = db().await?;
+    meta.id = new_id();
+    meta.size = file.len();
+    let t = tx(&db, &[MODELS, FILES], true)?;
+    let json = serde_json::to_string(&meta).map_err(|e| e.to_string())?;
+    let put = |store: &str, value: &JsValue| -> Result<(), String> {
+        t.object_store(store)
+            .and_then(|s| s.put_with_key(value, &JsValue::from_str(&meta.id)))
+            .map(|_| ())
+            .map_err(|e| fail("save the model", &e))
+    };
+    put(MODELS, &JsValue::from_str(&json))?;
+    put(FILES, &Uint8Array::from(file).into())?;
+    committed(&t)
+        .await
+        .map_err(|e| fail("save the model", &e))?;
+    Ok(meta)
+}
+
+/// All saved models, newest first.
+pub async fn list() -> Result<Vec<SavedModel>, String> {
+    let db = db().await?;
+    let t = tx(&db, &[MODELS], false)?;
+    let req = t
+        .object_store(MODELS)
+        .and_then(|s| s.get_all())
+        .map_err(|e| fail("list the saved models", &e))?;
+    let all = done(&req)
+        .await
+        .map_err(|e| fail("list the saved models", &e))?;
+    let mut out: Vec<SavedModel> = js_sys::Array::from(&all)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .filter_map(|s| serde_json::from_str(&s).ok())
+        .collect();
+    out.sort_by(|a, b| b.saved_at.cmp(&a.saved_at));
+    Ok(out)
+}
+
+/// The model file saved under `id`.
+pub async fn load(id: &str) -> Result<Vec<u8>, String> {
+    let db = db().await?;
+    let t = tx(&db, &[FILES], false)?;
+    let req = t
+        .object_store(FILES)
+        .and_then(|s| s.get(&JsValue::from_str(id)))
+        .map_err(|e| fail("load the model", &e))?;
+    let v = done(&req).await.map_err(|e| fail("load the model", &e))?;
+    if v.is_undefined() {
+        return Err("This saved model is gone (deleted in another tab?).".into());
+    }
+    Ok(Uint8Array::new(&v).to_vec())
+}
+
+pub async fn rename(id: &str, name: &str) -> Result<(), String> {
+    let db = db().await?;
+    let t = tx(&db, &[MODELS], true)?;
+    let store = t
+        .object_store(MODELS)
+        .map_err(|e| fail("rename the model", &e))?;
+    let req = store
+        .get(&JsValue::from_str(id))
+        .map_err(|e| fail("rename the model", &e))?;
+    let v = done(&req).await.map_err(|e| fail("rename the model", &e))?;
+    let mut meta: SavedModel = v
+        .as_string()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .ok_or("This saved model is gone (deleted in another tab?).")?;
+    meta.name = name.to_string();
+    let json = serde_json::to_string(&meta).map_err(|e| e.to_string())?;
+    store
+        .put_with_key(&JsValue::from_str(&json), &JsValue::from_str(id))
+        .map_err(|e| fail("rename the model", &e))?;
+    committed(&t)
+        .await
+        .map_err(|e| fail("rename the model", &e))
+}
+
+pub async fn delete(id: &str) -> Result<(), String> {
+    let db = db().await?;
+    let t = tx(&db, &[MODELS, FILES, SETTINGS], true)?;
+    let key = JsValue::from_str(id);
+    for store in [MODELS, FILES] {
+        t.object_store(store)
+            .and_then(|s| s.delete(&key))
+            .map_err(|e| fail("delete the model", &e))?;
+    }
+    committed(&t)
+        .await
+        .map_err(|e| fail("delete the model", &e))?;
+    if active().await.ok().flatten().as_deref() == Some(id) {
+        set_active(None).await?;
+    }
+    Ok(())
+}
+
+/// Remembers which saved model is active (`None`: the bundled one).
+pub async fn set_active(id: Option<&str>) -> Result<(), String> {
+    let db = db().await?;
+    let t = tx(&db, &[SETTINGS], true)?;
+    let store = t
+        .object_store(SETTINGS)
+        .map_err(|e| fail("remember the active model", &e))?;
+    let key = JsValue::from_str(ACTIVE);
+    match id {
+        Some(id) => store.put_with_key(&JsValue::from_str(id), &key),
+        None => store.delete(&key),
+    }
+    .map_err(|e| fail("remember the active model", &e))?;
+    committed(&t)
+        .await
+        .map_err(|e| fail("remember the active model", &e))
+}
+
+/// The key of the active saved model, if one is.
+pub async fn active() -> Result<Option<String>, String> {
+    let db = db().await?;
+    let t = tx(&db, &[SETTINGS], false)?;
+    let req = t
+        .object_store(SETTINGS)
+        .and_then(|s| s.get(&JsValue::from_str(ACTIVE)))
+        .map_err(|e| fail("read the active model", &e))?;
+    let v = done(&req)
+        .await
+        .map_err(|e| fail("read the active model", &e))?;
+    Ok(v.as_string())
+}
+
+/// The saved model that was active at the last visit, decoded, with its description.
+/// `Ok(None)`: the bundled model is the active one.
+pub async fn restore_active() -> Result<Option<(SavedModel, Vec<u8>)>, String> {
+    let Some(id) = active().await? else {
+        return Ok(None);
+    };
+    let meta = list().await?.into_iter().find(|m| m.id == id);
+    let Some(meta) = meta else {
+        // It was deleted (maybe in another tab): fall back to the bundled model.
+        set_active(None).await?;
+        return Ok(None);
+    };
+    Ok(Some((meta, load(&id).await?)))
+}

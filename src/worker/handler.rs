@@ -1,0 +1,464 @@
+//! The worker side: runs inside each Web Worker (`src/bin/worker.rs`), answers [`Request`]s.
+//!
+//! A worker is long-lived and keeps what it needs between requests: the last file it read (so
+//! the page can re-split with other options without re-reading) and the last split it was sent
+//! with the stages fitted on it (so the forest, bagging and the finish step fit the
+//! preprocessing once). Cancelling is done by the page terminating the worker, so the core's
+//! cancel flag here is never set.
+
+use std::cell::RefCell;
+use std::io::Read;
+use std::sync::atomic::AtomicBool;
+
+use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
+use genre_core::model::Estimator;
+use genre_core::train::{self, Prepared, Progress, Stage};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
+
+use super::protocol::*;
+
+/// Size of the slices a `File` is read in: memory stays bounded for any file size.
+const CHUNK: f64 = (1 << 20) as f64;
+/// Progress messages at most this often (ms), so a fast loop does not flood the page.
+const PROGRESS_EVERY_MS: f64 = 80.0;
+
+#[derive(Default)]
+struct State {
+    ingested: Option<Ingested>,
+    file_name: String,
+    data: Option<(u64, Prepared)>,
+    /// Stages fitted on `data`, by "needs scaling" (trees share one, KNN/SVC the other).
+    stages: Vec<(bool, Stage)>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Entry point of the worker binary.
+pub fn run() {
+    console_error_panic_hook::set_once();
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
+    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    onmessage.forget();
+    post(READY_ID, &Response::Ready, Vec::new());
+}
+
+/// Sends an answer; the byte payloads are transferred (moved), not copied.
+fn post(id: RequestId, msg: &Response, bytes: Vec<Vec<u8>>) {
+    let envelope = Object::new();
+    let arrays = Array::new();
+    let transfer = Array::new();
+    for b in bytes {
+        let a = Uint8Array::from(b.as_slice());
+        transfer.push(&a.buffer());
+        arrays.push(&a);
+    }
+    let _ = Reflect::set(&envelope, &"id".into(), &JsValue::from_f64(id as f64));
+    let _ = Reflect::set(&envelope, &"msg".into(), &encode(msg).into());
+    let _ = Reflect::set(&envelope, &"bytes".into(), &arrays);
+    if let Err(e) = scope().post_message_with_transfer(&envelope, &transfer) {
+        web_sys::console::error_2(&"worker: postMessage failed".into(), &e);
+    }
+}
+
+fn fail(id: RequestId, message: impl Into<String>) {
+    post(
+        id,
+        &Response::Failed {
+            message: message.into(),
+        },
+        Vec::new(),
+    );
+}
+
+fn on_message(ev: MessageEvent) {
+    let data = ev.data();
+    let id = Reflect::get(&data, &"id".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0) as RequestId;
+    let Some(text) = Reflect::get(&data, &"msg".into())
+        .ok()
+        .and_then(|v| v.as_string())
+    else {
+        return fail(id, "The worker got a message without a request.");
+    };
+    let request: Request = match decode(&text) {
+        Ok(r) => r,
+        Err(e) => return fail(id, e),
+    };
+    let bytes: Vec<Vec<u8>> = Reflect::get(&data, &"bytes".into())
+        .ok()
+        .filter(|v| Array::is_array(v))
+        .map(|v| {
+            Array::from(&v)
+                .iter()
+                .map(|a| Uint8Array::new(&a).to_vec())
+                .collect()
+        })
+        .unwrap_or_default();
+    match request {
+        Request::Parse {
+            source: Source::File { name },
+            label_column,
+        } => {
+            let blob = Reflect::get(&data, &"blob".into())
+                .ok()
+                .and_then(|b| b.dyn_into::<Blob>().ok());
+            match blob {
+                Some(blob) => parse_blob(id, blob, name, label_column),
+                None => fail(id, "No file was attached."),
+            }
+        }
+        Request::Parse {
+            source: Source::Bundled { url, name },
+            label_column,
+        } => wasm_bindgen_futures::spawn_local(async move {
+            match fetch_gunzip(&url).await {
+                Ok(csv) => {
+                    let size = csv.len() as f64;
+                    parse_reader(id, &csv[..], size, name, label_column)
+                }
+                Err(e) => fail(id, e),
+            }
+        }),
+        Request::Prepare { options, data_file } => prepare(id, &options, &data_file),
+        Request::Train {
+            data_id,
+            spec,
+            share,
+            name,
+            trained_at,
+        } => {
+            if let Err(e) = load_data(data_id, bytes.first()) {
+                return fail(id, e);
+            }
+            train_one(id, &spec, share, &name, &trained_at)
+        }
+        Request::Finish {
+            data_id,
+            spec,
+            name,
+            trained_at,
+        } => {
+            if let Err(e) = load_data(data_id, bytes.first()) {
+                return fail(id, e);
+            }
+            finish_forest(id, &spec, &bytes[1..], &name, &trained_at)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/// `std::io::Read` over a `Blob`, one slice at a time with the worker-only synchronous reader.
+struct BlobReader {
+    blob: Blob,
+    reader: FileReaderSync,
+    pos: f64,
+    buf: Vec<u8>,
+    at: usize,
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.buf.len() {
+            let size = self.blob.size();
+            if self.pos >= size {
+                return Ok(0);
+            }
+            let end = (self.pos + CHUNK).min(size);
+            let slice = self
+                .blob
+                .slice_with_f64_and_f64(self.pos, end)
+                .map_err(|_| std::io::Error::other("could not slice the file"))?;
+            let buffer = self.reader.read_as_array_buffer(&slice).map_err(|_| {
+                std::io::Error::other(
+                    "the browser could not read the file (was it moved or deleted?)",
+                )
+            })?;
+            self.buf = Uint8Array::new(&buffer).to_vec();
+            self.at = 0;
+            self.pos = end;
+        }
+        let n = out.len().min(self.buf.len() - self.at);
+        out[..n].copy_from_slice(&self.buf[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+fn parse_blob(id: RequestId, blob: Blob, name: String, label: Option<String>) {
+    let reader = match FileReaderSync::new() {
+        Ok(r) => r,
+        Err(_) => return fail(id, "This browser cannot read files in a worker."),
+    };
+    let size = blob.size();
+    let r = BlobReader {
+        blob,
+        reader,
+        pos: 0.0,
+        buf: Vec::new(),
+        at: 0,
+    };
+    parse_reader(id, r, size, name, label);
+}
+
+fn parse_reader(id: RequestId, r: impl Read, size: f64, name: String, label: Option<String>) {
+    let start = now();
+    let mut last = 0.0;
+    let opts = IngestOptions {
+        label_column: label,
+        ..IngestOptions::for_training()
+    };
+    let result = read_csv_with(r, &opts, &mut |p| {
+        let t = now();
+        if t - last >= PROGRESS_EVERY_MS {
+            last = t;
+            let msg = Response::Progress {
+                done: p.bytes,
+                total: size as u64,
+            };
+            post(id, &msg, Vec::new());
+        }
+        true
+    });
+    match result {
+        Ok(data) => {
+            let summary = DataSummary {
+                file_name: name.clone(),
+                file_bytes: size as u64,
+                report: data.report.clone(),
+                classes: data.classes.clone(),
+                present: data.present.clone(),
+                parse_ms: now() - start,
+            };
+            STATE.with_borrow_mut(|s| {
+                s.ingested = Some(data);
+                s.file_name = name;
+            });
+            post(id, &Response::Parsed(summary), Vec::new());
+        }
+        Err(e) => {
+            STATE.with_borrow_mut(|s| s.ingested = None);
+            fail(id, e.to_string())
+        }
+    }
+}
+
+async fn fetch_gunzip(url: &str) -> Result<Vec<u8>, String> {
+    let err = |what: &str| format!("Could not load the bundled data set ({what}).");
+    let resp = JsFuture::from(scope().fetch_with_str(url))
+        .await
+        .map_err(|_| err("network error"))?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| err("not a response"))?;
+    if !resp.ok() {
+        return Err(err(&format!("the server answered {}", resp.status())));
+    }
+    let body = resp.body().ok_or_else(|| err("empty answer"))?;
+    // DecompressionStream is behind web-sys's unstable flag: construct it through js-sys.
+    let gunzip = Reflect::get(&js_sys::global(), &"DecompressionStream".into())
+        .ok()
+        .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
+        .and_then(|c| Reflect::construct(&c, &Array::of1(&"gzip".into())).ok())
+        .ok_or_else(|| err("this browser cannot decompress gzip"))?;
+    let inflated = body.pipe_through(gunzip.unchecked_ref());
+    let out = web_sys::Response::new_with_opt_readable_stream(Some(&inflated))
+        .map_err(|_| err("decompression failed"))?;
+    let buf = JsFuture::from(
+        out.array_buffer()
+            .map_err(|_| err("decompression failed"))?,
+    )
+    .await
+    .map_err(|_| err("the file is not valid gzip"))?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+
+fn prepare(id: RequestId, options: &train::TrainOptions, data_file: &str) {
+    let result = STATE.with_borrow(|s| match &s.ingested {
+        Some(d) => train::prepare(d, options, data_file).map_err(|e| e.to_string()),
+        None => Err("No data has been read yet: choose a file first.".to_string()),
+    });
+    match result {
+        Ok(prep) => {
+            let summary = SplitSummary {
+                train_rows: prep.train_y.len(),
+                test_rows: prep.test_y.len(),
+                classes: prep.classes.clone(),
+            };
+            match postcard::to_allocvec(&prep) {
+                Ok(bytes) => post(id, &Response::Prepared(summary), vec![bytes]),
+                Err(e) => fail(id, format!("Could not encode the split: {e}")),
+            }
+        }
+        Err(e) => fail(id, e),
+    }
+}
+
+/// Decodes the split unless this worker already holds the one named `data_id`.
+fn load_data(data_id: u64, bytes: Option<&Vec<u8>>) -> Result<(), String> {
+    if STATE.with_borrow(|s| s.data.as_ref().is_some_and(|(d, _)| *d == data_id)) {
+        return Ok(());
+    }
+    let bytes = bytes.ok_or("The training data was not attached.")?;
+    let prep: Prepared =
+        postcard::from_bytes(bytes).map_err(|e| format!("Unreadable training data: {e}"))?;
+    STATE.with_borrow_mut(|s| {
+        s.data = Some((data_id, prep));
+        s.stages.clear();
+    });
+    Ok(())
+}
+
+/// Runs `f` with the split and the stage for `kind`, fitting the stage on first use.
+fn with_stage<T>(
+    kind: genre_core::model::ModelKind,
+    f: impl FnOnce(&Prepared, &Stage) -> T,
+) -> Result<T, String> {
+    let scaled = kind.needs_scaling();
+    STATE.with_borrow_mut(|s| {
+        let (_, prep) = s.data.as_ref().ok_or("No training data.")?;
+        if !s.stages.iter().any(|(k, _)| *k == scaled) {
+            let stage = train::fit_stage(prep, kind).map_err(|e| e.to_string())?;
+            s.stages.push((scaled, stage));
+        }
+        let stage = &s
+            .stages
+            .iter()
+            .find(|(k, _)| *k == scaled)
+            .expect("fitted")
+            .1;
+        Ok(f(prep, stage))
+    })
+}
+
+fn progress_poster(id: RequestId) -> impl FnMut(Progress) {
+    let mut last = 0.0;
+    move |p: Progress| {
+        let t = now();
+        if t - last >= PROGRESS_EVERY_MS || p.done == p.total {
+            last = t;
+            let msg = Response::Progress {
+                done: p.done as u64,
+                total: p.total as u64,
+            };
+            post(id, &msg, Vec::new());
+        }
+    }
+}
+
+fn summary(
+    model: &genre_core::model::TrainedModel,
+    metrics: genre_core::metrics::Metrics,
+    fit_ms: f64,
+) -> TrainedSummary {
+    TrainedSummary {
+        metrics,
+        classes: model.classes.clone(),
+        features: model.features().as_slice().to_vec(),
+        importance: model.importance().map(<[f32]>::to_vec),
+        fit_ms,
+    }
+}
+
+/// What one training request produced.
+enum Outcome {
+    Share(Estimator),
+    Model(
+        Box<genre_core::model::TrainedModel>,
+        genre_core::metrics::Metrics,
+    ),
+}
+
+fn train_one(
+    id: RequestId,
+    spec: &train::ModelSpec,
+    share: Option<std::ops::Range<usize>>,
+    name: &str,
+    trained_at: &str,
+) {
+    let never = AtomicBool::new(false);
+    let start = now();
+    let mut progress = progress_poster(id);
+    let is_share = share.is_some();
+    let result = with_stage(spec.kind(), |prep, stage| {
+        let est = train::fit_estimator(
+            stage,
+            prep.classes.len(),
+            spec,
+            share,
+            &mut progress,
+            &never,
+        )
+        .map_err(|e| e.to_string())?;
+        if is_share {
+            return Ok(Outcome::Share(est));
+        }
+        let (model, metrics) = train::finish(prep, stage.clone(), spec, est, name, trained_at);
+        Ok::<_, String>(Outcome::Model(Box::new(model), metrics))
+    })
+    .and_then(|r| r);
+    let fit_ms = now() - start;
+    match result {
+        Err(e) => fail(id, e),
+        Ok(Outcome::Share(est)) => match postcard::to_allocvec(&est) {
+            Ok(b) => post(id, &Response::Share { fit_ms }, vec![b]),
+            Err(e) => fail(id, format!("Could not encode the trees: {e}")),
+        },
+        Ok(Outcome::Model(model, metrics)) => {
+            let bytes = model.to_bytes();
+            let msg = Response::Trained(summary(&model, metrics, fit_ms));
+            post(id, &msg, vec![bytes]);
+        }
+    }
+}
+
+fn finish_forest(
+    id: RequestId,
+    spec: &train::ModelSpec,
+    parts: &[Vec<u8>],
+    name: &str,
+    trained_at: &str,
+) {
+    let decoded: Result<Vec<Estimator>, String> = parts
+        .iter()
+        .map(|b| postcard::from_bytes(b).map_err(|e| format!("Unreadable forest share: {e}")))
+        .collect();
+    let merged = match decoded.map(train::merge_estimators) {
+        Ok(Some(m)) => m,
+        Ok(None) => return fail(id, "No forest share to merge."),
+        Err(e) => return fail(id, e),
+    };
+    let result = with_stage(spec.kind(), |prep, stage| {
+        train::finish(prep, stage.clone(), spec, merged, name, trained_at)
+    });
+    match result {
+        Ok((model, metrics)) => {
+            let bytes = model.to_bytes();
+            post(
+                id,
+                &Response::Trained(summary(&model, metrics, 0.0)),
+                vec![bytes],
+            );
+        }
+        Err(e) => fail(id, e),
+    }
+}

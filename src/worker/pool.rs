@@ -1,0 +1,299 @@
+//! The page's side of the workers: spawning, request ids, answers as futures, restarts.
+//!
+//! Each [`WorkerClient`] owns one long-lived Web Worker. A request gets a fresh id and a future
+//! for its final answer; progress messages go to a callback. Answers whose id nobody waits for
+//! any more (after [`WorkerClient::terminate`], i.e. a cancel) are dropped. A worker that dies
+//! (uncaught error, wasm trap, failed load) fails its pending requests with the browser's
+//! message and is respawned by the next request, so one crash never leaves the page stuck.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use futures::channel::oneshot;
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
+
+use super::protocol::{decode, encode, Request, RequestId, Response, READY_ID};
+
+/// The loader trunk writes for the worker binary, relative to the page (sub-path safe).
+pub const WORKER_URL: &str = "./worker_loader.js";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerError {
+    /// The page terminated the worker (cancel); nothing to show.
+    Cancelled,
+    /// The worker died; the browser's message.
+    Crashed(String),
+    /// The worker answered with an error sentence (bad data, invalid setting, ...).
+    Failed(String),
+}
+
+impl std::fmt::Display for WorkerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WorkerError::Cancelled => write!(f, "Cancelled."),
+            WorkerError::Crashed(m) => write!(
+                f,
+                "The background worker stopped unexpectedly ({m}). It has been restarted; try again."
+            ),
+            WorkerError::Failed(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+/// A final answer and its byte payloads (still JS arrays: the page forwards them undecoded).
+pub struct Answer {
+    pub response: Response,
+    pub bytes: Vec<Uint8Array>,
+}
+
+type Progress = Box<dyn FnMut(u64, u64)>;
+
+struct Pending {
+    done: oneshot::Sender<Result<Answer, WorkerError>>,
+    progress: Progress,
+}
+
+#[derive(Default)]
+struct Slot {
+    worker: Option<Worker>,
+    ready: bool,
+    /// Envelopes posted before the worker said it was ready (a worker drops earlier messages).
+    queue: Vec<JsValue>,
+    pending: HashMap<RequestId, Pending>,
+    listeners: Vec<Box<dyn std::any::Any>>,
+}
+
+thread_local! {
+    static NEXT_ID: Cell<RequestId> = const { Cell::new(READY_ID + 1) };
+    static PARSER: WorkerClient = WorkerClient::new();
+    static TRAINERS: RefCell<Vec<WorkerClient>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The worker that reads files (it keeps the last one for splitting).
+pub fn parser() -> WorkerClient {
+    PARSER.with(Clone::clone)
+}
+
+/// Training worker `i` (spawned on first use, kept for the page's lifetime).
+pub fn trainer(i: usize) -> WorkerClient {
+    TRAINERS.with_borrow_mut(|t| {
+        while t.len() <= i {
+            t.push(WorkerClient::new());
+        }
+        t[i].clone()
+    })
+}
+
+/// Terminates every training worker: their pending requests end as [`WorkerError::Cancelled`].
+pub fn cancel_training() {
+    let all: Vec<WorkerClient> = TRAINERS.with_borrow(|t| t.clone());
+    all.iter().for_each(WorkerClient::terminate);
+}
+
+/// How many workers train a forest: one per core the browser reports, at least 1, at most 8.
+pub fn default_workers() -> usize {
+    let n = web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency())
+        .unwrap_or(1.0);
+    (n as usize).clamp(1, 8)
+}
+
+#[derive(Clone)]
+pub struct WorkerClient(Rc<RefCell<Slot>>);
+
+impl Default for WorkerClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WorkerClient {
+    pub fn new() -> WorkerClient {
+        WorkerClient(Rc::new(RefCell::new(Slot::default())))
+    }
+
+    /// Sends `request` (with an optional file and byte payloads) and resolves to the final
+    /// answer; `progress(done, total)` sees the progress messages in between.
+    pub async fn request(
+        &self,
+        request: &Request,
+        blob: Option<&Blob>,
+        bytes: &[Uint8Array],
+        progress: impl FnMut(u64, u64) + 'static,
+    ) -> Result<Answer, WorkerError> {
+        let id = NEXT_ID.with(|n| {
+            let id = n.get();
+            n.set(id + 1);
+            id
+        });
+        let envelope = Object::new();
+        let arrays = Array::new();
+        bytes.iter().for_each(|b| {
+            arrays.push(b);
+        });
+        let _ = Reflect::set(&envelope, &"id".into(), &JsValue::from_f64(id as f64));
+        let _ = Reflect::set(&envelope, &"msg".into(), &encode(request).into());
+        let _ = Reflect::set(&envelope, &"bytes".into(), &arrays);
+        if let Some(b) = blob {
+            let _ = Reflect::set(&envelope, &"blob".into(), b);
+        }
+        let (tx, rx) = oneshot::channel();
+        if let Err(e) = self.ensure_spawned() {
+            return Err(WorkerError::Crashed(e));
+        }
+        let post_now = {
+            let mut slot = self.0.borrow_mut();
+            slot.pending.insert(
+                id,
+                Pending {
+                    done: tx,
+                    progress: Box::new(progress),
+                },
+            );
+            if slot.ready {
+                slot.worker.clone()
+            } else {
+                slot.queue.push(envelope.clone().into());
+                None
+            }
+        };
+        if let Some(w) = post_now {
+            if let Err(e) = w.post_message(&envelope) {
+                self.0.borrow_mut().pending.remove(&id);
+                return Err(WorkerError::Crashed(js_message(&e)));
+            }
+        }
+        rx.await.unwrap_or(Err(WorkerError::Cancelled))
+    }
+
+    /// Stops the worker now (its work really stops) and fails what it had pending as
+    /// cancelled. The next request starts a fresh one.
+    pub fn terminate(&self) {
+        self.shut_down(WorkerError::Cancelled);
+    }
+
+    fn shut_down(&self, why: WorkerError) {
+        let pending: Vec<Pending> = {
+            let mut slot = self.0.borrow_mut();
+            if let Some(w) = slot.worker.take() {
+                w.set_onmessage(None);
+                w.set_onerror(None);
+                w.terminate();
+            }
+            slot.ready = false;
+            slot.queue.clear();
+            slot.listeners.clear();
+            slot.pending.drain().map(|(_, p)| p).collect()
+        };
+        for p in pending {
+            let _ = p.done.send(Err(why.clone()));
+        }
+    }
+
+    fn ensure_spawned(&self) -> Result<(), String> {
+        if self.0.borrow().worker.is_some() {
+            return Ok(());
+        }
+        let worker = Worker::new(WORKER_URL).map_err(|e| js_message(&e))?;
+        let weak: Weak<RefCell<Slot>> = Rc::downgrade(&self.0);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            if let Some(slot) = weak.upgrade() {
+                WorkerClient(slot).on_message(ev);
+            }
+        });
+        let weak: Weak<RefCell<Slot>> = Rc::downgrade(&self.0);
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
+            let message = ev.message();
+            let message = if message.is_empty() {
+                "the worker could not start or crashed".to_string()
+            } else {
+                message
+            };
+            if let Some(slot) = weak.upgrade() {
+                WorkerClient(slot).shut_down(WorkerError::Crashed(message));
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut slot = self.0.borrow_mut();
+        slot.worker = Some(worker);
+        slot.ready = false;
+        slot.listeners = vec![Box::new(on_message), Box::new(on_error)];
+        Ok(())
+    }
+
+    fn on_message(&self, ev: MessageEvent) {
+        let data = ev.data();
+        let id = Reflect::get(&data, &"id".into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(-1.0) as RequestId;
+        if id == READY_ID {
+            let (worker, queue) = {
+                let mut slot = self.0.borrow_mut();
+                slot.ready = true;
+                (slot.worker.clone(), std::mem::take(&mut slot.queue))
+            };
+            if let Some(w) = worker {
+                for env in queue {
+                    let _ = w.post_message(&env);
+                }
+            }
+            return;
+        }
+        let text = Reflect::get(&data, &"msg".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        let response: Response = match decode(&text) {
+            Ok(r) => r,
+            Err(e) => Response::Failed { message: e },
+        };
+        if let Response::Progress { done, total } = response {
+            // Take the callback out while calling it, so it may itself use the pool.
+            let cb = self
+                .0
+                .borrow_mut()
+                .pending
+                .get_mut(&id)
+                .map(|p| std::mem::replace(&mut p.progress, Box::new(|_, _| {})));
+            if let Some(mut cb) = cb {
+                cb(done, total);
+                if let Some(p) = self.0.borrow_mut().pending.get_mut(&id) {
+                    p.progress = cb;
+                }
+            }
+            return;
+        }
+        // Unknown ids are stale answers (cancelled requests): dropped.
+        let Some(p) = self.0.borrow_mut().pending.remove(&id) else {
+            return;
+        };
+        let bytes = Reflect::get(&data, &"bytes".into())
+            .ok()
+            .filter(Array::is_array)
+            .map(|v| {
+                Array::from(&v)
+                    .iter()
+                    .map(|a| a.unchecked_into::<Uint8Array>())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let result = match response {
+            Response::Failed { message } => Err(WorkerError::Failed(message)),
+            response => Ok(Answer { response, bytes }),
+        };
+        let _ = p.done.send(result);
+    }
+}
+
+fn js_message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}

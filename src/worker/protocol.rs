@@ -1,0 +1,168 @@
+//! The one message protocol between the page and its workers.
+//!
+//! Every message is an envelope `{ id, msg, blob?, bytes? }`: `id` is the request id the answer
+//! carries back (the page drops answers to ids it no longer waits for, e.g. after a cancel), `msg`
+//! is a [`Request`] or [`Response`] as JSON (small and readable in devtools), `blob` is a `File`
+//! to read (structured-cloned, so the worker reads it itself and the page never holds its bytes)
+//! and `bytes` is an array of `Uint8Array`s for the big opaque payloads: the split data set, forest
+//! shares and model files. The page forwards those without decoding them, so nothing big is
+//! decoded on the main thread.
+
+use std::ops::Range;
+
+use genre_core::feature::Feature;
+use genre_core::ingest::IngestReport;
+use genre_core::metrics::Metrics;
+use genre_core::train::{ModelSpec, TrainOptions};
+use serde::{Deserialize, Serialize};
+
+pub type RequestId = u64;
+
+/// The id of the unsolicited "I have loaded" message every worker sends first.
+pub const READY_ID: RequestId = 0;
+
+/// Where the CSV comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Source {
+    /// The `File` attached as `blob`, read in slices inside the worker (streaming).
+    File { name: String },
+    /// A gzip-compressed CSV the worker fetches (relative to the site) and inflates.
+    Bundled { url: String, name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Read and validate a CSV; the worker keeps the result for `Prepare`.
+    Parse {
+        source: Source,
+        label_column: Option<String>,
+    },
+    /// Split the data read last with these options; answers the split as bytes.
+    Prepare {
+        options: TrainOptions,
+        data_file: String,
+    },
+    /// Train one model (or, with `share`, some of a forest's trees) on the split attached as
+    /// `bytes[0]`. `data_id` names that split, so a worker decodes it once per training run.
+    Train {
+        data_id: u64,
+        spec: ModelSpec,
+        share: Option<Range<usize>>,
+        name: String,
+        trained_at: String,
+    },
+    /// Merge forest shares (`bytes[1..]`, in share order) and score the forest on the split
+    /// (`bytes[0]`).
+    Finish {
+        data_id: u64,
+        spec: ModelSpec,
+        name: String,
+        trained_at: String,
+    },
+}
+
+/// What the page needs to show about a file before training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataSummary {
+    pub file_name: String,
+    pub file_bytes: u64,
+    pub report: IngestReport,
+    pub classes: Vec<String>,
+    pub present: Vec<Feature>,
+    pub parse_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitSummary {
+    pub train_rows: usize,
+    pub test_rows: usize,
+    pub classes: Vec<String>,
+}
+
+/// A trained model's figures; its model file comes with it as `bytes[0]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainedSummary {
+    pub metrics: Metrics,
+    pub classes: Vec<String>,
+    pub features: Vec<Feature>,
+    pub importance: Option<Vec<f32>>,
+    /// Time spent fitting in this worker (the page measures the wall time of the whole job).
+    pub fit_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// The worker's wasm is loaded and it listens (id [`READY_ID`]).
+    Ready,
+    /// Parsing: bytes read of `total`; training: trees/rounds/epochs done of `total`.
+    Progress {
+        done: u64,
+        total: u64,
+    },
+    Parsed(DataSummary),
+    /// The split, as `bytes[0]`.
+    Prepared(SplitSummary),
+    /// A forest share, as `bytes[0]`.
+    Share {
+        fit_ms: f64,
+    },
+    Trained(TrainedSummary),
+    /// A sentence for the user (the core's error messages are written for that).
+    Failed {
+        message: String,
+    },
+}
+
+/// Encodes a message for the envelope.
+pub fn encode<T: Serialize>(msg: &T) -> String {
+    serde_json::to_string(msg).expect("protocol messages always serialise")
+}
+
+pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| format!("unreadable worker message: {e}"))
+}
+
+/// Splits `n_trees` into `parts` contiguous shares, larger ones first (empty shares dropped).
+pub fn shares(n_trees: usize, parts: usize) -> Vec<Range<usize>> {
+    let parts = parts.clamp(1, n_trees.max(1));
+    let (base, extra) = (n_trees / parts, n_trees % parts);
+    let mut out = Vec::with_capacity(parts);
+    let mut start = 0;
+    for k in 0..parts {
+        let len = base + usize::from(k < extra);
+        if len > 0 {
+            out.push(start..start + len);
+        }
+        start += len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_cover_all_trees_in_order() {
+        assert_eq!(shares(100, 2), vec![0..50, 50..100]);
+        assert_eq!(shares(10, 3), vec![0..4, 4..7, 7..10]);
+        assert_eq!(shares(2, 8), vec![0..1, 1..2]);
+        assert_eq!(shares(5, 0), vec![0..5]);
+    }
+
+    #[test]
+    fn messages_round_trip() {
+        let r = Request::Train {
+            data_id: 3,
+            spec: ModelSpec::Knn { k: 5 },
+            share: Some(0..10),
+            name: "x".into(),
+            trained_at: "t".into(),
+        };
+        assert_eq!(decode::<Request>(&encode(&r)).unwrap(), r);
+        let r = Response::Failed {
+            message: "no".into(),
+        };
+        assert_eq!(decode::<Response>(&encode(&r)).unwrap(), r);
+    }
+}
