@@ -637,6 +637,11 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
         1 => EnsembleKind::Boosted,
         k => return corrupt(format!("unknown ensemble kind {k}")),
     };
+    // Forest leaves name their classes with one byte; more classes cannot have been written,
+    // and would let a small file ask for leaves × classes floats (gigabytes).
+    if kind == EnsembleKind::Forest && n_classes > 256 {
+        return corrupt(format!("a forest with {n_classes} classes (at most 256 fit the format)"));
+    }
     let n_trees = r.count(4, "tree")?;
     let base_score = r.f32s("base score")?;
     let importance = r.f32s("importance")?;

@@ -971,3 +971,41 @@ fn extreme_values_are_rejected_and_the_bound_trains() {
         back.predict_raw(&[f64::NAN, f64::NAN]);
     }
 }
+
+/// A forest's leaves name classes with one byte, so a file cannot hold a forest of more than
+/// 256 classes; one that claims to is refused before leaves × classes floats are allocated
+/// (a 1 MB file could otherwise ask for tens of gigabytes).
+#[test]
+fn forest_with_more_classes_than_the_format_holds_is_refused() {
+    let mut csv = String::from("energy,tempo,genre\n");
+    for i in 0..900 {
+        csv.push_str(&format!("{},{},g{}\n", i, i % 7, i % 300));
+    }
+    let d = read_csv(csv.as_bytes(), &IngestOptions::for_training()).unwrap();
+    let options = TrainOptions {
+        features: FeatureSet::new(vec![Feature::Energy, Feature::Tempo]).unwrap(),
+        test_fraction: 0.34,
+        ..TrainOptions::default()
+    };
+    let prep = prepare(&d, &options, "many.csv").unwrap();
+    let mut spec = ModelSpec::default_for(ModelKind::RandomForest, 1);
+    if let ModelSpec::Forest(p) = &mut spec {
+        p.0.n_trees = 1;
+    }
+    let (m, _) = train_model(
+        &prep,
+        &spec,
+        "x",
+        "2026-01-01",
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(m.n_classes(), 300);
+    assert_eq!(
+        TrainedModel::from_bytes(&m.to_bytes()),
+        Err(ModelFileError::Corrupt(
+            "a forest with 300 classes (at most 256 fit the format)".into()
+        ))
+    );
+}
