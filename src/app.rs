@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 
 use crate::model_store::{ModelState, ModelStore};
-use crate::pages::{coming_soon::ComingSoon, predict::PredictPage};
+use crate::pages::{
+    batch::BatchPage, coming_soon::ComingSoon, explore::ExplorePage, predict::PredictPage,
+};
 use crate::route::{use_current_page, Page};
 
 #[component]
@@ -63,6 +65,8 @@ pub fn App() -> impl IntoView {
         <main id="main" class="wrap">
             {move || match page.get() {
                 Page::Predict => view! { <PredictPage /> }.into_any(),
+                Page::Batch => view! { <BatchPage /> }.into_any(),
+                Page::Explore => view! { <ExplorePage /> }.into_any(),
                 other => view! { <ComingSoon page=other /> }.into_any(),
             }}
         </main>

@@ -1,4 +1,6 @@
 //! One module per page.
 
+pub mod batch;
 pub mod coming_soon;
+pub mod explore;
 pub mod predict;

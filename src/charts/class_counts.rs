@@ -1,0 +1,101 @@
+//! Class counts: one horizontal bar per genre, most frequent first, with its count.
+
+use leptos::prelude::*;
+
+use super::{fmt_count, fmt_tick, genre_color, nice_ticks, Scale};
+
+const W: f64 = 640.0;
+const ROW: f64 = 22.0;
+const TOP: f64 = 8.0;
+const LABEL_END: f64 = 136.0;
+const BAR_X: f64 = 142.0;
+/// Room right of the longest bar for its count.
+const BAR_END: f64 = W - 64.0;
+const AXIS_H: f64 = 40.0;
+
+/// Genres ordered by count, largest first (ties: class order).
+pub fn sorted_counts(counts: &[u64]) -> Vec<(usize, u64)> {
+    let mut v: Vec<(usize, u64)> = counts.iter().copied().enumerate().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v
+}
+
+#[component]
+pub fn ClassCounts(classes: Vec<String>, counts: Vec<u64>) -> impl IntoView {
+    let order = sorted_counts(&counts);
+    let max = order.first().map(|x| x.1).unwrap_or(0).max(1) as f64;
+    let total: u64 = counts.iter().sum();
+    let x = Scale::new((0.0, max), (BAR_X, BAR_END));
+    let plot_h = ROW * order.len() as f64;
+    let h = TOP + plot_h + AXIS_H;
+    let axis_y = TOP + plot_h;
+
+    let bars = order
+        .iter()
+        .enumerate()
+        .map(|(rank, &(class, n))| {
+            let y = TOP + rank as f64 * ROW;
+            let name = classes[class].clone();
+            let share = if total > 0 { n as f64 / total as f64 * 100.0 } else { 0.0 };
+            let label = format!("{name}: {} tracks ({share:.1}%)", fmt_count(n));
+            let tip = label.clone();
+            view! {
+                <g class="chart-item" tabindex="0" role="img" aria-label=label>
+                    <title>{tip}</title>
+                    <rect class="hit" x="0" y=y width=W height=ROW />
+                    <text class="tick-label" x=LABEL_END y=y + ROW / 2.0 text-anchor="end" dominant-baseline="central">
+                        {name}
+                    </text>
+                    <rect x=BAR_X y=y + 3.0 width=(x.map(n as f64) - BAR_X).max(1.0) height=ROW - 6.0 rx="2" fill=genre_color(class) />
+                    <text class="value-label" x=x.map(n as f64) + 5.0 y=y + ROW / 2.0 dominant-baseline="central">
+                        {fmt_count(n)}
+                    </text>
+                </g>
+            }
+        })
+        .collect_view();
+
+    let ticks = nice_ticks(0.0, max, 5)
+        .into_iter()
+        .map(|t| {
+            let px = x.map(t);
+            view! {
+                <line class="grid" x1=px x2=px y1=TOP y2=axis_y />
+                <text class="tick-label" x=px y=axis_y + 14.0 text-anchor="middle">{fmt_tick(t)}</text>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <figure class="eda-figure" id="chart-class-counts">
+            <div class="chart-scroll">
+                <svg class="eda-chart" viewBox=format!("0 0 {W} {h}") width=W height=h role="group"
+                    aria-label="Class counts: number of tracks per genre">
+                    {ticks}
+                    <line class="axis" x1=BAR_X x2=BAR_X y1=TOP y2=axis_y />
+                    <line class="axis" x1=BAR_X x2=BAR_END y1=axis_y y2=axis_y />
+                    {bars}
+                    <text class="axis-title" x=(BAR_X + BAR_END) / 2.0 y=h - 4.0 text-anchor="middle">"Number of tracks"</text>
+                </svg>
+            </div>
+            <figcaption>
+                {format!(
+                    "Tracks per genre ({} in all), most frequent first. Uneven classes are why the \
+                     model is scored with macro F1 as well as accuracy.",
+                    fmt_count(total),
+                )}
+            </figcaption>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sorts_by_count_then_class() {
+        assert_eq!(
+            super::sorted_counts(&[5, 9, 5, 1]),
+            vec![(1, 9), (0, 5), (2, 5), (3, 1)]
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! The Explore and Batch charts: SVG drawn by the app (no JavaScript chart library).
+//!
+//! Every chart uses a fixed `viewBox` in pixel units and is shown at its natural size, shrinking
+//! to the card on narrow screens down to a minimum width below which the card scrolls
+//! horizontally (`.chart-scroll`), so text never shrinks to an unreadable size on a phone.
+//! Colours come from presentation attributes (`fill=`), never `style=` attributes, which the
+//! site's Content-Security-Policy (`style-src 'self'`) would block.
+
+pub mod box_plot;
+pub mod class_counts;
+pub mod heatmap;
+pub mod histogram;
+pub mod scatter;
+
+/// A linear map from a data interval onto a pixel interval.
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    pub d0: f64,
+    pub d1: f64,
+    pub r0: f64,
+    pub r1: f64,
+}
+
+impl Scale {
+    pub fn new((d0, d1): (f64, f64), (r0, r1): (f64, f64)) -> Scale {
+        // A degenerate domain (one distinct value) would divide by zero: widen it.
+        let (d0, d1) = if d1 > d0 {
+            (d0, d1)
+        } else {
+            (d0 - 0.5, d0 + 0.5)
+        };
+        Scale { d0, d1, r0, r1 }
+    }
+
+    pub fn map(&self, v: f64) -> f64 {
+        self.r0 + (v - self.d0) / (self.d1 - self.d0) * (self.r1 - self.r0)
+    }
+
+    /// Same, clamped to the pixel interval (for values past the plotted range).
+    pub fn map_clamped(&self, v: f64) -> f64 {
+        let (lo, hi) = if self.r0 <= self.r1 {
+            (self.r0, self.r1)
+        } else {
+            (self.r1, self.r0)
+        };
+        self.map(v).clamp(lo, hi)
+    }
+}
+
+/// About `target` round tick values (1, 2, 2.5 or 5 times a power of ten) covering [lo, hi].
+pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || target == 0 {
+        return vec![lo];
+    }
+    let raw = (hi - lo) / target as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step + 1e-9).floor() as i64;
+    // k * step, then rounded to 9 decimals to drop float noise such as 0.6000000000000001.
+    (first..=last)
+        .map(|k| (k as f64 * step * 1e9).round() / 1e9)
+        .collect()
+}
+
+/// A tick label: thousands as `k`, otherwise as few decimals as the value needs (up to 3).
+pub fn fmt_tick(v: f64) -> String {
+    let a = v.abs();
+    if a >= 10_000.0 {
+        let k = v / 1000.0;
+        if (k - k.round()).abs() < 1e-9 {
+            format!("{}k", k.round())
+        } else {
+            format!("{k:.1}k")
+        }
+    } else if a == 0.0 {
+        "0".into()
+    } else if a >= 100.0 {
+        format!("{}", v.round())
+    } else {
+        let s = format!("{v:.3}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" {
+            "0".into()
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// A value shown to a person (tooltips, aria labels): 3 significant digits, no exponent.
+pub fn fmt_value(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".into();
+    }
+    let a = v.abs();
+    if a >= 1000.0 {
+        format!("{}", v.round())
+    } else if a >= 100.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// 15 categorical colours (the Tableau 10 plus five darker companions), one per genre in class
+/// order; readable on the light and the dark theme. Past 15 they repeat.
+pub const GENRE_COLORS: [&str; 15] = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac", "#1f4e79", "#a0522d", "#2e8b57", "#8b008b", "#6b6b00",
+];
+
+pub fn genre_color(class: usize) -> &'static str {
+    GENRE_COLORS[class % GENRE_COLORS.len()]
+}
+
+/// Groups digits by thousands: 42,305.
+pub fn fmt_count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        assert_eq!(nice_ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert_eq!(nice_ticks(-60.0, 0.0, 4), vec![-60.0, -40.0, -20.0, 0.0]);
+        let t = nice_ticks(0.013, 0.87, 4);
+        assert!(t.first().unwrap() >= &0.013 && t.last().unwrap() <= &0.87);
+        assert_eq!(nice_ticks(1.0, 1.0, 4), vec![1.0]);
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(fmt_tick(0.2), "0.2");
+        assert_eq!(fmt_tick(120.0), "120");
+        assert_eq!(fmt_tick(250_000.0), "250k");
+        assert_eq!(fmt_tick(-0.0), "0");
+        assert_eq!(fmt_count(42305), "42,305");
+        assert_eq!(fmt_count(7), "7");
+        assert_eq!(fmt_value(0.12345), "0.123");
+        assert_eq!(fmt_value(f64::NAN), "n/a");
+    }
+
+    #[test]
+    fn scale_maps_and_clamps() {
+        let s = Scale::new((0.0, 10.0), (100.0, 0.0));
+        assert_eq!(s.map(5.0), 50.0);
+        assert_eq!(s.map_clamped(20.0), 0.0);
+        let d = Scale::new((3.0, 3.0), (0.0, 10.0));
+        assert_eq!(d.map(3.0), 5.0);
+    }
+}

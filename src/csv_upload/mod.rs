@@ -1,0 +1,158 @@
+//! Uploading a CSV: the `FileDrop` picker (click or drop), reading the file's bytes, reading
+//! them with the core in pieces (`chunked`), and showing what the ingest understood (`report`).
+//! Shared by Explore and Batch (and usable by Train).
+
+pub mod chunked;
+pub mod report;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Gives the browser a turn (paint, input) before continuing: resolves on a `setTimeout(0)`.
+/// Natively (unit tests) it returns at once.
+pub async fn yield_now() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+/// Runs a future whose only awaits are [`yield_now`] (ready at once natively) to completion:
+/// lets native unit tests drive the sliced async loops.
+#[cfg(test)]
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut f = std::pin::pin!(f);
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+/// `performance.now()` in ms (0 natively), for time-sliced loops.
+pub fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+/// A chosen file: its name and bytes.
+#[derive(Clone)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
+/// Reads the whole file into memory (the browser reads it; nothing is uploaded anywhere).
+pub async fn read_file(file: &web_sys::File) -> Result<Upload, String> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| format!("Could not read {}: the browser refused.", file.name()))?;
+    Ok(Upload {
+        name: file.name(),
+        bytes: std::sync::Arc::new(js_sys::Uint8Array::new(&buffer).to_vec()),
+    })
+}
+
+/// A file picker that also accepts a dropped file. `on_file` gets the first file chosen.
+#[component]
+pub fn FileDrop(
+    /// The `<input>`'s id (tests upload through it).
+    id: &'static str,
+    /// What to choose, e.g. "Choose a CSV of tracks".
+    #[prop(into)]
+    label: String,
+    /// A hint under the label.
+    #[prop(into)]
+    hint: String,
+    on_file: Callback<web_sys::File>,
+    #[prop(into, optional)] disabled: Signal<bool>,
+) -> impl IntoView {
+    let (over, set_over) = signal(false);
+    let on_change = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            on_file.run(file);
+        }
+        // Clear, so choosing the same file again (after editing it) fires `change` again.
+        input.set_value("");
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        set_over.set(false);
+        if disabled.get_untracked() {
+            return;
+        }
+        let file = ev
+            .data_transfer()
+            .and_then(|dt| dt.files())
+            .and_then(|f| f.get(0));
+        if let Some(file) = file {
+            on_file.run(file);
+        }
+    };
+    view! {
+        <div
+            class="file-drop"
+            class:over=over
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                set_over.set(true);
+            }
+            on:dragleave=move |_| set_over.set(false)
+            on:drop=on_drop
+        >
+            <label for=id>
+                <span class="file-drop-title">{label}</span>
+                <span class="file-drop-hint">{hint}</span>
+            </label>
+            <input
+                id=id
+                type="file"
+                accept=".csv,.tsv,.txt,text/csv,text/plain"
+                disabled=disabled
+                on:change=on_change
+            />
+        </div>
+    }
+}
+
+/// Starts a browser download of `bytes` as `filename` from memory (a Blob and an object URL:
+/// no request leaves the page).
+pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let fail = |_| "The browser could not create the file.".to_string();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let a: web_sys::HtmlAnchorElement = document()
+        .create_element("a")
+        .map_err(fail)?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(filename);
+    a.click();
+    // Revoke later: revoking at once can cancel the download in some browsers.
+    let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    let _ =
+        window().set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 60_000);
+    Ok(())
+}

@@ -1,0 +1,319 @@
+//! Batch: a CSV of tracks in, a table of predictions out, scored against the file's genres when
+//! it has them, downloadable as CSV. Reading and predicting run in slices on the main thread
+//! (see `csv_upload::chunked` and `run::predict_all`), so even 100,000 rows never block the page
+//! for more than a few milliseconds at a time.
+
+mod download;
+mod metrics_panel;
+pub mod run;
+mod table;
+
+use std::sync::Arc;
+
+use genre_core::ingest::{IngestOptions, IngestReport};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::charts::fmt_count;
+use crate::csv_upload::chunked::read_csv_chunked;
+use crate::csv_upload::report::IngestReportView;
+use crate::csv_upload::{download_bytes, now_ms, read_file, yield_now, FileDrop, Upload};
+use crate::model_store::{ModelState, ModelStore};
+use metrics_panel::MetricsPanel;
+use run::{predict_all, score, Row, Score};
+use table::ResultsTable;
+
+/// Everything a finished run shows.
+pub struct Outcome {
+    pub file_name: String,
+    pub report: IngestReport,
+    pub rows: Arc<Vec<Row>>,
+    /// The model's genres (prediction indices) and the file's (truth indices).
+    pub classes: Arc<Vec<String>>,
+    pub file_classes: Arc<Vec<String>>,
+    pub score: Option<Score>,
+    pub model_name: String,
+    pub read_ms: f64,
+    pub predict_ms: f64,
+}
+
+#[derive(Clone)]
+enum Stage {
+    Idle,
+    WaitingForModel,
+    Reading {
+        name: String,
+        done: usize,
+        total: usize,
+    },
+    Predicting {
+        done: usize,
+        total: usize,
+    },
+    Failed {
+        message: String,
+        report: Option<(String, IngestReport)>,
+    },
+    Done(Arc<Outcome>),
+}
+
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// Reads, checks and predicts the upload with the active model. `generation` drops the results
+/// of a run a newer upload (or model) has replaced.
+fn start_run(stage: RwSignal<Stage>, upload: Upload, store: ModelStore, generation: RwSignal<u64>) {
+    let model = match store.state.get_untracked() {
+        ModelState::Ready(m) => m,
+        ModelState::Loading => return stage.set(Stage::WaitingForModel),
+        ModelState::Failed(e) => {
+            return stage.set(Stage::Failed {
+                message: format!("No model to predict with: {e}"),
+                report: None,
+            })
+        }
+    };
+    generation.update(|g| *g += 1);
+    let me = generation.get_untracked();
+    let current = move || generation.get_untracked() == me;
+    mark("batch-start");
+    spawn_local(async move {
+        let t0 = now_ms();
+        let total = upload.bytes.len();
+        let name = upload.name.clone();
+        stage.set(Stage::Reading {
+            name: name.clone(),
+            done: 0,
+            total,
+        });
+        let mut on_read = |done, total| {
+            if current() {
+                stage.set(Stage::Reading {
+                    name: name.clone(),
+                    done,
+                    total,
+                });
+            }
+        };
+        let read = read_csv_chunked(
+            &upload.bytes,
+            &IngestOptions::for_prediction(),
+            &mut on_read,
+        )
+        .await;
+        if !current() {
+            return;
+        }
+        let data = match read {
+            Ok(d) => d,
+            Err(e) => {
+                return stage.set(Stage::Failed {
+                    message: format!("{}: {e}", upload.name),
+                    report: None,
+                })
+            }
+        };
+        if let Err(e) = model.check_input(&data.present) {
+            return stage.set(Stage::Failed {
+                message: e.to_string(),
+                report: Some((upload.name.clone(), data.report)),
+            });
+        }
+        let t1 = now_ms();
+        let mut on_predict = |done, total| {
+            if current() {
+                stage.set(Stage::Predicting { done, total });
+            }
+        };
+        let rows = predict_all(&model, &data, &mut on_predict).await;
+        if !current() {
+            return;
+        }
+        let t2 = now_ms();
+        let score = score(&rows, &data.classes, &model.classes);
+        stage.set(Stage::Done(Arc::new(Outcome {
+            file_name: upload.name.clone(),
+            report: data.report,
+            rows: Arc::new(rows),
+            classes: Arc::new(model.classes.clone()),
+            file_classes: Arc::new(data.classes),
+            score,
+            model_name: model.meta.name.clone(),
+            read_ms: t1 - t0,
+            predict_ms: t2 - t1,
+        })));
+        // The table is in the DOM once this task yields: mark "shown" for the measurements.
+        yield_now().await;
+        if current() {
+            mark("batch-shown");
+        }
+    });
+}
+
+#[component]
+pub fn BatchPage() -> impl IntoView {
+    let store = ModelStore::use_store();
+    let stage = RwSignal::new(Stage::Idle);
+    let upload: RwSignal<Option<Upload>> = RwSignal::new(None);
+    let generation = RwSignal::new(0u64);
+
+    // Predict again whenever the active model changes (Train's "use this model", a reload).
+    Effect::new(move |_| {
+        store.state.track();
+        if let Some(u) = upload.get_untracked() {
+            start_run(stage, u, store, generation);
+        }
+    });
+
+    let on_file = Callback::new(move |file: web_sys::File| {
+        spawn_local(async move {
+            match read_file(&file).await {
+                Ok(u) => {
+                    upload.set(Some(u.clone()));
+                    start_run(stage, u, store, generation);
+                }
+                Err(e) => stage.set(Stage::Failed {
+                    message: e,
+                    report: None,
+                }),
+            }
+        });
+    });
+    let busy = Signal::derive(move || {
+        matches!(
+            stage.get(),
+            Stage::Reading { .. } | Stage::Predicting { .. }
+        )
+    });
+
+    view! {
+        <section class="page-intro">
+            <h1>"Predict a whole file"</h1>
+            <p class="lead">
+                "Choose a CSV of tracks: every row gets a genre, a confidence and the runners-up. \
+                 If the file has a genre column, you also see how often the model was right. \
+                 The file stays in this tab."
+            </p>
+        </section>
+        <section class="card" aria-labelledby="h-batch-file">
+            <h2 id="h-batch-file">"Your file"</h2>
+            <FileDrop
+                id="batch-file"
+                label="Choose a CSV of tracks"
+                hint="Drop it here or click: the genres_v2.csv layout, an Exportify playlist export, or any CSV with the audio-feature columns."
+                on_file=on_file
+                disabled=busy
+            />
+            {move || stage_view(stage.get())}
+        </section>
+        {move || match stage.get() {
+            Stage::Done(o) => view! { <Results outcome=o upload /> }.into_any(),
+            _ => ().into_any(),
+        }}
+    }
+}
+
+fn stage_view(s: Stage) -> AnyView {
+    match s {
+        Stage::Idle => ().into_any(),
+        Stage::WaitingForModel => view! {
+            <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>"Waiting for the model to load…"</p>
+        }
+        .into_any(),
+        Stage::Reading { name, done, total } => view! {
+            <div class="progress-line" role="status">
+                <label for="batch-progress">{format!("Reading {name}…")}</label>
+                <progress id="batch-progress" max=total.max(1) value=done></progress>
+            </div>
+        }
+        .into_any(),
+        Stage::Predicting { done, total } => view! {
+            <div class="progress-line" role="status">
+                <label for="batch-progress">{format!("Predicting {} of {} rows…", fmt_count(done as u64), fmt_count(total as u64))}</label>
+                <progress id="batch-progress" max=total.max(1) value=done></progress>
+            </div>
+        }
+        .into_any(),
+        Stage::Failed { message, report } => view! {
+            <p class="msg error" id="batch-error" role="alert">{message}</p>
+            {report.map(|(name, report)| view! { <IngestReportView file_name=name report /> })}
+        }
+        .into_any(),
+        Stage::Done(o) => view! {
+            <IngestReportView file_name=o.file_name.clone() report=o.report.clone() />
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn Results(outcome: Arc<Outcome>, upload: RwSignal<Option<Upload>>) -> impl IntoView {
+    let o = outcome.clone();
+    let far = o.rows.iter().filter(|r| r.far_out.is_some()).count();
+    let far_note = (far > 0).then(|| {
+        view! {
+            <p class="msg warn" id="batch-far-out">
+                {format!(
+                    "⚠ {} rows have values far outside what the model was trained on (more than half \
+                     the training range beyond it); their predictions cannot be trusted.",
+                    fmt_count(far as u64)
+                )}
+            </p>
+        }
+    });
+    let (preparing, set_preparing) = signal(false);
+    let (download_error, set_download_error) = signal(None::<String>);
+    let od = outcome.clone();
+    let on_download = move |_| {
+        let Some(u) = upload.get_untracked() else {
+            return;
+        };
+        let o = od.clone();
+        set_preparing.set(true);
+        set_download_error.set(None);
+        spawn_local(async move {
+            let result = download::predictions_csv(&u.bytes, &o.rows, &o.classes)
+                .await
+                .and_then(|bytes| {
+                    let stem = u.name.trim_end_matches(".csv").trim_end_matches(".CSV");
+                    download_bytes(
+                        &format!("{stem}-predictions.csv"),
+                        "text/csv;charset=utf-8",
+                        &bytes,
+                    )
+                });
+            set_preparing.set(false);
+            if let Err(e) = result {
+                set_download_error.set(Some(e));
+            }
+        });
+    };
+    view! {
+        {o.score.clone().map(|s| view! { <MetricsPanel score=s classes=(*o.classes).clone() /> })}
+        <section class="card" aria-labelledby="h-batch-results">
+            <div class="card-head">
+                <div>
+                    <h2 id="h-batch-results">"Predictions"</h2>
+                    <p class="card-sub" id="batch-summary">
+                        {format!(
+                            "{} rows predicted with “{}” in {:.0} ms (file read in {:.0} ms).",
+                            fmt_count(o.rows.len() as u64),
+                            o.model_name,
+                            o.predict_ms,
+                            o.read_ms
+                        )}
+                    </p>
+                </div>
+                <button type="button" class="button" id="batch-download" disabled=preparing on:click=on_download>
+                    {move || if preparing.get() { "Preparing…" } else { "Download CSV" }}
+                </button>
+            </div>
+            {move || download_error.get().map(|e| view! { <p class="msg error" role="alert">{e}</p> })}
+            {far_note}
+            <ResultsTable rows=o.rows.clone() classes=o.classes.clone() file_classes=o.file_classes.clone() />
+        </section>
+    }
+}

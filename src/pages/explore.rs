@@ -1,0 +1,294 @@
+//! Explore: the original report's EDA, interactive. For the bundled data it shows the summaries
+//! `genre-lens train` wrote at build time (`eda.json`, about 36 KB gzipped: the data set itself
+//! is never downloaded); for an uploaded CSV it reads the file and summarises it in the tab.
+
+mod controls;
+
+use std::sync::Arc;
+
+use genre_core::eda::{summarize, EdaSummary};
+use genre_core::feature::Feature;
+use genre_core::ingest::{IngestOptions, IngestReport};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::charts::box_plot::BoxPlot;
+use crate::charts::class_counts::ClassCounts;
+use crate::charts::fmt_count;
+use crate::charts::heatmap::CorrelationHeatmap;
+use crate::charts::histogram::Histogram;
+use crate::charts::scatter::Scatter;
+use crate::csv_upload::chunked::read_csv_chunked;
+use crate::csv_upload::report::IngestReportView;
+use crate::csv_upload::{read_file, yield_now, FileDrop};
+use crate::fetch::fetch_text;
+use controls::{FeatureSelect, GenrePicker};
+
+pub const EDA_URL: &str = "eda.json";
+/// The seed of the scatter sample for uploads (the CLI uses the model's seed, 42, too).
+const SAMPLE_SEED: u64 = 42;
+
+/// What the page shows.
+#[derive(Clone)]
+enum Data {
+    Loading(String),
+    /// Reading an upload: bytes read so far and the file's size.
+    Reading {
+        name: String,
+        done: usize,
+        total: usize,
+    },
+    Ready {
+        summary: Arc<EdaSummary>,
+        /// `None` for the bundled data; the file name and what was understood for an upload.
+        upload: Option<(String, IngestReport)>,
+    },
+    Failed(String),
+}
+
+/// Explore reads the label when there is one, but a file without genres still gets its
+/// correlations; duplicates are dropped as for training, so the bundled figures are comparable.
+fn explore_options() -> IngestOptions {
+    IngestOptions {
+        require_label: false,
+        keep_duplicates: false,
+        ..IngestOptions::default()
+    }
+}
+
+fn load_bundled(data: RwSignal<Data>) {
+    data.set(Data::Loading("Loading the data set's summaries…".into()));
+    spawn_local(async move {
+        let result = fetch_text(EDA_URL).await.and_then(|text| {
+            serde_json::from_str::<EdaSummary>(&text)
+                .map_err(|e| format!("{EDA_URL} could not be read: {e}"))
+        });
+        data.set(match result {
+            Ok(summary) => Data::Ready {
+                summary: Arc::new(summary),
+                upload: None,
+            },
+            Err(e) => Data::Failed(e),
+        });
+    });
+}
+
+fn load_upload(data: RwSignal<Data>, file: web_sys::File) {
+    let name = file.name();
+    data.set(Data::Reading {
+        name: name.clone(),
+        done: 0,
+        total: file.size() as usize,
+    });
+    spawn_local(async move {
+        let upload = match read_file(&file).await {
+            Ok(u) => u,
+            Err(e) => return data.set(Data::Failed(e)),
+        };
+        let total = upload.bytes.len();
+        let mut progress = |done, _| {
+            data.set(Data::Reading {
+                name: name.clone(),
+                done,
+                total,
+            })
+        };
+        let ingested =
+            match read_csv_chunked(&upload.bytes, &explore_options(), &mut progress).await {
+                Ok(i) => i,
+                Err(e) => return data.set(Data::Failed(format!("{}: {e}", upload.name))),
+            };
+        // One synchronous pass of the core (tens of ms for 40,000 rows); let the progress bar
+        // paint first.
+        yield_now().await;
+        let summary = summarize(&ingested, SAMPLE_SEED);
+        data.set(Data::Ready {
+            summary: Arc::new(summary),
+            upload: Some((upload.name, ingested.report)),
+        });
+    });
+}
+
+#[component]
+pub fn ExplorePage() -> impl IntoView {
+    let data = RwSignal::new(Data::Loading(String::new()));
+    load_bundled(data);
+    let busy =
+        Signal::derive(move || matches!(data.get(), Data::Loading(_) | Data::Reading { .. }));
+    let on_file = Callback::new(move |file| load_upload(data, file));
+    let showing_upload = move || {
+        matches!(
+            data.get(),
+            Data::Ready {
+                upload: Some(_),
+                ..
+            }
+        )
+    };
+
+    view! {
+        <section class="page-intro">
+            <h1>"Explore the data"</h1>
+            <p class="lead">
+                "The tracks behind the model, genre by genre: how many there are, how each audio \
+                 feature is spread, which features move together. Upload your own CSV to see the \
+                 same charts for it, computed in this tab."
+            </p>
+        </section>
+        <section class="card source-card" aria-labelledby="explore-source">
+            <div class="card-head">
+                <h2 id="explore-source">"Data"</h2>
+                <button
+                    type="button"
+                    class="button secondary"
+                    id="explore-bundled"
+                    hidden=move || !showing_upload()
+                    on:click=move |_| load_bundled(data)
+                >
+                    "Back to the bundled data set"
+                </button>
+            </div>
+            <FileDrop
+                id="explore-file"
+                label="Explore your own CSV"
+                hint="Drop a file here or choose one: the genres_v2.csv layout, an Exportify export, or any CSV with audio-feature columns. It stays in this tab."
+                on_file=on_file
+                disabled=busy
+            />
+            {move || status_view(data.get())}
+        </section>
+        {move || match data.get() {
+            Data::Ready { summary, .. } => view! { <Charts summary /> }.into_any(),
+            _ => ().into_any(),
+        }}
+    }
+}
+
+fn status_view(d: Data) -> AnyView {
+    match d {
+        Data::Loading(text) => view! {
+            <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{text}</p>
+        }
+        .into_any(),
+        Data::Reading { name, done, total } => view! {
+            <div class="progress-line" role="status">
+                <label for="explore-progress">{format!("Reading {name}…")}</label>
+                <progress id="explore-progress" max=total.max(1) value=done></progress>
+            </div>
+        }
+        .into_any(),
+        Data::Failed(message) => view! { <p class="msg error" id="explore-error" role="alert">{message}</p> }.into_any(),
+        Data::Ready { summary, upload: None } => view! {
+            <p class="source-note" id="explore-source-note">
+                {format!(
+                    "Showing the bundled data set: {} tracks (after removing exact duplicates) in {} genres, summarised when the model was built.",
+                    fmt_count(summary.rows),
+                    summary.classes.len()
+                )}
+            </p>
+        }
+        .into_any(),
+        Data::Ready { summary, upload: Some((name, report)) } => view! {
+            <p class="source-note" id="explore-source-note">
+                {format!("Showing {name}: {} tracks in {} genres.", fmt_count(summary.rows), summary.classes.len())}
+            </p>
+            <IngestReportView file_name=name report />
+        }
+        .into_any(),
+    }
+}
+
+/// The charts for one summary. Controls keep their state while the summary stays the same.
+#[component]
+fn Charts(summary: Arc<EdaSummary>) -> impl IntoView {
+    let features: Vec<Feature> = summary.features.iter().map(|f| f.feature).collect();
+    let has_classes = !summary.classes.is_empty();
+    let first = |wanted: Feature| {
+        if features.contains(&wanted) {
+            wanted
+        } else {
+            features.first().copied().unwrap_or(wanted)
+        }
+    };
+    let feature = RwSignal::new(first(Feature::Energy));
+    let x_feature = RwSignal::new(first(Feature::Tempo));
+    let y_feature = RwSignal::new(first(Feature::Danceability));
+    // A few contrasting genres to start with: the largest four.
+    let mut by_size: Vec<usize> = (0..summary.classes.len()).collect();
+    by_size.sort_by(|&a, &b| summary.class_counts[b].cmp(&summary.class_counts[a]));
+    let mut start: Vec<usize> = by_size.into_iter().take(4).collect();
+    start.sort_unstable();
+    let selected = RwSignal::new(start);
+    let s = StoredValue::new(summary.clone());
+
+    let feature_summary = move || {
+        s.with_value(|s| {
+            s.features
+                .iter()
+                .find(|f| f.feature == feature.get())
+                .cloned()
+        })
+    };
+    let no_labels = (!has_classes).then(|| {
+        view! {
+            <p class="msg warn" id="explore-no-genre">
+                "This file has no genre column, so the per-genre charts (class counts, box plots, \
+                 distributions, scatter) are left out; the correlations below use every row."
+            </p>
+        }
+    });
+    let classes = summary.classes.clone();
+    let per_genre = has_classes.then(|| {
+        let c1 = classes.clone();
+        let c2 = classes.clone();
+        let c3 = classes.clone();
+        view! {
+            <section class="card" aria-labelledby="h-counts">
+                <h2 id="h-counts">"Class counts"</h2>
+                <ClassCounts classes=classes.clone() counts=summary.class_counts.clone() />
+            </section>
+            <section class="card" aria-labelledby="h-feature">
+                <div class="card-head">
+                    <h2 id="h-feature">"One feature, genre by genre"</h2>
+                    <FeatureSelect id="explore-feature" label="Feature" features=features.clone() value=feature />
+                </div>
+                {move || feature_summary().map(|fs| view! { <BoxPlot classes=c1.clone() summary=fs /> })}
+                <GenrePicker classes=c2.clone() selected />
+                {move || feature_summary().map(|fs| view! { <Histogram classes=c3.clone() summary=fs selected=selected.get() /> })}
+            </section>
+        }
+    });
+    let c4 = summary.classes.clone();
+    let scatter = has_classes.then(|| {
+        view! {
+            <section class="card" aria-labelledby="h-scatter">
+                <div class="card-head">
+                    <h2 id="h-scatter">"Two features at once"</h2>
+                    <div class="controls">
+                        <FeatureSelect id="scatter-x" label="Across" features=features.clone() value=x_feature />
+                        <FeatureSelect id="scatter-y" label="Up" features=features.clone() value=y_feature />
+                    </div>
+                </div>
+                <p class="card-sub">"The genres ticked under “Genres to compare” above."</p>
+                {move || view! {
+                    <Scatter
+                        classes=c4.clone()
+                        sample=s.with_value(|s| s.scatter.clone())
+                        x_feature=x_feature.get()
+                        y_feature=y_feature.get()
+                        selected=selected.get()
+                    />
+                }}
+            </section>
+        }
+    });
+    view! {
+        {no_labels}
+        {per_genre}
+        <section class="card" aria-labelledby="h-corr">
+            <h2 id="h-corr">"Which features move together"</h2>
+            <CorrelationHeatmap features=summary.correlation_features.clone() matrix=summary.correlation.clone() />
+        </section>
+        {scatter}
+    }
+}
