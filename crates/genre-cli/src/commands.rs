@@ -455,12 +455,17 @@ pub fn predict(model_path: &Path, input: &Path, output: &Path) -> Result<()> {
     };
     w.write_record(&header).map_err(werr)?;
     let mut flagged = 0;
-    for t in &data.tracks {
-        let raw = model.features().select(&t.values);
-        let p = model.predict_raw(&raw);
+    let raws: Vec<Vec<f64>> = data
+        .tracks
+        .iter()
+        .map(|t| model.features().select(&t.values))
+        .collect();
+    let predictions = model.predict_batch(&raws);
+    for ((t, raw), p) in data.tracks.iter().zip(&raws).zip(&predictions) {
+        let raw = raw.as_slice();
         let top = p.top(3);
         let far: Vec<String> = model
-            .out_of_range(&raw)
+            .out_of_range(raw)
             .into_iter()
             .filter(|&(_, d)| d > 0.5)
             .map(|(f, _)| f.name().to_string())

@@ -63,6 +63,7 @@ pub fn fit_decision_tree(
         trees: vec![flat.canonicalize(n_classes)],
         base_score: Vec::new(),
         importance,
+        packed: Default::default(),
     })
 }
 

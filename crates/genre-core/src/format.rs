@@ -33,6 +33,7 @@ const HEADER_LEN: usize = 16;
 
 /// Rounds covers and leaf values to what the file can hold (see the module docs).
 pub fn quantize(ensemble: &mut TreeEnsemble) {
+    ensemble.packed = Default::default();
     let scale = boosted_scale(ensemble);
     for t in &mut ensemble.trees {
         let root = t.cover.first().copied().unwrap_or(0.0);
@@ -640,7 +641,9 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
     // Forest leaves name their classes with one byte; more classes cannot have been written,
     // and would let a small file ask for leaves × classes floats (gigabytes).
     if kind == EnsembleKind::Forest && n_classes > 256 {
-        return corrupt(format!("a forest with {n_classes} classes (at most 256 fit the format)"));
+        return corrupt(format!(
+            "a forest with {n_classes} classes (at most 256 fit the format)"
+        ));
     }
     let n_trees = r.count(4, "tree")?;
     let base_score = r.f32s("base score")?;
@@ -775,5 +778,6 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
         trees,
         base_score,
         importance,
+        packed: Default::default(),
     })
 }

@@ -150,6 +150,34 @@ impl TrainedModel {
         }
     }
 
+    /// Predictions for many raw rows; identical to calling [`predict_raw`](Self::predict_raw)
+    /// on each, and several times faster for tree models.
+    pub fn predict_batch(&self, raw_rows: &[Vec<f64>]) -> Vec<Prediction> {
+        let k = self.n_classes();
+        let p = self.features().len();
+        let mut x = vec![0.0f64; raw_rows.len() * p];
+        for (r, out) in raw_rows.iter().zip(x.chunks_exact_mut(p)) {
+            self.preprocessor.transform_into(r, out);
+        }
+        let rows: Vec<&[f64]> = x.chunks_exact(p).collect();
+        let mut probs = vec![0.0f32; raw_rows.len() * k];
+        match &self.estimator {
+            Estimator::Trees(t) => t.predict_proba_batch(&rows, &mut probs),
+            _ => {
+                for (r, out) in rows.iter().zip(probs.chunks_exact_mut(k)) {
+                    self.estimator_proba(r, out);
+                }
+            }
+        }
+        probs
+            .chunks_exact(k)
+            .map(|pr| Prediction {
+                class: argmax(pr),
+                probabilities: pr.to_vec(),
+            })
+            .collect()
+    }
+
     /// Same, from all 13 features of a track (the model picks its own).
     pub fn predict_track(&self, values: &[f64; 13]) -> Prediction {
         self.predict_raw(&self.features().select(values))

@@ -463,7 +463,7 @@ pub fn finish(
 
 /// Scores a model on raw rows in its feature order.
 pub fn evaluate(model: &TrainedModel, x: &[Vec<f64>], y: &[usize]) -> Metrics {
-    let predicted: Vec<usize> = x.iter().map(|r| model.predict_raw(r).class).collect();
+    let predicted: Vec<usize> = model.predict_batch(x).iter().map(|p| p.class).collect();
     Metrics::compute(y, &predicted, model.n_classes())
 }
 

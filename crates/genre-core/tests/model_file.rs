@@ -57,6 +57,24 @@ fn every_model_kind_round_trips_exactly() {
 }
 
 #[test]
+fn batch_prediction_equals_row_by_row_for_every_kind() {
+    let data = common::synthetic(101, 5);
+    for kind in ModelKind::ALL {
+        let m = trained(kind, FeatureSet::all());
+        let rows: Vec<Vec<f64>> = data
+            .tracks
+            .iter()
+            .map(|t| m.features().select(&t.values))
+            .collect();
+        let batch = m.predict_batch(&rows);
+        assert_eq!(batch.len(), rows.len());
+        for (r, b) in rows.iter().zip(&batch) {
+            assert_eq!(&m.predict_raw(r), b, "{kind:?}");
+        }
+    }
+}
+
+#[test]
 fn holdout_and_metadata_survive() {
     let m = trained(ModelKind::GradientBoosting, FeatureSet::all());
     let back = TrainedModel::from_bytes(&m.to_bytes()).unwrap();

@@ -187,7 +187,10 @@ impl BoostValidParams {
         let n = fx.len();
         // Flat row-major copies for the tree walks: one allocation, sequential reads.
         let fx_flat: Vec<f64> = fx.iter().flatten().copied().collect();
-        let vx_flat: Vec<f64> = val_rows.iter().flat_map(|&i| x[i].iter().copied()).collect();
+        let vx_flat: Vec<f64> = val_rows
+            .iter()
+            .flat_map(|&i| x[i].iter().copied())
+            .collect();
         let columns = columns_of(&fx);
         let mapper = BinMapper::fit(&columns);
         let col_bins = mapper.bin_columns(&columns);
@@ -224,6 +227,7 @@ impl BoostValidParams {
             trees: Vec::new(),
             base_score,
             importance: vec![0.0; p],
+            packed: Default::default(),
         };
         let mut importance = vec![0.0f64; p];
         let mut importance_at_best = importance.clone();

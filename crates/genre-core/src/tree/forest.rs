@@ -171,6 +171,7 @@ impl ForestValidParams {
             trees: Vec::with_capacity(trees.len()),
             base_score: Vec::new(),
             importance: vec![0.0; p],
+            packed: Default::default(),
         };
         let mut importance = vec![0.0f64; p];
         let mut grower = Grower::new(data, self);
@@ -227,6 +228,7 @@ pub fn merge_forests(parts: Vec<TreeEnsemble>) -> Option<TreeEnsemble> {
         }
         first.trees.extend(part.trees);
     }
+    first.packed = Default::default();
     importance
         .iter_mut()
         .for_each(|v| *v /= total.max(1) as f64);
