@@ -11,6 +11,10 @@ use crate::route::{use_current_page, Page};
 #[component]
 pub fn App() -> impl IntoView {
     let store = ModelStore::provide();
+    // A saved model that was active at the last visit becomes active again (Train page).
+    crate::pages::train::restore_on_start(store);
+    // The Train page's state lives at the app level, so results survive navigating away.
+    crate::pages::train::provide_train_state();
     let page = use_current_page();
 
     Effect::new(move |previous: Option<Page>| {
@@ -67,6 +71,7 @@ pub fn App() -> impl IntoView {
                 Page::Predict => view! { <PredictPage /> }.into_any(),
                 Page::Batch => view! { <BatchPage /> }.into_any(),
                 Page::Explore => view! { <ExplorePage /> }.into_any(),
+                Page::Train => view! { <crate::pages::train::TrainPage /> }.into_any(),
                 other => view! { <ComingSoon page=other /> }.into_any(),
             }}
         </main>

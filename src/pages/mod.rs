@@ -4,3 +4,4 @@ pub mod batch;
 pub mod coming_soon;
 pub mod explore;
 pub mod predict;
+pub mod train;

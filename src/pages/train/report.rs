@@ -1,0 +1,166 @@
+//! Step 2: what was understood in the file, before any training: columns and their roles (with
+//! a label-column picker), rows kept and rejected with the first reasons, missing values and how
+//! they will be filled, duplicates, class counts, and what blocks training.
+
+use genre_core::ingest::ColumnRole;
+use leptos::prelude::*;
+
+use super::data_in::start_parse;
+use super::{logic, TrainState};
+
+/// How many rejected rows are listed (the count is always complete).
+const SHOWN_REJECTIONS: usize = 8;
+
+fn role_text(role: &ColumnRole) -> (String, &'static str) {
+    match role {
+        ColumnRole::Feature(f) => (format!("feature: {}", f.label()), "feature"),
+        ColumnRole::Label => ("genre (label)".into(), "label"),
+        ColumnRole::Name => ("track name".into(), "name"),
+        ColumnRole::Identifier => ("identifier, dropped".into(), "dropped"),
+        ColumnRole::Ignored => ("not used".into(), "dropped"),
+    }
+}
+
+#[component]
+pub fn Report() -> impl IntoView {
+    let st = TrainState::use_state();
+    let blockers = move || {
+        let s = st.summary()?;
+        let b = logic::blockers(
+            &s.report.class_counts,
+            st.options.test_fraction_value(),
+            st.options.balance.get(),
+        );
+        (!b.is_empty()).then(|| {
+            view! {
+                <div class="msg error blockers" id="train-blockers" role="alert">
+                    <strong>"Training cannot start:"</strong>
+                    <ul>{b.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                </div>
+            }
+        })
+    };
+    let body = move || {
+        let s = st.summary()?;
+        let r = &s.report;
+        let headers: Vec<String> = r.columns.iter().map(|c| c.header.clone()).collect();
+        let current_label = r.label_column.clone().unwrap_or_default();
+        let columns = r
+            .columns
+            .iter()
+            .map(|c| {
+                let (text, class) = role_text(&c.role);
+                view! {
+                    <li class=format!("col col-{class}")>
+                        <code>{c.header.clone()}</code>
+                        <span>{text}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        let label_options = headers
+            .iter()
+            .map(|h| {
+                let selected = *h == current_label;
+                view! { <option value=h.clone() selected=selected>{h.clone()}</option> }
+            })
+            .collect_view();
+        let on_label = move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            st.label_column.set(Some(v));
+            if let Some(src) = st.source.get_value() {
+                start_parse(st, src);
+            }
+        };
+        let rejections = (r.rows_rejected > 0).then(|| {
+            let more = r.rows_rejected.saturating_sub(SHOWN_REJECTIONS as u64);
+            view! {
+                <div class="report-block" id="report-rejections">
+                    <h3>{format!("{} row(s) rejected", r.rows_rejected)}</h3>
+                    <ul class="reasons">
+                        {r.rejections
+                            .iter()
+                            .take(SHOWN_REJECTIONS)
+                            .map(|x| view! { <li>{x.to_string()}</li> })
+                            .collect_view()}
+                    </ul>
+                    {(more > 0).then(|| view! { <p class="hint">{format!("… and {more} more.")}</p> })}
+                </div>
+            }
+        });
+        let missing: Vec<_> = r.missing.iter().filter(|(_, n)| *n > 0).cloned().collect();
+        let missing = (!missing.is_empty()).then(|| {
+            view! {
+                <div class="report-block" id="report-missing">
+                    <h3>"Missing values"</h3>
+                    <ul class="reasons">
+                        {missing
+                            .into_iter()
+                            .map(|(f, n)| view! {
+                                <li>{format!("{}: {n} empty — filled with the training median", f.label())}</li>
+                            })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+        });
+        let max = r
+            .class_counts
+            .iter()
+            .map(|(_, n)| *n)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let classes = r
+            .class_counts
+            .iter()
+            .map(|(c, n)| {
+                let w = *n as f64 / max as f64 * 100.0;
+                view! {
+                    <li>
+                        <span class="cc-name" title=c.clone()>{c.clone()}</span>
+                        <span class="cc-track"><span class="cc-bar" style=format!("width: {w:.1}%")></span></span>
+                        <span class="cc-n">{n.to_string()}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        let delimiter = match r.delimiter {
+            '\t' => "tab".to_string(),
+            d => format!("“{d}”"),
+        };
+        Some(view! {
+            <dl class="report-stats" id="report-stats">
+                <div><dt>"Rows read"</dt><dd id="rows-read">{r.rows_read}</dd></div>
+                <div><dt>"Kept"</dt><dd id="rows-kept">{r.rows_kept}</dd></div>
+                <div><dt>"Rejected"</dt><dd id="rows-rejected">{r.rows_rejected}</dd></div>
+                <div><dt>"Duplicates dropped"</dt><dd id="rows-duplicates">{r.duplicates_dropped}</dd></div>
+                <div><dt>"Genres"</dt><dd>{r.class_counts.len()}</dd></div>
+                <div><dt>"Delimiter"</dt><dd>{delimiter}</dd></div>
+            </dl>
+            <div class="report-grid">
+                <div class="report-block">
+                    <h3>"Columns"</h3>
+                    <div class="param label-picker">
+                        <label for="label-column">"Genre (label) column"</label>
+                        <select id="label-column" on:change=on_label>{label_options}</select>
+                    </div>
+                    <ul class="columns" id="report-columns">{columns}</ul>
+                </div>
+                <div class="report-block">
+                    <h3>"Tracks per genre"</h3>
+                    <ul class="class-counts" id="class-counts">{classes}</ul>
+                </div>
+            </div>
+            {rejections}
+            {missing}
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="report-title" id="report">
+            <h2 id="report-title"><span class="step">"2"</span>"What was understood"</h2>
+            {blockers}
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,326 @@
+//! Step 5: compare and keep. The results table (best per column marked), and for the chosen
+//! model its confusion matrix, per-class report, feature importances and the actions: use it,
+//! save it, download it.
+
+use std::sync::Arc;
+
+use genre_core::model::TrainedModel;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::active::{activate, ActiveSaved};
+use super::saved::{download, saved_meta};
+use super::{logic, JobStatus, ModelResult, TrainState};
+use crate::components::confusion_matrix::ConfusionMatrix;
+use crate::model_store::ModelStore;
+use crate::storage;
+
+type Column = (
+    &'static str,
+    fn(&ModelResult) -> f64,
+    bool,
+    fn(f64) -> String,
+);
+
+/// Table columns: title, value, higher is better, format.
+const COLUMNS: [Column; 9] = [
+    ("Accuracy", |r| r.summary.metrics.accuracy, true, logic::pct),
+    (
+        "Macro precision",
+        |r| r.summary.metrics.macro_precision,
+        true,
+        logic::pct,
+    ),
+    (
+        "Macro recall",
+        |r| r.summary.metrics.macro_recall,
+        true,
+        logic::pct,
+    ),
+    ("Macro F1", |r| r.summary.metrics.macro_f1, true, logic::pct),
+    (
+        "Weighted precision",
+        |r| r.summary.metrics.weighted_precision,
+        true,
+        logic::pct,
+    ),
+    (
+        "Weighted recall",
+        |r| r.summary.metrics.weighted_recall,
+        true,
+        logic::pct,
+    ),
+    (
+        "Weighted F1",
+        |r| r.summary.metrics.weighted_f1,
+        true,
+        logic::pct,
+    ),
+    ("Train time", |r| r.wall_ms, false, logic::seconds),
+    (
+        "Model size",
+        |r| r.file.len() as f64,
+        false,
+        |b| logic::bytes(b as u64),
+    ),
+];
+
+fn done(st: TrainState) -> Vec<Arc<ModelResult>> {
+    st.jobs
+        .get_untracked()
+        .iter()
+        .filter_map(|j| match j.status.get_untracked() {
+            JobStatus::Done(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Saves the result (once) and returns its storage key.
+async fn ensure_saved(r: &ModelResult) -> Result<String, String> {
+    if let Some(id) = r.saved_id.get_untracked() {
+        return Ok(id);
+    }
+    let meta = storage::save(saved_meta(r), &r.file).await?;
+    r.saved_id.set(Some(meta.id.clone()));
+    Ok(meta.id)
+}
+
+#[component]
+fn Detail(result: Arc<ModelResult>) -> impl IntoView {
+    let st = TrainState::use_state();
+    let store = ModelStore::use_store();
+    let active = ActiveSaved::use_context();
+    let message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let r = result.clone();
+    let use_model = move |_| {
+        let r = r.clone();
+        busy.set(true);
+        spawn_local(async move {
+            let model = match TrainedModel::from_bytes(&r.file) {
+                Ok(m) => m,
+                Err(e) => {
+                    busy.set(false);
+                    return message.set(Some((false, e.to_string())));
+                }
+            };
+            match ensure_saved(&r).await {
+                Ok(id) => {
+                    activate(store, active, model, Some(id));
+                    st.saved_version.update(|v| *v += 1);
+                    message.set(Some((
+                        true,
+                        format!("{} is now the active model on every page.", r.name),
+                    )));
+                }
+                Err(e) => {
+                    // Still usable in this tab; say that it will not survive a reload.
+                    activate(store, active, model, None);
+                    message.set(Some((
+                        false,
+                        format!("Active in this tab, but not kept across reloads: {e}"),
+                    )));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let r = result.clone();
+    let save = move |_| {
+        let r = r.clone();
+        busy.set(true);
+        spawn_local(async move {
+            match ensure_saved(&r).await {
+                Ok(_) => {
+                    st.saved_version.update(|v| *v += 1);
+                    message.set(Some((
+                        true,
+                        "Saved in this browser (see Saved models).".into(),
+                    )));
+                }
+                Err(e) => message.set(Some((false, e))),
+            }
+            busy.set(false);
+        });
+    };
+    let r = result.clone();
+    let download_file = move |_| {
+        let name = format!("genre-lens-{}.bin", r.kind.code());
+        if let Err(e) = download(&r.file, &name) {
+            message.set(Some((false, e)));
+        }
+    };
+    let m = &result.summary.metrics;
+    let classes = result.summary.classes.clone();
+    let per_class = classes
+        .iter()
+        .zip(&m.per_class)
+        .map(|(c, pc)| {
+            view! {
+                <tr>
+                    <th scope="row">{c.clone()}</th>
+                    <td>{format!("{:.3}", pc.precision)}</td>
+                    <td>{format!("{:.3}", pc.recall)}</td>
+                    <td>{format!("{:.3}", pc.f1)}</td>
+                    <td>{pc.support}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let importances = result.summary.importance.as_ref().map(|imp| {
+        let mut rows: Vec<(String, f32)> = result
+            .summary
+            .features
+            .iter()
+            .zip(imp)
+            .map(|(f, v)| (f.label().to_string(), *v))
+            .collect();
+        rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let max = rows.first().map_or(1.0, |r| r.1).max(f32::MIN_POSITIVE);
+        view! {
+            <div class="detail-block">
+                <h3>"Feature importances"</h3>
+                <ul class="class-counts importances" id="importances">
+                    {rows
+                        .into_iter()
+                        .map(|(f, v)| view! {
+                            <li>
+                                <span class="cc-name">{f}</span>
+                                <span class="cc-track"><span class="cc-bar" style=format!("width: {:.1}%", v / max * 100.0)></span></span>
+                                <span class="cc-n">{format!("{:.1}%", v * 100.0)}</span>
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+    });
+    let code = result.kind.code();
+    view! {
+        <div class="detail" id=format!("detail-{code}")>
+            <div class="detail-head">
+                <h3>{result.name.clone()}</h3>
+                <div class="detail-actions">
+                    <button class="button" id="use-model" on:click=use_model disabled=move || busy.get()>"Use this model"</button>
+                    <button class="button secondary" id="save-model" on:click=save disabled=move || busy.get()>"Save"</button>
+                    <button class="button secondary" id="download-model" on:click=download_file>"Download model file"</button>
+                </div>
+            </div>
+            {move || message.get().map(|(ok, m)| view! {
+                <p class=if ok { "msg ok" } else { "msg error" } id="detail-message" role="status">{m}</p>
+            })}
+            <div class="detail-grid">
+                <div class="detail-block">
+                    <h3>"Confusion matrix (test part)"</h3>
+                    <ConfusionMatrix classes=classes.clone() confusion=m.confusion.clone() id=format!("cm-{code}") />
+                </div>
+                <div class="detail-block">
+                    <h3>"Per genre"</h3>
+                    <table class="data-table per-class" id="per-class">
+                        <thead><tr><th scope="col">"Genre"</th><th scope="col">"Precision"</th><th scope="col">"Recall"</th><th scope="col">"F1"</th><th scope="col">"Support"</th></tr></thead>
+                        <tbody>{per_class}</tbody>
+                    </table>
+                </div>
+            </div>
+            {importances}
+        </div>
+    }
+}
+
+/// Identity of a result (its allocation), so views re-render only when results change, not
+/// on every progress message of the models still training.
+fn ids(results: &[Arc<ModelResult>]) -> Vec<usize> {
+    results.iter().map(|r| Arc::as_ptr(r) as usize).collect()
+}
+
+#[component]
+pub fn Results() -> impl IntoView {
+    let st = TrainState::use_state();
+    let finished = Memo::new(move |_| {
+        // Track every job's status, then compare by identity.
+        st.jobs
+            .with(|jobs| jobs.iter().for_each(|j| j.status.track()));
+        ids(&done(st))
+    });
+    let chosen = Memo::new(move |_| {
+        finished.track();
+        let kind = st.selected.get()?;
+        let r = done(st).into_iter().find(|r| r.kind == kind)?;
+        Some(Arc::as_ptr(&r) as usize)
+    });
+    let table = move || {
+        finished.track();
+        let results = done(st);
+        if results.is_empty() {
+            return None;
+        }
+        let best: Vec<Option<usize>> = COLUMNS
+            .iter()
+            .map(|(_, f, high, _)| {
+                let v: Vec<f64> = results.iter().map(|r| f(r)).collect();
+                logic::best(&v, *high)
+            })
+            .collect();
+        let rows = results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let kind = r.kind;
+                let cells = COLUMNS
+                    .iter()
+                    .enumerate()
+                    .map(|(c, (title, f, _, fmt))| {
+                        let is_best = best[c] == Some(i) && results.len() > 1;
+                        view! {
+                            <td class:best=is_best title=is_best.then(|| format!("best {}", title.to_lowercase()))>
+                                {fmt(f(r))}
+                                {is_best.then(|| view! { <span class="visually-hidden">" (best)"</span> })}
+                            </td>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <tr class:selected=move || st.selected.get() == Some(kind)>
+                        <th scope="row">
+                            <button class="linklike" on:click=move |_| st.selected.set(Some(kind)) id=format!("show-{}", kind.code())>
+                                {kind.label()}
+                            </button>
+                        </th>
+                        {cells}
+                    </tr>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <div class="table-scroll">
+                <table class="data-table results-table" id="results-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Model"</th>
+                            {COLUMNS.iter().map(|(t, ..)| view! { <th scope="col">{*t}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <p class="hint">"Scores on the test part, which no step of the training saw. Best per column in bold. Choose a model to see its details."</p>
+        })
+    };
+    let detail = move || {
+        let id = chosen.get()?;
+        let r = done(st)
+            .into_iter()
+            .find(|r| Arc::as_ptr(r) as usize == id)?;
+        Some(view! { <Detail result=r /> })
+    };
+    view! {
+        <Show when=move || finished.with(|f| !f.is_empty())>
+            <section class="card" aria-labelledby="results-title">
+                <h2 id="results-title"><span class="step">"5"</span>"Compare"</h2>
+                {table}
+                {detail}
+            </section>
+        </Show>
+    }
+}
