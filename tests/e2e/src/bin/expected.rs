@@ -7,8 +7,22 @@
 //! (all missing, every feature at its training minimum / maximum, far outside the range).
 
 use genre_core::format::crc32;
+use genre_core::model::{Estimator, TrainedModel};
+use genre_core::tree::flat::EnsembleKind;
 use genre_lens_e2e::{examples, repo_root, Result};
 use serde_json::{json, Value};
+
+/// Boosting's pre-softmax scores: pure sums of stored f32 leaves, no transcendental function.
+pub fn raw_scores(model: &TrainedModel, raw: &[f64]) -> Option<Vec<f32>> {
+    match &model.estimator {
+        Estimator::Trees(t) if t.kind == EnsembleKind::Boosted => {
+            let mut out = vec![0.0f32; model.n_classes()];
+            t.raw_scores_into(&model.preprocessor.transform(raw), &mut out);
+            Some(out)
+        }
+        _ => None,
+    }
+}
 
 fn main() -> Result<()> {
     let out = std::env::args()
@@ -16,7 +30,7 @@ fn main() -> Result<()> {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| repo_root().join("target/expected-predictions.json"));
     let bytes = std::fs::read(repo_root().join("public/model.bin"))?;
-    let model = genre_core::model::TrainedModel::from_bytes(&bytes)?;
+    let model = TrainedModel::from_bytes(&bytes)?;
     let features = model.features().as_slice().to_vec();
     let ranges = &model.preprocessor.ranges;
 
@@ -56,6 +70,7 @@ fn main() -> Result<()> {
                 "class": p.class,
                 "genre": model.classes[p.class],
                 "probability_bits": p.probabilities.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                "raw_score_bits": raw_scores(&model, &raw).map(|v| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()),
                 "contribution_bits": explanation.map(|e| e.contributions.iter().map(|x| x.to_bits()).collect::<Vec<_>>()),
             })
         })
