@@ -34,6 +34,8 @@ pub enum CliError {
     },
     #[error("{0}")]
     Train(#[from] TrainError),
+    #[error("{path}: {source}")]
+    Data { path: String, source: TrainError },
     #[error("{path}: {message}")]
     Io { path: String, message: String },
     #[error("{0}")]
@@ -63,6 +65,15 @@ pub fn read_model(path: &Path) -> Result<TrainedModel> {
         path: path.display().to_string(),
         source,
     })
+}
+
+/// Attaches the data file's name to a check that failed on its content (one genre, a genre
+/// too small, a missing feature).
+fn data_err(path: &Path) -> impl Fn(TrainError) -> CliError + '_ {
+    move |source| CliError::Data {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -212,7 +223,7 @@ pub fn train(a: TrainArgs) -> Result<()> {
         || a.data.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let prep = prepare(&data, &options, &file_name)?;
+    let prep = prepare(&data, &options, &file_name).map_err(data_err(&a.data))?;
     eprintln!(
         "{}: {} rows kept ({} rejected, {} duplicates dropped), {} genres; train {} / holdout {}",
         a.data.display(),
@@ -371,12 +382,13 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     let prep = match (&a.data, &a.train, &a.test) {
         (Some(d), _, _) => {
             let data = read_data(d, &IngestOptions::for_training())?;
-            prepare(&data, &options, &d.display().to_string())?
+            prepare(&data, &options, &d.display().to_string()).map_err(data_err(d))?
         }
         (None, Some(tr), Some(te)) => {
             let train = read_data(tr, &IngestOptions::for_training())?;
             let test = read_data(te, &IngestOptions::for_training())?;
-            let (prep, unknown) = prepare_two(&train, &test, &options, &tr.display().to_string())?;
+            let (prep, unknown) = prepare_two(&train, &test, &options, &tr.display().to_string())
+                .map_err(data_err(tr))?;
             if unknown > 0 {
                 eprintln!(
                     "{}: {unknown} test rows have a genre the training file does not have; they are left out",
@@ -517,7 +529,7 @@ pub fn split(data_path: &Path, out_dir: &Path, test_fraction: f64, seed: u64) ->
         seed,
         ..TrainOptions::default()
     };
-    let prep = prepare(&data, &options, "")?;
+    let prep = prepare(&data, &options, "").map_err(data_err(data_path))?;
     let test: std::collections::HashSet<u64> = prep.test_rows.iter().copied().collect();
     std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
     for (file, want_test) in [("train.csv", false), ("test.csv", true)] {

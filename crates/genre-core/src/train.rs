@@ -127,6 +127,9 @@ impl ModelSpec {
     }
 }
 
+/// The model file stores a forest leaf's classes in one byte.
+pub const MAX_CLASSES: usize = 255;
+
 /// Labelled data split into its two parts, raw (not yet preprocessed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prepared {
@@ -173,6 +176,13 @@ pub fn prepare(
             remap[c] = classes.len();
             classes.push(data.classes[c].clone());
         }
+    }
+    if classes.len() > MAX_CLASSES {
+        return Err(TrainError::InvalidParam {
+            name: "label column",
+            value: format!("{} distinct values", classes.len()),
+            expected: "at most 255 genres (is the label column really the genre?)",
+        });
     }
     if classes.len() < 2 {
         return Err(TrainError::OneClass {
