@@ -57,7 +57,7 @@ fn round4(v: f64) -> f32 {
     if v == 0.0 || !v.is_finite() {
         return v as f32;
     }
-    let mag = 10f64.powi(3 - v.abs().log10().floor() as i32);
+    let mag = libm::pow(10.0, (3 - libm::log10(v.abs()).floor() as i32) as f64);
     ((v * mag).round() / mag) as f32
 }
 
@@ -190,8 +190,9 @@ pub fn correlation_matrix(data: &Ingested, features: &[Feature]) -> Vec<Vec<f64>
                 sab += x * y;
             }
             let cov = sab / n - (sa / n) * (sb / n);
-            let va = saa / n - (sa / n).powi(2);
-            let vb = sbb / n - (sb / n).powi(2);
+            let (ma, mb) = (sa / n, sb / n);
+            let va = saa / n - ma * ma;
+            let vb = sbb / n - mb * mb;
             let r = if n > 1.0 && va > 0.0 && vb > 0.0 {
                 (cov / (va * vb).sqrt()).clamp(-1.0, 1.0)
             } else {

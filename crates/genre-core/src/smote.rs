@@ -36,7 +36,7 @@ pub fn smote(
         .map(|j| {
             let n = x.len() as f64;
             let mean = x.iter().map(|r| r[j]).sum::<f64>() / n;
-            let var = x.iter().map(|r| (r[j] - mean).powi(2)).sum::<f64>() / n;
+            let var = x.iter().map(|r| (r[j] - mean) * (r[j] - mean)).sum::<f64>() / n;
             if var > 1e-24 {
                 1.0 / var.sqrt()
             } else {
@@ -48,7 +48,7 @@ pub fn smote(
         a.iter()
             .zip(b)
             .zip(&inv_std)
-            .map(|((u, v), s)| ((u - v) * s).powi(2))
+            .map(|((u, v), s)| ((u - v) * s) * ((u - v) * s))
             .sum()
     };
 

@@ -146,7 +146,7 @@ impl SvcModel {
                 for (w, &v) in self.projection[j * p..(j + 1) * p].iter().zip(x) {
                     s += w * v as f32;
                 }
-                norm * s.cos()
+                norm * libm::cosf(s)
             })
             .collect()
     }

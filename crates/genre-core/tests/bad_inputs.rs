@@ -990,7 +990,13 @@ fn forest_with_more_classes_than_the_format_holds_is_refused() {
     // Training refuses it up front (before any tree is grown) ...
     let e = prepare(&d, &options, "many.csv").unwrap_err();
     assert!(
-        matches!(e, TrainError::InvalidParam { name: "label column", .. }),
+        matches!(
+            e,
+            TrainError::InvalidParam {
+                name: "label column",
+                ..
+            }
+        ),
         "{e:?}"
     );
     assert!(e.to_string().contains("300 distinct values"), "{e}");

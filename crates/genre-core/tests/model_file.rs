@@ -188,4 +188,3 @@ fn any_corrupted_content_is_an_error_not_a_panic() {
     }
     assert!(corrupt_errors > 0);
 }
-

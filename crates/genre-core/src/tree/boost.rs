@@ -207,7 +207,7 @@ impl BoostValidParams {
             prior[c] += w;
         }
         let total: f64 = prior.iter().sum();
-        let base_score: Vec<f32> = prior.iter().map(|&c| (c / total).ln() as f32).collect();
+        let base_score: Vec<f32> = prior.iter().map(|&c| libm::log(c / total) as f32).collect();
 
         let mut raw = vec![0.0f64; n * k];
         for i in 0..n {
@@ -306,7 +306,7 @@ impl BoostValidParams {
                 let mut loss = 0.0;
                 for (vi, &row) in val_rows.iter().enumerate() {
                     softmax(&val_raw[vi * k..(vi + 1) * k], &mut prob);
-                    loss -= prob[y[row]].max(1e-15).ln();
+                    loss -= libm::log(prob[y[row]].max(1e-15));
                 }
                 loss /= val_rows.len().max(1) as f64;
                 if loss < best_loss - 1e-9 {
@@ -514,7 +514,8 @@ fn softmax(raw: &[f64], out: &mut [f64]) {
     let max = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for (o, &r) in out.iter_mut().zip(raw) {
-        *o = (r - max).exp();
+        // libm, not std: the same bits natively and in the browser (see flat::softmax_in_place).
+        *o = libm::exp(r - max);
         sum += *o;
     }
     out.iter_mut().for_each(|o| *o /= sum);

@@ -420,11 +420,13 @@ impl TreeEnsemble {
     }
 }
 
+/// Softmax with libm's `expf`, not `f32::exp`: std's follows the platform (glibc natively,
+/// a different implementation on wasm32), and the browser must give the native numbers bit for bit.
 pub fn softmax_in_place(v: &mut [f32]) {
     let max = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let mut sum = 0.0f32;
     for x in v.iter_mut() {
-        *x = (*x - max).exp();
+        *x = libm::expf(*x - max);
         sum += *x;
     }
     v.iter_mut().for_each(|x| *x /= sum);
