@@ -3,9 +3,7 @@
 use leptos::prelude::*;
 
 use crate::model_store::{ModelState, ModelStore};
-use crate::pages::{
-    batch::BatchPage, coming_soon::ComingSoon, explore::ExplorePage, predict::PredictPage,
-};
+use crate::pages::{batch::BatchPage, explore::ExplorePage, predict::PredictPage};
 use crate::route::{use_current_page, Page};
 
 #[component]
@@ -34,7 +32,7 @@ pub fn App() -> impl IntoView {
                 <li>
                     <a
                         href=p.href()
-                        id=format!("nav-{}", p.title().to_lowercase())
+                        id=format!("nav-{}", p.id())
                         aria-current=move || (page.get() == p).then_some("page")
                     >
                         {p.title()}
@@ -66,13 +64,14 @@ pub fn App() -> impl IntoView {
                 </nav>
             </div>
         </header>
-        <main id="main" class="wrap">
+        // data-page names the page shown, for tests and page-specific styling.
+        <main id="main" class="wrap" data-page=move || page.get().id()>
             {move || match page.get() {
                 Page::Predict => view! { <PredictPage /> }.into_any(),
                 Page::Batch => view! { <BatchPage /> }.into_any(),
                 Page::Explore => view! { <ExplorePage /> }.into_any(),
                 Page::Train => view! { <crate::pages::train::TrainPage /> }.into_any(),
-                other => view! { <ComingSoon page=other /> }.into_any(),
+                Page::Embed => view! { <crate::pages::embed::EmbedPage /> }.into_any(),
             }}
         </main>
         <footer class="site-footer">

@@ -37,6 +37,14 @@ impl Page {
         }
     }
 
+    /// A stable lower-case name (`predict`, `batch`, ...) for ids and `data-page`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Page::Predict => "predict",
+            other => other.slug(),
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Page::Predict => "Predict",
