@@ -247,6 +247,7 @@ fn parse_reader(id: RequestId, r: impl Read, size: f64, name: String, label: Opt
                 classes: data.classes.clone(),
                 present: data.present.clone(),
                 parse_ms: now() - start,
+                heap_bytes: heap_bytes(),
             };
             STATE.with_borrow_mut(|s| {
                 s.ingested = Some(data);
@@ -258,6 +259,17 @@ fn parse_reader(id: RequestId, r: impl Read, size: f64, name: String, label: Opt
             STATE.with_borrow_mut(|s| s.ingested = None);
             fail(id, e.to_string())
         }
+    }
+}
+
+fn heap_bytes() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        core::arch::wasm32::memory_size(0) as u64 * 65_536
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
     }
 }
 

@@ -70,6 +70,8 @@ pub struct DataSummary {
     pub classes: Vec<String>,
     pub present: Vec<Feature>,
     pub parse_ms: f64,
+    /// The worker's wasm heap after reading (it never shrinks, so this is its peak).
+    pub heap_bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -147,7 +147,13 @@ pub fn DataIn() -> impl IntoView {
         }
         DataState::Ready(s) => Some(
             view! {
-                <p class="msg ok" id="parse-done" role="status">
+                <p
+                    class="msg ok"
+                    id="parse-done"
+                    role="status"
+                    data-parse-ms=format!("{:.0}", s.parse_ms)
+                    data-heap-bytes=s.heap_bytes.to_string()
+                >
                     {format!(
                         "Read {} ({}) in {}.",
                         s.file_name,

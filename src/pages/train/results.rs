@@ -217,10 +217,12 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
                 </div>
                 <div class="detail-block">
                     <h3>"Per genre"</h3>
+                    <div class="table-scroll">
                     <table class="data-table per-class" id="per-class">
                         <thead><tr><th scope="col">"Genre"</th><th scope="col">"Precision"</th><th scope="col">"Recall"</th><th scope="col">"F1"</th><th scope="col">"Support"</th></tr></thead>
                         <tbody>{per_class}</tbody>
                     </table>
+                    </div>
                 </div>
             </div>
             {importances}
@@ -304,7 +306,7 @@ pub fn Results() -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            <p class="hint">"Scores on the test part, which no step of the training saw. Best per column in bold. Choose a model to see its details."</p>
+            <p class="hint">"Scores on the test part, which no step of the training saw (P = precision, R = recall). Best per column in bold. Choose a model to see its details."</p>
         })
     };
     let detail = move || {

@@ -131,10 +131,9 @@ impl Plan {
             wall_ms: now() - started,
             saved_id: RwSignal::new(None),
         };
+        // The details (a confusion matrix of every genre pair) open when the user picks a model,
+        // not by themselves mid-training: drawing them is the one costly render on this page.
         self.jobs[j].status.set(JobStatus::Done(Arc::new(result)));
-        if self.st.selected.get_untracked().is_none() {
-            self.st.selected.set(Some(self.specs[j].kind()));
-        }
     }
 
     fn train_request(&self, j: usize, share: Option<std::ops::Range<usize>>) -> Request {
@@ -412,7 +411,14 @@ fn JobRow(job: JobView, tick: RwSignal<f64>) -> impl IntoView {
         JobStatus::Cancelled => "cancelled",
     };
     view! {
-        <li class=move || format!("job job-{}", state()) id=format!("job-{}", job.kind.code())>
+        <li
+            class=move || format!("job job-{}", state())
+            id=format!("job-{}", job.kind.code())
+            data-wall-ms=move || match status.get() {
+                JobStatus::Done(r) => Some(format!("{:.0}", r.wall_ms)),
+                _ => None,
+            }
+        >
             <span class="job-name">{job.kind.label()}</span>
             <div
                 class="progress"
