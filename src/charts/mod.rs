@@ -109,11 +109,12 @@ pub fn fmt_value(v: f64) -> String {
     }
 }
 
-/// 15 categorical colours (the Tableau 10 plus five darker companions), one per genre in class
-/// order; readable on the light and the dark theme. Past 15 they repeat.
+/// 15 categorical colours, one per genre in class order: the Tableau 10 and five more picked to
+/// stay apart from them (cyan, dark red, indigo, olive, magenta); readable on both themes.
+/// Past 15 they repeat.
 pub const GENRE_COLORS: [&str; 15] = [
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#bab0ac", "#1f4e79", "#a0522d", "#2e8b57", "#8b008b", "#6b6b00",
+    "#9c755f", "#bab0ac", "#17becf", "#8b0000", "#3f3cbb", "#808000", "#d633a0",
 ];
 
 pub fn genre_color(class: usize) -> &'static str {

@@ -133,7 +133,13 @@ fn start_run(stage: RwSignal<Stage>, upload: Upload, store: ModelStore, generati
             return;
         }
         let t2 = now_ms();
+        // Scoring and the first render of the results are separate tasks.
+        yield_now().await;
         let score = score(&rows, &data.classes, &model.classes);
+        yield_now().await;
+        if !current() {
+            return;
+        }
         stage.set(Stage::Done(Arc::new(Outcome {
             file_name: upload.name.clone(),
             report: data.report,

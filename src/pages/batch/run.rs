@@ -7,8 +7,11 @@ use genre_core::model::TrainedModel;
 
 use crate::csv_upload::{now_ms, yield_now};
 
-/// Work per slice before giving the browser a turn: well under the 50 ms long-task line.
-const SLICE_MS: f64 = 12.0;
+/// Work per slice before giving the browser a turn: well under the 50 ms long-task line, with
+/// room for a slow or busy machine.
+const SLICE_MS: f64 = 8.0;
+/// Rows between clock reads (a row takes tens of microseconds; reading the clock is a JS call).
+const ROWS_PER_CHECK: usize = 16;
 /// A row is "far outside the training range" when a value is more than this many training-range
 /// widths beyond it (issue 8: such predictions cannot be trusted).
 pub const FAR_OUT_WIDTHS: f64 = 0.5;
@@ -89,7 +92,7 @@ pub async fn predict_all(
     let mut slice_start = now_ms();
     for track in &data.tracks {
         rows.push(predict_row(model, track));
-        if now_ms() - slice_start > SLICE_MS {
+        if rows.len() % ROWS_PER_CHECK == 0 && now_ms() - slice_start > SLICE_MS {
             progress(rows.len(), total);
             yield_now().await;
             slice_start = now_ms();
