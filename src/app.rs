@@ -3,9 +3,7 @@
 use leptos::prelude::*;
 
 use crate::model_store::{ModelState, ModelStore};
-use crate::pages::{
-    batch::BatchPage, coming_soon::ComingSoon, explore::ExplorePage, predict::PredictPage,
-};
+use crate::pages::{batch::BatchPage, explore::ExplorePage, predict::PredictPage};
 use crate::route::{use_current_page, Page};
 
 #[component]
@@ -73,7 +71,7 @@ pub fn App() -> impl IntoView {
                 Page::Batch => view! { <BatchPage /> }.into_any(),
                 Page::Explore => view! { <ExplorePage /> }.into_any(),
                 Page::Train => view! { <crate::pages::train::TrainPage /> }.into_any(),
-                other => view! { <ComingSoon page=other /> }.into_any(),
+                Page::Embed => view! { <crate::pages::embed::EmbedPage /> }.into_any(),
             }}
         </main>
         <footer class="site-footer">

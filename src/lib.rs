@@ -17,4 +17,5 @@ pub mod pages;
 pub mod perf;
 pub mod route;
 pub mod storage;
+pub mod widget;
 pub mod worker;

@@ -5,7 +5,12 @@ use wasm_bindgen::prelude::wasm_bindgen;
 fn main() {
     // Turn Rust panics into readable console errors instead of "unreachable executed".
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(genre_lens::app::App);
+    // widget.html (data-view="widget") is the embeddable predictor, with no site chrome.
+    if genre_lens::widget::is_widget_page() {
+        leptos::mount::mount_to_body(genre_lens::widget::WidgetApp);
+    } else {
+        leptos::mount::mount_to_body(genre_lens::app::App);
+    }
 }
 
 /// Benchmark hook for `./x measure` (`window.wasmBindings.bench_predict(n)`): milliseconds to

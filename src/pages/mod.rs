@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod coming_soon;
+pub mod embed;
 pub mod explore;
 pub mod predict;
 pub mod train;

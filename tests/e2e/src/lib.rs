@@ -57,6 +57,8 @@ pub struct StaticServer {
     pub port: u16,
     pub prefix: String,
     requests: Arc<Mutex<Vec<String>>>,
+    /// Set by [`StaticServer::stop`]: connections are then closed unanswered (offline tests).
+    stopped: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl StaticServer {
@@ -69,8 +71,13 @@ impl StaticServer {
         let port = listener.local_addr()?.port();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let (root, pfx, log) = (root.to_path_buf(), prefix.to_string(), requests.clone());
+        let stopped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop_flag = stopped.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                if stop_flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    continue; // Dropped unanswered: the browser sees a network error.
+                }
                 let (root, pfx, log) = (root.clone(), pfx.clone(), log.clone());
                 std::thread::spawn(move || {
                     let _ = serve_one(stream, &root, &pfx, &log);
@@ -81,7 +88,14 @@ impl StaticServer {
             port,
             prefix: prefix.to_string(),
             requests,
+            stopped,
         })
+    }
+
+    /// Behaves like a stopped server from now on: every connection is closed unanswered.
+    pub fn stop(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The site's URL (with the prefix and a trailing slash).

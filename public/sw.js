@@ -1,0 +1,72 @@
+// Genre Lens service worker: the site (and the embeddable widget) keep working offline after the
+// first visit. scripts/post-build.sh stamps this file at build time with the build's version (a
+// hash of every shipped file) and the list of files to precache, so a new build means a new
+// sw.js, a new cache, and the old caches deleted once it takes over.
+//
+// Rules: only same-origin GET requests are touched; everything else goes to the network as if
+// there were no worker. Pages (navigations) are network-first, so a reload online always gets
+// the newest build; the hashed assets, model and summaries are cache-first.
+const VERSION = "__BUILD_VERSION__";
+const PRECACHE = ["__PRECACHE__"];
+const PREFIX = "genre-lens-";
+const CACHE = PREFIX + VERSION;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE)
+      // "reload": skip the HTTP cache, so the precache is exactly this build's files.
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(
+        keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE).map((k) => caches.delete(k)),
+      ))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(networkFirst(request));
+  } else {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+async function networkFirst(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) cache.put(stripSearch(request.url), response.clone());
+    return response;
+  } catch (offline) {
+    // Pages are cached without their query (widget.html?theme=dark is widget.html).
+    const cached = await cache.match(stripSearch(request.url));
+    if (cached) return cached;
+    throw offline;
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  // Files fetched later (the Train page's data set) are kept for the next offline visit.
+  if (response.ok && response.type === "basic") cache.put(request, response.clone());
+  return response;
+}
+
+function stripSearch(url) {
+  const u = new URL(url);
+  u.search = "";
+  u.hash = "";
+  return u.href;
+}

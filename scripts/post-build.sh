@@ -1,0 +1,26 @@
+#!/bin/sh
+# trunk post_build hook (see Trunk.toml): runs on every `trunk build` and `trunk serve` rebuild,
+# in the staging folder that becomes dist/.
+#  1. widget.html: index.html marked data-view="widget", so the same wasm/JS (hashed names and
+#     integrity attributes included) mounts the embeddable widget instead of the site.
+#  2. sw.js: the service worker gets this build's version (a hash of every shipped file) and the
+#     list of files to precache, so each build has its own cache and old ones are deleted.
+set -eu
+STAGE="${TRUNK_STAGING_DIR:?run by trunk}"
+cd "$STAGE"
+
+# 1. The widget page. It does not need the Predict page's example tracks.
+sed -e 's/<html lang="en">/<html lang="en" data-view="widget">/' \
+    -e 's#<title>Genre Lens</title>#<title>Genre Lens widget</title>#' \
+    -e '/href="examples.json"/d' \
+    index.html > widget.html
+grep -q 'data-view="widget"' widget.html || { echo "post-build: could not mark widget.html" >&2; exit 1; }
+
+# 2. The service worker. Precache the app shell, code, styles, model and summaries; not the
+#    Train page's 10 MB data set (data/), which is cached when first used.
+files=$(find . -type f ! -name sw.js ! -path './data/*' ! -path './.stage/*' | sed 's#^\./##' | LC_ALL=C sort)
+version=$(for f in $files; do sha256sum "$f"; done | sha256sum | cut -c1-16)
+list=$(for f in $files; do printf '"%s",' "$f"; done)
+sed -i -e "s#__BUILD_VERSION__#$version#" \
+       -e "s#\"__PRECACHE__\"#\"./\",$list#" sw.js
+grep -q "$version" sw.js || { echo "post-build: could not stamp sw.js" >&2; exit 1; }

@@ -1,0 +1,278 @@
+//! Embed: the widget's options, a live preview, and copy-paste snippets (an iframe with its
+//! postMessage API, and the `<genre-lens-widget>` custom element) written for the URL this site
+//! is served from, so they work wherever `dist/` is deployed.
+
+use genre_core::feature::Feature;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::model_store::ModelStore;
+
+/// The folder the site is served from (`https://host/some/path/`), from `location`.
+fn site_base() -> String {
+    let href = window().location().href().unwrap_or_default();
+    web_sys::Url::new_with_base("./", &href)
+        .map(|u| u.href())
+        .unwrap_or(href)
+}
+
+fn site_origin() -> String {
+    window().location().origin().unwrap_or_default()
+}
+
+/// The widget's query for these options (defaults left out, values URL-encoded).
+pub fn widget_query(model: &str, theme: &str, fields: &[Feature], default_fields: bool) -> String {
+    let mut q = format!(
+        "model={}&theme={theme}",
+        String::from(js_sys::encode_uri_component(model))
+    );
+    if !default_fields && !fields.is_empty() {
+        let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+        q.push_str(&format!("&fields={}", names.join(",")));
+    }
+    q
+}
+
+fn iframe_snippet(base: &str, query: &str, origin: &str) -> String {
+    let q = query.replace('&', "&amp;");
+    format!(
+        r#"<iframe id="genre-lens" src="{base}widget.html?{q}"
+        title="Genre Lens: predict a track's genre" width="360" height="480"
+        style="border:0;max-width:100%"></iframe>
+<script>
+  // Optional: drive it and listen to it (the widget answers only its sender's origin).
+  const frame = document.getElementById("genre-lens");
+  window.addEventListener("message", (e) => {{
+    if (e.source !== frame.contentWindow) return;
+    if (e.data.type === "ready")
+      frame.contentWindow.postMessage(
+        {{ type: "predict", id: 1, features: {{ energy: 0.8, tempo: 128 }} }}, "{origin}");
+    if (e.data.type === "prediction") console.log(e.data.genre, e.data.probabilities);
+    if (e.data.type === "error") console.warn(e.data.message);
+  }});
+</script>"#
+    )
+}
+
+fn element_snippet(base: &str, model: &str, theme: &str, fields: Option<String>) -> String {
+    let fields_attr = fields
+        .map(|f| format!(r#" fields="{f}""#))
+        .unwrap_or_default();
+    let model = model.replace('&', "&amp;").replace('"', "&quot;");
+    format!(
+        r#"<script type="module" src="{base}genre-lens-widget.js"></script>
+<genre-lens-widget model="{model}" theme="{theme}"{fields_attr}></genre-lens-widget>
+<script type="module">
+  const widget = document.querySelector("genre-lens-widget");
+  widget.addEventListener("prediction", (e) => console.log(e.detail.genre));
+  const answer = await widget.predict({{ energy: 0.8, tempo: 128 }});
+  console.log(answer.genre, answer.probabilities);
+</script>"#
+    )
+}
+
+/// Copies `text` with the async Clipboard API (reached through Reflect: web-sys gates it behind
+/// an unstable feature); resolves to whether it worked.
+async fn copy_text(text: String) -> bool {
+    let nav = window().navigator();
+    let Ok(clipboard) = js_sys::Reflect::get(&nav, &"clipboard".into()) else {
+        return false;
+    };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else {
+        return false;
+    };
+    let Some(write) = write.dyn_ref::<js_sys::Function>() else {
+        return false;
+    };
+    match write.call1(&clipboard, &text.into()) {
+        Ok(p) => match p.dyn_into::<js_sys::Promise>() {
+            Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.is_ok(),
+            Err(_) => false,
+        },
+        Err(_) => false,
+    }
+}
+
+#[component]
+fn Snippet(id: &'static str, title: &'static str, text: Signal<String>) -> impl IntoView {
+    let status = RwSignal::new("");
+    let on_copy = move |_| {
+        let t = text.get_untracked();
+        spawn_local(async move {
+            status.set(if copy_text(t).await {
+                "Copied."
+            } else {
+                "Copy failed: select the text and copy it."
+            });
+        });
+    };
+    view! {
+        <div class="snippet">
+            <div class="snippet-head">
+                <h3>{title}</h3>
+                <button class="button small" type="button" id=format!("copy-{id}") on:click=on_copy>"Copy"</button>
+                <span class="copy-status" role="status">{move || status.get()}</span>
+            </div>
+            <pre class="code"><code id=format!("snippet-{id}")>{move || text.get()}</code></pre>
+        </div>
+    }
+}
+
+#[component]
+pub fn EmbedPage() -> impl IntoView {
+    let store = ModelStore::use_store();
+    let base = site_base();
+    let origin = site_origin();
+
+    let model = RwSignal::new("bundled".to_string());
+    let theme = RwSignal::new("light".to_string());
+    let saved = RwSignal::new(Vec::<String>::new());
+    spawn_local(async move {
+        if let Ok(list) = crate::storage::list().await {
+            saved.set(list.into_iter().map(|m| m.name).collect());
+        }
+    });
+    // The fields offered are the active model's; the widget shows the original nine by default.
+    let model_features = Memo::new(move |_| {
+        store
+            .model()
+            .map(|m| m.features().as_slice().to_vec())
+            .unwrap_or_else(|| Feature::ORIGINAL_NINE.to_vec())
+    });
+    let default_fields = move || {
+        model_features.with(|all| {
+            Feature::ORIGINAL_NINE
+                .iter()
+                .copied()
+                .filter(|f| all.contains(f))
+                .collect::<Vec<_>>()
+        })
+    };
+    let chosen = RwSignal::new(Vec::<Feature>::new());
+    Effect::new(move |_| chosen.set(default_fields()));
+
+    let query = Memo::new(move |_| {
+        let fields = chosen.get();
+        let is_default = fields == default_fields();
+        widget_query(&model.get(), &theme.get(), &fields, is_default)
+    });
+    let preview_src = move || format!("widget.html?{}", query.get());
+    let b = base.clone();
+    let o = origin.clone();
+    let iframe_text = Signal::derive(move || iframe_snippet(&b, &query.get(), &o));
+    let b = base.clone();
+    let element_text = Signal::derive(move || {
+        let fields = chosen.get();
+        let f = (fields != default_fields()).then(|| {
+            fields
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(",")
+        });
+        element_snippet(&b, &model.get(), &theme.get(), f)
+    });
+
+    let field_boxes = move || {
+        model_features
+            .get()
+            .into_iter()
+            .map(|f| {
+                let checked = move || chosen.with(|c| c.contains(&f));
+                let on_change = move |_| {
+                    chosen.update(|c| {
+                        if let Some(i) = c.iter().position(|x| *x == f) {
+                            c.remove(i);
+                        } else {
+                            c.push(f);
+                        }
+                    })
+                };
+                view! {
+                    <label class="check">
+                        <input type="checkbox" prop:checked=checked on:change=on_change />
+                        {f.label()}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <section class="page-intro">
+            <h1>"Put the predictor in your page"</h1>
+            <p class="lead">
+                "A compact widget for any web page: paste one of the snippets below. It runs the "
+                "model in the visitor's browser, like this site, and talks to your page only "
+                "through the messages you send it."
+            </p>
+        </section>
+        <div class="embed-grid">
+            <div class="embed-side">
+                <section class="card" aria-labelledby="embed-options-title">
+                    <h2 id="embed-options-title">"Options"</h2>
+                    <div class="embed-options">
+                        <label class="opt">
+                            "Model"
+                            <select id="embed-model" on:change=move |ev| model.set(event_target_value(&ev))>
+                                <option value="bundled" selected=true>"Bundled model"</option>
+                                {move || saved.get().into_iter().map(|name| {
+                                    let label = format!("Saved: {name}");
+                                    view! { <option value=name>{label}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <fieldset class="opt">
+                            <legend>"Theme"</legend>
+                            {["light", "dark"].into_iter().map(|t| view! {
+                                <label class="check">
+                                    <input type="radio" name="embed-theme" id=format!("embed-theme-{t}")
+                                        prop:checked=move || theme.get() == t
+                                        on:change=move |_| theme.set(t.to_string()) />
+                                    {if t == "light" { "Light" } else { "Dark" }}
+                                </label>
+                            }).collect_view()}
+                        </fieldset>
+                        <fieldset class="opt">
+                            <legend>"Fields shown"</legend>
+                            <div class="checks">{field_boxes}</div>
+                        </fieldset>
+                    </div>
+                    <p class="card-sub">
+                        "A saved model is read from the visitor's own browser, so it only works for "
+                        "people who saved a model of that name on this site's Train page."
+                    </p>
+                </section>
+                <section class="card" aria-labelledby="embed-preview-title">
+                    <h2 id="embed-preview-title">"Preview"</h2>
+                    <iframe id="embed-preview" class="embed-preview" title="Genre Lens widget preview"
+                        src=preview_src width="360" height="480"></iframe>
+                    <p class="card-sub">
+                        <a href="widget.html" target="_blank" rel="noopener">"Open the widget alone"</a>
+                        " · "
+                        <a href="embed-example.html" id="embed-example-link">"Live example page"</a>
+                    </p>
+                </section>
+            </div>
+            <section class="card embed-snippets" aria-labelledby="embed-snippets-title">
+                <h2 id="embed-snippets-title">"Snippets"</h2>
+                <p class="card-sub">"Written for " <code id="embed-base">{base.clone()}</code> "."</p>
+                <Snippet id="iframe" title="An iframe, with its postMessage API" text=iframe_text />
+                <Snippet id="element" title="A custom element" text=element_text />
+                <h3>"Messages"</h3>
+                <ul class="api-list">
+                    <li><code>"{type: \"predict\", id?, features: {energy: 0.8, …}}"</code>
+                        " → "<code>"{type: \"prediction\", id?, genre, confidence, probabilities: {genre: p}, top}"</code>
+                        ". Missing features take the training median."</li>
+                    <li>"A malformed message gets " <code>"{type: \"error\", id?, message}"</code> "."</li>
+                    <li><code>"{type: \"ready\", features, genres}"</code>
+                        " when the model has loaded; the visitor's own edits are announced as "
+                        <code>"prediction"</code> " with " <code>"source: \"user\""</code> "."</li>
+                    <li>"Add " <code>"&origin=https://your.site"</code>
+                        " to the widget URL to accept and announce to that origin only."</li>
+                </ul>
+            </section>
+        </div>
+    }
+}

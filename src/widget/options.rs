@@ -1,0 +1,230 @@
+//! The widget's options, read from its URL's query (`widget.html?model=bundled&theme=dark&...`).
+//! Pure (no browser types) so it is tested natively; unknown or malformed options fall back to
+//! the defaults instead of failing, because a host page cannot see the widget's errors.
+
+use genre_core::feature::Feature;
+
+/// Which model the widget runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelChoice {
+    /// `model=bundled` (the default): the model that ships with the site.
+    Bundled,
+    /// `model=<name>`: a model saved in this browser by the Train page, by its name.
+    Saved(String),
+}
+
+/// `theme=light|dark`; anything else follows the visitor's system setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// The value of `<html data-theme>` (style/widget.css keys its palettes on it).
+    pub fn attr(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WidgetOptions {
+    pub model: ModelChoice,
+    pub theme: Theme,
+    /// `fields=energy,tempo`: the features shown, in this order (`all`: every model feature).
+    /// None: the original form's nine fields the model uses.
+    pub fields: Option<FieldChoice>,
+    /// `origin=https://a.example,https://b.example`: the only origins whose messages are
+    /// answered and to which predictions are announced. Empty: any origin (replies still go only
+    /// to the sender's origin).
+    pub origins: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldChoice {
+    All,
+    Some(Vec<Feature>),
+}
+
+/// At most this many allowed origins (a query is not a place for a long list).
+const MAX_ORIGINS: usize = 16;
+
+impl WidgetOptions {
+    /// Parses `location.search` (with or without the leading `?`).
+    pub fn parse(query: &str) -> WidgetOptions {
+        let mut out = WidgetOptions {
+            model: ModelChoice::Bundled,
+            theme: Theme::Auto,
+            fields: None,
+            origins: Vec::new(),
+        };
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode(value);
+            match key {
+                "model" => {
+                    let v = value.trim();
+                    out.model = if v.is_empty() || v.eq_ignore_ascii_case("bundled") {
+                        ModelChoice::Bundled
+                    } else {
+                        ModelChoice::Saved(v.to_string())
+                    };
+                }
+                "theme" => {
+                    out.theme = match value.trim().to_ascii_lowercase().as_str() {
+                        "light" => Theme::Light,
+                        "dark" => Theme::Dark,
+                        _ => Theme::Auto,
+                    }
+                }
+                "fields" => out.fields = parse_fields(&value),
+                "origin" | "origins" => {
+                    out.origins = value
+                        .split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_string())
+                        .filter(|o| !o.is_empty())
+                        .take(MAX_ORIGINS)
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Whether a message from `origin` may be answered.
+    pub fn allows(&self, origin: &str) -> bool {
+        self.origins.is_empty() || self.origins.iter().any(|o| o == "*" || o == origin)
+    }
+
+    /// Indices (in the model's feature order) of the fields to show.
+    pub fn shown_fields(&self, model_features: &[Feature]) -> Vec<usize> {
+        let pick = |wanted: &[Feature]| -> Vec<usize> {
+            wanted
+                .iter()
+                .filter_map(|f| model_features.iter().position(|m| m == f))
+                .collect()
+        };
+        let chosen = match &self.fields {
+            Some(FieldChoice::All) => (0..model_features.len()).collect(),
+            Some(FieldChoice::Some(list)) => pick(list),
+            None => pick(&Feature::ORIGINAL_NINE),
+        };
+        // A model trained on none of the asked-for features still gets a usable form.
+        if chosen.is_empty() {
+            (0..model_features.len()).collect()
+        } else {
+            chosen
+        }
+    }
+}
+
+fn parse_fields(value: &str) -> Option<FieldChoice> {
+    if value.trim().eq_ignore_ascii_case("all") {
+        return Some(FieldChoice::All);
+    }
+    let mut list: Vec<Feature> = Vec::new();
+    for name in value.split(',') {
+        if let Some(f) = Feature::from_header(name.trim()) {
+            if !list.contains(&f) {
+                list.push(f);
+            }
+        }
+    }
+    (!list.is_empty()).then_some(FieldChoice::Some(list))
+}
+
+/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; invalid escapes
+/// are kept as typed and invalid UTF-8 is replaced, never an error.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let o = WidgetOptions::parse("");
+        assert_eq!(o.model, ModelChoice::Bundled);
+        assert_eq!(o.theme, Theme::Auto);
+        assert_eq!(o.fields, None);
+        assert!(o.origins.is_empty() && o.allows("https://any.example"));
+    }
+
+    #[test]
+    fn parses_every_option() {
+        let o = WidgetOptions::parse(
+            "?model=My+model%20%C3%A9&theme=Dark&fields=tempo,energy,nope,tempo&origin=https://a.example/,http://127.0.0.1:9",
+        );
+        assert_eq!(o.model, ModelChoice::Saved("My model é".into()));
+        assert_eq!(o.theme, Theme::Dark);
+        assert_eq!(
+            o.fields,
+            Some(FieldChoice::Some(vec![Feature::Tempo, Feature::Energy]))
+        );
+        assert!(o.allows("https://a.example"));
+        assert!(o.allows("http://127.0.0.1:9"));
+        assert!(!o.allows("https://evil.example"));
+        assert_eq!(
+            WidgetOptions::parse("model=bundled&theme=light").theme,
+            Theme::Light
+        );
+        assert_eq!(WidgetOptions::parse("theme=purple").theme, Theme::Auto);
+        assert!(WidgetOptions::parse("origin=*").allows("https://x.example"));
+    }
+
+    #[test]
+    fn shown_fields_follow_the_model() {
+        let model = [Feature::Danceability, Feature::Energy, Feature::Tempo];
+        let o = WidgetOptions::parse("");
+        assert_eq!(o.shown_fields(&model), vec![1, 2]);
+        assert_eq!(
+            WidgetOptions::parse("fields=tempo,danceability").shown_fields(&model),
+            vec![2, 0]
+        );
+        assert_eq!(
+            WidgetOptions::parse("fields=all").shown_fields(&model),
+            vec![0, 1, 2]
+        );
+        // Only features the model lacks: fall back to all of the model's.
+        assert_eq!(
+            WidgetOptions::parse("fields=liveness").shown_fields(&model),
+            vec![0, 1, 2]
+        );
+    }
+
+    #[test]
+    fn decoding_never_fails() {
+        assert_eq!(percent_decode("a%2Cb"), "a,b");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+    }
+}

@@ -1,0 +1,194 @@
+//! The widget's compact predictor: a grid of number fields, the genre and the top three.
+//! It reuses the site's field state (parsing, last valid value) but not its tall field view:
+//! the whole widget must fit a 360×480 box.
+
+use std::sync::Arc;
+
+use genre_core::model::TrainedModel;
+use leptos::prelude::*;
+
+use super::bridge::{self, HostValues};
+use super::message::{self, Source};
+use super::options::WidgetOptions;
+use crate::components::bar_chart::percent;
+use crate::components::feature_field::FieldState;
+use crate::form::{format_value, out_of_range_message};
+
+#[component]
+pub fn Widget(
+    model: Arc<TrainedModel>,
+    options: Arc<WidgetOptions>,
+    host_values: HostValues,
+) -> impl IntoView {
+    let features = model.features().as_slice().to_vec();
+    let medians = model.preprocessor.medians.clone();
+    let median = move |j: usize| medians.get(j).copied().unwrap_or(f64::NAN);
+    let fields: Vec<FieldState> = features
+        .iter()
+        .enumerate()
+        .map(|(j, &f)| {
+            let range = model.preprocessor.ranges[j];
+            let v = if median(j).is_finite() {
+                median(j)
+            } else {
+                (range.0 + range.1) / 2.0
+            };
+            FieldState::new(f, range, format_value(v, f))
+        })
+        .collect();
+    let fields = StoredValue::new(fields);
+
+    let values = Memo::new(move |_| {
+        fields.with_value(|fs| fs.iter().map(|f| f.value.get()).collect::<Vec<f64>>())
+    });
+    let m = model.clone();
+    let prediction = Memo::new(move |_| values.with(|v| m.predict_raw(v)));
+    Effect::new(move |_| {
+        prediction.track();
+        crate::perf::mark_first_prediction();
+    });
+
+    // A host's request fills the form with exactly what it sent (Display of f64 round-trips),
+    // and the training median where it sent nothing, which is what the model imputed for its
+    // reply; so the form shows the prediction the host was given.
+    let m = model.clone();
+    Effect::new(move |_| {
+        let Some(vals) = host_values.get() else {
+            return;
+        };
+        fields.with_value(|fs| {
+            for (j, f) in fs.iter().enumerate() {
+                let v = if vals[j].is_finite() {
+                    vals[j]
+                } else {
+                    m.preprocessor.medians.get(j).copied().unwrap_or(f64::NAN)
+                };
+                if v.is_finite() {
+                    f.text.set(v.to_string());
+                }
+            }
+        });
+    });
+
+    // The user's own edits are announced to the embedding page (host requests are answered
+    // directly instead, so they are not announced twice).
+    let m = model.clone();
+    let opts = options.clone();
+    let on_user_edit = move || {
+        let v = values.get_untracked();
+        let p = prediction.get_untracked();
+        bridge::announce(&opts, &message::prediction(None, Source::User, &m, &v, &p));
+    };
+
+    let classes = Arc::new(model.classes.clone());
+    let c = classes.clone();
+    let genre = move || c[prediction.with(|p| p.class)].clone();
+    let c = classes.clone();
+    let top3 = move || {
+        prediction.with(|p| {
+            p.top(3)
+                .into_iter()
+                .map(|(k, q)| {
+                    let w = format!("{:.2}%", (q as f64).clamp(0.0, 1.0) * 100.0);
+                    view! {
+                        <li>
+                            <span class="w-top-name">{c[k].clone()}</span>
+                            <svg class="w-top-bar" aria-hidden="true" width="100%" height="8">
+                                <rect class="bar-track" x="0" y="0" width="100%" height="8" rx="4" />
+                                <rect class="bar" x="0" y="0" width=w height="8" rx="4" />
+                            </svg>
+                            <span class="w-top-pct">{percent(q)}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let any_warning = move || {
+        fields.with_value(|fs| {
+            fs.iter().any(|f| {
+                let v = f.value.get();
+                f.error.get().is_some() || v < f.range.0 || v > f.range.1
+            })
+        })
+    };
+
+    let shown = options.shown_fields(&features);
+    let field_views = fields.with_value(|fs| {
+        shown
+            .iter()
+            .map(|&j| {
+                let field = fs[j];
+                let on_edit = on_user_edit.clone();
+                view! { <CompactField field on_edit=Callback::new(move |_| on_edit()) /> }
+            })
+            .collect_view()
+    });
+
+    view! {
+        <div class="widget">
+            <header class="w-head">
+                <a class="w-brand" href="./" target="_blank" rel="noopener">"Genre Lens"</a>
+                <span class="w-model" title="The model this widget runs">{model.meta.name.clone()}</span>
+            </header>
+            <section class="w-result" aria-label="Prediction">
+                <div role="status" aria-live="polite" aria-atomic="true">
+                    <p class="w-genre" id="w-genre">{genre}</p>
+                    <p class="w-conf">
+                        <span id="w-confidence">{move || prediction.with(|p| percent(p.confidence()))}</span>
+                        " confidence"
+                    </p>
+                </div>
+                <ol class="w-top" id="w-top">{top3}</ol>
+            </section>
+            <form class="w-fields" on:submit=move |ev| ev.prevent_default() aria-label="Audio features">
+                {field_views}
+            </form>
+            <p class="w-note" id="w-note" hidden=move || !any_warning()>
+                "⚠ A value is invalid or outside the training range: see the marked field."
+            </p>
+        </div>
+    }
+}
+
+/// One feature as a label and a number input; out-of-range and invalid values are marked on
+/// the field and explained in its tooltip and accessible description.
+#[component]
+fn CompactField(field: FieldState, on_edit: Callback<()>) -> impl IntoView {
+    let f = field.feature;
+    let id = format!("w-field-{}", f.name());
+    let desc_id = format!("w-desc-{}", f.name());
+    let (lo, hi) = field.range;
+    let problem = move || {
+        field.error.get().or_else(|| {
+            let v = field.value.get();
+            (v < lo || v > hi).then(|| out_of_range_message(v, field.range, f))
+        })
+    };
+    let unit = f.unit();
+    view! {
+        <div class="w-field" class:invalid=move || field.error.get().is_some() class:warned=move || problem().is_some()>
+            <label for=id.clone()>
+                {f.label()}
+                {(!unit.is_empty()).then(|| view! { <span class="unit">{unit}</span> })}
+            </label>
+            <input
+                id=id
+                class="num"
+                type="text"
+                inputmode="decimal"
+                autocomplete="off"
+                spellcheck="false"
+                aria-describedby=desc_id.clone()
+                aria-invalid=move || if field.error.get().is_some() { "true" } else { "false" }
+                title=move || problem().unwrap_or_default()
+                prop:value=move || field.text.get()
+                on:input=move |ev| {
+                    field.text.set(event_target_value(&ev));
+                    on_edit.run(());
+                }
+            />
+            <span class="visually-hidden" id=desc_id>{move || problem().unwrap_or_default()}</span>
+        </div>
+    }
+}

@@ -1,0 +1,401 @@
+//! The embeddable widget in headless Chromium, from a host page on another origin (another local
+//! port): the iframe's postMessage API and the `<genre-lens-widget>` custom element give the
+//! core's own prediction, bad messages get error replies, the origin allow-list holds, host
+//! styles do not reach the widget; and the site served from a sub-path works on every page.
+//! Screenshots: the Embed page, the widget light and dark, the example page.
+
+use std::path::Path;
+use std::time::Duration;
+
+use fantoccini::Locator;
+use genre_core::feature::Feature;
+use genre_lens_e2e::{
+    dist_dir, examples, native_model, screenshot_dir, Browser, Result, StaticServer,
+};
+use serde_json::{json, Map, Value};
+
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+const LOAD: Duration = Duration::from_secs(20);
+
+async fn with_browser(
+    width: u32,
+    height: u32,
+    body: impl AsyncFnOnce(&Browser) -> Result<()>,
+) -> Result<()> {
+    let _guard = SERIAL.lock().await;
+    let browser = Browser::start(width, height).await?;
+    let outcome = body(&browser).await;
+    let closed = browser.close().await;
+    outcome.and(closed)
+}
+
+/// A host page (served from its own port) embedding the widget twice, plus a third iframe that
+/// only accepts messages from an origin the host does not have. Its styles try hard to leak in.
+fn write_host_page(dir: &Path, site: &str) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let html = format!(
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>host</title>
+<style>* {{ color: red !important; font-size: 40px !important; font-family: serif !important; line-height: 3 !important }}
+iframe {{ width: 360px; height: 480px }}</style></head><body>
+<iframe id="frame" src="{site}widget.html?model=bundled&amp;theme=light"></iframe>
+<iframe id="locked" src="{site}widget.html?origin=http://example.invalid"></iframe>
+<genre-lens-widget id="el" model="bundled" theme="light"></genre-lens-widget>
+<script type="module" src="{site}genre-lens-widget.js"></script>
+<script>
+  window.msgs = [];
+  window.addEventListener("message", (e) => {{
+    const from = e.source === document.getElementById("frame").contentWindow ? "frame"
+      : e.source === document.getElementById("locked").contentWindow ? "locked" : "other";
+    window.msgs.push({{ from, origin: e.origin, data: e.data }});
+  }});
+  window.events = [];
+  document.getElementById("el").addEventListener("prediction", (e) => window.events.push(e.detail));
+</script></body></html>"#
+    );
+    std::fs::write(dir.join("host.html"), html)?;
+    Ok(())
+}
+
+/// Features of a complete example track as the message's object, and the model-order row.
+fn track_features(features: &[Feature], values: &[f64]) -> (Value, Vec<f64>) {
+    let mut obj = Map::new();
+    let mut raw = Vec::new();
+    for &f in features {
+        let v = values[f.index()];
+        obj.insert(f.name().into(), json!(v));
+        raw.push(v);
+    }
+    (Value::Object(obj), raw)
+}
+
+/// Posts `msg` to the iframe `#frame` and waits for the reply carrying `id`.
+async fn ask_frame(b: &Browser, msg: Value, id: &str) -> Result<Value> {
+    b.js_args(
+        "const f = document.getElementById('frame'); f.contentWindow.postMessage(arguments[0], new URL(f.src).origin); return true;",
+        vec![msg],
+    )
+    .await?;
+    b.wait_js(
+        &format!(
+            "const m = window.msgs.find(m => m.from === 'frame' && m.data.id === {}); return m ? m.data : null;",
+            json!(id)
+        ),
+        &format!("the widget's reply to {id}"),
+        Duration::from_secs(5),
+    )
+    .await
+}
+
+/// The widget's computed text styles (genre line, a field label) in the current frame.
+async fn widget_styles(b: &Browser) -> Result<Value> {
+    b.wait_js(
+        "const g = document.getElementById('w-genre'); return g && g.textContent.trim() ? true : false;",
+        "the widget's first prediction",
+        LOAD,
+    )
+    .await?;
+    b.js("const s = (e) => { const c = getComputedStyle(e); return [c.color, c.fontSize, c.fontFamily, c.lineHeight]; };
+          return { genre: s(document.getElementById('w-genre')), label: s(document.querySelector('.w-field label')),
+                   input: s(document.querySelector('.w-field input')), width: document.documentElement.clientWidth };")
+        .await
+}
+
+struct Outcome {
+    checks: Vec<(String, Value, Value)>,
+    notes: Vec<String>,
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn host_on_another_origin_gets_the_cores_predictions() -> Result<()> {
+    let model = native_model()?;
+    let features = model.features().as_slice().to_vec();
+    let tracks: Vec<_> = examples()?
+        .tracks
+        .into_iter()
+        .filter(|t| t.is_complete())
+        .take(4)
+        .collect();
+    let site = StaticServer::start(&dist_dir()?, "/some/path/")?;
+    let host_dir = std::env::temp_dir().join(format!("genre-lens-host-{}", std::process::id()));
+    write_host_page(&host_dir, &site.url())?;
+    let host = StaticServer::start(&host_dir, "/")?;
+    assert_ne!(site.origin(), host.origin());
+    let shots = screenshot_dir();
+
+    let mut out = Outcome {
+        checks: Vec::new(),
+        notes: Vec::new(),
+    };
+    with_browser(1000, 900, async |b| {
+        // The widget alone (reference styles), light and dark.
+        b.client
+            .goto(&format!("{}widget.html?model=bundled&theme=light", site.url()))
+            .await?;
+        let reference = widget_styles(b).await?;
+        b.client.set_window_size(360, 480).await.ok();
+        b.screenshot_full(500, &shots.join("widget-light.png")).await?;
+        b.client
+            .goto(&format!("{}widget.html?model=bundled&theme=dark", site.url()))
+            .await?;
+        widget_styles(b).await?;
+        b.screenshot_full(500, &shots.join("widget-dark.png")).await?;
+        b.client.set_window_size(1000, 900).await?;
+
+        b.client.goto(&format!("{}host.html", host.url())).await?;
+        let ready = b
+            .wait_js(
+                "const m = window.msgs.find(m => m.from === 'frame' && m.data.type === 'ready'); return m || null;",
+                "the iframe's ready message",
+                LOAD,
+            )
+            .await?;
+        out.checks.push((
+            "ready comes from the site's origin".into(),
+            ready["origin"].clone(),
+            json!(site.origin()),
+        ));
+
+        // 1. The iframe: the core's answer for real tracks.
+        for (i, t) in tracks.iter().enumerate() {
+            let (obj, raw) = track_features(&features, &t.values);
+            let native = model.predict_raw(&raw);
+            let id = format!("t{i}");
+            let reply = ask_frame(b, json!({"type": "predict", "id": id, "features": obj}), &id).await?;
+            out.checks.push((
+                format!("iframe genre for {}", t.name),
+                reply["genre"].clone(),
+                json!(model.classes[native.class]),
+            ));
+            for (c, &p) in native.probabilities.iter().enumerate() {
+                let got = reply["probabilities"][&model.classes[c]].as_f64().unwrap_or(-1.0);
+                if !close(got, p as f64) {
+                    out.notes.push(format!("{}: p({}) {got} vs native {p}", t.name, model.classes[c]));
+                }
+            }
+        }
+        // The form shows what the host asked for (the last track).
+        b.client.enter_frame(0).await?;
+        let shown = b.text("#w-genre").await?;
+        b.client.enter_parent_frame().await?;
+        let last = tracks.last().map(|t| model.predict_raw(&track_features(&features, &t.values).1));
+        out.checks.push((
+            "the widget shows the host's prediction".into(),
+            json!(shown),
+            json!(last.map(|p| model.classes[p.class].clone())),
+        ));
+
+        // 2. Malformed messages: an error reply naming the problem, and the widget still works.
+        for (id, msg, needle) in [
+            ("b1", json!({"type": "predict", "id": "b1", "features": {"energy": "loud"}}), "finite"),
+            ("b2", json!({"type": "predict", "id": "b2", "features": {"nope": 1}}), "unknown feature"),
+            ("b3", json!({"type": "launch", "id": "b3"}), "unknown message type"),
+            ("b4", json!({"type": "predict", "id": "b4", "features": []}), "features"),
+        ] {
+            let reply = ask_frame(b, msg, id).await?;
+            out.checks.push((format!("{id} is an error"), reply["type"].clone(), json!("error")));
+            let text = reply["message"].as_str().unwrap_or_default();
+            if !text.contains(needle) {
+                out.notes.push(format!("{id}: message {text:?} lacks {needle:?}"));
+            }
+        }
+        // Not even an object, so no id to answer with: the error has none.
+        b.js("const f = document.getElementById('frame'); f.contentWindow.postMessage('hello', new URL(f.src).origin); return true;").await?;
+        let plain = b
+            .wait_js(
+                "const m = window.msgs.find(m => m.from === 'frame' && m.data.type === 'error' && m.data.id === undefined); return m ? m.data.message : null;",
+                "the error for a string message",
+                Duration::from_secs(5),
+            )
+            .await?;
+        out.notes.extend(
+            (!plain.as_str().unwrap_or("").contains("object")).then(|| format!("string message error: {plain}")),
+        );
+        let (obj, raw) = track_features(&features, &tracks[0].values);
+        let again = ask_frame(b, json!({"type": "predict", "id": "after", "features": obj}), "after").await?;
+        out.checks.push((
+            "still predicts after bad messages".into(),
+            again["genre"].clone(),
+            json!(model.classes[model.predict_raw(&raw).class]),
+        ));
+        // Missing features take the training median, like a missing cell.
+        let partial = ask_frame(b, json!({"type": "predict", "id": "partial", "features": {"tempo": 174}}), "partial").await?;
+        let mut row = vec![f64::NAN; features.len()];
+        if let Some(j) = features.iter().position(|&f| f == Feature::Tempo) {
+            row[j] = 174.0;
+        }
+        out.checks.push((
+            "a partial request imputes medians".into(),
+            partial["genre"].clone(),
+            json!(model.classes[model.predict_raw(&row).class]),
+        ));
+
+        // 3. The origin allow-list: a widget limited to another origin stays silent.
+        b.wait_js(
+            "return !!document.getElementById('locked').contentWindow;",
+            "the locked frame",
+            LOAD,
+        )
+        .await?;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        b.js_args(
+            "const f = document.getElementById('locked'); f.contentWindow.postMessage(arguments[0], new URL(f.src).origin); return true;",
+            vec![json!({"type": "predict", "id": "locked", "features": obj})],
+        )
+        .await?;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let locked = b.js("return window.msgs.filter(m => m.from === 'locked').length;").await?;
+        out.checks.push(("a widget locked to another origin says nothing".into(), locked, json!(0)));
+
+        // 4. The custom element: predict() resolves to the core's answer; a prediction event.
+        let answer = b
+            .js_args(
+                "return document.getElementById('el').predict(arguments[0]);",
+                vec![obj.clone()],
+            )
+            .await?;
+        out.checks.push((
+            "element predict() genre".into(),
+            answer["genre"].clone(),
+            json!(model.classes[model.predict_raw(&raw).class]),
+        ));
+        let events = b.js("return window.events.length;").await?;
+        out.checks.push(("element fired a prediction event".into(), json!(events.as_u64() >= Some(1)), json!(true)));
+        let rejected = b
+            .js("return document.getElementById('el').predict({energy: 'x'}).then(() => 'resolved', (e) => e.message);")
+            .await?;
+        out.notes.extend(
+            (!rejected.as_str().unwrap_or("").contains("finite")).then(|| format!("element rejection: {rejected}")),
+        );
+
+        // 5. Host styles reach neither widget: same computed styles as the widget alone.
+        b.client.enter_frame(0).await?;
+        let in_frame = widget_styles(b).await?;
+        b.client.enter_parent_frame().await?;
+        let el = b.client.find(Locator::Css("#el")).await?;
+        let inner = el.shadow_root().await?.find(Locator::Css("iframe")).await?;
+        inner.enter_frame().await?;
+        let in_element = widget_styles(b).await?;
+        b.client.enter_parent_frame().await?;
+        for (what, got) in [("iframe", &in_frame), ("element", &in_element)] {
+            for key in ["genre", "label", "input"] {
+                out.checks.push((format!("{what} {key} style"), got[key].clone(), reference[key].clone()));
+            }
+        }
+        let height = b.js("return Math.round(document.getElementById('el').getBoundingClientRect().height);").await?;
+        out.checks.push(("element keeps its 480 px height".into(), height, json!(480)));
+        Ok(())
+    })
+    .await?;
+    let _ = std::fs::remove_dir_all(&host_dir);
+
+    for (what, got, want) in &out.checks {
+        assert_eq!(got, want, "{what}");
+    }
+    assert!(out.notes.is_empty(), "{:#?}", out.notes);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_works_from_a_sub_path_and_the_embed_page_writes_snippets() -> Result<()> {
+    let site = StaticServer::start(&dist_dir()?, "/deep/sub/path/")?;
+    let url = site.url();
+    let shots = screenshot_dir();
+    let mut checks: Vec<(String, bool)> = Vec::new();
+    with_browser(1280, 900, async |b| {
+        for (hash, heading_css) in [
+            ("#/", "main h1"),
+            ("#/batch", "main h1"),
+            ("#/explore", "main h1"),
+            ("#/train", "main h1"),
+            ("#/embed", "main h1"),
+        ] {
+            b.client.goto(&format!("{url}{hash}")).await?;
+            let h = b
+                .wait_js(
+                    &format!("const e = document.querySelector({}); return e ? e.textContent.trim() : '';", json!(heading_css)),
+                    &format!("the heading of {hash}"),
+                    LOAD,
+                )
+                .await;
+            checks.push((format!("{hash} shows its heading"), h.is_ok()));
+        }
+        // The Embed page: snippets for this very URL, and a live preview.
+        let snippet = b.text("#snippet-iframe").await?.unwrap_or_default();
+        checks.push((
+            format!("iframe snippet names {url}widget.html"),
+            snippet.contains(&format!("{url}widget.html?model=bundled")),
+        ));
+        let element = b.text("#snippet-element").await?.unwrap_or_default();
+        checks.push((
+            "element snippet loads genre-lens-widget.js".into(),
+            element.contains(&format!("{url}genre-lens-widget.js")) && element.contains("<genre-lens-widget"),
+        ));
+        b.client.find(Locator::Css("#embed-theme-dark")).await?.click().await?;
+        let dark = b
+            .wait_js(
+                "return document.getElementById('embed-preview').getAttribute('src').includes('theme=dark');",
+                "the preview to follow the theme",
+                Duration::from_secs(5),
+            )
+            .await;
+        checks.push(("preview follows the theme option".into(), dark.is_ok()));
+        let preview = b.client.find(Locator::Css("#embed-preview")).await?;
+        preview.enter_frame().await?;
+        let genre = b
+            .wait_js(
+                "const g = document.getElementById('w-genre'); return g ? g.textContent.trim() : '';",
+                "the preview's prediction",
+                LOAD,
+            )
+            .await;
+        checks.push(("preview predicts".into(), genre.is_ok()));
+        b.client.enter_parent_frame().await?;
+        b.client.find(Locator::Css("#embed-theme-light")).await?.click().await?;
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        b.screenshot_full(1280, &shots.join("embed.png")).await?;
+
+        // The example page: both widgets answer its buttons.
+        b.client.set_window_size(1100, 900).await?;
+        b.client.goto(&format!("{url}embed-example.html")).await?;
+        b.wait_js(
+            "return document.getElementById('frame-log').textContent.startsWith('ready');",
+            "the example iframe",
+            LOAD,
+        )
+        .await?;
+        b.client.find(Locator::Css("#send-frame")).await?.click().await?;
+        let frame_log = b
+            .wait_js(
+                "const t = document.getElementById('frame-log').textContent; return t.startsWith('host:') ? t : '';",
+                "the example iframe's answer",
+                Duration::from_secs(5),
+            )
+            .await;
+        checks.push(("example iframe answers".into(), frame_log.is_ok()));
+        b.client.find(Locator::Css("#send-element")).await?.click().await?;
+        let el_log = b
+            .wait_js(
+                "const t = document.getElementById('element-log').textContent; return t.startsWith('predict()') ? t : '';",
+                "the example element's answer",
+                LOAD,
+            )
+            .await;
+        checks.push(("example element answers".into(), el_log.is_ok()));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        b.screenshot_full(1100, &shots.join("embed-example.png")).await?;
+        Ok(())
+    })
+    .await?;
+    let requests = site.requests();
+    let failed: Vec<&(String, bool)> = checks.iter().filter(|(_, ok)| !ok).collect();
+    assert!(failed.is_empty(), "failed: {failed:#?}");
+    assert!(
+        requests.iter().all(|r| r.starts_with("/deep/sub/path/")),
+        "a request left the sub-path: {requests:?}"
+    );
+    Ok(())
+}
