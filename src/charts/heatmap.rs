@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 const CELL: f64 = 36.0;
 const LEFT: f64 = 124.0;
-const TOP: f64 = 104.0;
+/// Room above the grid for the rotated column labels ("Instrumentalness" is the longest).
+const TOP: f64 = 120.0;
 const LEGEND_GAP: f64 = 22.0;
 const LEGEND_W: f64 = 14.0;
 
