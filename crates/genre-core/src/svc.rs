@@ -28,7 +28,7 @@ impl Default for SvcParams {
         SvcParams {
             components: 1000,
             gamma: None,
-            c: 1.0,
+            c: 100.0,
             epochs: 8,
             seed: 42,
         }
