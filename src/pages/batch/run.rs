@@ -10,8 +10,6 @@ use crate::csv_upload::{now_ms, yield_now};
 /// Work per slice before giving the browser a turn: well under the 50 ms long-task line, with
 /// room for a slow or busy machine.
 const SLICE_MS: f64 = 8.0;
-/// Rows between clock reads (a row takes tens of microseconds; reading the clock is a JS call).
-const ROWS_PER_CHECK: usize = 16;
 /// A row is "far outside the training range" when a value is more than this many training-range
 /// widths beyond it (issue 8: such predictions cannot be trusted).
 pub const FAR_OUT_WIDTHS: f64 = 0.5;
@@ -59,12 +57,26 @@ pub fn map_classes(file_classes: &[String], model_classes: &[String]) -> Vec<Opt
         .collect()
 }
 
-/// Predicts one track.
+/// Rows predicted together: the core's batch predictor walks several rows through each tree at
+/// once (several times faster than row by row), and 64 rows stay well inside a time slice.
+const BATCH_ROWS: usize = 64;
+
+/// Predicts one track (the tests' reference for the batched path).
+#[cfg(test)]
 pub fn predict_row(model: &TrainedModel, track: &genre_core::ingest::Track) -> Row {
     let raw = model.features().select(&track.values);
     let p = model.predict_raw(&raw);
+    to_row(model, track, &raw, p)
+}
+
+fn to_row(
+    model: &TrainedModel,
+    track: &genre_core::ingest::Track,
+    raw: &[f64],
+    p: genre_core::model::Prediction,
+) -> Row {
     let far: Vec<String> = model
-        .out_of_range(&raw)
+        .out_of_range(raw)
         .into_iter()
         .filter(|&(_, widths)| widths > FAR_OUT_WIDTHS)
         .map(|(f, widths)| format!("{} ({widths:.1} ranges outside)", f.name()))
@@ -90,9 +102,16 @@ pub async fn predict_all(
     let total = data.tracks.len();
     let mut rows = Vec::with_capacity(total);
     let mut slice_start = now_ms();
-    for track in &data.tracks {
-        rows.push(predict_row(model, track));
-        if rows.len() % ROWS_PER_CHECK == 0 && now_ms() - slice_start > SLICE_MS {
+    for tracks in data.tracks.chunks(BATCH_ROWS) {
+        let raws: Vec<Vec<f64>> = tracks
+            .iter()
+            .map(|t| model.features().select(&t.values))
+            .collect();
+        let predictions = model.predict_batch(&raws);
+        for ((track, raw), p) in tracks.iter().zip(&raws).zip(predictions) {
+            rows.push(to_row(model, track, raw, p));
+        }
+        if now_ms() - slice_start > SLICE_MS {
             progress(rows.len(), total);
             yield_now().await;
             slice_start = now_ms();
