@@ -119,10 +119,10 @@ fn to_js(v: &Value) -> wasm_bindgen::JsValue {
 
 /// Answers the window that sent `ev`, readable only by its origin.
 fn reply(ev: &MessageEvent, msg: &Value) {
-    let Some(source) = ev
-        .source()
-        .and_then(|s| s.dyn_into::<web_sys::Window>().ok())
-    else {
+    // Not `dyn_into`: the sender's window is another realm's (often cross-origin) WindowProxy,
+    // which fails an `instanceof Window` check against this realm. A MessagePort source would
+    // make post_message throw, which is ignored below.
+    let Some(source) = ev.source().map(|s| s.unchecked_into::<web_sys::Window>()) else {
         return;
     };
     // An opaque origin ("null": a sandboxed frame or a file:// page) cannot be named as a

@@ -136,6 +136,11 @@ async fn host_on_another_origin_gets_the_cores_predictions() -> Result<()> {
             .goto(&format!("{}widget.html?model=bundled&theme=light", site.url()))
             .await?;
         let reference = widget_styles(b).await?;
+        // Cold first load of the widget (fresh profile): navigation to first prediction.
+        let first = b
+            .js("const m = performance.getEntriesByName('first-prediction')[0]; return m ? m.startTime : null;")
+            .await?;
+        println!("widget first prediction: {first} ms after navigation");
         b.client.set_window_size(360, 480).await.ok();
         b.screenshot_full(500, &shots.join("widget-light.png")).await?;
         b.client
@@ -379,12 +384,13 @@ async fn every_page_works_from_a_sub_path_and_the_embed_page_writes_snippets() -
         b.client.find(Locator::Css("#send-element")).await?.click().await?;
         let el_log = b
             .wait_js(
-                "const t = document.getElementById('element-log').textContent; return t.startsWith('predict()') ? t : '';",
+                "const t = document.getElementById('element-log').textContent; return t.startsWith('predict() →') ? t : (t.startsWith('predict() failed') ? 'FAILED ' + t : '');",
                 "the example element's answer",
                 LOAD,
             )
             .await;
-        checks.push(("example element answers".into(), el_log.is_ok()));
+        let el_ok = matches!(&el_log, Ok(v) if !v.as_str().unwrap_or("").starts_with("FAILED"));
+        checks.push((format!("example element answers: {el_log:?}"), el_ok));
         tokio::time::sleep(Duration::from_millis(300)).await;
         b.screenshot_full(1100, &shots.join("embed-example.png")).await?;
         Ok(())
