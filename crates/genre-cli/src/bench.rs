@@ -124,6 +124,8 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
         )
     );
 
+    quantization_table(&data)?;
+
     let model = read_model(model_path)?;
     let bytes = std::fs::read(model_path).map_err(|e| CliError::Io {
         path: model_path.display().to_string(),
@@ -174,6 +176,70 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
     println!(
         "{}",
         table(&["prediction (native, 1 thread)", "median"], &rows)
+    );
+    Ok(())
+}
+
+/// Holdout accuracy of the same trees at full precision and as the model file stores them
+/// (leaf probabilities in 1/255 steps, boosting scores as i16 steps), plus the file sizes.
+fn quantization_table(data: &genre_core::ingest::Ingested) -> Result<(), CliError> {
+    use genre_core::linfa_prelude::ParamGuard;
+    use genre_core::model::Estimator;
+    let options = TrainOptions {
+        features: FeatureSet::all(),
+        ..TrainOptions::default()
+    };
+    let prep = prepare(data, &options, "bench")?;
+    let no = AtomicBool::new(false);
+    let mut rows = Vec::new();
+    for kind in [ModelKind::RandomForest, ModelKind::GradientBoosting] {
+        let spec = ModelSpec::default_for(kind, 42);
+        let stage = fit_stage(&prep, kind)?;
+        let k = prep.classes.len();
+        let full = match &spec {
+            ModelSpec::Forest(p) => {
+                p.clone()
+                    .check()?
+                    .fit_matrix(&stage.x, &stage.y, k, None, &mut |_| {}, &no)?
+            }
+            ModelSpec::Boost(p) => {
+                p.clone()
+                    .check()?
+                    .fit_matrix(&stage.x, &stage.y, k, None, &mut |_, _| {}, &no)?
+            }
+            _ => unreachable!("tree models only"),
+        };
+        let (_, full_m) = finish(
+            &prep,
+            stage.clone(),
+            &spec,
+            Estimator::Trees(full),
+            "full",
+            "",
+        );
+        let saved = fit_estimator(&stage, k, &spec, None, &mut |_| {}, &no)?;
+        let (model, saved_m) = finish(&prep, stage, &spec, saved, "saved", "");
+        let bytes = model.to_bytes();
+        rows.push(vec![
+            kind.code().to_string(),
+            format!("{:.4}", full_m.accuracy),
+            format!("{:.4}", saved_m.accuracy),
+            format!("{} B", bytes.len()),
+            format!("{} B", gzip_len(&bytes)),
+        ]);
+    }
+    println!(
+        "{}",
+        table(
+            &[
+                "model (F13)",
+                "accuracy, full precision",
+                "accuracy, as saved",
+                "file",
+                "gzip"
+            ],
+            &rows
+        )
     );
     Ok(())
 }

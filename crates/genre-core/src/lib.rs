@@ -14,3 +14,8 @@ pub mod split;
 pub mod svc;
 pub mod train;
 pub mod tree;
+
+/// linfa's traits (`Fit`, `Predict`, `ParamGuard`), re-exported so callers need not depend on linfa.
+pub mod linfa_prelude {
+    pub use linfa::prelude::*;
+}
