@@ -13,10 +13,11 @@ fn main() {
     }
 }
 
-/// Benchmark hook for `./x measure` (`window.wasmBindings.bench_predict(n)`): milliseconds to
-/// predict `n` generated rows with the active model, or undefined before it has loaded. Exported
-/// from the binary because exports of a dependency crate are not kept in trunk's bin build.
+/// Benchmark hook for `./x measure` (`window.wasmBindings.bench_predict(n, batch)`):
+/// milliseconds to predict `n` generated rows with the active model, or undefined before it has
+/// loaded. Exported from the binary because exports of a dependency crate are not kept in
+/// trunk's bin build.
 #[wasm_bindgen]
-pub fn bench_predict(n: u32) -> Option<f64> {
-    genre_lens::perf::bench_predict(n as usize)
+pub fn bench_predict(n: u32, batch: bool) -> Option<f64> {
+    genre_lens::perf::bench_predict(n as usize, batch)
 }

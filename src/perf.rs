@@ -52,16 +52,24 @@ pub fn bench_rows(model: &TrainedModel, n: usize) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Predicts `n` rows with the active model and returns the elapsed milliseconds
+/// Predicts `n` generated rows with the active model and returns the elapsed milliseconds
 /// (`performance.now()`), or `None` while no model is loaded. Row generation is not timed.
-pub fn bench_predict(n: usize) -> Option<f64> {
+/// `batch`: one `predict_batch` call (how Batch predicts a file) instead of `n` `predict_raw`
+/// calls (how the form predicts).
+pub fn bench_predict(n: usize, batch: bool) -> Option<f64> {
     let model = BENCH_MODEL.with(|m| m.borrow().clone())?;
     let rows = bench_rows(&model, n);
     let perf = performance()?;
     let start = perf.now();
     let mut checksum = 0usize;
-    for row in &rows {
-        checksum = checksum.wrapping_add(model.predict_raw(row).class);
+    if batch {
+        for p in model.predict_batch(&rows) {
+            checksum = checksum.wrapping_add(p.class);
+        }
+    } else {
+        for row in &rows {
+            checksum = checksum.wrapping_add(model.predict_raw(row).class);
+        }
     }
     let elapsed = perf.now() - start;
     // Keep the optimiser from dropping the loop.
