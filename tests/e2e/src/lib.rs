@@ -201,7 +201,9 @@ fn respond(
     method: &str,
 ) -> Result<()> {
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        // Access-Control-Allow-Origin like GitHub Pages: another site's page may load the
+        // widget's module script (genre-lens-widget.js), which module scripts fetch with CORS.
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
         body.len()
     );
     out.write_all(head.as_bytes())?;
