@@ -103,7 +103,7 @@ fn on_message(ev: MessageEvent) {
     };
     let bytes: Vec<Vec<u8>> = Reflect::get(&data, &"bytes".into())
         .ok()
-        .filter(|v| Array::is_array(v))
+        .filter(Array::is_array)
         .map(|v| {
             Array::from(&v)
                 .iter()

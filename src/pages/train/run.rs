@@ -40,7 +40,6 @@ enum Task {
 }
 
 struct Plan {
-    st: TrainState,
     jobs: Vec<JobView>,
     specs: Vec<ModelSpec>,
     names: Vec<String>,
@@ -157,7 +156,7 @@ async fn lane(plan: Rc<Plan>, worker: WorkerClient) {
                     .request(
                         &plan.train_request(j, None),
                         None,
-                        &[plan.data.clone()],
+                        std::slice::from_ref(&plan.data),
                         move |d, t| p.progress(j, None, d, t),
                     )
                     .await;
@@ -173,7 +172,7 @@ async fn lane(plan: Rc<Plan>, worker: WorkerClient) {
                     .request(
                         &plan.train_request(j, Some(range)),
                         None,
-                        &[plan.data.clone()],
+                        std::slice::from_ref(&plan.data),
                         move |d, t| p.progress(j, Some(k), d, t),
                     )
                     .await;
@@ -302,7 +301,6 @@ pub fn start_training(st: TrainState) {
         });
         let n_jobs = specs.len();
         let plan = Rc::new(Plan {
-            st,
             names: specs
                 .iter()
                 .map(|s| format!("{} · {}", s.kind().label(), data_file))
