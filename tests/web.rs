@@ -4,7 +4,8 @@
 //!    computes natively for the same rows: `target/expected-predictions.json` is written by the
 //!    native `expected` program from the same `public/model.bin` just before this test is built
 //!    (both sides compute; nothing is typed in by hand). Class, boosting raw scores and
-//!    contributions must be identical bits. Probabilities may differ by EXP_ULPS (see there).
+//!    contributions and probabilities must be identical bits (the core's softmax uses libm's
+//!    portable `expf`, not the platform's).
 //! 2. The Predict page, mounted with that model, shows the expected genre for typed values and
 //!    keeps it when a field becomes invalid.
 //! 3. Prediction latency in the browser (printed; debug build of the app, optimised core).
@@ -22,13 +23,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// The softmax calls `f32::exp`, which is the C library's `expf` natively (glibc) but Rust's own
-/// libm port on wasm32: the two may round an exponential differently by one unit in the last
-/// place, and the normalising sum carries that into the other classes. Seen: at most 2 ULP, on
-/// a few rows. Until the core uses one portable `exp` on every target (requested), up to
-/// EXP_ULPS is allowed, on probabilities only: everything before the softmax is exact.
-const EXP_ULPS: u32 = 4;
 
 const MODEL: &[u8] = include_bytes!("../public/model.bin");
 const EXPECTED: &str = include_str!(concat!(
@@ -79,7 +73,6 @@ fn browser_predictions_equal_native_bit_for_bit() {
         "too few rows: {}",
         expected.rows.len()
     );
-    let mut off_by_ulp = Vec::new();
     for row in &expected.rows {
         let raw = row.raw();
         let p = model.predict_raw(&raw);
@@ -110,29 +103,15 @@ fn browser_predictions_equal_native_bit_for_bit() {
             row.name
         );
         let bits: Vec<u32> = p.probabilities.iter().map(|x| x.to_bits()).collect();
-        assert_eq!(bits.len(), row.probability_bits.len());
-        // Probabilities are positive floats, so their bit patterns order like the values.
-        let ulps = bits
-            .iter()
-            .zip(&row.probability_bits)
-            .map(|(a, b)| a.abs_diff(*b))
-            .max()
-            .unwrap_or(0);
-        assert!(
-            ulps <= EXP_ULPS,
-            "probabilities of “{}” differ by {ulps} ULP: {bits:?} vs {:?}",
-            row.name,
-            row.probability_bits
+        assert_eq!(
+            bits, row.probability_bits,
+            "probabilities of “{}”",
+            row.name
         );
-        if ulps > 0 {
-            off_by_ulp.push(row.name.clone());
-        }
     }
     console_log!(
-        "{} rows: class, raw scores, contributions bit-identical; probabilities bit-identical on {} rows, within {EXP_ULPS} ULP on {:?}",
-        expected.rows.len(),
-        expected.rows.len() - off_by_ulp.len(),
-        off_by_ulp
+        "{} rows: class, raw scores, contributions and probabilities bit-identical",
+        expected.rows.len()
     );
 }
 
