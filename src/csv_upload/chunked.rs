@@ -22,28 +22,8 @@ use super::yield_now;
 /// Records per piece: about 10 to 20 ms of core work in the browser.
 pub const CHUNK_ROWS: usize = 2_000;
 
-/// The core's delimiter rule (`ingest::detect_delimiter`): the most frequent of `,` `;` tab in
-/// the first line outside quotes; ties prefer `,` then `;`. It must agree with the core, or the
-/// cut points would not be record boundaries for it.
-pub fn detect_delimiter(head: &[u8]) -> u8 {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for &b in head
-        .iter()
-        .skip_while(|&&b| b == 0xEF || b == 0xBB || b == 0xBF)
-    {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
-    [b',', b';', b'\t'][best]
-}
+/// The core's delimiter rule: the cut points must be record boundaries for the core's parser.
+pub use genre_core::ingest::detect_delimiter;
 
 /// Byte offsets that cut `bytes` into pieces: `header` is the header line's span and `starts`
 /// holds, for every piece, the offset of its first record and its first record's index among

@@ -244,8 +244,9 @@ fn sniff(head: &[u8]) -> Result<(), IngestError> {
     Ok(())
 }
 
-/// Picks `,`, `;` or tab: whichever occurs most in the first line outside quotes.
-fn detect_delimiter(head: &[u8]) -> u8 {
+/// Picks `,`, `;` or tab: whichever occurs most in the first line outside quotes (ties prefer
+/// `,` then `;`). Public so that code cutting a file into pieces uses the very same rule.
+pub fn detect_delimiter(head: &[u8]) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for &b in head
