@@ -1,7 +1,6 @@
 //! One module per page.
 
 pub mod batch;
-pub mod coming_soon;
 pub mod embed;
 pub mod explore;
 pub mod predict;
