@@ -1,0 +1,204 @@
+//! Hardening in headless Chromium (issue 8, items 3 and 4).
+//!
+//! - Markup that comes from data is text: a CSV whose song names and genre names (and whose file
+//!   name) hold `<script>`, `<img onerror>`, `"` and `'` is uploaded on the Batch, Train and
+//!   Explore pages; the literal text is on the page, no `<img src="x">` and no injected `<script>`
+//!   element exists, and the payloads' `window.__xss = 1` never ran.
+//! - Nothing leaves the tab: during those uploads and a Predict interaction, with the site served
+//!   from a sub-path, every request the server logged is under that path and every resource URL
+//!   the page's Resource Timing lists is same-origin (and under the path).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use genre_lens_e2e::{dist_dir, repo_root, Browser, Result, StaticServer};
+use serde_json::{json, Value};
+
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+const LOAD: Duration = Duration::from_secs(60);
+
+async fn with_browser(body: impl AsyncFnOnce(&Browser) -> Result<()>) -> Result<()> {
+    let _guard = SERIAL.lock().await;
+    let browser = Browser::start(1280, 900).await?;
+    let outcome = body(&browser).await;
+    let closed = browser.close().await;
+    outcome.and(closed)
+}
+
+async fn upload(b: &Browser, input_id: &str, path: &Path) -> Result<()> {
+    let input = b.client.find(fantoccini::Locator::Id(input_id)).await?;
+    input.send_keys(&path.display().to_string()).await?;
+    Ok(())
+}
+
+const SCRIPT: &str = "<script>window.__xss=1</script>";
+const IMG: &str = "<img src=x onerror=\"window.__xss=1\">";
+const QUOTES: &str = "Rap \"double\" 'single'";
+/// What every page must show literally (a piece of the `<img>` payload).
+const IMG_TEXT: &str = "<img src=x onerror=";
+
+/// Rows of real feature values (the 13 features, from data/genres_v2.csv) under three genres
+/// whose names are the payloads, with song names that are payloads too. The file name holds
+/// markup as well (no `/`, which a file name cannot hold).
+fn markup_csv() -> Result<PathBuf> {
+    let source = std::fs::read_to_string(repo_root().join("data/genres_v2.csv"))?;
+    let mut reader = csv::Reader::from_reader(source.as_bytes());
+    let header = reader.headers()?.clone();
+    let features = [
+        "danceability",
+        "energy",
+        "key",
+        "loudness",
+        "mode",
+        "speechiness",
+        "acousticness",
+        "instrumentalness",
+        "liveness",
+        "valence",
+        "tempo",
+        "duration_ms",
+        "time_signature",
+    ];
+    let idx: Vec<usize> = features
+        .iter()
+        .map(|f| header.iter().position(|h| h == *f).ok_or(format!("no {f}")))
+        .collect::<std::result::Result<_, _>>()?;
+    let genres = [SCRIPT, IMG, QUOTES];
+    let songs = [
+        "<script>window.__xss=1</script> song",
+        "<img src=x onerror=\"window.__xss=1\"> song",
+        "It's a \"quoted\" song",
+    ];
+    let dir = repo_root().join("target/e2e-hardening");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("<img src=x onerror=window.__xss=1>.csv");
+    let mut out = csv::Writer::from_path(&path)?;
+    let mut head: Vec<&str> = features.to_vec();
+    head.extend(["genre", "song_name"]);
+    out.write_record(&head)?;
+    for (i, record) in reader.records().take(24).enumerate() {
+        let record = record?;
+        let mut row: Vec<String> = idx.iter().map(|&j| record[j].to_string()).collect();
+        row.push(genres[i % 3].to_string());
+        row.push(format!("{} {i}", songs[i % 3]));
+        out.write_record(&row)?;
+    }
+    out.flush()?;
+    Ok(path)
+}
+
+/// What the page holds right now: its text, whether a payload became an element, and whether a
+/// payload ran.
+async fn markup_state(b: &Browser) -> Result<Value> {
+    b.js("return { text: document.body.textContent,
+                   img: document.querySelectorAll('img[src=\"x\"]').length,
+                   scripts: [...document.querySelectorAll('script')].filter(s => s.textContent.includes('__xss')).length,
+                   xss: typeof window.__xss };")
+        .await
+}
+
+fn check_markup(page: &str, state: &Value, needles: &[&str]) {
+    let text = state["text"].as_str().unwrap_or_default();
+    for n in needles {
+        assert!(text.contains(n), "{page}: the literal text {n:?} is shown");
+    }
+    assert_eq!(state["img"], json!(0), "{page}: no <img src=x> element");
+    assert_eq!(state["scripts"], json!(0), "{page}: no injected <script>");
+    assert_eq!(state["xss"], json!("undefined"), "{page}: a payload ran");
+}
+
+#[tokio::test]
+async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
+    let csv = markup_csv()?;
+    let server = StaticServer::start(&dist_dir()?, "/genre/lens/")?;
+    let url = server.url();
+    let (mut states, mut resources) = (Vec::new(), Vec::new());
+    with_browser(async |b| {
+        // Predict: fill a random example, see a genre.
+        b.client.goto(&url).await?;
+        b.wait_js("return !document.getElementById('example-fill')?.disabled;", "the examples", LOAD)
+            .await?;
+        b.client.find(fantoccini::Locator::Id("example-fill")).await?.click().await?;
+        b.wait_js("return document.getElementById('top-genre')?.textContent.trim();", "a prediction", LOAD)
+            .await?;
+        resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name);").await?);
+
+        // Batch: the table lists the song names; the unknown genres are named in the scores note.
+        b.client.goto(&format!("{url}#/batch")).await?;
+        b.wait_js("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model", LOAD)
+            .await?;
+        upload(b, "batch-file", &csv).await?;
+        b.wait_js("return document.getElementById('batch-summary')?.textContent.includes('24 rows predicted');", "the batch results", LOAD)
+            .await?;
+        let table = b.text("#batch-table").await?.unwrap_or_default();
+        assert!(table.contains("<img src=x onerror=\"window.__xss=1\"> song"), "batch table: {table}");
+        assert!(table.contains("<script>window.__xss=1</script> song"), "batch table: {table}");
+        assert!(table.contains("It's a \"quoted\" song"), "batch table: {table}");
+        let unknown = b.text("#batch-unknown").await?.unwrap_or_default();
+        assert!(unknown.contains(IMG) && unknown.contains(SCRIPT) && unknown.contains(QUOTES), "batch note: {unknown}");
+        states.push(("batch", markup_state(b).await?));
+        resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name);").await?);
+
+        // Train: the report's class counts name the genres.
+        b.client.goto(&format!("{url}#/train")).await?;
+        b.wait_js("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model", LOAD)
+            .await?;
+        upload(b, "train-file", &csv).await?;
+        b.wait_js("return document.getElementById('rows-kept')?.textContent === '24';", "the training report", LOAD)
+            .await?;
+        let counts = b.text("#class-counts").await?.unwrap_or_default();
+        assert!(counts.contains(IMG) && counts.contains(SCRIPT) && counts.contains(QUOTES), "class counts: {counts}");
+        states.push(("train", markup_state(b).await?));
+        resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name);").await?);
+
+        // Explore: the charts of the upload name the genres.
+        b.client.goto(&format!("{url}#/explore")).await?;
+        b.wait_js("return document.getElementById('explore-source-note');", "the bundled summary", LOAD)
+            .await?;
+        upload(b, "explore-file", &csv).await?;
+        b.wait_js("return document.getElementById('explore-source-note')?.textContent.includes('24 tracks in 3 genres');", "the upload's charts", LOAD)
+            .await?;
+        states.push(("explore", markup_state(b).await?));
+        resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);").await?);
+        Ok(())
+    })
+    .await?;
+
+    for (page, state) in &states {
+        check_markup(page, state, &[IMG_TEXT, SCRIPT, QUOTES]);
+    }
+    // The file name with markup is shown as text too (the report names the file).
+    for (page, state) in &states[1..] {
+        let text = state["text"].as_str().unwrap_or_default();
+        assert!(
+            text.contains("<img src=x onerror=window.__xss=1>.csv"),
+            "{page}: the file name as text"
+        );
+    }
+
+    let prefix = format!("{}{}", server.origin(), server.prefix);
+    let mut seen = 0;
+    for list in &resources {
+        for r in list.as_array().ok_or("resource list")? {
+            let r = r.as_str().unwrap_or_default();
+            assert!(r.starts_with(&prefix), "a resource outside {prefix}: {r}");
+            seen += 1;
+        }
+    }
+    let logged = server.requests();
+    println!(
+        "MEASURE hardening: {seen} resource entries, {} requests logged, all under {prefix}",
+        logged.len()
+    );
+    assert!(
+        logged.iter().any(|p| p.ends_with("/model.bin")),
+        "{logged:?}"
+    );
+    for p in &logged {
+        assert!(
+            p.starts_with(&server.prefix),
+            "a request outside the site's folder: {p} (all: {logged:?})"
+        );
+    }
+    Ok(())
+}
