@@ -229,6 +229,46 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
+/// One browser at a time per test binary: the tests of a file run on parallel threads, and two
+/// Chromiums on a 2-core machine would make the timing and long-task checks meaningless.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Runs `body` with a fresh desktop browser of this window size, always closes it (also when the
+/// body fails, so no Chromium is left behind), then returns the body's result.
+pub async fn with_browser(
+    width: u32,
+    height: u32,
+    body: impl AsyncFnOnce(&Browser) -> Result<()>,
+) -> Result<()> {
+    let _guard = SERIAL.lock().await;
+    let browser = Browser::start(width, height).await?;
+    let outcome = body(&browser).await;
+    let closed = browser.close().await;
+    outcome.and(closed)
+}
+
+/// The same with an emulated phone screen of this size.
+pub async fn with_phone(
+    width: u32,
+    height: u32,
+    body: impl AsyncFnOnce(&Browser) -> Result<()>,
+) -> Result<()> {
+    let _guard = SERIAL.lock().await;
+    let browser = Browser::start_phone(width, height).await?;
+    let outcome = body(&browser).await;
+    let closed = browser.close().await;
+    outcome.and(closed)
+}
+
+impl Browser {
+    /// Chooses `path` in the file input with this id, as a user picking a file does.
+    pub async fn upload(&self, input_id: &str, path: &Path) -> Result<()> {
+        let input = self.client.find(fantoccini::Locator::Id(input_id)).await?;
+        input.send_keys(&path.display().to_string()).await?;
+        Ok(())
+    }
+}
+
 impl Browser {
     /// Starts a desktop session with the given window size (CSS pixels; at least 500 wide, the
     /// smallest window headless Chromium makes).

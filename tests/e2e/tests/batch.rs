@@ -8,24 +8,11 @@ use std::time::Duration;
 use genre_core::ingest::{read_csv, IngestOptions};
 use genre_core::metrics::Metrics;
 use genre_lens_e2e::{
-    dist_dir, native_model, repo_root, screenshot_dir, Browser, Result, StaticServer,
+    dist_dir, native_model, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer,
 };
 use serde_json::{json, Value};
 
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const LOAD: Duration = Duration::from_secs(60);
-
-async fn with_browser(
-    width: u32,
-    height: u32,
-    body: impl AsyncFnOnce(&Browser) -> Result<()>,
-) -> Result<()> {
-    let _guard = SERIAL.lock().await;
-    let browser = Browser::start(width, height).await?;
-    let outcome = body(&browser).await;
-    let closed = browser.close().await;
-    outcome.and(closed)
-}
 
 /// `target/split/test.csv`: exactly the bundled model's holdout rows (`genre-lens split`,
 /// generated with the CLI when missing).
@@ -52,12 +39,6 @@ fn ensure_split() -> Result<PathBuf> {
         }
     }
     Ok(test)
-}
-
-async fn upload(b: &Browser, input_id: &str, path: &Path) -> Result<()> {
-    let input = b.client.find(fantoccini::Locator::Id(input_id)).await?;
-    input.send_keys(&path.display().to_string()).await?;
-    Ok(())
 }
 
 /// Native predictions for every kept row and the accuracy over the rows the model knows.
@@ -92,7 +73,7 @@ async fn batch_predicts_the_holdout_like_the_cli() -> Result<()> {
         b.client.goto(&format!("{}#/batch", server.url())).await?;
         // Capture the download's Blob: the page builds it in memory and hands it to an <a download>.
         b.js("window.__blobs = []; const orig = URL.createObjectURL; URL.createObjectURL = (x) => { window.__blobs.push(x); return orig.call(URL, x); };").await?;
-        upload(b, "batch-file", &test).await?;
+        b.upload("batch-file", &test).await?;
         page_accuracy = b
             .wait_js("return document.getElementById('batch-accuracy')?.dataset.value;", "the accuracy", LOAD)
             .await?;
@@ -202,7 +183,7 @@ fn big_csv(rows: usize) -> Result<PathBuf> {
 async fn timed_run(b: &Browser, path: &Path, rows: usize) -> Result<(f64, f64)> {
     b.js("performance.clearMarks(); window.__long = [];")
         .await?;
-    upload(b, "batch-file", path).await?;
+    b.upload("batch-file", path).await?;
     let want = format!("{} rows predicted", fmt_count(rows));
     b.wait_js(
         &format!(

@@ -10,24 +10,11 @@ use std::time::Duration;
 use fantoccini::Locator;
 use genre_core::feature::Feature;
 use genre_lens_e2e::{
-    dist_dir, examples, native_model, screenshot_dir, Browser, Result, StaticServer,
+    dist_dir, examples, native_model, screenshot_dir, with_browser, Browser, Result, StaticServer,
 };
 use serde_json::{json, Map, Value};
 
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const LOAD: Duration = Duration::from_secs(20);
-
-async fn with_browser(
-    width: u32,
-    height: u32,
-    body: impl AsyncFnOnce(&Browser) -> Result<()>,
-) -> Result<()> {
-    let _guard = SERIAL.lock().await;
-    let browser = Browser::start(width, height).await?;
-    let outcome = body(&browser).await;
-    let closed = browser.close().await;
-    outcome.and(closed)
-}
 
 /// A host page (served from its own port) embedding the widget twice, plus a third iframe that
 /// only accepts messages from an origin the host does not have. Its styles try hard to leak in.

@@ -1,12 +1,12 @@
 //! Explore in headless Chromium: every chart for the bundled summaries (without downloading the
 //! data set) and for an uploaded CSV, on a desktop and a phone; a screenshot of each chart type.
 
-use std::path::Path;
 use std::time::Duration;
 
-use genre_lens_e2e::{dist_dir, repo_root, screenshot_dir, Browser, Result, StaticServer};
+use genre_lens_e2e::{
+    dist_dir, repo_root, screenshot_dir, with_browser, with_phone, Browser, Result, StaticServer,
+};
 
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const LOAD: Duration = Duration::from_secs(30);
 
 const CHARTS: [&str; 5] = [
@@ -16,18 +16,6 @@ const CHARTS: [&str; 5] = [
     "chart-heatmap",
     "chart-scatter",
 ];
-
-async fn with_browser(phone: bool, body: impl AsyncFnOnce(&Browser) -> Result<()>) -> Result<()> {
-    let _guard = SERIAL.lock().await;
-    let browser = if phone {
-        Browser::start_phone(390, 844).await?
-    } else {
-        Browser::start(1200, 900).await?
-    };
-    let outcome = body(&browser).await;
-    let closed = browser.close().await;
-    outcome.and(closed)
-}
 
 /// What the charts hold: items per chart, so a test can tell a drawn chart from an empty frame.
 async fn chart_counts(b: &Browser) -> Result<serde_json::Value> {
@@ -69,12 +57,6 @@ async fn chart_screenshots(b: &Browser, prefix: &str) -> Result<()> {
         let png = el.screenshot().await?;
         std::fs::write(screenshot_dir().join(format!("{prefix}-{id}.png")), png)?;
     }
-    Ok(())
-}
-
-async fn upload(b: &Browser, input_id: &str, path: &Path) -> Result<()> {
-    let input = b.client.find(fantoccini::Locator::Id(input_id)).await?;
-    input.send_keys(&path.display().to_string()).await?;
     Ok(())
 }
 
@@ -130,7 +112,7 @@ async fn explore_bundled_and_uploaded() -> Result<()> {
     let mut note = String::new();
     let mut after_pick = serde_json::Value::Null;
     let mut focusable = 0u64;
-    with_browser(false, async |b| {
+    with_browser(1200, 900, async |b| {
         b.client.goto(&format!("{}#/explore", server.url())).await?;
         wait_charts(b).await?;
         bundled = chart_counts(b).await?;
@@ -153,7 +135,7 @@ async fn explore_bundled_and_uploaded() -> Result<()> {
         .await?;
         after_pick = chart_counts(b).await?;
 
-        upload(b, "explore-file", &upload_path).await?;
+        b.upload("explore-file", &upload_path).await?;
         b.wait_js(
             "return document.getElementById('explore-source-note')?.textContent.includes('explore-upload.csv');",
             "the uploaded file's charts",
@@ -208,7 +190,7 @@ async fn explore_bundled_and_uploaded() -> Result<()> {
 async fn explore_on_a_phone() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
     let mut overflow = serde_json::Value::Null;
-    with_browser(true, async |b| {
+    with_phone(390, 844, async |b| {
         b.client.goto(&format!("{}#/explore", server.url())).await?;
         wait_charts(b).await?;
         // The page itself must not scroll sideways; wide charts scroll inside their figure.

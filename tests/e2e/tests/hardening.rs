@@ -8,28 +8,13 @@
 //!   from a sub-path, every request the server logged is under that path and every resource URL
 //!   the page's Resource Timing lists is same-origin (and under the path).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use genre_lens_e2e::{dist_dir, repo_root, Browser, Result, StaticServer};
+use genre_lens_e2e::{dist_dir, repo_root, with_browser, Browser, Result, StaticServer};
 use serde_json::{json, Value};
 
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const LOAD: Duration = Duration::from_secs(60);
-
-async fn with_browser(body: impl AsyncFnOnce(&Browser) -> Result<()>) -> Result<()> {
-    let _guard = SERIAL.lock().await;
-    let browser = Browser::start(1280, 900).await?;
-    let outcome = body(&browser).await;
-    let closed = browser.close().await;
-    outcome.and(closed)
-}
-
-async fn upload(b: &Browser, input_id: &str, path: &Path) -> Result<()> {
-    let input = b.client.find(fantoccini::Locator::Id(input_id)).await?;
-    input.send_keys(&path.display().to_string()).await?;
-    Ok(())
-}
 
 const SCRIPT: &str = "<script>window.__xss=1</script>";
 const IMG: &str = "<img src=x onerror=\"window.__xss=1\">";
@@ -113,7 +98,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/genre/lens/")?;
     let url = server.url();
     let (mut states, mut resources) = (Vec::new(), Vec::new());
-    with_browser(async |b| {
+    with_browser(1280, 900, async |b| {
         // Predict: fill a random example, see a genre.
         b.client.goto(&url).await?;
         b.wait_js("return !document.getElementById('example-fill')?.disabled;", "the examples", LOAD)
@@ -127,7 +112,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         b.client.goto(&format!("{url}#/batch")).await?;
         b.wait_js("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model", LOAD)
             .await?;
-        upload(b, "batch-file", &csv).await?;
+        b.upload("batch-file", &csv).await?;
         b.wait_js("return document.getElementById('batch-summary')?.textContent.includes('24 rows predicted');", "the batch results", LOAD)
             .await?;
         let table = b.text("#batch-table").await?.unwrap_or_default();
@@ -143,7 +128,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         b.client.goto(&format!("{url}#/train")).await?;
         b.wait_js("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model", LOAD)
             .await?;
-        upload(b, "train-file", &csv).await?;
+        b.upload("train-file", &csv).await?;
         b.wait_js("return document.getElementById('rows-kept')?.textContent === '24';", "the training report", LOAD)
             .await?;
         let counts = b.text("#class-counts").await?.unwrap_or_default();
@@ -155,7 +140,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         b.client.goto(&format!("{url}#/explore")).await?;
         b.wait_js("return document.getElementById('explore-source-note');", "the bundled summary", LOAD)
             .await?;
-        upload(b, "explore-file", &csv).await?;
+        b.upload("explore-file", &csv).await?;
         b.wait_js("return document.getElementById('explore-source-note')?.textContent.includes('24 tracks in 3 genres');", "the upload's charts", LOAD)
             .await?;
         states.push(("explore", markup_state(b).await?));

@@ -9,40 +9,13 @@ use std::time::Duration;
 
 use genre_core::feature::Feature;
 use genre_lens_e2e::{
-    dist_dir, examples, native_model, percent, screenshot_dir, Browser, Result, StaticServer,
+    dist_dir, examples, native_model, percent, screenshot_dir, with_browser, with_phone, Browser,
+    Result, StaticServer,
 };
 use serde_json::json;
 
-/// One browser at a time: the machine has two cores and each session is a full Chromium.
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 const LOAD: Duration = Duration::from_secs(20);
 const UPDATE: Duration = Duration::from_secs(5);
-
-/// Runs `body` with a fresh browser, always closes it, then returns the body's result.
-async fn with_browser(
-    width: u32,
-    height: u32,
-    body: impl AsyncFnOnce(&Browser) -> Result<()>,
-) -> Result<()> {
-    let _guard = SERIAL.lock().await;
-    let browser = Browser::start(width, height).await?;
-    let outcome = body(&browser).await;
-    let closed = browser.close().await;
-    outcome.and(closed)
-}
-
-async fn with_browser_phone(
-    width: u32,
-    height: u32,
-    body: impl AsyncFnOnce(&Browser) -> Result<()>,
-) -> Result<()> {
-    let _guard = SERIAL.lock().await;
-    let browser = Browser::start_phone(width, height).await?;
-    let outcome = body(&browser).await;
-    let closed = browser.close().await;
-    outcome.and(closed)
-}
 
 /// Opens `url` and waits until the first prediction is on screen.
 async fn open_predict(b: &Browser, url: &str) -> Result<String> {
@@ -424,7 +397,7 @@ async fn phone_layout_fits_390_pixels() -> Result<()> {
     let mut widths = serde_json::Value::Null;
     // A phone is emulated (a real window cannot be that narrow); its viewport cannot be resized
     // afterwards, so measure the page first, then photograph it in a viewport of its full height.
-    with_browser_phone(390, 844, async |b| {
+    with_phone(390, 844, async |b| {
         open_predict(b, &url).await?;
         widths = b
             .js("return [window.innerWidth, document.documentElement.scrollWidth, document.documentElement.scrollHeight];")
@@ -433,7 +406,7 @@ async fn phone_layout_fits_390_pixels() -> Result<()> {
     })
     .await?;
     let height = widths[2].as_u64().unwrap_or(3000).clamp(844, 8000) as u32;
-    with_browser_phone(390, height, async |b| {
+    with_phone(390, height, async |b| {
         open_predict(b, &url).await?;
         let png = b.client.screenshot().await?;
         std::fs::write(screenshot_dir().join("predict-phone.png"), png)?;

@@ -6,29 +6,16 @@
 //! `GENRE_LENS_TRAIN_BENCH=1 cargo test -p genre-lens-e2e --test train -- --ignored --nocapture`
 //! measures the 100-tree forest with 1 and 2 workers and the heap for a 100 MB CSV (README).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use genre_lens_e2e::{dist_dir, repo_root, screenshot_dir, Browser, Result, StaticServer};
+use genre_lens_e2e::{
+    dist_dir, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer,
+};
 use serde_json::Value;
 
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const LOAD: Duration = Duration::from_secs(60);
 const TRAIN: Duration = Duration::from_secs(600);
-
-async fn with_browser(body: impl AsyncFnOnce(&Browser) -> Result<()>) -> Result<()> {
-    let _guard = SERIAL.lock().await;
-    let browser = Browser::start(1280, 900).await?;
-    let outcome = body(&browser).await;
-    let closed = browser.close().await;
-    outcome.and(closed)
-}
-
-async fn upload(b: &Browser, input_id: &str, path: &Path) -> Result<()> {
-    let input = b.client.find(fantoccini::Locator::Id(input_id)).await?;
-    input.send_keys(&path.display().to_string()).await?;
-    Ok(())
-}
 
 /// Opens the Train page and waits for the bundled (or restored) model to be loaded.
 async fn open_train(b: &Browser, server: &StaticServer) -> Result<()> {
@@ -130,12 +117,12 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         String::new(),
         String::new(),
     );
-    with_browser(async |b| {
+    with_browser(1280, 900, async |b| {
         open_train(b, &server).await?;
         let bundled = model_status(b).await?;
         shot(b, "train-empty.png").await?;
         watch_long_tasks(b).await?;
-        upload(b, "train-file", &data).await?;
+        b.upload("train-file", &data).await?;
         let kept = b
             .wait_js("return document.getElementById('rows-kept')?.textContent;", "the report", LOAD)
             .await?;
@@ -222,7 +209,7 @@ fn bad(name: &str) -> PathBuf {
 async fn broken_csvs_get_a_message_and_the_page_keeps_working() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
     let mut messages = Vec::new();
-    with_browser(async |b| {
+    with_browser(1280, 900, async |b| {
         open_train(b, &server).await?;
         for (file, wait) in [
             ("random_binary.csv", "#parse-error"),
@@ -231,7 +218,7 @@ async fn broken_csvs_get_a_message_and_the_page_keeps_working() -> Result<()> {
             ("one_class.csv", "#train-blockers"),
             ("class_with_one_row.csv", "#train-blockers"),
         ] {
-            upload(b, "train-file", &bad(file)).await?;
+            b.upload("train-file", &bad(file)).await?;
             let text = b
                 .wait_js(
                     &format!("return document.querySelector('{wait}')?.textContent;"),
@@ -280,7 +267,7 @@ async fn broken_csvs_get_a_message_and_the_page_keeps_working() -> Result<()> {
 async fn cancelled_training_leaves_the_active_model_and_workers_restart() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
     let mut seen = (String::new(), String::new(), Vec::new(), Vec::new());
-    with_browser(async |b| {
+    with_browser(1280, 900, async |b| {
         open_train(b, &server).await?;
         let before = model_status(b).await?;
         // The bundled data set: fetched gzip-compressed and inflated in the worker.
@@ -364,10 +351,10 @@ async fn measure_forest_workers_and_big_csv() -> Result<()> {
     let data = repo_root().join("data/genres_v2.csv");
     let big = big_csv(100)?;
     let mut out = Vec::new();
-    with_browser(async |b| {
+    with_browser(1280, 900, async |b| {
         open_train(b, &server).await?;
         watch_long_tasks(b).await?;
-        upload(b, "train-file", &data).await?;
+        b.upload("train-file", &data).await?;
         b.wait_js("return document.getElementById('rows-kept')?.textContent;", "the report", LOAD)
             .await?;
         for m in ["bagging", "knn", "tree", "svc", "gbt"] {
@@ -386,7 +373,7 @@ async fn measure_forest_workers_and_big_csv() -> Result<()> {
         out.push(format!("longest main-thread task while training: {:.0} ms", longest_task(b).await?));
         b.js("window.__long = [];").await?;
         let size = std::fs::metadata(&big)?.len();
-        upload(b, "train-file", &big).await?;
+        b.upload("train-file", &big).await?;
         let heap = b
             .wait_js("return document.getElementById('parse-done')?.dataset.heapBytes;", "the 100 MB file", TRAIN)
             .await?;
