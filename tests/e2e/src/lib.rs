@@ -229,6 +229,33 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
+/// `target/split/test.csv`: exactly the bundled model's holdout rows (`genre-lens split`,
+/// generated with the CLI when missing).
+pub fn ensure_split() -> Result<PathBuf> {
+    let test = repo_root().join("target/split/test.csv");
+    if !test.is_file() {
+        let status = std::process::Command::new(env!("CARGO"))
+            .current_dir(repo_root())
+            .args([
+                "run",
+                "--release",
+                "--offline",
+                "-q",
+                "-p",
+                "genre-cli",
+                "--bin",
+                "genre-lens",
+                "--",
+                "split",
+            ])
+            .status()?;
+        if !status.success() {
+            return Err("genre-lens split failed".into());
+        }
+    }
+    Ok(test)
+}
+
 /// One browser at a time per test binary: the tests of a file run on parallel threads, and two
 /// Chromiums on a 2-core machine would make the timing and long-task checks meaningless.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

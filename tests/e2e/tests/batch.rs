@@ -8,38 +8,12 @@ use std::time::Duration;
 use genre_core::ingest::{read_csv, IngestOptions};
 use genre_core::metrics::Metrics;
 use genre_lens_e2e::{
-    dist_dir, native_model, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer,
+    dist_dir, ensure_split, native_model, repo_root, screenshot_dir, with_browser, Browser, Result,
+    StaticServer,
 };
 use serde_json::{json, Value};
 
 const LOAD: Duration = Duration::from_secs(60);
-
-/// `target/split/test.csv`: exactly the bundled model's holdout rows (`genre-lens split`,
-/// generated with the CLI when missing).
-fn ensure_split() -> Result<PathBuf> {
-    let test = repo_root().join("target/split/test.csv");
-    if !test.is_file() {
-        let status = std::process::Command::new(env!("CARGO"))
-            .current_dir(repo_root())
-            .args([
-                "run",
-                "--release",
-                "--offline",
-                "-q",
-                "-p",
-                "genre-cli",
-                "--bin",
-                "genre-lens",
-                "--",
-                "split",
-            ])
-            .status()?;
-        if !status.success() {
-            return Err("genre-lens split failed".into());
-        }
-    }
-    Ok(test)
-}
 
 /// Native predictions for every kept row and the accuracy over the rows the model knows.
 fn native_expectation(test: &Path) -> Result<(Vec<String>, f64)> {

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use genre_lens_e2e::{
-    dist_dir, repo_root, screenshot_dir, with_browser, with_phone, Browser, Result, StaticServer,
+    dist_dir, ensure_split, repo_root, screenshot_dir, with_browser, with_phone, Browser, Result,
+    StaticServer,
 };
 
 const LOAD: Duration = Duration::from_secs(30);
@@ -76,31 +77,6 @@ fn sample_csv() -> Result<std::path::PathBuf> {
     let path = dir.join("explore-upload.csv");
     std::fs::write(&path, lines.join("\n"))?;
     Ok(path)
-}
-
-pub fn ensure_split() -> Result<std::path::PathBuf> {
-    let test = repo_root().join("target/split/test.csv");
-    if !test.is_file() {
-        let status = std::process::Command::new(env!("CARGO"))
-            .current_dir(repo_root())
-            .args([
-                "run",
-                "--release",
-                "--offline",
-                "-q",
-                "-p",
-                "genre-cli",
-                "--bin",
-                "genre-lens",
-                "--",
-                "split",
-            ])
-            .status()?;
-        if !status.success() {
-            return Err("genre-lens split failed".into());
-        }
-    }
-    Ok(test)
 }
 
 #[tokio::test]
