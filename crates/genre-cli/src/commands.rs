@@ -532,9 +532,12 @@ pub fn split(data_path: &Path, out_dir: &Path, test_fraction: f64, seed: u64) ->
     let prep = prepare(&data, &options, "").map_err(data_err(data_path))?;
     let test: std::collections::HashSet<u64> = prep.test_rows.iter().copied().collect();
     std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
+    // Each file is written under a temporary name and renamed into place, train.csv first: a
+    // reader that finds test.csv (the e2e harness checks for it) finds both files complete.
     for (file, want_test) in [("train.csv", false), ("test.csv", true)] {
         let path = out_dir.join(file);
-        let out = File::create(&path).map_err(io_err(&path))?;
+        let partial = out_dir.join(format!("{file}.partial"));
+        let out = File::create(&partial).map_err(io_err(&partial))?;
         let mut w = csv::Writer::from_writer(BufWriter::new(out));
         let werr = |e: csv::Error| CliError::Io {
             path: path.display().to_string(),
@@ -566,7 +569,9 @@ pub fn split(data_path: &Path, out_dir: &Path, test_fraction: f64, seed: u64) ->
             w.write_record(&rec).map_err(werr)?;
             n += 1;
         }
-        w.flush().map_err(io_err(&path))?;
+        w.flush().map_err(io_err(&partial))?;
+        drop(w);
+        std::fs::rename(&partial, &path).map_err(io_err(&path))?;
         eprintln!("wrote {n} rows to {}", path.display());
     }
     Ok(())

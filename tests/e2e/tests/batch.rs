@@ -148,7 +148,10 @@ fn big_csv(rows: usize) -> Result<PathBuf> {
         out.push_str(body[i % body.len()]);
         out.push('\n');
     }
-    std::fs::write(&path, out)?;
+    // Written aside and renamed, so a run killed half-way never leaves a short file to reuse.
+    let partial = dir.join(format!("rows-{rows}.csv.partial"));
+    std::fs::write(&partial, out)?;
+    std::fs::rename(&partial, &path)?;
     Ok(path)
 }
 
