@@ -118,7 +118,7 @@ fn start_run(stage: RwSignal<Stage>, upload: Upload, store: ModelStore, generati
         };
         if let Err(e) = model.check_input(&data.present) {
             return stage.set(Stage::Failed {
-                message: e.to_string(),
+                message: format!("{}: {e}", upload.name),
                 report: Some((upload.name.clone(), data.report)),
             });
         }

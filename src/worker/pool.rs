@@ -14,7 +14,7 @@ use futures::channel::oneshot;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
+use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions};
 
 use super::protocol::{decode, encode, Request, RequestId, Response, READY_ID};
 
@@ -59,6 +59,8 @@ struct Pending {
 
 #[derive(Default)]
 struct Slot {
+    /// The worker's name (`new Worker(url, {name})`): what DevTools and the e2e tests call it.
+    name: String,
     worker: Option<Worker>,
     ready: bool,
     /// Envelopes posted before the worker said it was ready (a worker drops earlier messages).
@@ -69,7 +71,7 @@ struct Slot {
 
 thread_local! {
     static NEXT_ID: Cell<RequestId> = const { Cell::new(READY_ID + 1) };
-    static PARSER: WorkerClient = WorkerClient::new();
+    static PARSER: WorkerClient = WorkerClient::named("genre-lens parser");
     static TRAINERS: RefCell<Vec<WorkerClient>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -82,7 +84,8 @@ pub fn parser() -> WorkerClient {
 pub fn trainer(i: usize) -> WorkerClient {
     TRAINERS.with_borrow_mut(|t| {
         while t.len() <= i {
-            t.push(WorkerClient::new());
+            let n = t.len() + 1;
+            t.push(WorkerClient::named(&format!("genre-lens trainer {n}")));
         }
         t[i].clone()
     })
@@ -105,15 +108,12 @@ pub fn default_workers() -> usize {
 #[derive(Clone)]
 pub struct WorkerClient(Rc<RefCell<Slot>>);
 
-impl Default for WorkerClient {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl WorkerClient {
-    pub fn new() -> WorkerClient {
-        WorkerClient(Rc::new(RefCell::new(Slot::default())))
+    pub fn named(name: &str) -> WorkerClient {
+        WorkerClient(Rc::new(RefCell::new(Slot {
+            name: name.to_string(),
+            ..Slot::default()
+        })))
     }
 
     /// Sends `request` (with an optional file and byte payloads) and resolves to the final
@@ -198,7 +198,9 @@ impl WorkerClient {
         if self.0.borrow().worker.is_some() {
             return Ok(());
         }
-        let worker = Worker::new(WORKER_URL).map_err(|e| js_message(&e))?;
+        let options = WorkerOptions::new();
+        options.set_name(&self.0.borrow().name);
+        let worker = Worker::new_with_options(WORKER_URL, &options).map_err(|e| js_message(&e))?;
         let weak: Weak<RefCell<Slot>> = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             if let Some(slot) = weak.upgrade() {

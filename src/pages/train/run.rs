@@ -52,6 +52,10 @@ struct Plan {
     share_done: RefCell<HashMap<(usize, usize), u64>>,
     started: RefCell<Vec<Option<f64>>>,
     cancelled: Cell<bool>,
+    /// Per lane: the worker and the job whose forest share it is training right now, so a
+    /// failed share can stop its sibling shares instead of letting them run to the end.
+    lanes: Vec<WorkerClient>,
+    sharing: RefCell<Vec<Option<usize>>>,
 }
 
 thread_local! {
@@ -106,11 +110,32 @@ impl Plan {
     }
 
     fn failed(&self, j: usize, e: WorkerError) {
+        if matches!(self.jobs[j].status.get_untracked(), JobStatus::Failed(_)) {
+            // The first failure is the one to show: a sibling share stopped because of it
+            // comes back as cancelled.
+            return;
+        }
         let status = match e {
             WorkerError::Cancelled => JobStatus::Cancelled,
             e => JobStatus::Failed(e.to_string()),
         };
+        let failed = matches!(status, JobStatus::Failed(_));
         self.jobs[j].status.set(status);
+        if failed {
+            // The forest cannot be completed: stop the lanes still training its other shares
+            // (their workers restart for their next task).
+            let busy: Vec<usize> = self
+                .sharing
+                .borrow()
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| **s == Some(j))
+                .map(|(lane, _)| lane)
+                .collect();
+            for lane in busy {
+                self.lanes[lane].terminate();
+            }
+        }
     }
 
     fn trained(&self, j: usize, answer: Answer) {
@@ -146,7 +171,8 @@ impl Plan {
     }
 }
 
-async fn lane(plan: Rc<Plan>, worker: WorkerClient) {
+async fn lane(plan: Rc<Plan>, lane: usize) {
+    let worker = plan.lanes[lane].clone();
     while let Some(task) = plan.next_task() {
         match task {
             Task::Whole(j) => {
@@ -168,6 +194,7 @@ async fn lane(plan: Rc<Plan>, worker: WorkerClient) {
             Task::Share(j, k, range) => {
                 plan.start(j);
                 let p = plan.clone();
+                plan.sharing.borrow_mut()[lane] = Some(j);
                 let r = worker
                     .request(
                         &plan.train_request(j, Some(range)),
@@ -176,6 +203,7 @@ async fn lane(plan: Rc<Plan>, worker: WorkerClient) {
                         move |d, t| p.progress(j, Some(k), d, t),
                     )
                     .await;
+                plan.sharing.borrow_mut()[lane] = None;
                 match r {
                     Ok(Answer { bytes, .. }) if !bytes.is_empty() => {
                         let all_done = {
@@ -315,9 +343,11 @@ pub fn start_training(st: TrainState) {
             share_done: RefCell::new(HashMap::new()),
             started: RefCell::new(vec![None; n_jobs]),
             cancelled: Cell::new(false),
+            lanes: (0..workers).map(trainer).collect(),
+            sharing: RefCell::new(vec![None; workers]),
         });
         CURRENT.with_borrow_mut(|c| *c = Some(plan.clone()));
-        let lanes = (0..workers).map(|i| lane(plan.clone(), trainer(i)));
+        let lanes = (0..workers).map(|i| lane(plan.clone(), i));
         futures::future::join_all(lanes).await;
         CURRENT.with_borrow_mut(|c| {
             if c.as_ref().is_some_and(|p| Rc::ptr_eq(p, &plan)) {

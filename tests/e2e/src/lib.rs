@@ -232,6 +232,10 @@ fn free_port() -> Result<u16> {
 /// `target/split/test.csv`: exactly the bundled model's holdout rows (`genre-lens split`,
 /// generated with the CLI when missing).
 pub fn ensure_split() -> Result<PathBuf> {
+    // The tests of a binary run on parallel threads; without the lock two of them would run the
+    // split at once and one could read a file the other is still writing.
+    static SPLITTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = SPLITTING.lock().unwrap_or_else(|e| e.into_inner());
     let test = repo_root().join("target/split/test.csv");
     if !test.is_file() {
         let status = std::process::Command::new(env!("CARGO"))
@@ -287,7 +291,149 @@ pub async fn with_phone(
     outcome.and(closed)
 }
 
+/// A Chrome DevTools Protocol command sent through chromedriver (`goog/cdp/execute`), for what
+/// WebDriver cannot do: a storage quota, reaching into a Web Worker.
+#[derive(Debug)]
+struct DevToolsCommand {
+    method: String,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevToolsCommand {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.method, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 impl Browser {
+    /// Runs a DevTools command on the current page's target and returns its result.
+    pub async fn devtools(&self, method: &str, params: Value) -> Result<Value> {
+        let command = DevToolsCommand {
+            method: method.to_string(),
+            params,
+        };
+        self.client
+            .issue_cmd(command)
+            .await
+            .map_err(|e| format!("DevTools {method}: {e}").into())
+    }
+
+    /// Evaluates `expression` inside every dedicated Web Worker of the page whose name (the
+    /// app names them, e.g. `genre-lens trainer 1`) starts with `name` (fire and forget: the
+    /// answer is not waited for); returns how many workers got it.
+    pub async fn eval_in_workers(&self, name: &str, expression: &str) -> Result<usize> {
+        let targets = self.devtools("Target.getTargets", json!({})).await?;
+        let workers: Vec<String> = targets["targetInfos"]
+            .as_array()
+            .ok_or("Target.getTargets: no targetInfos")?
+            .iter()
+            .filter(|t| t["type"] == "worker")
+            .filter(|t| t["title"].as_str().unwrap_or_default().starts_with(name))
+            .filter_map(|t| t["targetId"].as_str().map(str::to_string))
+            .collect();
+        for id in &workers {
+            let attached = self
+                .devtools(
+                    "Target.attachToTarget",
+                    json!({ "targetId": id, "flatten": false }),
+                )
+                .await?;
+            let session = attached["sessionId"]
+                .as_str()
+                .ok_or("Target.attachToTarget: no sessionId")?;
+            // A worker busy in one long call into wasm runs DevTools messages only once paused:
+            // pause it, give the pause time to land, evaluate, resume.
+            let send = async |n: usize, method: &str, params: Value| -> Result<()> {
+                let message = json!({ "id": n, "method": method, "params": params });
+                self.devtools(
+                    "Target.sendMessageToTarget",
+                    json!({ "sessionId": session, "message": message.to_string() }),
+                )
+                .await?;
+                Ok(())
+            };
+            send(1, "Debugger.enable", json!({})).await?;
+            send(2, "Debugger.pause", json!({})).await?;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            send(3, "Runtime.evaluate", json!({ "expression": expression })).await?;
+            send(4, "Debugger.resume", json!({})).await?;
+            send(5, "Debugger.disable", json!({})).await?;
+        }
+        Ok(workers.len())
+    }
+
+    /// Opens `url` (a page of the site, e.g. `…/#/train`) and waits until the active model is
+    /// loaded (the layout's model status reads "Model: …").
+    pub async fn open_page(&self, url: &str) -> Result<()> {
+        self.client.goto(url).await?;
+        self.wait_js(
+            "return document.querySelector('.model-status')?.textContent.startsWith('Model:');",
+            "the model",
+            Duration::from_secs(60),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The layout's model status line ("Model: <name> …").
+    pub async fn model_status(&self) -> Result<String> {
+        Ok(self.text(".model-status").await?.unwrap_or_default())
+    }
+
+    /// Clicks the element with this id, as a user does.
+    pub async fn click_id(&self, id: &str) -> Result<()> {
+        self.client
+            .find(fantoccini::Locator::Id(id))
+            .await
+            .map_err(|e| format!("#{id}: {e}"))?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// Ticks or unticks the checkbox with this id by clicking it when needed.
+    pub async fn set_checked(&self, id: &str, on: bool) -> Result<()> {
+        let checked = self
+            .js_args(
+                "return document.getElementById(arguments[0]).checked;",
+                vec![json!(id)],
+            )
+            .await?
+            .as_bool()
+            .unwrap_or(false);
+        if checked != on {
+            self.click_id(id).await?;
+        }
+        Ok(())
+    }
+
+    /// Train page: waits until no job is queued or running; returns each job's id and its
+    /// class list and status line.
+    pub async fn wait_jobs(&self, timeout: Duration) -> Result<Vec<(String, String)>> {
+        self.wait_js(
+            "const j = [...document.querySelectorAll('#jobs .job')]; return j.length > 0 && j.every((e) => !e.className.includes('job-queued') && !e.className.includes('job-running'));",
+            "training to end",
+            timeout,
+        )
+        .await?;
+        let v = self
+            .js("return [...document.querySelectorAll('#jobs .job')].map((e) => [e.id, e.className + ' | ' + e.querySelector('.job-status').textContent]);")
+            .await?;
+        Ok(serde_json::from_value::<Vec<(String, String)>>(v)?)
+    }
+
     /// Chooses `path` in the file input with this id, as a user picking a file does.
     pub async fn upload(&self, input_id: &str, path: &Path) -> Result<()> {
         let input = self.client.find(fantoccini::Locator::Id(input_id)).await?;
@@ -387,9 +533,20 @@ impl Browser {
     /// Polls `script` (a function body returning a value) until it returns something truthy,
     /// and returns that value; fails with `what` after `timeout`.
     pub async fn wait_js(&self, script: &str, what: &str, timeout: Duration) -> Result<Value> {
+        self.wait_js_args(script, vec![], what, timeout).await
+    }
+
+    /// [`Browser::wait_js`] with arguments (`arguments[0]`, ... in the script).
+    pub async fn wait_js_args(
+        &self,
+        script: &str,
+        args: Vec<Value>,
+        what: &str,
+        timeout: Duration,
+    ) -> Result<Value> {
         let deadline = Instant::now() + timeout;
         loop {
-            let v = self.js(script).await?;
+            let v = self.js_args(script, args.clone()).await?;
             let truthy = match &v {
                 Value::Null => false,
                 Value::Bool(b) => *b,

@@ -6,7 +6,12 @@
 //!   element exists, and the payloads' `window.__xss = 1` never ran.
 //! - Nothing leaves the tab: during those uploads and a Predict interaction, with the site served
 //!   from a sub-path, every request the server logged is under that path and every resource URL
-//!   the page's Resource Timing lists is same-origin (and under the path).
+//!   the page's Resource Timing lists is same-origin (and under the path); so is every URL the
+//!   Web Workers' own Resource Timing lists (read inside each worker through DevTools, since the
+//!   page's list does not include what workers load).
+//! - The Content-Security-Policy forbids anything else: from the page, a `fetch`, an image and a
+//!   script pointed at a second local server (another origin) are blocked, the page reports a
+//!   CSP violation for each, and that server receives no request.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -98,6 +103,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/genre/lens/")?;
     let url = server.url();
     let (mut states, mut resources) = (Vec::new(), Vec::new());
+    let mut worker_count = 0;
     with_browser(1280, 900, async |b| {
         // Predict: fill a random example, see a genre.
         b.client.goto(&url).await?;
@@ -135,6 +141,25 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         assert!(counts.contains(IMG) && counts.contains(SCRIPT) && counts.contains(QUOTES), "class counts: {counts}");
         states.push(("train", markup_state(b).await?));
         resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name);").await?);
+        // What the workers loaded (the parser read the upload; each lists its own resources).
+        b.js("window.__workerResources = []; new BroadcastChannel('e2e-resources').onmessage = (e) => window.__workerResources.push(e.data);")
+            .await?;
+        let workers = b
+            .eval_in_workers(
+                "genre-lens",
+                "new BroadcastChannel('e2e-resources').postMessage(performance.getEntriesByType('resource').map((e) => e.name).concat([location.href])); true",
+            )
+            .await?;
+        let listed = b
+            .wait_js_args(
+                "return window.__workerResources.length >= arguments[0] && window.__workerResources.flat();",
+                vec![json!(workers)],
+                "the workers' resource lists",
+                LOAD,
+            )
+            .await?;
+        worker_count = workers;
+        resources.push(listed);
 
         // Explore: the charts of the upload name the genres.
         b.client.goto(&format!("{url}#/explore")).await?;
@@ -161,6 +186,10 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         );
     }
 
+    assert!(
+        worker_count >= 1,
+        "the Train page's parser worker was reached"
+    );
     let prefix = format!("{}{}", server.origin(), server.prefix);
     let mut seen = 0;
     for list in &resources {
@@ -172,7 +201,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
     }
     let logged = server.requests();
     println!(
-        "MEASURE hardening: {seen} resource entries, {} requests logged, all under {prefix}",
+        "MEASURE hardening: {seen} resource entries (page and {worker_count} workers), {} requests logged, all under {prefix}",
         logged.len()
     );
     assert!(
@@ -185,5 +214,53 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
             "a request outside the site's folder: {p} (all: {logged:?})"
         );
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_content_security_policy_blocks_other_origins() -> Result<()> {
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    // Another origin (another port) serving the same files: anything reaching it is a leak.
+    let other = StaticServer::start(&dist_dir()?, "/")?;
+    let target = format!("{}model.bin", other.url());
+    let mut outcome = Value::Null;
+    with_browser(1280, 900, async |b| {
+        b.open_page(&server.url()).await?;
+        outcome = b
+            .client
+            .execute_async(
+                "const [url, done] = arguments;
+                 const violations = [];
+                 document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
+                 const img = new Promise((ok) => { const i = new Image(); i.onload = () => ok('loaded'); i.onerror = () => ok('blocked'); i.src = url + '?img'; });
+                 const script = new Promise((ok) => { const s = document.createElement('script'); s.onload = () => ok('loaded'); s.onerror = () => ok('blocked'); s.src = url + '?script'; document.head.append(s); });
+                 const fetched = fetch(url + '?fetch').then(() => 'loaded', () => 'blocked');
+                 Promise.all([fetched, img, script]).then((r) => setTimeout(() => done({ results: r, violations }), 200));",
+                vec![json!(target)],
+            )
+            .await?;
+        Ok(())
+    })
+    .await?;
+    println!("csp: {outcome}");
+    assert_eq!(
+        outcome["results"],
+        json!(["blocked", "blocked", "blocked"]),
+        "{outcome}"
+    );
+    let violations: Vec<String> = serde_json::from_value(outcome["violations"].clone())?;
+    for directive in ["connect-src", "img-src", "script-src"] {
+        assert!(
+            violations
+                .iter()
+                .any(|v| v.starts_with(directive) && v.contains(&other.origin())),
+            "a {directive} violation for the other origin: {violations:?}"
+        );
+    }
+    assert_eq!(
+        other.requests(),
+        Vec::<String>::new(),
+        "the other origin got a request"
+    );
     Ok(())
 }

@@ -19,18 +19,7 @@ const TRAIN: Duration = Duration::from_secs(600);
 
 /// Opens the Train page and waits for the bundled (or restored) model to be loaded.
 async fn open_train(b: &Browser, server: &StaticServer) -> Result<()> {
-    b.client.goto(&format!("{}#/train", server.url())).await?;
-    b.wait_js(
-        "return document.querySelector('.model-status')?.textContent.startsWith('Model:');",
-        "the model",
-        LOAD,
-    )
-    .await?;
-    Ok(())
-}
-
-async fn model_status(b: &Browser) -> Result<String> {
-    Ok(b.text(".model-status").await?.unwrap_or_default())
+    b.open_page(&format!("{}#/train", server.url())).await
 }
 
 /// Starts recording main-thread long tasks (Chromium reports tasks over 50 ms).
@@ -65,45 +54,6 @@ async fn set_field(b: &Browser, id: &str, value: &str) -> Result<()> {
     b.type_into(&format!("#{id}"), value).await
 }
 
-async fn set_checked(b: &Browser, id: &str, on: bool) -> Result<()> {
-    let checked = b
-        .js(&format!("return document.getElementById('{id}').checked;"))
-        .await?
-        .as_bool()
-        .unwrap_or(false);
-    if checked != on {
-        b.client
-            .find(fantoccini::Locator::Id(id))
-            .await?
-            .click()
-            .await?;
-    }
-    Ok(())
-}
-
-async fn click(b: &Browser, id: &str) -> Result<()> {
-    b.client
-        .find(fantoccini::Locator::Id(id))
-        .await?
-        .click()
-        .await?;
-    Ok(())
-}
-
-/// Waits until no job is queued or running; returns the status line of every job.
-async fn wait_jobs(b: &Browser, timeout: Duration) -> Result<Vec<(String, String)>> {
-    b.wait_js(
-        "const j = [...document.querySelectorAll('#jobs .job')]; return j.length > 0 && j.every((e) => !e.className.includes('job-queued') && !e.className.includes('job-running'));",
-        "training to end",
-        timeout,
-    )
-    .await?;
-    let v = b
-        .js("return [...document.querySelectorAll('#jobs .job')].map((e) => [e.id, e.className + ' | ' + e.querySelector('.job-status').textContent]);")
-        .await?;
-    Ok(serde_json::from_value::<Vec<(String, String)>>(v)?)
-}
-
 #[tokio::test]
 async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
@@ -119,7 +69,7 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
     );
     with_browser(1280, 900, async |b| {
         open_train(b, &server).await?;
-        let bundled = model_status(b).await?;
+        let bundled = b.model_status().await?;
         shot(b, "train-empty.png").await?;
         watch_long_tasks(b).await?;
         b.upload("train-file", &data).await?;
@@ -131,8 +81,8 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         // Fewer trees and random features than the defaults keep the test short.
         set_field(b, "opt-rf-trees", "30").await?;
         set_field(b, "opt-svc-components", "300").await?;
-        set_checked(b, "model-gbt", false).await?;
-        click(b, "train-start").await?;
+        b.set_checked("model-gbt", false).await?;
+        b.click_id("train-start").await?;
         // The page answers while the workers train.
         b.wait_js("return document.querySelector('#jobs .job-running') !== null;", "training to start", LOAD)
             .await?;
@@ -140,7 +90,7 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         b.js("return document.title;").await?;
         let roundtrip = t0.elapsed();
         shot(b, "train-running.png").await?;
-        let jobs = wait_jobs(b, TRAIN).await?;
+        let jobs = b.wait_jobs(TRAIN).await?;
         let cells = b
             .js("return document.querySelectorAll('#results-table tbody tr').length;")
             .await?
@@ -148,14 +98,14 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
             .unwrap_or(0) as usize;
         let longest = longest_task(b).await?;
         println!("long tasks [start, ms]: {}", b.js("return JSON.stringify(window.__long);").await?);
-        click(b, "show-rf").await?;
+        b.click_id("show-rf").await?;
         b.wait_js("return document.querySelectorAll('#cm-rf .cm-cell').length;", "the confusion matrix", LOAD)
             .await?;
         let cm_cells = b
             .js("return document.querySelectorAll('#cm-rf .cm-cell').length;")
             .await?;
         shot(b, "train-results.png").await?;
-        click(b, "use-model").await?;
+        b.click_id("use-model").await?;
         b.wait_js(
             "return document.querySelector('.model-status')?.textContent.includes('Random forest');",
             "the trained forest to become active",
@@ -169,12 +119,12 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
             LOAD,
         )
         .await?;
-        let after_reload = model_status(b).await?;
+        let after_reload = b.model_status().await?;
         b.wait_js("return document.querySelector('#saved-list .saved.active');", "the saved list", LOAD)
             .await?;
         shot(b, "train-saved.png").await?;
         // Back to the bundled model for the other tests' sake (they use fresh profiles anyway).
-        click(b, "back-to-bundled").await?;
+        b.click_id("back-to-bundled").await?;
         b.wait_js(
             &format!("return document.querySelector('.model-status')?.textContent === {:?};", bundled),
             "the bundled model again",
@@ -269,30 +219,30 @@ async fn cancelled_training_leaves_the_active_model_and_workers_restart() -> Res
     let mut seen = (String::new(), String::new(), Vec::new(), Vec::new());
     with_browser(1280, 900, async |b| {
         open_train(b, &server).await?;
-        let before = model_status(b).await?;
+        let before = b.model_status().await?;
         // The bundled data set: fetched gzip-compressed and inflated in the worker.
-        click(b, "use-bundled").await?;
+        b.click_id("use-bundled").await?;
         b.wait_js("return document.getElementById('rows-kept')?.textContent;", "the bundled data's report", LOAD)
             .await?;
         for m in ["bagging", "knn", "tree", "svc", "gbt"] {
-            set_checked(b, &format!("model-{m}"), false).await?;
+            b.set_checked(&format!("model-{m}"), false).await?;
         }
         set_field(b, "opt-rf-trees", "3000").await?;
-        click(b, "train-start").await?;
+        b.click_id("train-start").await?;
         b.wait_js(
             "const s = document.querySelector('#job-rf .job-status')?.textContent || ''; return /^[1-9]/.test(s);",
             "the first trees",
             LOAD,
         )
         .await?;
-        click(b, "train-cancel").await?;
-        let cancelled = wait_jobs(b, LOAD).await?;
-        let after = model_status(b).await?;
+        b.click_id("train-cancel").await?;
+        let cancelled = b.wait_jobs(LOAD).await?;
+        let after = b.model_status().await?;
         shot(b, "train-cancelled.png").await?;
         // The terminated workers come back for the next run.
         set_field(b, "opt-rf-trees", "8").await?;
-        click(b, "train-start").await?;
-        let again = wait_jobs(b, TRAIN).await?;
+        b.click_id("train-start").await?;
+        let again = b.wait_jobs(TRAIN).await?;
         seen = (before, after, cancelled, again);
         Ok(())
     })
@@ -358,13 +308,13 @@ async fn measure_forest_workers_and_big_csv() -> Result<()> {
         b.wait_js("return document.getElementById('rows-kept')?.textContent;", "the report", LOAD)
             .await?;
         for m in ["bagging", "knn", "tree", "svc", "gbt"] {
-            set_checked(b, &format!("model-{m}"), false).await?;
+            b.set_checked(&format!("model-{m}"), false).await?;
         }
         set_field(b, "opt-rf-trees", "100").await?;
         for workers in ["1", "2", "1", "2"] {
             set_field(b, "opt-workers", workers).await?;
-            click(b, "train-start").await?;
-            wait_jobs(b, TRAIN).await?;
+            b.click_id("train-start").await?;
+            b.wait_jobs(TRAIN).await?;
             let ms = b
                 .js("return document.getElementById('job-rf').dataset.wallMs;")
                 .await?;
