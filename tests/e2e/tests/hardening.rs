@@ -4,7 +4,8 @@
 //!   name) hold `<script>`, `<img onerror>`, `"` and `'` is uploaded on the Batch, Train and
 //!   Explore pages; the literal text is on the page, no `<img src="x">` and no injected `<script>`
 //!   element exists, and the payloads' `window.__xss = 1` never ran.
-//! - Nothing leaves the tab: during those uploads and a Predict interaction, with the site served
+//! - Nothing leaves the tab: during those uploads, a Predict interaction, and a training on the
+//!   uploaded CSV whose model is kept (saved in the browser), with the site served
 //!   from a sub-path, every request the server logged is under that path and every resource URL
 //!   the page's Resource Timing lists is same-origin (and under the path); so is every URL the
 //!   Web Workers' own Resource Timing lists (read inside each worker through DevTools, since the
@@ -139,9 +140,25 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
             .await?;
         let counts = b.text("#class-counts").await?.unwrap_or_default();
         assert!(counts.contains(IMG) && counts.contains(SCRIPT) && counts.contains(QUOTES), "class counts: {counts}");
+        // Train on the upload (a small forest; 8 rows per genre) and keep
+        // the model: the workers and the store are used too.
+        for m in ["bagging", "knn", "tree", "svc", "gbt"] {
+            b.set_checked(&format!("model-{m}"), false).await?;
+        }
+        b.type_into("#opt-rf-trees", "5").await?;
+        b.click_id("train-start").await?;
+        let jobs = b.wait_jobs(LOAD).await?;
+        assert!(jobs.iter().all(|(_, s)| s.contains("job-done")), "training on the upload: {jobs:?}");
+        b.click_id("show-rf").await?;
+        b.wait_js("return document.getElementById('use-model');", "the forest's details", LOAD)
+            .await?;
+        b.click_id("use-model").await?;
+        b.wait_js("return document.querySelector('#saved-list .saved.active');", "the kept model", LOAD)
+            .await?;
         states.push(("train", markup_state(b).await?));
         resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name);").await?);
-        // What the workers loaded (the parser read the upload; each lists its own resources).
+        // What the workers loaded (the parser read the upload, the trainers trained; each lists
+        // its own resources).
         b.js("window.__workerResources = []; new BroadcastChannel('e2e-resources').onmessage = (e) => window.__workerResources.push(e.data);")
             .await?;
         let workers = b
