@@ -35,6 +35,19 @@ pub enum ExamplesState {
 pub struct ModelStore {
     pub state: RwSignal<ModelState>,
     pub examples: RwSignal<ExamplesState>,
+    /// While a model kept from the last visit may still be restored, the bundled model's load
+    /// result waits here instead of becoming active: pages never predict with the bundled
+    /// model for a moment before the kept one replaces it.
+    startup: StoredValue<Startup>,
+}
+
+#[derive(Default)]
+enum Startup {
+    /// No restore under way: loads become active at once.
+    #[default]
+    Open,
+    /// A restore is under way; the bundled load's result, if it finished first.
+    Restoring(Option<ModelState>),
 }
 
 impl ModelStore {
@@ -54,6 +67,7 @@ impl ModelStore {
         let store = ModelStore {
             state: RwSignal::new(state),
             examples: RwSignal::new(examples),
+            startup: StoredValue::new(Startup::Open),
         };
         provide_context(store);
         store
@@ -84,14 +98,54 @@ impl ModelStore {
         let store = *self;
         store.state.set(ModelState::Loading);
         spawn_local(async move {
-            match bundled_model_bytes().await {
+            let loaded = match bundled_model_bytes().await {
                 Ok(bytes) => match TrainedModel::from_bytes(&bytes) {
-                    Ok(model) => store.set_active(model),
-                    Err(e) => store.state.set(ModelState::Failed(e.to_string())),
+                    Ok(model) => ModelState::Ready(Arc::new(model)),
+                    Err(e) => ModelState::Failed(e.to_string()),
                 },
-                Err(e) => store.state.set(ModelState::Failed(e)),
+                Err(e) => ModelState::Failed(e),
+            };
+            let waiting = store.startup.try_update_value(|s| match s {
+                Startup::Restoring(slot) => {
+                    *slot = Some(loaded.clone());
+                    true
+                }
+                Startup::Open => false,
+            });
+            if waiting != Some(true) {
+                store.apply(loaded);
             }
         });
+    }
+
+    /// Called before looking for a model kept from the last visit: until
+    /// [`ModelStore::restore_done`], the bundled model's load does not become active.
+    pub fn restore_started(&self) {
+        self.startup.set_value(Startup::Restoring(None));
+    }
+
+    /// The restore is over: `kept` (the model kept from the last visit) becomes active, or,
+    /// without one, the bundled model's load result (now, or when it arrives).
+    pub fn restore_done(&self, kept: Option<TrainedModel>) {
+        let bundled = self
+            .startup
+            .try_update_value(|s| match std::mem::take(s) {
+                Startup::Restoring(slot) => slot,
+                Startup::Open => None,
+            })
+            .flatten();
+        match (kept, bundled) {
+            (Some(model), _) => self.set_active(model),
+            (None, Some(loaded)) => self.apply(loaded),
+            (None, None) => {}
+        }
+    }
+
+    fn apply(&self, loaded: ModelState) {
+        if let ModelState::Ready(model) = &loaded {
+            crate::perf::set_bench_model(model.clone());
+        }
+        self.state.set(loaded);
     }
 
     fn load_examples(&self) {

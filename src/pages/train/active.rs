@@ -1,12 +1,10 @@
 //! Which saved model is active, and bringing it back after a reload.
 
-use std::sync::Arc;
-
 use genre_core::model::TrainedModel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::model_store::{ModelState, ModelStore};
+use crate::model_store::ModelStore;
 use crate::storage;
 
 /// The storage key of the active model when it is a saved one (`None`: the bundled model or a
@@ -27,41 +25,44 @@ impl ActiveSaved {
     }
 }
 
-/// Called once by the app shell: if a saved model was active at the last visit, make it active
-/// again. It waits until the bundled model has settled, so the bundled load cannot overwrite it.
+const RESTORE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Called once by the app shell: if a saved model was active at the last visit, it becomes the
+/// active model; the bundled model (loading meanwhile) becomes active only if there is none, so
+/// no page shows the bundled model first.
 pub fn restore_on_start(store: ModelStore) {
     let active = ActiveSaved {
         id: RwSignal::new(None),
         error: RwSignal::new(None),
     };
     provide_context(active);
-    let restored: RwSignal<Option<Arc<TrainedModel>>> = RwSignal::new(None);
+    store.restore_started();
+    // Storage that never answers (an open blocked by another tab) must not keep every page
+    // waiting: after 3 s the bundled model goes ahead, and a late kept model replaces it.
+    set_timeout(move || store.restore_done(None), RESTORE_PATIENCE);
     spawn_local(async move {
-        match storage::restore_active().await {
+        let kept = match storage::restore_active().await {
             Ok(Some((meta, bytes))) => match TrainedModel::from_bytes(&bytes) {
                 Ok(model) => {
                     active.id.set(Some(meta.id));
-                    restored.set(Some(Arc::new(model)));
+                    Some(model)
                 }
-                Err(e) => active.error.set(Some(format!(
-                    "The saved model \"{}\" could not be loaded ({e}); the bundled model is active.",
-                    meta.name
-                ))),
+                Err(e) => {
+                    active.error.set(Some(format!(
+                        "The saved model \"{}\" could not be loaded ({e}); the bundled model is active.",
+                        meta.name
+                    )));
+                    None
+                }
             },
-            Ok(None) => {}
+            Ok(None) => None,
             // No storage (private mode): the bundled model simply stays; say why on Train.
-            Err(e) => active.error.set(Some(e)),
-        }
-    });
-    Effect::new(move |_| {
-        let Some(model) = restored.get() else {
-            return;
+            Err(e) => {
+                active.error.set(Some(e));
+                None
+            }
         };
-        if matches!(store.state.get(), ModelState::Loading) {
-            return;
-        }
-        restored.set(None);
-        store.set_active((*model).clone());
+        store.restore_done(kept);
     });
 }
 

@@ -67,6 +67,7 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         String::new(),
         String::new(),
     );
+    let mut reload_statuses: Vec<String> = Vec::new();
     with_browser(1280, 900, async |b| {
         open_train(b, &server).await?;
         let bundled = b.model_status().await?;
@@ -112,6 +113,12 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
             LOAD,
         )
         .await?;
+        // Every model status the reloaded page ever shows, recorded from its very start.
+        b.devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": "window.__statuses = []; new MutationObserver(() => { const t = document.querySelector('.model-status')?.textContent; if (t && t !== window.__statuses[window.__statuses.length - 1]) window.__statuses.push(t); }).observe(document, { subtree: true, childList: true, characterData: true });" }),
+        )
+        .await?;
         b.client.refresh().await?;
         b.wait_js(
             "return document.querySelector('.model-status')?.textContent.includes('Random forest');",
@@ -120,6 +127,7 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         )
         .await?;
         let after_reload = b.model_status().await?;
+        let statuses = b.js("return window.__statuses;").await?;
         b.wait_js("return document.querySelector('#saved-list .saved.active');", "the saved list", LOAD)
             .await?;
         shot(b, "train-saved.png").await?;
@@ -132,6 +140,7 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         )
         .await?;
         seen = (read, kept.as_str().unwrap_or_default().to_string(), jobs, cells, longest, after_reload, cm_cells.to_string());
+        reload_statuses = serde_json::from_value(statuses)?;
         println!("MEASURE train: page answered a script in {roundtrip:?} while training");
         println!("long tasks [start, ms]: {}", b.js("return JSON.stringify(window.__long);").await?);
         Ok(())
@@ -147,6 +156,13 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
     assert_eq!(rows, 5);
     assert_eq!(cm_cells, "225", "15 x 15 confusion matrix");
     assert!(after_reload.contains("Random forest"), "{after_reload}");
+    println!("statuses after the reload: {reload_statuses:?}");
+    assert!(
+        reload_statuses
+            .iter()
+            .all(|s| !s.starts_with("Model:") || s.contains("Random forest")),
+        "after a reload the page shows no model before the kept one: {reload_statuses:?}"
+    );
     assert!(longest <= 50.0, "main-thread long task of {longest:.0} ms");
     Ok(())
 }
