@@ -224,15 +224,28 @@ async fn lane(plan: Rc<Plan>, lane: usize) {
                 }
             }
             Task::Finish(j) => {
-                let mut payload = vec![plan.data.clone()];
-                payload.extend(plan.shares.borrow()[j].iter().flatten().cloned());
+                // The shares go to the merging worker (moved, not copied: they are big and
+                // the page has no further use for them); the split is copied, lanes reuse it.
+                let shares: Vec<Uint8Array> = plan.shares.borrow_mut()[j]
+                    .iter_mut()
+                    .filter_map(Option::take)
+                    .collect();
                 let request = Request::Finish {
                     data_id: plan.data_id,
                     spec: plan.specs[j].clone(),
                     name: plan.names[j].clone(),
                     trained_at: plan.trained_at.clone(),
                 };
-                match worker.request(&request, None, &payload, |_, _| {}).await {
+                let answer = worker
+                    .request_moving(
+                        &request,
+                        None,
+                        std::slice::from_ref(&plan.data),
+                        &shares,
+                        |_, _| {},
+                    )
+                    .await;
+                match answer {
                     Ok(a) => plan.trained(j, a),
                     Err(e) => plan.failed(j, e),
                 }

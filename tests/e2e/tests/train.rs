@@ -320,6 +320,9 @@ async fn measure_forest_workers_and_big_csv() -> Result<()> {
     with_browser(1280, 900, async |b| {
         open_train(b, &server).await?;
         watch_long_tasks(b).await?;
+        // Long animation frames name the script that ran long (the attribution long tasks lack).
+        b.js("window.__loaf = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__loaf.push({ start: Math.round(e.startTime), ms: Math.round(e.duration), blocking: Math.round(e.blockingDuration), scripts: e.scripts.map((s) => `${s.invokerType} ${s.invoker} ${Math.round(s.duration)} ms`) }))).observe({ type: 'long-animation-frame' });")
+            .await?;
         b.upload("train-file", &data).await?;
         b.wait_js("return document.getElementById('rows-kept')?.textContent;", "the report", LOAD)
             .await?;
@@ -337,6 +340,10 @@ async fn measure_forest_workers_and_big_csv() -> Result<()> {
             out.push(format!("forest 100 trees, {workers} worker(s): {} ms", ms.as_str().unwrap_or("?")));
         }
         out.push(format!("longest main-thread task while training: {:.0} ms", longest_task(b).await?));
+        let frames = b
+            .js("return JSON.stringify(window.__loaf.filter((f) => f.blocking > 0).sort((a, b) => b.blocking - a.blocking).slice(0, 3));")
+            .await?;
+        out.push(format!("longest blocking animation frames: {}", frames.as_str().unwrap_or("?")));
         b.js("window.__long = [];").await?;
         let size = std::fs::metadata(&big)?.len();
         b.upload("train-file", &big).await?;
