@@ -73,6 +73,8 @@ pub struct JobView {
 pub struct TrainState {
     pub data: RwSignal<DataState>,
     pub source: StoredValue<Option<SourceRef>, LocalStorage>,
+    /// The parser worker's generation when it read `source` (see `data_in::ensure_parsed`).
+    pub parsed_in: StoredValue<u32>,
     pub label_column: RwSignal<Option<String>>,
     pub options: Options,
     pub jobs: RwSignal<Vec<JobView>>,
@@ -107,6 +109,7 @@ pub fn provide_train_state() -> TrainState {
     let st = TrainState {
         data: RwSignal::new(DataState::Empty),
         source: StoredValue::new_local(None),
+        parsed_in: StoredValue::new(0),
         label_column: RwSignal::new(None),
         options: Options::new(),
         jobs: RwSignal::new(Vec::new()),

@@ -61,6 +61,9 @@ struct Pending {
 struct Slot {
     /// The worker's name (`new Worker(url, {name})`): what DevTools and the e2e tests call it.
     name: String,
+    /// Bumped whenever the worker is stopped or dies: a change means whatever it held (the
+    /// parser's file) is gone.
+    generation: u32,
     worker: Option<Worker>,
     ready: bool,
     /// Envelopes posted before the worker said it was ready (a worker drops earlier messages).
@@ -190,6 +193,11 @@ impl WorkerClient {
         rx.await.unwrap_or(Err(WorkerError::Cancelled))
     }
 
+    /// Which worker life this is (see `Slot::generation`).
+    pub fn generation(&self) -> u32 {
+        self.0.borrow().generation
+    }
+
     /// Stops the worker now (its work really stops) and fails what it had pending as
     /// cancelled. The next request starts a fresh one.
     pub fn terminate(&self) {
@@ -200,6 +208,7 @@ impl WorkerClient {
         let pending: Vec<Pending> = {
             let mut slot = self.0.borrow_mut();
             if let Some(w) = slot.worker.take() {
+                slot.generation += 1;
                 w.set_onmessage(None);
                 w.set_onerror(None);
                 w.terminate();

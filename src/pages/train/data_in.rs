@@ -15,13 +15,9 @@ use crate::worker::protocol::{Request, Response, Source};
 pub const BUNDLED_URL: &str = "data/genres_v2.csv.gz";
 pub const BUNDLED_NAME: &str = "genres_v2.csv";
 
-/// Reads `src` in the parser worker (a read in progress is stopped first).
-pub fn start_parse(st: TrainState, src: SourceRef) {
-    let p = parser();
-    // A newer choice wins: stop the old read for real (its answer would be dropped anyway).
-    p.terminate();
-    st.source.set_value(Some(src.clone()));
-    let (source, blob, name) = match &src {
+/// The parse request and file for a source.
+fn parse_request(st: TrainState, src: &SourceRef) -> (Request, Option<web_sys::Blob>, String) {
+    let (source, blob, name) = match src {
         SourceRef::File(f) => (
             Source::File { name: f.name() },
             Some(f.clone().unchecked_into::<web_sys::Blob>()),
@@ -36,6 +32,20 @@ pub fn start_parse(st: TrainState, src: SourceRef) {
             BUNDLED_NAME.to_string(),
         ),
     };
+    let request = Request::Parse {
+        source,
+        label_column: st.label_column.get_untracked(),
+    };
+    (request, blob, name)
+}
+
+/// Reads `src` in the parser worker (a read in progress is stopped first).
+pub fn start_parse(st: TrainState, src: SourceRef) {
+    let p = parser();
+    // A newer choice wins: stop the old read for real (its answer would be dropped anyway).
+    p.terminate();
+    st.source.set_value(Some(src.clone()));
+    let (request, blob, name) = parse_request(st, &src);
     let total = match &src {
         SourceRef::File(f) => f.size() as u64,
         SourceRef::Bundled => 0,
@@ -45,10 +55,6 @@ pub fn start_parse(st: TrainState, src: SourceRef) {
         done: 0,
         total,
     });
-    let request = Request::Parse {
-        source,
-        label_column: st.label_column.get_untracked(),
-    };
     spawn_local(async move {
         let progress_name = name.clone();
         let on_progress = move |done, total| {
@@ -61,6 +67,7 @@ pub fn start_parse(st: TrainState, src: SourceRef) {
         match p.request(&request, blob.as_ref(), &[], on_progress).await {
             Ok(answer) => match answer.response {
                 Response::Parsed(summary) => {
+                    st.parsed_in.set_value(p.generation());
                     st.options.select_features(&summary.present);
                     st.data.set(DataState::Ready(Arc::new(summary)));
                 }
@@ -76,6 +83,33 @@ pub fn start_parse(st: TrainState, src: SourceRef) {
             }),
         }
     });
+}
+
+/// Makes sure the parser worker still holds the data the page shows: if it was restarted
+/// since (it crashed), the same file is read again, without touching the report or the
+/// options, so training goes on instead of asking the user to choose the file again.
+pub async fn ensure_parsed(st: TrainState) -> Result<(), WorkerError> {
+    let p = parser();
+    if p.generation() == st.parsed_in.get_value() {
+        return Ok(());
+    }
+    let Some(src) = st.source.get_value() else {
+        return Ok(());
+    };
+    let (request, blob, _) = parse_request(st, &src);
+    match p
+        .request(&request, blob.as_ref(), &[], |_, _| {})
+        .await?
+        .response
+    {
+        Response::Parsed(_) => {
+            st.parsed_in.set_value(p.generation());
+            Ok(())
+        }
+        other => Err(WorkerError::Failed(format!(
+            "Unexpected answer from the worker: {other:?}"
+        ))),
+    }
 }
 
 fn first_file(files: Option<web_sys::FileList>) -> Option<web_sys::File> {

@@ -368,8 +368,10 @@ impl Browser {
             send(2, "Debugger.pause", json!({})).await?;
             tokio::time::sleep(Duration::from_millis(300)).await;
             send(3, "Runtime.evaluate", json!({ "expression": expression })).await?;
-            send(4, "Debugger.resume", json!({})).await?;
-            send(5, "Debugger.disable", json!({})).await?;
+            // The expression may end the worker (that is often the point): its session is then
+            // gone and these two fail, harmlessly.
+            let _ = send(4, "Debugger.resume", json!({})).await;
+            let _ = send(5, "Debugger.disable", json!({})).await;
         }
         Ok(workers.len())
     }

@@ -5,6 +5,8 @@
 //!   still works in the tab, and saving works again once there is room;
 //! - two tabs saving models at the same moment (each fires several saves at a shared instant)
 //!   leave a store where every model is listed and every one loads;
+//! - the parser worker (it holds the uploaded file) crashing after the upload: the next training
+//!   reads the file again by itself and trains, the report on screen unchanged;
 //! - a training worker that crashes mid-training (an uncaught error thrown inside it through
 //!   DevTools: what a wasm trap looks like to the page) is reported on its job, its sibling
 //!   shares stop, the active model stays, and the next run trains on fresh workers.
@@ -315,5 +317,61 @@ async fn a_worker_crash_mid_training_is_reported_and_the_active_model_stays() ->
     );
     assert_eq!(before, after, "the active model must not change");
     assert!(again[0].1.contains("job-done"), "{again:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_parser_crash_after_the_upload_does_not_lose_the_file() -> Result<()> {
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    let data = genre_lens_e2e::ensure_split()?;
+    let mut seen = (String::new(), String::new(), Vec::new(), 0usize);
+    with_browser(1280, 900, async |b| {
+        b.open_page(&format!("{}#/train", server.url())).await?;
+        b.upload("train-file", &data).await?;
+        let report = b
+            .wait_js("return document.getElementById('rows-kept')?.textContent;", "the report", LOAD)
+            .await?;
+        for m in ["bagging", "knn", "tree", "svc", "gbt"] {
+            b.set_checked(&format!("model-{m}"), false).await?;
+        }
+        b.type_into("#opt-rf-trees", "8").await?;
+        // An uncaught error in the idle parser worker: the page restarts it, empty.
+        b.js("window.__bc = []; new BroadcastChannel('e2e').onmessage = (e) => window.__bc.push(e.data);")
+            .await?;
+        let mut hit = 0;
+        for _ in 0..5 {
+            hit = b
+                .eval_in_workers(
+                    "genre-lens parser",
+                    "setTimeout(() => { new BroadcastChannel('e2e').postMessage('thrown'); throw new Error('simulated parser crash'); }, 0); true",
+                )
+                .await?;
+            if b
+                .wait_js("return window.__bc.includes('thrown');", "the throw inside the parser", Duration::from_secs(5))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+        }
+        // Give the page the worker's error event before training.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        b.click_id("train-start").await?;
+        let jobs = b.wait_jobs(TRAIN).await?;
+        let run_error = b.text("#run-error").await?.unwrap_or_default();
+        let after = b.text("#rows-kept").await?.unwrap_or_default();
+        seen = (report.as_str().unwrap_or_default().to_string(), after, jobs, hit);
+        println!("parser crash: run error {run_error:?}");
+        Ok(())
+    })
+    .await?;
+    let (report, after, jobs, hit) = seen;
+    println!("parser crash: {jobs:?}");
+    assert_eq!(hit, 1, "the test reached the parser worker");
+    assert_eq!(report, after, "the report on screen is unchanged");
+    assert!(
+        jobs[0].1.contains("job-done"),
+        "trained after the crash: {jobs:?}"
+    );
     Ok(())
 }
