@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use genre_core::error::IngestError;
-use genre_core::ingest::{read_csv, IngestOptions, Ingested, MAX_REPORTED_REJECTIONS};
+use genre_core::ingest::{read_csv, IngestOptions, Ingested, RowCounter, MAX_REPORTED_REJECTIONS};
 
 use super::yield_now;
 
@@ -25,45 +25,93 @@ pub const CHUNK_ROWS: usize = 2_000;
 /// The core's delimiter rule: the cut points must be record boundaries for the core's parser.
 pub use genre_core::ingest::detect_delimiter;
 
-/// Byte offsets that cut `bytes` into pieces: `header` is the header line's span and `starts`
-/// holds, for every piece, the offset of its first record and its first record's index among
-/// the data records. `None` when the file has no header (the core will say what is wrong).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    pub header: (usize, usize),
-    pub starts: Vec<(usize, u64)>,
+/// Spreadsheet rows of the records a `csv` reader returns from a file held in memory, counted
+/// as the core counts them ([`RowCounter`]): the line breaks are counted in `bytes` itself.
+pub struct FileRows<'a> {
+    bytes: &'a [u8],
+    rows: RowCounter,
+    /// Line breaks in `bytes[..scanned]`.
+    breaks: u64,
+    scanned: usize,
 }
 
-/// A resumable scan for cut points, so even the scan runs in slices between yields.
+impl<'a> FileRows<'a> {
+    pub fn new(bytes: &'a [u8]) -> FileRows<'a> {
+        FileRows {
+            bytes,
+            rows: RowCounter::default(),
+            breaks: 0,
+            scanned: 0,
+        }
+    }
+
+    /// The row of `record`, just read; `end`: the reader's byte position after it, as an
+    /// offset into `bytes`.
+    pub fn row(&mut self, record: &csv::ByteRecord, end: usize) -> u64 {
+        let end = end.min(self.bytes.len());
+        let new = &self.bytes[self.scanned.min(end)..end];
+        self.breaks += new.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.scanned = self.scanned.max(end);
+        let ends = end > 0 && self.bytes[end - 1] == b'\n';
+        self.rows.row(record, self.breaks, ends)
+    }
+}
+
+/// A resumable scan for the cut points (record boundaries) and each piece's row offset, so even
+/// the scan runs in slices between yields. Rows are counted with the core's [`RowCounter`], as
+/// the core counts them, so row numbers in a piece shift to the whole file's.
 pub struct Splitter<'a> {
     bytes: &'a [u8],
+    /// Bytes before the CSV reader's start (a UTF-8 BOM).
+    skipped: usize,
     reader: csv::Reader<&'a [u8]>,
     record: csv::ByteRecord,
     header: Option<(usize, usize)>,
-    records: u64,
+    rows: FileRows<'a>,
+    /// Where the last record read ends.
+    scanned: usize,
+    /// The row of the last record read.
+    last_row: u64,
     done: bool,
 }
 
 impl<'a> Splitter<'a> {
     pub fn new(bytes: &'a [u8]) -> Splitter<'a> {
+        let skipped = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            0
+        };
         let reader = csv::ReaderBuilder::new()
             .delimiter(detect_delimiter(bytes))
             .has_headers(false)
             .flexible(true)
-            .from_reader(bytes);
+            .from_reader(&bytes[skipped..]);
         Splitter {
             bytes,
+            skipped,
             reader,
             record: csv::ByteRecord::new(),
             header: None,
-            records: 0,
+            rows: FileRows::new(bytes),
+            scanned: 0,
+            last_row: 0,
             done: false,
         }
     }
 
+    /// Reads the next record; returns the offset where its read started (a cut point: blank
+    /// lines before it belong to its piece).
     fn next_start(&mut self) -> Option<usize> {
         match self.reader.read_byte_record(&mut self.record) {
-            Ok(true) => Some(self.record.position().map_or(0, |p| p.byte() as usize)),
+            Ok(true) => {
+                let start = self.skipped + self.record.position().map_or(0, |p| p.byte() as usize);
+                let end =
+                    (self.skipped + self.reader.position().byte() as usize).min(self.bytes.len());
+                self.scanned = end;
+                self.last_row = self.rows.row(&self.record, end);
+                Some(start)
+            }
             _ => {
                 self.done = true;
                 None
@@ -82,28 +130,28 @@ impl<'a> Splitter<'a> {
             {
                 continue;
             }
-            let end = self.reader.position().byte() as usize;
-            self.header = Some((start, end.min(self.bytes.len())));
+            self.header = Some((start, self.scanned));
         }
         self.header
     }
 
-    /// Skips `n` records and returns the offset and index of the next one (a piece's start), or
-    /// `None` at the end of the file.
+    /// Skips `n` records and returns the next piece's start offset and row offset (what to add
+    /// to a row number the core gives for the piece read with the header in front), or `None`
+    /// at the end of the file.
     pub fn next_piece(&mut self, n: usize) -> Option<(usize, u64)> {
         if self.done {
             return None;
         }
+        // In the piece the header is row 1, so the record after it (or the blank lines before
+        // that record) start at row 2; in the file, right after the last record read.
+        let offset = self.last_row.saturating_sub(1);
         let start = self.next_start()?;
-        let first = (start, self.records);
-        self.records += 1;
         for _ in 1..n {
             if self.next_start().is_none() {
                 break;
             }
-            self.records += 1;
         }
-        Some(first)
+        Some((start, offset))
     }
 }
 
@@ -239,7 +287,7 @@ pub async fn read_csv_chunked(
     let mut start = split.next_piece(CHUNK_ROWS);
     let mut merged: Option<Merger> = None;
     let mut first_piece = true;
-    while let Some((from, index)) = start {
+    while let Some((from, offset)) = start {
         let next = split.next_piece(CHUNK_ROWS);
         let to = next.map_or(bytes.len(), |n| n.0);
         // The first piece is read straight from the file's start, so the core sees the file's
@@ -252,10 +300,11 @@ pub async fn read_csv_chunked(
         match piece {
             Ok(part) => match &mut merged {
                 None => merged = Some(Merger::new(part, !opts.keep_duplicates)),
-                Some(m) => m.add(part, index),
+                Some(m) => m.add(part, offset),
             },
             Err(e @ (IngestError::NotUtf8 { .. } | IngestError::Malformed { .. })) => {
-                return Err(shift_error(e, index))
+                // The first piece is read from the file's start: its rows are the file's.
+                return Err(shift_error(e, if first_piece { 0 } else { offset }));
             }
             // Single piece: the core's answer is the answer. Otherwise (say, every row of one
             // piece rejected) let the core read the whole file so its report is exact.
@@ -289,10 +338,17 @@ mod tests {
             let genre = ["a", "b", "c"][(i / 5) % 3];
             // Every 11th row repeats the previous one, to exercise de-duplication across pieces.
             let i = if i % 11 == 10 { i - 1 } else { i };
-            s.push_str(&format!(
-                "\"Song {i}; live\";{energy};{};{genre}\r\n",
-                100 + i % 50
-            ));
+            // Some names span two lines, and blank lines come and go: row numbers must still
+            // be the whole file's in every piece.
+            let name = if i % 13 == 5 {
+                format!("Song {i};\r\nlive")
+            } else {
+                format!("Song {i}; live")
+            };
+            s.push_str(&format!("\"{name}\";{energy};{};{genre}\r\n", 100 + i % 50));
+            if i % 17 == 8 {
+                s.push_str("\r\n");
+            }
         }
         s
     }

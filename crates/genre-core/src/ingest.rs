@@ -149,6 +149,88 @@ pub fn read_csv<R: Read>(reader: R, opts: &IngestOptions) -> Result<Ingested, In
     read_csv_with(reader, opts, &mut |_| true)
 }
 
+/// Spreadsheet row numbers (the header's row is 1 when it is the first line) for the records a
+/// `csv` reader returns, in order. The reader skips blank lines, which a spreadsheet shows as
+/// rows, and a quoted cell may span several lines of one row. So a record's row is worked out
+/// from where it ends: the line breaks before its end, minus its own terminator's, minus the
+/// breaks inside its cells. Files whose lines end in a lone `\r` have no `\n` to count: rows
+/// then count records.
+#[derive(Debug, Default, Clone)]
+pub struct RowCounter {
+    last: u64,
+}
+
+impl RowCounter {
+    /// The row of `record`, the record just read. `breaks_before_end`: how many `\n` the file
+    /// holds before the reader's position after the record; `ends_with_break`: whether the byte
+    /// just before that position is a `\n` (the record's own terminator; with `\r\n` line
+    /// ends the reader stops after the `\r`).
+    pub fn row(
+        &mut self,
+        record: &csv::ByteRecord,
+        breaks_before_end: u64,
+        ends_with_break: bool,
+    ) -> u64 {
+        let in_cells: u64 = record
+            .iter()
+            .map(|cell| cell.iter().filter(|&&b| b == b'\n').count() as u64)
+            .sum();
+        let first_line = (breaks_before_end + 1)
+            .saturating_sub(u64::from(ends_with_break))
+            .saturating_sub(in_cells);
+        let row = first_line.max(self.last + 1);
+        self.last = row;
+        row
+    }
+
+    /// The row of the next record (for an error the reader raised before returning it).
+    pub fn next_row(&self) -> u64 {
+        self.last + 1
+    }
+}
+
+/// A reader that notes the offset of every `\n` it passes on, so [`RowCounter`] can be told
+/// how many lie before a record's end (the log is drained as records are read: it holds only
+/// what the CSV reader has buffered ahead).
+struct BreakLog<R> {
+    inner: R,
+    offset: u64,
+    breaks: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<u64>>>,
+}
+
+impl<R: Read> Read for BreakLog<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut breaks = self.breaks.borrow_mut();
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                breaks.push_back(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// Counts the logged breaks before `end` (a byte offset in the whole file): (how many, whether
+/// the last is at `end - 1`).
+struct BreakCount {
+    breaks: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<u64>>>,
+    before: u64,
+}
+
+impl BreakCount {
+    fn upto(&mut self, end: u64) -> (u64, bool) {
+        let mut breaks = self.breaks.borrow_mut();
+        let mut last = None;
+        while breaks.front().is_some_and(|&b| b < end) {
+            last = breaks.pop_front();
+            self.before += 1;
+        }
+        (self.before, last.is_some_and(|b| b + 1 == end))
+    }
+}
+
 /// Reads a CSV, streaming. `progress` is called every few thousand rows; returning `false`
 /// cancels the read.
 pub fn read_csv_with<R: Read>(
@@ -156,7 +238,17 @@ pub fn read_csv_with<R: Read>(
     opts: &IngestOptions,
     progress: &mut dyn FnMut(IngestProgress) -> bool,
 ) -> Result<Ingested, IngestError> {
-    let mut buffered = BufReader::with_capacity(1 << 16, reader);
+    let breaks = std::rc::Rc::new(std::cell::RefCell::new(std::collections::VecDeque::new()));
+    let mut counted = BreakCount {
+        breaks: breaks.clone(),
+        before: 0,
+    };
+    let logged = BreakLog {
+        inner: reader,
+        offset: 0,
+        breaks,
+    };
+    let mut buffered = BufReader::with_capacity(1 << 16, logged);
     let head = buffered
         .fill_buf()
         .map_err(|e| IngestError::Io(e.to_string()))?;
@@ -173,13 +265,21 @@ pub fn read_csv_with<R: Read>(
         .flexible(true)
         .from_reader(buffered);
 
+    // The CSV reader's byte positions start after the BOM; the break log's at the file's start.
+    let skipped = if bom { 3 } else { 0 };
     let mut record = csv::ByteRecord::new();
-    let header = loop {
+    let mut rows = RowCounter::default();
+    let (header, header_row) = loop {
         match csv_reader.read_byte_record(&mut record) {
             Ok(false) => return Err(IngestError::Empty),
-            Ok(true) if record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) => continue,
-            Ok(true) => break record.clone(),
-            Err(e) => return Err(csv_error(e, 1)),
+            Ok(true) => {
+                let (before, ends) = counted.upto(csv_reader.position().byte() + skipped);
+                let row = rows.row(&record, before, ends);
+                if !record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
+                    break (record.clone(), row);
+                }
+            }
+            Err(e) => return Err(csv_error(e, rows.next_row())),
         }
     };
     let headers: Vec<String> = header
@@ -189,7 +289,7 @@ pub fn read_csv_with<R: Read>(
             std::str::from_utf8(h)
                 .map(|s| s.trim().to_string())
                 .map_err(|_| IngestError::NotUtf8 {
-                    row: 1,
+                    row: header_row,
                     column: format!("#{}", i + 1),
                 })
         })
@@ -197,19 +297,21 @@ pub fn read_csv_with<R: Read>(
     let layout = Layout::from_headers(&headers, opts)?;
 
     let mut out = Builder::new(opts, &layout);
-    let mut row: u64 = 1;
+    let mut records: u64 = 0;
     loop {
         match csv_reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(csv_error(e, row + 1)),
+            Err(e) => return Err(csv_error(e, rows.next_row())),
         }
-        row += 1;
+        let (before, ends) = counted.upto(csv_reader.position().byte() + skipped);
+        let row = rows.row(&record, before, ends);
+        records += 1;
         if record.len() == 1 && record.get(0).is_some_and(|c| c.is_empty()) {
             continue; // blank line
         }
         out.push(row, &record, &layout)?;
-        if row.is_multiple_of(4096) {
+        if records.is_multiple_of(4096) {
             let bytes = csv_reader.position().byte();
             if !progress(IngestProgress {
                 rows: out.report.rows_read,
@@ -653,6 +755,36 @@ mod tests {
         assert_eq!(d.report.delimiter, ';');
         assert_eq!(d.tracks[1].values[Feature::DurationMs.index()], 100000.0);
         assert_eq!(d.tracks[0].name.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn rows_are_spreadsheet_rows_across_blank_lines_and_multi_line_cells() {
+        // Row 1 header, 2 good, 3 blank, 4 bad tempo, 5-6 one row with a two-line name,
+        // 7 blank, 8 bad energy, 9 blank, 10 good.
+        let csv = "energy,tempo,genre,song_name\n\
+                   0.5,120,Rap,a\n\
+                   \n\
+                   0.5,fast,Rap,b\n\
+                   0.5,121,Rap,\"two\nlines\"\n\
+                   \n\
+                   x,120,Rap,c\n\
+                   \n\
+                   0.5,122,Rap,d\n";
+        let d = read(csv).unwrap();
+        let rows: Vec<u64> = d.report.rejections.iter().map(|r| r.row).collect();
+        assert_eq!(rows, vec![4, 8]);
+        let kept: Vec<u64> = d.tracks.iter().map(|t| t.row).collect();
+        assert_eq!(kept, vec![2, 5, 10]);
+        // The same with CRLF line ends, a BOM and no line break at the end.
+        let crlf = format!("\u{feff}{}", csv.replace('\n', "\r\n").trim_end());
+        let d = read(&crlf).unwrap();
+        let rows: Vec<u64> = d.report.rejections.iter().map(|r| r.row).collect();
+        assert_eq!(rows, vec![4, 8]);
+        let kept: Vec<u64> = d.tracks.iter().map(|t| t.row).collect();
+        assert_eq!(kept, vec![2, 5, 10]);
+        // Lines ending in a lone CR: rows are counted record by record.
+        let d = read("energy,tempo,genre\r0.5,120,Rap\r0.5,slow,Rap\r").unwrap();
+        assert_eq!(d.report.rejections[0].row, 3);
     }
 
     #[test]

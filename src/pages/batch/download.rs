@@ -3,7 +3,7 @@
 //! rejected keep their cells, with empty predictions and the warning "rejected", so the output
 //! has exactly one row per input row. Built in Rust and handed to the browser as a Blob.
 
-use crate::csv_upload::chunked::detect_delimiter;
+use crate::csv_upload::chunked::{detect_delimiter, FileRows};
 use crate::csv_upload::{now_ms, yield_now};
 
 use super::run::Row;
@@ -34,10 +34,13 @@ pub async fn predictions_csv(
     let mut record = csv::ByteRecord::new();
     // The header: the first record that is not blank (the ingest skips blank lines before it).
     let mut width = 0;
+    // Rows are numbered as the ingest numbers them (blank lines count), to match `rows`.
+    let mut numbers = FileRows::new(input);
     loop {
         if !reader.read_byte_record(&mut record).map_err(err)? {
             return Err("The file has no header row.".into());
         }
+        numbers.row(&record, reader.position().byte() as usize);
         if !record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
             break;
         }
@@ -60,10 +63,9 @@ pub async fn predictions_csv(
     writer.write_byte_record(&header).map_err(err)?;
 
     let mut next = rows.iter().peekable();
-    let mut row_number: u64 = 1;
     let mut slice_start = now_ms();
     while reader.read_byte_record(&mut record).map_err(err)? {
-        row_number += 1;
+        let row_number = numbers.row(&record, reader.position().byte() as usize);
         // Same blank-line rule as the ingest: a record of one empty cell is not a track.
         if record.len() == 1 && record.get(0).is_some_and(|c| c.is_empty()) {
             continue;
