@@ -150,68 +150,99 @@ pub fn prepare(
     options: &TrainOptions,
     data_file: &str,
 ) -> Result<Prepared, TrainError> {
-    for f in options.features.as_slice() {
-        if !data.present.contains(f) {
-            return Err(TrainError::InvalidParam {
-                name: "features",
-                value: f.name().to_string(),
-                expected: "features that are columns of the file",
-            });
-        }
-    }
-    let labelled: Vec<&crate::ingest::Track> =
-        data.tracks.iter().filter(|t| t.label.is_some()).collect();
-    if labelled.is_empty() {
-        return Err(TrainError::NoLabels);
-    }
-    // Keep only classes that have rows, in their original order.
-    let mut counts = vec![0usize; data.classes.len()];
-    for t in &labelled {
-        counts[t.label.expect("filtered") as usize] += 1;
-    }
-    let mut remap = vec![usize::MAX; data.classes.len()];
-    let mut classes = Vec::new();
-    for (c, &n) in counts.iter().enumerate() {
-        if n > 0 {
-            remap[c] = classes.len();
-            classes.push(data.classes[c].clone());
-        }
-    }
-    if classes.len() > MAX_CLASSES {
-        return Err(TrainError::InvalidParam {
-            name: "label column",
-            value: format!("{} distinct values", classes.len()),
-            expected: "at most 255 genres (is the label column really the genre?)",
-        });
-    }
-    if classes.len() < 2 {
-        return Err(TrainError::OneClass {
-            class: classes.first().cloned().unwrap_or_default(),
-        });
-    }
-    let y: Vec<usize> = labelled
-        .iter()
-        .map(|t| remap[t.label.expect("filtered") as usize])
-        .collect();
-    let split = stratified_split(&y, &classes, options.test_fraction, options.seed)?;
+    let labelled = Labelled::check(data, options, "features that are columns of the file")?;
+    let split = stratified_split(
+        &labelled.y,
+        &labelled.classes,
+        options.test_fraction,
+        options.seed,
+    )?;
     let pick = |idx: &[usize]| -> (Vec<Vec<f64>>, Vec<usize>) {
         idx.iter()
-            .map(|&i| (options.features.select(&labelled[i].values), y[i]))
+            .map(|&i| {
+                (
+                    options.features.select(&labelled.tracks[i].values),
+                    labelled.y[i],
+                )
+            })
             .unzip()
     };
     let (train_x, train_y) = pick(&split.train);
     let (test_x, test_y) = pick(&split.test);
-    let test_rows = split.test.iter().map(|&i| labelled[i].row).collect();
+    let test_rows = split.test.iter().map(|&i| labelled.tracks[i].row).collect();
     Ok(Prepared {
         options: options.clone(),
         data_file: data_file.to_string(),
-        classes,
+        classes: labelled.classes,
         train_x,
         train_y,
         test_x,
         test_y,
         test_rows,
     })
+}
+
+/// The labelled rows of a file that can train: the chosen features are columns of it, it has
+/// labels, at least 2 and at most [`MAX_CLASSES`] genres.
+struct Labelled<'a> {
+    tracks: Vec<&'a crate::ingest::Track>,
+    /// Genres with rows, in the file's order.
+    classes: Vec<String>,
+    /// Each track's index in `classes`.
+    y: Vec<usize>,
+}
+
+impl<'a> Labelled<'a> {
+    fn check(
+        data: &'a Ingested,
+        options: &TrainOptions,
+        features_expected: &'static str,
+    ) -> Result<Labelled<'a>, TrainError> {
+        for f in options.features.as_slice() {
+            if !data.present.contains(f) {
+                return Err(TrainError::InvalidParam {
+                    name: "features",
+                    value: f.name().to_string(),
+                    expected: features_expected,
+                });
+            }
+        }
+        let tracks: Vec<&crate::ingest::Track> =
+            data.tracks.iter().filter(|t| t.label.is_some()).collect();
+        if tracks.is_empty() {
+            return Err(TrainError::NoLabels);
+        }
+        // Keep only classes that have rows, in their original order.
+        let mut counts = vec![0usize; data.classes.len()];
+        for t in &tracks {
+            counts[t.label.expect("filtered") as usize] += 1;
+        }
+        let mut remap = vec![usize::MAX; data.classes.len()];
+        let mut classes = Vec::new();
+        for (c, &n) in counts.iter().enumerate() {
+            if n > 0 {
+                remap[c] = classes.len();
+                classes.push(data.classes[c].clone());
+            }
+        }
+        if classes.len() > MAX_CLASSES {
+            return Err(TrainError::InvalidParam {
+                name: "label column",
+                value: format!("{} distinct values", classes.len()),
+                expected: "at most 255 genres (is the label column really the genre?)",
+            });
+        }
+        if classes.len() < 2 {
+            return Err(TrainError::OneClass {
+                class: classes.first().cloned().unwrap_or_default(),
+            });
+        }
+        let y = tracks
+            .iter()
+            .map(|t| remap[t.label.expect("filtered") as usize])
+            .collect();
+        Ok(Labelled { tracks, classes, y })
+    }
 }
 
 /// Uses one file for training and another for testing (no split). Test rows whose genre the
@@ -222,12 +253,7 @@ pub fn prepare_two(
     options: &TrainOptions,
     data_file: &str,
 ) -> Result<(Prepared, usize), TrainError> {
-    let all_train = TrainOptions {
-        test_fraction: 0.5,
-        ..options.clone()
-    };
-    // Reuse the checks of `prepare`, then take every training row.
-    prepare(train, &all_train, data_file)?;
+    let labelled = Labelled::check(train, options, "features that are columns of the file")?;
     for f in options.features.as_slice() {
         if !test.present.contains(f) {
             return Err(TrainError::InvalidParam {
@@ -237,28 +263,13 @@ pub fn prepare_two(
             });
         }
     }
-    let mut counts = vec![0usize; train.classes.len()];
-    train
+    let train_x = labelled
         .tracks
         .iter()
-        .filter_map(|t| t.label)
-        .for_each(|l| counts[l as usize] += 1);
-    let classes: Vec<String> = train
-        .classes
-        .iter()
-        .zip(&counts)
-        .filter(|(_, &n)| n > 0)
-        .map(|(c, _)| c.clone())
+        .map(|t| options.features.select(&t.values))
         .collect();
+    let classes = labelled.classes;
     let index = |name: &str| classes.iter().position(|c| c == name);
-    let (train_x, train_y): (Vec<_>, Vec<_>) = train
-        .tracks
-        .iter()
-        .filter_map(|t| {
-            let c = index(&train.classes[t.label? as usize])?;
-            Some((options.features.select(&t.values), c))
-        })
-        .unzip();
     let mut unknown = 0;
     let mut test_rows = Vec::new();
     let (test_x, test_y): (Vec<_>, Vec<_>) = test
@@ -284,7 +295,7 @@ pub fn prepare_two(
             data_file: data_file.to_string(),
             classes,
             train_x,
-            train_y,
+            train_y: labelled.y,
             test_x,
             test_y,
             test_rows,

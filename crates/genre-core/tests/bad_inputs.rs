@@ -353,6 +353,36 @@ fn one_class_only() {
 }
 
 #[test]
+fn a_separate_test_file_needs_no_split() {
+    // A genre with one row cannot be split, but with a test file of its own nothing is split:
+    // every labelled training row trains, and test rows of genres the training file lacks are
+    // counted, not scored.
+    let train = train_read("csv/class_with_one_row.csv").unwrap();
+    let test = read_csv(
+        "energy,loudness,speechiness,acousticness,instrumentalness,liveness,valence,tempo,duration_ms,genre\n\
+         0.8,-5,0.05,0.01,0,0.1,0.4,120,200000,Rap\n\
+         0.5,-6,0.06,0.1,0,0.1,0.3,128,190000,Emo\n\
+         0.4,-9,0.03,0.5,0.2,0.1,0.2,90,230000,jazz\n"
+            .as_bytes(),
+        &IngestOptions::for_training(),
+    )
+    .unwrap();
+    let (prep, unknown) =
+        genre_core::train::prepare_two(&train, &test, &TrainOptions::default(), "t.csv").unwrap();
+    let labelled = train.tracks.iter().filter(|t| t.label.is_some()).count();
+    assert_eq!(prep.train_y.len(), labelled);
+    assert_eq!(prep.test_y.len(), 2);
+    assert_eq!(unknown, 1, "the jazz row");
+    assert!(prep.classes.contains(&"Emo".to_string()));
+    // The training file's checks still hold: one genre only is refused.
+    let one = train_read("csv/one_class.csv").unwrap();
+    assert!(matches!(
+        genre_core::train::prepare_two(&one, &test, &TrainOptions::default(), "t.csv"),
+        Err(TrainError::OneClass { .. })
+    ));
+}
+
+#[test]
 fn a_class_with_one_row_cannot_be_split() {
     let e = prepare_file("csv/class_with_one_row.csv", &TrainOptions::default()).unwrap_err();
     match &e {
