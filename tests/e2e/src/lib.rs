@@ -421,6 +421,14 @@ impl Browser {
         Ok(())
     }
 
+    /// Train page: only the random forest is ticked, with this many trees.
+    pub async fn only_the_forest(&self, trees: u32) -> Result<()> {
+        for m in ["bagging", "knn", "tree", "svc", "gbt"] {
+            self.set_checked(&format!("model-{m}"), false).await?;
+        }
+        self.type_into("#opt-rf-trees", &trees.to_string()).await
+    }
+
     /// Train page: waits until no job is queued or running; returns each job's id and its
     /// class list and status line.
     pub async fn wait_jobs(&self, timeout: Duration) -> Result<Vec<(String, String)>> {

@@ -142,10 +142,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         assert!(counts.contains(IMG) && counts.contains(SCRIPT) && counts.contains(QUOTES), "class counts: {counts}");
         // Train on the upload (a small forest; 8 rows per genre) and keep
         // the model: the workers and the store are used too.
-        for m in ["bagging", "knn", "tree", "svc", "gbt"] {
-            b.set_checked(&format!("model-{m}"), false).await?;
-        }
-        b.type_into("#opt-rf-trees", "5").await?;
+        b.only_the_forest(5).await?;
         b.click_id("train-start").await?;
         let jobs = b.wait_jobs(LOAD).await?;
         assert!(jobs.iter().all(|(_, s)| s.contains("job-done")), "training on the upload: {jobs:?}");
@@ -159,7 +156,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name);").await?);
         // What the workers loaded (the parser read the upload, the trainers trained; each lists
         // its own resources).
-        b.js("window.__workerResources = []; new BroadcastChannel('e2e-resources').onmessage = (e) => window.__workerResources.push(e.data);")
+        b.js("window.__workerResources = []; window.__resourceChannel = new BroadcastChannel('e2e-resources'); window.__resourceChannel.onmessage = (e) => window.__workerResources.push(e.data);")
             .await?;
         let workers = b
             .eval_in_workers(

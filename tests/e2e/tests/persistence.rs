@@ -46,6 +46,29 @@ async fn schedule_model_files(b: &Browser, at: u64, name: &str, n: u32) -> Resul
     Ok(())
 }
 
+/// Runs `script` in the worker(s) named `worker` until the page hears `signal` on the
+/// BroadcastChannel `e2e` (the script posts it where it throws); a DevTools pause that lands too
+/// late is retried. Returns how many workers were reached.
+async fn throw_in_worker(b: &Browser, worker: &str, script: &str, signal: &str) -> Result<usize> {
+    b.js("window.__bc = window.__bc || []; if (!window.__bcChannel) { window.__bcChannel = new BroadcastChannel('e2e'); window.__bcChannel.onmessage = (e) => window.__bc.push(e.data); }")
+        .await?;
+    for _ in 0..5 {
+        let hit = b.eval_in_workers(worker, script).await?;
+        let heard = b
+            .wait_js_args(
+                "return window.__bc.includes(arguments[0]);",
+                vec![json!(signal)],
+                "the throw inside the worker",
+                Duration::from_secs(5),
+            )
+            .await;
+        if hit == 0 || heard.is_ok() {
+            return Ok(hit);
+        }
+    }
+    Err(format!("{worker} never ran the script").into())
+}
+
 async fn saved_names(b: &Browser) -> Result<Vec<String>> {
     let v = b
         .js("return [...document.querySelectorAll('#saved-list .saved .saved-name')].map((e) => e.textContent);")
@@ -254,13 +277,9 @@ async fn a_worker_crash_mid_training_is_reported_and_the_active_model_stays() ->
         b.click_id("use-bundled").await?;
         b.wait_js("return document.getElementById('rows-kept')?.textContent;", "the bundled data's report", LOAD)
             .await?;
-        for m in ["bagging", "knn", "tree", "svc", "gbt"] {
-            b.set_checked(&format!("model-{m}"), false).await?;
-        }
+        b.only_the_forest(3000).await?;
         // Two workers share the forest: the crash of one must stop the other's share too.
         b.type_into("#opt-workers", "2").await?;
-        b.type_into("#opt-rf-trees", "3000").await?;
-        b.js("window.__bc = []; new BroadcastChannel('e2e').onmessage = (e) => window.__bc.push(e.data);").await?;
         b.click_id("train-start").await?;
         b.wait_js(
             "const s = document.querySelector('#job-rf .job-status')?.textContent || ''; return /^[1-9]/.test(s);",
@@ -273,22 +292,13 @@ async fn a_worker_crash_mid_training_is_reported_and_the_active_model_stays() ->
         // clock that call reads for its progress messages throw; the exception unwinds the wasm
         // stack and is uncaught. The worker says on a BroadcastChannel when it threw (a pause
         // that lands too late is retried).
-        let mut hit = 0;
-        for _ in 0..5 {
-            hit = b
-                .eval_in_workers(
-                    "genre-lens trainer 1",
-                    "Date.now = () => { new BroadcastChannel('e2e').postMessage('called'); throw new Error('simulated crash from the test'); }; true",
-                )
-                .await?;
-            if b
-                .wait_js("return window.__bc.includes('called');", "the throw inside the worker", Duration::from_secs(5))
-                .await
-                .is_ok()
-            {
-                break;
-            }
-        }
+        let hit = throw_in_worker(
+            b,
+            "genre-lens trainer 1",
+            "Date.now = () => { new BroadcastChannel('e2e').postMessage('called'); throw new Error('simulated crash from the test'); }; true",
+            "called",
+        )
+        .await?;
         let t0 = std::time::Instant::now();
         let crashed = b.wait_jobs(LOAD).await?;
         let stopped_in = t0.elapsed();
@@ -331,29 +341,15 @@ async fn a_parser_crash_after_the_upload_does_not_lose_the_file() -> Result<()> 
         let report = b
             .wait_js("return document.getElementById('rows-kept')?.textContent;", "the report", LOAD)
             .await?;
-        for m in ["bagging", "knn", "tree", "svc", "gbt"] {
-            b.set_checked(&format!("model-{m}"), false).await?;
-        }
-        b.type_into("#opt-rf-trees", "8").await?;
+        b.only_the_forest(8).await?;
         // An uncaught error in the idle parser worker: the page restarts it, empty.
-        b.js("window.__bc = []; new BroadcastChannel('e2e').onmessage = (e) => window.__bc.push(e.data);")
-            .await?;
-        let mut hit = 0;
-        for _ in 0..5 {
-            hit = b
-                .eval_in_workers(
-                    "genre-lens parser",
-                    "setTimeout(() => { new BroadcastChannel('e2e').postMessage('thrown'); throw new Error('simulated parser crash'); }, 0); true",
-                )
-                .await?;
-            if b
-                .wait_js("return window.__bc.includes('thrown');", "the throw inside the parser", Duration::from_secs(5))
-                .await
-                .is_ok()
-            {
-                break;
-            }
-        }
+        let hit = throw_in_worker(
+            b,
+            "genre-lens parser",
+            "setTimeout(() => { new BroadcastChannel('e2e').postMessage('thrown'); throw new Error('simulated parser crash'); }, 0); true",
+            "thrown",
+        )
+        .await?;
         // Give the page the worker's error event before training.
         tokio::time::sleep(Duration::from_millis(300)).await;
         b.click_id("train-start").await?;

@@ -240,10 +240,7 @@ async fn cancelled_training_leaves_the_active_model_and_workers_restart() -> Res
         b.click_id("use-bundled").await?;
         b.wait_js("return document.getElementById('rows-kept')?.textContent;", "the bundled data's report", LOAD)
             .await?;
-        for m in ["bagging", "knn", "tree", "svc", "gbt"] {
-            b.set_checked(&format!("model-{m}"), false).await?;
-        }
-        set_field(b, "opt-rf-trees", "3000").await?;
+        b.only_the_forest(3000).await?;
         b.click_id("train-start").await?;
         b.wait_js(
             "const s = document.querySelector('#job-rf .job-status')?.textContent || ''; return /^[1-9]/.test(s);",
@@ -326,10 +323,7 @@ async fn measure_forest_workers_and_big_csv() -> Result<()> {
         b.upload("train-file", &data).await?;
         b.wait_js("return document.getElementById('rows-kept')?.textContent;", "the report", LOAD)
             .await?;
-        for m in ["bagging", "knn", "tree", "svc", "gbt"] {
-            b.set_checked(&format!("model-{m}"), false).await?;
-        }
-        set_field(b, "opt-rf-trees", "100").await?;
+        b.only_the_forest(100).await?;
         for workers in ["1", "2", "1", "2"] {
             set_field(b, "opt-workers", workers).await?;
             b.click_id("train-start").await?;
