@@ -609,8 +609,10 @@ impl Browser {
 
     /// Sizes the window to the whole page (at `width`) and writes a PNG screenshot.
     pub async fn screenshot_full(&self, width: u32, path: &Path) -> Result<()> {
+        // The window's height includes the browser's own frame: add it, or the page's bottom
+        // is cut off.
         let h = self
-            .js("return Math.ceil(document.documentElement.scrollHeight);")
+            .js("return Math.ceil(document.documentElement.scrollHeight + Math.max(0, window.outerHeight - window.innerHeight));")
             .await?
             .as_u64()
             .unwrap_or(900)
