@@ -132,6 +132,11 @@ fn serve_one(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<Strin
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
+    if request_line.trim().is_empty() {
+        // A connection the browser opened ahead of need (preconnect) and closed unused: no
+        // request was made, so none is logged.
+        return Ok(());
+    }
     // Drain the headers; bodies are not expected (GET only).
     loop {
         let mut line = String::new();

@@ -2,7 +2,8 @@
 //!
 //! - Markup that comes from data is text: a CSV whose song names and genre names (and whose file
 //!   name) hold `<script>`, `<img onerror>`, `"` and `'` is uploaded on the Batch, Train and
-//!   Explore pages; the literal text is on the page, no `<img src="x">` and no injected `<script>`
+//!   Explore pages, and a model trained on it is kept and used on Predict; the literal text is
+//!   on the page, no `<img src="x">` and no injected `<script>`
 //!   element exists, and the payloads' `window.__xss = 1` never ran.
 //! - Nothing leaves the tab: during those uploads, a Predict interaction, and a training on the
 //!   uploaded CSV whose model is kept (saved in the browser), with the site served
@@ -184,6 +185,15 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
             .await?;
         states.push(("explore", markup_state(b).await?));
         resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);").await?);
+
+        // Predict with the kept model: its genres (the payloads) label the chart, its name (with
+        // the file name) is in the model panel.
+        b.client.goto(&url).await?;
+        b.wait_js("return document.querySelector('.model-status')?.textContent.includes('Random forest');", "the kept model on Predict", LOAD)
+            .await?;
+        b.wait_js("return document.getElementById('top-genre')?.textContent.trim();", "a prediction with the kept model", LOAD)
+            .await?;
+        states.push(("predict", markup_state(b).await?));
         Ok(())
     })
     .await?;
