@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use genre_core::error::IngestError;
-use genre_core::ingest::{read_csv, IngestOptions, Ingested, RowCounter, MAX_REPORTED_REJECTIONS};
+use genre_core::ingest::{read_csv, FileRows, IngestOptions, Ingested, MAX_REPORTED_REJECTIONS};
 
 use super::yield_now;
 
@@ -25,40 +25,8 @@ pub const CHUNK_ROWS: usize = 2_000;
 /// The core's delimiter rule: the cut points must be record boundaries for the core's parser.
 pub use genre_core::ingest::detect_delimiter;
 
-/// Spreadsheet rows of the records a `csv` reader returns from a file held in memory, counted
-/// as the core counts them ([`RowCounter`]): the line breaks are counted in `bytes` itself.
-pub struct FileRows<'a> {
-    bytes: &'a [u8],
-    rows: RowCounter,
-    /// Line breaks in `bytes[..scanned]`.
-    breaks: u64,
-    scanned: usize,
-}
-
-impl<'a> FileRows<'a> {
-    pub fn new(bytes: &'a [u8]) -> FileRows<'a> {
-        FileRows {
-            bytes,
-            rows: RowCounter::default(),
-            breaks: 0,
-            scanned: 0,
-        }
-    }
-
-    /// The row of `record`, just read; `end`: the reader's byte position after it, as an
-    /// offset into `bytes`.
-    pub fn row(&mut self, record: &csv::ByteRecord, end: usize) -> u64 {
-        let end = end.min(self.bytes.len());
-        let new = &self.bytes[self.scanned.min(end)..end];
-        self.breaks += new.iter().filter(|&&b| b == b'\n').count() as u64;
-        self.scanned = self.scanned.max(end);
-        let ends = end > 0 && self.bytes[end - 1] == b'\n';
-        self.rows.row(record, self.breaks, ends)
-    }
-}
-
 /// A resumable scan for the cut points (record boundaries) and each piece's row offset, so even
-/// the scan runs in slices between yields. Rows are counted with the core's [`RowCounter`], as
+/// the scan runs in slices between yields. Rows are counted with the core's [`FileRows`], as
 /// the core counts them, so row numbers in a piece shift to the whole file's.
 pub struct Splitter<'a> {
     bytes: &'a [u8],

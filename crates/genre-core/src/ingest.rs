@@ -189,6 +189,39 @@ impl RowCounter {
     }
 }
 
+/// Spreadsheet rows of the records a `csv` reader returns from a file held in memory, counted
+/// with [`RowCounter`], as a streaming read counts them: the line breaks are counted in `bytes`
+/// itself (for code that cuts a file into pieces or writes it back row by row).
+pub struct FileRows<'a> {
+    bytes: &'a [u8],
+    rows: RowCounter,
+    /// Line breaks in `bytes[..scanned]`.
+    breaks: u64,
+    scanned: usize,
+}
+
+impl<'a> FileRows<'a> {
+    pub fn new(bytes: &'a [u8]) -> FileRows<'a> {
+        FileRows {
+            bytes,
+            rows: RowCounter::default(),
+            breaks: 0,
+            scanned: 0,
+        }
+    }
+
+    /// The row of `record`, just read; `end`: the reader's byte position after it, as an
+    /// offset into `bytes`.
+    pub fn row(&mut self, record: &csv::ByteRecord, end: usize) -> u64 {
+        let end = end.min(self.bytes.len());
+        let new = &self.bytes[self.scanned.min(end)..end];
+        self.breaks += new.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.scanned = self.scanned.max(end);
+        let ends = end > 0 && self.bytes[end - 1] == b'\n';
+        self.rows.row(record, self.breaks, ends)
+    }
+}
+
 /// A reader that notes the offset of every `\n` it passes on, so [`RowCounter`] can be told
 /// how many lie before a record's end (the log is drained as records are read: it holds only
 /// what the CSV reader has buffered ahead).
@@ -782,6 +815,24 @@ mod tests {
         assert_eq!(rows, vec![4, 8]);
         let kept: Vec<u64> = d.tracks.iter().map(|t| t.row).collect();
         assert_eq!(kept, vec![2, 5, 10]);
+        // Counting in memory gives the streaming read's rows.
+        for text in [csv.to_string(), crlf.clone()] {
+            let bytes = text.as_bytes();
+            let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                3
+            } else {
+                0
+            };
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(&bytes[start..]);
+            let (mut rows, mut record, mut seen) =
+                (FileRows::new(bytes), csv::ByteRecord::new(), Vec::new());
+            while reader.read_byte_record(&mut record).unwrap() {
+                seen.push(rows.row(&record, start + reader.position().byte() as usize));
+            }
+            assert_eq!(seen, vec![1, 2, 4, 5, 8, 10], "{text:?}");
+        }
         // Lines ending in a lone CR: rows are counted record by record.
         let d = read("energy,tempo,genre\r0.5,120,Rap\r0.5,slow,Rap\r").unwrap();
         assert_eq!(d.report.rejections[0].row, 3);

@@ -3,8 +3,9 @@
 //! rejected keep their cells, with empty predictions and the warning "rejected", so the output
 //! has exactly one row per input row. Built in Rust and handed to the browser as a Blob.
 
-use crate::csv_upload::chunked::{detect_delimiter, FileRows};
+use crate::csv_upload::chunked::detect_delimiter;
 use crate::csv_upload::{now_ms, yield_now};
+use genre_core::ingest::FileRows;
 
 use super::run::Row;
 

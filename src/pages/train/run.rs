@@ -288,22 +288,21 @@ pub fn start_training(st: TrainState) {
     st.selected.set(None);
     let data_file = summary.file_name.clone();
     spawn_local(async move {
-        let prepared = match super::data_in::ensure_parsed(st).await {
-            Ok(()) => {
-                parser()
-                    .request(
-                        &Request::Prepare {
-                            options,
-                            data_file: data_file.clone(),
-                        },
-                        None,
-                        &[],
-                        |_, _| {},
-                    )
-                    .await
-            }
-            Err(e) => Err(e),
-        };
+        let prepared = async {
+            super::data_in::ensure_parsed(st).await?;
+            parser()
+                .request(
+                    &Request::Prepare {
+                        options,
+                        data_file: data_file.clone(),
+                    },
+                    None,
+                    &[],
+                    |_, _| {},
+                )
+                .await
+        }
+        .await;
         let data = match prepared {
             Ok(Answer { bytes, .. }) if !bytes.is_empty() => bytes[0].clone(),
             Ok(_) => {
