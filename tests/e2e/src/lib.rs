@@ -434,6 +434,17 @@ impl Browser {
         self.type_into("#opt-rf-trees", &trees.to_string()).await
     }
 
+    /// Train page: waits until the forest's job reports its first trees (training is under way).
+    pub async fn wait_first_trees(&self) -> Result<()> {
+        self.wait_js(
+            "const s = document.querySelector('#job-rf .job-status')?.textContent || ''; return /^[1-9]/.test(s);",
+            "the first trees",
+            Duration::from_secs(60),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Train page: waits until no job is queued or running; returns each job's id and its
     /// class list and status line.
     pub async fn wait_jobs(&self, timeout: Duration) -> Result<Vec<(String, String)>> {

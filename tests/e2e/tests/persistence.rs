@@ -281,12 +281,7 @@ async fn a_worker_crash_mid_training_is_reported_and_the_active_model_stays() ->
         // Two workers share the forest: the crash of one must stop the other's share too.
         b.type_into("#opt-workers", "2").await?;
         b.click_id("train-start").await?;
-        b.wait_js(
-            "const s = document.querySelector('#job-rf .job-status')?.textContent || ''; return /^[1-9]/.test(s);",
-            "the first trees",
-            LOAD,
-        )
-        .await?;
+        b.wait_first_trees().await?;
         // An exception thrown from inside the first training worker's running training, as a
         // wasm trap would: the worker is busy in one long call into wasm, so the test makes the
         // clock that call reads for its progress messages throw; the exception unwinds the wasm

@@ -238,16 +238,15 @@ async fn cancelled_training_leaves_the_active_model_and_workers_restart() -> Res
         let before = b.model_status().await?;
         // The bundled data set: fetched gzip-compressed and inflated in the worker.
         b.click_id("use-bundled").await?;
-        b.wait_js("return document.getElementById('rows-kept')?.textContent;", "the bundled data's report", LOAD)
-            .await?;
-        b.only_the_forest(3000).await?;
-        b.click_id("train-start").await?;
         b.wait_js(
-            "const s = document.querySelector('#job-rf .job-status')?.textContent || ''; return /^[1-9]/.test(s);",
-            "the first trees",
+            "return document.getElementById('rows-kept')?.textContent;",
+            "the bundled data's report",
             LOAD,
         )
         .await?;
+        b.only_the_forest(3000).await?;
+        b.click_id("train-start").await?;
+        b.wait_first_trees().await?;
         b.click_id("train-cancel").await?;
         let cancelled = b.wait_jobs(LOAD).await?;
         let after = b.model_status().await?;
