@@ -3,6 +3,7 @@ pub mod eda;
 pub mod error;
 pub mod feature;
 pub mod format;
+pub mod genre;
 pub mod ingest;
 pub mod knn;
 pub mod metrics;
