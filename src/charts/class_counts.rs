@@ -46,7 +46,7 @@ pub fn ClassCounts(classes: Vec<String>, counts: Vec<u64>) -> impl IntoView {
                     <text class="tick-label" x=LABEL_END y=y + ROW / 2.0 text-anchor="end" dominant-baseline="central">
                         {name}
                     </text>
-                    <rect x=BAR_X y=y + 3.0 width=(x.map(n as f64) - BAR_X).max(1.0) height=ROW - 6.0 rx="2" fill=genre_color(class) />
+                    <rect data-value=n.to_string() x=BAR_X y=y + 3.0 width=(x.map(n as f64) - BAR_X).max(1.0) height=ROW - 6.0 rx="2" fill=genre_color(class) />
                     <text class="value-label" x=x.map(n as f64) + 5.0 y=y + ROW / 2.0 dominant-baseline="central">
                         {fmt_count(n)}
                     </text>
@@ -69,7 +69,7 @@ pub fn ClassCounts(classes: Vec<String>, counts: Vec<u64>) -> impl IntoView {
     view! {
         <figure class="eda-figure" id="chart-class-counts">
             <div class="chart-scroll">
-                <svg class="eda-chart" viewBox=format!("0 0 {W} {h}") width=W height=h role="group"
+                <svg class="eda-chart" data-bars="width" viewBox=format!("0 0 {W} {h}") width=W height=h role="group"
                     aria-label="Class counts: number of tracks per genre">
                     {ticks}
                     <line class="axis" x1=BAR_X x2=BAR_X y1=TOP y2=axis_y />

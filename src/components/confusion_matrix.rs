@@ -5,12 +5,14 @@
 //! small genres readable). Hovering or focusing a cell shows it in words under the chart, so the
 //! numbers are reachable by keyboard and screen readers, not only by colour.
 
+use genre_core::genre::display_name;
 use leptos::prelude::*;
 
-/// Geometry in viewBox units: the SVG scales to its container's width.
-const CELL: f64 = 34.0;
-const LEFT: f64 = 128.0;
-const TOP: f64 = 112.0;
+/// Geometry in CSS pixels: the SVG is drawn at its natural size (never scaled down, so its text
+/// stays at least 11 px on a phone) and scrolls sideways in its box when wider than the screen.
+const CELL: f64 = 36.0;
+const LEFT: f64 = 136.0;
+const TOP: f64 = 118.0;
 
 /// Share of row `i` that cell `(i, j)` holds (0 when the row is empty).
 pub fn row_share(confusion: &[Vec<u64>], i: usize, j: usize) -> f64 {
@@ -59,6 +61,7 @@ pub fn ConfusionMatrix(
     id: String,
 ) -> impl IntoView {
     let n = classes.len();
+    let classes: Vec<String> = classes.iter().map(|c| display_name(c)).collect();
     let normalised = RwSignal::new(false);
     let focus: RwSignal<Option<(usize, usize)>> = RwSignal::new(None);
     let max_count = confusion
@@ -172,8 +175,11 @@ pub fn ConfusionMatrix(
                     " Row-normalised (% of each true genre)"
                 </label>
             </div>
+            <div class="cm-scroll">
             <svg
-                class="chart cm-chart"
+                class="cm-chart"
+                width=width
+                height=height
                 viewBox=format!("0 0 {width} {height}")
                 role="group"
                 aria-label="Confusion matrix: rows are true genres, columns predicted genres"
@@ -183,6 +189,7 @@ pub fn ConfusionMatrix(
                 {labels}
                 {cells}
             </svg>
+            </div>
             <figcaption class="cm-caption" aria-live="polite">{caption}</figcaption>
         </figure>
     }

@@ -6,3 +6,4 @@ pub mod confusion_matrix;
 pub mod contrib_chart;
 pub mod example_picker;
 pub mod feature_field;
+pub mod rich_text;

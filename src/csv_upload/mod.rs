@@ -91,7 +91,9 @@ pub async fn read_file(file: &web_sys::File) -> Result<Upload, String> {
     })
 }
 
-/// A file picker that also accepts a dropped file. `on_file` gets the first file chosen.
+/// The one file picker of the site (Batch, Explore, Train): a drop zone that is also a button,
+/// with the file in use named under it (the bare browser button would still say "No file
+/// chosen" after a file was read, since the input is cleared to allow picking it again).
 #[component]
 pub fn FileDrop(
     /// The `<input>`'s id (tests upload through it).
@@ -104,6 +106,9 @@ pub fn FileDrop(
     hint: String,
     on_file: Callback<web_sys::File>,
     #[prop(into, optional)] disabled: Signal<bool>,
+    /// The name of the file the page is using now, shown in the zone.
+    #[prop(into, optional)]
+    current: Signal<Option<String>>,
 ) -> impl IntoView {
     let (over, set_over) = signal(false);
     let on_change = move |ev: leptos::ev::Event| {
@@ -129,9 +134,10 @@ pub fn FileDrop(
         }
     };
     view! {
-        <div
-            class="file-drop"
-            class:over=over
+        <label
+            class="dropzone"
+            class:dragging=over
+            class:disabled=move || disabled.get()
             on:dragover=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();
                 set_over.set(true);
@@ -139,18 +145,22 @@ pub fn FileDrop(
             on:dragleave=move |_| set_over.set(false)
             on:drop=on_drop
         >
-            <label for=id>
-                <span class="file-drop-title">{label}</span>
-                <span class="file-drop-hint">{hint}</span>
-            </label>
             <input
                 id=id
                 type="file"
+                class="visually-hidden"
                 accept=".csv,.tsv,.txt,text/csv,text/plain"
                 disabled=disabled
                 on:change=on_change
             />
-        </div>
+            <span class="dropzone-title">{label}" — drop it here or "<u>"choose a file"</u></span>
+            <span class="dropzone-hint">{hint}</span>
+            {move || current.get().map(|name| view! {
+                <span class="dropzone-current" id=format!("{id}-current")>
+                    "In use: "<strong>{name}</strong>" · choose or drop another to replace it"
+                </span>
+            })}
+        </label>
     }
 }
 

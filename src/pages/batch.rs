@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::charts::fmt_count;
+use crate::components::rich_text::rich_text;
 use crate::csv_upload::chunked::read_csv_chunked;
 use crate::csv_upload::report::IngestReportView;
 use crate::csv_upload::{download_bytes, now_ms, read_file, yield_now, FileDrop, Upload};
@@ -65,7 +66,21 @@ fn mark(name: &str) {
 
 /// Reads, checks and predicts the upload with the active model. `generation` drops the results
 /// of a run a newer upload (or model) has replaced.
-fn start_run(stage: RwSignal<Stage>, upload: Upload, store: ModelStore, generation: RwSignal<u64>) {
+/// The results on screen and the file they came from. A new file replaces them only once it
+/// has been predicted: a file that cannot be used leaves them (and their download) as they were.
+#[derive(Clone, Copy)]
+struct Shown {
+    outcome: RwSignal<Option<Arc<Outcome>>>,
+    upload: RwSignal<Option<Upload>>,
+}
+
+fn start_run(
+    stage: RwSignal<Stage>,
+    upload: Upload,
+    store: ModelStore,
+    generation: RwSignal<u64>,
+    shown: Shown,
+) {
     let model = match store.state.get_untracked() {
         ModelState::Ready(m) => m,
         ModelState::Loading => return stage.set(Stage::WaitingForModel),
@@ -140,7 +155,7 @@ fn start_run(stage: RwSignal<Stage>, upload: Upload, store: ModelStore, generati
         if !current() {
             return;
         }
-        stage.set(Stage::Done(Arc::new(Outcome {
+        let outcome = Arc::new(Outcome {
             file_name: upload.name.clone(),
             report: data.report,
             rows: Arc::new(rows),
@@ -150,7 +165,10 @@ fn start_run(stage: RwSignal<Stage>, upload: Upload, store: ModelStore, generati
             model_name: model.meta.name.clone(),
             read_ms: t1 - t0,
             predict_ms: t2 - t1,
-        })));
+        });
+        shown.upload.set(Some(upload));
+        shown.outcome.set(Some(outcome.clone()));
+        stage.set(Stage::Done(outcome));
         // The table is in the DOM once this task yields: mark "shown" for the measurements.
         yield_now().await;
         if current() {
@@ -163,14 +181,20 @@ fn start_run(stage: RwSignal<Stage>, upload: Upload, store: ModelStore, generati
 pub fn BatchPage() -> impl IntoView {
     let store = ModelStore::use_store();
     let stage = RwSignal::new(Stage::Idle);
-    let upload: RwSignal<Option<Upload>> = RwSignal::new(None);
+    let shown = Shown {
+        outcome: RwSignal::new(None),
+        upload: RwSignal::new(None),
+    };
+    // The file chosen last, to run once the model has loaded (it may not be the one shown).
+    let pending: RwSignal<Option<Upload>> = RwSignal::new(None);
     let generation = RwSignal::new(0u64);
 
     // Predict again whenever the active model changes (Train's "use this model", a reload).
     Effect::new(move |_| {
         store.state.track();
-        if let Some(u) = upload.get_untracked() {
-            start_run(stage, u, store, generation);
+        let waiting = pending.try_update(Option::take).flatten();
+        if let Some(u) = waiting.or_else(|| shown.upload.get_untracked()) {
+            start_run(stage, u, store, generation, shown);
         }
     });
 
@@ -178,8 +202,10 @@ pub fn BatchPage() -> impl IntoView {
         spawn_local(async move {
             match read_file(&file).await {
                 Ok(u) => {
-                    upload.set(Some(u.clone()));
-                    start_run(stage, u, store, generation);
+                    if matches!(store.state.get_untracked(), ModelState::Loading) {
+                        pending.set(Some(u.clone()));
+                    }
+                    start_run(stage, u, store, generation, shown);
                 }
                 Err(e) => stage.set(Stage::Failed {
                     message: e,
@@ -212,17 +238,15 @@ pub fn BatchPage() -> impl IntoView {
                 hint="Drop it here or click: the genres_v2.csv layout, an Exportify playlist export, or any CSV with the audio-feature columns."
                 on_file=on_file
                 disabled=busy
+                current=Signal::derive(move || shown.upload.with(|u| u.as_ref().map(|u| u.name.clone())))
             />
-            {move || stage_view(stage.get())}
+            {move || stage_view(stage.get(), shown.outcome.get())}
         </section>
-        {move || match stage.get() {
-            Stage::Done(o) => view! { <Results outcome=o upload /> }.into_any(),
-            _ => ().into_any(),
-        }}
+        {move || shown.outcome.get().map(|o| view! { <Results outcome=o upload=shown.upload /> })}
     }
 }
 
-fn stage_view(s: Stage) -> AnyView {
+fn stage_view(s: Stage, shown: Option<Arc<Outcome>>) -> AnyView {
     match s {
         Stage::Idle => ().into_any(),
         Stage::WaitingForModel => view! {
@@ -244,7 +268,14 @@ fn stage_view(s: Stage) -> AnyView {
         }
         .into_any(),
         Stage::Failed { message, report } => view! {
-            <p class="msg error" id="batch-error" role="alert">{message}</p>
+            <div class="msg error" id="batch-error" role="alert">
+                {rich_text(&message)}
+                {shown.map(|o| view! {
+                    <p class="kept-note" id="batch-kept">
+                        {format!("The predictions below are still those of {}.", o.file_name)}
+                    </p>
+                })}
+            </div>
             {report.map(|(name, report)| view! { <IngestReportView file_name=name report /> })}
         }
         .into_any(),

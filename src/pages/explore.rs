@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use genre_core::eda::{summarize, EdaSummary};
 use genre_core::feature::Feature;
+use genre_core::genre::display_name;
 use genre_core::ingest::{IngestOptions, IngestReport};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,6 +19,7 @@ use crate::charts::fmt_count;
 use crate::charts::heatmap::CorrelationHeatmap;
 use crate::charts::histogram::Histogram;
 use crate::charts::scatter::Scatter;
+use crate::components::rich_text::rich_text;
 use crate::csv_upload::chunked::read_csv_chunked;
 use crate::csv_upload::report::IngestReportView;
 use crate::csv_upload::{read_file, yield_now, FileDrop};
@@ -73,8 +75,20 @@ fn load_bundled(data: RwSignal<Data>) {
     });
 }
 
-fn load_upload(data: RwSignal<Data>, file: web_sys::File) {
+/// Reads an upload and shows its charts. A file that cannot be used leaves the charts shown
+/// before in place, with the file's problem above them.
+fn load_upload(data: RwSignal<Data>, error: RwSignal<Option<String>>, file: web_sys::File) {
     let name = file.name();
+    let previous = data.get_untracked();
+    error.set(None);
+    let fail = move |message: String| {
+        if matches!(previous, Data::Ready { .. }) {
+            data.set(previous.clone());
+            error.set(Some(message));
+        } else {
+            data.set(Data::Failed(message));
+        }
+    };
     data.set(Data::Reading {
         name: name.clone(),
         done: 0,
@@ -83,7 +97,7 @@ fn load_upload(data: RwSignal<Data>, file: web_sys::File) {
     spawn_local(async move {
         let upload = match read_file(&file).await {
             Ok(u) => u,
-            Err(e) => return data.set(Data::Failed(e)),
+            Err(e) => return fail(e),
         };
         let total = upload.bytes.len();
         let mut progress = |done, _| {
@@ -96,7 +110,7 @@ fn load_upload(data: RwSignal<Data>, file: web_sys::File) {
         let ingested =
             match read_csv_chunked(&upload.bytes, &explore_options(), &mut progress).await {
                 Ok(i) => i,
-                Err(e) => return data.set(Data::Failed(format!("{}: {e}", upload.name))),
+                Err(e) => return fail(format!("{}: {e}", upload.name)),
             };
         // One synchronous pass of the core (tens of ms for 40,000 rows); let the progress bar
         // paint first.
@@ -115,7 +129,8 @@ pub fn ExplorePage() -> impl IntoView {
     load_bundled(data);
     let busy =
         Signal::derive(move || matches!(data.get(), Data::Loading(_) | Data::Reading { .. }));
-    let on_file = Callback::new(move |file| load_upload(data, file));
+    let error = RwSignal::new(None::<String>);
+    let on_file = Callback::new(move |file| load_upload(data, error, file));
     let showing_upload = move || {
         matches!(
             data.get(),
@@ -143,7 +158,10 @@ pub fn ExplorePage() -> impl IntoView {
                     class="button secondary"
                     id="explore-bundled"
                     hidden=move || !showing_upload()
-                    on:click=move |_| load_bundled(data)
+                    on:click=move |_| {
+                        error.set(None);
+                        load_bundled(data)
+                    }
                 >
                     "Back to the bundled data set"
                 </button>
@@ -154,7 +172,17 @@ pub fn ExplorePage() -> impl IntoView {
                 hint="Drop a file here or choose one: the genres_v2.csv layout, an Exportify export, or any CSV with audio-feature columns. It stays in this tab."
                 on_file=on_file
                 disabled=busy
+                current=Signal::derive(move || match data.get() {
+                    Data::Ready { upload: Some((name, _)), .. } => Some(name),
+                    _ => None,
+                })
             />
+            {move || error.get().map(|e| view! {
+                <div class="msg error" id="explore-error" role="alert">
+                    {rich_text(&e)}
+                    <p class="kept-note">"The charts below are still those of the data shown before."</p>
+                </div>
+            })}
             {move || status_view(data.get())}
         </section>
         {move || match data.get() {
@@ -177,7 +205,7 @@ fn status_view(d: Data) -> AnyView {
             </div>
         }
         .into_any(),
-        Data::Failed(message) => view! { <p class="msg error" id="explore-error" role="alert">{message}</p> }.into_any(),
+        Data::Failed(message) => view! { <p class="msg error" id="explore-error" role="alert">{rich_text(&message)}</p> }.into_any(),
         Data::Ready { summary, upload: None } => view! {
             <p class="source-note" id="explore-source-note">
                 {format!(
@@ -237,7 +265,7 @@ fn Charts(summary: Arc<EdaSummary>) -> impl IntoView {
             </p>
         }
     });
-    let classes = summary.classes.clone();
+    let classes: Vec<String> = summary.classes.iter().map(|c| display_name(c)).collect();
     let per_genre = has_classes.then(|| {
         let c1 = classes.clone();
         let c2 = classes.clone();
@@ -258,7 +286,7 @@ fn Charts(summary: Arc<EdaSummary>) -> impl IntoView {
             </section>
         }
     });
-    let c4 = summary.classes.clone();
+    let c4 = classes.clone();
     let scatter = has_classes.then(|| {
         view! {
             <section class="card" aria-labelledby="h-scatter">

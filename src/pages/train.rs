@@ -31,12 +31,24 @@ pub enum SourceRef {
     Bundled,
 }
 
+/// The data set the page uses. A file that cannot be used does not replace it: its problem is a
+/// [`ParseFailure`] shown beside it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DataState {
     Empty,
     Parsing { name: String, done: u64, total: u64 },
     Ready(Arc<DataSummary>),
-    Failed { name: String, message: String },
+}
+
+/// Why the last file chosen could not be used.
+#[derive(Clone)]
+pub struct ParseFailure {
+    pub name: String,
+    pub message: String,
+    /// When no genre column was recognised: the file's columns, offered as the label.
+    pub columns: Vec<String>,
+    /// The file, to read again with the label the user picks.
+    pub source: SourceRef,
 }
 
 /// One trained model, as the results show it.
@@ -72,6 +84,7 @@ pub struct JobView {
 #[derive(Clone, Copy)]
 pub struct TrainState {
     pub data: RwSignal<DataState>,
+    pub parse_error: RwSignal<Option<ParseFailure>, LocalStorage>,
     pub source: StoredValue<Option<SourceRef>, LocalStorage>,
     /// The parser worker's generation when it read `source` (see `data_in::ensure_parsed`).
     pub parsed_in: StoredValue<u32>,
@@ -108,6 +121,7 @@ pub fn provide_train_state() -> TrainState {
     }
     let st = TrainState {
         data: RwSignal::new(DataState::Empty),
+        parse_error: RwSignal::new_local(None),
         source: StoredValue::new_local(None),
         parsed_in: StoredValue::new(0),
         label_column: RwSignal::new(None),
@@ -120,6 +134,60 @@ pub fn provide_train_state() -> TrainState {
     };
     provide_context(st);
     st
+}
+
+/// The page's steps, in order. Some appear only once there is something to show, and the
+/// numbers count the steps on screen, so they never jump (1, 2, 3 … whatever is hidden).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Step {
+    Data,
+    Report,
+    Options,
+    Run,
+    Compare,
+    Saved,
+}
+
+impl Step {
+    const ALL: [Step; 6] = [
+        Step::Data,
+        Step::Report,
+        Step::Options,
+        Step::Run,
+        Step::Compare,
+        Step::Saved,
+    ];
+
+    /// Its number among the steps shown, given what is there.
+    pub fn number(self, has_data: bool, has_jobs: bool, has_results: bool) -> usize {
+        let shown = |s: &Step| match s {
+            Step::Data | Step::Saved => true,
+            Step::Report | Step::Options => has_data,
+            Step::Run => has_data || has_jobs,
+            Step::Compare => has_results,
+        };
+        Step::ALL
+            .iter()
+            .filter(|s| shown(s))
+            .position(|s| *s == self)
+            .map_or(0, |i| i + 1)
+    }
+}
+
+/// The step's number badge, live.
+#[component]
+pub fn StepNumber(step: Step) -> impl IntoView {
+    let st = TrainState::use_state();
+    let number = move || {
+        let has_data = st.summary().is_some();
+        let has_jobs = !st.jobs.with(Vec::is_empty);
+        let has_results = st.jobs.with(|jobs| {
+            jobs.iter()
+                .any(|j| matches!(j.status.get(), JobStatus::Done(_)))
+        });
+        step.number(has_data, has_jobs, has_results)
+    };
+    view! { <span class="step" aria-hidden="true">{number}</span> }
 }
 
 #[component]
@@ -148,5 +216,23 @@ pub fn TrainPage() -> impl IntoView {
             <results::Results />
             <saved::SavedModels />
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Step;
+
+    #[test]
+    fn step_numbers_count_the_steps_shown() {
+        // Nothing read yet: Data and Saved models only.
+        assert_eq!(Step::Data.number(false, false, false), 1);
+        assert_eq!(Step::Saved.number(false, false, false), 2);
+        // A file read: the report, options and the run card appear between them.
+        assert_eq!(Step::Run.number(true, false, false), 4);
+        assert_eq!(Step::Saved.number(true, false, false), 5);
+        // Results: Compare is 5 and Saved 6.
+        assert_eq!(Step::Compare.number(true, true, true), 5);
+        assert_eq!(Step::Saved.number(true, true, true), 6);
     }
 }

@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::io::Read;
 use std::sync::atomic::AtomicBool;
 
+use genre_core::error::IngestError;
 use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
 use genre_core::model::Estimator;
 use genre_core::train::{self, Prepared, Progress, Stage};
@@ -257,7 +258,17 @@ fn parse_reader(id: RequestId, r: impl Read, size: f64, name: String, label: Opt
         }
         Err(e) => {
             STATE.with_borrow_mut(|s| s.ingested = None);
-            fail(id, e.to_string())
+            match e {
+                IngestError::MissingLabelColumn { ref columns, .. } => post(
+                    id,
+                    &Response::NeedsLabel {
+                        message: e.to_string(),
+                        columns: columns.clone(),
+                    },
+                    Vec::new(),
+                ),
+                e => fail(id, e.to_string()),
+            }
         }
     }
 }
@@ -275,9 +286,16 @@ fn heap_bytes() -> u64 {
 
 async fn fetch_gunzip(url: &str) -> Result<Vec<u8>, String> {
     let err = |what: &str| format!("Could not load the bundled data set ({what}).");
+    // The service worker keeps the data set once it has been downloaded; only the first use
+    // needs the network, and offline that is what the user must be told.
     let resp = JsFuture::from(scope().fetch_with_str(url))
         .await
-        .map_err(|_| err("network error"))?;
+        .map_err(|_| {
+            "The bundled data set (1.4 MB) is downloaded the first time it is used, and this \
+         browser seems to be offline. Connect once and choose it again: it is then kept for \
+         offline use. Your own CSV files work offline."
+                .to_string()
+        })?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| err("not a response"))?;
     if !resp.ok() {
         return Err(err(&format!("the server answered {}", resp.status())));

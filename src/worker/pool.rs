@@ -29,6 +29,11 @@ pub enum WorkerError {
     Crashed(String),
     /// The worker answered with an error sentence (bad data, invalid setting, ...).
     Failed(String),
+    /// The file has no recognised genre column: the sentence and the columns to pick from.
+    NeedsLabel {
+        message: String,
+        columns: Vec<String>,
+    },
 }
 
 impl std::fmt::Display for WorkerError {
@@ -39,7 +44,9 @@ impl std::fmt::Display for WorkerError {
                 f,
                 "The background worker stopped unexpectedly ({m}). It has been restarted; try again."
             ),
-            WorkerError::Failed(m) => write!(f, "{m}"),
+            WorkerError::Failed(m) | WorkerError::NeedsLabel { message: m, .. } => {
+                write!(f, "{m}")
+            }
         }
     }
 }
@@ -316,6 +323,9 @@ impl WorkerClient {
             .unwrap_or_default();
         let result = match response {
             Response::Failed { message } => Err(WorkerError::Failed(message)),
+            Response::NeedsLabel { message, columns } => {
+                Err(WorkerError::NeedsLabel { message, columns })
+            }
             response => Ok(Answer { response, bytes }),
         };
         let _ = p.done.send(result);

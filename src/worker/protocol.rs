@@ -113,6 +113,12 @@ pub enum Response {
     Failed {
         message: String,
     },
+    /// The file has no column recognised as the genre: the sentence, and the file's columns for
+    /// the page to offer as the label.
+    NeedsLabel {
+        message: String,
+        columns: Vec<String>,
+    },
 }
 
 /// Encodes a message for the envelope.

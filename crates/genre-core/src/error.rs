@@ -27,10 +27,11 @@ pub enum IngestError {
         first: usize,
         second: usize,
     },
+    /// `columns`: the file's named columns, for a picker that lets the user say which is the label.
     #[error(
-        "No genre column: expected a column named `genre` (or `label`, `class`), found: {found}."
+        "No genre column: expected a column named `genre` (or `label`, `class`, `track_genre`), found: {found}. Choose the column that holds the genre."
     )]
-    MissingLabelColumn { found: String },
+    MissingLabelColumn { found: String, columns: Vec<String> },
     #[error("The label column `{column}` is not in the file (found: {found}).")]
     UnknownLabelColumn { column: String, found: String },
     #[error("No audio-feature column found: expected columns such as energy, loudness, tempo, duration_ms (found: {found}).")]

@@ -24,8 +24,24 @@ const IDENTIFIER_COLUMNS: [&str; 9] = [
     "spotifyid",
     "",
 ];
-/// Header names (normalised) that may hold the label, in order of preference.
-const LABEL_COLUMNS: [&str; 4] = ["genre", "label", "class", "target"];
+/// Header names (normalised) that may hold the label, in order of preference: the Kaggle
+/// layout's `genre`, generic names, then the public "Spotify Tracks Dataset" (`track_genre`)
+/// and "30000 Spotify Songs" (`playlist_genre`) layouts.
+const LABEL_COLUMNS: [&str; 6] = [
+    "genre",
+    "label",
+    "class",
+    "target",
+    "trackgenre",
+    "playlistgenre",
+];
+
+/// How many column names an error message lists before it says how many there are in all: every
+/// column of a real export (the widest seen have ~30), never a megabyte of names.
+const LISTED_COLUMNS: usize = 100;
+
+/// How many column names a [`IngestError::MissingLabelColumn`] hands to a label picker.
+const PICKABLE_COLUMNS: usize = 1_000;
 /// Header names (normalised) that may hold a display name, in order of preference.
 const NAME_COLUMNS: [&str; 5] = ["songname", "trackname", "title", "name", "track"];
 
@@ -414,6 +430,15 @@ fn csv_error(e: csv::Error, row: u64) -> IngestError {
 
 /// A header name as shown in a message: at most 40 characters (a line that lost its line
 /// breaks makes a "header" of megabytes).
+/// A header as a message lists it: shortened, and a blank one (a pandas index column) named.
+fn shown_header(h: &str) -> String {
+    if h.trim().is_empty() {
+        "(unnamed)".to_string()
+    } else {
+        shorten(h)
+    }
+}
+
 fn shorten(text: &str) -> String {
     let mut shown: String = text.chars().take(40).collect();
     if shown.len() < text.len() {
@@ -450,8 +475,12 @@ impl Layout {
             first_seen.insert(n, i);
         }
         let found = || {
-            let mut s: Vec<String> = headers.iter().take(20).map(|h| shorten(h)).collect();
-            if headers.len() > 20 {
+            let mut s: Vec<String> = headers
+                .iter()
+                .take(LISTED_COLUMNS)
+                .map(|h| shown_header(h))
+                .collect();
+            if headers.len() > LISTED_COLUMNS {
                 s.push(format!("… ({} columns in all)", headers.len()));
             }
             if s.is_empty() {
@@ -475,7 +504,15 @@ impl Layout {
                 .find_map(|l| normalized.iter().position(|n| n == l)),
         };
         if label.is_none() && opts.require_label {
-            return Err(IngestError::MissingLabelColumn { found: found() });
+            return Err(IngestError::MissingLabelColumn {
+                found: found(),
+                columns: headers
+                    .iter()
+                    .take(PICKABLE_COLUMNS)
+                    .filter(|h| !normalize_header(h).is_empty())
+                    .cloned()
+                    .collect(),
+            });
         }
         let mut roles = vec![ColumnRole::Ignored; headers.len()];
         let mut features = Vec::new();
@@ -934,6 +971,28 @@ mod tests {
         assert_eq!(d.report.rows_rejected, 1);
         assert_eq!(d.report.rejections[0].row, 3);
         assert!(d.report.rejections[0].expected.contains("quote"));
+    }
+
+    #[test]
+    fn other_layouts_label_columns() {
+        // The Spotify Tracks Dataset: a blank pandas index column and `track_genre`.
+        let csv = ",track_id,artists,energy,tempo,track_genre\n0,a1,X,0.5,120,acoustic\n1,a2,Y,0.6,90,j-pop\n";
+        let d = read(csv).unwrap();
+        assert_eq!(d.report.label_column.as_deref(), Some("track_genre"));
+        assert_eq!(d.classes, vec!["acoustic".to_string(), "j-pop".to_string()]);
+        // Not recognised: every column is listed (up to 100), and offered to a picker.
+        let mut header: Vec<String> = (0..30).map(|i| format!("col{i}")).collect();
+        header[0] = String::new();
+        header.push("energy".into());
+        header.push("style".into());
+        let csv = format!("{}\n{}\n", header.join(","), vec!["1"; 32].join(","));
+        let Err(IngestError::MissingLabelColumn { found, columns }) = read(&csv) else {
+            panic!("no label column expected")
+        };
+        assert!(found.starts_with("(unnamed), col1, col2"), "{found}");
+        assert!(found.ends_with("energy, style"), "{found}");
+        assert_eq!(columns.len(), 31, "the blank one is not offered");
+        assert_eq!(columns.last().map(String::as_str), Some("style"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! How well the predictions match the file's genres: accuracy, macro F1, the rows left out, and
 //! the confusion matrix (the same component as the Train page).
 
+use genre_core::genre::display_name;
 use leptos::prelude::*;
 
 use super::run::Score;
@@ -14,7 +15,7 @@ pub fn MetricsPanel(score: Score, classes: Vec<String>) -> impl IntoView {
         let list: Vec<String> = score
             .unknown
             .iter()
-            .map(|(g, n)| format!("{g} ({})", fmt_count(*n as u64)))
+            .map(|(g, n)| format!("{} ({})", display_name(g), fmt_count(*n as u64)))
             .collect();
         let total: usize = score.unknown.iter().map(|u| u.1).sum();
         view! {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use genre_core::genre::display_name;
 use leptos::prelude::*;
 
 use super::run::Row;
@@ -115,7 +116,7 @@ pub fn ResultsTable(
         .iter()
         .enumerate()
         .filter(|&(c, _)| counts[c] > 0)
-        .map(|(c, name)| view! { <option value=c.to_string()>{format!("{name} ({})", fmt_count(counts[c] as u64))}</option> })
+        .map(|(c, name)| view! { <option value=c.to_string()>{format!("{} ({})", display_name(name), fmt_count(counts[c] as u64))}</option> })
         .collect_view();
 
     let header = move |key: SortKey, label: &'static str| {
@@ -161,7 +162,7 @@ pub fn ResultsTable(
                 let top = row
                     .top
                     .iter()
-                    .map(|&(k, p)| format!("{} {}", c[k as usize], pct(p)))
+                    .map(|&(k, p)| format!("{} {}", display_name(&c[k as usize]), pct(p)))
                     .collect::<Vec<_>>()
                     .join(" · ");
                 let name = row.name.clone().unwrap_or_else(|| format!("row {}", row.row));
@@ -172,7 +173,7 @@ pub fn ResultsTable(
                     let mark = t.as_ref().map(|_| if right { "✓" } else { "✗" });
                     view! {
                         <td class="truth" class:right=right class:wrong=wrong>
-                            {t.unwrap_or_default()}
+                            {t.as_deref().map(display_name).unwrap_or_default()}
                             " "
                             <span aria-label=if right { "correct" } else { "wrong" }>{mark}</span>
                         </td>
@@ -186,7 +187,7 @@ pub fn ResultsTable(
                     <tr>
                         <td class="num-cell">{row.row}</td>
                         <td class="name-cell">{name}</td>
-                        <td class="genre-cell">{c[row.class as usize].clone()} " " {warn}</td>
+                        <td class="genre-cell">{display_name(&c[row.class as usize])} " " {warn}</td>
                         <td class="num-cell">{pct(row.confidence)}</td>
                         <td class="top3">{top}</td>
                         {truth_cell}

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::{logic, DataState, SourceRef, TrainState};
+use super::{logic, DataState, ParseFailure, SourceRef, TrainState};
+use crate::components::rich_text::rich_text;
+use crate::csv_upload::FileDrop;
 use crate::worker::pool::{parser, WorkerError};
 use crate::worker::protocol::{Request, Response, Source};
 
@@ -39,12 +41,16 @@ fn parse_request(st: TrainState, src: &SourceRef) -> (Request, Option<web_sys::B
     (request, blob, name)
 }
 
-/// Reads `src` in the parser worker (a read in progress is stopped first).
+/// Reads `src` in the parser worker (a read in progress is stopped first). If the file cannot be
+/// used, the data set read before stays in use (and is read again by the worker when training
+/// needs it, see [`ensure_parsed`]); the problem is shown beside it.
 pub fn start_parse(st: TrainState, src: SourceRef) {
     let p = parser();
     // A newer choice wins: stop the old read for real (its answer would be dropped anyway).
     p.terminate();
+    let previous = (st.summary(), st.source.get_value());
     st.source.set_value(Some(src.clone()));
+    st.parse_error.set(None);
     let (request, blob, name) = parse_request(st, &src);
     let total = match &src {
         SourceRef::File(f) => f.size() as u64,
@@ -64,24 +70,39 @@ pub fn start_parse(st: TrainState, src: SourceRef) {
                 total,
             })
         };
-        match p.request(&request, blob.as_ref(), &[], on_progress).await {
+        let failure = match p.request(&request, blob.as_ref(), &[], on_progress).await {
             Ok(answer) => match answer.response {
                 Response::Parsed(summary) => {
                     st.parsed_in.set_value(p.generation());
                     st.options.select_features(&summary.present);
+                    // A new data set: the option problems found for the old one no longer apply.
+                    st.run_error.set(None);
                     st.data.set(DataState::Ready(Arc::new(summary)));
+                    return;
                 }
-                other => st.data.set(DataState::Failed {
-                    name,
-                    message: format!("Unexpected answer from the worker: {other:?}"),
-                }),
+                other => (
+                    format!("Unexpected answer from the worker: {other:?}"),
+                    Vec::new(),
+                ),
             },
-            Err(WorkerError::Cancelled) => {}
-            Err(e) => st.data.set(DataState::Failed {
-                name,
-                message: e.to_string(),
-            }),
+            Err(WorkerError::Cancelled) => return,
+            Err(WorkerError::NeedsLabel { message, columns }) => (message, columns),
+            Err(e) => (e.to_string(), Vec::new()),
+        };
+        let (message, columns) = failure;
+        match previous {
+            (Some(summary), source) => {
+                st.source.set_value(source);
+                st.data.set(DataState::Ready(summary));
+            }
+            (None, _) => st.data.set(DataState::Empty),
         }
+        st.parse_error.set(Some(ParseFailure {
+            name,
+            message,
+            columns,
+            source: src,
+        }));
     });
 }
 
@@ -112,32 +133,14 @@ pub async fn ensure_parsed(st: TrainState) -> Result<(), WorkerError> {
     }
 }
 
-fn first_file(files: Option<web_sys::FileList>) -> Option<web_sys::File> {
-    files.and_then(|f| f.get(0))
-}
-
 #[component]
 pub fn DataIn() -> impl IntoView {
     let st = TrainState::use_state();
-    let dragging = RwSignal::new(false);
-    let pick = move |file: Option<web_sys::File>| {
-        if let Some(f) = file {
-            // A new file: its own label column will be detected again.
-            st.label_column.set(None);
-            start_parse(st, SourceRef::File(f));
-        }
-    };
-    let on_change = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        pick(first_file(input.files()));
-        // Choosing the same file again must read it again.
-        input.set_value("");
-    };
-    let on_drop = move |ev: web_sys::DragEvent| {
-        ev.prevent_default();
-        dragging.set(false);
-        pick(first_file(ev.data_transfer().and_then(|d| d.files())));
-    };
+    let on_file = Callback::new(move |f: web_sys::File| {
+        // A new file: its own label column will be detected again.
+        st.label_column.set(None);
+        start_parse(st, SourceRef::File(f));
+    });
     let bundled = move |_| {
         st.label_column.set(None);
         start_parse(st, SourceRef::Bundled);
@@ -146,7 +149,8 @@ pub fn DataIn() -> impl IntoView {
         parser().terminate();
         st.data.set(DataState::Empty);
     };
-    let parsing = move || matches!(st.data.get(), DataState::Parsing { .. });
+    let parsing = Signal::derive(move || matches!(st.data.get(), DataState::Parsing { .. }));
+    let in_use = Signal::derive(move || st.summary().map(|s| s.file_name.clone()));
 
     let status = move || match st.data.get() {
         DataState::Empty => None,
@@ -171,7 +175,7 @@ pub fn DataIn() -> impl IntoView {
                     <div class="parse-status" id="parse-status" role="status">
                         <p>{what}</p>
                         <div class="progress" aria-hidden="true">
-                            <div class="progress-bar" style=format!("width: {:.1}%", pct * 100.0)></div>
+                            <div class="progress-bar" style:width=format!("{:.1}%", pct * 100.0)></div>
                         </div>
                         <button class="button secondary" id="parse-cancel" on:click=cancel>"Cancel"</button>
                     </div>
@@ -198,46 +202,67 @@ pub fn DataIn() -> impl IntoView {
             }
             .into_any(),
         ),
-        DataState::Failed { name, message } => Some(
+    };
+    let failure = move || {
+        let f = st.parse_error.get()?;
+        let kept = st.summary().map(|s| {
+            format!(
+                " The data set read before, {}, is still in use.",
+                s.file_name
+            )
+        });
+        let picker = (!f.columns.is_empty()).then(|| {
+            let source = f.source.clone();
+            let on_pick = move |ev: leptos::ev::Event| {
+                let column = event_target_value(&ev);
+                if column.is_empty() {
+                    return;
+                }
+                st.label_column.set(Some(column));
+                start_parse(st, source.clone());
+            };
+            let options = f
+                .columns
+                .iter()
+                .map(|c| view! { <option value=c.clone()>{c.clone()}</option> })
+                .collect_view();
             view! {
-                <div class="msg error" id="parse-error" role="alert">
-                    <strong>{format!("{name} could not be used. ")}</strong>
-                    {message}
+                <div class="param label-picker" id="label-picker">
+                    <label for="pick-label">"Which column holds the genre?"</label>
+                    <select id="pick-label" on:change=on_pick>
+                        <option value="" selected=true>"Choose a column…"</option>
+                        {options}
+                    </select>
                 </div>
             }
-            .into_any(),
-        ),
+        });
+        Some(view! {
+            <div class="msg error" id="parse-error" role="alert">
+                <strong>{format!("{} could not be used. ", f.name)}</strong>
+                {rich_text(&f.message)}
+                {kept}
+                {picker}
+            </div>
+        })
     };
 
     view! {
         <section class="card" aria-labelledby="data-title">
-            <h2 id="data-title"><span class="step">"1"</span>"Data"</h2>
+            <h2 id="data-title"><super::StepNumber step=super::Step::Data />"Data"</h2>
             <p class="card-sub">
                 "A CSV with a genre column and Spotify audio features (the Kaggle "
-                <code>"genres_v2.csv"</code>" layout, or an Exportify export with a genre column). "
+                <code>"genres_v2.csv"</code>" layout, the Spotify Tracks Dataset with its "
+                <code>"track_genre"</code>", or an Exportify export with a genre column). "
                 "It is read in a background worker and never leaves this tab."
             </p>
-            <label
-                class="dropzone"
-                class:dragging=move || dragging.get()
-                on:dragover=move |ev: web_sys::DragEvent| {
-                    ev.prevent_default();
-                    dragging.set(true);
-                }
-                on:dragleave=move |_| dragging.set(false)
-                on:drop=on_drop
-            >
-                <input
-                    type="file"
-                    id="train-file"
-                    accept=".csv,.tsv,.txt,text/csv"
-                    class="visually-hidden"
-                    on:change=on_change
-                    disabled=parsing
-                />
-                <span class="dropzone-title">"Drop a CSV here or "<u>"choose a file"</u></span>
-                <span class="dropzone-hint">"Comma, semicolon or tab separated; UTF-8. Big files are fine: they are read in slices."</span>
-            </label>
+            <FileDrop
+                id="train-file"
+                label="Your CSV"
+                hint="Comma, semicolon or tab separated; UTF-8. Big files are fine: they are read in slices."
+                on_file=on_file
+                disabled=parsing
+                current=in_use
+            />
             <div class="data-actions">
                 <span class="or">"or"</span>
                 <button class="button secondary" id="use-bundled" on:click=bundled disabled=parsing>
@@ -245,6 +270,7 @@ pub fn DataIn() -> impl IntoView {
                 </button>
             </div>
             {status}
+            {failure}
         </section>
     }
 }

@@ -305,6 +305,18 @@ fn ParamField(def: FieldDef) -> impl IntoView {
 pub fn OptionsCard() -> impl IntoView {
     let st = TrainState::use_state();
     let o = st.options;
+    // Once a training was refused for its options, every edit checks them again, so a fixed
+    // field loses its mark (and the run card its "need fixing") at once.
+    Effect::new(move |_| {
+        o.fields.track();
+        o.test_fraction.track();
+        o.seed.track();
+        o.models.track();
+        o.features.track();
+        if !o.errors.with_untracked(HashMap::is_empty) {
+            let _ = o.build();
+        }
+    });
     let present = move || st.summary().map(|s| s.present.clone()).unwrap_or_default();
     let feature_boxes = move || {
         let present = present();
@@ -383,7 +395,7 @@ pub fn OptionsCard() -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby="options-title">
-            <h2 id="options-title"><span class="step">"3"</span>"Options"</h2>
+            <h2 id="options-title"><super::StepNumber step=super::Step::Options />"Options"</h2>
             <div class="opt-group">
                 <h3>"Features"</h3>
                 <p class="card-sub">"The original project used these nine; the others are in the data too."</p>

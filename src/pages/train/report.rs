@@ -2,11 +2,13 @@
 //! a label-column picker), rows kept and rejected with the first reasons, missing values and how
 //! they will be filled, duplicates, class counts, and what blocks training.
 
+use genre_core::genre::display_name;
 use genre_core::ingest::ColumnRole;
 use leptos::prelude::*;
 
 use super::data_in::start_parse;
 use super::{logic, TrainState};
+use crate::components::rich_text::rich_text;
 
 /// How many rejected rows are listed (the count is always complete).
 const SHOWN_REJECTIONS: usize = 8;
@@ -35,7 +37,7 @@ pub fn Report() -> impl IntoView {
             view! {
                 <div class="msg error blockers" id="train-blockers" role="alert">
                     <strong>"Training cannot start:"</strong>
-                    <ul>{b.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                    <ul>{b.into_iter().map(|m| view! { <li>{rich_text(&m)}</li> }).collect_view()}</ul>
                 </div>
             }
         })
@@ -81,7 +83,7 @@ pub fn Report() -> impl IntoView {
                         {r.rejections
                             .iter()
                             .take(SHOWN_REJECTIONS)
-                            .map(|x| view! { <li>{x.to_string()}</li> })
+                            .map(|x| view! { <li>{rich_text(&x.to_string())}</li> })
                             .collect_view()}
                     </ul>
                     {(more > 0).then(|| view! { <p class="hint">{format!("… and {more} more.")}</p> })}
@@ -116,15 +118,17 @@ pub fn Report() -> impl IntoView {
             .iter()
             .map(|(c, n)| {
                 let w = *n as f64 / max as f64 * 100.0;
+                let shown = display_name(c);
                 view! {
                     <li>
-                        <span class="cc-name" title=c.clone()>{c.clone()}</span>
-                        <span class="cc-track"><span class="cc-bar" style=format!("width: {w:.1}%")></span></span>
+                        <span class="cc-name" title=c.clone()>{shown}</span>
+                        <span class="cc-track"><span class="cc-bar" data-value=n.to_string() style:width=format!("{w:.1}%")></span></span>
                         <span class="cc-n">{n.to_string()}</span>
                     </li>
                 }
             })
             .collect_view();
+        let many = r.class_counts.len() > 20;
         let delimiter = match r.delimiter {
             '\t' => "tab".to_string(),
             d => format!("“{d}”"),
@@ -149,7 +153,7 @@ pub fn Report() -> impl IntoView {
                 </div>
                 <div class="report-block">
                     <h3>"Tracks per genre"</h3>
-                    <ul class="class-counts" id="class-counts">{classes}</ul>
+                    <ul class="class-counts" class:many=many id="class-counts" data-bars="width">{classes}</ul>
                 </div>
             </div>
             {rejections}
@@ -158,7 +162,7 @@ pub fn Report() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="report-title" id="report">
-            <h2 id="report-title"><span class="step">"2"</span>"What was understood"</h2>
+            <h2 id="report-title"><super::StepNumber step=super::Step::Report />"What was understood"</h2>
             {blockers}
             {body}
         </section>

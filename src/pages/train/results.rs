@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use genre_core::genre::display_name;
 use genre_core::model::TrainedModel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,6 +13,7 @@ use super::active::{activate, ActiveSaved};
 use super::saved::{download, saved_meta};
 use super::{logic, JobStatus, ModelResult, TrainState};
 use crate::components::confusion_matrix::ConfusionMatrix;
+use crate::components::rich_text::rich_text;
 use crate::model_store::ModelStore;
 use crate::storage;
 
@@ -159,7 +161,7 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
         .map(|(c, pc)| {
             view! {
                 <tr>
-                    <th scope="row">{c.clone()}</th>
+                    <th scope="row">{display_name(c)}</th>
                     <td>{format!("{:.3}", pc.precision)}</td>
                     <td>{format!("{:.3}", pc.recall)}</td>
                     <td>{format!("{:.3}", pc.f1)}</td>
@@ -181,13 +183,13 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
         view! {
             <div class="detail-block">
                 <h3>"Feature importances"</h3>
-                <ul class="class-counts importances" id="importances">
+                <ul class="class-counts importances" id="importances" data-bars="width">
                     {rows
                         .into_iter()
                         .map(|(f, v)| view! {
                             <li>
                                 <span class="cc-name">{f}</span>
-                                <span class="cc-track"><span class="cc-bar" style=format!("width: {:.1}%", v / max * 100.0)></span></span>
+                                <span class="cc-track"><span class="cc-bar" data-value=v.to_string() style:width=format!("{:.1}%", v / max * 100.0)></span></span>
                                 <span class="cc-n">{format!("{:.1}%", v * 100.0)}</span>
                             </li>
                         })
@@ -208,7 +210,7 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
                 </div>
             </div>
             {move || message.get().map(|(ok, m)| view! {
-                <p class=if ok { "msg ok" } else { "msg error" } id="detail-message" role="status">{m}</p>
+                <p class=if ok { "msg ok" } else { "msg error" } id="detail-message" role="status">{rich_text(&m)}</p>
             })}
             <div class="detail-grid">
                 <div class="detail-block">
@@ -319,7 +321,7 @@ pub fn Results() -> impl IntoView {
     view! {
         <Show when=move || finished.with(|f| !f.is_empty())>
             <section class="card" aria-labelledby="results-title">
-                <h2 id="results-title"><span class="step">"5"</span>"Compare"</h2>
+                <h2 id="results-title"><super::StepNumber step=super::Step::Compare />"Compare"</h2>
                 {table}
                 {detail}
             </section>

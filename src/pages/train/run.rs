@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{logic, JobStatus, JobView, ModelResult, TrainState};
+use crate::components::rich_text::rich_text;
 use crate::worker::pool::{self, parser, trainer, Answer, WorkerClient, WorkerError};
 use crate::worker::protocol::{shares, Request, Response};
 
@@ -263,9 +264,9 @@ pub fn start_training(st: TrainState) {
     let Some(summary) = st.summary() else {
         return;
     };
-    let (options, specs, workers) = match st.options.build() {
-        Ok(x) => x,
-        Err(e) => return st.run_error.set(Some(e)),
+    // Option problems are shown at their fields and summed up by `RunCard` while they last.
+    let Ok((options, specs, workers)) = st.options.build() else {
+        return st.run_error.set(None);
     };
     let blockers = logic::blockers(
         &summary.report.class_counts,
@@ -473,9 +474,9 @@ fn JobRow(job: JobView, tick: RwSignal<f64>) -> impl IntoView {
                 aria-valuemax="100"
                 aria-valuenow=move || format!("{:.0}", fraction() * 100.0)
             >
-                <div class="progress-bar" style=move || format!("width: {:.1}%", fraction() * 100.0)></div>
+                <div class="progress-bar" style:width=move || format!("{:.1}%", fraction() * 100.0)></div>
             </div>
-            <span class="job-status">{text}</span>
+            <span class="job-status">{move || rich_text(&text())}</span>
         </li>
     }
 }
@@ -514,7 +515,7 @@ pub fn RunCard() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="run-title">
-            <h2 id="run-title"><span class="step">"4"</span>"Train"</h2>
+            <h2 id="run-title"><super::StepNumber step=super::Step::Run />"Train"</h2>
             <div class="run-actions">
                 <button
                     class="button"
@@ -536,7 +537,16 @@ pub fn RunCard() -> impl IntoView {
                     )}
                 </span>
             </div>
-            {move || st.run_error.get().map(|e| view! { <p class="msg error" id="run-error" role="alert">{e}</p> })}
+            {move || {
+                let options_invalid = st.summary().is_some()
+                    && !st.options.errors.with(|e| e.is_empty());
+                options_invalid.then(|| view! {
+                    <p class="msg error" id="options-error" role="alert">
+                        "Some options need fixing (see the marked fields)."
+                    </p>
+                })
+            }}
+            {move || st.run_error.get().map(|e| view! { <p class="msg error" id="run-error" role="alert">{rich_text(&e)}</p> })}
             <ul class="jobs" id="jobs">{jobs}</ul>
         </section>
     }

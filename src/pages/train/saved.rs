@@ -278,7 +278,7 @@ pub fn SavedModels() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="saved-title">
-            <h2 id="saved-title"><span class="step">"6"</span>"Saved models"</h2>
+            <h2 id="saved-title"><super::StepNumber step=super::Step::Saved />"Saved models"</h2>
             <p class="active-model" id="active-model">{current}</p>
             {move || active.error.get().map(|e| view! { <p class="msg error" role="alert">{e}</p> })}
             {rows}

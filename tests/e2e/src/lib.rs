@@ -532,11 +532,19 @@ impl Browser {
                 return Err(format!("cannot open a Chromium session: {e}").into());
             }
         };
-        Ok(Browser {
+        let browser = Browser {
             client,
             driver,
             profile,
-        })
+        };
+        // Every document of the session records what the look checks read, from its first line.
+        browser
+            .devtools(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": LOOK_RECORDER }),
+            )
+            .await?;
+        Ok(browser)
     }
 
     /// Ends the WebDriver session (Chromium exits) and stops chromedriver.
@@ -643,6 +651,172 @@ impl Browser {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Look checks: what the page draws, not only what it says
+
+/// Injected into every document before its own scripts (DevTools, so the page's CSP does not
+/// apply to it): records Content-Security-Policy violations and console errors.
+const LOOK_RECORDER: &str = r#"(() => {
+  const rec = { csp: [], errors: [] };
+  Object.defineProperty(window, "__look", { value: rec });
+  document.addEventListener("securitypolicyviolation", (e) =>
+    rec.csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} ${e.sample || ""}`.trim()));
+  const error = console.error;
+  console.error = function (...args) {
+    rec.errors.push(args.map(String).join(" "));
+    return error.apply(this, args);
+  };
+  window.addEventListener("error", (e) => rec.errors.push(`uncaught: ${e.message}`));
+  window.addEventListener("unhandledrejection", (e) => rec.errors.push(`unhandled rejection: ${e.reason}`));
+})();"#;
+
+/// What a look check measures in the page (see [`Browser::look`]).
+const LOOK_MEASURE: &str = r##"
+const out = { csp: (window.__look || {}).csp || ["(recorder missing)"], errors: (window.__look || {}).errors || [],
+  scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, wide: [], bars: [], small: [] };
+// (b) What sticks out to the right, to name it when the page scrolls sideways.
+if (out.scrollWidth > out.innerWidth) {
+  for (const e of document.querySelectorAll("body *")) {
+    const r = e.getBoundingClientRect();
+    if (r.right > out.innerWidth + 0.5 && r.width > 0 && !e.closest(".table-scroll, .chart-scroll, .cm-scroll, .visually-hidden")) {
+      out.wide.push(`${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${[...e.classList].join(".")} right=${Math.round(r.right)}`);
+      if (out.wide.length >= 8) break;
+    }
+  }
+}
+// (c) Bar charts: every [data-bars] holds bars with data-value; drawn lengths ∝ values.
+for (const chart of document.querySelectorAll("[data-bars]")) {
+  if (chart.getClientRects().length === 0) continue;
+  const bars = [...chart.querySelectorAll("[data-value]")].map((b) => {
+    const r = b.getBoundingClientRect();
+    return { v: Math.abs(parseFloat(b.dataset.value)), w: chart.dataset.bars === "height" ? r.height : r.width };
+  }).filter((b) => Number.isFinite(b.v));
+  const top = bars.reduce((a, b) => (b.v > a.v ? b : a), { v: 0, w: 0 });
+  if (top.v <= 0 || bars.length < 2) continue;
+  const scale = top.w / top.v;
+  const off = bars.filter((b) => Math.abs(b.w - b.v * scale) > Math.max(1.5, 0.02 * b.v * scale));
+  out.bars.push({ chart: chart.id || chart.className.baseVal || chart.className, n: bars.length,
+    wrong: off.slice(0, 4).map((b) => `${b.v} drawn ${b.w.toFixed(1)} px, expected ${(b.v * scale).toFixed(1)}`) });
+}
+// (d) Text in charts (SVG text, and the HTML bar lists) at least 11 px as drawn.
+for (const t of document.querySelectorAll("svg text, [data-bars] *")) {
+  if (t.getClientRects().length === 0 || !t.textContent.trim()) continue;
+  if (!(t instanceof SVGTextElement) && [...t.childNodes].every((n) => n.nodeType !== 3)) continue;
+  const size = parseFloat(getComputedStyle(t).fontSize);
+  const m = t instanceof SVGGraphicsElement ? t.getScreenCTM() : null;
+  const scale = m ? Math.hypot(m.a, m.b) : 1;
+  const px = size * scale;
+  if (px < 10.95) out.small.push(`"${t.textContent.trim().slice(0, 24)}" ${px.toFixed(1)} px`);
+  if (out.small.length >= 8) break;
+}
+return out;
+"##;
+
+impl Browser {
+    /// The look checks of issue 11, on the page as it is now (its heaviest state is the
+    /// caller's business), then a full-page screenshot `target/screenshots/<name>.png`:
+    /// (a) no CSP violation and no console error since the document loaded; (b) no horizontal
+    /// overflow; (c) every bar chart's drawn lengths proportional to its numbers; (d) chart text
+    /// at least 11 px. Fails naming every problem found.
+    pub async fn look(&self, name: &str) -> Result<()> {
+        // Let pending renders and transitions (bar widths animate) settle.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let m = self.js(LOOK_MEASURE).await?;
+        self.screenshot_page(&screenshot_dir().join(format!("{name}.png")))
+            .await?;
+        let mut problems = Vec::new();
+        for (key, what) in [("csp", "CSP violations"), ("errors", "console errors")] {
+            let list = m[key].as_array().cloned().unwrap_or_default();
+            if !list.is_empty() {
+                problems.push(format!("{} {what}: {list:?}", list.len()));
+            }
+        }
+        let (sw, iw) = (
+            m["scrollWidth"].as_f64().unwrap_or(0.0),
+            m["innerWidth"].as_f64().unwrap_or(0.0),
+        );
+        if sw > iw {
+            problems.push(format!(
+                "the page scrolls sideways: {sw} px wide in a {iw} px window; sticking out: {}",
+                m["wide"]
+            ));
+        }
+        let charts = m["bars"].as_array().cloned().unwrap_or_default();
+        for c in &charts {
+            if c["wrong"].as_array().is_some_and(|w| !w.is_empty()) {
+                problems.push(format!(
+                    "bars of {} not proportional to their values: {}",
+                    c["chart"], c["wrong"]
+                ));
+            }
+        }
+        if m["small"].as_array().is_some_and(|s| !s.is_empty()) {
+            problems.push(format!("chart text under 11 px: {}", m["small"]));
+        }
+        println!(
+            "LOOK {name}: {} bar chart(s) checked, {} problem(s)",
+            charts.len(),
+            problems.len()
+        );
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("look check {name}:\n  {}", problems.join("\n  ")).into())
+        }
+    }
+
+    /// How many bar charts ([data-bars]) the page shows now.
+    pub async fn bar_charts(&self) -> Result<u64> {
+        Ok(self
+            .js("return [...document.querySelectorAll('[data-bars]')].filter((c) => c.getClientRects().length > 0).length;")
+            .await?
+            .as_u64()
+            .unwrap_or(0))
+    }
+
+    /// A screenshot of the whole page (beyond the window, at its own width) through DevTools,
+    /// without resizing the window (which an emulated phone cannot do).
+    pub async fn screenshot_page(&self, path: &Path) -> Result<()> {
+        let shot = self
+            .devtools(
+                "Page.captureScreenshot",
+                json!({ "format": "png", "captureBeyondViewport": true }),
+            )
+            .await?;
+        let data = shot["data"]
+            .as_str()
+            .ok_or("Page.captureScreenshot: no data")?;
+        std::fs::write(path, base64_decode(data)?)?;
+        Ok(())
+    }
+}
+
+/// Standard base64 (DevTools' screenshots), without a dependency for 20 lines.
+fn base64_decode(text: &str) -> Result<Vec<u8>> {
+    let value = |c: u8| -> Result<u32> {
+        Ok(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return Err(format!("not base64: {:?}", c as char).into()),
+        } as u32)
+    };
+    let bytes: Vec<u8> = text.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
+    for chunk in bytes.chunks(4) {
+        let digits: Vec<u8> = chunk.iter().copied().filter(|&c| c != b'=').collect();
+        let mut n = 0u32;
+        for (i, &c) in digits.iter().enumerate() {
+            n |= value(c)? << (18 - 6 * i);
+        }
+        let keep = digits.len().saturating_sub(1);
+        out.extend_from_slice(&n.to_be_bytes()[1..1 + keep]);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Native side
 
 /// The bundled model, decoded natively from `public/model.bin`.
@@ -694,6 +868,17 @@ pub fn examples() -> Result<ExamplesFile> {
         .into());
     }
     Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_decodes_like_the_standard() {
+        assert_eq!(super::base64_decode("aGVsbG8=").unwrap(), b"hello");
+        assert_eq!(super::base64_decode("aGVsbG8h").unwrap(), b"hello!");
+        assert_eq!(super::base64_decode("aGk=").unwrap(), b"hi");
+        assert!(super::base64_decode("a$==").is_err());
+    }
 }
 
 /// The same percentage text the page shows (`bar_chart::percent`).
