@@ -10,9 +10,9 @@ use leptos::prelude::*;
 
 /// Geometry in CSS pixels: the SVG is drawn at its natural size (never scaled down, so its text
 /// stays at least 11 px on a phone) and scrolls sideways in its box when wider than the screen.
-const CELL: f64 = 36.0;
-const LEFT: f64 = 136.0;
-const TOP: f64 = 118.0;
+const CELL: f64 = 32.0;
+const LEFT: f64 = 124.0;
+const TOP: f64 = 112.0;
 
 /// Share of row `i` that cell `(i, j)` holds (0 when the row is empty).
 pub fn row_share(confusion: &[Vec<u64>], i: usize, j: usize) -> f64 {

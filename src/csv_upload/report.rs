@@ -6,6 +6,7 @@ use genre_core::ingest::{ColumnRole, IngestReport};
 use leptos::prelude::*;
 
 use crate::charts::fmt_count;
+use crate::components::rich_text::rich_text;
 
 fn role_text(role: &ColumnRole) -> String {
     match role {
@@ -79,7 +80,7 @@ pub fn IngestReportView(file_name: String, report: IngestReport) -> impl IntoVie
         let items = r
             .rejections
             .iter()
-            .map(|rej| view! { <li>{rej.to_string()}</li> })
+            .map(|rej| view! { <li>{rich_text(&rej.to_string())}</li> })
             .collect_view();
         let more = (r.rows_rejected > shown)
             .then(|| format!("… and {} more.", fmt_count(r.rows_rejected - shown)));
@@ -94,7 +95,7 @@ pub fn IngestReportView(file_name: String, report: IngestReport) -> impl IntoVie
     view! {
         <div class="ingest-report" role="status">
             <p class="report-summary">{summary}</p>
-            <p>{label}</p>
+            <p>{rich_text(&label)}</p>
             {missing}
             <details class="report-columns">
                 <summary>{format!("Columns ({})", r.columns.len())}</summary>

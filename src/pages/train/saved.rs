@@ -10,6 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::active::{activate, back_to_bundled, ActiveSaved};
 use super::{logic, ModelResult, TrainState};
+use crate::components::rich_text::rich_text;
 use crate::model_store::{ModelState, ModelStore};
 use crate::storage::{self, SavedModel};
 
@@ -292,7 +293,7 @@ pub fn SavedModels() -> impl IntoView {
                 </button>
             </div>
             {move || file_message.get().map(|(ok, m)| view! {
-                <p class=if ok { "msg ok" } else { "msg error" } id="model-file-message" role="status">{m}</p>
+                <p class=if ok { "msg ok" } else { "msg error" } id="model-file-message" role="status">{rich_text(&m)}</p>
             })}
         </section>
     }
