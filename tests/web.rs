@@ -13,6 +13,8 @@
 
 use std::sync::Arc;
 
+use genre_core::feature::Feature;
+use genre_core::genre::display_name;
 use genre_core::model::{Estimator, TrainedModel};
 use genre_core::tree::flat::EnsembleKind;
 use genre_lens::model_store::{ExamplesState, ModelState, ModelStore};
@@ -142,6 +144,37 @@ fn type_value(id: &str, value: &str) {
     input.dispatch_event(&event).unwrap();
 }
 
+/// Sets one feature on the Predict page as a user does: the key's note picker, the mode's
+/// switch, a duration typed as minutes and seconds (to the millisecond), a number typed.
+fn set_feature(f: Feature, v: f64) {
+    let id = format!("field-{}", f.name());
+    match f {
+        Feature::Key => {
+            let select: web_sys::HtmlSelectElement = document()
+                .get_element_by_id(&id)
+                .unwrap_or_else(|| panic!("#{id}"))
+                .dyn_into()
+                .unwrap();
+            select.set_value(&v.to_string());
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            let event = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
+            select.dispatch_event(&event).unwrap();
+        }
+        Feature::Mode => {
+            let which = if v == 1.0 { "major" } else { "minor" };
+            let radio: web_sys::HtmlElement = document()
+                .get_element_by_id(&format!("{id}-{which}"))
+                .unwrap_or_else(|| panic!("#{id}-{which}"))
+                .dyn_into()
+                .unwrap();
+            radio.click();
+        }
+        Feature::DurationMs => type_value(&id, &genre_lens::form::format_duration_exact(v)),
+        _ => type_value(&id, &v.to_string()),
+    }
+}
+
 #[wasm_bindgen_test]
 async fn predict_page_shows_the_native_genre_and_keeps_it_on_invalid_input() {
     let (model, expected) = load();
@@ -164,13 +197,13 @@ async fn predict_page_shows_the_native_genre_and_keeps_it_on_invalid_input() {
         .collect();
     assert!(complete.len() >= 5);
     for row in complete {
-        for (f, v) in features.iter().zip(row.raw()) {
-            type_value(&format!("field-{}", f.name()), &v.to_string());
+        for (&f, v) in features.iter().zip(row.raw()) {
+            set_feature(f, v);
         }
         leptos::task::tick().await;
         assert_eq!(
             text("top-genre"),
-            row.genre,
+            display_name(&row.genre),
             "genre shown for “{}”",
             row.name
         );

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use genre_core::genre::display_name;
 use genre_core::model::TrainedModel;
 use leptos::prelude::*;
 
@@ -19,6 +20,16 @@ pub fn AboutModel(model: Arc<TrainedModel>) -> impl IntoView {
         .map(|f| f.label())
         .collect::<Vec<_>>()
         .join(", ");
+    let genres = format!(
+        "{}: {}",
+        model.classes.len(),
+        model
+            .classes
+            .iter()
+            .map(|c| display_name(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let holdout = meta.holdout.as_ref().map(|h| {
         view! {
             <dt>"Holdout accuracy"</dt>
@@ -42,7 +53,7 @@ pub fn AboutModel(model: Arc<TrainedModel>) -> impl IntoView {
                 <dt>"Features"</dt>
                 <dd>{features}</dd>
                 <dt>"Genres"</dt>
-                <dd>{model.classes.len()}</dd>
+                <dd id="about-genres">{genres}</dd>
                 {(!meta.settings.is_empty()).then(|| view! {
                     <dt>"Settings"</dt>
                     <dd class="settings">{meta.settings.clone()}</dd>

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use genre_core::genre::display_name;
 use leptos::prelude::*;
 
 use crate::examples::ExampleTrack;
@@ -54,7 +55,7 @@ pub fn ExamplePicker(
                 <select id="example-genre" on:change=move |ev| set_genre.set(event_target_value(&ev))>
                     {move || genres.get_value().into_iter().map(|g| {
                         let selected = g == genre.get_untracked();
-                        view! { <option value=g.clone() selected=selected>{g.clone()}</option> }
+                        view! { <option value=g.clone() selected=selected>{display_name(&g)}</option> }
                     }).collect_view()}
                 </select>
                 <button id="example-fill" type="button" class="button" on:click=pick disabled=disabled>
@@ -65,10 +66,11 @@ pub fn ExamplePicker(
                 {move || match (status(), picked.get()) {
                     (Some(s), _) => s,
                     (None, Some((t, imputed))) => {
+                        let genre = display_name(&t.genre);
                         let what = if t.name.is_empty() {
-                            format!("a {} track", t.genre)
+                            format!("a {genre} track")
                         } else {
-                            format!("“{}” ({})", t.name, t.genre)
+                            format!("“{}” ({genre})", t.name)
                         };
                         let missing = match imputed {
                             0 => String::new(),

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use genre_core::genre::display_name;
 use genre_core::model::{ModelKind, TrainedModel};
 use leptos::prelude::*;
 
@@ -11,7 +12,7 @@ use crate::components::contrib_chart::{ContribChart, Contribution};
 use crate::components::example_picker::ExamplePicker;
 use crate::components::feature_field::{FeatureField, FieldState};
 use crate::examples::ExampleTrack;
-use crate::form::{format_value, with_unit};
+use crate::form::with_unit;
 use crate::model_store::{ModelState, ModelStore};
 
 #[component]
@@ -49,8 +50,7 @@ pub fn PredictPage() -> impl IntoView {
 }
 
 /// The initial value of a field: the training median, the most typical track.
-fn initial_text(model: &TrainedModel, j: usize) -> String {
-    let f = model.features().as_slice()[j];
+fn initial_value(model: &TrainedModel, j: usize) -> f64 {
     let median = model
         .preprocessor
         .medians
@@ -58,12 +58,11 @@ fn initial_text(model: &TrainedModel, j: usize) -> String {
         .copied()
         .unwrap_or(f64::NAN);
     let (lo, hi) = model.preprocessor.ranges[j];
-    let v = if median.is_finite() {
+    if median.is_finite() {
         median
     } else {
         (lo + hi) / 2.0
-    };
-    format_value(v, f)
+    }
 }
 
 #[component]
@@ -73,7 +72,7 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
         .as_slice()
         .iter()
         .enumerate()
-        .map(|(j, &f)| FieldState::new(f, model.preprocessor.ranges[j], initial_text(&model, j)))
+        .map(|(j, &f)| FieldState::new(f, model.preprocessor.ranges[j], initial_value(&model, j)))
         .collect();
     let fields = StoredValue::new(fields);
 
@@ -95,7 +94,9 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
         crate::perf::mark_first_prediction();
     });
 
-    let classes = Arc::new(model.classes.clone());
+    // Genres as people read them ("Drum & Bass", not "dnb"); the model keeps its labels.
+    let classes: Arc<Vec<String>> =
+        Arc::new(model.classes.iter().map(|c| display_name(c)).collect());
     let c = classes.clone();
     let top_genre = Signal::derive(move || c[prediction.with(|p| p.class)].clone());
     let c = classes.clone();
@@ -138,7 +139,8 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
 
     // Fills the form with a real track. A value the data set lacks is filled with the training
     // median, which is exactly what the model imputes for a missing value, so the prediction is
-    // the track's own; the picker says how many were filled. Display of f64 round-trips exactly.
+    // the track's own; the picker says how many were filled. The fields hold the exact values
+    // (a duration shown as m:ss keeps its milliseconds).
     let medians = model.preprocessor.medians.clone();
     let on_pick = Callback::new(move |track: Arc<ExampleTrack>| {
         fields.with_value(|fs| {
@@ -149,11 +151,11 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
                     v = medians.get(j).copied().unwrap_or(f64::NAN);
                     imputed += 1;
                 }
-                f.text.set(if v.is_finite() {
-                    v.to_string()
+                if v.is_finite() {
+                    f.set_value(v);
                 } else {
-                    String::new()
-                });
+                    f.text.set(String::new());
+                }
             }
             imputed
         })
@@ -203,7 +205,7 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
                     <p class="stale-note" id="stale-note" hidden=move || !any_invalid()>
                         "A field is invalid: this is the prediction for the last valid values."
                     </p>
-                    <BarChart labels=model.classes.clone() probabilities />
+                    <BarChart labels=classes.to_vec() probabilities />
                 </section>
                 <section class="card why-card" aria-labelledby="why-title" hidden=move || !has_explanation()>
                     <h2 id="why-title">"Why " {move || top_genre.get()} "?"</h2>

@@ -1,14 +1,16 @@
 //! The widget's postMessage protocol, as pure functions over JSON (tested natively).
 //!
 //! Host → widget: `{type: "predict", id?, features: {energy: 0.8, tempo: 120, ...}}`.
-//! Widget → host: `{type: "prediction", id?, source, genre, confidence, probabilities: {genre: p},
-//! top: [{genre, probability}], features: {...}, outOfRange: [...]}`, `{type: "error", id?,
+//! Widget → host: `{type: "prediction", id?, source, genre, genreName, confidence, probabilities:
+//! {genre: p}, top: [{genre, name, probability}], features: {...}, outOfRange: [...]}` (`genre` is
+//! the model's label as the data has it, `genreName` and `name` the label as the widget shows it), `{type: "error", id?,
 //! message}`, and `{type: "ready", model, features, genres}` once the model is loaded.
 //!
 //! Everything from the host is untrusted: the shape, the types, finiteness and sizes are checked
 //! and any problem becomes an `error` reply naming it, never a panic.
 
 use genre_core::feature::Feature;
+use genre_core::genre::display_name;
 use genre_core::model::{Prediction, TrainedModel};
 use serde_json::{json, Map, Value};
 
@@ -160,7 +162,9 @@ pub fn prediction(
     let top: Vec<Value> = p
         .top(3)
         .into_iter()
-        .map(|(c, q)| json!({"genre": model.classes[c], "probability": q as f64}))
+        .map(|(c, q)| {
+            json!({"genre": model.classes[c], "name": display_name(&model.classes[c]), "probability": q as f64})
+        })
         .collect();
     let mut given = Map::new();
     for (f, &v) in features.iter().zip(values) {
@@ -179,6 +183,7 @@ pub fn prediction(
         "type": "prediction",
         "source": match source { Source::Host => "host", Source::User => "user" },
         "genre": model.classes[p.class],
+        "genreName": display_name(&model.classes[p.class]),
         "confidence": p.confidence() as f64,
         "probabilities": probabilities,
         "top": top,

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use genre_core::feature::Feature;
+use genre_core::genre::display_name;
 use genre_core::model::TrainedModel;
 use leptos::prelude::*;
 
@@ -11,8 +13,8 @@ use super::bridge::{self, HostValues};
 use super::message::{self, Source};
 use super::options::WidgetOptions;
 use crate::components::bar_chart::percent;
-use crate::components::feature_field::FieldState;
-use crate::form::{format_value, out_of_range_message};
+use crate::components::feature_field::{on_arrow_keys, FieldState, KeySelect, ModeSwitch};
+use crate::form::{out_of_range_message, unit};
 
 #[component]
 pub fn Widget(
@@ -28,12 +30,7 @@ pub fn Widget(
         .enumerate()
         .map(|(j, &f)| {
             let range = model.preprocessor.ranges[j];
-            let v = if median(j).is_finite() {
-                median(j)
-            } else {
-                (range.0 + range.1) / 2.0
-            };
-            FieldState::new(f, range, format_value(v, f))
+            FieldState::new(f, range, median(j))
         })
         .collect();
     let fields = StoredValue::new(fields);
@@ -48,9 +45,9 @@ pub fn Widget(
         crate::perf::mark_first_prediction();
     });
 
-    // A host's request fills the form with exactly what it sent (Display of f64 round-trips),
-    // and the training median where it sent nothing, which is what the model imputed for its
-    // reply; so the form shows the prediction the host was given.
+    // A host's request fills every field with exactly what it sent, and the training median
+    // where it sent nothing, which is what the model imputed for its reply; so the form shows
+    // the values the host's prediction was made for.
     let m = model.clone();
     Effect::new(move |_| {
         let Some(vals) = host_values.get() else {
@@ -64,7 +61,7 @@ pub fn Widget(
                     m.preprocessor.medians.get(j).copied().unwrap_or(f64::NAN)
                 };
                 if v.is_finite() {
-                    f.text.set(v.to_string());
+                    f.set_value(v);
                 }
             }
         });
@@ -80,7 +77,8 @@ pub fn Widget(
         bridge::announce(&opts, &message::prediction(None, Source::User, &m, &v, &p));
     };
 
-    let classes = Arc::new(model.classes.clone());
+    let classes: Arc<Vec<String>> =
+        Arc::new(model.classes.iter().map(|c| display_name(c)).collect());
     let c = classes.clone();
     let genre = move || c[prediction.with(|p| p.class)].clone();
     let c = classes.clone();
@@ -151,8 +149,9 @@ pub fn Widget(
     }
 }
 
-/// One feature as a label and a number input; out-of-range and invalid values are marked on
-/// the field and explained in its tooltip and accessible description.
+/// One feature as a label and a number input (a note picker for key, a major/minor switch for
+/// mode); out-of-range and invalid values are marked on the field and explained in its tooltip
+/// and accessible description. Arrow Up/Down step a number like the site's sliders.
 #[component]
 fn CompactField(field: FieldState, on_edit: Callback<()>) -> impl IntoView {
     let f = field.feature;
@@ -165,18 +164,16 @@ fn CompactField(field: FieldState, on_edit: Callback<()>) -> impl IntoView {
             (v < lo || v > hi).then(|| out_of_range_message(v, field.range, f))
         })
     };
-    let unit = f.unit();
-    view! {
-        <div class="w-field" class:invalid=move || field.error.get().is_some() class:warned=move || problem().is_some()>
-            <label for=id.clone()>
-                {f.label()}
-                {(!unit.is_empty()).then(|| view! { <span class="unit">{unit}</span> })}
-            </label>
+    let unit = unit(f);
+    let control = match f {
+        Feature::Key => view! { <KeySelect field id=id.clone() on_edit /> }.into_any(),
+        Feature::Mode => view! { <ModeSwitch field id=id.clone() on_edit /> }.into_any(),
+        _ => view! {
             <input
-                id=id
+                id=id.clone()
                 class="num"
                 type="text"
-                inputmode="decimal"
+                inputmode=if f == Feature::DurationMs { "text" } else { "decimal" }
                 autocomplete="off"
                 spellcheck="false"
                 aria-describedby=desc_id.clone()
@@ -187,7 +184,22 @@ fn CompactField(field: FieldState, on_edit: Callback<()>) -> impl IntoView {
                     field.text.set(event_target_value(&ev));
                     on_edit.run(());
                 }
+                on:keydown=move |ev| {
+                    if on_arrow_keys(field, &ev) {
+                        on_edit.run(());
+                    }
+                }
             />
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="w-field" class:invalid=move || field.error.get().is_some() class:warned=move || problem().is_some()>
+            <label for=(f != Feature::Mode).then(|| id.clone()) id=format!("label-{}", f.name())>
+                {f.label()}
+                {(!unit.is_empty()).then(|| view! { <span class="unit">{unit}</span> })}
+            </label>
+            {control}
             <span class="visually-hidden" id=desc_id>{move || problem().unwrap_or_default()}</span>
         </div>
     }

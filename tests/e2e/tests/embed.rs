@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use genre_core::feature::Feature;
+use genre_core::genre::display_name;
 use genre_lens_e2e::{
     dist_dir, examples, native_model, screenshot_dir, with_browser, Browser, Result, StaticServer,
 };
@@ -177,7 +178,7 @@ async fn host_on_another_origin_gets_the_cores_predictions() -> Result<()> {
         out.checks.push((
             "the widget shows the host's prediction".into(),
             json!(shown),
-            json!(last.map(|p| model.classes[p.class].clone())),
+            json!(last.map(|p| display_name(&model.classes[p.class]))),
         ));
 
         // 2. Malformed messages: an error reply naming the problem, and the widget still works.

@@ -8,11 +8,14 @@
 use std::time::Duration;
 
 use genre_core::feature::Feature;
+use genre_core::genre::display_name;
 use genre_lens_e2e::{
     dist_dir, examples, native_model, percent, screenshot_dir, with_browser, with_phone, Browser,
     Result, StaticServer,
 };
 use serde_json::json;
+
+mod support;
 
 const LOAD: Duration = Duration::from_secs(20);
 const UPDATE: Duration = Duration::from_secs(5);
@@ -30,22 +33,29 @@ async fn open_predict(b: &Browser, url: &str) -> Result<String> {
     Ok(genre.as_str().unwrap_or_default().to_string())
 }
 
-/// Types one track's values (model features) into the form and returns the shown genre and
-/// confidence once the page has caught up with the last keystroke.
+/// Sets one track's values (model features) in the form as a user does (the key's note picker,
+/// the mode's switch, durations as m:ss.fff, numbers typed) and returns the shown genre and
+/// confidence once the page has caught up with the last change.
 async fn enter_track(b: &Browser, values: &[(Feature, f64)]) -> Result<(String, String)> {
-    for (f, v) in values {
-        b.type_into(&format!("#field-{}", f.name()), &v.to_string())
-            .await?;
+    for &(f, v) in values {
+        support::set_feature(b, "field-", f, v).await?;
     }
-    // The page predicts on every keystroke; wait until the fields hold exactly what was typed.
-    let wanted: Vec<String> = values.iter().map(|(_, v)| v.to_string()).collect();
+    // The page predicts on every keystroke; wait until the fields hold exactly what was set.
+    let wanted: Vec<String> = values
+        .iter()
+        .map(|&(f, v)| match f {
+            Feature::DurationMs => support::mss_exact(v),
+            _ => v.to_string(),
+        })
+        .collect();
     let ids: Vec<String> = values
         .iter()
         .map(|(f, _)| format!("field-{}", f.name()))
         .collect();
     b.wait_js(
         &format!(
-            "const ids = {}; const want = {}; return ids.every((id, i) => document.getElementById(id).value === want[i]);",
+            "{} const ids = {}; const want = {}; return ids.every((id, i) => read(id) === want[i]);",
+            support::READ_FIELD,
             json!(ids),
             json!(wanted)
         ),
@@ -54,10 +64,7 @@ async fn enter_track(b: &Browser, values: &[(Feature, f64)]) -> Result<(String, 
     )
     .await?;
     // Rendering follows the input event in a microtask; give it a frame.
-    b.js(
-        "return await new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 0)));",
-    )
-    .await?;
+    support::settle(b).await?;
     let genre = b.text("#top-genre").await?.unwrap_or_default();
     let confidence = b.text("#confidence").await?.unwrap_or_default();
     Ok((genre, confidence))
@@ -100,7 +107,7 @@ async fn predicts_known_tracks_like_the_core_from_a_sub_path() -> Result<()> {
             seen.push((
                 t.name.clone(),
                 (
-                    model.classes[native.class].clone(),
+                    display_name(&model.classes[native.class]),
                     percent(native.confidence()),
                 ),
                 shown,
@@ -230,13 +237,9 @@ async fn random_example_fills_the_form_and_matches_the_core() -> Result<()> {
     let model = native_model()?;
     let server = StaticServer::start(&dist_dir()?, "/")?;
     let url = server.url();
-    let names: Vec<String> = model
-        .features()
-        .as_slice()
-        .iter()
-        .map(|f| f.name().to_string())
-        .collect();
+    let features = model.features().as_slice().to_vec();
     let mut got = serde_json::Value::Null;
+    let mut texts = Vec::new();
 
     with_browser(1280, 900, async |b| {
             open_predict(b, &url).await?;
@@ -250,14 +253,11 @@ async fn random_example_fills_the_form_and_matches_the_core() -> Result<()> {
                 .await?;
             b.js("return await new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 0)));").await?;
             got = b
-                .js_args(
-                    "return { genre: document.getElementById('example-genre').value,
+                .js("return { genre: document.getElementById('example-genre').value,
                               note: document.getElementById('example-note').textContent,
-                              values: arguments[0].map(n => document.getElementById('field-' + n).value),
-                              shown: document.getElementById('top-genre').textContent.trim() };",
-                    vec![json!(names)],
-                )
+                              shown: document.getElementById('top-genre').textContent.trim() };")
                 .await?;
+            texts = support::read_fields(b, "field-", &features).await?;
             Ok(())
     })
     .await?;
@@ -268,47 +268,41 @@ async fn random_example_fills_the_form_and_matches_the_core() -> Result<()> {
         got["note"]
             .as_str()
             .unwrap()
-            .contains(&format!("({genre})")),
+            .contains(&format!("({})", display_name(genre))),
         "{}",
         got["note"]
     );
-    let raw: Vec<f64> = got["values"]
-        .as_array()
-        .unwrap()
+    let shown: Vec<f64> = features
         .iter()
-        .map(|v| {
-            v.as_str()
-                .unwrap()
-                .parse::<f64>()
-                .expect("filled values are numbers")
-        })
+        .zip(&texts)
+        .map(|(&f, t)| support::field_number(f, t).expect("filled values are numbers"))
         .collect();
     // The filled values are a real track of that genre from examples.json (a missing value
-    // filled with the training median, which is what the model imputes for it).
+    // filled with the training median, which is what the model imputes for it); a duration is
+    // shown as m:ss, its seconds rounded down.
     let ex = examples()?;
-    let features = model.features().as_slice();
     let medians = &model.preprocessor.medians;
+    let same = |f: Feature, v: f64, shown: f64| match f {
+        Feature::DurationMs => (v / 1000.0).floor() * 1000.0 == shown,
+        _ => v == shown,
+    };
     let track = ex.tracks.iter().find(|t| {
         t.genre == genre
-            && features.iter().enumerate().all(|(j, f)| {
+            && features.iter().enumerate().all(|(j, &f)| {
                 let v = t.values[f.index()];
-                if v.is_finite() {
-                    v == raw[j]
-                } else {
-                    medians[j] == raw[j]
-                }
+                same(f, if v.is_finite() { v } else { medians[j] }, shown[j])
             })
     });
     let track =
-        track.unwrap_or_else(|| panic!("the form holds an example track of {genre}: {raw:?}"));
-    // Same prediction as the core gives the track itself, missing values and all.
+        track.unwrap_or_else(|| panic!("the form holds an example track of {genre}: {texts:?}"));
+    // The page shows the prediction the core gives the track itself, missing values and all (the
+    // field keeps the duration's milliseconds behind its m:ss).
     let with_missing: Vec<f64> = features.iter().map(|f| track.values[f.index()]).collect();
+    let native = model.predict_raw(&with_missing);
     assert_eq!(
-        model.predict_raw(&with_missing).class,
-        model.predict_raw(&raw).class
+        got["shown"].as_str().unwrap(),
+        display_name(&model.classes[native.class])
     );
-    let native = model.predict_raw(&raw);
-    assert_eq!(got["shown"].as_str().unwrap(), model.classes[native.class]);
     Ok(())
 }
 
