@@ -61,7 +61,7 @@ pub fn BarChart(
                             {label}
                         </text>
                         <rect class="bar-track" x=pc(BAR_X) y=y + 4.0 width=pc(BAR_W) height=ROW - 8.0 rx="3" />
-                        <rect class="bar" x=pc(BAR_X) y=y + 4.0 width=pc(w) height=ROW - 8.0 rx="3" />
+                        <rect class="bar" data-value=p.to_string() x=pc(BAR_X) y=y + 4.0 width=pc(w) height=ROW - 8.0 rx="3" />
                         <text class="bar-value" x=pc(BAR_X + BAR_W + 1.5) y=y + ROW / 2.0 dominant-baseline="central">
                             {percent(p)}
                         </text>
@@ -81,7 +81,7 @@ pub fn BarChart(
     };
 
     view! {
-        <svg class="chart bar-chart" width="100%" height=height role="img" aria-label=summary>
+        <svg class="chart bar-chart" data-bars="width" width="100%" height=height role="img" aria-label=summary>
             {rows}
         </svg>
     }

@@ -74,6 +74,7 @@ pub fn ContribChart(
                             {c.label.clone()}
                         </text>
                         <rect class=if towards { "contrib-pos" } else { "contrib-neg" }
+                            data-value=c.amount.abs().to_string()
                             x=pc(x) y=y + 5.0 width=pc(w.max(0.2)) height=ROW - 10.0 rx="2" />
                         <text class="bar-value" x=pc(BARS_X + 2.0 * HALF + 2.0) y=y + ROW / 2.0 dominant-baseline="central">
                             {signed(c.amount)}
@@ -96,7 +97,7 @@ pub fn ContribChart(
                 .join(", ")
         );
         view! {
-            <svg class="chart contrib-chart" width="100%" height=height role="img" aria-label=summary>
+            <svg class="chart contrib-chart" data-bars="width" width="100%" height=height role="img" aria-label=summary>
                 <text class="axis-note" x=pc(mid - 1.0) y="11" text-anchor="end">"← away"</text>
                 <text class="axis-note" x=pc(mid + 1.0) y="11">"towards →"</text>
                 <line class="axis" x1=pc(mid) x2=pc(mid) y1=TOP - 4.0 y2=height - 2.0 />

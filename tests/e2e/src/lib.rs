@@ -399,8 +399,14 @@ impl Browser {
         Ok(self.text(".model-status").await?.unwrap_or_default())
     }
 
-    /// Clicks the element with this id, as a user does.
+    /// Clicks the element with this id, as a user does: scrolled to the middle of the window
+    /// first, where no sticky bar covers it (WebDriver's own scrolling may leave it under one).
     pub async fn click_id(&self, id: &str) -> Result<()> {
+        self.js_args(
+            "document.getElementById(arguments[0])?.scrollIntoView({ block: 'center' }); return true;",
+            vec![json!(id)],
+        )
+        .await?;
         self.client
             .find(fantoccini::Locator::Id(id))
             .await
@@ -721,6 +727,9 @@ impl Browser {
         // Let pending renders and transitions (bar widths animate) settle.
         tokio::time::sleep(Duration::from_millis(400)).await;
         let m = self.js(LOOK_MEASURE).await?;
+        // From the top, so sticky bars are drawn where they belong.
+        self.js("window.scrollTo(0, 0); return true;").await?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
         self.screenshot_page(&screenshot_dir().join(format!("{name}.png")))
             .await?;
         let mut problems = Vec::new();

@@ -351,6 +351,52 @@ async fn train_looks_right_at_1280_and_390() -> Result<()> {
     with_phone(390, 844, async |b| train_states(b, &server, "390").await).await
 }
 
+/// Predict with a real example filled in and a value far outside the training range (the
+/// warning shown), then the widget with every field.
+async fn predict_and_widget_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()> {
+    b.open_page(&server.url()).await?;
+    b.wait_js(
+        "return document.getElementById('top-genre')?.textContent.trim();",
+        "the prediction",
+        LOAD,
+    )
+    .await?;
+    b.click_id("example-fill").await?;
+    b.type_into("#field-tempo", "400").await?;
+    b.js("document.querySelectorAll('details').forEach((d) => { d.open = true; }); return true;")
+        .await?;
+    assert!(
+        b.bar_charts().await? >= 2,
+        "probabilities and contributions"
+    );
+    b.look(&format!("look-{w}-predict")).await?;
+    headings_clear_the_header(b).await?;
+    b.client
+        .goto(&format!("{}widget.html?fields=all", server.url()))
+        .await?;
+    b.wait_js(
+        "return document.getElementById('w-genre')?.textContent.trim();",
+        "the widget's prediction",
+        LOAD,
+    )
+    .await?;
+    b.look(&format!("look-{w}-widget")).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn predict_and_widget_look_right_at_1280_and_390() -> Result<()> {
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    with_browser(1280, 900, async |b| {
+        predict_and_widget_states(b, &server, "1280").await
+    })
+    .await?;
+    with_phone(390, 844, async |b| {
+        predict_and_widget_states(b, &server, "390").await
+    })
+    .await
+}
+
 /// Batch: the holdout predicted (metrics, confusion matrix, table), then a bad file that must
 /// not take the results away; Explore: the bundled charts, an upload, a bad upload.
 async fn batch_and_explore_states(
