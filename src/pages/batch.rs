@@ -64,8 +64,6 @@ fn mark(name: &str) {
     }
 }
 
-/// Reads, checks and predicts the upload with the active model. `generation` drops the results
-/// of a run a newer upload (or model) has replaced.
 /// The results on screen and the file they came from. A new file replaces them only once it
 /// has been predicted: a file that cannot be used leaves them (and their download) as they were.
 #[derive(Clone, Copy)]
@@ -74,6 +72,8 @@ struct Shown {
     upload: RwSignal<Option<Upload>>,
 }
 
+/// Reads, checks and predicts the upload with the active model. `generation` drops the results
+/// of a run a newer upload (or model) has replaced; only a finished run replaces `shown`.
 fn start_run(
     stage: RwSignal<Stage>,
     upload: Upload,

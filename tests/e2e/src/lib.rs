@@ -883,6 +883,16 @@ pub fn examples() -> Result<ExamplesFile> {
     Ok(file)
 }
 
+/// The same percentage text the page shows (`bar_chart::percent`).
+pub fn percent(p: f32) -> String {
+    let pct = p * 100.0;
+    if pct > 0.0 && pct < 0.1 {
+        "<0.1%".into()
+    } else {
+        format!("{pct:.1}%")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -891,15 +901,5 @@ mod tests {
         assert_eq!(super::base64_decode("aGVsbG8h").unwrap(), b"hello!");
         assert_eq!(super::base64_decode("aGk=").unwrap(), b"hi");
         assert!(super::base64_decode("a$==").is_err());
-    }
-}
-
-/// The same percentage text the page shows (`bar_chart::percent`).
-pub fn percent(p: f32) -> String {
-    let pct = p * 100.0;
-    if pct > 0.0 && pct < 0.1 {
-        "<0.1%".into()
-    } else {
-        format!("{pct:.1}%")
     }
 }
