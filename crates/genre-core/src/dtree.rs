@@ -6,6 +6,7 @@ use linfa_trees::{DecisionTree, SplitQuality};
 use ndarray::{Array1, Array2};
 
 use crate::error::TrainError;
+use crate::params::{Value, TREE_DEPTH};
 use crate::tree::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 
 /// Fits scikit-learn's defaults (Gini, no depth limit, one row per leaf) with linfa-trees.
@@ -15,6 +16,7 @@ pub fn fit_decision_tree(
     n_classes: usize,
     max_depth: Option<usize>,
 ) -> Result<TreeEnsemble, TrainError> {
+    TREE_DEPTH.check(Value::Depth(max_depth))?;
     let p = x.first().map_or(0, Vec::len);
     let records = Array2::from_shape_fn((x.len(), p), |(i, j)| x[i][j] as f32);
     let dataset = DatasetBase::new(records, Array1::from(y.to_vec()));

@@ -53,7 +53,7 @@ pub enum TrainError {
     InvalidParam {
         name: &'static str,
         value: String,
-        expected: &'static str,
+        expected: String,
     },
     #[error("Only one genre (`{class}`) in the data: a classifier needs at least two.")]
     OneClass { class: String },

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
+use crate::params::{Value, KNN_K};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KnnModel {
@@ -21,13 +22,7 @@ impl KnnModel {
         n_classes: usize,
         k: usize,
     ) -> Result<KnnModel, TrainError> {
-        if k == 0 || k > 100 {
-            return Err(TrainError::InvalidParam {
-                name: "k",
-                value: k.to_string(),
-                expected: "1 to 100 neighbours",
-            });
-        }
+        KNN_K.check(Value::Count(k))?;
         if x.len() < k {
             return Err(TrainError::TooFewRows {
                 rows: x.len(),

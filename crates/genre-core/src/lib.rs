@@ -8,6 +8,7 @@ pub mod ingest;
 pub mod knn;
 pub mod metrics;
 pub mod model;
+pub mod params;
 pub mod preprocess;
 pub mod rng;
 pub mod smote;

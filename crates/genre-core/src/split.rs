@@ -23,7 +23,7 @@ pub fn stratified_split(
         return Err(TrainError::InvalidParam {
             name: "test_fraction",
             value: test_fraction.to_string(),
-            expected: "a fraction strictly between 0 and 1",
+            expected: "a fraction strictly between 0 and 1".into(),
         });
     }
     let n_classes = class_names.len();

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
+use crate::params::{Value, SVC_C, SVC_COMPONENTS, SVC_EPOCHS};
 use crate::rng::Rng;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,6 +22,15 @@ pub struct SvcParams {
     pub c: f64,
     pub epochs: usize,
     pub seed: u64,
+}
+
+impl SvcParams {
+    /// The form's settings, with the limits and field ids of `params`.
+    pub fn check(&self) -> Result<(), TrainError> {
+        SVC_COMPONENTS.check(Value::Count(self.components))?;
+        SVC_C.check(Value::Real(self.c))?;
+        SVC_EPOCHS.check(Value::Count(self.epochs))
+    }
 }
 
 impl Default for SvcParams {
@@ -55,20 +65,7 @@ impl SvcModel {
         progress: &mut dyn FnMut(usize, usize),
         cancel: &AtomicBool,
     ) -> Result<SvcModel, TrainError> {
-        if params.components == 0 || params.components > 10_000 {
-            return Err(TrainError::InvalidParam {
-                name: "components",
-                value: params.components.to_string(),
-                expected: "1 to 10000",
-            });
-        }
-        if !(params.c > 0.0 && params.c.is_finite()) {
-            return Err(TrainError::InvalidParam {
-                name: "C",
-                value: params.c.to_string(),
-                expected: "a positive number",
-            });
-        }
+        params.check()?;
         let p = x.first().map_or(0, Vec::len);
         let d = params.components;
         let gamma = params.gamma.unwrap_or(1.0 / p.max(1) as f64);

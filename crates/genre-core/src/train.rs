@@ -203,7 +203,7 @@ impl<'a> Labelled<'a> {
                 return Err(TrainError::InvalidParam {
                     name: "features",
                     value: f.name().to_string(),
-                    expected: features_expected,
+                    expected: features_expected.into(),
                 });
             }
         }
@@ -229,7 +229,7 @@ impl<'a> Labelled<'a> {
             return Err(TrainError::InvalidParam {
                 name: "label column",
                 value: format!("{} distinct values", classes.len()),
-                expected: "at most 255 genres (is the label column really the genre?)",
+                expected: "at most 255 genres (is the label column really the genre?)".into(),
             });
         }
         if classes.len() < 2 {
@@ -259,7 +259,7 @@ pub fn prepare_two(
             return Err(TrainError::InvalidParam {
                 name: "features",
                 value: f.name().to_string(),
-                expected: "features that are columns of the test file",
+                expected: "features that are columns of the test file".into(),
             });
         }
     }
@@ -370,6 +370,8 @@ pub fn fit_estimator(
     progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<Estimator, TrainError> {
+    // All settings first, named by their form field (bagging's too).
+    spec.check()?;
     let total = spec.work_units();
     let w = stage.weight.as_deref();
     let mut est = match spec {

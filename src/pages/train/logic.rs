@@ -1,5 +1,7 @@
 //! Pure helpers of the Train page (no browser types): blocking checks on the class counts,
-//! option parsing, "best per column" and number formatting. Tested natively.
+//! parsing of the page's own options (test fraction, seed, workers; the models' settings are
+//! parsed by the core's `genre_core::params`), "best per column" and number formatting. Tested
+//! natively.
 
 use genre_core::train::Balance;
 
@@ -60,17 +62,6 @@ pub fn parse_count(text: &str, min: usize, max: usize) -> Result<usize, String> 
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(format!("Expected a whole number from {min} to {max}.")),
     }
-}
-
-/// An optional depth: empty or "none" means unlimited.
-pub fn parse_depth(text: &str) -> Result<Option<usize>, String> {
-    let t = text.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("none") {
-        return Ok(None);
-    }
-    parse_count(t, 1, 200)
-        .map(Some)
-        .map_err(|_| "Expected empty (no limit) or a whole number from 1 to 200.".to_string())
 }
 
 /// A number in the open interval `(lo, hi)`.
@@ -173,8 +164,6 @@ mod tests {
     fn parsing_and_best() {
         assert_eq!(parse_count("100", 1, 10_000), Ok(100));
         assert!(parse_count("0", 1, 10).is_err());
-        assert_eq!(parse_depth(""), Ok(None));
-        assert_eq!(parse_depth("12"), Ok(Some(12)));
         assert!(parse_between("1", 0.0, 1.0).is_err());
         assert_eq!(best(&[0.5, 0.7, 0.7], true), Some(1));
         assert_eq!(best(&[3.0, 1.0, f64::NAN], false), Some(1));

@@ -1,20 +1,19 @@
 //! Step 3: options. Features, outlier capping, class balancing, test fraction, seed, and per
-//! model the hyper-parameters (sane defaults: scikit-learn's where the original used them).
-//! Fields are text so a half-typed value is kept; they are checked when training starts and a
-//! problem is shown at its field. The core re-checks every setting (`ParamGuard`) and its
-//! message is shown with the model if it disagrees.
+//! model the hyper-parameters. The models' fields (ids, labels, hints, defaults, allowed values)
+//! are the core's (`genre_core::params`): the form only shows them. Fields are text so a
+//! half-typed value is kept; they are checked when training starts and a problem is shown at its
+//! field, the core's own check (`ModelSpec::check`, which names the field) included.
 
 use std::collections::HashMap;
 
+use genre_core::error::TrainError;
 use genre_core::feature::{Feature, FeatureSet};
 use genre_core::model::ModelKind;
-use genre_core::svc::SvcParams;
+use genre_core::params::{find, param_specs, ParamSpec};
 use genre_core::train::{Balance, ModelSpec, TrainOptions};
-use genre_core::tree::boost::BoostParams;
-use genre_core::tree::forest::{ForestParams, MaxFeatures};
 use leptos::prelude::*;
 
-use super::logic::{parse_between, parse_count, parse_depth, parse_seed};
+use super::logic::{parse_between, parse_count, parse_seed};
 use super::TrainState;
 use crate::worker::pool::default_workers;
 
@@ -42,61 +41,95 @@ pub struct Options {
     pub errors: RwSignal<HashMap<&'static str, String>>,
 }
 
-/// Field id, label, default, hint.
-type FieldDef = (&'static str, &'static str, &'static str, &'static str);
+/// A text field of the form: a model's setting (its id, label, hint and default come from the
+/// core's `genre_core::params`), or the app's own worker count.
+#[derive(Clone, Copy)]
+pub enum FieldDef {
+    Param(&'static ParamSpec),
+    Workers,
+}
 
-fn fields_of(kind: ModelKind) -> &'static [FieldDef] {
-    match kind {
-        ModelKind::RandomForest => &[
-            ("rf-trees", "Trees", "100", "1 to 10,000"),
-            ("rf-depth", "Max depth", "", "empty = no limit"),
-            ("rf-leaf", "Min samples per leaf", "1", ""),
-            (
-                "rf-maxf",
-                "Features per split",
-                "sqrt",
-                "sqrt, all or a number",
-            ),
-            ("workers", "Workers", "", "parallel shares of the trees"),
-        ],
-        ModelKind::Bagging => &[
-            ("bag-trees", "Trees", "10", "every feature at every split"),
-            ("bag-depth", "Max depth", "", "empty = no limit"),
-        ],
-        ModelKind::Knn => &[("knn-k", "Neighbours k", "5", "on scaled features")],
-        ModelKind::DecisionTree => &[("tree-depth", "Max depth", "", "empty = no limit")],
-        ModelKind::Svc => &[
-            (
-                "svc-components",
-                "Random features",
-                "1000",
-                "RBF kernel approximation",
-            ),
-            ("svc-c", "C", "1", "larger = less regularisation"),
-            ("svc-epochs", "Epochs", "8", ""),
-        ],
-        ModelKind::GradientBoosting => &[
-            (
-                "gbt-rounds",
-                "Max rounds",
-                "600",
-                "early stopping picks fewer",
-            ),
-            ("gbt-lr", "Learning rate", "0.05", ""),
-            ("gbt-leaves", "Leaves per tree", "31", ""),
-        ],
+/// The forest is trained in shares, one per worker: an app setting, not a model's.
+const WORKERS: (&str, &str, &str) = ("workers", "Workers", "parallel shares of the trees");
+const WORKERS_MAX: usize = 16;
+
+impl FieldDef {
+    pub fn id(self) -> &'static str {
+        match self {
+            FieldDef::Param(p) => p.id,
+            FieldDef::Workers => WORKERS.0,
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            FieldDef::Param(p) => p.label,
+            FieldDef::Workers => WORKERS.1,
+        }
+    }
+    fn hint(self) -> String {
+        match self {
+            FieldDef::Param(p) => p.hint(),
+            FieldDef::Workers => WORKERS.2.into(),
+        }
+    }
+}
+
+/// The fields shown with a model: the core's settings of that model, plus the workers for the
+/// random forest.
+pub fn fields_of(kind: ModelKind) -> Vec<FieldDef> {
+    let mut out: Vec<FieldDef> = param_specs(kind).iter().map(FieldDef::Param).collect();
+    if kind == ModelKind::RandomForest {
+        out.push(FieldDef::Workers);
+    }
+    out
+}
+
+/// The text every model field starts with: the core's default.
+pub fn default_fields() -> HashMap<&'static str, String> {
+    MODELS
+        .into_iter()
+        .flat_map(param_specs)
+        .map(|p| (p.id, p.default_text()))
+        .collect()
+}
+
+/// The model `kind` as its fields say (`field` gives a field's text), or the problems by field
+/// id. Starts from the core's defaults and sets what the form shows; the core's own check then
+/// runs on the result, and its refusal is put at the field it names.
+pub fn spec_from_fields(
+    kind: ModelKind,
+    seed: u64,
+    field: impl Fn(&str) -> String,
+) -> Result<ModelSpec, Vec<(&'static str, String)>> {
+    let mut spec = ModelSpec::default_for(kind, seed);
+    let mut errors = Vec::new();
+    for p in param_specs(kind) {
+        match p.parse(&field(p.id)) {
+            Ok(v) => {
+                spec.set(p.param, v);
+            }
+            Err(e) => errors.push((p.id, e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match spec.check() {
+        Ok(()) => Ok(spec),
+        Err(e) => {
+            let at = match &e {
+                TrainError::InvalidParam { name, .. } if find(kind, name).is_some() => *name,
+                _ => "models",
+            };
+            Err(vec![(at, e.to_string())])
+        }
     }
 }
 
 impl Options {
     pub fn new() -> Options {
-        let mut fields = HashMap::new();
-        for kind in MODELS {
-            for (id, _, default, _) in fields_of(kind) {
-                fields.insert(*id, default.to_string());
-            }
-        }
-        fields.insert("workers", default_workers().to_string());
+        let mut fields = default_fields();
+        fields.insert(WORKERS.0, default_workers().to_string());
         Options {
             features: RwSignal::new(FeatureSet::original_nine().as_slice().to_vec()),
             cap: RwSignal::new(true),
@@ -171,82 +204,20 @@ impl Options {
         if models.is_empty() {
             errors.insert("models", "Choose at least one model.".into());
         }
-        let count = |id: &'static str, min: usize, max: usize, errors: &mut HashMap<_, _>| {
-            parse_count(&self.field(id), min, max)
-                .map_err(|e| {
-                    errors.insert(id, e);
-                })
-                .unwrap_or(min)
-        };
-        let depth = |id: &'static str, errors: &mut HashMap<_, _>| {
-            parse_depth(&self.field(id))
-                .map_err(|e| {
-                    errors.insert(id, e);
-                })
-                .unwrap_or(None)
-        };
-        let real = |id: &'static str, lo: f64, hi: f64, errors: &mut HashMap<_, _>| {
-            parse_between(&self.field(id), lo, hi)
-                .map_err(|e| {
-                    errors.insert(id, e);
-                })
-                .unwrap_or(lo)
-        };
-        let workers = count("workers", 1, 16, &mut errors);
+        let workers = parse_count(&self.field(WORKERS.0), 1, WORKERS_MAX)
+            .map_err(|e| {
+                errors.insert(WORKERS.0, e);
+            })
+            .unwrap_or(1);
         for kind in MODELS.into_iter().filter(|k| models.contains(k)) {
-            let spec = match kind {
-                ModelKind::RandomForest => {
-                    let maxf = match self.field("rf-maxf").trim().to_ascii_lowercase().as_str() {
-                        "sqrt" | "" => MaxFeatures::Sqrt,
-                        "all" => MaxFeatures::All,
-                        other => match other.parse::<usize>() {
-                            Ok(n) if n >= 1 => MaxFeatures::Count(n),
-                            _ => {
-                                errors.insert(
-                                    "rf-maxf",
-                                    "Expected sqrt, all or a whole number ≥ 1.".into(),
-                                );
-                                MaxFeatures::Sqrt
-                            }
-                        },
-                    };
-                    ModelSpec::Forest(
-                        ForestParams::default()
-                            .n_trees(count("rf-trees", 1, 10_000, &mut errors))
-                            .max_depth(depth("rf-depth", &mut errors))
-                            .min_samples_leaf(count("rf-leaf", 1, 100_000, &mut errors))
-                            .max_features(maxf)
-                            .seed(seed_v),
-                    )
+            match spec_from_fields(kind, seed_v, |id| self.field(id)) {
+                Ok(spec) => specs.push(spec),
+                Err(problems) => {
+                    for (id, e) in problems {
+                        errors.entry(id).or_insert(e);
+                    }
                 }
-                ModelKind::Bagging => ModelSpec::Bagging(
-                    ForestParams::bagging()
-                        .n_trees(count("bag-trees", 1, 10_000, &mut errors))
-                        .max_depth(depth("bag-depth", &mut errors))
-                        .seed(seed_v),
-                ),
-                ModelKind::Knn => ModelSpec::Knn {
-                    k: count("knn-k", 1, 1000, &mut errors),
-                },
-                ModelKind::DecisionTree => ModelSpec::Tree {
-                    max_depth: depth("tree-depth", &mut errors),
-                },
-                ModelKind::Svc => ModelSpec::Svc(SvcParams {
-                    components: count("svc-components", 1, 20_000, &mut errors),
-                    c: real("svc-c", 0.0, 1e6, &mut errors),
-                    epochs: count("svc-epochs", 1, 1000, &mut errors),
-                    seed: seed_v,
-                    ..SvcParams::default()
-                }),
-                ModelKind::GradientBoosting => ModelSpec::Boost(
-                    BoostParams::default()
-                        .max_rounds(count("gbt-rounds", 1, 10_000, &mut errors))
-                        .learning_rate(real("gbt-lr", 0.0, 1.0 + f64::EPSILON, &mut errors))
-                        .max_leaves(count("gbt-leaves", 2, 4096, &mut errors))
-                        .seed(seed_v),
-                ),
-            };
-            specs.push(spec);
+            }
         }
         let ok = errors.is_empty();
         self.errors.set(errors);
@@ -277,7 +248,7 @@ impl Default for Options {
 #[component]
 fn ParamField(def: FieldDef) -> impl IntoView {
     let o = TrainState::use_state().options;
-    let (id, label, _, hint) = def;
+    let (id, label, hint) = (def.id(), def.label(), def.hint());
     let error = move || o.errors.with(|e| e.get(id).cloned());
     view! {
         <div class="param" class:invalid=move || error().is_some()>
@@ -363,8 +334,8 @@ pub fn OptionsCard() -> impl IntoView {
         .into_iter()
         .map(|kind| {
             let fields = fields_of(kind)
-                .iter()
-                .map(|d| view! { <ParamField def=*d /> })
+                .into_iter()
+                .map(|d| view! { <ParamField def=d /> })
                 .collect_view();
             view! {
                 <fieldset class="model-opts" class:off=move || !o.models.with(|m| m.contains(&kind))>
@@ -462,5 +433,113 @@ pub fn OptionsCard() -> impl IntoView {
                 <div class="model-grid">{models}</div>
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(
+        fields: &HashMap<&'static str, String>,
+        kind: ModelKind,
+        seed: u64,
+    ) -> Result<ModelSpec, Vec<(&'static str, String)>> {
+        spec_from_fields(kind, seed, |id| fields.get(id).cloned().unwrap_or_default())
+    }
+
+    /// The form and the core cannot disagree on a default: what every field starts with, read
+    /// by the form's own parsing, is exactly the core's default model.
+    #[test]
+    fn the_form_starts_with_the_cores_defaults() {
+        assert!(ModelKind::ALL.iter().all(|k| MODELS.contains(k)));
+        let fields = default_fields();
+        for seed in [0, 42, 2026] {
+            for kind in MODELS {
+                for def in fields_of(kind) {
+                    if let FieldDef::Param(p) = def {
+                        assert!(fields.contains_key(p.id), "{} has no default", p.id);
+                    }
+                }
+                assert_eq!(
+                    build(&fields, kind, seed),
+                    Ok(ModelSpec::default_for(kind, seed)),
+                    "{kind:?}"
+                );
+            }
+        }
+        // The value the form used to get wrong (C = 1 against the core's 100).
+        assert_eq!(fields["svc-c"], "100");
+        match build(&fields, ModelKind::Svc, 42) {
+            Ok(ModelSpec::Svc(p)) => assert_eq!(p.c, 100.0),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_ids_the_pages_and_tests_use_stay() {
+        let ids = |kind| {
+            fields_of(kind)
+                .into_iter()
+                .map(FieldDef::id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(ModelKind::RandomForest),
+            ["rf-trees", "rf-depth", "rf-leaf", "rf-maxf", "workers"]
+        );
+        assert_eq!(ids(ModelKind::Bagging), ["bag-trees", "bag-depth"]);
+        assert_eq!(ids(ModelKind::Knn), ["knn-k"]);
+        assert_eq!(ids(ModelKind::DecisionTree), ["tree-depth"]);
+        assert_eq!(
+            ids(ModelKind::Svc),
+            ["svc-components", "svc-c", "svc-epochs"]
+        );
+        assert_eq!(
+            ids(ModelKind::GradientBoosting),
+            ["gbt-rounds", "gbt-lr", "gbt-leaves"]
+        );
+    }
+
+    #[test]
+    fn problems_are_put_at_their_fields_with_the_cores_limits() {
+        let with = |id: &'static str, text: &str| {
+            let mut f = default_fields();
+            f.insert(id, text.to_string());
+            f
+        };
+        let at = |r: Result<ModelSpec, Vec<(&'static str, String)>>| {
+            r.unwrap_err()
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            at(build(&with("rf-trees", "many"), ModelKind::RandomForest, 1)),
+            ["rf-trees"]
+        );
+        assert_eq!(at(build(&with("svc-c", "0"), ModelKind::Svc, 1)), ["svc-c"]);
+        assert_eq!(
+            at(build(
+                &with("gbt-rounds", "20001"),
+                ModelKind::GradientBoosting,
+                1
+            )),
+            ["gbt-rounds"]
+        );
+        // The core allows 20,000 rounds; the form used to stop at 10,000.
+        match build(&with("gbt-rounds", "15000"), ModelKind::GradientBoosting, 1) {
+            Ok(ModelSpec::Boost(p)) => assert_eq!(p.0.max_rounds, 15_000),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            at(build(&with("bag-depth", "0"), ModelKind::Bagging, 1)),
+            ["bag-depth"]
+        );
+        // A half-typed value is an error at its field, not a silent default.
+        assert_eq!(
+            at(build(&with("gbt-lr", "1e"), ModelKind::GradientBoosting, 1)),
+            ["gbt-lr"]
+        );
     }
 }

@@ -12,6 +12,7 @@ use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use super::forest::{columns_of, normalize};
 use crate::error::TrainError;
+use crate::params::{Value, GBT_LEAVES, GBT_LR, GBT_ROUNDS};
 use crate::rng::Rng;
 use crate::split::stratified_split;
 
@@ -95,35 +96,26 @@ impl ParamGuard for BoostParams {
                 expected,
             })
         };
-        if p.max_rounds == 0 || p.max_rounds > 20_000 {
-            return bad("rounds", p.max_rounds.to_string(), "1 to 20000");
-        }
-        if !(p.learning_rate > 0.0 && p.learning_rate <= 1.0) {
-            return bad(
-                "learning_rate",
-                p.learning_rate.to_string(),
-                "a value in (0, 1]",
-            );
-        }
-        if p.max_leaves < 2 || p.max_leaves > 4096 {
-            return bad("max_leaves", p.max_leaves.to_string(), "2 to 4096");
-        }
+        // The form's settings, with the limits and field ids of `params`.
+        GBT_ROUNDS.check(Value::Count(p.max_rounds))?;
+        GBT_LR.check(Value::Real(p.learning_rate))?;
+        GBT_LEAVES.check(Value::Count(p.max_leaves))?;
         if !(p.feature_fraction > 0.0 && p.feature_fraction <= 1.0) {
             return bad(
                 "feature_fraction",
                 p.feature_fraction.to_string(),
-                "a value in (0, 1]",
+                "a value in (0, 1]".into(),
             );
         }
         if !(p.row_fraction > 0.0 && p.row_fraction <= 1.0) {
             return bad(
                 "row_fraction",
                 p.row_fraction.to_string(),
-                "a value in (0, 1]",
+                "a value in (0, 1]".into(),
             );
         }
         if !(p.lambda >= 0.0 && p.lambda.is_finite()) {
-            return bad("lambda", p.lambda.to_string(), "a finite value >= 0");
+            return bad("lambda", p.lambda.to_string(), "a finite value >= 0".into());
         }
         if p.early_stopping_rounds > 0
             && !(p.validation_fraction > 0.0 && p.validation_fraction < 0.5)
@@ -131,7 +123,7 @@ impl ParamGuard for BoostParams {
             return bad(
                 "validation_fraction",
                 p.validation_fraction.to_string(),
-                "a value in (0, 0.5) when early stopping is on",
+                "a value in (0, 0.5) when early stopping is on".into(),
             );
         }
         Ok(p)

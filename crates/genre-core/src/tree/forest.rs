@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use crate::error::TrainError;
+use crate::params::{Value, RF_DEPTH, RF_LEAF, RF_MAXF, RF_TREES};
 use crate::rng::Rng;
 
 /// How many features each split may look at.
@@ -110,28 +111,18 @@ impl ParamGuard for ForestParams {
                 expected,
             })
         };
-        if p.n_trees == 0 || p.n_trees > 10_000 {
-            return bad("trees", p.n_trees.to_string(), "1 to 10000 trees");
-        }
-        if p.max_depth == Some(0) || p.max_depth.is_some_and(|d| d > 200) {
-            return bad(
-                "max_depth",
-                format!("{:?}", p.max_depth),
-                "none or 1 to 200",
-            );
-        }
-        if p.min_samples_leaf == 0 {
-            return bad("min_samples_leaf", "0".into(), "at least 1");
-        }
+        // The form's settings, with the limits and field ids of `params` (bagging's fields are
+        // named by `ModelSpec::check`, which checks them first).
+        RF_TREES.check(Value::Count(p.n_trees))?;
+        RF_DEPTH.check(Value::Depth(p.max_depth))?;
+        RF_LEAF.check(Value::Count(p.min_samples_leaf))?;
+        RF_MAXF.check(Value::MaxFeatures(p.max_features))?;
         if p.min_samples_split < 2 {
             return bad(
                 "min_samples_split",
                 p.min_samples_split.to_string(),
-                "at least 2",
+                "at least 2".into(),
             );
-        }
-        if let MaxFeatures::Count(0) = p.max_features {
-            return bad("max_features", "0".into(), "at least 1");
         }
         Ok(p)
     }

@@ -1,0 +1,589 @@
+//! The hyper-parameters a user can set, one owner for each: per model, the Train form's fields
+//! (id, label, hint), the values each allows and its default, read from the model's own
+//! defaults ([`ModelSpec::default_for`]), never written twice. The models' own checks
+//! (`ParamGuard::check_ref` of the forest and the booster, KNN, SVC, decision tree) use these
+//! same limits, and their [`TrainError::InvalidParam`] names the field's id, so a form can put
+//! the core's refusal at its field.
+
+use crate::error::TrainError;
+use crate::model::ModelKind;
+use crate::train::ModelSpec;
+use crate::tree::forest::MaxFeatures;
+
+/// The values a parameter allows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Domain {
+    /// A whole number in `min..=max`.
+    Count { min: usize, max: usize },
+    /// No limit (empty text, or "none"), or a whole number in `1..=max`.
+    Depth { max: usize },
+    /// A finite number `x` with `above < x <= max`.
+    Real { above: f64, max: f64 },
+    /// `sqrt`, `all` or a whole number ≥ 1 (more than the features means all of them).
+    MaxFeatures,
+}
+
+/// A parameter's value, as a model stores it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    Count(usize),
+    Depth(Option<usize>),
+    Real(f64),
+    MaxFeatures(MaxFeatures),
+}
+
+/// Which setting of a [`ModelSpec`] a field sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    /// Forest and bagging: trees.
+    Trees,
+    /// Forest, bagging, decision tree: maximum depth.
+    MaxDepth,
+    MinSamplesLeaf,
+    MaxFeatures,
+    /// Boosting.
+    Rounds,
+    LearningRate,
+    Leaves,
+    /// KNN's k.
+    Neighbours,
+    /// SVC.
+    Components,
+    C,
+    Epochs,
+}
+
+/// One field of the Train form: which model and setting, how it is shown, what it allows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParamSpec {
+    pub model: ModelKind,
+    pub param: Param,
+    /// The form field's id (the input is `#opt-<id>`), also the `name` of the core's
+    /// [`TrainError::InvalidParam`] for this setting.
+    pub id: &'static str,
+    pub label: &'static str,
+    /// A note shown under the field after the allowed values (may be empty).
+    pub note: &'static str,
+    pub domain: Domain,
+}
+
+const TREES: Domain = Domain::Count {
+    min: 1,
+    max: 10_000,
+};
+const DEPTH: Domain = Domain::Depth { max: 200 };
+
+pub const RF_TREES: ParamSpec = ParamSpec {
+    model: ModelKind::RandomForest,
+    param: Param::Trees,
+    id: "rf-trees",
+    label: "Trees",
+    note: "",
+    domain: TREES,
+};
+pub const RF_DEPTH: ParamSpec = ParamSpec {
+    model: ModelKind::RandomForest,
+    param: Param::MaxDepth,
+    id: "rf-depth",
+    label: "Max depth",
+    note: "",
+    domain: DEPTH,
+};
+pub const RF_LEAF: ParamSpec = ParamSpec {
+    model: ModelKind::RandomForest,
+    param: Param::MinSamplesLeaf,
+    id: "rf-leaf",
+    label: "Min samples per leaf",
+    note: "",
+    domain: Domain::Count {
+        min: 1,
+        max: 100_000,
+    },
+};
+pub const RF_MAXF: ParamSpec = ParamSpec {
+    model: ModelKind::RandomForest,
+    param: Param::MaxFeatures,
+    id: "rf-maxf",
+    label: "Features per split",
+    note: "",
+    domain: Domain::MaxFeatures,
+};
+pub const BAG_TREES: ParamSpec = ParamSpec {
+    model: ModelKind::Bagging,
+    param: Param::Trees,
+    id: "bag-trees",
+    label: "Trees",
+    note: "every feature at every split",
+    domain: TREES,
+};
+pub const BAG_DEPTH: ParamSpec = ParamSpec {
+    model: ModelKind::Bagging,
+    param: Param::MaxDepth,
+    id: "bag-depth",
+    label: "Max depth",
+    note: "",
+    domain: DEPTH,
+};
+pub const KNN_K: ParamSpec = ParamSpec {
+    model: ModelKind::Knn,
+    param: Param::Neighbours,
+    id: "knn-k",
+    label: "Neighbours k",
+    note: "on scaled features",
+    domain: Domain::Count { min: 1, max: 100 },
+};
+pub const TREE_DEPTH: ParamSpec = ParamSpec {
+    model: ModelKind::DecisionTree,
+    param: Param::MaxDepth,
+    id: "tree-depth",
+    label: "Max depth",
+    note: "",
+    domain: DEPTH,
+};
+pub const SVC_COMPONENTS: ParamSpec = ParamSpec {
+    model: ModelKind::Svc,
+    param: Param::Components,
+    id: "svc-components",
+    label: "Random features",
+    note: "RBF kernel approximation",
+    domain: Domain::Count {
+        min: 1,
+        max: 10_000,
+    },
+};
+pub const SVC_C: ParamSpec = ParamSpec {
+    model: ModelKind::Svc,
+    param: Param::C,
+    id: "svc-c",
+    label: "C",
+    note: "larger = less regularisation",
+    domain: Domain::Real {
+        above: 0.0,
+        max: 1e6,
+    },
+};
+pub const SVC_EPOCHS: ParamSpec = ParamSpec {
+    model: ModelKind::Svc,
+    param: Param::Epochs,
+    id: "svc-epochs",
+    label: "Epochs",
+    note: "",
+    domain: Domain::Count { min: 1, max: 1000 },
+};
+pub const GBT_ROUNDS: ParamSpec = ParamSpec {
+    model: ModelKind::GradientBoosting,
+    param: Param::Rounds,
+    id: "gbt-rounds",
+    label: "Max rounds",
+    note: "early stopping picks fewer",
+    domain: Domain::Count {
+        min: 1,
+        max: 20_000,
+    },
+};
+pub const GBT_LR: ParamSpec = ParamSpec {
+    model: ModelKind::GradientBoosting,
+    param: Param::LearningRate,
+    id: "gbt-lr",
+    label: "Learning rate",
+    note: "",
+    domain: Domain::Real {
+        above: 0.0,
+        max: 1.0,
+    },
+};
+pub const GBT_LEAVES: ParamSpec = ParamSpec {
+    model: ModelKind::GradientBoosting,
+    param: Param::Leaves,
+    id: "gbt-leaves",
+    label: "Leaves per tree",
+    note: "",
+    domain: Domain::Count { min: 2, max: 4096 },
+};
+
+/// The form fields of a model, in the order shown.
+pub fn param_specs(kind: ModelKind) -> &'static [ParamSpec] {
+    match kind {
+        ModelKind::RandomForest => &[RF_TREES, RF_DEPTH, RF_LEAF, RF_MAXF],
+        ModelKind::Bagging => &[BAG_TREES, BAG_DEPTH],
+        ModelKind::Knn => &[KNN_K],
+        ModelKind::DecisionTree => &[TREE_DEPTH],
+        ModelKind::Svc => &[SVC_COMPONENTS, SVC_C, SVC_EPOCHS],
+        ModelKind::GradientBoosting => &[GBT_ROUNDS, GBT_LR, GBT_LEAVES],
+    }
+}
+
+/// The field of `kind` with this id.
+pub fn find(kind: ModelKind, id: &str) -> Option<&'static ParamSpec> {
+    param_specs(kind).iter().find(|p| p.id == id)
+}
+
+/// 10000 -> "10,000" (hints and messages are read by people).
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let first = match digits.len() % 3 {
+        0 => 3.min(digits.len()),
+        r => r,
+    };
+    let mut out = digits[..first].to_string();
+    for group in digits.as_bytes()[first..].chunks(3) {
+        out.push(',');
+        out.extend(group.iter().map(|&b| b as char));
+    }
+    out
+}
+
+fn real(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        grouped(x.abs() as usize)
+    } else {
+        x.to_string()
+    }
+}
+
+impl Domain {
+    pub fn contains(&self, v: Value) -> bool {
+        match (*self, v) {
+            (Domain::Count { min, max }, Value::Count(n)) => (min..=max).contains(&n),
+            (Domain::Depth { max }, Value::Depth(d)) => d.is_none_or(|d| (1..=max).contains(&d)),
+            (Domain::Real { above, max }, Value::Real(x)) => x > above && x <= max,
+            (Domain::MaxFeatures, Value::MaxFeatures(m)) => m != MaxFeatures::Count(0),
+            _ => false,
+        }
+    }
+
+    /// The allowed values in words ("1 to 10,000").
+    pub fn describe(&self) -> String {
+        match *self {
+            Domain::Count { min, max } => format!("{} to {}", grouped(min), grouped(max)),
+            Domain::Depth { max } => format!("empty = no limit, or 1 to {}", grouped(max)),
+            Domain::Real { above, max } => format!("above {}, at most {}", real(above), real(max)),
+            Domain::MaxFeatures => "sqrt, all or a number".into(),
+        }
+    }
+
+    /// What a user typed, as a value of this domain, or a sentence saying what is expected.
+    pub fn parse(&self, text: &str) -> Result<Value, String> {
+        let t = text.trim();
+        let v = match *self {
+            Domain::Count { .. } => t.parse::<usize>().ok().map(Value::Count),
+            Domain::Depth { .. } => {
+                if t.is_empty() || t.eq_ignore_ascii_case("none") {
+                    Some(Value::Depth(None))
+                } else {
+                    t.parse::<usize>().ok().map(|d| Value::Depth(Some(d)))
+                }
+            }
+            Domain::Real { .. } => t.parse::<f64>().ok().map(Value::Real),
+            Domain::MaxFeatures => match t.to_ascii_lowercase().as_str() {
+                "sqrt" | "" => Some(Value::MaxFeatures(MaxFeatures::Sqrt)),
+                "all" => Some(Value::MaxFeatures(MaxFeatures::All)),
+                other => other
+                    .parse::<usize>()
+                    .ok()
+                    .map(|n| Value::MaxFeatures(MaxFeatures::Count(n))),
+            },
+        };
+        match v {
+            Some(v) if self.contains(v) => Ok(v),
+            _ => Err(match *self {
+                Domain::Count { min, max } => {
+                    format!(
+                        "Expected a whole number from {} to {}.",
+                        grouped(min),
+                        grouped(max)
+                    )
+                }
+                Domain::Depth { max } => format!(
+                    "Expected empty (no limit) or a whole number from 1 to {}.",
+                    grouped(max)
+                ),
+                Domain::Real { above, max } => format!(
+                    "Expected a number above {} and at most {}.",
+                    real(above),
+                    real(max)
+                ),
+                Domain::MaxFeatures => "Expected sqrt, all or a whole number ≥ 1.".into(),
+            }),
+        }
+    }
+}
+
+impl Value {
+    /// The text a form shows for this value; [`Domain::parse`] reads it back.
+    pub fn text(&self) -> String {
+        match *self {
+            Value::Count(n) | Value::MaxFeatures(MaxFeatures::Count(n)) => n.to_string(),
+            Value::Depth(d) => d.map_or(String::new(), |d| d.to_string()),
+            Value::Real(x) => x.to_string(),
+            Value::MaxFeatures(MaxFeatures::Sqrt) => "sqrt".into(),
+            Value::MaxFeatures(MaxFeatures::All) => "all".into(),
+        }
+    }
+
+    fn shown(&self) -> String {
+        match *self {
+            Value::Depth(None) => "none".into(),
+            Value::MaxFeatures(m) => format!("{m:?}"),
+            v => v.text(),
+        }
+    }
+}
+
+impl ParamSpec {
+    /// The model's default, read from [`ModelSpec::default_for`].
+    pub fn default_value(&self) -> Value {
+        ModelSpec::default_for(self.model, 0)
+            .get(self.param)
+            .expect("every field of a model is a setting of its spec")
+    }
+
+    /// The default as the form shows it.
+    pub fn default_text(&self) -> String {
+        self.default_value().text()
+    }
+
+    /// Shown under the field: the allowed values, then the note.
+    pub fn hint(&self) -> String {
+        let range = self.domain.describe();
+        if self.note.is_empty() {
+            range
+        } else {
+            format!("{range}; {}", self.note)
+        }
+    }
+
+    /// What a user typed in this field.
+    pub fn parse(&self, text: &str) -> Result<Value, String> {
+        self.domain.parse(text)
+    }
+
+    /// The core's check of a value of this setting; the error names the field.
+    pub fn check(&self, v: Value) -> Result<(), TrainError> {
+        if self.domain.contains(v) {
+            Ok(())
+        } else {
+            Err(TrainError::InvalidParam {
+                name: self.id,
+                value: v.shown(),
+                expected: self.domain.describe(),
+            })
+        }
+    }
+}
+
+impl ModelSpec {
+    /// A form setting of this spec (`None` if the model has no such setting).
+    pub fn get(&self, param: Param) -> Option<Value> {
+        use ModelSpec as S;
+        use Param as P;
+        Some(match (self, param) {
+            (S::Forest(p) | S::Bagging(p), P::Trees) => Value::Count(p.0.n_trees),
+            (S::Forest(p) | S::Bagging(p), P::MaxDepth) => Value::Depth(p.0.max_depth),
+            (S::Forest(p) | S::Bagging(p), P::MinSamplesLeaf) => Value::Count(p.0.min_samples_leaf),
+            (S::Forest(p) | S::Bagging(p), P::MaxFeatures) => Value::MaxFeatures(p.0.max_features),
+            (S::Tree { max_depth }, P::MaxDepth) => Value::Depth(*max_depth),
+            (S::Knn { k }, P::Neighbours) => Value::Count(*k),
+            (S::Svc(p), P::Components) => Value::Count(p.components),
+            (S::Svc(p), P::C) => Value::Real(p.c),
+            (S::Svc(p), P::Epochs) => Value::Count(p.epochs),
+            (S::Boost(p), P::Rounds) => Value::Count(p.0.max_rounds),
+            (S::Boost(p), P::LearningRate) => Value::Real(p.0.learning_rate),
+            (S::Boost(p), P::Leaves) => Value::Count(p.0.max_leaves),
+            _ => return None,
+        })
+    }
+
+    /// Sets a form setting; `false` (and no change) if the model has no such setting or the
+    /// value is of another type. Values are not checked here: [`ModelSpec::check`] does.
+    pub fn set(&mut self, param: Param, value: Value) -> bool {
+        use ModelSpec as S;
+        use Param as P;
+        match (self, param, value) {
+            (S::Forest(p) | S::Bagging(p), P::Trees, Value::Count(n)) => p.0.n_trees = n,
+            (S::Forest(p) | S::Bagging(p), P::MaxDepth, Value::Depth(d)) => p.0.max_depth = d,
+            (S::Forest(p) | S::Bagging(p), P::MinSamplesLeaf, Value::Count(n)) => {
+                p.0.min_samples_leaf = n
+            }
+            (S::Forest(p) | S::Bagging(p), P::MaxFeatures, Value::MaxFeatures(m)) => {
+                p.0.max_features = m
+            }
+            (S::Tree { max_depth }, P::MaxDepth, Value::Depth(d)) => *max_depth = d,
+            (S::Knn { k }, P::Neighbours, Value::Count(n)) => *k = n,
+            (S::Svc(p), P::Components, Value::Count(n)) => p.components = n,
+            (S::Svc(p), P::C, Value::Real(x)) => p.c = x,
+            (S::Svc(p), P::Epochs, Value::Count(n)) => p.epochs = n,
+            (S::Boost(p), P::Rounds, Value::Count(n)) => p.0.max_rounds = n,
+            (S::Boost(p), P::LearningRate, Value::Real(x)) => p.0.learning_rate = x,
+            (S::Boost(p), P::Leaves, Value::Count(n)) => p.0.max_leaves = n,
+            _ => return false,
+        }
+        true
+    }
+
+    /// Every check the model's training makes of its settings, before any work: the form
+    /// fields first (errors named by the field's id, so bagging's are `bag-…`), then the
+    /// model's other settings.
+    pub fn check(&self) -> Result<(), TrainError> {
+        for p in param_specs(self.kind()) {
+            if let Some(v) = self.get(p.param) {
+                p.check(v)?;
+            }
+        }
+        match self {
+            ModelSpec::Forest(p) | ModelSpec::Bagging(p) => {
+                linfa::ParamGuard::check_ref(p)?;
+            }
+            ModelSpec::Boost(p) => {
+                linfa::ParamGuard::check_ref(p)?;
+            }
+            ModelSpec::Svc(p) => p.check()?,
+            ModelSpec::Knn { .. } | ModelSpec::Tree { .. } => {}
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::svc::SvcParams;
+    use crate::tree::boost::BoostParams;
+    use crate::tree::forest::ForestParams;
+    use linfa::ParamGuard;
+
+    /// A value just outside the field's domain (of the field's type).
+    fn outside(d: Domain) -> Value {
+        match d {
+            Domain::Count { max, .. } => Value::Count(max + 1),
+            Domain::Depth { max } => Value::Depth(Some(max + 1)),
+            Domain::Real { max, .. } => Value::Real(max * 2.0),
+            Domain::MaxFeatures => Value::MaxFeatures(MaxFeatures::Count(0)),
+        }
+    }
+
+    fn below(d: Domain) -> Option<Value> {
+        match d {
+            Domain::Count { min, .. } => min.checked_sub(1).map(Value::Count),
+            Domain::Depth { .. } => Some(Value::Depth(Some(0))),
+            Domain::Real { above, .. } => Some(Value::Real(above)),
+            Domain::MaxFeatures => None,
+        }
+    }
+
+    fn names(e: TrainError) -> &'static str {
+        match e {
+            TrainError::InvalidParam { name, .. } => name,
+            other => panic!("not an InvalidParam: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_field_reads_its_default_from_the_model_and_reads_it_back() {
+        for kind in ModelKind::ALL {
+            let specs = param_specs(kind);
+            assert!(!specs.is_empty(), "{kind:?}");
+            let mut spec = ModelSpec::default_for(kind, 7);
+            for p in specs {
+                assert_eq!(p.model, kind, "{}", p.id);
+                let v = p.parse(&p.default_text()).unwrap();
+                assert_eq!(v, p.default_value(), "{}", p.id);
+                assert!(p.domain.contains(v), "{}: default outside its range", p.id);
+                assert!(spec.set(p.param, v), "{}", p.id);
+                assert_eq!(find(kind, p.id), Some(p));
+            }
+            assert_eq!(spec, ModelSpec::default_for(kind, 7), "{kind:?}");
+            assert_eq!(spec.check(), Ok(()), "{kind:?}");
+        }
+        // The values the README states.
+        assert_eq!(SVC_C.default_text(), "100");
+        assert_eq!(RF_TREES.default_text(), "100");
+        assert_eq!(BAG_TREES.default_text(), "10");
+        assert_eq!(RF_DEPTH.default_text(), "");
+        assert_eq!(RF_MAXF.default_text(), "sqrt");
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_by_the_core_naming_the_field() {
+        let mut ids = std::collections::HashSet::new();
+        for kind in ModelKind::ALL {
+            for p in param_specs(kind) {
+                assert!(ids.insert(p.id), "id {} used twice", p.id);
+                for bad in std::iter::once(outside(p.domain)).chain(below(p.domain)) {
+                    let mut spec = ModelSpec::default_for(kind, 42);
+                    assert!(spec.set(p.param, bad), "{}", p.id);
+                    let e = spec.check().unwrap_err();
+                    assert_eq!(names(e.clone()), p.id, "{bad:?}: {e}");
+                    assert!(e.to_string().contains(p.id), "{e}");
+                    // The field's parsing refuses the same value.
+                    assert!(p.parse(&bad.text()).is_err(), "{}: {bad:?}", p.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_models_own_checks_use_the_same_limits_and_names() {
+        let forest = ForestParams::default().n_trees(10_001);
+        assert_eq!(names(forest.check_ref().unwrap_err()), "rf-trees");
+        assert!(ForestParams::default().n_trees(10_000).check_ref().is_ok());
+        let deep = ForestParams::default().max_depth(Some(201));
+        assert_eq!(names(deep.check_ref().unwrap_err()), "rf-depth");
+        // Bagging shares the forest's parameters but has its own fields.
+        let bag = ModelSpec::Bagging(ForestParams::bagging().n_trees(0));
+        assert_eq!(names(bag.check().unwrap_err()), "bag-trees");
+
+        let boost = BoostParams::default().max_rounds(20_001);
+        assert_eq!(names(boost.check_ref().unwrap_err()), "gbt-rounds");
+        assert!(BoostParams::default()
+            .max_rounds(20_000)
+            .check_ref()
+            .is_ok());
+        let lr = BoostParams::default().learning_rate(1.5);
+        assert_eq!(names(lr.check_ref().unwrap_err()), "gbt-lr");
+
+        let svc = SvcParams {
+            c: 0.0,
+            ..SvcParams::default()
+        };
+        assert_eq!(names(svc.check().unwrap_err()), "svc-c");
+        let svc = SvcParams {
+            epochs: 0,
+            ..SvcParams::default()
+        };
+        assert_eq!(names(svc.check().unwrap_err()), "svc-epochs");
+
+        let x = vec![vec![0.0]; 200];
+        let y = vec![0; 200];
+        let e = crate::knn::KnnModel::fit(&x, &y, 2, 101).unwrap_err();
+        assert_eq!(names(e), "knn-k");
+        let e = crate::dtree::fit_decision_tree(&x, &y, 2, Some(0)).unwrap_err();
+        assert_eq!(names(e), "tree-depth");
+    }
+
+    #[test]
+    fn hints_and_messages_read_well() {
+        assert_eq!(RF_TREES.hint(), "1 to 10,000");
+        assert_eq!(GBT_ROUNDS.domain.describe(), "1 to 20,000");
+        assert_eq!(RF_DEPTH.hint(), "empty = no limit, or 1 to 200");
+        assert_eq!(SVC_C.domain.describe(), "above 0, at most 1,000,000");
+        assert_eq!(GBT_LR.domain.describe(), "above 0, at most 1");
+        assert_eq!(
+            KNN_K.parse("0"),
+            Err("Expected a whole number from 1 to 100.".into())
+        );
+        assert_eq!(SVC_C.parse(" 2.5 "), Ok(Value::Real(2.5)));
+        assert!(SVC_C.parse("NaN").is_err());
+        assert!(SVC_C.parse("inf").is_err());
+        assert_eq!(RF_DEPTH.parse("None"), Ok(Value::Depth(None)));
+        assert_eq!(
+            RF_MAXF.parse("4"),
+            Ok(Value::MaxFeatures(MaxFeatures::Count(4)))
+        );
+        assert_eq!(
+            RF_MAXF.parse("ALL"),
+            Ok(Value::MaxFeatures(MaxFeatures::All))
+        );
+        assert!(RF_MAXF.parse("0").is_err());
+    }
+}
