@@ -14,14 +14,21 @@ const KNOWN: [(&str, &str); 7] = [
     ("edm", "EDM"),
 ];
 
-/// The label as shown: known spellings mapped ("dnb" → "Drum & Bass"), everything else with
-/// each word capitalised ("trap" → "Trap", "alt-rock" → "Alt-Rock", "dark_trap" → "Dark Trap").
-/// Letters already in capitals stay so ("EDM", "RnB" is mapped above).
+/// The label as shown: known spellings mapped ("dnb" → "Drum & Bass"); lower-case slugs with
+/// each word capitalised ("trap" → "Trap", "alt-rock" → "Alt-Rock", "dark_trap" → "Dark Trap");
+/// anything else exactly as the file spells it ("Dark Trap", "EDM", a user's own "K-Pop (old)"),
+/// since a label that already has capitals or other characters was written that way on purpose.
 pub fn display_name(label: &str) -> String {
     let trimmed = label.trim();
     let key = trimmed.to_lowercase();
     if let Some((_, shown)) = KNOWN.iter().find(|(k, _)| *k == key) {
         return (*shown).to_string();
+    }
+    let slug = trimmed
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | ' '));
+    if !slug {
+        return trimmed.to_string();
     }
     let mut out = String::with_capacity(trimmed.len());
     let mut start_of_word = true;
@@ -32,7 +39,7 @@ pub fn display_name(label: &str) -> String {
         } else {
             out.push(c);
         }
-        start_of_word = c == ' ' || c == '-' || c == '/' || c == '(';
+        start_of_word = c == ' ' || c == '-';
     }
     out
 }
@@ -61,5 +68,19 @@ mod tests {
         assert_eq!(display_name("EDM"), "EDM");
         assert_eq!(display_name("  "), "");
         assert_eq!(display_name("rock-n-roll"), "Rock-N-Roll");
+        assert_eq!(display_name("dark-trap-3"), "Dark-Trap-3");
+    }
+
+    #[test]
+    fn a_label_written_with_care_is_kept() {
+        assert_eq!(display_name("K-Pop (old)"), "K-Pop (old)");
+        assert_eq!(
+            display_name("<script>window.__xss=1</script>"),
+            "<script>window.__xss=1</script>"
+        );
+        assert_eq!(
+            display_name("Rap \"double\" 'single'"),
+            "Rap \"double\" 'single'"
+        );
     }
 }
