@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use genre_core::feature::Feature;
 use genre_lens_e2e::{
     dist_dir, ensure_split, repo_root, with_browser, with_phone, Browser, Result, StaticServer,
 };
@@ -95,20 +96,12 @@ fn spotify_tracks_csv(label_header: &str, rows: usize) -> Result<PathBuf> {
     let mut reader = csv::Reader::from_path(repo_root().join("data/genres_v2.csv"))?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
-    let features = [
-        "danceability",
-        "energy",
-        "key",
-        "loudness",
-        "mode",
-        "speechiness",
-        "acousticness",
-        "instrumentalness",
-        "liveness",
-        "valence",
-        "tempo",
-        "time_signature",
-    ];
+    // The audio features in the data set's names, duration placed with the track's columns.
+    let features: Vec<&str> = Feature::ALL
+        .iter()
+        .filter(|f| **f != Feature::DurationMs)
+        .map(|f| f.name())
+        .collect();
     let mut out = csv::Writer::from_path(&path)?;
     let mut head = vec![
         "",
@@ -120,7 +113,7 @@ fn spotify_tracks_csv(label_header: &str, rows: usize) -> Result<PathBuf> {
         "duration_ms",
         "explicit",
     ];
-    head.extend(features);
+    head.extend(features.iter().copied());
     head.push(label_header);
     out.write_record(&head)?;
     // The data set is sorted by genre: take rows evenly from all of it.
