@@ -4,21 +4,8 @@
 
 use genre_core::feature::Feature;
 
-/// Spotify's `key` (pitch class 0..11) as note names.
-pub const NOTES: [&str; 12] = [
-    "C",
-    "C♯/D♭",
-    "D",
-    "D♯/E♭",
-    "E",
-    "F",
-    "F♯/G♭",
-    "G",
-    "G♯/A♭",
-    "A",
-    "A♯/B♭",
-    "B",
-];
+/// Spotify's `key` as note names (the core owns them).
+pub use genre_core::feature::NOTE_NAMES as NOTES;
 
 /// The note of a key value, when it is one of Spotify's 0..11.
 pub fn note_name(v: f64) -> Option<&'static str> {

@@ -195,6 +195,8 @@ pub struct TrainArgs {
     pub test_fraction: f64,
     pub trained_at: String,
     pub name: String,
+    /// The label column when it is not recognised by name (`genre`, `track_genre`, ...).
+    pub label: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -212,7 +214,7 @@ struct Examples {
 }
 
 pub fn train(a: TrainArgs) -> Result<()> {
-    let data = read_data(&a.data, &IngestOptions::for_training())?;
+    let data = read_data(&a.data, &training_read(&a.label))?;
     let options = TrainOptions {
         features: parse_features(&a.features)?,
         test_fraction: a.test_fraction,
@@ -369,6 +371,16 @@ pub struct EvalArgs {
     pub cap: bool,
     pub trees: Option<usize>,
     pub json: bool,
+    /// The label column when it is not recognised by name (`genre`, `track_genre`, ...).
+    pub label: Option<String>,
+}
+
+/// Training's reading options, with the label column the user named (if any).
+fn training_read(label: &Option<String>) -> IngestOptions {
+    IngestOptions {
+        label_column: label.clone(),
+        ..IngestOptions::for_training()
+    }
 }
 
 pub fn eval(a: EvalArgs) -> Result<()> {
@@ -381,12 +393,12 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     };
     let prep = match (&a.data, &a.train, &a.test) {
         (Some(d), _, _) => {
-            let data = read_data(d, &IngestOptions::for_training())?;
+            let data = read_data(d, &training_read(&a.label))?;
             prepare(&data, &options, &d.display().to_string()).map_err(data_err(d))?
         }
         (None, Some(tr), Some(te)) => {
-            let train = read_data(tr, &IngestOptions::for_training())?;
-            let test = read_data(te, &IngestOptions::for_training())?;
+            let train = read_data(tr, &training_read(&a.label))?;
+            let test = read_data(te, &training_read(&a.label))?;
             let (prep, unknown) = prepare_two(&train, &test, &options, &tr.display().to_string())
                 .map_err(data_err(tr))?;
             if unknown > 0 {

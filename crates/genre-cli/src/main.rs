@@ -51,6 +51,10 @@ enum Command {
         trained_at: String,
         #[arg(long, default_value = "Bundled model")]
         name: String,
+        /// The genre column, when its name is not one of genre, label, class, target,
+        /// track_genre, playlist_genre (e.g. `--label style`).
+        #[arg(long)]
+        label: Option<String>,
     },
     /// Print a metrics table (or JSON) for one or all models: either --data with a split, or
     /// --train and --test files.
@@ -83,6 +87,10 @@ enum Command {
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
+        /// The genre column, when its name is not one of genre, label, class, target,
+        /// track_genre, playlist_genre (e.g. `--label style`).
+        #[arg(long)]
+        label: Option<String>,
     },
     /// Predict every row of a CSV with a model file: genre, confidence and top 3 per row.
     Predict {
@@ -131,6 +139,7 @@ fn main() -> ExitCode {
             test_fraction,
             trained_at,
             name,
+            label,
         } => commands::train(commands::TrainArgs {
             eda: eda.unwrap_or_else(|| out.with_file_name("eda.json")),
             examples: examples.unwrap_or_else(|| out.with_file_name("examples.json")),
@@ -142,6 +151,7 @@ fn main() -> ExitCode {
             test_fraction,
             trained_at,
             name,
+            label,
         }),
         Command::Eval {
             data,
@@ -155,6 +165,7 @@ fn main() -> ExitCode {
             no_cap,
             trees,
             json,
+            label,
         } => commands::eval(commands::EvalArgs {
             data,
             train,
@@ -167,6 +178,7 @@ fn main() -> ExitCode {
             cap: !no_cap,
             trees,
             json,
+            label,
         }),
         Command::Predict {
             model,

@@ -235,3 +235,76 @@ fn bad_input_exits_2_with_one_message_naming_file_row_and_column() {
     assert_eq!(not_model.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&not_model.stderr).contains("not a Genre Lens model file"));
 }
+
+/// A small CSV in the "Spotify Tracks Dataset" layout: a blank index column, track ids and
+/// names, the features, and the genre under `label_header` (three genres, well apart).
+fn spotify_tracks(dir: &Path, label_header: &str) -> PathBuf {
+    let path = dir.join(format!("tracks-{label_header}.csv"));
+    let mut text = format!(
+        ",track_id,artists,track_name,popularity,explicit,energy,tempo,valence,{label_header}\n"
+    );
+    for i in 0..90 {
+        let (genre, energy, tempo) = match i % 3 {
+            0 => ("acoustic", 0.2, 80.0),
+            1 => ("j-pop", 0.6, 120.0),
+            _ => ("hardstyle", 0.95, 150.0),
+        };
+        let jitter = (i / 3) as f64 * 0.001;
+        text.push_str(&format!(
+            "{i},id{i},Artist {i},Song {i},{},False,{:.3},{:.1},{:.3},{genre}\n",
+            i % 100,
+            energy + jitter,
+            tempo + jitter * 100.0,
+            0.5 + jitter
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn other_layouts_train_with_track_genre_or_a_named_label_column() {
+    let dir = tmp("layouts");
+    let eval = |data: &Path, extra: &[&str]| {
+        bin()
+            .args(["eval", "--model", "rf", "--trees", "10", "--json"])
+            .args(["--features", "energy,tempo,valence", "--data"])
+            .arg(data)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // `track_genre` is recognised by name.
+    let out = eval(&spotify_tracks(&dir, "track_genre"), &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let accuracy = json["models"][0]["accuracy"].as_f64().unwrap();
+    assert!(accuracy > 0.9, "three well-separated genres: {accuracy}");
+
+    // Another name: refused with every column listed, then trained with --label.
+    let style = spotify_tracks(&dir, "style");
+    let refused = eval(&style, &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("track_name") && err.contains("style"), "{err}");
+    let out = eval(&style, &["--label", "style"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["models"][0]["accuracy"].as_f64().unwrap() > 0.9);
+
+    // A label column that is not there: its name and the columns in one message.
+    let missing = eval(&style, &["--label", "genre_name"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(err.contains("`genre_name` is not in the file"), "{err}");
+}

@@ -20,6 +20,22 @@ pub enum Feature {
     TimeSignature,
 }
 
+/// Spotify's `key` (pitch class 0..11) as note names: how the key picker and the tests name it.
+pub const NOTE_NAMES: [&str; 12] = [
+    "C",
+    "C♯/D♭",
+    "D",
+    "D♯/E♭",
+    "E",
+    "F",
+    "F♯/G♭",
+    "G",
+    "G♯/A♭",
+    "A",
+    "A♯/B♭",
+    "B",
+];
+
 impl Feature {
     /// All 13 features, in the column order of `genres_v2.csv`.
     pub const ALL: [Feature; 13] = [

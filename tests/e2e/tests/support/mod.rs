@@ -35,20 +35,8 @@ pub fn parse_mss(text: &str) -> Option<f64> {
 }
 
 /// The twelve notes as the key picker names them (Spotify's key 0..11).
-pub const NOTES: [&str; 12] = [
-    "C",
-    "C♯/D♭",
-    "D",
-    "D♯/E♭",
-    "E",
-    "F",
-    "F♯/G♭",
-    "G",
-    "G♯/A♭",
-    "A",
-    "A♯/B♭",
-    "B",
-];
+#[allow(unused_imports)] // Not every test binary that shares this module picks a key.
+pub use genre_core::feature::NOTE_NAMES as NOTES;
 
 /// What the Predict page's text field shows for `v` set by the page (an example, a default).
 pub fn shown_text(f: Feature, v: f64) -> String {
