@@ -246,7 +246,7 @@ pub fn BatchPage() -> impl IntoView {
             <FileDrop
                 id="batch-file"
                 label="Choose a CSV of tracks"
-                hint="Drop it here or click: the genres_v2.csv layout, an Exportify playlist export, or any CSV with the audio-feature columns."
+                hint="The genres_v2.csv layout, an Exportify playlist export, or any CSV with the audio-feature columns."
                 on_file=on_file
                 disabled=busy
                 current=Signal::derive(move || shown.upload.with(|u| u.as_ref().map(|u| u.name.clone())))

@@ -169,7 +169,7 @@ pub fn ExplorePage() -> impl IntoView {
             <FileDrop
                 id="explore-file"
                 label="Explore your own CSV"
-                hint="Drop a file here or choose one: the genres_v2.csv layout, an Exportify export, or any CSV with audio-feature columns. It stays in this tab."
+                hint="The genres_v2.csv layout, an Exportify export, or any CSV with audio-feature columns. It stays in this tab."
                 on_file=on_file
                 disabled=busy
                 current=Signal::derive(move || match data.get() {
