@@ -92,6 +92,9 @@ pub fn start_parse(st: TrainState, src: SourceRef) {
         let (message, columns) = failure;
         match previous {
             (Some(summary), source) => {
+                // The kept data set is read again with its own label column when training
+                // needs it (the new file's choice reset it).
+                st.label_column.set(summary.report.label_column.clone());
                 st.source.set_value(source);
                 st.data.set(DataState::Ready(summary));
             }

@@ -200,6 +200,23 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
         LOAD,
     )
     .await?;
+    assert_eq!(step_numbers(b).await?, counting(5), "steps after a file");
+    // A bad file next keeps this data set, which then still trains with the label picked.
+    b.upload("train-file", &bad("random_binary.csv")).await?;
+    b.wait_js(
+        "return document.querySelector('#parse-error')?.textContent.includes('is still in use');",
+        "the bad file's message",
+        LOAD,
+    )
+    .await?;
+    let jobs = train_forest(b, 5).await?;
+    assert!(
+        jobs[0].1.contains("job-done"),
+        "the kept data set trains with its picked label: {jobs:?}"
+    );
+    for m in ["bagging", "knn", "tree", "svc", "gbt"] {
+        b.set_checked(&format!("model-{m}"), true).await?;
+    }
 
     // The bundled data set's file: report, options, and the checks of the options.
     let data = repo_root().join("data/genres_v2.csv");
@@ -211,7 +228,12 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
             LOAD,
         )
         .await?;
-    assert_eq!(step_numbers(b).await?, counting(5), "steps after a file");
+    // Data, report, options, train, the last run's comparison, saved models.
+    assert_eq!(
+        step_numbers(b).await?,
+        counting(6),
+        "steps after a file and a run"
+    );
     assert_eq!(
         b.text("#train-file-current").await?.unwrap_or_default(),
         "In use: genres_v2.csv · choose or drop another to replace it"
