@@ -262,6 +262,16 @@ fn spotify_tracks(dir: &Path, label_header: &str) -> PathBuf {
     path
 }
 
+/// Exit code 0, or the command's own message as the failure.
+fn succeeded(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn other_layouts_train_with_track_genre_or_a_named_label_column() {
     let dir = tmp("layouts");
@@ -276,12 +286,7 @@ fn other_layouts_train_with_track_genre_or_a_named_label_column() {
     };
     // `track_genre` is recognised by name.
     let out = eval(&spotify_tracks(&dir, "track_genre"), &[]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let accuracy = json["models"][0]["accuracy"].as_f64().unwrap();
     assert!(accuracy > 0.9, "three well-separated genres: {accuracy}");
@@ -293,12 +298,7 @@ fn other_layouts_train_with_track_genre_or_a_named_label_column() {
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.contains("track_name") && err.contains("style"), "{err}");
     let out = eval(&style, &["--label", "style"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(json["models"][0]["accuracy"].as_f64().unwrap() > 0.9);
 
