@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::{fmt_count, fmt_tick, genre_color, nice_ticks, Scale};
+use super::axis::XTicks;
+use super::{fmt_count, genre_color, nice_ticks, Scale};
 
 const W: f64 = 640.0;
 const ROW: f64 = 22.0;
@@ -55,23 +56,13 @@ pub fn ClassCounts(classes: Vec<String>, counts: Vec<u64>) -> impl IntoView {
         })
         .collect_view();
 
-    let ticks = nice_ticks(0.0, max, 5)
-        .into_iter()
-        .map(|t| {
-            let px = x.map(t);
-            view! {
-                <line class="grid" x1=px x2=px y1=TOP y2=axis_y />
-                <text class="tick-label" x=px y=axis_y + 14.0 text-anchor="middle">{fmt_tick(t)}</text>
-            }
-        })
-        .collect_view();
 
     view! {
         <figure class="eda-figure" id="chart-class-counts">
             <div class="chart-scroll">
                 <svg class="eda-chart" data-bars="width" viewBox=format!("0 0 {W} {h}") width=W height=h role="group"
                     aria-label="Class counts: number of tracks per genre">
-                    {ticks}
+                    <XTicks scale=x ticks=nice_ticks(0.0, max, 5) at=axis_y grid_from=TOP label_gap=14.0 />
                     <line class="axis" x1=BAR_X x2=BAR_X y1=TOP y2=axis_y />
                     <line class="axis" x1=BAR_X x2=BAR_END y1=axis_y y2=axis_y />
                     {bars}

@@ -5,7 +5,8 @@
 use genre_core::eda::FeatureSummary;
 use leptos::prelude::*;
 
-use super::{fmt_tick, fmt_value, genre_color, nice_ticks, Scale};
+use super::axis::{XTicks, YTicks};
+use super::{feature_title, fmt_value, genre_color, nice_ticks, Scale};
 
 const W: f64 = 640.0;
 const PLOT_X: f64 = 56.0;
@@ -97,26 +98,6 @@ pub fn Histogram(
         })
         .collect_view();
 
-    let x_marks = nice_ticks(lo, hi, 6)
-        .into_iter()
-        .map(|t| {
-            let px = x.map(t);
-            view! {
-                <line class="axis" x1=px x2=px y1=axis_y y2=axis_y + 4.0 />
-                <text class="tick-label" x=px y=axis_y + 17.0 text-anchor="middle">{fmt_tick(t)}</text>
-            }
-        })
-        .collect_view();
-    let y_marks = y_ticks
-        .into_iter()
-        .map(|t| {
-            let py = y.map(t);
-            view! {
-                <line class="grid" x1=PLOT_X x2=PLOT_END y1=py y2=py />
-                <text class="tick-label" x=PLOT_X - 6.0 y=py text-anchor="end" dominant-baseline="central">{format!("{}%", fmt_tick(t))}</text>
-            }
-        })
-        .collect_view();
     let legend = series
         .iter()
         .enumerate()
@@ -130,12 +111,6 @@ pub fn Histogram(
         })
         .collect_view();
 
-    let unit = feature.unit();
-    let axis_title = if unit.is_empty() {
-        feature.label().to_string()
-    } else {
-        format!("{} ({unit})", feature.label())
-    };
     let empty = series.is_empty().then(|| {
         view! { <text class="axis-note" x=(PLOT_X + PLOT_END) / 2.0 y=TOP + PLOT_H / 2.0 text-anchor="middle">"Pick at least one genre above."</text> }
     });
@@ -145,13 +120,13 @@ pub fn Histogram(
             <div class="chart-scroll">
                 <svg class="eda-chart" viewBox=format!("0 0 {W} {h}") width=W height=h role="group"
                     aria-label=format!("Distribution of {} for the chosen genres", feature.label())>
-                    {y_marks}
+                    <YTicks scale=y ticks=y_ticks at=PLOT_X grid_to=PLOT_END suffix="%" />
                     {paths}
                     {empty}
                     <line class="axis" x1=PLOT_X x2=PLOT_END y1=axis_y y2=axis_y />
                     <line class="axis" x1=PLOT_X x2=PLOT_X y1=TOP y2=axis_y />
-                    {x_marks}
-                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=axis_y + 34.0 text-anchor="middle">{axis_title}</text>
+                    <XTicks scale=x ticks=nice_ticks(lo, hi, 6) at=axis_y label_gap=17.0 />
+                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=axis_y + 34.0 text-anchor="middle">{feature_title(feature)}</text>
                     <text class="axis-title" transform=format!("translate(14 {}) rotate(-90)", TOP + PLOT_H / 2.0) text-anchor="middle">"Share of the genre's tracks"</text>
                     {legend}
                 </svg>

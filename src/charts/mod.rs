@@ -6,11 +6,20 @@
 //! Colours come from presentation attributes (`fill=`), never `style=` attributes, which the
 //! site's Content-Security-Policy (`style-src 'self'`) would block.
 
+pub mod axis;
 pub mod box_plot;
 pub mod class_counts;
 pub mod heatmap;
 pub mod histogram;
 pub mod scatter;
+
+/// An axis title naming a feature and its unit: "Tempo (BPM)".
+pub fn feature_title(f: genre_core::feature::Feature) -> String {
+    match f.unit() {
+        "" => f.label().to_string(),
+        unit => format!("{} ({unit})", f.label()),
+    }
+}
 
 /// A linear map from a data interval onto a pixel interval.
 #[derive(Debug, Clone, Copy)]
@@ -121,18 +130,8 @@ pub fn genre_color(class: usize) -> &'static str {
     GENRE_COLORS[class % GENRE_COLORS.len()]
 }
 
-/// Groups digits by thousands: 42,305.
-pub fn fmt_count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// Counts as people read them (42,305); the core owns the format.
+pub use genre_core::text::count as fmt_count;
 
 #[cfg(test)]
 mod tests {
@@ -153,8 +152,6 @@ mod tests {
         assert_eq!(fmt_tick(120.0), "120");
         assert_eq!(fmt_tick(250_000.0), "250k");
         assert_eq!(fmt_tick(-0.0), "0");
-        assert_eq!(fmt_count(42305), "42,305");
-        assert_eq!(fmt_count(7), "7");
         assert_eq!(fmt_value(0.12345), "0.123");
         assert_eq!(fmt_value(f64::NAN), "n/a");
     }

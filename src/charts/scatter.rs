@@ -3,7 +3,8 @@
 use genre_core::feature::Feature;
 use leptos::prelude::*;
 
-use super::{fmt_tick, genre_color, nice_ticks, Scale};
+use super::axis::{XTicks, YTicks};
+use super::{feature_title, genre_color, nice_ticks, Scale};
 
 const W: f64 = 640.0;
 const PLOT_X: f64 = 64.0;
@@ -42,13 +43,6 @@ fn padded(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-fn axis_title(f: Feature) -> String {
-    match f.unit() {
-        "" => f.label().to_string(),
-        unit => format!("{} ({unit})", f.label()),
-    }
-}
-
 #[component]
 pub fn Scatter(
     classes: Vec<String>,
@@ -73,26 +67,8 @@ pub fn Scatter(
             view! { <circle class="dot" cx=format!("{:.1}", x.map(vx)) cy=format!("{:.1}", y.map(vy)) r="3" fill=genre_color(c) /> }
         })
         .collect_view();
-    let x_marks = nice_ticks(x0, x1, 6)
-        .into_iter()
-        .map(|t| {
-            let px = x.map(t);
-            view! {
-                <line class="grid" x1=px x2=px y1=TOP y2=axis_y />
-                <text class="tick-label" x=px y=axis_y + 17.0 text-anchor="middle">{fmt_tick(t)}</text>
-            }
-        })
-        .collect_view();
-    let y_marks = nice_ticks(y0, y1, 5)
-        .into_iter()
-        .map(|t| {
-            let py = y.map(t);
-            view! {
-                <line class="grid" x1=PLOT_X x2=PLOT_END y1=py y2=py />
-                <text class="tick-label" x=PLOT_X - 6.0 y=py text-anchor="end" dominant-baseline="central">{fmt_tick(t)}</text>
-            }
-        })
-        .collect_view();
+    let x_marks = view! { <XTicks scale=x ticks=nice_ticks(x0, x1, 6) at=axis_y grid_from=TOP label_gap=17.0 /> };
+    let y_marks = view! { <YTicks scale=y ticks=nice_ticks(y0, y1, 5) at=PLOT_X grid_to=PLOT_END /> };
     let legend = selected
         .iter()
         .enumerate()
@@ -128,8 +104,8 @@ pub fn Scatter(
                     <g tabindex="0" role="img" aria-label=format!("{} points", pts.len())>{x_marks}{y_marks}{dots}</g>
                     <line class="axis" x1=PLOT_X x2=PLOT_END y1=axis_y y2=axis_y />
                     <line class="axis" x1=PLOT_X x2=PLOT_X y1=TOP y2=axis_y />
-                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=axis_y + 36.0 text-anchor="middle">{axis_title(x_feature)}</text>
-                    <text class="axis-title" transform=format!("translate(14 {}) rotate(-90)", TOP + PLOT_H / 2.0) text-anchor="middle">{axis_title(y_feature)}</text>
+                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=axis_y + 36.0 text-anchor="middle">{feature_title(x_feature)}</text>
+                    <text class="axis-title" transform=format!("translate(14 {}) rotate(-90)", TOP + PLOT_H / 2.0) text-anchor="middle">{feature_title(y_feature)}</text>
                     {legend}
                 </svg>
             </div>
