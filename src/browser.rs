@@ -26,7 +26,12 @@ pub fn download(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String>
     let url = gloo_file::ObjectUrl::from(gloo_file::Blob::new_with_options(bytes, Some(mime)));
     let a: web_sys::HtmlAnchorElement = gloo_utils::document()
         .create_element("a")
-        .map_err(|e| format!("The browser could not start the download: {}", js_error_text(&e)))?
+        .map_err(|e| {
+            format!(
+                "The browser could not start the download: {}",
+                js_error_text(&e)
+            )
+        })?
         .unchecked_into();
     a.set_href(&url);
     a.set_download(file_name);

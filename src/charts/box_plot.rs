@@ -92,7 +92,6 @@ pub fn BoxPlot(classes: Vec<String>, summary: FeatureSummary) -> impl IntoView {
         })
         .collect_view();
 
-
     view! {
         <figure class="eda-figure" id="chart-box-plot">
             <div class="chart-scroll">

@@ -56,7 +56,6 @@ pub fn ClassCounts(classes: Vec<String>, counts: Vec<u64>) -> impl IntoView {
         })
         .collect_view();
 
-
     view! {
         <figure class="eda-figure" id="chart-class-counts">
             <div class="chart-scroll">

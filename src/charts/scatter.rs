@@ -68,7 +68,8 @@ pub fn Scatter(
         })
         .collect_view();
     let x_marks = view! { <XTicks scale=x ticks=nice_ticks(x0, x1, 6) at=axis_y grid_from=TOP label_gap=17.0 /> };
-    let y_marks = view! { <YTicks scale=y ticks=nice_ticks(y0, y1, 5) at=PLOT_X grid_to=PLOT_END /> };
+    let y_marks =
+        view! { <YTicks scale=y ticks=nice_ticks(y0, y1, 5) at=PLOT_X grid_to=PLOT_END /> };
     let legend = selected
         .iter()
         .enumerate()

@@ -104,8 +104,7 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
 
     // Fills the form with a real track (values the data set lacks at the training median, so
     // the prediction is the track's own; the picker says how many were filled).
-    let on_pick =
-        Callback::new(move |track: Arc<ExampleTrack>| live.fill(|_, f| track.value(f)));
+    let on_pick = Callback::new(move |track: Arc<ExampleTrack>| live.fill(|_, f| track.value(f)));
 
     let genres = model.classes.clone();
     let field_views = fields.with_value(|fs| {
