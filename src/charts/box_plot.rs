@@ -5,12 +5,14 @@ use genre_core::eda::{BoxStats, FeatureSummary};
 use leptos::prelude::*;
 
 use super::axis::XTicks;
-use super::{feature_title, fmt_count, fmt_value, genre_color, nice_ticks, Scale};
+use super::{
+    feature_title, fmt_count, fmt_value, genre_color, nice_ticks, Scale, CHART_W, GENRE_LABEL_END,
+};
 
-const W: f64 = 640.0;
+const W: f64 = CHART_W;
 const ROW: f64 = 24.0;
 const TOP: f64 = 8.0;
-const LABEL_END: f64 = 136.0;
+const LABEL_END: f64 = GENRE_LABEL_END;
 const PLOT_X: f64 = 146.0;
 /// Room right of the plot for the outlier count.
 const PLOT_END: f64 = W - 84.0;

@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 
 use super::axis::XTicks;
-use super::{fmt_count, genre_color, nice_ticks, Scale};
+use super::{fmt_count, genre_color, nice_ticks, Scale, CHART_W, GENRE_LABEL_END};
 
-const W: f64 = 640.0;
+const W: f64 = CHART_W;
 const ROW: f64 = 22.0;
 const TOP: f64 = 8.0;
-const LABEL_END: f64 = 136.0;
+const LABEL_END: f64 = GENRE_LABEL_END;
 const BAR_X: f64 = 142.0;
 /// Room right of the longest bar for its count.
 const BAR_END: f64 = W - 64.0;

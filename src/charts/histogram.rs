@@ -6,15 +6,13 @@ use genre_core::eda::FeatureSummary;
 use leptos::prelude::*;
 
 use super::axis::{XTicks, YTicks};
-use super::{feature_title, fmt_value, genre_color, nice_ticks, Scale};
+use super::{feature_title, fmt_value, genre_color, nice_ticks, LegendGrid, Scale, CHART_W};
 
-const W: f64 = 640.0;
+const W: f64 = CHART_W;
 const PLOT_X: f64 = 56.0;
 const PLOT_END: f64 = W - 16.0;
 const TOP: f64 = 12.0;
 const PLOT_H: f64 = 220.0;
-const LEGEND_ROW: f64 = 20.0;
-const LEGEND_COLS: usize = 4;
 
 /// Per-bin share (%) of a genre's tracks; all zeros for an empty genre.
 pub fn shares(hist: &[u32]) -> Vec<f64> {
@@ -68,9 +66,12 @@ pub fn Histogram(
     let x = Scale::new((lo, hi), (PLOT_X, PLOT_END));
     let y = Scale::new((0.0, y_top), (TOP + PLOT_H, TOP));
     let axis_y = TOP + PLOT_H;
-    let legend_rows = series.len().div_ceil(LEGEND_COLS).max(1);
-    let legend_y = axis_y + 48.0;
-    let h = legend_y + legend_rows as f64 * LEGEND_ROW;
+    let legend_grid = LegendGrid {
+        x0: PLOT_X,
+        x1: PLOT_END,
+        top: axis_y + 48.0,
+    };
+    let h = legend_grid.top + legend_grid.height(series.len());
     let bin_w = (hi - lo) / summary.histograms.first().map_or(1, |h| h.len().max(1)) as f64;
 
     let paths = series
@@ -102,8 +103,7 @@ pub fn Histogram(
         .iter()
         .enumerate()
         .map(|(i, (c, _))| {
-            let lx = PLOT_X + (i % LEGEND_COLS) as f64 * ((PLOT_END - PLOT_X) / LEGEND_COLS as f64);
-            let ly = legend_y + (i / LEGEND_COLS) as f64 * LEGEND_ROW;
+            let (lx, ly) = legend_grid.at(i);
             view! {
                 <rect x=lx y=ly - 6.0 width="12" height="12" rx="2" fill=genre_color(*c) />
                 <text class="legend-label" x=lx + 17.0 y=ly dominant-baseline="central">{classes.get(*c).cloned().unwrap_or_default()}</text>

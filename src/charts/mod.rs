@@ -13,6 +13,39 @@ pub mod heatmap;
 pub mod histogram;
 pub mod scatter;
 
+/// Every chart's width in viewBox pixels, its natural size.
+pub const CHART_W: f64 = 640.0;
+/// Where genre names end (right-aligned) in the charts with one row per genre.
+pub const GENRE_LABEL_END: f64 = 136.0;
+
+/// A legend of genres under a plot, four to a row, spread across the plot's width.
+#[derive(Debug, Clone, Copy)]
+pub struct LegendGrid {
+    pub x0: f64,
+    pub x1: f64,
+    /// The first row's centre line.
+    pub top: f64,
+}
+
+impl LegendGrid {
+    const COLS: usize = 4;
+    const ROW: f64 = 20.0;
+
+    /// The height the legend of `n` entries takes (one row even when empty, for a steady layout).
+    pub fn height(&self, n: usize) -> f64 {
+        n.div_ceil(Self::COLS).max(1) as f64 * Self::ROW
+    }
+
+    /// Where entry `i` starts (its x) and its row's centre line (its y).
+    pub fn at(&self, i: usize) -> (f64, f64) {
+        let col_w = (self.x1 - self.x0) / Self::COLS as f64;
+        (
+            self.x0 + (i % Self::COLS) as f64 * col_w,
+            self.top + (i / Self::COLS) as f64 * Self::ROW,
+        )
+    }
+}
+
 /// An axis title naming a feature and its unit: "Tempo (BPM)".
 pub fn feature_title(f: genre_core::feature::Feature) -> String {
     match f.unit() {
@@ -154,6 +187,19 @@ mod tests {
         assert_eq!(fmt_tick(-0.0), "0");
         assert_eq!(fmt_value(0.12345), "0.123");
         assert_eq!(fmt_value(f64::NAN), "n/a");
+    }
+
+    #[test]
+    fn legends_wrap_four_to_a_row() {
+        let grid = LegendGrid {
+            x0: 60.0,
+            x1: 620.0,
+            top: 300.0,
+        };
+        assert_eq!(grid.at(0), (60.0, 300.0));
+        assert_eq!(grid.at(5), (200.0, 320.0));
+        assert_eq!(grid.height(0), 20.0);
+        assert_eq!(grid.height(5), 40.0);
     }
 
     #[test]

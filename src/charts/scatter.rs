@@ -4,15 +4,13 @@ use genre_core::feature::Feature;
 use leptos::prelude::*;
 
 use super::axis::{XTicks, YTicks};
-use super::{feature_title, genre_color, nice_ticks, Scale};
+use super::{feature_title, genre_color, nice_ticks, LegendGrid, Scale, CHART_W};
 
-const W: f64 = 640.0;
+const W: f64 = CHART_W;
 const PLOT_X: f64 = 64.0;
 const PLOT_END: f64 = W - 16.0;
 const TOP: f64 = 12.0;
 const PLOT_H: f64 = 340.0;
-const LEGEND_ROW: f64 = 20.0;
-const LEGEND_COLS: usize = 4;
 
 /// The sample's (class, x, y) points for the chosen genres; rows missing either value are left out.
 pub fn points(
@@ -57,9 +55,12 @@ pub fn Scatter(
     let x = Scale::new((x0, x1), (PLOT_X, PLOT_END));
     let y = Scale::new((y0, y1), (TOP + PLOT_H, TOP));
     let axis_y = TOP + PLOT_H;
-    let legend_y = axis_y + 50.0;
-    let legend_rows = selected.len().div_ceil(LEGEND_COLS).max(1);
-    let h = legend_y + legend_rows as f64 * LEGEND_ROW;
+    let legend_grid = LegendGrid {
+        x0: PLOT_X,
+        x1: PLOT_END,
+        top: axis_y + 50.0,
+    };
+    let h = legend_grid.top + legend_grid.height(selected.len());
 
     let dots = pts
         .iter()
@@ -76,8 +77,7 @@ pub fn Scatter(
         .map(|(i, &c)| {
             let n = pts.iter().filter(|p| p.0 == c).count();
             let name = classes.get(c).cloned().unwrap_or_default();
-            let lx = PLOT_X + (i % LEGEND_COLS) as f64 * ((PLOT_END - PLOT_X) / LEGEND_COLS as f64);
-            let ly = legend_y + (i / LEGEND_COLS) as f64 * LEGEND_ROW;
+            let (lx, ly) = legend_grid.at(i);
             let label = format!("{name}: {n} tracks in the sample");
             let tip = label.clone();
             view! {
