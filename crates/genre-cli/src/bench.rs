@@ -8,7 +8,7 @@ use genre_core::feature::FeatureSet;
 use genre_core::ingest::IngestOptions;
 use genre_core::model::ModelKind;
 use genre_core::train::{finish, fit_estimator, fit_stage, prepare, ModelSpec, TrainOptions};
-use genre_core::tree::boost::{BoostParams, BoostValidParams};
+use genre_core::tree::boost::BoostParams;
 
 use crate::commands::{read_data, read_model, CliError};
 use crate::report::table;
@@ -43,15 +43,15 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
     let mut rows = Vec::new();
     // LightGBM's defaults (100 rounds, learning rate 0.1, no subsampling, no early stopping),
     // to compare speed for the same amount of work.
-    let lightgbm_like = ModelSpec::Boost(BoostParams(BoostValidParams {
-        max_rounds: 100,
-        learning_rate: 0.1,
-        lambda: 0.0,
-        feature_fraction: 1.0,
-        row_fraction: 1.0,
-        early_stopping_rounds: 0,
-        ..BoostParams::default().0
-    }));
+    let lightgbm_like = ModelSpec::Boost(
+        BoostParams::default()
+            .max_rounds(100)
+            .learning_rate(0.1)
+            .lambda(0.0)
+            .feature_fraction(1.0)
+            .row_fraction(1.0)
+            .early_stopping_rounds(0),
+    );
     for (label, features) in [
         ("F9", FeatureSet::original_nine()),
         ("F13", FeatureSet::all()),

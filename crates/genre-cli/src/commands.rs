@@ -17,7 +17,6 @@ use genre_core::train::{
     finish, fit_estimator, fit_stage, prepare, prepare_two, Balance, ModelSpec, Prepared,
     TrainOptions,
 };
-use genre_core::tree::forest::ForestParams;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -419,7 +418,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     for kind in parse_models(&a.model)? {
         let mut spec = ModelSpec::default_for(kind, a.seed);
         if let (Some(n), ModelSpec::Forest(p)) = (a.trees, &mut spec) {
-            *p = ForestParams(p.0.clone()).n_trees(n);
+            *p = p.clone().n_trees(n);
         }
         outcomes.push(run_model(&prep, &spec, "evaluated model", "", a.json)?);
     }

@@ -5,18 +5,44 @@ use linfa::prelude::*;
 use linfa_trees::{DecisionTree, SplitQuality};
 use ndarray::{Array1, Array2};
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::TrainError;
-use crate::params::{Value, TREE_DEPTH};
+use crate::params::{getters, linfa_params, Value, TREE_DEPTH};
 use crate::tree::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
+
+/// Checked decision-tree settings; only these can fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TreeValidParams {
+    /// `None`: no limit (scikit-learn's default).
+    max_depth: Option<usize>,
+}
+
+getters!(TreeValidParams {
+    max_depth: Option<usize>
+});
+
+/// Unchecked decision-tree settings (a builder); [`ParamGuard::check`] turns them into
+/// [`TreeValidParams`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TreeParams(pub(crate) TreeValidParams);
+
+linfa_params!(TreeParams(TreeValidParams), check: check_tree, builder: {
+    max_depth: Option<usize>
+});
+
+fn check_tree(p: &TreeValidParams) -> Result<(), TrainError> {
+    TREE_DEPTH.check(Value::Depth(p.max_depth))
+}
 
 /// Fits scikit-learn's defaults (Gini, no depth limit, one row per leaf) with linfa-trees.
 pub fn fit_decision_tree(
     x: &[Vec<f64>],
     y: &[usize],
     n_classes: usize,
-    max_depth: Option<usize>,
+    params: &TreeValidParams,
 ) -> Result<TreeEnsemble, TrainError> {
-    TREE_DEPTH.check(Value::Depth(max_depth))?;
+    let max_depth = params.max_depth;
     let p = x.first().map_or(0, Vec::len);
     let records = Array2::from_shape_fn((x.len(), p), |(i, j)| x[i][j] as f32);
     let dataset = DatasetBase::new(records, Array1::from(y.to_vec()));
@@ -81,7 +107,7 @@ mod tests {
             .map(|_| vec![(rng.unit() * 100.0).round() / 100.0, rng.unit()])
             .collect();
         let y: Vec<usize> = x.iter().map(|r| usize::from(r[0] > 0.42)).collect();
-        let model = fit_decision_tree(&x, &y, 2, None).unwrap();
+        let model = fit_decision_tree(&x, &y, 2, &TreeParams::default().check().unwrap()).unwrap();
         let mut p = [0.0f32; 2];
         for (r, &c) in x.iter().zip(&y) {
             model.predict_proba_into(r, &mut p);

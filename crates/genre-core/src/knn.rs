@@ -3,7 +3,34 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
-use crate::params::{Value, KNN_K};
+use crate::params::{getters, linfa_params, Value, KNN_K};
+
+/// Checked KNN settings; only these can fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnnValidParams {
+    /// Neighbours that vote.
+    k: usize,
+}
+
+getters!(KnnValidParams { k: usize });
+
+/// Unchecked KNN settings (a builder); [`linfa::ParamGuard::check`] turns them into
+/// [`KnnValidParams`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnnParams(pub(crate) KnnValidParams);
+
+/// The original comparison's k = 5.
+impl Default for KnnParams {
+    fn default() -> Self {
+        KnnParams(KnnValidParams { k: 5 })
+    }
+}
+
+linfa_params!(KnnParams(KnnValidParams), check: check_knn, builder: { k: usize });
+
+fn check_knn(p: &KnnValidParams) -> Result<(), TrainError> {
+    KNN_K.check(Value::Count(p.k))
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KnnModel {
@@ -20,9 +47,9 @@ impl KnnModel {
         x: &[Vec<f64>],
         y: &[usize],
         n_classes: usize,
-        k: usize,
+        params: &KnnValidParams,
     ) -> Result<KnnModel, TrainError> {
-        KNN_K.check(Value::Count(k))?;
+        let k = params.k;
         if x.len() < k {
             return Err(TrainError::TooFewRows {
                 rows: x.len(),
@@ -70,17 +97,18 @@ impl KnnModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use linfa::ParamGuard;
 
     #[test]
     fn votes_of_the_nearest_points() {
         let x = vec![vec![0.0], vec![0.1], vec![0.2], vec![5.0], vec![5.1]];
         let y = vec![0, 0, 1, 1, 1];
-        let m = KnnModel::fit(&x, &y, 2, 3).unwrap();
+        let m = KnnModel::fit(&x, &y, 2, &KnnParams::default().k(3).check().unwrap()).unwrap();
         let mut p = [0.0f32; 2];
         m.predict_proba_into(&[0.05], &mut p);
         assert_eq!(p, [2.0 / 3.0, 1.0 / 3.0]);
         m.predict_proba_into(&[4.0], &mut p);
         assert_eq!(p, [0.0, 1.0]);
-        assert!(KnnModel::fit(&x, &y, 2, 0).is_err());
+        assert!(KnnParams::default().k(0).check().is_err());
     }
 }

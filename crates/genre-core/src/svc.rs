@@ -9,40 +9,67 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
-use crate::params::{Value, SVC_C, SVC_COMPONENTS, SVC_EPOCHS};
+use crate::params::{getters, linfa_params, require, Value, SVC_C, SVC_COMPONENTS, SVC_EPOCHS};
 use crate::rng::Rng;
 
+/// Checked SVC settings; only these can fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SvcParams {
+pub struct SvcValidParams {
     /// Number of random Fourier features.
-    pub components: usize,
+    components: usize,
     /// RBF kernel width; `None` = scikit-learn's `gamma="scale"` (1 / p on scaled data).
-    pub gamma: Option<f64>,
+    gamma: Option<f64>,
     /// Regularisation C (as in scikit-learn: larger = less regularisation).
-    pub c: f64,
-    pub epochs: usize,
-    pub seed: u64,
+    c: f64,
+    epochs: usize,
+    seed: u64,
 }
 
-impl SvcParams {
-    /// The form's settings, with the limits and field ids of `params`.
-    pub fn check(&self) -> Result<(), TrainError> {
-        SVC_COMPONENTS.check(Value::Count(self.components))?;
-        SVC_C.check(Value::Real(self.c))?;
-        SVC_EPOCHS.check(Value::Count(self.epochs))
-    }
-}
+getters!(SvcValidParams {
+    components: usize,
+    gamma: Option<f64>,
+    c: f64,
+    epochs: usize,
+    seed: u64,
+});
+
+/// Unchecked SVC settings (a builder); [`linfa::ParamGuard::check`] turns them into
+/// [`SvcValidParams`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SvcParams(pub(crate) SvcValidParams);
 
 impl Default for SvcParams {
     fn default() -> Self {
-        SvcParams {
+        SvcParams(SvcValidParams {
             components: 1000,
             gamma: None,
             c: 100.0,
             epochs: 8,
             seed: 42,
-        }
+        })
     }
+}
+
+linfa_params!(SvcParams(SvcValidParams), check: check_svc, builder: {
+    components: usize,
+    gamma: Option<f64>,
+    c: f64,
+    epochs: usize,
+    seed: u64,
+});
+
+/// The form's settings (limits and field ids of `params`), then the kernel width.
+fn check_svc(p: &SvcValidParams) -> Result<(), TrainError> {
+    SVC_COMPONENTS.check(Value::Count(p.components))?;
+    SVC_C.check(Value::Real(p.c))?;
+    SVC_EPOCHS.check(Value::Count(p.epochs))?;
+    let gamma = p.gamma.unwrap_or(1.0);
+    require(
+        gamma > 0.0 && gamma.is_finite(),
+        "gamma",
+        gamma,
+        "a finite value above 0",
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,14 +85,13 @@ pub struct SvcModel {
 
 impl SvcModel {
     pub fn fit(
-        params: &SvcParams,
+        params: &SvcValidParams,
         x: &[Vec<f64>],
         y: &[usize],
         n_classes: usize,
         progress: &mut dyn FnMut(usize, usize),
         cancel: &AtomicBool,
     ) -> Result<SvcModel, TrainError> {
-        params.check()?;
         let p = x.first().map_or(0, Vec::len);
         let d = params.components;
         let gamma = params.gamma.unwrap_or(1.0 / p.max(1) as f64);
@@ -168,6 +194,7 @@ impl SvcModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use linfa::ParamGuard;
 
     #[test]
     fn separates_rings_a_linear_model_cannot() {
@@ -180,13 +207,14 @@ mod tests {
             x.push(vec![a, b]);
             y.push(usize::from(r > 1.2));
         }
-        let params = SvcParams {
-            components: 200,
-            gamma: Some(0.5),
-            c: 10.0,
-            epochs: 10,
-            seed: 1,
-        };
+        let params = SvcParams::default()
+            .components(200)
+            .gamma(Some(0.5))
+            .c(10.0)
+            .epochs(10)
+            .seed(1)
+            .check()
+            .unwrap();
         let m = SvcModel::fit(&params, &x, &y, 2, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
         let mut p = [0.0f32; 2];
         let correct = x

@@ -9,12 +9,12 @@ use std::sync::atomic::AtomicBool;
 use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
-use crate::dtree::fit_decision_tree;
+use crate::dtree::{fit_decision_tree, TreeParams};
 use crate::error::TrainError;
 use crate::feature::FeatureSet;
 use crate::format::quantize;
 use crate::ingest::Ingested;
-use crate::knn::KnnModel;
+use crate::knn::{KnnModel, KnnParams};
 use crate::metrics::Metrics;
 use crate::model::{Estimator, Holdout, ModelKind, ModelMeta, TrainedModel};
 use crate::preprocess::Preprocessor;
@@ -23,7 +23,7 @@ use crate::split::stratified_split;
 use crate::svc::{SvcModel, SvcParams};
 use crate::tree::boost::BoostParams;
 use crate::tree::flat::TreeEnsemble;
-use crate::tree::forest::{merge_forests, ForestParams};
+use crate::tree::forest::{merge_forests, BaggingParams, ForestParams};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Balance {
@@ -60,9 +60,9 @@ impl Default for TrainOptions {
 pub enum ModelSpec {
     Forest(ForestParams),
     Boost(BoostParams),
-    Bagging(ForestParams),
-    Knn { k: usize },
-    Tree { max_depth: Option<usize> },
+    Bagging(BaggingParams),
+    Knn(KnnParams),
+    Tree(TreeParams),
     Svc(SvcParams),
 }
 
@@ -71,13 +71,10 @@ impl ModelSpec {
         match kind {
             ModelKind::RandomForest => ModelSpec::Forest(ForestParams::default().seed(seed)),
             ModelKind::GradientBoosting => ModelSpec::Boost(BoostParams::default().seed(seed)),
-            ModelKind::Bagging => ModelSpec::Bagging(ForestParams::bagging().seed(seed)),
-            ModelKind::Knn => ModelSpec::Knn { k: 5 },
-            ModelKind::DecisionTree => ModelSpec::Tree { max_depth: None },
-            ModelKind::Svc => ModelSpec::Svc(SvcParams {
-                seed,
-                ..SvcParams::default()
-            }),
+            ModelKind::Bagging => ModelSpec::Bagging(BaggingParams::default().seed(seed)),
+            ModelKind::Knn => ModelSpec::Knn(KnnParams::default()),
+            ModelKind::DecisionTree => ModelSpec::Tree(TreeParams::default()),
+            ModelKind::Svc => ModelSpec::Svc(SvcParams::default().seed(seed)),
         }
     }
 
@@ -86,8 +83,8 @@ impl ModelSpec {
             ModelSpec::Forest(_) => ModelKind::RandomForest,
             ModelSpec::Boost(_) => ModelKind::GradientBoosting,
             ModelSpec::Bagging(_) => ModelKind::Bagging,
-            ModelSpec::Knn { .. } => ModelKind::Knn,
-            ModelSpec::Tree { .. } => ModelKind::DecisionTree,
+            ModelSpec::Knn(_) => ModelKind::Knn,
+            ModelSpec::Tree(_) => ModelKind::DecisionTree,
             ModelSpec::Svc(_) => ModelKind::Svc,
         }
     }
@@ -95,36 +92,43 @@ impl ModelSpec {
     /// Units of progress the model reports (trees, rounds or epochs).
     pub fn work_units(&self) -> usize {
         match self {
-            ModelSpec::Forest(p) | ModelSpec::Bagging(p) => p.0.n_trees,
-            ModelSpec::Boost(p) => p.0.max_rounds,
-            ModelSpec::Svc(p) => p.epochs,
+            ModelSpec::Forest(ForestParams(p)) | ModelSpec::Bagging(BaggingParams(p)) => {
+                p.n_trees()
+            }
+            ModelSpec::Boost(p) => p.0.max_rounds(),
+            ModelSpec::Svc(p) => p.0.epochs(),
             _ => 1,
         }
     }
 
     fn settings(&self) -> String {
         match self {
-            ModelSpec::Forest(p) | ModelSpec::Bagging(p) => format!(
+            ModelSpec::Forest(ForestParams(p)) | ModelSpec::Bagging(BaggingParams(p)) => format!(
                 "{} trees, max depth {}, min samples per leaf {}, features per split {:?}",
-                p.0.n_trees,
-                p.0.max_depth.map_or("none".into(), |d| d.to_string()),
-                p.0.min_samples_leaf,
-                p.0.max_features
+                p.n_trees(),
+                depth_text(p.max_depth()),
+                p.min_samples_leaf(),
+                p.max_features()
             ),
-            ModelSpec::Boost(p) => format!(
+            ModelSpec::Boost(BoostParams(p)) => format!(
                 "up to {} rounds, learning rate {}, {} leaves, early stopping after {}",
-                p.0.max_rounds, p.0.learning_rate, p.0.max_leaves, p.0.early_stopping_rounds
+                p.max_rounds(),
+                p.learning_rate(),
+                p.max_leaves(),
+                p.early_stopping_rounds()
             ),
-            ModelSpec::Knn { k } => format!("k = {k}"),
-            ModelSpec::Tree { max_depth } => {
-                format!(
-                    "max depth {}",
-                    max_depth.map_or("none".into(), |d| d.to_string())
-                )
+            ModelSpec::Knn(p) => format!("k = {}", p.0.k()),
+            ModelSpec::Tree(p) => format!("max depth {}", depth_text(p.0.max_depth())),
+            ModelSpec::Svc(SvcParams(p)) => {
+                format!("{} random features, C = {}", p.components(), p.c())
             }
-            ModelSpec::Svc(p) => format!("{} random features, C = {}", p.components, p.c),
         }
     }
+}
+
+/// A depth limit as the settings line shows it.
+fn depth_text(max_depth: Option<usize>) -> String {
+    max_depth.map_or("none".into(), |d| d.to_string())
 }
 
 /// The model file stores a forest leaf's classes in one byte.
@@ -375,9 +379,9 @@ pub fn fit_estimator(
     let total = spec.work_units();
     let w = stage.weight.as_deref();
     let mut est = match spec {
-        ModelSpec::Forest(p) | ModelSpec::Bagging(p) => {
-            let params = p.clone().check()?;
-            let range = trees.unwrap_or(0..params.n_trees);
+        ModelSpec::Forest(ForestParams(p)) | ModelSpec::Bagging(BaggingParams(p)) => {
+            let params = p;
+            let range = trees.unwrap_or(0..params.n_trees());
             let share = range.len();
             let columns = crate::tree::forest::columns_of(&stage.x);
             let mapper = crate::tree::binning::BinMapper::fit(&columns);
@@ -407,14 +411,19 @@ pub fn fit_estimator(
                 cancel,
             )?)
         }
-        ModelSpec::Knn { k } => Estimator::Knn(KnnModel::fit(&stage.x, &stage.y, n_classes, *k)?),
-        ModelSpec::Tree { max_depth } => {
-            let t = fit_decision_tree(&stage.x, &stage.y, n_classes, *max_depth)?;
+        ModelSpec::Knn(p) => Estimator::Knn(KnnModel::fit(
+            &stage.x,
+            &stage.y,
+            n_classes,
+            p.check_ref()?,
+        )?),
+        ModelSpec::Tree(p) => {
+            let t = fit_decision_tree(&stage.x, &stage.y, n_classes, p.check_ref()?)?;
             progress(Progress { done: 1, total });
             Estimator::Trees(t)
         }
         ModelSpec::Svc(p) => Estimator::Svc(SvcModel::fit(
-            p,
+            p.check_ref()?,
             &stage.x,
             &stage.y,
             n_classes,

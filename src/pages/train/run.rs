@@ -327,8 +327,8 @@ pub fn start_training(st: TrainState) {
         let mut share_slots = Vec::new();
         for (j, spec) in specs.iter().enumerate() {
             match spec {
-                ModelSpec::Forest(p) | ModelSpec::Bagging(p) if workers > 1 => {
-                    let parts = shares(p.0.n_trees, workers);
+                ModelSpec::Forest(_) | ModelSpec::Bagging(_) if workers > 1 => {
+                    let parts = shares(spec.work_units(), workers);
                     share_slots.push(vec![None; parts.len()]);
                     for (k, r) in parts.into_iter().enumerate() {
                         queue.push_back(Task::Share(j, k, r));

@@ -12,35 +12,50 @@ use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use super::forest::{columns_of, normalize};
 use crate::error::TrainError;
-use crate::params::{Value, GBT_LEAVES, GBT_LR, GBT_ROUNDS};
+use crate::params::{getters, linfa_params, require, Value, GBT_LEAVES, GBT_LR, GBT_ROUNDS};
 use crate::rng::Rng;
 use crate::split::stratified_split;
 
-/// Checked booster hyper-parameters.
+/// Checked booster hyper-parameters; only these can fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoostValidParams {
     /// Upper bound on boosting rounds (one tree per class per round).
-    pub max_rounds: usize,
-    pub learning_rate: f64,
-    pub max_leaves: usize,
-    pub min_data_in_leaf: usize,
-    pub min_hessian_in_leaf: f64,
+    max_rounds: usize,
+    learning_rate: f64,
+    max_leaves: usize,
+    min_data_in_leaf: usize,
+    min_hessian_in_leaf: f64,
     /// L2 regularisation of leaf values.
-    pub lambda: f64,
+    lambda: f64,
     /// Fraction of features each tree may use.
-    pub feature_fraction: f64,
+    feature_fraction: f64,
     /// Fraction of rows each round uses (without replacement).
-    pub row_fraction: f64,
+    row_fraction: f64,
     /// Stop after this many rounds without a better validation log-loss (0: no early stopping).
-    pub early_stopping_rounds: usize,
+    early_stopping_rounds: usize,
     /// Share of the training rows held out for early stopping.
-    pub validation_fraction: f64,
-    pub seed: u64,
+    validation_fraction: f64,
+    seed: u64,
 }
 
-/// Unchecked booster hyper-parameters (builder).
+getters!(BoostValidParams {
+    max_rounds: usize,
+    learning_rate: f64,
+    max_leaves: usize,
+    min_data_in_leaf: usize,
+    min_hessian_in_leaf: f64,
+    lambda: f64,
+    feature_fraction: f64,
+    row_fraction: f64,
+    early_stopping_rounds: usize,
+    validation_fraction: f64,
+    seed: u64,
+});
+
+/// Unchecked booster hyper-parameters (a builder); [`ParamGuard::check`] turns them into
+/// [`BoostValidParams`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BoostParams(pub BoostValidParams);
+pub struct BoostParams(pub(crate) BoostValidParams);
 
 impl Default for BoostParams {
     fn default() -> Self {
@@ -60,79 +75,51 @@ impl Default for BoostParams {
     }
 }
 
-impl BoostParams {
-    pub fn max_rounds(mut self, n: usize) -> Self {
-        self.0.max_rounds = n;
-        self
-    }
-    pub fn learning_rate(mut self, v: f64) -> Self {
-        self.0.learning_rate = v;
-        self
-    }
-    pub fn max_leaves(mut self, n: usize) -> Self {
-        self.0.max_leaves = n;
-        self
-    }
-    pub fn early_stopping_rounds(mut self, n: usize) -> Self {
-        self.0.early_stopping_rounds = n;
-        self
-    }
-    pub fn seed(mut self, s: u64) -> Self {
-        self.0.seed = s;
-        self
-    }
-}
+linfa_params!(BoostParams(BoostValidParams), check: check_boost, builder: {
+    max_rounds: usize,
+    learning_rate: f64,
+    max_leaves: usize,
+    min_data_in_leaf: usize,
+    min_hessian_in_leaf: f64,
+    lambda: f64,
+    feature_fraction: f64,
+    row_fraction: f64,
+    early_stopping_rounds: usize,
+    validation_fraction: f64,
+    seed: u64,
+});
 
-impl ParamGuard for BoostParams {
-    type Checked = BoostValidParams;
-    type Error = TrainError;
-
-    fn check_ref(&self) -> Result<&BoostValidParams, TrainError> {
-        let p = &self.0;
-        let bad = |name, value: String, expected| {
-            Err(TrainError::InvalidParam {
-                name,
-                value,
-                expected,
-            })
-        };
-        // The form's settings, with the limits and field ids of `params`.
-        GBT_ROUNDS.check(Value::Count(p.max_rounds))?;
-        GBT_LR.check(Value::Real(p.learning_rate))?;
-        GBT_LEAVES.check(Value::Count(p.max_leaves))?;
-        if !(p.feature_fraction > 0.0 && p.feature_fraction <= 1.0) {
-            return bad(
-                "feature_fraction",
-                p.feature_fraction.to_string(),
-                "a value in (0, 1]".into(),
-            );
-        }
-        if !(p.row_fraction > 0.0 && p.row_fraction <= 1.0) {
-            return bad(
-                "row_fraction",
-                p.row_fraction.to_string(),
-                "a value in (0, 1]".into(),
-            );
-        }
-        if !(p.lambda >= 0.0 && p.lambda.is_finite()) {
-            return bad("lambda", p.lambda.to_string(), "a finite value >= 0".into());
-        }
-        if p.early_stopping_rounds > 0
-            && !(p.validation_fraction > 0.0 && p.validation_fraction < 0.5)
-        {
-            return bad(
-                "validation_fraction",
-                p.validation_fraction.to_string(),
-                "a value in (0, 0.5) when early stopping is on".into(),
-            );
-        }
-        Ok(p)
-    }
-
-    fn check(self) -> Result<BoostValidParams, TrainError> {
-        self.check_ref()?;
-        Ok(self.0)
-    }
+/// The form's settings (limits and field ids of `params`), then the others.
+fn check_boost(p: &BoostValidParams) -> Result<(), TrainError> {
+    GBT_ROUNDS.check(Value::Count(p.max_rounds))?;
+    GBT_LR.check(Value::Real(p.learning_rate))?;
+    GBT_LEAVES.check(Value::Count(p.max_leaves))?;
+    let fraction = |x: f64| x > 0.0 && x <= 1.0;
+    require(
+        fraction(p.feature_fraction),
+        "feature_fraction",
+        p.feature_fraction,
+        "a value in (0, 1]",
+    )?;
+    require(
+        fraction(p.row_fraction),
+        "row_fraction",
+        p.row_fraction,
+        "a value in (0, 1]",
+    )?;
+    require(
+        p.lambda >= 0.0 && p.lambda.is_finite(),
+        "lambda",
+        p.lambda,
+        "a finite value >= 0",
+    )?;
+    require(
+        p.early_stopping_rounds == 0
+            || (p.validation_fraction > 0.0 && p.validation_fraction < 0.5),
+        "validation_fraction",
+        p.validation_fraction,
+        "a value in (0, 0.5) when early stopping is on",
+    )
 }
 
 const BINS: usize = 256;

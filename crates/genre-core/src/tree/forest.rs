@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use crate::error::TrainError;
-use crate::params::{Value, RF_DEPTH, RF_LEAF, RF_MAXF, RF_TREES};
+use crate::params::{
+    getters, linfa_params, require, Value, BAG_DEPTH, BAG_TREES, RF_DEPTH, RF_LEAF, RF_MAXF, RF_TREES,
+};
 use crate::rng::Rng;
 
 /// How many features each split may look at.
@@ -37,22 +39,32 @@ impl MaxFeatures {
     }
 }
 
-/// Checked hyper-parameters of a random forest; only these can fit.
+/// Checked hyper-parameters of a random forest (or bagging); only these can fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForestValidParams {
-    pub n_trees: usize,
-    pub max_depth: Option<usize>,
-    pub min_samples_split: usize,
-    pub min_samples_leaf: usize,
-    pub max_features: MaxFeatures,
-    pub bootstrap: bool,
-    pub seed: u64,
+    n_trees: usize,
+    max_depth: Option<usize>,
+    min_samples_split: usize,
+    min_samples_leaf: usize,
+    max_features: MaxFeatures,
+    bootstrap: bool,
+    seed: u64,
 }
 
-/// Unchecked hyper-parameters (a builder); [`ParamGuard::check`] turns them into
-/// [`ForestValidParams`].
+getters!(ForestValidParams {
+    n_trees: usize,
+    max_depth: Option<usize>,
+    min_samples_split: usize,
+    min_samples_leaf: usize,
+    max_features: MaxFeatures,
+    bootstrap: bool,
+    seed: u64,
+});
+
+/// Unchecked hyper-parameters of a random forest (a builder); [`ParamGuard::check`] turns them
+/// into [`ForestValidParams`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ForestParams(pub ForestValidParams);
+pub struct ForestParams(pub(crate) ForestValidParams);
 
 impl Default for ForestParams {
     fn default() -> Self {
@@ -68,69 +80,60 @@ impl Default for ForestParams {
     }
 }
 
-impl ForestParams {
-    /// scikit-learn's `BaggingClassifier` defaults: 10 full trees on bootstrap samples, every
-    /// feature considered at every split.
-    pub fn bagging() -> Self {
-        ForestParams::default()
-            .n_trees(10)
-            .max_features(MaxFeatures::All)
-    }
-    pub fn n_trees(mut self, n: usize) -> Self {
-        self.0.n_trees = n;
-        self
-    }
-    pub fn max_depth(mut self, d: Option<usize>) -> Self {
-        self.0.max_depth = d;
-        self
-    }
-    pub fn min_samples_leaf(mut self, n: usize) -> Self {
-        self.0.min_samples_leaf = n;
-        self
-    }
-    pub fn max_features(mut self, m: MaxFeatures) -> Self {
-        self.0.max_features = m;
-        self
-    }
-    pub fn seed(mut self, s: u64) -> Self {
-        self.0.seed = s;
-        self
+linfa_params!(ForestParams(ForestValidParams), check: check_forest, builder: {
+    n_trees: usize,
+    max_depth: Option<usize>,
+    min_samples_split: usize,
+    min_samples_leaf: usize,
+    max_features: MaxFeatures,
+    bootstrap: bool,
+    seed: u64,
+});
+
+/// The random forest's form fields (limits and ids of `params`), then its other settings.
+fn check_forest(p: &ForestValidParams) -> Result<(), TrainError> {
+    RF_TREES.check(Value::Count(p.n_trees))?;
+    RF_DEPTH.check(Value::Depth(p.max_depth))?;
+    RF_LEAF.check(Value::Count(p.min_samples_leaf))?;
+    RF_MAXF.check(Value::MaxFeatures(p.max_features))?;
+    check_split_size(p)
+}
+
+fn check_split_size(p: &ForestValidParams) -> Result<(), TrainError> {
+    require(
+        p.min_samples_split >= 2,
+        "min_samples_split",
+        p.min_samples_split,
+        "at least 2",
+    )
+}
+
+/// Unchecked hyper-parameters of bagging: scikit-learn's `BaggingClassifier` defaults, 10 full
+/// trees on bootstrap samples with every feature considered at every split. It trains as a
+/// forest ([`ForestValidParams`]) but has its own form fields (`bag-…`), so its own checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaggingParams(pub(crate) ForestValidParams);
+
+impl Default for BaggingParams {
+    fn default() -> Self {
+        BaggingParams(ForestValidParams {
+            n_trees: 10,
+            max_features: MaxFeatures::All,
+            ..ForestParams::default().0
+        })
     }
 }
 
-impl ParamGuard for ForestParams {
-    type Checked = ForestValidParams;
-    type Error = TrainError;
+linfa_params!(BaggingParams(ForestValidParams), check: check_bagging, builder: {
+    n_trees: usize,
+    max_depth: Option<usize>,
+    seed: u64,
+});
 
-    fn check_ref(&self) -> Result<&ForestValidParams, TrainError> {
-        let p = &self.0;
-        let bad = |name, value: String, expected| {
-            Err(TrainError::InvalidParam {
-                name,
-                value,
-                expected,
-            })
-        };
-        // The form's settings, with the limits and field ids of `params` (bagging's fields are
-        // named by `ModelSpec::check`, which checks them first).
-        RF_TREES.check(Value::Count(p.n_trees))?;
-        RF_DEPTH.check(Value::Depth(p.max_depth))?;
-        RF_LEAF.check(Value::Count(p.min_samples_leaf))?;
-        RF_MAXF.check(Value::MaxFeatures(p.max_features))?;
-        if p.min_samples_split < 2 {
-            return bad(
-                "min_samples_split",
-                p.min_samples_split.to_string(),
-                "at least 2".into(),
-            );
-        }
-        Ok(p)
-    }
-
-    fn check(self) -> Result<ForestValidParams, TrainError> {
-        self.check_ref()?;
-        Ok(self.0)
-    }
+fn check_bagging(p: &ForestValidParams) -> Result<(), TrainError> {
+    BAG_TREES.check(Value::Count(p.n_trees))?;
+    BAG_DEPTH.check(Value::Depth(p.max_depth))?;
+    check_split_size(p)
 }
 
 /// Training rows already binned, shared by all trees of a forest.
