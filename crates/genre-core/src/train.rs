@@ -18,12 +18,15 @@ use crate::knn::{KnnModel, KnnParams};
 use crate::metrics::Metrics;
 use crate::model::{Estimator, Holdout, ModelKind, ModelMeta, TrainedModel};
 use crate::preprocess::Preprocessor;
-use crate::smote::smote;
+use crate::smote::{smote, SMOTE_K};
 use crate::split::stratified_split;
 use crate::svc::{SvcModel, SvcParams};
 use crate::tree::boost::BoostParams;
 use crate::tree::flat::TreeEnsemble;
 use crate::tree::forest::{merge_forests, BaggingParams, ForestParams};
+
+mod blockers;
+pub use blockers::{blockers, Blocker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Balance {
@@ -334,7 +337,7 @@ pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> 
     let (x, y, weight) = match o.balance {
         Balance::None => (x, prep.train_y.clone(), None),
         Balance::Smote => {
-            let (sx, sy) = smote(&x, &prep.train_y, &prep.classes, 5, o.seed)?;
+            let (sx, sy) = smote(&x, &prep.train_y, &prep.classes, SMOTE_K, o.seed)?;
             (sx, sy, None)
         }
         Balance::ClassWeights => {

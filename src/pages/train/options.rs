@@ -13,7 +13,7 @@ use genre_core::params::{find, param_specs, ParamSpec};
 use genre_core::train::{Balance, ModelSpec, TrainOptions};
 use leptos::prelude::*;
 
-use super::logic::{parse_between, parse_count, parse_seed};
+use super::option_fields::{parse_between, parse_count, parse_seed};
 use super::TrainState;
 use crate::worker::pool::default_workers;
 
