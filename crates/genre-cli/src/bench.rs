@@ -7,7 +7,9 @@ use std::time::Instant;
 use genre_core::feature::FeatureSet;
 use genre_core::ingest::IngestOptions;
 use genre_core::model::ModelKind;
-use genre_core::train::{finish, fit_estimator, fit_stage, prepare, ModelSpec, TrainOptions};
+use genre_core::train::{
+    finish, fit_estimator, fit_full_precision, fit_stage, prepare, ModelSpec, TrainOptions,
+};
 use genre_core::tree::boost::BoostParams;
 
 use crate::commands::{read_data, read_model, CliError};
@@ -183,8 +185,6 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
 /// Holdout accuracy of the same trees at full precision and as the model file stores them
 /// (leaf probabilities in 1/255 steps, boosting scores as i16 steps), plus the file sizes.
 fn quantization_table(data: &genre_core::ingest::Ingested) -> Result<(), CliError> {
-    use genre_core::linfa_prelude::ParamGuard;
-    use genre_core::model::Estimator;
     let options = TrainOptions {
         features: FeatureSet::all(),
         ..TrainOptions::default()
@@ -196,27 +196,8 @@ fn quantization_table(data: &genre_core::ingest::Ingested) -> Result<(), CliErro
         let spec = ModelSpec::default_for(kind, 42);
         let stage = fit_stage(&prep, kind)?;
         let k = prep.classes.len();
-        let full = match &spec {
-            ModelSpec::Forest(p) => {
-                p.clone()
-                    .check()?
-                    .fit_matrix(&stage.x, &stage.y, k, None, &mut |_| {}, &no)?
-            }
-            ModelSpec::Boost(p) => {
-                p.clone()
-                    .check()?
-                    .fit_matrix(&stage.x, &stage.y, k, None, &mut |_, _| {}, &no)?
-            }
-            _ => unreachable!("tree models only"),
-        };
-        let (_, full_m) = finish(
-            &prep,
-            stage.clone(),
-            &spec,
-            Estimator::Trees(full),
-            "full",
-            "",
-        );
+        let full = fit_full_precision(&stage, k, &spec, None, &mut |_| {}, &no)?;
+        let (_, full_m) = finish(&prep, stage.clone(), &spec, full, "full", "");
         let saved = fit_estimator(&stage, k, &spec, None, &mut |_| {}, &no)?;
         let (model, saved_m) = finish(&prep, stage, &spec, saved, "saved", "");
         let bytes = model.to_bytes();

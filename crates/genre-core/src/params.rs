@@ -620,6 +620,41 @@ mod tests {
         assert_eq!(names(tree.check().unwrap_err()), "tree-depth");
     }
 
+    /// The pipeline itself (what the CLI and the workers call) refuses a bad value of every
+    /// field, named by the field's id, before any work (no progress is reported).
+    #[test]
+    fn the_pipeline_refuses_each_fields_bad_value_before_any_work() {
+        use crate::feature::FeatureSet;
+        use crate::preprocess::Preprocessor;
+        use crate::train::{fit_estimator, Stage};
+        use ndarray::{Array1, Array2};
+        use std::sync::atomic::AtomicBool;
+
+        let features = FeatureSet::original_nine();
+        let p = features.len();
+        let rows: Vec<Vec<f64>> = (0..20)
+            .map(|i| (0..p).map(|j| (i * (j + 1)) as f64).collect())
+            .collect();
+        let stage = Stage {
+            preprocessor: Preprocessor::fit(features, &rows, false, false),
+            x: Array2::from_shape_fn((rows.len(), p), |(i, j)| rows[i][j]),
+            y: Array1::from_iter((0..rows.len()).map(|i| i % 2)),
+            weight: None,
+        };
+        for kind in ModelKind::ALL {
+            for p in param_specs(kind) {
+                let mut spec = ModelSpec::default_for(kind, 1);
+                assert!(spec.set(p.param, outside(p.domain)), "{}", p.id);
+                let mut reports = 0;
+                let never = AtomicBool::new(false);
+                let e = fit_estimator(&stage, 2, &spec, None, &mut |_| reports += 1, &never)
+                    .unwrap_err();
+                assert_eq!(names(e), p.id);
+                assert_eq!(reports, 0, "{}", p.id);
+            }
+        }
+    }
+
     #[test]
     fn hints_and_messages_read_well() {
         assert_eq!(RF_TREES.hint(), "1 to 10,000");

@@ -4,11 +4,13 @@
 //! loss. Exact kernel SVC (libsvm) is O(n²) in memory and time; this is its usual stand-in
 //! at scale. Probabilities are a softmax of the decision values (uncalibrated).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
+use linfa::dataset::{AsSingleTargets, DatasetBase};
+use linfa::traits::Fit;
+use ndarray::{ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
+use crate::fitting::{classes_of, rows_of, Run, Training};
 use crate::params::{getters, linfa_params, require, Value, SVC_C, SVC_COMPONENTS, SVC_EPOCHS};
 use crate::rng::Rng;
 
@@ -83,15 +85,31 @@ pub struct SvcModel {
     pub weights: Vec<f32>,
 }
 
+/// linfa's `Fit`: records are standard-scaled rows, targets class indices. Reports
+/// `(epoch, epochs)` after each epoch.
+impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
+    for Training<'_, SvcValidParams>
+{
+    type Object = SvcModel;
+
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<SvcModel, TrainError> {
+        SvcModel::fit_rows(
+            self.params,
+            &rows_of(dataset),
+            &classes_of(dataset),
+            &self.run,
+        )
+    }
+}
+
 impl SvcModel {
-    pub fn fit(
+    fn fit_rows(
         params: &SvcValidParams,
         x: &[Vec<f64>],
         y: &[usize],
-        n_classes: usize,
-        progress: &mut dyn FnMut(usize, usize),
-        cancel: &AtomicBool,
+        run: &Run,
     ) -> Result<SvcModel, TrainError> {
+        let n_classes = run.n_classes();
         let p = x.first().map_or(0, Vec::len);
         let d = params.components;
         let gamma = params.gamma.unwrap_or(1.0 / p.max(1) as f64);
@@ -117,9 +135,7 @@ impl SvcModel {
         let mut t = 0u64;
         let mut averaged = 0u64;
         for epoch in 0..params.epochs {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(TrainError::Cancelled);
-            }
+            run.check_cancel()?;
             rng.shuffle(&mut order);
             for &i in &order {
                 t += 1;
@@ -152,7 +168,7 @@ impl SvcModel {
                     }
                 }
             }
-            progress(epoch + 1, params.epochs);
+            run.report(epoch + 1, params.epochs);
         }
         let final_w = if averaged > 0 { &avg } else { &w };
         model.weights = final_w.iter().map(|&v| v as f32).collect();
@@ -194,6 +210,7 @@ impl SvcModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fitting::{dataset_of, quietly};
     use linfa::ParamGuard;
 
     #[test]
@@ -215,7 +232,7 @@ mod tests {
             .seed(1)
             .check()
             .unwrap();
-        let m = SvcModel::fit(&params, &x, &y, 2, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
+        let m = quietly(&params, 2, |t| t.fit(&dataset_of(&x, &y))).unwrap();
         let mut p = [0.0f32; 2];
         let correct = x
             .iter()

@@ -6,24 +6,29 @@
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
+use linfa::dataset::{DatasetBase, DatasetView};
+use linfa::traits::Fit;
 use linfa::ParamGuard;
+use ndarray::{Array1, Array2, Ix1};
 use serde::{Deserialize, Serialize};
 
-use crate::dtree::{fit_decision_tree, TreeParams};
+use crate::dtree::TreeParams;
 use crate::error::TrainError;
 use crate::feature::FeatureSet;
 use crate::format::quantize;
 use crate::ingest::Ingested;
-use crate::knn::{KnnModel, KnnParams};
+pub use crate::fitting::Progress;
+use crate::fitting::{matrix_of, Training};
+use crate::knn::KnnParams;
 use crate::metrics::Metrics;
 use crate::model::{Estimator, Holdout, ModelKind, ModelMeta, TrainedModel};
 use crate::preprocess::Preprocessor;
 use crate::smote::{smote, SMOTE_K};
 use crate::split::stratified_split;
-use crate::svc::{SvcModel, SvcParams};
+use crate::svc::SvcParams;
 use crate::tree::boost::BoostParams;
 use crate::tree::flat::TreeEnsemble;
-use crate::tree::forest::{merge_forests, BaggingParams, ForestParams};
+use crate::tree::forest::{merge_forests, BaggingParams, ForestParams, ForestValidParams};
 
 mod blockers;
 pub use blockers::{blockers, Blocker};
@@ -312,12 +317,22 @@ pub fn prepare_two(
 }
 
 /// The training part after preprocessing and balancing: what an estimator is fitted on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stage {
     pub preprocessor: Preprocessor,
-    pub x: Vec<Vec<f64>>,
-    pub y: Vec<usize>,
+    /// Preprocessed rows (SMOTE's synthetic rows after the real ones).
+    pub x: Array2<f64>,
+    /// Each row's class index.
+    pub y: Array1<usize>,
+    /// Per-row class weights ([`Balance::ClassWeights`]).
     pub weight: Option<Vec<f64>>,
+}
+
+impl Stage {
+    /// The rows and classes as a linfa dataset (a view), what every model's `Fit` takes.
+    pub fn dataset(&self) -> DatasetView<'_, f64, usize, Ix1> {
+        DatasetBase::new(self.x.view(), self.y.view())
+    }
 }
 
 pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> {
@@ -354,21 +369,15 @@ pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> 
     };
     Ok(Stage {
         preprocessor,
-        x,
-        y,
+        x: matrix_of(&x, o.features.len()),
+        y: Array1::from(y),
         weight,
     })
 }
 
-/// Progress of one model's training: `done` of `total` work units (trees, rounds, epochs).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
-}
-
-/// Fits the estimator. For forests and bagging, `trees` selects a share of the trees (a web
-/// worker's part); `None` trains them all.
+/// Fits the estimator as it is saved (trees quantised, see `format::quantize`). For forests
+/// and bagging, `trees` selects a share of the trees (a web worker's part); `None` trains them
+/// all.
 pub fn fit_estimator(
     stage: &Stage,
     n_classes: usize,
@@ -377,67 +386,50 @@ pub fn fit_estimator(
     progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<Estimator, TrainError> {
-    // All settings first, named by their form field (bagging's too).
-    spec.check()?;
-    let total = spec.work_units();
-    let w = stage.weight.as_deref();
-    let mut est = match spec {
-        ModelSpec::Forest(ForestParams(p)) | ModelSpec::Bagging(BaggingParams(p)) => {
-            let params = p;
-            let range = trees.unwrap_or(0..params.n_trees());
-            let share = range.len();
-            let columns = crate::tree::forest::columns_of(&stage.x);
-            let mapper = crate::tree::binning::BinMapper::fit(&columns);
-            let bins = mapper.bin_columns(&columns);
-            let data = crate::tree::forest::BinnedClassData {
-                mapper: &mapper,
-                bins: &bins,
-                y: &stage.y,
-                n_classes,
-                weight: w,
-            };
-            Estimator::Trees(params.fit_trees(
-                &data,
-                range,
-                &mut |done| progress(Progress { done, total: share }),
-                cancel,
-            )?)
-        }
-        ModelSpec::Boost(p) => {
-            let params = p.clone().check()?;
-            Estimator::Trees(params.fit_matrix(
-                &stage.x,
-                &stage.y,
-                n_classes,
-                w,
-                &mut |done, total| progress(Progress { done, total }),
-                cancel,
-            )?)
-        }
-        ModelSpec::Knn(p) => Estimator::Knn(KnnModel::fit(
-            &stage.x,
-            &stage.y,
-            n_classes,
-            p.check_ref()?,
-        )?),
-        ModelSpec::Tree(p) => {
-            let t = fit_decision_tree(&stage.x, &stage.y, n_classes, p.check_ref()?)?;
-            progress(Progress { done: 1, total });
-            Estimator::Trees(t)
-        }
-        ModelSpec::Svc(p) => Estimator::Svc(SvcModel::fit(
-            p.check_ref()?,
-            &stage.x,
-            &stage.y,
-            n_classes,
-            &mut |done, total| progress(Progress { done, total }),
-            cancel,
-        )?),
-    };
+    let mut est = fit_full_precision(stage, n_classes, spec, trees, progress, cancel)?;
     if let Estimator::Trees(t) = &mut est {
         quantize(t);
     }
     Ok(est)
+}
+
+/// Fits the estimator through linfa's `Fit` (each model's checked parameters in a
+/// [`Training`]), before the quantisation of the saved file: to measure what it costs.
+/// Every setting is checked (each model's `ParamGuard`) before any work.
+pub fn fit_full_precision(
+    stage: &Stage,
+    n_classes: usize,
+    spec: &ModelSpec,
+    trees: Option<Range<usize>>,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<Estimator, TrainError> {
+    let data = stage.dataset();
+    let weights = stage.weight.as_deref();
+    let forest = |params: &ForestValidParams, progress: &mut dyn FnMut(Progress)| {
+        let share = params.share(trees.clone().unwrap_or(0..params.n_trees()));
+        Training::new(&share, n_classes, progress, cancel)
+            .weights(weights)
+            .fit(&data)
+    };
+    Ok(match spec {
+        ModelSpec::Forest(p) => Estimator::Trees(forest(p.check_ref()?, progress)?),
+        ModelSpec::Bagging(p) => Estimator::Trees(forest(p.check_ref()?, progress)?),
+        ModelSpec::Boost(p) => Estimator::Trees(
+            Training::new(p.check_ref()?, n_classes, progress, cancel)
+                .weights(weights)
+                .fit(&data)?,
+        ),
+        ModelSpec::Knn(p) => {
+            Estimator::Knn(Training::new(p.check_ref()?, n_classes, progress, cancel).fit(&data)?)
+        }
+        ModelSpec::Tree(p) => {
+            Estimator::Trees(Training::new(p.check_ref()?, n_classes, progress, cancel).fit(&data)?)
+        }
+        ModelSpec::Svc(p) => {
+            Estimator::Svc(Training::new(p.check_ref()?, n_classes, progress, cancel).fit(&data)?)
+        }
+    })
 }
 
 /// Joins forest shares trained by separate workers, in share order.
@@ -498,7 +490,7 @@ pub fn finish(
 
 /// Scores a model on raw rows in its feature order.
 pub fn evaluate(model: &TrainedModel, x: &[Vec<f64>], y: &[usize]) -> Metrics {
-    let predicted: Vec<usize> = model.predict_batch(x).iter().map(|p| p.class).collect();
+    let predicted = model.predict_classes(x).to_vec();
     Metrics::compute(y, &predicted, model.n_classes())
 }
 

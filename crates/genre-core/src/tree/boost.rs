@@ -1,8 +1,6 @@
 //! Gradient-boosted trees for multi-class classification (softmax), histogram-based and grown
 //! leaf-wise as LightGBM does, with early stopping on a validation slice of the training part.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::prelude::*;
 use ndarray::{ArrayBase, Data, Ix2};
@@ -12,6 +10,7 @@ use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use super::forest::{columns_of, normalize};
 use crate::error::TrainError;
+use crate::fitting::{classes_of, rows_of, Run, Training};
 use crate::params::{getters, linfa_params, require, Value, GBT_LEAVES, GBT_LR, GBT_ROUNDS};
 use crate::rng::Rng;
 use crate::split::stratified_split;
@@ -136,19 +135,25 @@ struct Candidate {
     best: Option<(f64, usize, u8)>,
 }
 
+/// linfa's `Fit`: records are preprocessed rows, targets class indices; the run's weights, when
+/// set, are per-row sample weights (class balancing). Reports `(round, max_rounds)` after each
+/// round.
+impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
+    for Training<'_, BoostValidParams>
+{
+    type Object = TreeEnsemble;
+
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
+        self.params
+            .fit_rows(&rows_of(dataset), &classes_of(dataset), &self.run)
+    }
+}
+
 impl BoostValidParams {
-    /// Trains on preprocessed rows. `progress(round, max_rounds)` after each round.
-    pub fn fit_matrix(
-        &self,
-        x: &[Vec<f64>],
-        y: &[usize],
-        n_classes: usize,
-        weight: Option<&[f64]>,
-        progress: &mut dyn FnMut(usize, usize),
-        cancel: &AtomicBool,
-    ) -> Result<TreeEnsemble, TrainError> {
+    fn fit_rows(&self, x: &[Vec<f64>], y: &[usize], run: &Run) -> Result<TreeEnsemble, TrainError> {
+        let weight = run.weights();
         let p = x.first().map_or(0, Vec::len);
-        let k = n_classes;
+        let k = run.n_classes();
         // Early-stopping slice, stratified, from the training rows only.
         let (fit_rows, val_rows) = if self.early_stopping_rounds > 0 {
             let names: Vec<String> = (0..k).map(|c| c.to_string()).collect();
@@ -226,9 +231,7 @@ impl BoostValidParams {
         let n_feat = ((p as f64 * self.feature_fraction).round() as usize).clamp(1, p);
 
         for round in 0..self.max_rounds {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(TrainError::Cancelled);
-            }
+            run.check_cancel()?;
             for i in 0..n {
                 for (c, s) in scores.iter_mut().enumerate() {
                     *s = raw[c * n + i];
@@ -280,7 +283,7 @@ impl BoostValidParams {
                 }
                 model.trees.push(tree);
             }
-            progress(round + 1, self.max_rounds);
+            run.report(round + 1, self.max_rounds);
             if self.early_stopping_rounds > 0 {
                 let mut loss = 0.0;
                 for (vi, &row) in val_rows.iter().enumerate() {
@@ -500,34 +503,12 @@ fn softmax(raw: &[f64], out: &mut [f64]) {
     out.iter_mut().for_each(|o| *o /= sum);
 }
 
-impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
-    for BoostValidParams
-{
-    type Object = TreeEnsemble;
-
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
-        let x: Vec<Vec<f64>> = dataset
-            .records()
-            .rows()
-            .into_iter()
-            .map(|r| r.to_vec())
-            .collect();
-        let y: Vec<usize> = dataset.as_single_targets().to_vec();
-        let n_classes = y.iter().max().map_or(0, |m| m + 1);
-        self.fit_matrix(
-            &x,
-            &y,
-            n_classes,
-            None,
-            &mut |_, _| {},
-            &AtomicBool::new(false),
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicBool;
+
     use super::*;
+    use crate::fitting::{dataset_of, quietly, Progress};
 
     fn toy(n: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<usize>) {
         let mut rng = Rng::new(seed);
@@ -554,10 +535,7 @@ mod tests {
             .learning_rate(0.2)
             .check()
             .unwrap();
-        let no = AtomicBool::new(false);
-        let m = params
-            .fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &no)
-            .unwrap();
+        let m = quietly(&params, 3, |t| t.fit(&dataset_of(&x, &y))).unwrap();
         assert_eq!(m.trees.len() % 3, 0);
         let (tx, ty) = toy(500, 2);
         let mut p = [0.0f32; 3];
@@ -571,9 +549,7 @@ mod tests {
             .count();
         assert!(correct as f64 / 500.0 > 0.93, "{correct}");
         assert!(m.importance[2] < 0.1, "{:?}", m.importance);
-        let again = params
-            .fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &no)
-            .unwrap();
+        let again = quietly(&params, 3, |t| t.fit(&dataset_of(&x, &y))).unwrap();
         assert_eq!(m, again);
     }
 
@@ -587,15 +563,10 @@ mod tests {
             .early_stopping_rounds(5)
             .check()
             .unwrap();
-        let m = params
-            .fit_matrix(
-                &x,
-                &y,
-                3,
-                None,
-                &mut |r, _| rounds = r,
-                &AtomicBool::new(false),
-            )
+        let never = AtomicBool::new(false);
+        let mut progress = |p: Progress| rounds = p.done;
+        let m = Training::new(&params, 3, &mut progress, &never)
+            .fit(&dataset_of(&x, &y))
             .unwrap();
         assert!(rounds < 400, "stopped at {rounds}");
         assert_eq!(m.trees.len(), (rounds - 5) * 3);
@@ -609,9 +580,7 @@ mod tests {
             .max_leaves(4)
             .check()
             .unwrap();
-        let m = params
-            .fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &AtomicBool::new(false))
-            .unwrap();
+        let m = quietly(&params, 3, |t| t.fit(&dataset_of(&x, &y))).unwrap();
         for t in &m.trees {
             assert!(t.leaf_values.len() <= 4);
         }
