@@ -46,7 +46,11 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2
     fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
         let records = dataset.records().mapv(|v| v as f32);
         let targets = Array1::from(classes_of(dataset));
-        let tree = fit_decision_tree(&DatasetBase::new(records, targets), self.params, self.run.n_classes())?;
+        let tree = fit_decision_tree(
+            &DatasetBase::new(records, targets),
+            self.params,
+            self.run.n_classes(),
+        )?;
         self.run.report(1, 1);
         Ok(tree)
     }

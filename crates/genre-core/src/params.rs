@@ -407,9 +407,7 @@ impl ModelSpec {
             (S::Forest(p), P::MinSamplesLeaf, Value::Count(n)) => {
                 *p = p.clone().min_samples_leaf(n)
             }
-            (S::Forest(p), P::MaxFeatures, Value::MaxFeatures(m)) => {
-                *p = p.clone().max_features(m)
-            }
+            (S::Forest(p), P::MaxFeatures, Value::MaxFeatures(m)) => *p = p.clone().max_features(m),
             (S::Bagging(p), P::Trees, Value::Count(n)) => *p = p.clone().n_trees(n),
             (S::Bagging(p), P::MaxDepth, Value::Depth(d)) => *p = p.clone().max_depth(d),
             (S::Tree(p), P::MaxDepth, Value::Depth(d)) => *p = p.clone().max_depth(d),

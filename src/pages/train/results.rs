@@ -26,7 +26,12 @@ type Column = (
 
 /// Table columns: title, value, higher is better, format.
 const COLUMNS: [Column; 9] = [
-    ("Accuracy", |r| r.summary.metrics.accuracy, true, figures::pct),
+    (
+        "Accuracy",
+        |r| r.summary.metrics.accuracy,
+        true,
+        figures::pct,
+    ),
     (
         "Macro precision",
         |r| r.summary.metrics.macro_precision,
@@ -39,7 +44,12 @@ const COLUMNS: [Column; 9] = [
         true,
         figures::pct,
     ),
-    ("Macro F1", |r| r.summary.metrics.macro_f1, true, figures::pct),
+    (
+        "Macro F1",
+        |r| r.summary.metrics.macro_f1,
+        true,
+        figures::pct,
+    ),
     (
         "Weighted precision",
         |r| r.summary.metrics.weighted_precision,

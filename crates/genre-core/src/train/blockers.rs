@@ -45,7 +45,11 @@ pub fn blockers(counts: &[(String, u64)], test_fraction: f64, balance: Balance) 
     );
     if balance == Balance::Smote && out.is_empty() {
         let in_training = |n: u64| train_rows(n as usize, test_fraction);
-        let largest = present.iter().map(|(_, n)| in_training(*n)).max().unwrap_or(0);
+        let largest = present
+            .iter()
+            .map(|(_, n)| in_training(*n))
+            .max()
+            .unwrap_or(0);
         for (class, n) in &present {
             let rows = in_training(*n);
             if too_small_for_smote(rows, largest, SMOTE_K) {
@@ -76,9 +80,17 @@ mod tests {
         assert!(blockers(&counts(&[("a", 10), ("b", 10)]), 0.2, Balance::None).is_empty());
         let one = sentences(blockers(&counts(&[("a", 10)]), 0.2, Balance::None));
         assert!(one[0].contains("Only one genre (`a`)"), "{one:?}");
-        let small = sentences(blockers(&counts(&[("a", 10), ("b", 1)]), 0.2, Balance::None));
+        let small = sentences(blockers(
+            &counts(&[("a", 10), ("b", 1)]),
+            0.2,
+            Balance::None,
+        ));
         assert!(small[0].contains("`b` has 1 row"), "{small:?}");
-        let smote = sentences(blockers(&counts(&[("a", 100), ("b", 5)]), 0.2, Balance::Smote));
+        let smote = sentences(blockers(
+            &counts(&[("a", 100), ("b", 5)]),
+            0.2,
+            Balance::Smote,
+        ));
         assert!(
             smote[0].contains("`b` has 4 row(s) in the training part"),
             "{smote:?}"
@@ -117,7 +129,11 @@ mod tests {
             let names = vec!["big".to_string(), "small".to_string()];
             let split = stratified_split(&labels, &names, fraction, 1).unwrap();
             let train_small = split.train.iter().filter(|&&i| labels[i] == 1).count();
-            assert_eq!(train_small, train_rows(n_small, fraction), "{n_small} {fraction}");
+            assert_eq!(
+                train_small,
+                train_rows(n_small, fraction),
+                "{n_small} {fraction}"
+            );
             let x: Vec<Vec<f64>> = split.train.iter().map(|&i| vec![i as f64]).collect();
             let y: Vec<usize> = split.train.iter().map(|&i| labels[i]).collect();
             let refused = smote(&x, &y, &names, SMOTE_K, 1).is_err();

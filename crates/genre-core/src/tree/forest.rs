@@ -15,7 +15,8 @@ use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use crate::error::TrainError;
 use crate::fitting::{classes_of, Run, Training};
 use crate::params::{
-    getters, linfa_params, require, Value, BAG_DEPTH, BAG_TREES, RF_DEPTH, RF_LEAF, RF_MAXF, RF_TREES,
+    getters, linfa_params, require, Value, BAG_DEPTH, BAG_TREES, RF_DEPTH, RF_LEAF, RF_MAXF,
+    RF_TREES,
 };
 use crate::rng::Rng;
 
