@@ -12,7 +12,7 @@ use genre_core::train::{
 };
 use genre_core::tree::boost::BoostParams;
 
-use crate::commands::{read_data, read_model, CliError};
+use crate::io::{read_data, read_model, CliError};
 use crate::report::table;
 
 fn gzip_len(bytes: &[u8]) -> usize {
