@@ -5,11 +5,12 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use genre_core::feature::FeatureSet;
+use genre_core::fitting::Training;
 use genre_core::ingest::IngestOptions;
+use genre_core::linfa_prelude::{Fit, ParamGuard};
+use genre_core::model::Estimator;
 use genre_core::model::ModelKind;
-use genre_core::train::{
-    finish, fit_estimator, fit_full_precision, fit_stage, prepare, ModelSpec, TrainOptions,
-};
+use genre_core::train::{finish, fit_estimator, fit_stage, prepare, ModelSpec, TrainOptions};
 use genre_core::tree::boost::BoostParams;
 
 use crate::io::{read_data, read_model, CliError};
@@ -196,7 +197,16 @@ fn quantization_table(data: &genre_core::ingest::Ingested) -> Result<(), CliErro
         let spec = ModelSpec::default_for(kind, 42);
         let stage = fit_stage(&prep, kind)?;
         let k = prep.classes.len();
-        let full = fit_full_precision(&stage, k, &spec, None, &mut |_| {}, &no)?;
+        // The same fit as `fit_estimator`'s, through linfa's `Fit`, without its quantisation.
+        let data = stage.dataset();
+        let full = match &spec {
+            ModelSpec::Forest(p) => {
+                Training::new(p.check_ref()?, k, &mut |_| {}, &no).fit(&data)?
+            }
+            ModelSpec::Boost(p) => Training::new(p.check_ref()?, k, &mut |_| {}, &no).fit(&data)?,
+            _ => unreachable!("tree models only"),
+        };
+        let full = Estimator::Trees(full);
         let (_, full_m) = finish(&prep, stage.clone(), &spec, full, "full", "");
         let saved = fit_estimator(&stage, k, &spec, None, &mut |_| {}, &no)?;
         let (model, saved_m) = finish(&prep, stage, &spec, saved, "saved", "");

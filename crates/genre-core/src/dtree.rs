@@ -5,32 +5,31 @@ use linfa::dataset::AsSingleTargets;
 use linfa::prelude::*;
 use linfa_trees::{DecisionTree, SplitQuality};
 use ndarray::{Array1, Array2, ArrayBase, Data, Ix2};
-use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
 use crate::fitting::{classes_of, Training};
-use crate::params::{getters, linfa_params, Value, TREE_DEPTH};
+use crate::params::{linfa_params, Value, TREE_DEPTH};
 use crate::tree::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 
-/// Checked decision-tree settings; only these can fit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct TreeValidParams {
-    /// `None`: no limit (scikit-learn's default).
-    max_depth: Option<usize>,
+linfa_params! {
+    /// Checked decision-tree settings; only these can fit.
+    valid TreeValidParams;
+    /// Unchecked decision-tree settings (a builder); [`ParamGuard::check`] turns them into
+    /// [`TreeValidParams`].
+    params TreeParams;
+    check check_tree;
+    fields {
+        /// `None`: no limit (scikit-learn's default).
+        max_depth: Option<usize>,
+    }
 }
 
-getters!(TreeValidParams {
-    max_depth: Option<usize>
-});
-
-/// Unchecked decision-tree settings (a builder); [`ParamGuard::check`] turns them into
-/// [`TreeValidParams`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct TreeParams(pub(crate) TreeValidParams);
-
-linfa_params!(TreeParams(TreeValidParams), check: check_tree, builder: {
-    max_depth: Option<usize>
-});
+/// scikit-learn's default: no depth limit.
+impl Default for TreeParams {
+    fn default() -> Self {
+        TreeParams(TreeValidParams { max_depth: None })
+    }
+}
 
 fn check_tree(p: &TreeValidParams) -> Result<(), TrainError> {
     TREE_DEPTH.check(Value::Depth(p.max_depth))

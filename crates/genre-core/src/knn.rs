@@ -7,21 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
 use crate::fitting::{classes_of, Training};
-use crate::params::{getters, linfa_params, Value, KNN_K};
-
-/// Checked KNN settings; only these can fit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KnnValidParams {
-    /// Neighbours that vote.
-    k: usize,
-}
-
-getters!(KnnValidParams { k: usize });
-
-/// Unchecked KNN settings (a builder); [`linfa::ParamGuard::check`] turns them into
-/// [`KnnValidParams`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KnnParams(pub(crate) KnnValidParams);
+use crate::params::{linfa_params, Value, KNN_K};
 
 /// The original comparison's k = 5.
 impl Default for KnnParams {
@@ -30,7 +16,18 @@ impl Default for KnnParams {
     }
 }
 
-linfa_params!(KnnParams(KnnValidParams), check: check_knn, builder: { k: usize });
+linfa_params! {
+    /// Checked KNN settings; only these can fit.
+    valid KnnValidParams;
+    /// Unchecked KNN settings (a builder); [`linfa::ParamGuard::check`] turns them into
+    /// [`KnnValidParams`].
+    params KnnParams;
+    check check_knn;
+    fields {
+        /// Neighbours that vote.
+        k: usize,
+    }
+}
 
 fn check_knn(p: &KnnValidParams) -> Result<(), TrainError> {
     KNN_K.check(Value::Count(p.k))

@@ -457,10 +457,40 @@ pub(crate) fn require(
     }
 }
 
-/// linfa's parameter shape for a builder `$params($valid)` (the valid set's fields private to
-/// its module): a builder method on `$params` for each listed field, and `ParamGuard`, whose
-/// `check`/`check_ref` run `$check(&$valid)`. Only a checked `$valid` can fit.
+/// linfa's parameter shape, fields listed once: a valid set `$valid` (fields private to the
+/// model's module, a getter each), its builder `$params($valid)` (a builder method each) and
+/// `ParamGuard`, whose `check`/`check_ref` run `$check(&$valid)`. Only a checked `$valid` can
+/// fit. The second form adds a builder with its own checks over an existing valid set (bagging
+/// trains as a forest but has its own fields).
 macro_rules! linfa_params {
+    (
+        $(#[$valid_doc:meta])*
+        valid $valid:ident;
+        $(#[$params_doc:meta])*
+        params $params:ident;
+        check $check:path;
+        fields { $($(#[$field_doc:meta])* $field:ident: $t:ty),* $(,)? }
+    ) => {
+        $(#[$valid_doc])*
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct $valid {
+            $($(#[$field_doc])* $field: $t,)*
+        }
+
+        impl $valid {
+            $(
+                pub fn $field(&self) -> $t {
+                    self.$field
+                }
+            )*
+        }
+
+        $(#[$params_doc])*
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct $params(pub(crate) $valid);
+
+        $crate::params::linfa_params!($params($valid), check: $check, builder: { $($field: $t),* });
+    };
     ($params:ident($valid:ident), check: $check:path, builder: { $($field:ident: $t:ty),* $(,)? }) => {
         impl $params {
             $(
@@ -488,20 +518,6 @@ macro_rules! linfa_params {
     };
 }
 pub(crate) use linfa_params;
-
-/// Read access to the settings of a valid parameter set (all of them small `Copy` values).
-macro_rules! getters {
-    ($valid:ident { $($field:ident: $t:ty),* $(,)? }) => {
-        impl $valid {
-            $(
-                pub fn $field(&self) -> $t {
-                    self.$field
-                }
-            )*
-        }
-    };
-}
-pub(crate) use getters;
 
 #[cfg(test)]
 mod tests {

@@ -11,34 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
 use crate::fitting::{classes_of, rows_of, Run, Training};
-use crate::params::{getters, linfa_params, require, Value, SVC_C, SVC_COMPONENTS, SVC_EPOCHS};
+use crate::params::{linfa_params, require, Value, SVC_C, SVC_COMPONENTS, SVC_EPOCHS};
 use crate::rng::Rng;
-
-/// Checked SVC settings; only these can fit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SvcValidParams {
-    /// Number of random Fourier features.
-    components: usize,
-    /// RBF kernel width; `None` = scikit-learn's `gamma="scale"` (1 / p on scaled data).
-    gamma: Option<f64>,
-    /// Regularisation C (as in scikit-learn: larger = less regularisation).
-    c: f64,
-    epochs: usize,
-    seed: u64,
-}
-
-getters!(SvcValidParams {
-    components: usize,
-    gamma: Option<f64>,
-    c: f64,
-    epochs: usize,
-    seed: u64,
-});
-
-/// Unchecked SVC settings (a builder); [`linfa::ParamGuard::check`] turns them into
-/// [`SvcValidParams`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SvcParams(pub(crate) SvcValidParams);
 
 impl Default for SvcParams {
     fn default() -> Self {
@@ -52,13 +26,24 @@ impl Default for SvcParams {
     }
 }
 
-linfa_params!(SvcParams(SvcValidParams), check: check_svc, builder: {
-    components: usize,
-    gamma: Option<f64>,
-    c: f64,
-    epochs: usize,
-    seed: u64,
-});
+linfa_params! {
+    /// Checked SVC settings; only these can fit.
+    valid SvcValidParams;
+    /// Unchecked SVC settings (a builder); [`linfa::ParamGuard::check`] turns them into
+    /// [`SvcValidParams`].
+    params SvcParams;
+    check check_svc;
+    fields {
+        /// Number of random Fourier features.
+        components: usize,
+        /// RBF kernel width; `None` = scikit-learn's `gamma="scale"` (1 / p on scaled data).
+        gamma: Option<f64>,
+        /// Regularisation C (as in scikit-learn: larger = less regularisation).
+        c: f64,
+        epochs: usize,
+        seed: u64,
+    }
+}
 
 /// The form's settings (limits and field ids of `params`), then the kernel width.
 fn check_svc(p: &SvcValidParams) -> Result<(), TrainError> {

@@ -375,28 +375,11 @@ pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> 
     })
 }
 
-/// Fits the estimator as it is saved (trees quantised, see `format::quantize`). For forests
-/// and bagging, `trees` selects a share of the trees (a web worker's part); `None` trains them
-/// all.
-pub fn fit_estimator(
-    stage: &Stage,
-    n_classes: usize,
-    spec: &ModelSpec,
-    trees: Option<Range<usize>>,
-    progress: &mut dyn FnMut(Progress),
-    cancel: &AtomicBool,
-) -> Result<Estimator, TrainError> {
-    let mut est = fit_full_precision(stage, n_classes, spec, trees, progress, cancel)?;
-    if let Estimator::Trees(t) = &mut est {
-        quantize(t);
-    }
-    Ok(est)
-}
-
 /// Fits the estimator through linfa's `Fit` (each model's checked parameters in a
-/// [`Training`]), before the quantisation of the saved file: to measure what it costs.
-/// Every setting is checked (each model's `ParamGuard`) before any work.
-pub fn fit_full_precision(
+/// [`Training`]) as it is saved: trees quantised (see `format::quantize`). Every setting is
+/// checked (each model's `ParamGuard`) before any work. For forests and bagging, `trees`
+/// selects a share of the trees (a web worker's part); `None` trains them all.
+pub fn fit_estimator(
     stage: &Stage,
     n_classes: usize,
     spec: &ModelSpec,
@@ -412,7 +395,7 @@ pub fn fit_full_precision(
             .weights(weights)
             .fit(&data)
     };
-    Ok(match spec {
+    let mut est = match spec {
         ModelSpec::Forest(p) => Estimator::Trees(forest(p.check_ref()?, progress)?),
         ModelSpec::Bagging(p) => Estimator::Trees(forest(p.check_ref()?, progress)?),
         ModelSpec::Boost(p) => Estimator::Trees(
@@ -429,7 +412,11 @@ pub fn fit_full_precision(
         ModelSpec::Svc(p) => {
             Estimator::Svc(Training::new(p.check_ref()?, n_classes, progress, cancel).fit(&data)?)
         }
-    })
+    };
+    if let Estimator::Trees(t) = &mut est {
+        quantize(t);
+    }
+    Ok(est)
 }
 
 /// Joins forest shares trained by separate workers, in share order.

@@ -4,57 +4,15 @@
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::prelude::*;
 use ndarray::{ArrayBase, Data, Ix2};
-use serde::{Deserialize, Serialize};
 
 use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use super::forest::{columns_of, normalize};
 use crate::error::TrainError;
 use crate::fitting::{classes_of, rows_of, Run, Training};
-use crate::params::{getters, linfa_params, require, Value, GBT_LEAVES, GBT_LR, GBT_ROUNDS};
+use crate::params::{linfa_params, require, Value, GBT_LEAVES, GBT_LR, GBT_ROUNDS};
 use crate::rng::Rng;
 use crate::split::stratified_split;
-
-/// Checked booster hyper-parameters; only these can fit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BoostValidParams {
-    /// Upper bound on boosting rounds (one tree per class per round).
-    max_rounds: usize,
-    learning_rate: f64,
-    max_leaves: usize,
-    min_data_in_leaf: usize,
-    min_hessian_in_leaf: f64,
-    /// L2 regularisation of leaf values.
-    lambda: f64,
-    /// Fraction of features each tree may use.
-    feature_fraction: f64,
-    /// Fraction of rows each round uses (without replacement).
-    row_fraction: f64,
-    /// Stop after this many rounds without a better validation log-loss (0: no early stopping).
-    early_stopping_rounds: usize,
-    /// Share of the training rows held out for early stopping.
-    validation_fraction: f64,
-    seed: u64,
-}
-
-getters!(BoostValidParams {
-    max_rounds: usize,
-    learning_rate: f64,
-    max_leaves: usize,
-    min_data_in_leaf: usize,
-    min_hessian_in_leaf: f64,
-    lambda: f64,
-    feature_fraction: f64,
-    row_fraction: f64,
-    early_stopping_rounds: usize,
-    validation_fraction: f64,
-    seed: u64,
-});
-
-/// Unchecked booster hyper-parameters (a builder); [`ParamGuard::check`] turns them into
-/// [`BoostValidParams`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BoostParams(pub(crate) BoostValidParams);
 
 impl Default for BoostParams {
     fn default() -> Self {
@@ -74,19 +32,33 @@ impl Default for BoostParams {
     }
 }
 
-linfa_params!(BoostParams(BoostValidParams), check: check_boost, builder: {
-    max_rounds: usize,
-    learning_rate: f64,
-    max_leaves: usize,
-    min_data_in_leaf: usize,
-    min_hessian_in_leaf: f64,
-    lambda: f64,
-    feature_fraction: f64,
-    row_fraction: f64,
-    early_stopping_rounds: usize,
-    validation_fraction: f64,
-    seed: u64,
-});
+linfa_params! {
+    /// Checked booster hyper-parameters; only these can fit.
+    valid BoostValidParams;
+    /// Unchecked booster hyper-parameters (a builder); [`ParamGuard::check`] turns them into
+    /// [`BoostValidParams`].
+    params BoostParams;
+    check check_boost;
+    fields {
+        /// Upper bound on boosting rounds (one tree per class per round).
+        max_rounds: usize,
+        learning_rate: f64,
+        max_leaves: usize,
+        min_data_in_leaf: usize,
+        min_hessian_in_leaf: f64,
+        /// L2 regularisation of leaf values.
+        lambda: f64,
+        /// Fraction of features each tree may use.
+        feature_fraction: f64,
+        /// Fraction of rows each round uses (without replacement).
+        row_fraction: f64,
+        /// Stop after this many rounds without a better validation log-loss (0: no early stopping).
+        early_stopping_rounds: usize,
+        /// Share of the training rows held out for early stopping.
+        validation_fraction: f64,
+        seed: u64,
+    }
+}
 
 /// The form's settings (limits and field ids of `params`), then the others.
 fn check_boost(p: &BoostValidParams) -> Result<(), TrainError> {

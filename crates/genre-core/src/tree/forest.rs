@@ -15,8 +15,7 @@ use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use crate::error::TrainError;
 use crate::fitting::{classes_of, Run, Training};
 use crate::params::{
-    getters, linfa_params, require, Value, BAG_DEPTH, BAG_TREES, RF_DEPTH, RF_LEAF, RF_MAXF,
-    RF_TREES,
+    linfa_params, require, Value, BAG_DEPTH, BAG_TREES, RF_DEPTH, RF_LEAF, RF_MAXF, RF_TREES,
 };
 use crate::rng::Rng;
 
@@ -40,33 +39,6 @@ impl MaxFeatures {
     }
 }
 
-/// Checked hyper-parameters of a random forest (or bagging); only these can fit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ForestValidParams {
-    n_trees: usize,
-    max_depth: Option<usize>,
-    min_samples_split: usize,
-    min_samples_leaf: usize,
-    max_features: MaxFeatures,
-    bootstrap: bool,
-    seed: u64,
-}
-
-getters!(ForestValidParams {
-    n_trees: usize,
-    max_depth: Option<usize>,
-    min_samples_split: usize,
-    min_samples_leaf: usize,
-    max_features: MaxFeatures,
-    bootstrap: bool,
-    seed: u64,
-});
-
-/// Unchecked hyper-parameters of a random forest (a builder); [`ParamGuard::check`] turns them
-/// into [`ForestValidParams`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ForestParams(pub(crate) ForestValidParams);
-
 impl Default for ForestParams {
     fn default() -> Self {
         ForestParams(ForestValidParams {
@@ -81,15 +53,23 @@ impl Default for ForestParams {
     }
 }
 
-linfa_params!(ForestParams(ForestValidParams), check: check_forest, builder: {
-    n_trees: usize,
-    max_depth: Option<usize>,
-    min_samples_split: usize,
-    min_samples_leaf: usize,
-    max_features: MaxFeatures,
-    bootstrap: bool,
-    seed: u64,
-});
+linfa_params! {
+    /// Checked hyper-parameters of a random forest (or bagging); only these can fit.
+    valid ForestValidParams;
+    /// Unchecked hyper-parameters of a random forest (a builder); [`ParamGuard::check`] turns them
+    /// into [`ForestValidParams`].
+    params ForestParams;
+    check check_forest;
+    fields {
+        n_trees: usize,
+        max_depth: Option<usize>,
+        min_samples_split: usize,
+        min_samples_leaf: usize,
+        max_features: MaxFeatures,
+        bootstrap: bool,
+        seed: u64,
+    }
+}
 
 /// The random forest's form fields (limits and ids of `params`), then its other settings.
 fn check_forest(p: &ForestValidParams) -> Result<(), TrainError> {
