@@ -7,7 +7,8 @@
 
 mod active;
 mod data_in;
-pub mod logic;
+mod figures;
+mod option_fields;
 mod options;
 mod report;
 mod results;

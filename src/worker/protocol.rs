@@ -162,7 +162,7 @@ mod tests {
     fn messages_round_trip() {
         let r = Request::Train {
             data_id: 3,
-            spec: ModelSpec::Knn { k: 5 },
+            spec: ModelSpec::default_for(genre_core::model::ModelKind::Knn, 5),
             share: Some(0..10),
             name: "x".into(),
             trained_at: "t".into(),

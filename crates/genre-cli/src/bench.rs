@@ -5,12 +5,15 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use genre_core::feature::FeatureSet;
+use genre_core::fitting::Training;
 use genre_core::ingest::IngestOptions;
+use genre_core::linfa_prelude::{Fit, ParamGuard};
+use genre_core::model::Estimator;
 use genre_core::model::ModelKind;
 use genre_core::train::{finish, fit_estimator, fit_stage, prepare, ModelSpec, TrainOptions};
-use genre_core::tree::boost::{BoostParams, BoostValidParams};
+use genre_core::tree::boost::BoostParams;
 
-use crate::commands::{read_data, read_model, CliError};
+use crate::io::{read_data, read_model, CliError};
 use crate::report::table;
 
 fn gzip_len(bytes: &[u8]) -> usize {
@@ -43,15 +46,15 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
     let mut rows = Vec::new();
     // LightGBM's defaults (100 rounds, learning rate 0.1, no subsampling, no early stopping),
     // to compare speed for the same amount of work.
-    let lightgbm_like = ModelSpec::Boost(BoostParams(BoostValidParams {
-        max_rounds: 100,
-        learning_rate: 0.1,
-        lambda: 0.0,
-        feature_fraction: 1.0,
-        row_fraction: 1.0,
-        early_stopping_rounds: 0,
-        ..BoostParams::default().0
-    }));
+    let lightgbm_like = ModelSpec::Boost(
+        BoostParams::default()
+            .max_rounds(100)
+            .learning_rate(0.1)
+            .lambda(0.0)
+            .feature_fraction(1.0)
+            .row_fraction(1.0)
+            .early_stopping_rounds(0),
+    );
     for (label, features) in [
         ("F9", FeatureSet::original_nine()),
         ("F13", FeatureSet::all()),
@@ -183,8 +186,6 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
 /// Holdout accuracy of the same trees at full precision and as the model file stores them
 /// (leaf probabilities in 1/255 steps, boosting scores as i16 steps), plus the file sizes.
 fn quantization_table(data: &genre_core::ingest::Ingested) -> Result<(), CliError> {
-    use genre_core::linfa_prelude::ParamGuard;
-    use genre_core::model::Estimator;
     let options = TrainOptions {
         features: FeatureSet::all(),
         ..TrainOptions::default()
@@ -196,27 +197,17 @@ fn quantization_table(data: &genre_core::ingest::Ingested) -> Result<(), CliErro
         let spec = ModelSpec::default_for(kind, 42);
         let stage = fit_stage(&prep, kind)?;
         let k = prep.classes.len();
+        // The same fit as `fit_estimator`'s, through linfa's `Fit`, without its quantisation.
+        let data = stage.dataset();
         let full = match &spec {
             ModelSpec::Forest(p) => {
-                p.clone()
-                    .check()?
-                    .fit_matrix(&stage.x, &stage.y, k, None, &mut |_| {}, &no)?
+                Training::new(p.check_ref()?, k, &mut |_| {}, &no).fit(&data)?
             }
-            ModelSpec::Boost(p) => {
-                p.clone()
-                    .check()?
-                    .fit_matrix(&stage.x, &stage.y, k, None, &mut |_, _| {}, &no)?
-            }
+            ModelSpec::Boost(p) => Training::new(p.check_ref()?, k, &mut |_| {}, &no).fit(&data)?,
             _ => unreachable!("tree models only"),
         };
-        let (_, full_m) = finish(
-            &prep,
-            stage.clone(),
-            &spec,
-            Estimator::Trees(full),
-            "full",
-            "",
-        );
+        let full = Estimator::Trees(full);
+        let (_, full_m) = finish(&prep, stage.clone(), &spec, full, "full", "");
         let saved = fit_estimator(&stage, k, &spec, None, &mut |_| {}, &no)?;
         let (model, saved_m) = finish(&prep, stage, &spec, saved, "saved", "");
         let bytes = model.to_bytes();

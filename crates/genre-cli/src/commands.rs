@@ -1,87 +1,29 @@
-//! The subcommands. Each returns a `CliError` whose message names the file (and, through the
-//! core's errors, the row and column).
+//! The subcommands `train`, `eval`, `predict` and `split` (`bench` has its own module). Each
+//! returns a `CliError` whose message names the file (and, through the core's errors, the row
+//! and column).
 
 use std::fs::File;
 use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use genre_core::eda::summarize;
-use genre_core::error::{IngestError, ModelFileError, TrainError};
 use genre_core::feature::{Feature, FeatureSet};
-use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
+use genre_core::ingest::IngestOptions;
 use genre_core::metrics::Metrics;
-use genre_core::model::{ModelKind, TrainedModel};
+use genre_core::model::TrainedModel;
 use genre_core::train::{
-    finish, fit_estimator, fit_stage, prepare, prepare_two, Balance, ModelSpec, Prepared,
-    TrainOptions,
+    finish, fit_estimator, fit_stage, prepare, prepare_two, ModelSpec, Prepared, TrainOptions,
 };
-use genre_core::tree::forest::ForestParams;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+use crate::args::{models, EvalArgs, TrainArgs};
+use crate::io::{
+    data_err, io_err, read_data, read_model, training_read, write_file, CliError, Result,
+};
 use crate::report::table;
-
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    #[error("{path}: {source}")]
-    Ingest { path: String, source: IngestError },
-    #[error("{path}: {source}")]
-    Model {
-        path: String,
-        source: ModelFileError,
-    },
-    #[error("{0}")]
-    Train(#[from] TrainError),
-    #[error("{path}: {source}")]
-    Data { path: String, source: TrainError },
-    #[error("{path}: {message}")]
-    Io { path: String, message: String },
-    #[error("{0}")]
-    Usage(String),
-}
-
-type Result<T> = std::result::Result<T, CliError>;
-
-fn io_err(path: &Path) -> impl Fn(std::io::Error) -> CliError + '_ {
-    move |e| CliError::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    }
-}
-
-pub fn read_data(path: &Path, opts: &IngestOptions) -> Result<Ingested> {
-    let file = File::open(path).map_err(io_err(path))?;
-    read_csv_with(file, opts, &mut |_| true).map_err(|source| CliError::Ingest {
-        path: path.display().to_string(),
-        source,
-    })
-}
-
-pub fn read_model(path: &Path) -> Result<TrainedModel> {
-    let bytes = std::fs::read(path).map_err(io_err(path))?;
-    TrainedModel::from_bytes(&bytes).map_err(|source| CliError::Model {
-        path: path.display().to_string(),
-        source,
-    })
-}
-
-/// Attaches the data file's name to a check that failed on its content (one genre, a genre
-/// too small, a missing feature).
-fn data_err(path: &Path) -> impl Fn(TrainError) -> CliError + '_ {
-    move |source| CliError::Data {
-        path: path.display().to_string(),
-        source,
-    }
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    }
-    std::fs::write(path, bytes).map_err(io_err(path))
-}
 
 pub fn parse_features(s: &str) -> Result<FeatureSet> {
     match s.trim() {
@@ -95,32 +37,6 @@ pub fn parse_features(s: &str) -> Result<FeatureSet> {
                 .map_err(CliError::Usage)?;
             FeatureSet::new(fs).map_err(CliError::Usage)
         }
-    }
-}
-
-fn parse_models(s: &str) -> Result<Vec<ModelKind>> {
-    if s.trim() == "all" {
-        return Ok(ModelKind::ALL.to_vec());
-    }
-    s.split(',')
-        .map(|m| {
-            ModelKind::from_code(m.trim()).ok_or_else(|| {
-                CliError::Usage(format!(
-                    "unknown model `{m}` (expected one of rf, gbt, bagging, knn, tree, svc, all)"
-                ))
-            })
-        })
-        .collect()
-}
-
-fn parse_balance(s: &str) -> Result<Balance> {
-    match s {
-        "none" => Ok(Balance::None),
-        "smote" => Ok(Balance::Smote),
-        "weights" | "class-weights" => Ok(Balance::ClassWeights),
-        _ => Err(CliError::Usage(format!(
-            "unknown balancing `{s}` (expected none, smote or weights)"
-        ))),
     }
 }
 
@@ -184,21 +100,6 @@ pub fn run_model(
     })
 }
 
-pub struct TrainArgs {
-    pub data: PathBuf,
-    pub out: PathBuf,
-    pub eda: PathBuf,
-    pub examples: PathBuf,
-    pub features: String,
-    pub candidates: String,
-    pub seed: u64,
-    pub test_fraction: f64,
-    pub trained_at: String,
-    pub name: String,
-    /// The label column when it is not recognised by name (`genre`, `track_genre`, ...).
-    pub label: Option<String>,
-}
-
 #[derive(Serialize)]
 struct Example {
     genre: String,
@@ -237,7 +138,7 @@ pub fn train(a: TrainArgs) -> Result<()> {
         prep.test_y.len()
     );
     let mut outcomes = Vec::new();
-    for kind in parse_models(&a.candidates)? {
+    for kind in models(&a.candidates) {
         let spec = ModelSpec::default_for(kind, a.seed);
         outcomes.push(run_model(&prep, &spec, &a.name, &a.trained_at, false)?);
     }
@@ -265,7 +166,7 @@ pub fn train(a: TrainArgs) -> Result<()> {
 
     let eda = summarize(&data, a.seed);
     let json = serde_json::to_vec(&eda).expect("summaries serialise");
-    write_file(&a.eda, &json)?;
+    write_file(&a.eda_path(), &json)?;
 
     // A few holdout tracks per genre (the first ones by row, not picked by the model's success).
     let mut tracks = Vec::new();
@@ -297,10 +198,14 @@ pub fn train(a: TrainArgs) -> Result<()> {
         tracks,
     };
     write_file(
-        &a.examples,
+        &a.examples_path(),
         &serde_json::to_vec(&examples).expect("examples serialise"),
     )?;
-    eprintln!("wrote {} and {}", a.eda.display(), a.examples.display());
+    eprintln!(
+        "wrote {} and {}",
+        a.eda_path().display(),
+        a.examples_path().display()
+    );
     Ok(())
 }
 
@@ -359,35 +264,11 @@ fn print_table(outcomes: &[Outcome], features: &FeatureSet) {
     );
 }
 
-pub struct EvalArgs {
-    pub data: Option<PathBuf>,
-    pub train: Option<PathBuf>,
-    pub test: Option<PathBuf>,
-    pub model: String,
-    pub features: String,
-    pub test_fraction: f64,
-    pub seed: u64,
-    pub balance: String,
-    pub cap: bool,
-    pub trees: Option<usize>,
-    pub json: bool,
-    /// The label column when it is not recognised by name (`genre`, `track_genre`, ...).
-    pub label: Option<String>,
-}
-
-/// Training's reading options, with the label column the user named (if any).
-fn training_read(label: &Option<String>) -> IngestOptions {
-    IngestOptions {
-        label_column: label.clone(),
-        ..IngestOptions::for_training()
-    }
-}
-
 pub fn eval(a: EvalArgs) -> Result<()> {
     let options = TrainOptions {
         features: parse_features(&a.features)?,
-        cap_outliers: a.cap,
-        balance: parse_balance(&a.balance)?,
+        cap_outliers: !a.no_cap,
+        balance: a.balance.into(),
         test_fraction: a.test_fraction,
         seed: a.seed,
     };
@@ -416,10 +297,10 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         }
     };
     let mut outcomes = Vec::new();
-    for kind in parse_models(&a.model)? {
+    for kind in models(&a.model) {
         let mut spec = ModelSpec::default_for(kind, a.seed);
         if let (Some(n), ModelSpec::Forest(p)) = (a.trees, &mut spec) {
-            *p = ForestParams(p.0.clone()).n_trees(n);
+            *p = p.clone().n_trees(n);
         }
         outcomes.push(run_model(&prep, &spec, "evaluated model", "", a.json)?);
     }
@@ -587,8 +468,4 @@ pub fn split(data_path: &Path, out_dir: &Path, test_fraction: f64, seed: u64) ->
         eprintln!("wrote {n} rows to {}", path.display());
     }
     Ok(())
-}
-
-pub fn bench(data_path: &Path, model_path: &Path, repeat: usize) -> Result<()> {
-    crate::bench::run(data_path, model_path, repeat)
 }

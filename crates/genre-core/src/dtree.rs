@@ -1,31 +1,73 @@
 //! The Decision Tree row of the original comparison, trained by linfa-trees and converted into
 //! the project's flat tree so that it predicts, explains and saves like every other tree model.
 
+use linfa::dataset::AsSingleTargets;
 use linfa::prelude::*;
 use linfa_trees::{DecisionTree, SplitQuality};
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayBase, Data, Ix2};
 
 use crate::error::TrainError;
-use crate::params::{Value, TREE_DEPTH};
+use crate::fitting::{classes_of, Training};
+use crate::params::{linfa_params, Value, TREE_DEPTH};
 use crate::tree::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 
-/// Fits scikit-learn's defaults (Gini, no depth limit, one row per leaf) with linfa-trees.
-pub fn fit_decision_tree(
-    x: &[Vec<f64>],
-    y: &[usize],
+linfa_params! {
+    /// Checked decision-tree settings; only these can fit.
+    valid TreeValidParams;
+    /// Unchecked decision-tree settings (a builder); [`ParamGuard::check`] turns them into
+    /// [`TreeValidParams`].
+    params TreeParams;
+    check check_tree;
+    fields {
+        /// `None`: no limit (scikit-learn's default).
+        max_depth: Option<usize>,
+    }
+}
+
+/// scikit-learn's default: no depth limit.
+impl Default for TreeParams {
+    fn default() -> Self {
+        TreeParams(TreeValidParams { max_depth: None })
+    }
+}
+
+fn check_tree(p: &TreeValidParams) -> Result<(), TrainError> {
+    TREE_DEPTH.check(Value::Depth(p.max_depth))
+}
+
+/// linfa's `Fit`: scikit-learn's defaults (Gini, no depth limit, one row per leaf) fitted by
+/// linfa-trees on the rows as `f32`, then converted. One work unit: reports `(1, 1)`.
+impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
+    for Training<'_, TreeValidParams>
+{
+    type Object = TreeEnsemble;
+
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
+        let records = dataset.records().mapv(|v| v as f32);
+        let targets = Array1::from(classes_of(dataset));
+        let tree = fit_decision_tree(
+            &DatasetBase::new(records, targets),
+            self.params,
+            self.run.n_classes(),
+        )?;
+        self.run.report(1, 1);
+        Ok(tree)
+    }
+}
+
+fn fit_decision_tree(
+    dataset: &DatasetBase<Array2<f32>, Array1<usize>>,
+    params: &TreeValidParams,
     n_classes: usize,
-    max_depth: Option<usize>,
 ) -> Result<TreeEnsemble, TrainError> {
-    TREE_DEPTH.check(Value::Depth(max_depth))?;
-    let p = x.first().map_or(0, Vec::len);
-    let records = Array2::from_shape_fn((x.len(), p), |(i, j)| x[i][j] as f32);
-    let dataset = DatasetBase::new(records, Array1::from(y.to_vec()));
+    let max_depth = params.max_depth;
+    let p = dataset.records().ncols();
     let tree = DecisionTree::params()
         .split_quality(SplitQuality::Gini)
         .max_depth(max_depth)
         .min_weight_split(2.0)
         .min_weight_leaf(1.0)
-        .fit(&dataset)?;
+        .fit(dataset)?;
 
     // linfa goes left when x < split; the flat tree goes left when x <= threshold, so the
     // threshold is the largest f32 below the split value.
@@ -72,6 +114,7 @@ pub fn fit_decision_tree(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fitting::{dataset_of, quietly};
     use crate::rng::Rng;
 
     #[test]
@@ -81,7 +124,8 @@ mod tests {
             .map(|_| vec![(rng.unit() * 100.0).round() / 100.0, rng.unit()])
             .collect();
         let y: Vec<usize> = x.iter().map(|r| usize::from(r[0] > 0.42)).collect();
-        let model = fit_decision_tree(&x, &y, 2, None).unwrap();
+        let params = TreeParams::default().check().unwrap();
+        let model = quietly(&params, 2, |t| t.fit(&dataset_of(&x, &y))).unwrap();
         let mut p = [0.0f32; 2];
         for (r, &c) in x.iter().zip(&y) {
             model.predict_proba_into(r, &mut p);

@@ -1,9 +1,37 @@
 //! k-nearest neighbours on standard-scaled features (the original comparison's KNN, k = 5).
 
+use linfa::dataset::{AsSingleTargets, DatasetBase};
+use linfa::traits::Fit;
+use ndarray::{ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
-use crate::params::{Value, KNN_K};
+use crate::fitting::{classes_of, Training};
+use crate::params::{linfa_params, Value, KNN_K};
+
+/// The original comparison's k = 5.
+impl Default for KnnParams {
+    fn default() -> Self {
+        KnnParams(KnnValidParams { k: 5 })
+    }
+}
+
+linfa_params! {
+    /// Checked KNN settings; only these can fit.
+    valid KnnValidParams;
+    /// Unchecked KNN settings (a builder); [`linfa::ParamGuard::check`] turns them into
+    /// [`KnnValidParams`].
+    params KnnParams;
+    check check_knn;
+    fields {
+        /// Neighbours that vote.
+        k: usize,
+    }
+}
+
+fn check_knn(p: &KnnValidParams) -> Result<(), TrainError> {
+    KNN_K.check(Value::Count(p.k))
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KnnModel {
@@ -15,30 +43,32 @@ pub struct KnnModel {
     pub labels: Vec<u16>,
 }
 
-impl KnnModel {
-    pub fn fit(
-        x: &[Vec<f64>],
-        y: &[usize],
-        n_classes: usize,
-        k: usize,
-    ) -> Result<KnnModel, TrainError> {
-        KNN_K.check(Value::Count(k))?;
-        if x.len() < k {
+/// linfa's `Fit`: KNN keeps the (scaled) training rows. No progress: there is one step.
+impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
+    for Training<'_, KnnValidParams>
+{
+    type Object = KnnModel;
+
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<KnnModel, TrainError> {
+        let k = self.params.k;
+        let records = dataset.records();
+        if records.nrows() < k {
             return Err(TrainError::TooFewRows {
-                rows: x.len(),
+                rows: records.nrows(),
                 needed: k,
             });
         }
-        let p = x[0].len();
         Ok(KnnModel {
             k,
-            n_features: p,
-            n_classes,
-            points: x.iter().flat_map(|r| r.iter().map(|&v| v as f32)).collect(),
-            labels: y.iter().map(|&c| c as u16).collect(),
+            n_features: records.ncols(),
+            n_classes: self.run.n_classes(),
+            points: records.iter().map(|&v| v as f32).collect(),
+            labels: classes_of(dataset).into_iter().map(|c| c as u16).collect(),
         })
     }
+}
 
+impl KnnModel {
     /// Uniform vote of the k nearest points (ties in distance: the earlier training row).
     pub fn predict_proba_into(&self, x: &[f64], out: &mut [f32]) {
         let p = self.n_features;
@@ -70,17 +100,20 @@ impl KnnModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fitting::{dataset_of, quietly};
+    use linfa::ParamGuard;
 
     #[test]
     fn votes_of_the_nearest_points() {
         let x = vec![vec![0.0], vec![0.1], vec![0.2], vec![5.0], vec![5.1]];
         let y = vec![0, 0, 1, 1, 1];
-        let m = KnnModel::fit(&x, &y, 2, 3).unwrap();
+        let params = KnnParams::default().k(3).check().unwrap();
+        let m = quietly(&params, 2, |t| t.fit(&dataset_of(&x, &y))).unwrap();
         let mut p = [0.0f32; 2];
         m.predict_proba_into(&[0.05], &mut p);
         assert_eq!(p, [2.0 / 3.0, 1.0 / 3.0]);
         m.predict_proba_into(&[4.0], &mut p);
         assert_eq!(p, [0.0, 1.0]);
-        assert!(KnnModel::fit(&x, &y, 2, 0).is_err());
+        assert!(KnnParams::default().k(0).check().is_err());
     }
 }

@@ -2,6 +2,7 @@ pub mod dtree;
 pub mod eda;
 pub mod error;
 pub mod feature;
+pub mod fitting;
 pub mod format;
 pub mod genre;
 pub mod ingest;

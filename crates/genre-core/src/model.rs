@@ -1,6 +1,8 @@
 //! A trained model: what it is, the features it reads, the fitted preprocessing, the
 //! estimator, and how it did on its holdout. This is what the model file stores.
 
+use linfa::traits::{Predict, PredictInplace};
+use ndarray::{Array1, Array2, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use crate::feature::{Feature, FeatureSet};
@@ -67,6 +69,63 @@ pub enum Estimator {
     Trees(TreeEnsemble),
     Knn(KnnModel),
     Svc(SvcModel),
+}
+
+impl Estimator {
+    pub fn n_classes(&self) -> usize {
+        match self {
+            Estimator::Trees(t) => t.n_classes,
+            Estimator::Knn(k) => k.n_classes,
+            Estimator::Svc(s) => s.n_classes,
+        }
+    }
+
+    /// Class probabilities (`rows × classes`) of preprocessed rows. A method of our own: linfa
+    /// has no trait for probabilities (its `Predict` gives the classes, below).
+    pub fn predict_probabilities<D: Data<Elem = f64>>(&self, x: &ArrayBase<D, Ix2>) -> Array2<f32> {
+        let k = self.n_classes();
+        let x = x.as_standard_layout();
+        let rows: Vec<&[f64]> = match x.as_slice() {
+            Some(values) if x.ncols() > 0 => values.chunks_exact(x.ncols()).collect(),
+            _ => vec![&[]; x.nrows()],
+        };
+        let mut probs = Array2::zeros((rows.len(), k));
+        let out = probs.as_slice_mut().expect("a new array is contiguous");
+        match self {
+            // Several times faster than row by row, with the same results.
+            Estimator::Trees(t) => t.predict_proba_batch(&rows, out),
+            _ => {
+                for (r, o) in rows.iter().zip(out.chunks_exact_mut(k)) {
+                    self.predict_row(r, o);
+                }
+            }
+        }
+        probs
+    }
+
+    /// One preprocessed row's probabilities into `out`.
+    fn predict_row(&self, x: &[f64], out: &mut [f32]) {
+        match self {
+            Estimator::Trees(t) => t.predict_proba_into(x, out),
+            Estimator::Knn(k) => k.predict_proba_into(x, out),
+            Estimator::Svc(s) => s.predict_proba_into(x, out),
+        }
+    }
+}
+
+/// linfa's `Predict` (through `PredictInplace`): the most probable class of each preprocessed
+/// row (ties: the lower class index).
+impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<usize>> for Estimator {
+    fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<usize>) {
+        let probs = self.predict_probabilities(x);
+        for (class, row) in y.iter_mut().zip(probs.rows()) {
+            *class = argmax(row.as_slice().expect("a new array is contiguous"));
+        }
+    }
+
+    fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<usize> {
+        Array1::zeros(x.nrows())
+    }
 }
 
 /// Holdout figures stored with the model, for the "about this model" panel.
@@ -142,7 +201,7 @@ impl TrainedModel {
     pub fn predict_raw(&self, raw: &[f64]) -> Prediction {
         let x = self.preprocessor.transform(raw);
         let mut probabilities = vec![0.0f32; self.n_classes()];
-        self.estimator_proba(&x, &mut probabilities);
+        self.estimator.predict_row(&x, &mut probabilities);
         let class = argmax(&probabilities);
         Prediction {
             class,
@@ -153,42 +212,41 @@ impl TrainedModel {
     /// Predictions for many raw rows; identical to calling [`predict_raw`](Self::predict_raw)
     /// on each, and several times faster for tree models.
     pub fn predict_batch(&self, raw_rows: &[Vec<f64>]) -> Vec<Prediction> {
-        let k = self.n_classes();
-        let p = self.features().len();
-        let mut x = vec![0.0f64; raw_rows.len() * p];
-        for (r, out) in raw_rows.iter().zip(x.chunks_exact_mut(p)) {
-            self.preprocessor.transform_into(r, out);
-        }
-        let rows: Vec<&[f64]> = x.chunks_exact(p).collect();
-        let mut probs = vec![0.0f32; raw_rows.len() * k];
-        match &self.estimator {
-            Estimator::Trees(t) => t.predict_proba_batch(&rows, &mut probs),
-            _ => {
-                for (r, out) in rows.iter().zip(probs.chunks_exact_mut(k)) {
-                    self.estimator_proba(r, out);
-                }
-            }
-        }
+        let probs = self
+            .estimator
+            .predict_probabilities(&self.preprocess_batch(raw_rows));
         probs
-            .chunks_exact(k)
-            .map(|pr| Prediction {
-                class: argmax(pr),
-                probabilities: pr.to_vec(),
+            .rows()
+            .into_iter()
+            .map(|pr| {
+                let probabilities = pr.to_vec();
+                Prediction {
+                    class: argmax(&probabilities),
+                    probabilities,
+                }
             })
             .collect()
+    }
+
+    /// The predicted class of each raw row, through linfa's `Predict`.
+    pub fn predict_classes(&self, raw_rows: &[Vec<f64>]) -> Array1<usize> {
+        self.estimator.predict(&self.preprocess_batch(raw_rows))
+    }
+
+    /// Raw rows (model feature order, NaN = missing) as the estimator reads them.
+    fn preprocess_batch(&self, raw_rows: &[Vec<f64>]) -> Array2<f64> {
+        let p = self.features().len();
+        let mut x = Array2::zeros((raw_rows.len(), p));
+        for (r, mut out) in raw_rows.iter().zip(x.rows_mut()) {
+            self.preprocessor
+                .transform_into(r, out.as_slice_mut().expect("a new array is contiguous"));
+        }
+        x
     }
 
     /// Same, from all 13 features of a track (the model picks its own).
     pub fn predict_track(&self, values: &[f64; 13]) -> Prediction {
         self.predict_raw(&self.features().select(values))
-    }
-
-    fn estimator_proba(&self, x: &[f64], out: &mut [f32]) {
-        match &self.estimator {
-            Estimator::Trees(t) => t.predict_proba_into(x, out),
-            Estimator::Knn(k) => k.predict_proba_into(x, out),
-            Estimator::Svc(s) => s.predict_proba_into(x, out),
-        }
     }
 
     /// Per-feature contributions to `class` for a raw row, for tree models.

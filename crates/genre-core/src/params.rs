@@ -378,18 +378,20 @@ impl ModelSpec {
         use ModelSpec as S;
         use Param as P;
         Some(match (self, param) {
-            (S::Forest(p) | S::Bagging(p), P::Trees) => Value::Count(p.0.n_trees),
-            (S::Forest(p) | S::Bagging(p), P::MaxDepth) => Value::Depth(p.0.max_depth),
-            (S::Forest(p) | S::Bagging(p), P::MinSamplesLeaf) => Value::Count(p.0.min_samples_leaf),
-            (S::Forest(p) | S::Bagging(p), P::MaxFeatures) => Value::MaxFeatures(p.0.max_features),
-            (S::Tree { max_depth }, P::MaxDepth) => Value::Depth(*max_depth),
-            (S::Knn { k }, P::Neighbours) => Value::Count(*k),
-            (S::Svc(p), P::Components) => Value::Count(p.components),
-            (S::Svc(p), P::C) => Value::Real(p.c),
-            (S::Svc(p), P::Epochs) => Value::Count(p.epochs),
-            (S::Boost(p), P::Rounds) => Value::Count(p.0.max_rounds),
-            (S::Boost(p), P::LearningRate) => Value::Real(p.0.learning_rate),
-            (S::Boost(p), P::Leaves) => Value::Count(p.0.max_leaves),
+            (S::Forest(p), P::Trees) => Value::Count(p.0.n_trees()),
+            (S::Forest(p), P::MaxDepth) => Value::Depth(p.0.max_depth()),
+            (S::Forest(p), P::MinSamplesLeaf) => Value::Count(p.0.min_samples_leaf()),
+            (S::Forest(p), P::MaxFeatures) => Value::MaxFeatures(p.0.max_features()),
+            (S::Bagging(p), P::Trees) => Value::Count(p.0.n_trees()),
+            (S::Bagging(p), P::MaxDepth) => Value::Depth(p.0.max_depth()),
+            (S::Tree(p), P::MaxDepth) => Value::Depth(p.0.max_depth()),
+            (S::Knn(p), P::Neighbours) => Value::Count(p.0.k()),
+            (S::Svc(p), P::Components) => Value::Count(p.0.components()),
+            (S::Svc(p), P::C) => Value::Real(p.0.c()),
+            (S::Svc(p), P::Epochs) => Value::Count(p.0.epochs()),
+            (S::Boost(p), P::Rounds) => Value::Count(p.0.max_rounds()),
+            (S::Boost(p), P::LearningRate) => Value::Real(p.0.learning_rate()),
+            (S::Boost(p), P::Leaves) => Value::Count(p.0.max_leaves()),
             _ => return None,
         })
     }
@@ -400,56 +402,131 @@ impl ModelSpec {
         use ModelSpec as S;
         use Param as P;
         match (self, param, value) {
-            (S::Forest(p) | S::Bagging(p), P::Trees, Value::Count(n)) => p.0.n_trees = n,
-            (S::Forest(p) | S::Bagging(p), P::MaxDepth, Value::Depth(d)) => p.0.max_depth = d,
-            (S::Forest(p) | S::Bagging(p), P::MinSamplesLeaf, Value::Count(n)) => {
-                p.0.min_samples_leaf = n
+            (S::Forest(p), P::Trees, Value::Count(n)) => *p = p.clone().n_trees(n),
+            (S::Forest(p), P::MaxDepth, Value::Depth(d)) => *p = p.clone().max_depth(d),
+            (S::Forest(p), P::MinSamplesLeaf, Value::Count(n)) => {
+                *p = p.clone().min_samples_leaf(n)
             }
-            (S::Forest(p) | S::Bagging(p), P::MaxFeatures, Value::MaxFeatures(m)) => {
-                p.0.max_features = m
-            }
-            (S::Tree { max_depth }, P::MaxDepth, Value::Depth(d)) => *max_depth = d,
-            (S::Knn { k }, P::Neighbours, Value::Count(n)) => *k = n,
-            (S::Svc(p), P::Components, Value::Count(n)) => p.components = n,
-            (S::Svc(p), P::C, Value::Real(x)) => p.c = x,
-            (S::Svc(p), P::Epochs, Value::Count(n)) => p.epochs = n,
-            (S::Boost(p), P::Rounds, Value::Count(n)) => p.0.max_rounds = n,
-            (S::Boost(p), P::LearningRate, Value::Real(x)) => p.0.learning_rate = x,
-            (S::Boost(p), P::Leaves, Value::Count(n)) => p.0.max_leaves = n,
+            (S::Forest(p), P::MaxFeatures, Value::MaxFeatures(m)) => *p = p.clone().max_features(m),
+            (S::Bagging(p), P::Trees, Value::Count(n)) => *p = p.clone().n_trees(n),
+            (S::Bagging(p), P::MaxDepth, Value::Depth(d)) => *p = p.clone().max_depth(d),
+            (S::Tree(p), P::MaxDepth, Value::Depth(d)) => *p = p.clone().max_depth(d),
+            (S::Knn(p), P::Neighbours, Value::Count(n)) => *p = p.clone().k(n),
+            (S::Svc(p), P::Components, Value::Count(n)) => *p = p.clone().components(n),
+            (S::Svc(p), P::C, Value::Real(x)) => *p = p.clone().c(x),
+            (S::Svc(p), P::Epochs, Value::Count(n)) => *p = p.clone().epochs(n),
+            (S::Boost(p), P::Rounds, Value::Count(n)) => *p = p.clone().max_rounds(n),
+            (S::Boost(p), P::LearningRate, Value::Real(x)) => *p = p.clone().learning_rate(x),
+            (S::Boost(p), P::Leaves, Value::Count(n)) => *p = p.clone().max_leaves(n),
             _ => return false,
         }
         true
     }
 
-    /// Every check the model's training makes of its settings, before any work: the form
-    /// fields first (errors named by the field's id, so bagging's are `bag-…`), then the
-    /// model's other settings.
+    /// Every check the model's training makes of its settings, before any work: the model's
+    /// own `ParamGuard`, which checks its form fields with the limits above (errors named by
+    /// the field's id, so bagging's are `bag-…`), then its other settings.
     pub fn check(&self) -> Result<(), TrainError> {
-        for p in param_specs(self.kind()) {
-            if let Some(v) = self.get(p.param) {
-                p.check(v)?;
-            }
-        }
+        use linfa::ParamGuard;
         match self {
-            ModelSpec::Forest(p) | ModelSpec::Bagging(p) => {
-                linfa::ParamGuard::check_ref(p)?;
-            }
-            ModelSpec::Boost(p) => {
-                linfa::ParamGuard::check_ref(p)?;
-            }
-            ModelSpec::Svc(p) => p.check()?,
-            ModelSpec::Knn { .. } | ModelSpec::Tree { .. } => {}
+            ModelSpec::Forest(p) => p.check_ref().map(drop),
+            ModelSpec::Bagging(p) => p.check_ref().map(drop),
+            ModelSpec::Boost(p) => p.check_ref().map(drop),
+            ModelSpec::Knn(p) => p.check_ref().map(drop),
+            ModelSpec::Tree(p) => p.check_ref().map(drop),
+            ModelSpec::Svc(p) => p.check_ref().map(drop),
         }
-        Ok(())
     }
 }
+
+/// A setting no form field shows, checked by its model: refused under its own name.
+pub(crate) fn require(
+    ok: bool,
+    name: &'static str,
+    value: impl ToString,
+    expected: &str,
+) -> Result<(), TrainError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(TrainError::InvalidParam {
+            name,
+            value: value.to_string(),
+            expected: expected.into(),
+        })
+    }
+}
+
+/// linfa's parameter shape, fields listed once: a valid set `$valid` (fields private to the
+/// model's module, a getter each), its builder `$params($valid)` (a builder method each) and
+/// `ParamGuard`, whose `check`/`check_ref` run `$check(&$valid)`. Only a checked `$valid` can
+/// fit. The second form adds a builder with its own checks over an existing valid set (bagging
+/// trains as a forest but has its own fields).
+macro_rules! linfa_params {
+    (
+        $(#[$valid_doc:meta])*
+        valid $valid:ident;
+        $(#[$params_doc:meta])*
+        params $params:ident;
+        check $check:path;
+        fields { $($(#[$field_doc:meta])* $field:ident: $t:ty),* $(,)? }
+    ) => {
+        $(#[$valid_doc])*
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct $valid {
+            $($(#[$field_doc])* $field: $t,)*
+        }
+
+        impl $valid {
+            $(
+                pub fn $field(&self) -> $t {
+                    self.$field
+                }
+            )*
+        }
+
+        $(#[$params_doc])*
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct $params(pub(crate) $valid);
+
+        $crate::params::linfa_params!($params($valid), check: $check, builder: { $($field: $t),* });
+    };
+    ($params:ident($valid:ident), check: $check:path, builder: { $($field:ident: $t:ty),* $(,)? }) => {
+        impl $params {
+            $(
+                pub fn $field(mut self, value: $t) -> Self {
+                    self.0.$field = value;
+                    self
+                }
+            )*
+        }
+
+        impl linfa::ParamGuard for $params {
+            type Checked = $valid;
+            type Error = $crate::error::TrainError;
+
+            fn check_ref(&self) -> Result<&$valid, Self::Error> {
+                $check(&self.0)?;
+                Ok(&self.0)
+            }
+
+            fn check(self) -> Result<$valid, Self::Error> {
+                $check(&self.0)?;
+                Ok(self.0)
+            }
+        }
+    };
+}
+pub(crate) use linfa_params;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dtree::TreeParams;
+    use crate::knn::KnnParams;
     use crate::svc::SvcParams;
     use crate::tree::boost::BoostParams;
-    use crate::tree::forest::ForestParams;
+    use crate::tree::forest::{BaggingParams, ForestParams};
     use linfa::ParamGuard;
 
     /// A value just outside the field's domain (of the field's type).
@@ -530,8 +607,10 @@ mod tests {
         let deep = ForestParams::default().max_depth(Some(201));
         assert_eq!(names(deep.check_ref().unwrap_err()), "rf-depth");
         // Bagging shares the forest's parameters but has its own fields.
-        let bag = ModelSpec::Bagging(ForestParams::bagging().n_trees(0));
+        let bag = ModelSpec::Bagging(BaggingParams::default().n_trees(0));
         assert_eq!(names(bag.check().unwrap_err()), "bag-trees");
+        let bag = BaggingParams::default().max_depth(Some(0));
+        assert_eq!(names(bag.check_ref().unwrap_err()), "bag-depth");
 
         let boost = BoostParams::default().max_rounds(20_001);
         assert_eq!(names(boost.check_ref().unwrap_err()), "gbt-rounds");
@@ -542,23 +621,52 @@ mod tests {
         let lr = BoostParams::default().learning_rate(1.5);
         assert_eq!(names(lr.check_ref().unwrap_err()), "gbt-lr");
 
-        let svc = SvcParams {
-            c: 0.0,
-            ..SvcParams::default()
-        };
+        let svc = SvcParams::default().c(0.0);
         assert_eq!(names(svc.check().unwrap_err()), "svc-c");
-        let svc = SvcParams {
-            epochs: 0,
-            ..SvcParams::default()
-        };
+        let svc = SvcParams::default().epochs(0);
         assert_eq!(names(svc.check().unwrap_err()), "svc-epochs");
+        let svc = SvcParams::default().gamma(Some(f64::NAN));
+        assert_eq!(names(svc.check().unwrap_err()), "gamma");
 
-        let x = vec![vec![0.0]; 200];
-        let y = vec![0; 200];
-        let e = crate::knn::KnnModel::fit(&x, &y, 2, 101).unwrap_err();
-        assert_eq!(names(e), "knn-k");
-        let e = crate::dtree::fit_decision_tree(&x, &y, 2, Some(0)).unwrap_err();
-        assert_eq!(names(e), "tree-depth");
+        let knn = KnnParams::default().k(101);
+        assert_eq!(names(knn.check().unwrap_err()), "knn-k");
+        let tree = TreeParams::default().max_depth(Some(0));
+        assert_eq!(names(tree.check().unwrap_err()), "tree-depth");
+    }
+
+    /// The pipeline itself (what the CLI and the workers call) refuses a bad value of every
+    /// field, named by the field's id, before any work (no progress is reported).
+    #[test]
+    fn the_pipeline_refuses_each_fields_bad_value_before_any_work() {
+        use crate::feature::FeatureSet;
+        use crate::preprocess::Preprocessor;
+        use crate::train::{fit_estimator, Stage};
+        use ndarray::{Array1, Array2};
+        use std::sync::atomic::AtomicBool;
+
+        let features = FeatureSet::original_nine();
+        let p = features.len();
+        let rows: Vec<Vec<f64>> = (0..20)
+            .map(|i| (0..p).map(|j| (i * (j + 1)) as f64).collect())
+            .collect();
+        let stage = Stage {
+            preprocessor: Preprocessor::fit(features, &rows, false, false),
+            x: Array2::from_shape_fn((rows.len(), p), |(i, j)| rows[i][j]),
+            y: Array1::from_iter((0..rows.len()).map(|i| i % 2)),
+            weight: None,
+        };
+        for kind in ModelKind::ALL {
+            for p in param_specs(kind) {
+                let mut spec = ModelSpec::default_for(kind, 1);
+                assert!(spec.set(p.param, outside(p.domain)), "{}", p.id);
+                let mut reports = 0;
+                let never = AtomicBool::new(false);
+                let e = fit_estimator(&stage, 2, &spec, None, &mut |_| reports += 1, &never)
+                    .unwrap_err();
+                assert_eq!(names(e), p.id);
+                assert_eq!(reports, 0, "{}", p.id);
+            }
+        }
     }
 
     #[test]

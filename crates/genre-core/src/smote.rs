@@ -4,6 +4,15 @@
 use crate::error::TrainError;
 use crate::rng::Rng;
 
+/// The neighbours SMOTE draws from (scikit-learn's and the original comparison's k).
+pub const SMOTE_K: usize = 5;
+
+/// A class that SMOTE must grow (it has rows, fewer than the largest class) but that has no
+/// `k` neighbours of its own: it needs `k + 1` training rows.
+pub fn too_small_for_smote(rows: usize, largest: usize, k: usize) -> bool {
+    rows > 0 && rows < largest && rows <= k
+}
+
 /// Oversamples every class up to the size of the largest one. `x` rows are already
 /// preprocessed; distances use each column's training standard deviation so that a feature in
 /// milliseconds does not drown the 0-1 scores.
@@ -22,7 +31,7 @@ pub fn smote(
     }
     let target = by_class.iter().map(Vec::len).max().unwrap_or(0);
     for (c, rows) in by_class.iter().enumerate() {
-        if !rows.is_empty() && rows.len() < target && rows.len() <= k {
+        if too_small_for_smote(rows.len(), target, k) {
             return Err(TrainError::ClassTooSmall {
                 class: class_names[c].clone(),
                 count: rows.len(),

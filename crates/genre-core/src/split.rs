@@ -11,6 +11,20 @@ pub struct Split {
     pub test: Vec<usize>,
 }
 
+/// Rows of a class of `n` that go to the test part: the test share rounded, but at least one
+/// on each side (a class of fewer than 2 rows cannot be split: none).
+pub fn test_rows(n: usize, test_fraction: f64) -> usize {
+    if n < 2 {
+        return 0;
+    }
+    ((n as f64 * test_fraction).round() as usize).clamp(1, n - 1)
+}
+
+/// Rows of a class of `n` that stay in the training part.
+pub fn train_rows(n: usize, test_fraction: f64) -> usize {
+    n - test_rows(n, test_fraction)
+}
+
 /// Splits each class separately so both parts keep the class proportions. Every class needs
 /// at least two rows (one on each side).
 pub fn stratified_split(
@@ -49,8 +63,7 @@ pub fn stratified_split(
             });
         }
         rng.shuffle(&mut rows);
-        let n_test =
-            ((rows.len() as f64 * test_fraction).round() as usize).clamp(1, rows.len() - 1);
+        let n_test = test_rows(rows.len(), test_fraction);
         split.test.extend_from_slice(&rows[..n_test]);
         split.train.extend_from_slice(&rows[n_test..]);
     }
@@ -87,6 +100,15 @@ mod tests {
             matches!(e, TrainError::ClassTooSmall { ref class, count: 1, .. } if class == "c1")
         );
         assert!(e.to_string().contains("`c1` has 1 row"));
+    }
+
+    #[test]
+    fn each_side_keeps_a_row_of_every_class() {
+        assert_eq!(train_rows(10, 0.2), 8);
+        assert_eq!(train_rows(2, 0.2), 1);
+        assert_eq!(train_rows(5, 0.2), 4);
+        assert_eq!(train_rows(2, 0.9), 1);
+        assert_eq!(train_rows(1, 0.2), 1);
     }
 
     #[test]

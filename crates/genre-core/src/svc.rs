@@ -4,45 +4,59 @@
 //! loss. Exact kernel SVC (libsvm) is O(n²) in memory and time; this is its usual stand-in
 //! at scale. Probabilities are a softmax of the decision values (uncalibrated).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
+use linfa::dataset::{AsSingleTargets, DatasetBase};
+use linfa::traits::Fit;
+use ndarray::{ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
-use crate::params::{Value, SVC_C, SVC_COMPONENTS, SVC_EPOCHS};
+use crate::fitting::{classes_of, rows_of, Run, Training};
+use crate::params::{linfa_params, require, Value, SVC_C, SVC_COMPONENTS, SVC_EPOCHS};
 use crate::rng::Rng;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SvcParams {
-    /// Number of random Fourier features.
-    pub components: usize,
-    /// RBF kernel width; `None` = scikit-learn's `gamma="scale"` (1 / p on scaled data).
-    pub gamma: Option<f64>,
-    /// Regularisation C (as in scikit-learn: larger = less regularisation).
-    pub c: f64,
-    pub epochs: usize,
-    pub seed: u64,
-}
-
-impl SvcParams {
-    /// The form's settings, with the limits and field ids of `params`.
-    pub fn check(&self) -> Result<(), TrainError> {
-        SVC_COMPONENTS.check(Value::Count(self.components))?;
-        SVC_C.check(Value::Real(self.c))?;
-        SVC_EPOCHS.check(Value::Count(self.epochs))
-    }
-}
 
 impl Default for SvcParams {
     fn default() -> Self {
-        SvcParams {
+        SvcParams(SvcValidParams {
             components: 1000,
             gamma: None,
             c: 100.0,
             epochs: 8,
             seed: 42,
-        }
+        })
     }
+}
+
+linfa_params! {
+    /// Checked SVC settings; only these can fit.
+    valid SvcValidParams;
+    /// Unchecked SVC settings (a builder); [`linfa::ParamGuard::check`] turns them into
+    /// [`SvcValidParams`].
+    params SvcParams;
+    check check_svc;
+    fields {
+        /// Number of random Fourier features.
+        components: usize,
+        /// RBF kernel width; `None` = scikit-learn's `gamma="scale"` (1 / p on scaled data).
+        gamma: Option<f64>,
+        /// Regularisation C (as in scikit-learn: larger = less regularisation).
+        c: f64,
+        epochs: usize,
+        seed: u64,
+    }
+}
+
+/// The form's settings (limits and field ids of `params`), then the kernel width.
+fn check_svc(p: &SvcValidParams) -> Result<(), TrainError> {
+    SVC_COMPONENTS.check(Value::Count(p.components))?;
+    SVC_C.check(Value::Real(p.c))?;
+    SVC_EPOCHS.check(Value::Count(p.epochs))?;
+    let gamma = p.gamma.unwrap_or(1.0);
+    require(
+        gamma > 0.0 && gamma.is_finite(),
+        "gamma",
+        gamma,
+        "a finite value above 0",
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,16 +70,31 @@ pub struct SvcModel {
     pub weights: Vec<f32>,
 }
 
+/// linfa's `Fit`: records are standard-scaled rows, targets class indices. Reports
+/// `(epoch, epochs)` after each epoch.
+impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
+    for Training<'_, SvcValidParams>
+{
+    type Object = SvcModel;
+
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<SvcModel, TrainError> {
+        SvcModel::fit_rows(
+            self.params,
+            &rows_of(dataset),
+            &classes_of(dataset),
+            &self.run,
+        )
+    }
+}
+
 impl SvcModel {
-    pub fn fit(
-        params: &SvcParams,
+    fn fit_rows(
+        params: &SvcValidParams,
         x: &[Vec<f64>],
         y: &[usize],
-        n_classes: usize,
-        progress: &mut dyn FnMut(usize, usize),
-        cancel: &AtomicBool,
+        run: &Run,
     ) -> Result<SvcModel, TrainError> {
-        params.check()?;
+        let n_classes = run.n_classes();
         let p = x.first().map_or(0, Vec::len);
         let d = params.components;
         let gamma = params.gamma.unwrap_or(1.0 / p.max(1) as f64);
@@ -91,9 +120,7 @@ impl SvcModel {
         let mut t = 0u64;
         let mut averaged = 0u64;
         for epoch in 0..params.epochs {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(TrainError::Cancelled);
-            }
+            run.check_cancel()?;
             rng.shuffle(&mut order);
             for &i in &order {
                 t += 1;
@@ -126,7 +153,7 @@ impl SvcModel {
                     }
                 }
             }
-            progress(epoch + 1, params.epochs);
+            run.report(epoch + 1, params.epochs);
         }
         let final_w = if averaged > 0 { &avg } else { &w };
         model.weights = final_w.iter().map(|&v| v as f32).collect();
@@ -168,6 +195,8 @@ impl SvcModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fitting::{dataset_of, quietly};
+    use linfa::ParamGuard;
 
     #[test]
     fn separates_rings_a_linear_model_cannot() {
@@ -180,14 +209,15 @@ mod tests {
             x.push(vec![a, b]);
             y.push(usize::from(r > 1.2));
         }
-        let params = SvcParams {
-            components: 200,
-            gamma: Some(0.5),
-            c: 10.0,
-            epochs: 10,
-            seed: 1,
-        };
-        let m = SvcModel::fit(&params, &x, &y, 2, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
+        let params = SvcParams::default()
+            .components(200)
+            .gamma(Some(0.5))
+            .c(10.0)
+            .epochs(10)
+            .seed(1)
+            .check()
+            .unwrap();
+        let m = quietly(&params, 2, |t| t.fit(&dataset_of(&x, &y))).unwrap();
         let mut p = [0.0f32; 2];
         let correct = x
             .iter()

@@ -6,24 +6,32 @@
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
+use linfa::dataset::{DatasetBase, DatasetView};
+use linfa::traits::Fit;
 use linfa::ParamGuard;
+use ndarray::{Array1, Array2, Ix1};
 use serde::{Deserialize, Serialize};
 
-use crate::dtree::fit_decision_tree;
+use crate::dtree::TreeParams;
 use crate::error::TrainError;
 use crate::feature::FeatureSet;
+pub use crate::fitting::Progress;
+use crate::fitting::{matrix_of, Training};
 use crate::format::quantize;
 use crate::ingest::Ingested;
-use crate::knn::KnnModel;
+use crate::knn::KnnParams;
 use crate::metrics::Metrics;
 use crate::model::{Estimator, Holdout, ModelKind, ModelMeta, TrainedModel};
 use crate::preprocess::Preprocessor;
-use crate::smote::smote;
+use crate::smote::{smote, SMOTE_K};
 use crate::split::stratified_split;
-use crate::svc::{SvcModel, SvcParams};
+use crate::svc::SvcParams;
 use crate::tree::boost::BoostParams;
 use crate::tree::flat::TreeEnsemble;
-use crate::tree::forest::{merge_forests, ForestParams};
+use crate::tree::forest::{merge_forests, BaggingParams, ForestParams, ForestValidParams};
+
+mod blockers;
+pub use blockers::{blockers, Blocker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Balance {
@@ -60,9 +68,9 @@ impl Default for TrainOptions {
 pub enum ModelSpec {
     Forest(ForestParams),
     Boost(BoostParams),
-    Bagging(ForestParams),
-    Knn { k: usize },
-    Tree { max_depth: Option<usize> },
+    Bagging(BaggingParams),
+    Knn(KnnParams),
+    Tree(TreeParams),
     Svc(SvcParams),
 }
 
@@ -71,13 +79,10 @@ impl ModelSpec {
         match kind {
             ModelKind::RandomForest => ModelSpec::Forest(ForestParams::default().seed(seed)),
             ModelKind::GradientBoosting => ModelSpec::Boost(BoostParams::default().seed(seed)),
-            ModelKind::Bagging => ModelSpec::Bagging(ForestParams::bagging().seed(seed)),
-            ModelKind::Knn => ModelSpec::Knn { k: 5 },
-            ModelKind::DecisionTree => ModelSpec::Tree { max_depth: None },
-            ModelKind::Svc => ModelSpec::Svc(SvcParams {
-                seed,
-                ..SvcParams::default()
-            }),
+            ModelKind::Bagging => ModelSpec::Bagging(BaggingParams::default().seed(seed)),
+            ModelKind::Knn => ModelSpec::Knn(KnnParams::default()),
+            ModelKind::DecisionTree => ModelSpec::Tree(TreeParams::default()),
+            ModelKind::Svc => ModelSpec::Svc(SvcParams::default().seed(seed)),
         }
     }
 
@@ -86,8 +91,8 @@ impl ModelSpec {
             ModelSpec::Forest(_) => ModelKind::RandomForest,
             ModelSpec::Boost(_) => ModelKind::GradientBoosting,
             ModelSpec::Bagging(_) => ModelKind::Bagging,
-            ModelSpec::Knn { .. } => ModelKind::Knn,
-            ModelSpec::Tree { .. } => ModelKind::DecisionTree,
+            ModelSpec::Knn(_) => ModelKind::Knn,
+            ModelSpec::Tree(_) => ModelKind::DecisionTree,
             ModelSpec::Svc(_) => ModelKind::Svc,
         }
     }
@@ -95,36 +100,43 @@ impl ModelSpec {
     /// Units of progress the model reports (trees, rounds or epochs).
     pub fn work_units(&self) -> usize {
         match self {
-            ModelSpec::Forest(p) | ModelSpec::Bagging(p) => p.0.n_trees,
-            ModelSpec::Boost(p) => p.0.max_rounds,
-            ModelSpec::Svc(p) => p.epochs,
+            ModelSpec::Forest(ForestParams(p)) | ModelSpec::Bagging(BaggingParams(p)) => {
+                p.n_trees()
+            }
+            ModelSpec::Boost(p) => p.0.max_rounds(),
+            ModelSpec::Svc(p) => p.0.epochs(),
             _ => 1,
         }
     }
 
     fn settings(&self) -> String {
         match self {
-            ModelSpec::Forest(p) | ModelSpec::Bagging(p) => format!(
+            ModelSpec::Forest(ForestParams(p)) | ModelSpec::Bagging(BaggingParams(p)) => format!(
                 "{} trees, max depth {}, min samples per leaf {}, features per split {:?}",
-                p.0.n_trees,
-                p.0.max_depth.map_or("none".into(), |d| d.to_string()),
-                p.0.min_samples_leaf,
-                p.0.max_features
+                p.n_trees(),
+                depth_text(p.max_depth()),
+                p.min_samples_leaf(),
+                p.max_features()
             ),
-            ModelSpec::Boost(p) => format!(
+            ModelSpec::Boost(BoostParams(p)) => format!(
                 "up to {} rounds, learning rate {}, {} leaves, early stopping after {}",
-                p.0.max_rounds, p.0.learning_rate, p.0.max_leaves, p.0.early_stopping_rounds
+                p.max_rounds(),
+                p.learning_rate(),
+                p.max_leaves(),
+                p.early_stopping_rounds()
             ),
-            ModelSpec::Knn { k } => format!("k = {k}"),
-            ModelSpec::Tree { max_depth } => {
-                format!(
-                    "max depth {}",
-                    max_depth.map_or("none".into(), |d| d.to_string())
-                )
+            ModelSpec::Knn(p) => format!("k = {}", p.0.k()),
+            ModelSpec::Tree(p) => format!("max depth {}", depth_text(p.0.max_depth())),
+            ModelSpec::Svc(SvcParams(p)) => {
+                format!("{} random features, C = {}", p.components(), p.c())
             }
-            ModelSpec::Svc(p) => format!("{} random features, C = {}", p.components, p.c),
         }
     }
+}
+
+/// A depth limit as the settings line shows it.
+fn depth_text(max_depth: Option<usize>) -> String {
+    max_depth.map_or("none".into(), |d| d.to_string())
 }
 
 /// The model file stores a forest leaf's classes in one byte.
@@ -305,12 +317,22 @@ pub fn prepare_two(
 }
 
 /// The training part after preprocessing and balancing: what an estimator is fitted on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stage {
     pub preprocessor: Preprocessor,
-    pub x: Vec<Vec<f64>>,
-    pub y: Vec<usize>,
+    /// Preprocessed rows (SMOTE's synthetic rows after the real ones).
+    pub x: Array2<f64>,
+    /// Each row's class index.
+    pub y: Array1<usize>,
+    /// Per-row class weights ([`Balance::ClassWeights`]).
     pub weight: Option<Vec<f64>>,
+}
+
+impl Stage {
+    /// The rows and classes as a linfa dataset (a view), what every model's `Fit` takes.
+    pub fn dataset(&self) -> DatasetView<'_, f64, usize, Ix1> {
+        DatasetBase::new(self.x.view(), self.y.view())
+    }
 }
 
 pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> {
@@ -330,7 +352,7 @@ pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> 
     let (x, y, weight) = match o.balance {
         Balance::None => (x, prep.train_y.clone(), None),
         Balance::Smote => {
-            let (sx, sy) = smote(&x, &prep.train_y, &prep.classes, 5, o.seed)?;
+            let (sx, sy) = smote(&x, &prep.train_y, &prep.classes, SMOTE_K, o.seed)?;
             (sx, sy, None)
         }
         Balance::ClassWeights => {
@@ -347,21 +369,16 @@ pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> 
     };
     Ok(Stage {
         preprocessor,
-        x,
-        y,
+        x: matrix_of(&x, o.features.len()),
+        y: Array1::from(y),
         weight,
     })
 }
 
-/// Progress of one model's training: `done` of `total` work units (trees, rounds, epochs).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
-}
-
-/// Fits the estimator. For forests and bagging, `trees` selects a share of the trees (a web
-/// worker's part); `None` trains them all.
+/// Fits the estimator through linfa's `Fit` (each model's checked parameters in a
+/// [`Training`]) as it is saved: trees quantised (see `format::quantize`). Every setting is
+/// checked (each model's `ParamGuard`) before any work. For forests and bagging, `trees`
+/// selects a share of the trees (a web worker's part); `None` trains them all.
 pub fn fit_estimator(
     stage: &Stage,
     n_classes: usize,
@@ -370,57 +387,31 @@ pub fn fit_estimator(
     progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<Estimator, TrainError> {
-    // All settings first, named by their form field (bagging's too).
-    spec.check()?;
-    let total = spec.work_units();
-    let w = stage.weight.as_deref();
+    let data = stage.dataset();
+    let weights = stage.weight.as_deref();
+    let forest = |params: &ForestValidParams, progress: &mut dyn FnMut(Progress)| {
+        let share = params.share(trees.clone().unwrap_or(0..params.n_trees()));
+        Training::new(&share, n_classes, progress, cancel)
+            .weights(weights)
+            .fit(&data)
+    };
     let mut est = match spec {
-        ModelSpec::Forest(p) | ModelSpec::Bagging(p) => {
-            let params = p.clone().check()?;
-            let range = trees.unwrap_or(0..params.n_trees);
-            let share = range.len();
-            let columns = crate::tree::forest::columns_of(&stage.x);
-            let mapper = crate::tree::binning::BinMapper::fit(&columns);
-            let bins = mapper.bin_columns(&columns);
-            let data = crate::tree::forest::BinnedClassData {
-                mapper: &mapper,
-                bins: &bins,
-                y: &stage.y,
-                n_classes,
-                weight: w,
-            };
-            Estimator::Trees(params.fit_trees(
-                &data,
-                range,
-                &mut |done| progress(Progress { done, total: share }),
-                cancel,
-            )?)
+        ModelSpec::Forest(p) => Estimator::Trees(forest(p.check_ref()?, progress)?),
+        ModelSpec::Bagging(p) => Estimator::Trees(forest(p.check_ref()?, progress)?),
+        ModelSpec::Boost(p) => Estimator::Trees(
+            Training::new(p.check_ref()?, n_classes, progress, cancel)
+                .weights(weights)
+                .fit(&data)?,
+        ),
+        ModelSpec::Knn(p) => {
+            Estimator::Knn(Training::new(p.check_ref()?, n_classes, progress, cancel).fit(&data)?)
         }
-        ModelSpec::Boost(p) => {
-            let params = p.clone().check()?;
-            Estimator::Trees(params.fit_matrix(
-                &stage.x,
-                &stage.y,
-                n_classes,
-                w,
-                &mut |done, total| progress(Progress { done, total }),
-                cancel,
-            )?)
+        ModelSpec::Tree(p) => {
+            Estimator::Trees(Training::new(p.check_ref()?, n_classes, progress, cancel).fit(&data)?)
         }
-        ModelSpec::Knn { k } => Estimator::Knn(KnnModel::fit(&stage.x, &stage.y, n_classes, *k)?),
-        ModelSpec::Tree { max_depth } => {
-            let t = fit_decision_tree(&stage.x, &stage.y, n_classes, *max_depth)?;
-            progress(Progress { done: 1, total });
-            Estimator::Trees(t)
+        ModelSpec::Svc(p) => {
+            Estimator::Svc(Training::new(p.check_ref()?, n_classes, progress, cancel).fit(&data)?)
         }
-        ModelSpec::Svc(p) => Estimator::Svc(SvcModel::fit(
-            p,
-            &stage.x,
-            &stage.y,
-            n_classes,
-            &mut |done, total| progress(Progress { done, total }),
-            cancel,
-        )?),
     };
     if let Estimator::Trees(t) = &mut est {
         quantize(t);
@@ -486,7 +477,7 @@ pub fn finish(
 
 /// Scores a model on raw rows in its feature order.
 pub fn evaluate(model: &TrainedModel, x: &[Vec<f64>], y: &[usize]) -> Metrics {
-    let predicted: Vec<usize> = model.predict_batch(x).iter().map(|p| p.class).collect();
+    let predicted = model.predict_classes(x).to_vec();
     Metrics::compute(y, &predicted, model.n_classes())
 }
 

@@ -16,6 +16,7 @@ use genre_core::error::{IngestError, ModelFileError, TrainError};
 use genre_core::feature::{Feature, FeatureSet};
 use genre_core::ingest::{read_csv, IngestOptions, Ingested, RowRejection};
 use genre_core::model::{ModelKind, TrainedModel};
+use genre_core::params::{Param, Value};
 use genre_core::train::{fit_stage, prepare, train_model, Balance, ModelSpec, TrainOptions};
 
 fn corpus_dir() -> PathBuf {
@@ -870,9 +871,10 @@ fn write_model_corpus() {
         let prep = prepare(&data, &options, "synthetic.csv").unwrap();
         let mut spec = ModelSpec::default_for(kind, 3);
         match &mut spec {
-            ModelSpec::Forest(p) | ModelSpec::Bagging(p) => p.0.n_trees = 4,
-            ModelSpec::Boost(p) => p.0.max_rounds = 6,
-            ModelSpec::Svc(p) => p.components = 16,
+            ModelSpec::Forest(p) => *p = p.clone().n_trees(4),
+            ModelSpec::Bagging(p) => *p = p.clone().n_trees(4),
+            ModelSpec::Boost(p) => *p = p.clone().max_rounds(6),
+            ModelSpec::Svc(p) => *p = p.clone().components(16),
             _ => {}
         }
         train_model(
@@ -996,9 +998,7 @@ fn extreme_values_are_rejected_and_the_bound_trains() {
     let prep = prepare(&d, &options, "extreme.csv").unwrap();
     for kind in ModelKind::ALL {
         let mut spec = ModelSpec::default_for(kind, 1);
-        if let ModelSpec::Forest(p) | ModelSpec::Bagging(p) = &mut spec {
-            p.0.n_trees = 3;
-        }
+        spec.set(Param::Trees, Value::Count(3));
         let (m, _) = train_model(
             &prep,
             &spec,

@@ -20,10 +20,10 @@ fn trained(kind: ModelKind, features: FeatureSet) -> TrainedModel {
     let prep = prepare(&data, &options, "synthetic.csv").unwrap();
     let mut spec = ModelSpec::default_for(kind, 3);
     if let ModelSpec::Forest(p) = &mut spec {
-        p.0.n_trees = 15;
+        *p = p.clone().n_trees(15);
     }
     if let ModelSpec::Boost(p) = &mut spec {
-        p.0.max_rounds = 30;
+        *p = p.clone().max_rounds(30);
     }
     let (model, _) = train_model(
         &prep,

@@ -22,8 +22,9 @@ proptest! {
         let prep = prepare(&data, &options, "p.csv").unwrap();
         let mut spec = ModelSpec::default_for(kind, seed);
         match &mut spec {
-            ModelSpec::Forest(p) | ModelSpec::Bagging(p) => p.0.n_trees = trees,
-            ModelSpec::Boost(p) => { p.0.max_rounds = trees * 3; p.0.min_data_in_leaf = 3; }
+            ModelSpec::Forest(p) => *p = p.clone().n_trees(trees),
+            ModelSpec::Bagging(p) => *p = p.clone().n_trees(trees),
+            ModelSpec::Boost(p) => *p = p.clone().max_rounds(trees * 3).min_data_in_leaf(3),
             _ => {}
         }
         let (model, _) = train_model(&prep, &spec, "m", "d", &mut |_| {}, &AtomicBool::new(false)).unwrap();

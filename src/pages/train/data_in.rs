@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::{logic, DataState, ParseFailure, SourceRef, TrainState};
+use super::{figures, DataState, ParseFailure, SourceRef, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::FileDrop;
 use crate::worker::pool::{parser, WorkerError};
@@ -166,9 +166,9 @@ pub fn DataIn() -> impl IntoView {
             let what = if total > 0 {
                 format!(
                     "Reading {name}: {} of {} ({})",
-                    logic::bytes(done),
-                    logic::bytes(total),
-                    logic::pct(pct)
+                    figures::bytes(done),
+                    figures::bytes(total),
+                    figures::pct(pct)
                 )
             } else {
                 format!("Downloading and unpacking {name}…")
@@ -198,8 +198,8 @@ pub fn DataIn() -> impl IntoView {
                     {format!(
                         "Read {} ({}) in {}.",
                         s.file_name,
-                        logic::bytes(s.file_bytes),
-                        logic::seconds(s.parse_ms)
+                        figures::bytes(s.file_bytes),
+                        figures::seconds(s.parse_ms)
                     )}
                 </p>
             }

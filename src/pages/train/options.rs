@@ -13,7 +13,7 @@ use genre_core::params::{find, param_specs, ParamSpec};
 use genre_core::train::{Balance, ModelSpec, TrainOptions};
 use leptos::prelude::*;
 
-use super::logic::{parse_between, parse_count, parse_seed};
+use super::option_fields::{parse_between, parse_count, parse_seed};
 use super::TrainState;
 use crate::worker::pool::default_workers;
 
@@ -439,6 +439,7 @@ pub fn OptionsCard() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use genre_core::params::{Param, Value};
 
     fn build(
         fields: &HashMap<&'static str, String>,
@@ -471,7 +472,7 @@ mod tests {
         // The value the form used to get wrong (C = 1 against the core's 100).
         assert_eq!(fields["svc-c"], "100");
         match build(&fields, ModelKind::Svc, 42) {
-            Ok(ModelSpec::Svc(p)) => assert_eq!(p.c, 100.0),
+            Ok(spec) => assert_eq!(spec.get(Param::C), Some(Value::Real(100.0))),
             other => panic!("{other:?}"),
         }
     }
@@ -529,7 +530,7 @@ mod tests {
         );
         // The core allows 20,000 rounds; the form used to stop at 10,000.
         match build(&with("gbt-rounds", "15000"), ModelKind::GradientBoosting, 1) {
-            Ok(ModelSpec::Boost(p)) => assert_eq!(p.0.max_rounds, 15_000),
+            Ok(spec) => assert_eq!(spec.get(Param::Rounds), Some(Value::Count(15_000))),
             other => panic!("{other:?}"),
         }
         assert_eq!(

@@ -4,10 +4,11 @@
 
 use genre_core::genre::display_name;
 use genre_core::ingest::ColumnRole;
+use genre_core::train;
 use leptos::prelude::*;
 
 use super::data_in::start_parse;
-use super::{logic, TrainState};
+use super::TrainState;
 use crate::components::rich_text::rich_text;
 
 /// How many rejected rows are listed (the count is always complete).
@@ -28,7 +29,7 @@ pub fn Report() -> impl IntoView {
     let st = TrainState::use_state();
     let blockers = move || {
         let s = st.summary()?;
-        let b = logic::blockers(
+        let b = train::blockers(
             &s.report.class_counts,
             st.options.test_fraction_value(),
             st.options.balance.get(),
@@ -37,7 +38,7 @@ pub fn Report() -> impl IntoView {
             view! {
                 <div class="msg error blockers" id="train-blockers" role="alert">
                     <strong>"Training cannot start:"</strong>
-                    <ul>{b.into_iter().map(|m| view! { <li>{rich_text(&m)}</li> }).collect_view()}</ul>
+                    <ul>{b.into_iter().map(|m| view! { <li>{rich_text(&m.to_string())}</li> }).collect_view()}</ul>
                 </div>
             }
         })

@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 
 use super::active::{activate, ActiveSaved};
 use super::saved::{download, saved_meta};
-use super::{logic, JobStatus, ModelResult, TrainState};
+use super::{figures, JobStatus, ModelResult, TrainState};
 use crate::components::confusion_matrix::ConfusionMatrix;
 use crate::components::rich_text::rich_text;
 use crate::model_store::ModelStore;
@@ -26,44 +26,54 @@ type Column = (
 
 /// Table columns: title, value, higher is better, format.
 const COLUMNS: [Column; 9] = [
-    ("Accuracy", |r| r.summary.metrics.accuracy, true, logic::pct),
+    (
+        "Accuracy",
+        |r| r.summary.metrics.accuracy,
+        true,
+        figures::pct,
+    ),
     (
         "Macro precision",
         |r| r.summary.metrics.macro_precision,
         true,
-        logic::pct,
+        figures::pct,
     ),
     (
         "Macro recall",
         |r| r.summary.metrics.macro_recall,
         true,
-        logic::pct,
+        figures::pct,
     ),
-    ("Macro F1", |r| r.summary.metrics.macro_f1, true, logic::pct),
+    (
+        "Macro F1",
+        |r| r.summary.metrics.macro_f1,
+        true,
+        figures::pct,
+    ),
     (
         "Weighted precision",
         |r| r.summary.metrics.weighted_precision,
         true,
-        logic::pct,
+        figures::pct,
     ),
     (
         "Weighted recall",
         |r| r.summary.metrics.weighted_recall,
         true,
-        logic::pct,
+        figures::pct,
     ),
     (
         "Weighted F1",
         |r| r.summary.metrics.weighted_f1,
         true,
-        logic::pct,
+        figures::pct,
     ),
-    ("Train time", |r| r.wall_ms, false, logic::seconds),
+    ("Train time", |r| r.wall_ms, false, figures::seconds),
     (
         "Model size",
         |r| r.file.len() as f64,
         false,
-        |b| logic::bytes(b as u64),
+        |b| figures::bytes(b as u64),
     ),
 ];
 
@@ -263,7 +273,7 @@ pub fn Results() -> impl IntoView {
             .iter()
             .map(|(_, f, high, _)| {
                 let v: Vec<f64> = results.iter().map(|r| f(r)).collect();
-                logic::best(&v, *high)
+                figures::best(&v, *high)
             })
             .collect();
         let rows = results

@@ -12,12 +12,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use genre_core::model::ModelKind;
-use genre_core::train::ModelSpec;
+use genre_core::train::{self, ModelSpec};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{logic, JobStatus, JobView, ModelResult, TrainState};
+use super::{figures, JobStatus, JobView, ModelResult, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::worker::pool::{self, parser, trainer, Answer, WorkerClient, WorkerError};
 use crate::worker::protocol::{shares, Request, Response};
@@ -268,13 +268,13 @@ pub fn start_training(st: TrainState) {
     let Ok((options, specs, workers)) = st.options.build() else {
         return st.run_error.set(None);
     };
-    let blockers = logic::blockers(
+    let blockers = train::blockers(
         &summary.report.class_counts,
         options.test_fraction,
         options.balance,
     );
     if let Some(b) = blockers.first() {
-        return st.run_error.set(Some(b.clone()));
+        return st.run_error.set(Some(b.to_string()));
     }
     st.run_error.set(None);
     st.running.set(true);
@@ -327,8 +327,8 @@ pub fn start_training(st: TrainState) {
         let mut share_slots = Vec::new();
         for (j, spec) in specs.iter().enumerate() {
             match spec {
-                ModelSpec::Forest(p) | ModelSpec::Bagging(p) if workers > 1 => {
-                    let parts = shares(p.0.n_trees, workers);
+                ModelSpec::Forest(_) | ModelSpec::Bagging(_) if workers > 1 => {
+                    let parts = shares(spec.work_units(), workers);
                     share_slots.push(vec![None; parts.len()]);
                     for (k, r) in parts.into_iter().enumerate() {
                         queue.push_back(Task::Share(j, k, r));
@@ -427,7 +427,7 @@ fn JobRow(job: JobView, tick: RwSignal<f64>) -> impl IntoView {
                 let eta = if done > 0 && done < total {
                     format!(
                         " · about {} left",
-                        logic::seconds(elapsed * (total - done) as f64 / done as f64)
+                        figures::seconds(elapsed * (total - done) as f64 / done as f64)
                     )
                 } else if done >= total && total > 0 {
                     " · scoring on the test part".to_string()
@@ -437,13 +437,13 @@ fn JobRow(job: JobView, tick: RwSignal<f64>) -> impl IntoView {
                 format!(
                     "{done} / {total} {} · {}{eta}",
                     unit(job.kind),
-                    logic::seconds(elapsed)
+                    figures::seconds(elapsed)
                 )
             }
             JobStatus::Done(r) => format!(
                 "Done in {} · accuracy {}",
-                logic::seconds(r.wall_ms),
-                logic::pct(r.summary.metrics.accuracy)
+                figures::seconds(r.wall_ms),
+                figures::pct(r.summary.metrics.accuracy)
             ),
             JobStatus::Failed(e) => e,
             JobStatus::Cancelled => "Cancelled".to_string(),
@@ -498,7 +498,7 @@ pub fn RunCard() -> impl IntoView {
     }
     let blocked = move || {
         st.summary().is_none_or(|s| {
-            !logic::blockers(
+            !train::blockers(
                 &s.report.class_counts,
                 st.options.test_fraction_value(),
                 st.options.balance.get(),

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::active::{activate, back_to_bundled, ActiveSaved};
-use super::{logic, ModelResult, TrainState};
+use super::{figures, ModelResult, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::model_store::{ModelState, ModelStore};
 use crate::storage::{self, SavedModel};
@@ -145,11 +145,11 @@ fn SavedRow(m: SavedModel) -> impl IntoView {
         .map(|a| {
             format!(
                 "accuracy {} · {}",
-                logic::pct(a),
-                logic::bytes(m.size as u64)
+                figures::pct(a),
+                figures::bytes(m.size as u64)
             )
         })
-        .unwrap_or_else(|| logic::bytes(m.size as u64));
+        .unwrap_or_else(|| figures::bytes(m.size as u64));
     let name = m.name.clone();
     view! {
         <li class="saved" class:active=is_active>

@@ -1,46 +1,18 @@
 //! Gradient-boosted trees for multi-class classification (softmax), histogram-based and grown
 //! leaf-wise as LightGBM does, with early stopping on a validation slice of the training part.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::prelude::*;
 use ndarray::{ArrayBase, Data, Ix2};
-use serde::{Deserialize, Serialize};
 
 use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use super::forest::{columns_of, normalize};
 use crate::error::TrainError;
-use crate::params::{Value, GBT_LEAVES, GBT_LR, GBT_ROUNDS};
+use crate::fitting::{classes_of, rows_of, Run, Training};
+use crate::params::{linfa_params, require, Value, GBT_LEAVES, GBT_LR, GBT_ROUNDS};
 use crate::rng::Rng;
 use crate::split::stratified_split;
-
-/// Checked booster hyper-parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BoostValidParams {
-    /// Upper bound on boosting rounds (one tree per class per round).
-    pub max_rounds: usize,
-    pub learning_rate: f64,
-    pub max_leaves: usize,
-    pub min_data_in_leaf: usize,
-    pub min_hessian_in_leaf: f64,
-    /// L2 regularisation of leaf values.
-    pub lambda: f64,
-    /// Fraction of features each tree may use.
-    pub feature_fraction: f64,
-    /// Fraction of rows each round uses (without replacement).
-    pub row_fraction: f64,
-    /// Stop after this many rounds without a better validation log-loss (0: no early stopping).
-    pub early_stopping_rounds: usize,
-    /// Share of the training rows held out for early stopping.
-    pub validation_fraction: f64,
-    pub seed: u64,
-}
-
-/// Unchecked booster hyper-parameters (builder).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BoostParams(pub BoostValidParams);
 
 impl Default for BoostParams {
     fn default() -> Self {
@@ -60,79 +32,65 @@ impl Default for BoostParams {
     }
 }
 
-impl BoostParams {
-    pub fn max_rounds(mut self, n: usize) -> Self {
-        self.0.max_rounds = n;
-        self
-    }
-    pub fn learning_rate(mut self, v: f64) -> Self {
-        self.0.learning_rate = v;
-        self
-    }
-    pub fn max_leaves(mut self, n: usize) -> Self {
-        self.0.max_leaves = n;
-        self
-    }
-    pub fn early_stopping_rounds(mut self, n: usize) -> Self {
-        self.0.early_stopping_rounds = n;
-        self
-    }
-    pub fn seed(mut self, s: u64) -> Self {
-        self.0.seed = s;
-        self
+linfa_params! {
+    /// Checked booster hyper-parameters; only these can fit.
+    valid BoostValidParams;
+    /// Unchecked booster hyper-parameters (a builder); [`ParamGuard::check`] turns them into
+    /// [`BoostValidParams`].
+    params BoostParams;
+    check check_boost;
+    fields {
+        /// Upper bound on boosting rounds (one tree per class per round).
+        max_rounds: usize,
+        learning_rate: f64,
+        max_leaves: usize,
+        min_data_in_leaf: usize,
+        min_hessian_in_leaf: f64,
+        /// L2 regularisation of leaf values.
+        lambda: f64,
+        /// Fraction of features each tree may use.
+        feature_fraction: f64,
+        /// Fraction of rows each round uses (without replacement).
+        row_fraction: f64,
+        /// Stop after this many rounds without a better validation log-loss (0: no early stopping).
+        early_stopping_rounds: usize,
+        /// Share of the training rows held out for early stopping.
+        validation_fraction: f64,
+        seed: u64,
     }
 }
 
-impl ParamGuard for BoostParams {
-    type Checked = BoostValidParams;
-    type Error = TrainError;
-
-    fn check_ref(&self) -> Result<&BoostValidParams, TrainError> {
-        let p = &self.0;
-        let bad = |name, value: String, expected| {
-            Err(TrainError::InvalidParam {
-                name,
-                value,
-                expected,
-            })
-        };
-        // The form's settings, with the limits and field ids of `params`.
-        GBT_ROUNDS.check(Value::Count(p.max_rounds))?;
-        GBT_LR.check(Value::Real(p.learning_rate))?;
-        GBT_LEAVES.check(Value::Count(p.max_leaves))?;
-        if !(p.feature_fraction > 0.0 && p.feature_fraction <= 1.0) {
-            return bad(
-                "feature_fraction",
-                p.feature_fraction.to_string(),
-                "a value in (0, 1]".into(),
-            );
-        }
-        if !(p.row_fraction > 0.0 && p.row_fraction <= 1.0) {
-            return bad(
-                "row_fraction",
-                p.row_fraction.to_string(),
-                "a value in (0, 1]".into(),
-            );
-        }
-        if !(p.lambda >= 0.0 && p.lambda.is_finite()) {
-            return bad("lambda", p.lambda.to_string(), "a finite value >= 0".into());
-        }
-        if p.early_stopping_rounds > 0
-            && !(p.validation_fraction > 0.0 && p.validation_fraction < 0.5)
-        {
-            return bad(
-                "validation_fraction",
-                p.validation_fraction.to_string(),
-                "a value in (0, 0.5) when early stopping is on".into(),
-            );
-        }
-        Ok(p)
-    }
-
-    fn check(self) -> Result<BoostValidParams, TrainError> {
-        self.check_ref()?;
-        Ok(self.0)
-    }
+/// The form's settings (limits and field ids of `params`), then the others.
+fn check_boost(p: &BoostValidParams) -> Result<(), TrainError> {
+    GBT_ROUNDS.check(Value::Count(p.max_rounds))?;
+    GBT_LR.check(Value::Real(p.learning_rate))?;
+    GBT_LEAVES.check(Value::Count(p.max_leaves))?;
+    let fraction = |x: f64| x > 0.0 && x <= 1.0;
+    require(
+        fraction(p.feature_fraction),
+        "feature_fraction",
+        p.feature_fraction,
+        "a value in (0, 1]",
+    )?;
+    require(
+        fraction(p.row_fraction),
+        "row_fraction",
+        p.row_fraction,
+        "a value in (0, 1]",
+    )?;
+    require(
+        p.lambda >= 0.0 && p.lambda.is_finite(),
+        "lambda",
+        p.lambda,
+        "a finite value >= 0",
+    )?;
+    require(
+        p.early_stopping_rounds == 0
+            || (p.validation_fraction > 0.0 && p.validation_fraction < 0.5),
+        "validation_fraction",
+        p.validation_fraction,
+        "a value in (0, 0.5) when early stopping is on",
+    )
 }
 
 const BINS: usize = 256;
@@ -149,19 +107,25 @@ struct Candidate {
     best: Option<(f64, usize, u8)>,
 }
 
+/// linfa's `Fit`: records are preprocessed rows, targets class indices; the run's weights, when
+/// set, are per-row sample weights (class balancing). Reports `(round, max_rounds)` after each
+/// round.
+impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
+    for Training<'_, BoostValidParams>
+{
+    type Object = TreeEnsemble;
+
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
+        self.params
+            .fit_rows(&rows_of(dataset), &classes_of(dataset), &self.run)
+    }
+}
+
 impl BoostValidParams {
-    /// Trains on preprocessed rows. `progress(round, max_rounds)` after each round.
-    pub fn fit_matrix(
-        &self,
-        x: &[Vec<f64>],
-        y: &[usize],
-        n_classes: usize,
-        weight: Option<&[f64]>,
-        progress: &mut dyn FnMut(usize, usize),
-        cancel: &AtomicBool,
-    ) -> Result<TreeEnsemble, TrainError> {
+    fn fit_rows(&self, x: &[Vec<f64>], y: &[usize], run: &Run) -> Result<TreeEnsemble, TrainError> {
+        let weight = run.weights();
         let p = x.first().map_or(0, Vec::len);
-        let k = n_classes;
+        let k = run.n_classes();
         // Early-stopping slice, stratified, from the training rows only.
         let (fit_rows, val_rows) = if self.early_stopping_rounds > 0 {
             let names: Vec<String> = (0..k).map(|c| c.to_string()).collect();
@@ -239,9 +203,7 @@ impl BoostValidParams {
         let n_feat = ((p as f64 * self.feature_fraction).round() as usize).clamp(1, p);
 
         for round in 0..self.max_rounds {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(TrainError::Cancelled);
-            }
+            run.check_cancel()?;
             for i in 0..n {
                 for (c, s) in scores.iter_mut().enumerate() {
                     *s = raw[c * n + i];
@@ -293,7 +255,7 @@ impl BoostValidParams {
                 }
                 model.trees.push(tree);
             }
-            progress(round + 1, self.max_rounds);
+            run.report(round + 1, self.max_rounds);
             if self.early_stopping_rounds > 0 {
                 let mut loss = 0.0;
                 for (vi, &row) in val_rows.iter().enumerate() {
@@ -513,34 +475,12 @@ fn softmax(raw: &[f64], out: &mut [f64]) {
     out.iter_mut().for_each(|o| *o /= sum);
 }
 
-impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
-    for BoostValidParams
-{
-    type Object = TreeEnsemble;
-
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
-        let x: Vec<Vec<f64>> = dataset
-            .records()
-            .rows()
-            .into_iter()
-            .map(|r| r.to_vec())
-            .collect();
-        let y: Vec<usize> = dataset.as_single_targets().to_vec();
-        let n_classes = y.iter().max().map_or(0, |m| m + 1);
-        self.fit_matrix(
-            &x,
-            &y,
-            n_classes,
-            None,
-            &mut |_, _| {},
-            &AtomicBool::new(false),
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicBool;
+
     use super::*;
+    use crate::fitting::{dataset_of, quietly, Progress};
 
     fn toy(n: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<usize>) {
         let mut rng = Rng::new(seed);
@@ -567,10 +507,7 @@ mod tests {
             .learning_rate(0.2)
             .check()
             .unwrap();
-        let no = AtomicBool::new(false);
-        let m = params
-            .fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &no)
-            .unwrap();
+        let m = quietly(&params, 3, |t| t.fit(&dataset_of(&x, &y))).unwrap();
         assert_eq!(m.trees.len() % 3, 0);
         let (tx, ty) = toy(500, 2);
         let mut p = [0.0f32; 3];
@@ -584,9 +521,7 @@ mod tests {
             .count();
         assert!(correct as f64 / 500.0 > 0.93, "{correct}");
         assert!(m.importance[2] < 0.1, "{:?}", m.importance);
-        let again = params
-            .fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &no)
-            .unwrap();
+        let again = quietly(&params, 3, |t| t.fit(&dataset_of(&x, &y))).unwrap();
         assert_eq!(m, again);
     }
 
@@ -600,15 +535,10 @@ mod tests {
             .early_stopping_rounds(5)
             .check()
             .unwrap();
-        let m = params
-            .fit_matrix(
-                &x,
-                &y,
-                3,
-                None,
-                &mut |r, _| rounds = r,
-                &AtomicBool::new(false),
-            )
+        let never = AtomicBool::new(false);
+        let mut progress = |p: Progress| rounds = p.done;
+        let m = Training::new(&params, 3, &mut progress, &never)
+            .fit(&dataset_of(&x, &y))
             .unwrap();
         assert!(rounds < 400, "stopped at {rounds}");
         assert_eq!(m.trees.len(), (rounds - 5) * 3);
@@ -622,9 +552,7 @@ mod tests {
             .max_leaves(4)
             .check()
             .unwrap();
-        let m = params
-            .fit_matrix(&x, &y, 3, None, &mut |_, _| {}, &AtomicBool::new(false))
-            .unwrap();
+        let m = quietly(&params, 3, |t| t.fit(&dataset_of(&x, &y))).unwrap();
         for t in &m.trees {
             assert!(t.leaf_values.len() <= 4);
         }

@@ -436,15 +436,20 @@ pub fn softmax_in_place(v: &mut [f32]) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn canonical_layout_keeps_predictions() {
-        let t = FlatTree {
+    /// Two classes; x0 <= 0.5 is one leaf, else x1 splits at 2; children not yet adjacent.
+    fn two_split_tree() -> FlatTree {
+        FlatTree {
             feature: vec![0, LEAF, 1, LEAF, LEAF],
             threshold: vec![0.5, 0.0, 2.0, 0.0, 0.0],
             child: vec![1, 2, 3, 0, 1],
             cover: vec![10.0, 4.0, 6.0, 2.0, 4.0],
             leaf_values: vec![0.0, 1.0, 0.5, 0.5, 1.0, 0.0],
-        };
+        }
+    }
+
+    #[test]
+    fn canonical_layout_keeps_predictions() {
+        let t = two_split_tree();
         let c = t.canonicalize(2);
         for x in [[0.0, 0.0], [1.0, 1.0], [1.0, 3.0]] {
             assert_eq!(t.leaf_slice(&x, 2), c.leaf_slice(&x, 2));
@@ -454,14 +459,7 @@ mod tests {
 
     #[test]
     fn contributions_sum_to_output_for_forest_and_boosting() {
-        let t = FlatTree {
-            feature: vec![0, LEAF, 1, LEAF, LEAF],
-            threshold: vec![0.5, 0.0, 2.0, 0.0, 0.0],
-            child: vec![1, 2, 3, 0, 1],
-            cover: vec![10.0, 4.0, 6.0, 2.0, 4.0],
-            leaf_values: vec![0.0, 1.0, 0.5, 0.5, 1.0, 0.0],
-        }
-        .canonicalize(2);
+        let t = two_split_tree().canonicalize(2);
         let forest = TreeEnsemble {
             kind: EnsembleKind::Forest,
             n_classes: 2,

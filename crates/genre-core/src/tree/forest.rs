@@ -4,7 +4,6 @@
 //! share per web worker) and merged into exactly the forest a single run would give.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::prelude::*;
@@ -14,7 +13,10 @@ use serde::{Deserialize, Serialize};
 use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use crate::error::TrainError;
-use crate::params::{Value, RF_DEPTH, RF_LEAF, RF_MAXF, RF_TREES};
+use crate::fitting::{classes_of, Run, Training};
+use crate::params::{
+    linfa_params, require, Value, BAG_DEPTH, BAG_TREES, RF_DEPTH, RF_LEAF, RF_MAXF, RF_TREES,
+};
 use crate::rng::Rng;
 
 /// How many features each split may look at.
@@ -37,23 +39,6 @@ impl MaxFeatures {
     }
 }
 
-/// Checked hyper-parameters of a random forest; only these can fit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ForestValidParams {
-    pub n_trees: usize,
-    pub max_depth: Option<usize>,
-    pub min_samples_split: usize,
-    pub min_samples_leaf: usize,
-    pub max_features: MaxFeatures,
-    pub bootstrap: bool,
-    pub seed: u64,
-}
-
-/// Unchecked hyper-parameters (a builder); [`ParamGuard::check`] turns them into
-/// [`ForestValidParams`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ForestParams(pub ForestValidParams);
-
 impl Default for ForestParams {
     fn default() -> Self {
         ForestParams(ForestValidParams {
@@ -68,98 +53,113 @@ impl Default for ForestParams {
     }
 }
 
-impl ForestParams {
-    /// scikit-learn's `BaggingClassifier` defaults: 10 full trees on bootstrap samples, every
-    /// feature considered at every split.
-    pub fn bagging() -> Self {
-        ForestParams::default()
-            .n_trees(10)
-            .max_features(MaxFeatures::All)
-    }
-    pub fn n_trees(mut self, n: usize) -> Self {
-        self.0.n_trees = n;
-        self
-    }
-    pub fn max_depth(mut self, d: Option<usize>) -> Self {
-        self.0.max_depth = d;
-        self
-    }
-    pub fn min_samples_leaf(mut self, n: usize) -> Self {
-        self.0.min_samples_leaf = n;
-        self
-    }
-    pub fn max_features(mut self, m: MaxFeatures) -> Self {
-        self.0.max_features = m;
-        self
-    }
-    pub fn seed(mut self, s: u64) -> Self {
-        self.0.seed = s;
-        self
+linfa_params! {
+    /// Checked hyper-parameters of a random forest (or bagging); only these can fit.
+    valid ForestValidParams;
+    /// Unchecked hyper-parameters of a random forest (a builder); [`ParamGuard::check`] turns them
+    /// into [`ForestValidParams`].
+    params ForestParams;
+    check check_forest;
+    fields {
+        n_trees: usize,
+        max_depth: Option<usize>,
+        min_samples_split: usize,
+        min_samples_leaf: usize,
+        max_features: MaxFeatures,
+        bootstrap: bool,
+        seed: u64,
     }
 }
 
-impl ParamGuard for ForestParams {
-    type Checked = ForestValidParams;
-    type Error = TrainError;
+/// The random forest's form fields (limits and ids of `params`), then its other settings.
+fn check_forest(p: &ForestValidParams) -> Result<(), TrainError> {
+    RF_TREES.check(Value::Count(p.n_trees))?;
+    RF_DEPTH.check(Value::Depth(p.max_depth))?;
+    RF_LEAF.check(Value::Count(p.min_samples_leaf))?;
+    RF_MAXF.check(Value::MaxFeatures(p.max_features))?;
+    check_split_size(p)
+}
 
-    fn check_ref(&self) -> Result<&ForestValidParams, TrainError> {
-        let p = &self.0;
-        let bad = |name, value: String, expected| {
-            Err(TrainError::InvalidParam {
-                name,
-                value,
-                expected,
-            })
-        };
-        // The form's settings, with the limits and field ids of `params` (bagging's fields are
-        // named by `ModelSpec::check`, which checks them first).
-        RF_TREES.check(Value::Count(p.n_trees))?;
-        RF_DEPTH.check(Value::Depth(p.max_depth))?;
-        RF_LEAF.check(Value::Count(p.min_samples_leaf))?;
-        RF_MAXF.check(Value::MaxFeatures(p.max_features))?;
-        if p.min_samples_split < 2 {
-            return bad(
-                "min_samples_split",
-                p.min_samples_split.to_string(),
-                "at least 2".into(),
-            );
-        }
-        Ok(p)
-    }
+fn check_split_size(p: &ForestValidParams) -> Result<(), TrainError> {
+    require(
+        p.min_samples_split >= 2,
+        "min_samples_split",
+        p.min_samples_split,
+        "at least 2",
+    )
+}
 
-    fn check(self) -> Result<ForestValidParams, TrainError> {
-        self.check_ref()?;
-        Ok(self.0)
+/// Unchecked hyper-parameters of bagging: scikit-learn's `BaggingClassifier` defaults, 10 full
+/// trees on bootstrap samples with every feature considered at every split. It trains as a
+/// forest ([`ForestValidParams`]) but has its own form fields (`bag-…`), so its own checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaggingParams(pub(crate) ForestValidParams);
+
+impl Default for BaggingParams {
+    fn default() -> Self {
+        BaggingParams(ForestValidParams {
+            n_trees: 10,
+            max_features: MaxFeatures::All,
+            ..ForestParams::default().0
+        })
     }
+}
+
+linfa_params!(BaggingParams(ForestValidParams), check: check_bagging, builder: {
+    n_trees: usize,
+    max_depth: Option<usize>,
+    seed: u64,
+});
+
+fn check_bagging(p: &ForestValidParams) -> Result<(), TrainError> {
+    BAG_TREES.check(Value::Count(p.n_trees))?;
+    BAG_DEPTH.check(Value::Depth(p.max_depth))?;
+    check_split_size(p)
 }
 
 /// Training rows already binned, shared by all trees of a forest.
-pub struct BinnedClassData<'a> {
-    pub mapper: &'a BinMapper,
+struct BinnedClassData<'a> {
+    /// The bin edges: a split's threshold is its bin's upper edge.
+    mapper: &'a BinMapper,
     /// `bins[f][i]`.
-    pub bins: &'a [Vec<u8>],
-    pub y: &'a [usize],
-    pub n_classes: usize,
+    bins: &'a [Vec<u8>],
+    y: &'a [usize],
+    n_classes: usize,
     /// Per-row weight (class weights), 1.0 when absent.
-    pub weight: Option<&'a [f64]>,
+    weight: Option<&'a [f64]>,
+}
+
+/// Trees `trees` of a forest of `params.n_trees()`: a web worker's share. Tree `i` draws its
+/// random numbers from `Rng::derive(seed, i)`, so shares trained apart and merged
+/// ([`merge_forests`]) are the forest a single run gives.
+pub struct ForestShare<'a> {
+    pub params: &'a ForestValidParams,
+    pub trees: Range<usize>,
 }
 
 impl ForestValidParams {
-    /// Trains trees `trees` (a share of `0..n_trees`), reporting each finished tree and
-    /// stopping between trees when `cancel` is set.
-    pub fn fit_trees(
+    pub fn share(&self, trees: Range<usize>) -> ForestShare<'_> {
+        ForestShare {
+            params: self,
+            trees,
+        }
+    }
+
+    /// Trains trees `trees`, reporting each finished tree (of the share) and stopping between
+    /// trees when the run is cancelled.
+    fn fit_trees(
         &self,
         data: &BinnedClassData,
         trees: Range<usize>,
-        progress: &mut dyn FnMut(usize),
-        cancel: &AtomicBool,
+        run: &Run,
     ) -> Result<TreeEnsemble, TrainError> {
         let p = data.bins.len();
+        let share = trees.len();
         let mut out = TreeEnsemble {
             kind: EnsembleKind::Forest,
             n_classes: data.n_classes,
             n_features: p,
-            trees: Vec::with_capacity(trees.len()),
+            trees: Vec::with_capacity(share),
             base_score: Vec::new(),
             importance: vec![0.0; p],
             packed: Default::default(),
@@ -167,39 +167,64 @@ impl ForestValidParams {
         let mut importance = vec![0.0f64; p];
         let mut grower = Grower::new(data, self);
         for (done, t) in trees.enumerate() {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(TrainError::Cancelled);
-            }
+            run.check_cancel()?;
             let mut rng = Rng::derive(self.seed, t as u64);
             let tree = grower.grow(&mut rng, &mut importance);
             out.trees.push(tree);
-            progress(done + 1);
+            run.report(done + 1, share);
         }
         out.importance = normalize(&importance);
         Ok(out)
     }
+}
 
-    /// Bins `x` and trains the whole forest.
-    pub fn fit_matrix(
-        &self,
-        x: &[Vec<f64>],
-        y: &[usize],
-        n_classes: usize,
-        weight: Option<&[f64]>,
-        progress: &mut dyn FnMut(usize),
-        cancel: &AtomicBool,
-    ) -> Result<TreeEnsemble, TrainError> {
-        let columns = columns_of(x);
-        let mapper = BinMapper::fit(&columns);
-        let bins = mapper.bin_columns(&columns);
-        let data = BinnedClassData {
-            mapper: &mapper,
-            bins: &bins,
-            y,
-            n_classes,
-            weight,
-        };
-        self.fit_trees(&data, 0..self.n_trees, progress, cancel)
+/// Bins the records (on these rows only) and trains trees `trees`.
+fn fit_forest<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>>(
+    params: &ForestValidParams,
+    trees: Range<usize>,
+    run: &Run,
+    dataset: &DatasetBase<ArrayBase<D, Ix2>, T>,
+) -> Result<TreeEnsemble, TrainError> {
+    let columns: Vec<Vec<f64>> = dataset
+        .records()
+        .columns()
+        .into_iter()
+        .map(|c| c.to_vec())
+        .collect();
+    let y = classes_of(dataset);
+    let mapper = BinMapper::fit(&columns);
+    let bins = mapper.bin_columns(&columns);
+    let data = BinnedClassData {
+        mapper: &mapper,
+        bins: &bins,
+        y: &y,
+        n_classes: run.n_classes(),
+        weight: run.weights(),
+    };
+    params.fit_trees(&data, trees, run)
+}
+
+/// linfa's `Fit` of a whole forest: records are preprocessed rows, targets class indices; the
+/// run's weights, when set, are per-row sample weights (class balancing).
+impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
+    for Training<'_, ForestValidParams>
+{
+    type Object = TreeEnsemble;
+
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
+        fit_forest(self.params, 0..self.params.n_trees, &self.run, dataset)
+    }
+}
+
+/// linfa's `Fit` of a share of a forest's trees (see [`ForestShare`]).
+impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
+    for Training<'_, ForestShare<'_>>
+{
+    type Object = TreeEnsemble;
+
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
+        let share = self.params;
+        fit_forest(share.params, share.trees.clone(), &self.run, dataset)
     }
 }
 
@@ -435,40 +460,12 @@ impl<'a> Grower<'a> {
     }
 }
 
-/// linfa's `Fit`: records are preprocessed rows, targets class indices; dataset weights, when
-/// set, are per-row sample weights (class balancing).
-impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
-    for ForestValidParams
-{
-    type Object = TreeEnsemble;
-
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
-        let x: Vec<Vec<f64>> = dataset
-            .records()
-            .rows()
-            .into_iter()
-            .map(|r| r.to_vec())
-            .collect();
-        let y: Vec<usize> = dataset.as_single_targets().to_vec();
-        let n_classes = y.iter().max().map_or(0, |m| m + 1);
-        let weights = dataset
-            .weights()
-            .map(|w| w.iter().map(|&v| v as f64).collect::<Vec<_>>());
-        self.fit_matrix(
-            &x,
-            &y,
-            n_classes,
-            weights.as_deref(),
-            &mut |_| {},
-            &AtomicBool::new(false),
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicBool;
+
     use super::*;
-    use ndarray::{Array1, Array2};
+    use crate::fitting::{dataset_of, quietly, Progress};
 
     /// Two noisy interleaved classes on a line plus a useless feature.
     fn toy(n: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<usize>) {
@@ -488,10 +485,8 @@ mod tests {
     fn learns_and_is_deterministic_and_shares_merge_exactly() {
         let (x, y) = toy(600, 1);
         let params = ForestParams::default().n_trees(20).check().unwrap();
-        let no = AtomicBool::new(false);
-        let f = params
-            .fit_matrix(&x, &y, 3, None, &mut |_| {}, &no)
-            .unwrap();
+        let ds = dataset_of(&x, &y);
+        let f = quietly(&params, 3, |t| t.fit(&ds)).unwrap();
         let (tx, ty) = toy(300, 2);
         let correct = tx
             .iter()
@@ -511,23 +506,11 @@ mod tests {
         );
         assert!(f.importance[0] > 0.8, "{:?}", f.importance);
 
-        let g = params
-            .fit_matrix(&x, &y, 3, None, &mut |_| {}, &no)
-            .unwrap();
+        let g = quietly(&params, 3, |t| t.fit(&ds)).unwrap();
         assert_eq!(f, g);
 
-        let columns = columns_of(&x);
-        let mapper = BinMapper::fit(&columns);
-        let bins = mapper.bin_columns(&columns);
-        let data = BinnedClassData {
-            mapper: &mapper,
-            bins: &bins,
-            y: &y,
-            n_classes: 3,
-            weight: None,
-        };
-        let a = params.fit_trees(&data, 0..7, &mut |_| {}, &no).unwrap();
-        let b = params.fit_trees(&data, 7..20, &mut |_| {}, &no).unwrap();
+        let a = quietly(&params.share(0..7), 3, |t| t.fit(&ds)).unwrap();
+        let b = quietly(&params.share(7..20), 3, |t| t.fit(&ds)).unwrap();
         let merged = merge_forests(vec![a, b]).unwrap();
         assert_eq!(merged.trees, f.trees);
     }
@@ -536,19 +519,16 @@ mod tests {
     fn progress_counts_trees_and_cancel_stops() {
         let (x, y) = toy(100, 3);
         let params = ForestParams::default().n_trees(5).check().unwrap();
+        let ds = dataset_of(&x, &y);
         let mut seen = Vec::new();
-        params
-            .fit_matrix(
-                &x,
-                &y,
-                3,
-                None,
-                &mut |d| seen.push(d),
-                &AtomicBool::new(false),
-            )
+        let mut progress = |p: Progress| seen.push((p.done, p.total));
+        let never = AtomicBool::new(false);
+        Training::new(&params, 3, &mut progress, &never)
+            .fit(&ds)
             .unwrap();
-        assert_eq!(seen, vec![1, 2, 3, 4, 5]);
-        let r = params.fit_matrix(&x, &y, 3, None, &mut |_| {}, &AtomicBool::new(true));
+        assert_eq!(seen, vec![(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]);
+        let now = AtomicBool::new(true);
+        let r = Training::new(&params, 3, &mut |_| {}, &now).fit(&ds);
         assert_eq!(r.unwrap_err(), TrainError::Cancelled);
     }
 
@@ -562,38 +542,20 @@ mod tests {
     #[test]
     fn min_samples_leaf_and_depth_limit_tree_size() {
         let (x, y) = toy(400, 4);
-        let no = AtomicBool::new(false);
+        let ds = dataset_of(&x, &y);
         let shallow = ForestParams::default()
             .n_trees(1)
             .max_depth(Some(2))
             .check()
             .unwrap();
-        let f = shallow
-            .fit_matrix(&x, &y, 3, None, &mut |_| {}, &no)
-            .unwrap();
+        let f = quietly(&shallow, 3, |t| t.fit(&ds)).unwrap();
         assert!(f.trees[0].n_nodes() <= 7);
         let big_leaves = ForestParams::default()
             .n_trees(1)
             .min_samples_leaf(50)
             .check()
             .unwrap();
-        let g = big_leaves
-            .fit_matrix(&x, &y, 3, None, &mut |_| {}, &no)
-            .unwrap();
+        let g = quietly(&big_leaves, 3, |t| t.fit(&ds)).unwrap();
         assert!(g.trees[0].n_nodes() < 20);
-    }
-
-    #[test]
-    fn linfa_fit_trait_works() {
-        let (x, y) = toy(200, 5);
-        let records = Array2::from_shape_fn((x.len(), 2), |(i, j)| x[i][j]);
-        let ds = DatasetBase::new(records, Array1::from(y));
-        let model = ForestParams::default()
-            .n_trees(3)
-            .check()
-            .unwrap()
-            .fit(&ds)
-            .unwrap();
-        assert_eq!(model.trees.len(), 3);
     }
 }

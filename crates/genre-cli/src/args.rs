@@ -1,0 +1,156 @@
+//! The arguments of `train` and `eval` (clap `Args`), and the values clap checks for them:
+//! model codes (the core's, so there is one list) and class balancing. Their help already
+//! names the values, so clap's own list of them is hidden.
+
+use std::path::PathBuf;
+
+use clap::builder::PossibleValue;
+use clap::{Args, ValueEnum};
+use genre_core::model::ModelKind;
+use genre_core::train::Balance;
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// Training CSV (the Kaggle genres_v2.csv layout or any CSV with feature and genre columns).
+    #[arg(long, default_value = "data/genres_v2.csv")]
+    pub data: PathBuf,
+    /// Where to write the model file.
+    #[arg(long, default_value = "public/model.bin")]
+    pub out: PathBuf,
+    /// Where to write the EDA summaries (default: eda.json next to --out).
+    #[arg(long)]
+    pub eda: Option<PathBuf>,
+    /// Where to write example tracks (default: examples.json next to --out).
+    #[arg(long)]
+    pub examples: Option<PathBuf>,
+    /// Features: `all` (13), `nine` (the original form's), or a comma list.
+    #[arg(long, default_value = "all")]
+    pub features: String,
+    /// Candidate models (comma list of rf, gbt, bagging, knn, tree, svc); the best on the
+    /// holdout is saved.
+    #[arg(
+        long,
+        default_value = "gbt,rf",
+        value_delimiter = ',',
+        hide_possible_values = true
+    )]
+    pub candidates: Vec<ModelChoice>,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 0.2)]
+    pub test_fraction: f64,
+    /// Date stored in the model (kept as an argument so the output is reproducible).
+    #[arg(long, default_value = "2026-11-25")]
+    pub trained_at: String,
+    #[arg(long, default_value = "Bundled model")]
+    pub name: String,
+    /// The genre column, when its name is not one of genre, label, class, target,
+    /// track_genre, playlist_genre (e.g. `--label style`).
+    #[arg(long)]
+    pub label: Option<String>,
+}
+
+impl TrainArgs {
+    pub fn eda_path(&self) -> PathBuf {
+        self.eda
+            .clone()
+            .unwrap_or_else(|| self.out.with_file_name("eda.json"))
+    }
+
+    pub fn examples_path(&self) -> PathBuf {
+        self.examples
+            .clone()
+            .unwrap_or_else(|| self.out.with_file_name("examples.json"))
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    #[arg(long, conflicts_with_all = ["train", "test"])]
+    pub data: Option<PathBuf>,
+    #[arg(long, requires = "test")]
+    pub train: Option<PathBuf>,
+    #[arg(long, requires = "train")]
+    pub test: Option<PathBuf>,
+    /// rf, gbt, bagging, knn, tree, svc or all.
+    #[arg(
+        long,
+        default_value = "all",
+        value_delimiter = ',',
+        hide_possible_values = true
+    )]
+    pub model: Vec<ModelChoice>,
+    /// `all` (13), `nine` (the original form's), or a comma list.
+    #[arg(long, default_value = "nine")]
+    pub features: String,
+    #[arg(long, default_value_t = 0.2)]
+    pub test_fraction: f64,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Class balancing of the training part: none, smote, weights.
+    #[arg(long, default_value = "none", hide_possible_values = true)]
+    pub balance: BalanceChoice,
+    /// Turn off 1.5×IQR outlier capping.
+    #[arg(long)]
+    pub no_cap: bool,
+    /// Trees for rf (default 100).
+    #[arg(long)]
+    pub trees: Option<usize>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// The genre column, when its name is not one of genre, label, class, target,
+    /// track_genre, playlist_genre (e.g. `--label style`).
+    #[arg(long)]
+    pub label: Option<String>,
+}
+
+/// A model by its code (`ModelKind::code`), or `all` of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelChoice(Option<ModelKind>);
+
+const MODEL_CHOICES: [ModelChoice; 7] = [
+    ModelChoice(Some(ModelKind::RandomForest)),
+    ModelChoice(Some(ModelKind::GradientBoosting)),
+    ModelChoice(Some(ModelKind::Bagging)),
+    ModelChoice(Some(ModelKind::Knn)),
+    ModelChoice(Some(ModelKind::DecisionTree)),
+    ModelChoice(Some(ModelKind::Svc)),
+    ModelChoice(None),
+];
+
+impl ValueEnum for ModelChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        &MODEL_CHOICES
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.map_or("all", ModelKind::code)))
+    }
+}
+
+/// The models named, in order (`all`: every model).
+pub fn models(choices: &[ModelChoice]) -> Vec<ModelKind> {
+    if choices.contains(&ModelChoice(None)) {
+        return ModelKind::ALL.to_vec();
+    }
+    choices.iter().filter_map(|c| c.0).collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum)]
+pub enum BalanceChoice {
+    None,
+    Smote,
+    #[value(alias = "class-weights")]
+    Weights,
+}
+
+impl From<BalanceChoice> for Balance {
+    fn from(b: BalanceChoice) -> Balance {
+        match b {
+            BalanceChoice::None => Balance::None,
+            BalanceChoice::Smote => Balance::Smote,
+            BalanceChoice::Weights => Balance::ClassWeights,
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The CLI's files: reading data and model files, writing outputs, and `CliError`, whose
+//! message names the file (and, through the core's errors, the row and column).
+
+use std::fs::File;
+use std::path::Path;
+
+use genre_core::error::{IngestError, ModelFileError, TrainError};
+use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
+use genre_core::model::TrainedModel;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{path}: {source}")]
+    Ingest { path: String, source: IngestError },
+    #[error("{path}: {source}")]
+    Model {
+        path: String,
+        source: ModelFileError,
+    },
+    #[error("{0}")]
+    Train(#[from] TrainError),
+    #[error("{path}: {source}")]
+    Data { path: String, source: TrainError },
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("{0}")]
+    Usage(String),
+}
+
+pub type Result<T> = std::result::Result<T, CliError>;
+
+pub fn io_err(path: &Path) -> impl Fn(std::io::Error) -> CliError + '_ {
+    move |e| CliError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+pub fn read_data(path: &Path, opts: &IngestOptions) -> Result<Ingested> {
+    let file = File::open(path).map_err(io_err(path))?;
+    read_csv_with(file, opts, &mut |_| true).map_err(|source| CliError::Ingest {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Training's reading options, with the label column the user named (if any).
+pub fn training_read(label: &Option<String>) -> IngestOptions {
+    IngestOptions {
+        label_column: label.clone(),
+        ..IngestOptions::for_training()
+    }
+}
+
+pub fn read_model(path: &Path) -> Result<TrainedModel> {
+    let bytes = std::fs::read(path).map_err(io_err(path))?;
+    TrainedModel::from_bytes(&bytes).map_err(|source| CliError::Model {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Attaches the data file's name to a check that failed on its content (one genre, a genre
+/// too small, a missing feature).
+pub fn data_err(path: &Path) -> impl Fn(TrainError) -> CliError + '_ {
+    move |source| CliError::Data {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Writes a file, making its folder first.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    }
+    std::fs::write(path, bytes).map_err(io_err(path))
+}

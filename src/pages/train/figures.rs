@@ -1,0 +1,67 @@
+//! The Train page's figures as people read them (percentages, durations, sizes) and which
+//! value of a results column is the best. Tested natively.
+
+/// Index of the best value (ties: the first), highest or lowest.
+pub fn best(values: &[f64], highest: bool) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, v) in values.iter().enumerate() {
+        if !v.is_finite() {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some(b) => {
+                if highest {
+                    *v > values[b]
+                } else {
+                    *v < values[b]
+                }
+            }
+        };
+        if better {
+            best = Some(i);
+        }
+    }
+    best
+}
+
+pub fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+pub fn seconds(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 60_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!(
+            "{:.0} min {:.0} s",
+            (ms / 60_000.0).floor(),
+            (ms % 60_000.0) / 1000.0
+        )
+    }
+}
+
+pub fn bytes(n: u64) -> String {
+    if n < 1024 {
+        format!("{n} B")
+    } else if n < 1024 * 1024 {
+        format!("{:.1} KB", n as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn best_and_formatting() {
+        assert_eq!(best(&[0.5, 0.7, 0.7], true), Some(1));
+        assert_eq!(best(&[3.0, 1.0, f64::NAN], false), Some(1));
+        assert_eq!(seconds(1500.0), "1.5 s");
+        assert_eq!(bytes(2048), "2.0 KB");
+    }
+}
