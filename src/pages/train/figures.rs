@@ -25,8 +25,10 @@ pub fn best(values: &[f64], highest: bool) -> Option<usize> {
     best
 }
 
+/// A share as the product writes it everywhere (the core's `text::percent`), as a plain
+/// `fn(f64)` for the results table's column list.
 pub fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
+    genre_core::text::percent(x)
 }
 
 pub fn seconds(ms: f64) -> String {
