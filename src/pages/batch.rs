@@ -4,6 +4,8 @@
 //! for more than a few milliseconds at a time.
 
 mod download;
+#[cfg(test)]
+mod golden;
 mod metrics_panel;
 pub mod run;
 mod table;
