@@ -11,13 +11,14 @@
 
 use std::path::{Path, PathBuf};
 
-use genre_core::ingest::{read_csv, IngestOptions};
+use genre_core::ingest::IngestOptions;
 use genre_core::model::TrainedModel;
 use sha2::{Digest, Sha256};
 
 use super::download::predictions_csv;
 use super::run::predict_all;
 use crate::csv_upload::block_on;
+use crate::csv_upload::sliced::read_csv_sliced;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -31,9 +32,15 @@ fn model() -> TrainedModel {
 /// What the Batch page offers for download after reading `input`, or `None` when the page
 /// refuses the file before predicting.
 fn download(model: &TrainedModel, input: &[u8]) -> Option<Vec<u8>> {
-    let data = read_csv(input, &IngestOptions::for_prediction()).ok()?;
+    let data = block_on(read_csv_sliced(
+        input,
+        &IngestOptions::for_prediction(),
+        &mut |_, _| {},
+    ))
+    .ok()?;
     let rows = block_on(predict_all(model, &data, &mut |_, _| {}));
-    Some(block_on(predictions_csv(input, &rows, &model.classes)).expect("the download is written"))
+    let out = predictions_csv(input, &data.spans, &rows, &model.classes);
+    Some(block_on(out).expect("the download is written"))
 }
 
 fn golden_inputs() -> Vec<(PathBuf, PathBuf)> {
