@@ -191,10 +191,16 @@ mod tests {
     use super::*;
     use crate::ingest::{read_csv, IngestOptions};
 
+    /// The spans the reader records for `text`.
+    fn spans_of(text: &str) -> RecordSpans {
+        let read = read_csv(text.as_bytes(), &IngestOptions::for_prediction());
+        read.expect("a readable file").spans
+    }
+
     /// Writes `text` back with the column `row` added, two records per step.
     fn rewrite(text: &str) -> String {
-        let d = read_csv(text.as_bytes(), &IngestOptions::for_prediction()).unwrap();
-        let mut w = RecordWriter::new(text.as_bytes(), &d.spans, &["row".to_string()]).unwrap();
+        let spans = spans_of(text);
+        let mut w = RecordWriter::new(text.as_bytes(), &spans, &["row".to_string()]).unwrap();
         while w
             .step(2, &mut |row, cells| cells.push(row.to_string()))
             .unwrap()
@@ -222,12 +228,8 @@ mod tests {
 
     #[test]
     fn spans_of_another_file_are_an_error() {
-        let d = read_csv(
-            &b"energy\n0.5\n0.25\n"[..],
-            &IngestOptions::for_prediction(),
-        )
-        .unwrap();
-        let mut w = RecordWriter::new(b"energy\n0.5\n", &d.spans, &[]).unwrap();
+        let spans = spans_of("energy\n0.5\n0.25\n");
+        let mut w = RecordWriter::new(b"energy\n0.5\n", &spans, &[]).unwrap();
         assert!(matches!(
             w.step(10, &mut |_, _| {}),
             Err(RewriteError::OutsideFile { row: 3, .. })
