@@ -1,28 +1,15 @@
 //! Fetching the site's own static files, relative to the document so a sub-path deploy works.
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-
-fn js_error(what: &str, e: wasm_bindgen::JsValue) -> String {
-    let detail = e
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown error".into());
-    format!("{what}: {detail}")
-}
+use gloo_net::http::Request;
 
 /// GETs `url` (relative to the page) and returns the body. Uses the browser's default fetch mode,
 /// which matches the `<link rel="preload" as="fetch" crossorigin>` in index.html, so the preloaded
 /// response is reused instead of downloaded twice.
 pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(url))
+    let response = Request::get(url)
+        .send()
         .await
-        .map_err(|e| js_error(&format!("Could not download {url}"), e))?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| format!("Could not download {url}: not a response"))?;
+        .map_err(|e| format!("Could not download {url}: {}", reason(e)))?;
     if !response.ok() {
         return Err(format!(
             "Could not download {url}: the server answered {} {}",
@@ -30,17 +17,23 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
             response.status_text()
         ));
     }
-    let buffer = response
-        .array_buffer()
-        .map_err(|e| js_error(&format!("Could not read {url}"), e))?;
-    let buffer = JsFuture::from(buffer)
+    response
+        .binary()
         .await
-        .map_err(|e| js_error(&format!("Could not read {url}"), e))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+        .map_err(|e| format!("Could not read {url}: {}", reason(e)))
 }
 
 /// Same, as UTF-8 text.
 pub async fn fetch_text(url: &str) -> Result<String, String> {
     let bytes = fetch_bytes(url).await?;
     String::from_utf8(bytes).map_err(|_| format!("{url} is not UTF-8 text"))
+}
+
+/// The browser's own words for a failed fetch ("Failed to fetch", "NetworkError when
+/// attempting to fetch resource."), without gloo's prefixes.
+fn reason(e: gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(js) => js.message,
+        other => other.to_string(),
+    }
 }

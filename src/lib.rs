@@ -2,10 +2,14 @@
 //!
 //! Module map: `app` (layout, nav, page switch), `route` (hash routing), `model_store` (loading and
 //! holding the active model), `examples` (bundled real tracks), `form` (field parsing and
-//! formatting, pure), `pages/*` (one module per page), `components/*` (charts and form fields),
-//! `perf` (performance marks and the in-page benchmark hook).
+//! formatting, pure), `pages/*` (one module per page), `components/*` (the live predictor, form
+//! fields, probability charts), `charts/*` (Explore's and Batch's charts), `csv_upload` (the file
+//! drop zone and reading files on the page), `worker/*` (training workers), `storage` (IndexedDB),
+//! `widget/*` (the embeddable widget), `browser` (JS errors as text, downloads), `fetch` (the
+//! site's own files), `perf` (performance marks and the in-page benchmark hook).
 
 pub mod app;
+pub mod browser;
 pub mod charts;
 pub mod components;
 pub mod csv_upload;

@@ -4,12 +4,15 @@
 use genre_core::eda::{BoxStats, FeatureSummary};
 use leptos::prelude::*;
 
-use super::{fmt_count, fmt_tick, fmt_value, genre_color, nice_ticks, Scale};
+use super::axis::XTicks;
+use super::{
+    feature_title, fmt_count, fmt_value, genre_color, nice_ticks, Scale, CHART_W, GENRE_LABEL_END,
+};
 
-const W: f64 = 640.0;
+const W: f64 = CHART_W;
 const ROW: f64 = 24.0;
 const TOP: f64 = 8.0;
-const LABEL_END: f64 = 136.0;
+const LABEL_END: f64 = GENRE_LABEL_END;
 const PLOT_X: f64 = 146.0;
 /// Room right of the plot for the outlier count.
 const PLOT_END: f64 = W - 84.0;
@@ -91,33 +94,15 @@ pub fn BoxPlot(classes: Vec<String>, summary: FeatureSummary) -> impl IntoView {
         })
         .collect_view();
 
-    let tick_marks = ticks
-        .into_iter()
-        .map(|t| {
-            let px = x.map(t);
-            view! {
-                <line class="grid" x1=px x2=px y1=TOP y2=axis_y />
-                <text class="tick-label" x=px y=axis_y + 14.0 text-anchor="middle">{fmt_tick(t)}</text>
-            }
-        })
-        .collect_view();
-
-    let unit = feature.unit();
-    let axis_title = if unit.is_empty() {
-        feature.label().to_string()
-    } else {
-        format!("{} ({unit})", feature.label())
-    };
-
     view! {
         <figure class="eda-figure" id="chart-box-plot">
             <div class="chart-scroll">
                 <svg class="eda-chart" viewBox=format!("0 0 {W} {h}") width=W height=h role="group"
                     aria-label=format!("Box plots of {} by genre", feature.label())>
-                    {tick_marks}
+                    <XTicks scale=x ticks at=axis_y grid_from=TOP label_gap=14.0 />
                     <line class="axis" x1=PLOT_X x2=PLOT_END y1=axis_y y2=axis_y />
                     {boxes}
-                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=h - 4.0 text-anchor="middle">{axis_title}</text>
+                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=h - 4.0 text-anchor="middle">{feature_title(feature)}</text>
                 </svg>
             </div>
             <figcaption>

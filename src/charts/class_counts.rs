@@ -2,12 +2,13 @@
 
 use leptos::prelude::*;
 
-use super::{fmt_count, fmt_tick, genre_color, nice_ticks, Scale};
+use super::axis::XTicks;
+use super::{fmt_count, genre_color, nice_ticks, Scale, CHART_W, GENRE_LABEL_END};
 
-const W: f64 = 640.0;
+const W: f64 = CHART_W;
 const ROW: f64 = 22.0;
 const TOP: f64 = 8.0;
-const LABEL_END: f64 = 136.0;
+const LABEL_END: f64 = GENRE_LABEL_END;
 const BAR_X: f64 = 142.0;
 /// Room right of the longest bar for its count.
 const BAR_END: f64 = W - 64.0;
@@ -55,23 +56,12 @@ pub fn ClassCounts(classes: Vec<String>, counts: Vec<u64>) -> impl IntoView {
         })
         .collect_view();
 
-    let ticks = nice_ticks(0.0, max, 5)
-        .into_iter()
-        .map(|t| {
-            let px = x.map(t);
-            view! {
-                <line class="grid" x1=px x2=px y1=TOP y2=axis_y />
-                <text class="tick-label" x=px y=axis_y + 14.0 text-anchor="middle">{fmt_tick(t)}</text>
-            }
-        })
-        .collect_view();
-
     view! {
         <figure class="eda-figure" id="chart-class-counts">
             <div class="chart-scroll">
                 <svg class="eda-chart" data-bars="width" viewBox=format!("0 0 {W} {h}") width=W height=h role="group"
                     aria-label="Class counts: number of tracks per genre">
-                    {ticks}
+                    <XTicks scale=x ticks=nice_ticks(0.0, max, 5) at=axis_y grid_from=TOP label_gap=14.0 />
                     <line class="axis" x1=BAR_X x2=BAR_X y1=TOP y2=axis_y />
                     <line class="axis" x1=BAR_X x2=BAR_END y1=axis_y y2=axis_y />
                     {bars}

@@ -5,15 +5,14 @@
 use genre_core::eda::FeatureSummary;
 use leptos::prelude::*;
 
-use super::{fmt_tick, fmt_value, genre_color, nice_ticks, Scale};
+use super::axis::{XTicks, YTicks};
+use super::{feature_title, fmt_value, genre_color, nice_ticks, LegendGrid, Scale, CHART_W};
 
-const W: f64 = 640.0;
+const W: f64 = CHART_W;
 const PLOT_X: f64 = 56.0;
 const PLOT_END: f64 = W - 16.0;
 const TOP: f64 = 12.0;
 const PLOT_H: f64 = 220.0;
-const LEGEND_ROW: f64 = 20.0;
-const LEGEND_COLS: usize = 4;
 
 /// Per-bin share (%) of a genre's tracks; all zeros for an empty genre.
 pub fn shares(hist: &[u32]) -> Vec<f64> {
@@ -67,9 +66,12 @@ pub fn Histogram(
     let x = Scale::new((lo, hi), (PLOT_X, PLOT_END));
     let y = Scale::new((0.0, y_top), (TOP + PLOT_H, TOP));
     let axis_y = TOP + PLOT_H;
-    let legend_rows = series.len().div_ceil(LEGEND_COLS).max(1);
-    let legend_y = axis_y + 48.0;
-    let h = legend_y + legend_rows as f64 * LEGEND_ROW;
+    let legend_grid = LegendGrid {
+        x0: PLOT_X,
+        x1: PLOT_END,
+        top: axis_y + 48.0,
+    };
+    let h = legend_grid.top + legend_grid.height(series.len());
     let bin_w = (hi - lo) / summary.histograms.first().map_or(1, |h| h.len().max(1)) as f64;
 
     let paths = series
@@ -97,32 +99,11 @@ pub fn Histogram(
         })
         .collect_view();
 
-    let x_marks = nice_ticks(lo, hi, 6)
-        .into_iter()
-        .map(|t| {
-            let px = x.map(t);
-            view! {
-                <line class="axis" x1=px x2=px y1=axis_y y2=axis_y + 4.0 />
-                <text class="tick-label" x=px y=axis_y + 17.0 text-anchor="middle">{fmt_tick(t)}</text>
-            }
-        })
-        .collect_view();
-    let y_marks = y_ticks
-        .into_iter()
-        .map(|t| {
-            let py = y.map(t);
-            view! {
-                <line class="grid" x1=PLOT_X x2=PLOT_END y1=py y2=py />
-                <text class="tick-label" x=PLOT_X - 6.0 y=py text-anchor="end" dominant-baseline="central">{format!("{}%", fmt_tick(t))}</text>
-            }
-        })
-        .collect_view();
     let legend = series
         .iter()
         .enumerate()
         .map(|(i, (c, _))| {
-            let lx = PLOT_X + (i % LEGEND_COLS) as f64 * ((PLOT_END - PLOT_X) / LEGEND_COLS as f64);
-            let ly = legend_y + (i / LEGEND_COLS) as f64 * LEGEND_ROW;
+            let (lx, ly) = legend_grid.at(i);
             view! {
                 <rect x=lx y=ly - 6.0 width="12" height="12" rx="2" fill=genre_color(*c) />
                 <text class="legend-label" x=lx + 17.0 y=ly dominant-baseline="central">{classes.get(*c).cloned().unwrap_or_default()}</text>
@@ -130,12 +111,6 @@ pub fn Histogram(
         })
         .collect_view();
 
-    let unit = feature.unit();
-    let axis_title = if unit.is_empty() {
-        feature.label().to_string()
-    } else {
-        format!("{} ({unit})", feature.label())
-    };
     let empty = series.is_empty().then(|| {
         view! { <text class="axis-note" x=(PLOT_X + PLOT_END) / 2.0 y=TOP + PLOT_H / 2.0 text-anchor="middle">"Pick at least one genre above."</text> }
     });
@@ -145,13 +120,13 @@ pub fn Histogram(
             <div class="chart-scroll">
                 <svg class="eda-chart" viewBox=format!("0 0 {W} {h}") width=W height=h role="group"
                     aria-label=format!("Distribution of {} for the chosen genres", feature.label())>
-                    {y_marks}
+                    <YTicks scale=y ticks=y_ticks at=PLOT_X grid_to=PLOT_END suffix="%" />
                     {paths}
                     {empty}
                     <line class="axis" x1=PLOT_X x2=PLOT_END y1=axis_y y2=axis_y />
                     <line class="axis" x1=PLOT_X x2=PLOT_X y1=TOP y2=axis_y />
-                    {x_marks}
-                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=axis_y + 34.0 text-anchor="middle">{axis_title}</text>
+                    <XTicks scale=x ticks=nice_ticks(lo, hi, 6) at=axis_y label_gap=17.0 />
+                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=axis_y + 34.0 text-anchor="middle">{feature_title(feature)}</text>
                     <text class="axis-title" transform=format!("translate(14 {}) rotate(-90)", TOP + PLOT_H / 2.0) text-anchor="middle">"Share of the genre's tracks"</text>
                     {legend}
                 </svg>

@@ -6,11 +6,53 @@
 //! Colours come from presentation attributes (`fill=`), never `style=` attributes, which the
 //! site's Content-Security-Policy (`style-src 'self'`) would block.
 
+pub mod axis;
 pub mod box_plot;
 pub mod class_counts;
 pub mod heatmap;
 pub mod histogram;
 pub mod scatter;
+
+/// Every chart's width in viewBox pixels, its natural size.
+pub const CHART_W: f64 = 640.0;
+/// Where genre names end (right-aligned) in the charts with one row per genre.
+pub const GENRE_LABEL_END: f64 = 136.0;
+
+/// A legend of genres under a plot, four to a row, spread across the plot's width.
+#[derive(Debug, Clone, Copy)]
+pub struct LegendGrid {
+    pub x0: f64,
+    pub x1: f64,
+    /// The first row's centre line.
+    pub top: f64,
+}
+
+impl LegendGrid {
+    const COLS: usize = 4;
+    const ROW: f64 = 20.0;
+
+    /// The height the legend of `n` entries takes (one row even when empty, for a steady layout).
+    pub fn height(&self, n: usize) -> f64 {
+        n.div_ceil(Self::COLS).max(1) as f64 * Self::ROW
+    }
+
+    /// Where entry `i` starts (its x) and its row's centre line (its y).
+    pub fn at(&self, i: usize) -> (f64, f64) {
+        let col_w = (self.x1 - self.x0) / Self::COLS as f64;
+        (
+            self.x0 + (i % Self::COLS) as f64 * col_w,
+            self.top + (i / Self::COLS) as f64 * Self::ROW,
+        )
+    }
+}
+
+/// An axis title naming a feature and its unit: "Tempo (BPM)".
+pub fn feature_title(f: genre_core::feature::Feature) -> String {
+    match f.unit() {
+        "" => f.label().to_string(),
+        unit => format!("{} ({unit})", f.label()),
+    }
+}
 
 /// A linear map from a data interval onto a pixel interval.
 #[derive(Debug, Clone, Copy)]
@@ -121,18 +163,8 @@ pub fn genre_color(class: usize) -> &'static str {
     GENRE_COLORS[class % GENRE_COLORS.len()]
 }
 
-/// Groups digits by thousands: 42,305.
-pub fn fmt_count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// Counts as people read them (42,305); the core owns the format.
+pub use genre_core::text::count as fmt_count;
 
 #[cfg(test)]
 mod tests {
@@ -153,10 +185,21 @@ mod tests {
         assert_eq!(fmt_tick(120.0), "120");
         assert_eq!(fmt_tick(250_000.0), "250k");
         assert_eq!(fmt_tick(-0.0), "0");
-        assert_eq!(fmt_count(42305), "42,305");
-        assert_eq!(fmt_count(7), "7");
         assert_eq!(fmt_value(0.12345), "0.123");
         assert_eq!(fmt_value(f64::NAN), "n/a");
+    }
+
+    #[test]
+    fn legends_wrap_four_to_a_row() {
+        let grid = LegendGrid {
+            x0: 60.0,
+            x1: 620.0,
+            top: 300.0,
+        };
+        assert_eq!(grid.at(0), (60.0, 300.0));
+        assert_eq!(grid.at(5), (200.0, 320.0));
+        assert_eq!(grid.height(0), 20.0);
+        assert_eq!(grid.height(5), 40.0);
     }
 
     #[test]

@@ -3,15 +3,14 @@
 use genre_core::feature::Feature;
 use leptos::prelude::*;
 
-use super::{fmt_tick, genre_color, nice_ticks, Scale};
+use super::axis::{XTicks, YTicks};
+use super::{feature_title, genre_color, nice_ticks, LegendGrid, Scale, CHART_W};
 
-const W: f64 = 640.0;
+const W: f64 = CHART_W;
 const PLOT_X: f64 = 64.0;
 const PLOT_END: f64 = W - 16.0;
 const TOP: f64 = 12.0;
 const PLOT_H: f64 = 340.0;
-const LEGEND_ROW: f64 = 20.0;
-const LEGEND_COLS: usize = 4;
 
 /// The sample's (class, x, y) points for the chosen genres; rows missing either value are left out.
 pub fn points(
@@ -42,13 +41,6 @@ fn padded(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-fn axis_title(f: Feature) -> String {
-    match f.unit() {
-        "" => f.label().to_string(),
-        unit => format!("{} ({unit})", f.label()),
-    }
-}
-
 #[component]
 pub fn Scatter(
     classes: Vec<String>,
@@ -63,9 +55,12 @@ pub fn Scatter(
     let x = Scale::new((x0, x1), (PLOT_X, PLOT_END));
     let y = Scale::new((y0, y1), (TOP + PLOT_H, TOP));
     let axis_y = TOP + PLOT_H;
-    let legend_y = axis_y + 50.0;
-    let legend_rows = selected.len().div_ceil(LEGEND_COLS).max(1);
-    let h = legend_y + legend_rows as f64 * LEGEND_ROW;
+    let legend_grid = LegendGrid {
+        x0: PLOT_X,
+        x1: PLOT_END,
+        top: axis_y + 50.0,
+    };
+    let h = legend_grid.top + legend_grid.height(selected.len());
 
     let dots = pts
         .iter()
@@ -73,34 +68,16 @@ pub fn Scatter(
             view! { <circle class="dot" cx=format!("{:.1}", x.map(vx)) cy=format!("{:.1}", y.map(vy)) r="3" fill=genre_color(c) /> }
         })
         .collect_view();
-    let x_marks = nice_ticks(x0, x1, 6)
-        .into_iter()
-        .map(|t| {
-            let px = x.map(t);
-            view! {
-                <line class="grid" x1=px x2=px y1=TOP y2=axis_y />
-                <text class="tick-label" x=px y=axis_y + 17.0 text-anchor="middle">{fmt_tick(t)}</text>
-            }
-        })
-        .collect_view();
-    let y_marks = nice_ticks(y0, y1, 5)
-        .into_iter()
-        .map(|t| {
-            let py = y.map(t);
-            view! {
-                <line class="grid" x1=PLOT_X x2=PLOT_END y1=py y2=py />
-                <text class="tick-label" x=PLOT_X - 6.0 y=py text-anchor="end" dominant-baseline="central">{fmt_tick(t)}</text>
-            }
-        })
-        .collect_view();
+    let x_marks = view! { <XTicks scale=x ticks=nice_ticks(x0, x1, 6) at=axis_y grid_from=TOP label_gap=17.0 /> };
+    let y_marks =
+        view! { <YTicks scale=y ticks=nice_ticks(y0, y1, 5) at=PLOT_X grid_to=PLOT_END /> };
     let legend = selected
         .iter()
         .enumerate()
         .map(|(i, &c)| {
             let n = pts.iter().filter(|p| p.0 == c).count();
             let name = classes.get(c).cloned().unwrap_or_default();
-            let lx = PLOT_X + (i % LEGEND_COLS) as f64 * ((PLOT_END - PLOT_X) / LEGEND_COLS as f64);
-            let ly = legend_y + (i / LEGEND_COLS) as f64 * LEGEND_ROW;
+            let (lx, ly) = legend_grid.at(i);
             let label = format!("{name}: {n} tracks in the sample");
             let tip = label.clone();
             view! {
@@ -128,8 +105,8 @@ pub fn Scatter(
                     <g tabindex="0" role="img" aria-label=format!("{} points", pts.len())>{x_marks}{y_marks}{dots}</g>
                     <line class="axis" x1=PLOT_X x2=PLOT_END y1=axis_y y2=axis_y />
                     <line class="axis" x1=PLOT_X x2=PLOT_X y1=TOP y2=axis_y />
-                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=axis_y + 36.0 text-anchor="middle">{axis_title(x_feature)}</text>
-                    <text class="axis-title" transform=format!("translate(14 {}) rotate(-90)", TOP + PLOT_H / 2.0) text-anchor="middle">{axis_title(y_feature)}</text>
+                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=axis_y + 36.0 text-anchor="middle">{feature_title(x_feature)}</text>
+                    <text class="axis-title" transform=format!("translate(14 {}) rotate(-90)", TOP + PLOT_H / 2.0) text-anchor="middle">{feature_title(y_feature)}</text>
                     {legend}
                 </svg>
             </div>

@@ -4,11 +4,8 @@ use std::sync::Arc;
 
 use genre_core::genre::display_name;
 use genre_core::model::TrainedModel;
+use genre_core::text::percent;
 use leptos::prelude::*;
-
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
-}
 
 #[component]
 pub fn AboutModel(model: Arc<TrainedModel>) -> impl IntoView {
@@ -34,7 +31,7 @@ pub fn AboutModel(model: Arc<TrainedModel>) -> impl IntoView {
         view! {
             <dt>"Holdout accuracy"</dt>
             <dd id="about-accuracy">
-                <strong>{pct(h.accuracy)}</strong>
+                <strong>{percent(h.accuracy)}</strong>
                 {format!(" on {} unseen tracks · macro F1 {:.3} · weighted F1 {:.3}", h.rows, h.macro_f1, h.weighted_f1)}
             </dd>
         }

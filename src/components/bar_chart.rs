@@ -1,5 +1,6 @@
 //! Horizontal SVG bar chart of all class probabilities, most probable first.
 
+use genre_core::text::percent;
 use leptos::prelude::*;
 
 // Horizontal positions are percentages of the chart's width and vertical ones are pixels, with
@@ -21,15 +22,6 @@ pub fn ranked(probabilities: &[f32]) -> Vec<(usize, f32)> {
 /// An SVG length in percent of the chart's width.
 pub fn pc(x: f64) -> String {
     format!("{x:.2}%")
-}
-
-pub fn percent(p: f32) -> String {
-    let pct = p * 100.0;
-    if pct > 0.0 && pct < 0.1 {
-        "<0.1%".into()
-    } else {
-        format!("{pct:.1}%")
-    }
 }
 
 #[component]
@@ -95,8 +87,5 @@ mod tests {
     fn ranks_highest_first_and_formats() {
         let r = ranked(&[0.1, 0.6, 0.1, 0.2]);
         assert_eq!(r.iter().map(|x| x.0).collect::<Vec<_>>(), vec![1, 3, 0, 2]);
-        assert_eq!(percent(0.6234), "62.3%");
-        assert_eq!(percent(0.0), "0.0%");
-        assert_eq!(percent(0.0004), "<0.1%");
     }
 }

@@ -169,6 +169,51 @@ pub fn ModeSwitch(
     }
 }
 
+/// A feature's control, the same on the Predict page and in the widget: key and mode are
+/// chosen (a note picker, a major/minor switch), every other feature is typed in a number field
+/// whose Arrow Up/Down keys step it like its slider. `on_edit` runs after each edit by the user.
+#[component]
+pub fn FieldControl(
+    field: FieldState,
+    id: String,
+    /// The ids of the elements that describe the field (hint, messages).
+    described_by: String,
+    /// A tooltip (the widget explains a marked field in it; the site shows messages instead).
+    #[prop(into, optional)]
+    title: Option<Signal<String>>,
+    #[prop(into)] on_edit: Callback<()>,
+) -> impl IntoView {
+    let f = field.feature;
+    match f {
+        Feature::Key => view! { <KeySelect field id on_edit /> }.into_any(),
+        Feature::Mode => view! { <ModeSwitch field id on_edit /> }.into_any(),
+        _ => view! {
+            <input
+                id=id
+                class="num"
+                type="text"
+                inputmode=if f == Feature::DurationMs { "text" } else { "decimal" }
+                autocomplete="off"
+                spellcheck="false"
+                aria-describedby=described_by
+                aria-invalid=move || if field.error.get().is_some() { "true" } else { "false" }
+                title=move || title.map(|t| t.get())
+                prop:value=move || field.text.get()
+                on:input=move |ev| {
+                    field.text.set(event_target_value(&ev));
+                    on_edit.run(());
+                }
+                on:keydown=move |ev| {
+                    if on_arrow_keys(field, &ev) {
+                        on_edit.run(());
+                    }
+                }
+            />
+        }
+        .into_any(),
+    }
+}
+
 #[component]
 pub fn FeatureField(field: FieldState) -> impl IntoView {
     let f = field.feature;
@@ -184,31 +229,10 @@ pub fn FeatureField(field: FieldState) -> impl IntoView {
         (v < lo || v > hi).then(|| out_of_range_message(v, field.range, f))
     };
     let invalid = move || field.error.get().is_some();
-    let no_edit = Callback::new(|_: ()| {});
-
-    // Key and mode are chosen, not typed: no text field and no slider.
-    let control = match f {
-        Feature::Key => view! { <KeySelect field id=id.clone() on_edit=no_edit /> }.into_any(),
-        Feature::Mode => view! { <ModeSwitch field id=id.clone() on_edit=no_edit /> }.into_any(),
-        _ => view! {
-            <input
-                id=id.clone()
-                class="num"
-                type="text"
-                inputmode=if f == Feature::DurationMs { "text" } else { "decimal" }
-                autocomplete="off"
-                spellcheck="false"
-                aria-describedby=format!("{hint_id} {msg_id}")
-                aria-invalid=move || if invalid() { "true" } else { "false" }
-                prop:value=move || field.text.get()
-                on:input=move |ev| field.text.set(event_target_value(&ev))
-                on:keydown=move |ev| {
-                    on_arrow_keys(field, &ev);
-                }
-            />
-        }
-        .into_any(),
+    let control = view! {
+        <FieldControl field id=id.clone() described_by=format!("{hint_id} {msg_id}") on_edit=|_| {} />
     };
+    // Key and mode are chosen, not typed: no slider.
     let slider = (!matches!(f, Feature::Key | Feature::Mode)).then(|| {
         let (min, max, step) = slider_attrs(field.range, f);
         view! {

@@ -6,4 +6,5 @@ pub mod confusion_matrix;
 pub mod contrib_chart;
 pub mod example_picker;
 pub mod feature_field;
+pub mod live_prediction;
 pub mod rich_text;

@@ -2,15 +2,16 @@
 
 use std::sync::Arc;
 
-use genre_core::genre::display_name;
 use genre_core::model::{ModelKind, TrainedModel};
+use genre_core::text::percent;
 use leptos::prelude::*;
 
 use crate::components::about_model::AboutModel;
-use crate::components::bar_chart::{percent, BarChart};
+use crate::components::bar_chart::BarChart;
 use crate::components::contrib_chart::{ContribChart, Contribution};
 use crate::components::example_picker::ExamplePicker;
-use crate::components::feature_field::{FeatureField, FieldState};
+use crate::components::feature_field::FeatureField;
+use crate::components::live_prediction::LivePrediction;
 use crate::examples::ExampleTrack;
 use crate::form::with_unit;
 use crate::model_store::{ModelState, ModelStore};
@@ -49,39 +50,10 @@ pub fn PredictPage() -> impl IntoView {
     }
 }
 
-/// The initial value of a field: the training median, the most typical track.
-fn initial_value(model: &TrainedModel, j: usize) -> f64 {
-    let median = model
-        .preprocessor
-        .medians
-        .get(j)
-        .copied()
-        .unwrap_or(f64::NAN);
-    let (lo, hi) = model.preprocessor.ranges[j];
-    if median.is_finite() {
-        median
-    } else {
-        (lo + hi) / 2.0
-    }
-}
-
 #[component]
 fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
-    let fields: Vec<FieldState> = model
-        .features()
-        .as_slice()
-        .iter()
-        .enumerate()
-        .map(|(j, &f)| FieldState::new(f, model.preprocessor.ranges[j], initial_value(&model, j)))
-        .collect();
-    let fields = StoredValue::new(fields);
-
-    // The model's input row: the last valid value of every field.
-    let values = Memo::new(move |_| {
-        fields.with_value(|fs| fs.iter().map(|f| f.value.get()).collect::<Vec<f64>>())
-    });
-    let m = model.clone();
-    let prediction = Memo::new(move |_| values.with(|v| m.predict_raw(v)));
+    let live = LivePrediction::new(&model);
+    let (fields, values, prediction) = (live.fields, live.values, live.prediction);
     let m = model.clone();
     let explanation = Memo::new(move |_| {
         let class = prediction.with(|p| p.class);
@@ -89,16 +61,9 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
     });
     let any_invalid = move || fields.with_value(|fs| fs.iter().any(|f| f.error.get().is_some()));
 
-    Effect::new(move |_| {
-        prediction.track();
-        crate::perf::mark_first_prediction();
-    });
-
-    // Genres as people read them ("Drum & Bass", not "dnb"); the model keeps its labels.
-    let classes: Arc<Vec<String>> =
-        Arc::new(model.classes.iter().map(|c| display_name(c)).collect());
-    let c = classes.clone();
-    let top_genre = Signal::derive(move || c[prediction.with(|p| p.class)].clone());
+    let classes = live.genres.clone();
+    let top_genre = live.genre();
+    let confidence = live.confidence();
     let c = classes.clone();
     let runner_up = move || {
         prediction.with(|p| {
@@ -137,29 +102,9 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
         _ => "Units are probability, relative to an average track.",
     };
 
-    // Fills the form with a real track. A value the data set lacks is filled with the training
-    // median, which is exactly what the model imputes for a missing value, so the prediction is
-    // the track's own; the picker says how many were filled. The fields hold the exact values
-    // (a duration shown as m:ss keeps its milliseconds).
-    let medians = model.preprocessor.medians.clone();
-    let on_pick = Callback::new(move |track: Arc<ExampleTrack>| {
-        fields.with_value(|fs| {
-            let mut imputed = 0;
-            for (j, f) in fs.iter().enumerate() {
-                let mut v = track.value(f.feature);
-                if !v.is_finite() {
-                    v = medians.get(j).copied().unwrap_or(f64::NAN);
-                    imputed += 1;
-                }
-                if v.is_finite() {
-                    f.set_value(v);
-                } else {
-                    f.text.set(String::new());
-                }
-            }
-            imputed
-        })
-    });
+    // Fills the form with a real track (values the data set lacks at the training median, so
+    // the prediction is the track's own; the picker says how many were filled).
+    let on_pick = Callback::new(move |track: Arc<ExampleTrack>| live.fill(|_, f| track.value(f)));
 
     let genres = model.classes.clone();
     let field_views = fields.with_value(|fs| {
@@ -186,7 +131,7 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
                 <div class="mini-result" aria-hidden="true">
                     <span class="mini-label">"Prediction"</span>
                     <span class="mini-genre">{move || top_genre.get()}</span>
-                    <span class="mini-conf">{move || prediction.with(|p| percent(p.confidence()))}</span>
+                    <span class="mini-conf">{move || confidence.get()}</span>
                 </div>
                 <div class="fields">{field_views}</div>
                 <button type="submit" class="visually-hidden" tabindex="-1">"Predict"</button>
@@ -197,7 +142,7 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
                     <div role="status" aria-live="polite" aria-atomic="true" class="result-summary">
                         <p class="top-genre" id="top-genre">{move || top_genre.get()}</p>
                         <p class="confidence">
-                            <span id="confidence">{move || prediction.with(|p| percent(p.confidence()))}</span>
+                            <span id="confidence">{move || confidence.get()}</span>
                             " confidence · "
                             <span class="runner-up">{runner_up}</span>
                         </p>

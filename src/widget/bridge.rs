@@ -86,8 +86,9 @@ pub fn install(options: Arc<WidgetOptions>, state: RwSignal<ModelState>, host_va
 }
 
 fn handle(ev: &MessageEvent, model: &TrainedModel, host_values: HostValues) {
-    // Serialising bounds the size and turns anything exotic (functions, cycles, BigInt) into a
-    // clean rejection instead of a half-read object.
+    // Incoming data is read as JSON text, not with serde-wasm-bindgen: the text bounds the size
+    // before anything is parsed, and anything exotic (functions, cycles, BigInt, getters that
+    // throw) becomes a clean rejection instead of a half-read object.
     let text = js_sys::JSON::stringify(&ev.data())
         .ok()
         .and_then(|s| s.as_string());
@@ -113,8 +114,12 @@ fn handle(ev: &MessageEvent, model: &TrainedModel, host_values: HostValues) {
     }
 }
 
+/// A message as the plain JavaScript object a host reads (objects, not `Map`s: the
+/// JSON-compatible serializer).
 fn to_js(v: &Value) -> wasm_bindgen::JsValue {
-    js_sys::JSON::parse(&v.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL)
+    use serde::Serialize;
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(wasm_bindgen::JsValue::NULL)
 }
 
 /// Answers the window that sent `ev`, readable only by its origin.

@@ -5,15 +5,15 @@
 use std::sync::Arc;
 
 use genre_core::feature::Feature;
-use genre_core::genre::display_name;
 use genre_core::model::TrainedModel;
+use genre_core::text::percent;
 use leptos::prelude::*;
 
 use super::bridge::{self, HostValues};
 use super::message::{self, Source};
 use super::options::WidgetOptions;
-use crate::components::bar_chart::percent;
-use crate::components::feature_field::{on_arrow_keys, FieldState, KeySelect, ModeSwitch};
+use crate::components::feature_field::{FieldControl, FieldState};
+use crate::components::live_prediction::LivePrediction;
 use crate::form::{out_of_range_message, unit};
 
 #[component]
@@ -23,48 +23,17 @@ pub fn Widget(
     host_values: HostValues,
 ) -> impl IntoView {
     let features = model.features().as_slice().to_vec();
-    let medians = model.preprocessor.medians.clone();
-    let median = move |j: usize| medians.get(j).copied().unwrap_or(f64::NAN);
-    let fields: Vec<FieldState> = features
-        .iter()
-        .enumerate()
-        .map(|(j, &f)| {
-            let range = model.preprocessor.ranges[j];
-            FieldState::new(f, range, median(j))
-        })
-        .collect();
-    let fields = StoredValue::new(fields);
-
-    let values = Memo::new(move |_| {
-        fields.with_value(|fs| fs.iter().map(|f| f.value.get()).collect::<Vec<f64>>())
-    });
-    let m = model.clone();
-    let prediction = Memo::new(move |_| values.with(|v| m.predict_raw(v)));
-    Effect::new(move |_| {
-        prediction.track();
-        crate::perf::mark_first_prediction();
-    });
+    let live = LivePrediction::new(&model);
+    let (fields, values, prediction) = (live.fields, live.values, live.prediction);
 
     // A host's request fills every field with exactly what it sent, and the training median
     // where it sent nothing, which is what the model imputed for its reply; so the form shows
     // the values the host's prediction was made for.
-    let m = model.clone();
+    let filler = live.clone();
     Effect::new(move |_| {
-        let Some(vals) = host_values.get() else {
-            return;
-        };
-        fields.with_value(|fs| {
-            for (j, f) in fs.iter().enumerate() {
-                let v = if vals[j].is_finite() {
-                    vals[j]
-                } else {
-                    m.preprocessor.medians.get(j).copied().unwrap_or(f64::NAN)
-                };
-                if v.is_finite() {
-                    f.set_value(v);
-                }
-            }
-        });
+        if let Some(sent) = host_values.get() {
+            filler.fill(|j, _| sent[j]);
+        }
     });
 
     // The user's own edits are announced to the embedding page (host requests are answered
@@ -77,11 +46,9 @@ pub fn Widget(
         bridge::announce(&opts, &message::prediction(None, Source::User, &m, &v, &p));
     };
 
-    let classes: Arc<Vec<String>> =
-        Arc::new(model.classes.iter().map(|c| display_name(c)).collect());
-    let c = classes.clone();
-    let genre = move || c[prediction.with(|p| p.class)].clone();
-    let c = classes.clone();
+    let genre = live.genre();
+    let confidence = live.confidence();
+    let c = live.genres.clone();
     let top3 = move || {
         prediction.with(|p| {
             p.top(3)
@@ -131,9 +98,9 @@ pub fn Widget(
             </header>
             <section class="w-result" aria-label="Prediction">
                 <div role="status" aria-live="polite" aria-atomic="true">
-                    <p class="w-genre" id="w-genre">{genre}</p>
+                    <p class="w-genre" id="w-genre">{move || genre.get()}</p>
                     <p class="w-conf">
-                        <span id="w-confidence">{move || prediction.with(|p| percent(p.confidence()))}</span>
+                        <span id="w-confidence">{move || confidence.get()}</span>
                         " confidence"
                     </p>
                 </div>
@@ -165,33 +132,9 @@ fn CompactField(field: FieldState, on_edit: Callback<()>) -> impl IntoView {
         })
     };
     let unit = unit(f);
-    let control = match f {
-        Feature::Key => view! { <KeySelect field id=id.clone() on_edit /> }.into_any(),
-        Feature::Mode => view! { <ModeSwitch field id=id.clone() on_edit /> }.into_any(),
-        _ => view! {
-            <input
-                id=id.clone()
-                class="num"
-                type="text"
-                inputmode=if f == Feature::DurationMs { "text" } else { "decimal" }
-                autocomplete="off"
-                spellcheck="false"
-                aria-describedby=desc_id.clone()
-                aria-invalid=move || if field.error.get().is_some() { "true" } else { "false" }
-                title=move || problem().unwrap_or_default()
-                prop:value=move || field.text.get()
-                on:input=move |ev| {
-                    field.text.set(event_target_value(&ev));
-                    on_edit.run(());
-                }
-                on:keydown=move |ev| {
-                    if on_arrow_keys(field, &ev) {
-                        on_edit.run(());
-                    }
-                }
-            />
-        }
-        .into_any(),
+    let title = Signal::derive(move || problem().unwrap_or_default());
+    let control = view! {
+        <FieldControl field id=id.clone() described_by=desc_id.clone() title on_edit />
     };
     view! {
         <div class="w-field" class:invalid=move || field.error.get().is_some() class:warned=move || problem().is_some()>

@@ -99,12 +99,3 @@ pub enum ModelFileError {
     #[error("This model needs features the data does not have (model: {found}); the data has: {expected}.")]
     WrongFeatures { expected: String, found: String },
 }
-
-/// Why a single prediction request was refused.
-#[derive(Debug, Error, Clone, PartialEq)]
-pub enum PredictError {
-    #[error("Field `{field}`: expected a number, got {got}.")]
-    NotANumber { field: String, got: String },
-    #[error("Expected {expected} feature values, got {got}.")]
-    WrongLength { expected: usize, got: usize },
-}

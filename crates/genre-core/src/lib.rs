@@ -14,6 +14,7 @@ pub mod rng;
 pub mod smote;
 pub mod split;
 pub mod svc;
+pub mod text;
 pub mod train;
 pub mod tree;
 

@@ -883,15 +883,8 @@ pub fn examples() -> Result<ExamplesFile> {
     Ok(file)
 }
 
-/// The same percentage text the page shows (`bar_chart::percent`).
-pub fn percent(p: f32) -> String {
-    let pct = p * 100.0;
-    if pct > 0.0 && pct < 0.1 {
-        "<0.1%".into()
-    } else {
-        format!("{pct:.1}%")
-    }
-}
+/// The same percentage text the page shows (the core owns it).
+pub use genre_core::text::percent;
 
 #[cfg(test)]
 mod tests {

@@ -192,15 +192,7 @@ async fn timed_run(b: &Browser, path: &Path, rows: usize) -> Result<(f64, f64)> 
 }
 
 fn fmt_count(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    genre_core::text::count(n as u64)
 }
 
 #[tokio::test]

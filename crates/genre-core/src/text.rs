@@ -1,0 +1,48 @@
+//! How the product writes numbers for people, in one place so the app, the CLI and the tests
+//! that read the pages all agree on the text.
+
+/// A share as a percentage with one decimal ("62.3%"); a share too small to show as 0.1% but
+/// not zero is "<0.1%", so a possible genre never reads as impossible.
+pub fn percent(share: impl Into<f64>) -> String {
+    let pct = share.into() * 100.0;
+    if pct > 0.0 && pct < 0.1 {
+        "<0.1%".into()
+    } else {
+        format!("{pct:.1}%")
+    }
+}
+
+/// A count with its thousands grouped: 42,305.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages() {
+        assert_eq!(percent(0.6234f32), "62.3%");
+        assert_eq!(percent(0.66312), "66.3%");
+        assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(percent(0.0004f32), "<0.1%");
+        assert_eq!(percent(1.0), "100.0%");
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(count(42_305), "42,305");
+        assert_eq!(count(7), "7");
+        assert_eq!(count(1_000_000), "1,000,000");
+        assert_eq!(count(100), "100");
+    }
+}

@@ -1,0 +1,42 @@
+//! Small browser plumbing shared by every page: turning a thrown JavaScript value into a
+//! sentence, and offering bytes as a download. One owner each, so that every page words a
+//! browser failure the same way and every download lives as long as the browser needs it.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The message of a thrown JavaScript value (an `Error`, a `DOMException`, a thrown string),
+/// for a sentence such as "Could not read the file: {message}".
+pub fn js_error_text(e: &JsValue) -> String {
+    if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
+        return format!("{}: {}", d.name(), d.message());
+    }
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// How long a download's object URL stays valid. Revoking it at once can cancel the download
+/// in some browsers (the click only starts it); a minute is ample and then frees the memory.
+const DOWNLOAD_URL_LIFETIME_MS: u32 = 60_000;
+
+/// Starts a browser download of `bytes` as `file_name`, from memory (a Blob and an object URL:
+/// no request leaves the page).
+pub fn download(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let url = gloo_file::ObjectUrl::from(gloo_file::Blob::new_with_options(bytes, Some(mime)));
+    let a: web_sys::HtmlAnchorElement = gloo_utils::document()
+        .create_element("a")
+        .map_err(|e| {
+            format!(
+                "The browser could not start the download: {}",
+                js_error_text(&e)
+            )
+        })?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(file_name);
+    a.click();
+    // The URL is revoked when `url` is dropped: keep it until the download has surely started.
+    gloo_timers::callback::Timeout::new(DOWNLOAD_URL_LIFETIME_MS, move || drop(url)).forget();
+    Ok(())
+}
