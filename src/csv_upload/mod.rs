@@ -1,9 +1,10 @@
 //! Uploading a CSV: the `FileDrop` picker (click or drop), reading the file's bytes, reading
-//! them with the core in pieces (`chunked`), and showing what the ingest understood (`report`).
+//! them with the core's reader in time slices (`sliced`), and showing what the ingest
+//! understood (`report`).
 //! Shared by Explore and Batch (and usable by Train).
 
-pub mod chunked;
 pub mod report;
+pub mod sliced;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

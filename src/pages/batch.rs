@@ -1,23 +1,25 @@
 //! Batch: a CSV of tracks in, a table of predictions out, scored against the file's genres when
 //! it has them, downloadable as CSV. Reading and predicting run in slices on the main thread
-//! (see `csv_upload::chunked` and `run::predict_all`), so even 100,000 rows never block the page
+//! (see `csv_upload::sliced` and `run::predict_all`), so even 100,000 rows never block the page
 //! for more than a few milliseconds at a time.
 
 mod download;
+#[cfg(test)]
+mod golden;
 mod metrics_panel;
 pub mod run;
 mod table;
 
 use std::sync::Arc;
 
-use genre_core::ingest::{IngestOptions, IngestReport};
+use genre_core::ingest::{IngestOptions, IngestReport, RecordSpans};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::charts::fmt_count;
 use crate::components::rich_text::rich_text;
-use crate::csv_upload::chunked::read_csv_chunked;
 use crate::csv_upload::report::IngestReportView;
+use crate::csv_upload::sliced::read_csv_sliced;
 use crate::csv_upload::{download_bytes, now_ms, read_file, yield_now, FileDrop, Upload};
 use crate::model_store::{ModelState, ModelStore};
 use metrics_panel::MetricsPanel;
@@ -28,6 +30,8 @@ use table::ResultsTable;
 pub struct Outcome {
     pub file_name: String,
     pub report: IngestReport,
+    /// Where each row of the file lies in it, for the download.
+    pub spans: Arc<RecordSpans>,
     pub rows: Arc<Vec<Row>>,
     /// The model's genres (prediction indices) and the file's (truth indices).
     pub classes: Arc<Vec<String>>,
@@ -113,7 +117,7 @@ fn start_run(
                 });
             }
         };
-        let read = read_csv_chunked(
+        let read = read_csv_sliced(
             &upload.bytes,
             &IngestOptions::for_prediction(),
             &mut on_read,
@@ -158,6 +162,7 @@ fn start_run(
         let outcome = Arc::new(Outcome {
             file_name: upload.name.clone(),
             report: data.report,
+            spans: Arc::new(data.spans),
             rows: Arc::new(rows),
             classes: Arc::new(model.classes.clone()),
             file_classes: Arc::new(data.classes),
@@ -330,7 +335,7 @@ fn Results(outcome: Arc<Outcome>, upload: RwSignal<Option<Upload>>) -> impl Into
         set_preparing.set(true);
         set_download_error.set(None);
         spawn_local(async move {
-            let result = download::predictions_csv(&u.bytes, &o.rows, &o.classes)
+            let result = download::predictions_csv(&u.bytes, &o.spans, &o.rows, &o.classes)
                 .await
                 .and_then(|bytes| {
                     let stem = u.name.trim_end_matches(".csv").trim_end_matches(".CSV");

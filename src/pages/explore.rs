@@ -20,8 +20,8 @@ use crate::charts::heatmap::CorrelationHeatmap;
 use crate::charts::histogram::Histogram;
 use crate::charts::scatter::Scatter;
 use crate::components::rich_text::rich_text;
-use crate::csv_upload::chunked::read_csv_chunked;
 use crate::csv_upload::report::IngestReportView;
+use crate::csv_upload::sliced::read_csv_sliced;
 use crate::csv_upload::{read_file, yield_now, FileDrop};
 use crate::fetch::fetch_text;
 use controls::{FeatureSelect, GenrePicker};
@@ -107,11 +107,11 @@ fn load_upload(data: RwSignal<Data>, error: RwSignal<Option<String>>, file: web_
                 total,
             })
         };
-        let ingested =
-            match read_csv_chunked(&upload.bytes, &explore_options(), &mut progress).await {
-                Ok(i) => i,
-                Err(e) => return fail(format!("{}: {e}", upload.name)),
-            };
+        let ingested = match read_csv_sliced(&upload.bytes, &explore_options(), &mut progress).await
+        {
+            Ok(i) => i,
+            Err(e) => return fail(format!("{}: {e}", upload.name)),
+        };
         // One synchronous pass of the core (tens of ms for 40,000 rows); let the progress bar
         // paint first.
         yield_now().await;

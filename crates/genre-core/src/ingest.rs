@@ -1,13 +1,21 @@
 //! Streaming CSV ingest: maps columns by name, parses numbers, rejects bad rows with reasons,
-//! drops exact duplicates and reports what it understood.
+//! drops exact duplicates and reports what it understood. One resumable [`Reader`] does the
+//! reading for every caller; [`read_csv`] steps it to the end.
+
+mod reader;
+mod records;
+mod rows;
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::IngestError;
 use crate::feature::{normalize_header, Feature};
+
+pub use reader::{Reader, Step};
+pub use records::{RecordSpan, RecordSpans, RecordWriter, RewriteError};
 
 /// How many rejected rows are kept with their reason (the count is always exact).
 pub const MAX_REPORTED_REJECTIONS: usize = 100;
@@ -125,6 +133,9 @@ pub struct Ingested {
     /// Feature columns the file has.
     pub present: Vec<Feature>,
     pub report: IngestReport,
+    /// Where the header and each record lie in the file (to write them out again).
+    #[serde(default)]
+    pub spans: RecordSpans,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -154,7 +165,7 @@ impl IngestOptions {
 }
 
 /// Progress of a read, for progress bars: rows parsed and bytes consumed so far.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IngestProgress {
     pub rows: u64,
     pub bytes: u64,
@@ -162,123 +173,11 @@ pub struct IngestProgress {
 
 /// Reads a whole CSV with no progress reporting.
 pub fn read_csv<R: Read>(reader: R, opts: &IngestOptions) -> Result<Ingested, IngestError> {
-    read_csv_with(reader, opts, &mut |_| true)
+    Reader::new(reader, opts)?.finish()
 }
 
-/// Spreadsheet row numbers (the header's row is 1 when it is the first line) for the records a
-/// `csv` reader returns, in order. The reader skips blank lines, which a spreadsheet shows as
-/// rows, and a quoted cell may span several lines of one row. So a record's row is worked out
-/// from where it ends: the line breaks before its end, minus its own terminator's, minus the
-/// breaks inside its cells. Files whose lines end in a lone `\r` have no `\n` to count: rows
-/// then count records.
-#[derive(Debug, Default, Clone)]
-pub struct RowCounter {
-    last: u64,
-}
-
-impl RowCounter {
-    /// The row of `record`, the record just read. `breaks_before_end`: how many `\n` the file
-    /// holds before the reader's position after the record; `ends_with_break`: whether the byte
-    /// just before that position is a `\n` (the record's own terminator; with `\r\n` line
-    /// ends the reader stops after the `\r`).
-    pub fn row(
-        &mut self,
-        record: &csv::ByteRecord,
-        breaks_before_end: u64,
-        ends_with_break: bool,
-    ) -> u64 {
-        let in_cells: u64 = record
-            .iter()
-            .map(|cell| cell.iter().filter(|&&b| b == b'\n').count() as u64)
-            .sum();
-        let first_line = (breaks_before_end + 1)
-            .saturating_sub(u64::from(ends_with_break))
-            .saturating_sub(in_cells);
-        let row = first_line.max(self.last + 1);
-        self.last = row;
-        row
-    }
-
-    /// The row of the next record (for an error the reader raised before returning it).
-    pub fn next_row(&self) -> u64 {
-        self.last + 1
-    }
-}
-
-/// Spreadsheet rows of the records a `csv` reader returns from a file held in memory, counted
-/// with [`RowCounter`], as a streaming read counts them: the line breaks are counted in `bytes`
-/// itself (for code that cuts a file into pieces or writes it back row by row).
-pub struct FileRows<'a> {
-    bytes: &'a [u8],
-    rows: RowCounter,
-    /// Line breaks in `bytes[..scanned]`.
-    breaks: u64,
-    scanned: usize,
-}
-
-impl<'a> FileRows<'a> {
-    pub fn new(bytes: &'a [u8]) -> FileRows<'a> {
-        FileRows {
-            bytes,
-            rows: RowCounter::default(),
-            breaks: 0,
-            scanned: 0,
-        }
-    }
-
-    /// The row of `record`, just read; `end`: the reader's byte position after it, as an
-    /// offset into `bytes`.
-    pub fn row(&mut self, record: &csv::ByteRecord, end: usize) -> u64 {
-        let end = end.min(self.bytes.len());
-        let new = &self.bytes[self.scanned.min(end)..end];
-        self.breaks += new.iter().filter(|&&b| b == b'\n').count() as u64;
-        self.scanned = self.scanned.max(end);
-        let ends = end > 0 && self.bytes[end - 1] == b'\n';
-        self.rows.row(record, self.breaks, ends)
-    }
-}
-
-/// A reader that notes the offset of every `\n` it passes on, so [`RowCounter`] can be told
-/// how many lie before a record's end (the log is drained as records are read: it holds only
-/// what the CSV reader has buffered ahead).
-struct BreakLog<R> {
-    inner: R,
-    offset: u64,
-    breaks: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<u64>>>,
-}
-
-impl<R: Read> Read for BreakLog<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut breaks = self.breaks.borrow_mut();
-        for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' {
-                breaks.push_back(self.offset + i as u64);
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
-/// Counts the logged breaks before `end` (a byte offset in the whole file): (how many, whether
-/// the last is at `end - 1`).
-struct BreakCount {
-    breaks: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<u64>>>,
-    before: u64,
-}
-
-impl BreakCount {
-    fn upto(&mut self, end: u64) -> (u64, bool) {
-        let mut breaks = self.breaks.borrow_mut();
-        let mut last = None;
-        while breaks.front().is_some_and(|&b| b < end) {
-            last = breaks.pop_front();
-            self.before += 1;
-        }
-        (self.before, last.is_some_and(|b| b + 1 == end))
-    }
-}
+/// Records read between two calls of a [`read_csv_with`] progress callback.
+const PROGRESS_RECORDS: usize = 4096;
 
 /// Reads a CSV, streaming. `progress` is called every few thousand rows; returning `false`
 /// cancels the read.
@@ -287,91 +186,13 @@ pub fn read_csv_with<R: Read>(
     opts: &IngestOptions,
     progress: &mut dyn FnMut(IngestProgress) -> bool,
 ) -> Result<Ingested, IngestError> {
-    let breaks = std::rc::Rc::new(std::cell::RefCell::new(std::collections::VecDeque::new()));
-    let mut counted = BreakCount {
-        breaks: breaks.clone(),
-        before: 0,
-    };
-    let logged = BreakLog {
-        inner: reader,
-        offset: 0,
-        breaks,
-    };
-    let mut buffered = BufReader::with_capacity(1 << 16, logged);
-    let head = buffered
-        .fill_buf()
-        .map_err(|e| IngestError::Io(e.to_string()))?;
-    sniff(head)?;
-    let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
-    let delimiter = detect_delimiter(head);
-    if bom {
-        buffered.consume(3);
-    }
-
-    let mut csv_reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(buffered);
-
-    // The CSV reader's byte positions start after the BOM; the break log's at the file's start.
-    let skipped = if bom { 3 } else { 0 };
-    let mut record = csv::ByteRecord::new();
-    let mut rows = RowCounter::default();
-    let (header, header_row) = loop {
-        match csv_reader.read_byte_record(&mut record) {
-            Ok(false) => return Err(IngestError::Empty),
-            Ok(true) => {
-                let (before, ends) = counted.upto(csv_reader.position().byte() + skipped);
-                let row = rows.row(&record, before, ends);
-                if !record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
-                    break (record.clone(), row);
-                }
-            }
-            Err(e) => return Err(csv_error(e, rows.next_row())),
-        }
-    };
-    let headers: Vec<String> = header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            std::str::from_utf8(h)
-                .map(|s| s.trim().to_string())
-                .map_err(|_| IngestError::NotUtf8 {
-                    row: header_row,
-                    column: format!("#{}", i + 1),
-                })
-        })
-        .collect::<Result<_, _>>()?;
-    let layout = Layout::from_headers(&headers, opts)?;
-
-    let mut out = Builder::new(opts, &layout);
-    let mut records: u64 = 0;
-    loop {
-        match csv_reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(csv_error(e, rows.next_row())),
-        }
-        let (before, ends) = counted.upto(csv_reader.position().byte() + skipped);
-        let row = rows.row(&record, before, ends);
-        records += 1;
-        if record.len() == 1 && record.get(0).is_some_and(|c| c.is_empty()) {
-            continue; // blank line
-        }
-        out.push(row, &record, &layout)?;
-        if records.is_multiple_of(4096) {
-            let bytes = csv_reader.position().byte();
-            if !progress(IngestProgress {
-                rows: out.report.rows_read,
-                bytes,
-            }) {
-                return Err(IngestError::Cancelled);
-            }
+    let mut reader = Reader::new(reader, opts)?;
+    while let Step::More(at) = reader.step(PROGRESS_RECORDS)? {
+        if !progress(at) {
+            return Err(IngestError::Cancelled);
         }
     }
-    out.report.delimiter = delimiter as char;
-    out.finish(&layout)
+    reader.finish()
 }
 
 /// Refuses files that are clearly not CSV text before the parser makes a mess of them.
@@ -396,8 +217,8 @@ fn sniff(head: &[u8]) -> Result<(), IngestError> {
 }
 
 /// Picks `,`, `;` or tab: whichever occurs most in the first line outside quotes (ties prefer
-/// `,` then `;`). Public so that code cutting a file into pieces uses the very same rule.
-pub fn detect_delimiter(head: &[u8]) -> u8 {
+/// `,` then `;`).
+fn detect_delimiter(head: &[u8]) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for &b in head
@@ -416,16 +237,6 @@ pub fn detect_delimiter(head: &[u8]) -> u8 {
     let candidates = [b',', b';', b'\t'];
     let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
     candidates[best]
-}
-
-fn csv_error(e: csv::Error, row: u64) -> IngestError {
-    match e.kind() {
-        csv::ErrorKind::Io(io) => IngestError::Io(io.to_string()),
-        _ => IngestError::Malformed {
-            row,
-            message: e.to_string(),
-        },
-    }
 }
 
 /// A header name as shown in a message: at most 40 characters (a line that lost its line
@@ -749,7 +560,7 @@ impl Builder {
         id
     }
 
-    fn finish(mut self, layout: &Layout) -> Result<Ingested, IngestError> {
+    fn finish(mut self, layout: &Layout, spans: RecordSpans) -> Result<Ingested, IngestError> {
         if self.report.rows_read == 0 {
             return Err(IngestError::HeaderOnly);
         }
@@ -788,6 +599,7 @@ impl Builder {
             classes: self.classes,
             present: layout.features.iter().map(|&(_, f)| f).collect(),
             report: self.report,
+            spans,
         })
     }
 }
@@ -852,27 +664,33 @@ mod tests {
         assert_eq!(rows, vec![4, 8]);
         let kept: Vec<u64> = d.tracks.iter().map(|t| t.row).collect();
         assert_eq!(kept, vec![2, 5, 10]);
-        // Counting in memory gives the streaming read's rows.
+        // Every record's span carries its row, and holds its bytes: the header, the rows kept
+        // and the rejected ones (blank lines are no records).
         for text in [csv.to_string(), crlf.clone()] {
-            let bytes = text.as_bytes();
-            let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                3
-            } else {
-                0
-            };
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(&bytes[start..]);
-            let (mut rows, mut record, mut seen) =
-                (FileRows::new(bytes), csv::ByteRecord::new(), Vec::new());
-            while reader.read_byte_record(&mut record).unwrap() {
-                seen.push(rows.row(&record, start + reader.position().byte() as usize));
-            }
-            assert_eq!(seen, vec![1, 2, 4, 5, 8, 10], "{text:?}");
+            let d = read(&text).unwrap();
+            let spans = &d.spans;
+            let rows: Vec<u64> = std::iter::once(&spans.header)
+                .chain(&spans.records)
+                .map(|s| s.row)
+                .collect();
+            assert_eq!(rows, vec![1, 2, 4, 5, 8, 10], "{text:?}");
+            let bytes = |s: &RecordSpan| &text.as_bytes()[s.start as usize..s.end as usize];
+            assert!(bytes(&spans.header).starts_with(b"energy,tempo"));
+            // Row 8, after the blank row 7: the line breaks around it are in its span.
+            let row_8 = String::from_utf8_lossy(bytes(&spans.records[3]));
+            assert_eq!(row_8.trim(), "x,120,Rap,c", "{text:?}");
+            assert_eq!(spans.records.last().unwrap().end as usize, text.len());
         }
         // Lines ending in a lone CR: rows are counted record by record.
         let d = read("energy,tempo,genre\r0.5,120,Rap\r0.5,slow,Rap\r").unwrap();
         assert_eq!(d.report.rejections[0].row, 3);
+    }
+
+    #[test]
+    fn delimiter_rule_matches() {
+        assert_eq!(detect_delimiter(b"a;b;c\n1,2,3"), b';');
+        assert_eq!(detect_delimiter(b"\"a,b\"\tc\n"), b'\t');
+        assert_eq!(detect_delimiter(b"a,b;c\n"), b',');
     }
 
     #[test]

@@ -1,113 +1,79 @@
 //! The predictions file: every input row with its original cells, then `predicted_genre`,
 //! `confidence`, `warning` and one `p_<genre>` probability column per genre. Rows the ingest
 //! rejected keep their cells, with empty predictions and the warning "rejected", so the output
-//! has exactly one row per input row. Built in Rust and handed to the browser as a Blob.
+//! has exactly one row per input row. The cells are written back from where the reader found
+//! each row (the core's `RecordWriter`; the file is not parsed again), in slices, and handed to
+//! the browser as a Blob.
 
-use crate::csv_upload::chunked::detect_delimiter;
-use crate::csv_upload::{now_ms, yield_now};
-use genre_core::ingest::FileRows;
+use genre_core::ingest::{RecordSpans, RecordWriter};
 
 use super::run::Row;
+use crate::csv_upload::{now_ms, yield_now};
 
 const SLICE_MS: f64 = 12.0;
+/// Rows per writer step: a fraction of a millisecond, so a slice ends close to its time.
+const STEP_ROWS: usize = 256;
 
 fn fmt_p(p: f32) -> String {
     // Six decimals: enough to sort and sum, short enough for spreadsheets.
     format!("{p:.6}")
 }
 
-/// Writes the predictions file for `input` (the uploaded bytes), `rows` (in file order) and the
-/// model's class names. Yields to the browser between slices.
+/// The added columns' names.
+fn added_header(classes: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = ["predicted_genre", "confidence", "warning"]
+        .map(String::from)
+        .to_vec();
+    names.extend(classes.iter().map(|c| format!("p_{c}")));
+    names
+}
+
+/// The added cells of one input row: its prediction, or empty ones and "rejected".
+fn added_cells(row: Option<&Row>, classes: &[String], cells: &mut Vec<String>) {
+    match row {
+        Some(r) => {
+            cells.push(classes[r.class as usize].clone());
+            cells.push(fmt_p(r.confidence));
+            cells.push(
+                r.far_out
+                    .as_ref()
+                    .map(|f| format!("far outside the training range: {f}"))
+                    .unwrap_or_default(),
+            );
+            cells.extend(r.probabilities.iter().map(|&p| fmt_p(p)));
+        }
+        None => {
+            cells.extend([String::new(), String::new()]);
+            cells.push("rejected: see the report on the page".into());
+            cells.extend(classes.iter().map(|_| String::new()));
+        }
+    }
+}
+
+/// Writes the predictions file for `input` (the uploaded bytes, as read into `spans`), `rows`
+/// (in file order) and the model's class names. Yields to the browser between slices.
 pub async fn predictions_csv(
     input: &[u8],
+    spans: &RecordSpans,
     rows: &[Row],
     classes: &[String],
 ) -> Result<Vec<u8>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_delimiter(input))
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
-    let mut writer = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::with_capacity(input.len() * 2));
-    let err = |e: csv::Error| format!("Could not write the predictions: {e}");
-    let mut record = csv::ByteRecord::new();
-    // The header: the first record that is not blank (the ingest skips blank lines before it).
-    let mut width = 0;
-    // Rows are numbered as the ingest numbers them (blank lines count), to match `rows`.
-    let mut numbers = FileRows::new(input);
-    loop {
-        if !reader.read_byte_record(&mut record).map_err(err)? {
-            return Err("The file has no header row.".into());
-        }
-        numbers.row(&record, reader.position().byte() as usize);
-        if !record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
-            break;
-        }
-    }
-    let mut header = record.clone();
-    // A UTF-8 BOM belongs to the file, not to the first column's name.
-    if let Some(first) = header.get(0).filter(|f| f.starts_with(&[0xEF, 0xBB, 0xBF])) {
-        let mut fixed = csv::ByteRecord::new();
-        fixed.push_field(&first[3..]);
-        header.iter().skip(1).for_each(|f| fixed.push_field(f));
-        header = fixed;
-    }
-    width = width.max(header.len());
-    header.push_field(b"predicted_genre");
-    header.push_field(b"confidence");
-    header.push_field(b"warning");
-    for c in classes {
-        header.push_field(format!("p_{c}").as_bytes());
-    }
-    writer.write_byte_record(&header).map_err(err)?;
-
+    let err = |e: genre_core::ingest::RewriteError| format!("Could not write the predictions: {e}");
+    let mut writer = RecordWriter::new(input, spans, &added_header(classes)).map_err(err)?;
+    // Rows and records are both in file order: a record's prediction is the next row's when
+    // the row numbers agree (a rejected record has none).
     let mut next = rows.iter().peekable();
+    let mut added = |row_number: u64, cells: &mut Vec<String>| {
+        added_cells(next.next_if(|r| r.row == row_number), classes, cells)
+    };
     let mut slice_start = now_ms();
-    while reader.read_byte_record(&mut record).map_err(err)? {
-        let row_number = numbers.row(&record, reader.position().byte() as usize);
-        // Same blank-line rule as the ingest: a record of one empty cell is not a track.
-        if record.len() == 1 && record.get(0).is_some_and(|c| c.is_empty()) {
-            continue;
-        }
-        let mut out = csv::ByteRecord::new();
-        for i in 0..width {
-            out.push_field(record.get(i).unwrap_or(b""));
-        }
-        match next.next_if(|r| r.row == row_number) {
-            Some(r) => {
-                out.push_field(classes[r.class as usize].as_bytes());
-                out.push_field(fmt_p(r.confidence).as_bytes());
-                out.push_field(
-                    r.far_out
-                        .as_ref()
-                        .map(|f| format!("far outside the training range: {f}"))
-                        .unwrap_or_default()
-                        .as_bytes(),
-                );
-                for &p in r.probabilities.iter() {
-                    out.push_field(fmt_p(p).as_bytes());
-                }
-            }
-            None => {
-                out.push_field(b"");
-                out.push_field(b"");
-                out.push_field(b"rejected: see the report on the page");
-                for _ in classes {
-                    out.push_field(b"");
-                }
-            }
-        }
-        writer.write_byte_record(&out).map_err(err)?;
+    while writer.step(STEP_ROWS, &mut added).map_err(err)? {
         if now_ms() - slice_start > SLICE_MS {
             yield_now().await;
             slice_start = now_ms();
         }
     }
-    writer
-        .into_inner()
-        .map_err(|e| format!("Could not write the predictions: {e}"))
+    writer.finish().map_err(err)
 }
 
 #[cfg(test)]
@@ -131,7 +97,13 @@ mod tests {
         let data = read_csv(input.as_bytes(), &IngestOptions::for_prediction()).unwrap();
         assert_eq!(data.tracks.len(), 2);
         let rows: Vec<Row> = data.tracks.iter().map(|t| predict_row(&model, t)).collect();
-        let out = block_on(predictions_csv(input.as_bytes(), &rows, &model.classes)).unwrap();
+        let out = block_on(predictions_csv(
+            input.as_bytes(),
+            &data.spans,
+            &rows,
+            &model.classes,
+        ))
+        .unwrap();
         let mut r = csv::Reader::from_reader(out.as_slice());
         let header = r.headers().unwrap().clone();
         assert_eq!(&header[0], "song_name");
