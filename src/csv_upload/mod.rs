@@ -164,29 +164,3 @@ pub fn FileDrop(
         </label>
     }
 }
-
-/// Starts a browser download of `bytes` as `filename` from memory (a Blob and an object URL:
-/// no request leaves the page).
-pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
-    let fail = |_| "The browser could not create the file.".to_string();
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob =
-        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(fail)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let a: web_sys::HtmlAnchorElement = document()
-        .create_element("a")
-        .map_err(fail)?
-        .unchecked_into();
-    a.set_href(&url);
-    a.set_download(filename);
-    a.click();
-    // Revoke later: revoking at once can cancel the download in some browsers.
-    let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    let _ =
-        window().set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 60_000);
-    Ok(())
-}

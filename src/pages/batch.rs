@@ -16,11 +16,12 @@ use genre_core::ingest::{IngestOptions, IngestReport, RecordSpans};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::browser;
 use crate::charts::fmt_count;
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::report::IngestReportView;
 use crate::csv_upload::sliced::read_csv_sliced;
-use crate::csv_upload::{download_bytes, now_ms, read_file, yield_now, FileDrop, Upload};
+use crate::csv_upload::{now_ms, read_file, yield_now, FileDrop, Upload};
 use crate::model_store::{ModelState, ModelStore};
 use metrics_panel::MetricsPanel;
 use run::{predict_all, score, Row, Score};
@@ -339,7 +340,7 @@ fn Results(outcome: Arc<Outcome>, upload: RwSignal<Option<Upload>>) -> impl Into
                 .await
                 .and_then(|bytes| {
                     let stem = u.name.trim_end_matches(".csv").trim_end_matches(".CSV");
-                    download_bytes(
+                    browser::download(
                         &format!("{stem}-predictions.csv"),
                         "text/csv;charset=utf-8",
                         &bytes,

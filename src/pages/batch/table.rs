@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use genre_core::genre::display_name;
+use genre_core::text::percent;
 use leptos::prelude::*;
 
 use super::run::Row;
@@ -87,10 +88,6 @@ fn same_key(a: &Row, b: &Row, key: SortKey) -> bool {
     }
 }
 
-pub fn pct(p: f32) -> String {
-    format!("{:.1}%", p * 100.0)
-}
-
 #[component]
 pub fn ResultsTable(
     rows: Arc<Vec<Row>>,
@@ -162,7 +159,7 @@ pub fn ResultsTable(
                 let top = row
                     .top
                     .iter()
-                    .map(|&(k, p)| format!("{} {}", display_name(&c[k as usize]), pct(p)))
+                    .map(|&(k, p)| format!("{} {}", display_name(&c[k as usize]), percent(p)))
                     .collect::<Vec<_>>()
                     .join(" · ");
                 let name = row.name.clone().unwrap_or_else(|| format!("row {}", row.row));
@@ -188,7 +185,7 @@ pub fn ResultsTable(
                         <td class="num-cell">{row.row}</td>
                         <td class="name-cell">{name}</td>
                         <td class="genre-cell">{display_name(&c[row.class as usize])} " " {warn}</td>
-                        <td class="num-cell">{pct(row.confidence)}</td>
+                        <td class="num-cell">{percent(row.confidence)}</td>
                         <td class="top3">{top}</td>
                         {truth_cell}
                     </tr>
