@@ -27,6 +27,11 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// The built site. `./x test` runs `trunk build --release` first; say so if it is missing.
+/// How long a test waits for the page's own work (a load, a parse, a prediction, a small
+/// training) before it fails: generous, since a busy 2-core CI machine is slow; a wait only
+/// lasts this long when the test is failing anyway.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
 pub fn dist_dir() -> Result<PathBuf> {
     let dist = std::env::var_os("GENRE_LENS_DIST")
         .map(PathBuf::from)
@@ -574,6 +579,11 @@ impl Browser {
     /// and returns that value; fails with `what` after `timeout`.
     pub async fn wait_js(&self, script: &str, what: &str, timeout: Duration) -> Result<Value> {
         self.wait_js_args(script, vec![], what, timeout).await
+    }
+
+    /// [`Browser::wait_js`] with the usual patience ([`PATIENCE`]).
+    pub async fn until(&self, script: &str, what: &str) -> Result<Value> {
+        self.wait_js(script, what, PATIENCE).await
     }
 
     /// [`Browser::wait_js`] with arguments (`arguments[0]`, ... in the script).

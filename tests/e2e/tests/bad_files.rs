@@ -11,14 +11,12 @@
 //!   valid file loads.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use genre_lens_e2e::{
     dist_dir, ensure_split, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer,
+    PATIENCE,
 };
 use serde_json::json;
-
-const LOAD: Duration = Duration::from_secs(60);
 
 fn corpus(kind: &str, name: &str) -> PathBuf {
     repo_root().join("tests/bad_inputs").join(kind).join(name)
@@ -76,7 +74,7 @@ async fn message_for(b: &Browser, input: &str, path: &Path, message: &str) -> Re
             "const e = document.getElementById(arguments[0]); return e && e.textContent !== arguments[1] && e.textContent;",
             vec![json!(message), json!(before.unwrap_or_default())],
             &path.display().to_string(),
-            LOAD,
+            PATIENCE,
         )
         .await?;
     Ok(text.as_str().unwrap_or_default().to_string())
@@ -132,10 +130,9 @@ async fn batch_bad_csvs_get_their_message_and_a_good_file_still_works() -> Resul
         // The page still works: real tracks with two broken rows.
         b.upload("batch-file", &good).await?;
         let summary = b
-            .wait_js(
+            .until(
                 "return document.getElementById('batch-summary')?.textContent;",
                 "the predictions",
-                LOAD,
             )
             .await?;
         let rejected = b.text(".report-rejections").await?.unwrap_or_default();

@@ -13,8 +13,6 @@ use genre_lens_e2e::{
 };
 use serde_json::{json, Value};
 
-const LOAD: Duration = Duration::from_secs(60);
-
 /// Native predictions for every kept row and the accuracy over the rows the model knows.
 fn native_expectation(test: &Path) -> Result<(Vec<String>, f64)> {
     let model = native_model()?;
@@ -52,7 +50,7 @@ async fn batch_predicts_the_holdout_like_the_cli() -> Result<()> {
         b.js("window.__blobs = []; const orig = URL.createObjectURL; URL.createObjectURL = (x) => { window.__blobs.push(x); return orig.call(URL, x); };").await?;
         b.upload("batch-file", &test).await?;
         page_accuracy = b
-            .wait_js("return document.getElementById('batch-accuracy')?.dataset.value;", "the accuracy", LOAD)
+            .until("return document.getElementById('batch-accuracy')?.dataset.value;", "the accuracy")
             .await?;
         b.screenshot_full(1200, &screenshot_dir().join("batch-desktop.png")).await?;
         b.client.set_window_size(1200, 900).await?;
@@ -62,14 +60,10 @@ async fn batch_predicts_the_holdout_like_the_cli() -> Result<()> {
         // Sort by confidence (highest first), then filter by a genre.
         b.js("document.querySelector('button[data-sort=\"Confidence\"]').click();").await?;
         sorted_first = b
-            .wait_js(
-                "const cells = [...document.querySelectorAll('#batch-table tbody tr td:nth-child(4)')].map(td => parseFloat(td.textContent)); return cells.length ? cells : null;",
-                "the sorted table",
-                LOAD,
-            )
+            .until("const cells = [...document.querySelectorAll('#batch-table tbody tr td:nth-child(4)')].map(td => parseFloat(td.textContent)); return cells.length ? cells : null;", "the sorted table")
             .await?;
         b.client.find(fantoccini::Locator::Id("batch-download")).await?.click().await?;
-        b.wait_js("return window.__blobs.length > 0;", "the download", LOAD).await?;
+        b.until("return window.__blobs.length > 0;", "the download").await?;
         let text = b
             .client
             .execute_async("const done = arguments[arguments.length - 1]; window.__blobs[0].text().then(done);", vec![])
@@ -175,11 +169,7 @@ async fn timed_run(b: &Browser, path: &Path, rows: usize) -> Result<(f64, f64)> 
     )
     .await?;
     let v = b
-        .wait_js(
-            "const s = performance.getEntriesByName('batch-start')[0], e = performance.getEntriesByName('batch-shown')[0]; return e ? {ms: e.startTime - s.startTime, long: Math.max(0, ...window.__long)} : null;",
-            "the timing marks",
-            LOAD,
-        )
+        .until("const s = performance.getEntriesByName('batch-start')[0], e = performance.getEntriesByName('batch-shown')[0]; return e ? {ms: e.startTime - s.startTime, long: Math.max(0, ...window.__long)} : null;", "the timing marks")
         .await?;
     println!(
         "MEASURE page says: {}",
@@ -202,7 +192,7 @@ async fn batch_10k_fast_and_100k_without_long_tasks() -> Result<()> {
     let (mut t10, mut t100) = ((0.0, 0.0), (0.0, 0.0));
     with_browser(1200, 900, async |b| {
         b.client.goto(&format!("{}#/batch", server.url())).await?;
-        b.wait_js("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model", LOAD)
+        b.until("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model")
             .await?;
         // Long tasks (> 50 ms on the main thread), as Chromium reports them.
         b.js("window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push(e.duration))).observe({type: 'longtask'});")

@@ -15,8 +15,6 @@ use genre_lens_e2e::{
 };
 use serde_json::{json, Map, Value};
 
-const LOAD: Duration = Duration::from_secs(20);
-
 /// A host page (served from its own port) embedding the widget twice, plus a third iframe that
 /// only accepts messages from an origin the host does not have. Its styles try hard to leak in.
 fn write_host_page(dir: &Path, site: &str) -> Result<()> {
@@ -76,11 +74,7 @@ async fn ask_frame(b: &Browser, msg: Value, id: &str) -> Result<Value> {
 
 /// The widget's computed text styles (genre line, a field label) in the current frame.
 async fn widget_styles(b: &Browser) -> Result<Value> {
-    b.wait_js(
-        "const g = document.getElementById('w-genre'); return g && g.textContent.trim() ? true : false;",
-        "the widget's first prediction",
-        LOAD,
-    )
+    b.until("const g = document.getElementById('w-genre'); return g && g.textContent.trim() ? true : false;", "the widget's first prediction")
     .await?;
     b.js("const s = (e) => { const c = getComputedStyle(e); return [c.color, c.fontSize, c.fontFamily, c.lineHeight]; };
           return { genre: s(document.getElementById('w-genre')), label: s(document.querySelector('.w-field label')),
@@ -140,11 +134,7 @@ async fn host_on_another_origin_gets_the_cores_predictions() -> Result<()> {
 
         b.client.goto(&format!("{}host.html", host.url())).await?;
         let ready = b
-            .wait_js(
-                "const m = window.msgs.find(m => m.from === 'frame' && m.data.type === 'ready'); return m || null;",
-                "the iframe's ready message",
-                LOAD,
-            )
+            .until("const m = window.msgs.find(m => m.from === 'frame' && m.data.type === 'ready'); return m || null;", "the iframe's ready message")
             .await?;
         out.checks.push((
             "ready comes from the site's origin".into(),
@@ -227,11 +217,7 @@ async fn host_on_another_origin_gets_the_cores_predictions() -> Result<()> {
         ));
 
         // 3. The origin allow-list: a widget limited to another origin stays silent.
-        b.wait_js(
-            "return !!document.getElementById('locked').contentWindow;",
-            "the locked frame",
-            LOAD,
-        )
+        b.until("return !!document.getElementById('locked').contentWindow;", "the locked frame")
         .await?;
         tokio::time::sleep(Duration::from_millis(1500)).await;
         b.js_args(
@@ -308,11 +294,7 @@ async fn every_page_works_from_a_sub_path_and_the_embed_page_writes_snippets() -
         ] {
             b.client.goto(&format!("{url}{hash}")).await?;
             let h = b
-                .wait_js(
-                    &format!("const e = document.querySelector({}); return e ? e.textContent.trim() : '';", json!(heading_css)),
-                    &format!("the heading of {hash}"),
-                    LOAD,
-                )
+                .until(&format!("const e = document.querySelector({}); return e ? e.textContent.trim() : '';", json!(heading_css)), &format!("the heading of {hash}"))
                 .await;
             checks.push((format!("{hash} shows its heading"), h.is_ok()));
         }
@@ -339,11 +321,7 @@ async fn every_page_works_from_a_sub_path_and_the_embed_page_writes_snippets() -
         let preview = b.client.find(Locator::Css("#embed-preview")).await?;
         preview.enter_frame().await?;
         let genre = b
-            .wait_js(
-                "const g = document.getElementById('w-genre'); return g ? g.textContent.trim() : '';",
-                "the preview's prediction",
-                LOAD,
-            )
+            .until("const g = document.getElementById('w-genre'); return g ? g.textContent.trim() : '';", "the preview's prediction")
             .await;
         checks.push(("preview predicts".into(), genre.is_ok()));
         b.client.enter_parent_frame().await?;
@@ -354,11 +332,7 @@ async fn every_page_works_from_a_sub_path_and_the_embed_page_writes_snippets() -
         // The example page: both widgets answer its buttons.
         b.client.set_window_size(1100, 900).await?;
         b.client.goto(&format!("{url}embed-example.html")).await?;
-        b.wait_js(
-            "return document.getElementById('frame-log').textContent.startsWith('ready');",
-            "the example iframe",
-            LOAD,
-        )
+        b.until("return document.getElementById('frame-log').textContent.startsWith('ready');", "the example iframe")
         .await?;
         b.client.find(Locator::Css("#send-frame")).await?.click().await?;
         let frame_log = b
@@ -371,11 +345,7 @@ async fn every_page_works_from_a_sub_path_and_the_embed_page_writes_snippets() -
         checks.push(("example iframe answers".into(), frame_log.is_ok()));
         b.client.find(Locator::Css("#send-element")).await?.click().await?;
         let el_log = b
-            .wait_js(
-                "const t = document.getElementById('element-log').textContent; return t.startsWith('predict() →') ? t : (t.startsWith('predict() failed') ? 'FAILED ' + t : '');",
-                "the example element's answer",
-                LOAD,
-            )
+            .until("const t = document.getElementById('element-log').textContent; return t.startsWith('predict() →') ? t : (t.startsWith('predict() failed') ? 'FAILED ' + t : '');", "the example element's answer")
             .await;
         let el_ok = matches!(&el_log, Ok(v) if !v.as_str().unwrap_or("").starts_with("FAILED"));
         checks.push((format!("example element answers: {el_log:?}"), el_ok));

@@ -1,14 +1,11 @@
 //! Explore in headless Chromium: every chart for the bundled summaries (without downloading the
 //! data set) and for an uploaded CSV, on a desktop and a phone; a screenshot of each chart type.
 
-use std::time::Duration;
 
 use genre_lens_e2e::{
     dist_dir, ensure_split, repo_root, screenshot_dir, with_browser, with_phone, Browser, Result,
     StaticServer,
 };
-
-const LOAD: Duration = Duration::from_secs(30);
 
 const CHARTS: [&str; 5] = [
     "chart-class-counts",
@@ -41,7 +38,7 @@ async fn wait_charts(b: &Browser) -> Result<()> {
         .map(|id| format!("document.getElementById('{id}')"))
         .collect::<Vec<_>>()
         .join(" && ");
-    b.wait_js(&format!("return !!({all});"), "all five charts", LOAD)
+    b.until(&format!("return !!({all});"), "all five charts")
         .await?;
     Ok(())
 }
@@ -103,20 +100,12 @@ async fn explore_bundled_and_uploaded() -> Result<()> {
         // Pick another feature and one more genre: the charts follow.
         b.js("const s = document.getElementById('explore-feature'); s.value = 'tempo'; s.dispatchEvent(new Event('change'));").await?;
         b.js("document.getElementById('genre-pick-6').click();").await?;
-        b.wait_js(
-            "return document.querySelector('#chart-box-plot .axis-title')?.textContent.includes('Tempo');",
-            "the tempo box plot",
-            LOAD,
-        )
+        b.until("return document.querySelector('#chart-box-plot .axis-title')?.textContent.includes('Tempo');", "the tempo box plot")
         .await?;
         after_pick = chart_counts(b).await?;
 
         b.upload("explore-file", &upload_path).await?;
-        b.wait_js(
-            "return document.getElementById('explore-source-note')?.textContent.includes('explore-upload.csv');",
-            "the uploaded file's charts",
-            LOAD,
-        )
+        b.until("return document.getElementById('explore-source-note')?.textContent.includes('explore-upload.csv');", "the uploaded file's charts")
         .await?;
         wait_charts(b).await?;
         uploaded = chart_counts(b).await?;

@@ -16,12 +16,9 @@
 //!   CSP violation for each, and that server receives no request.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use genre_lens_e2e::{dist_dir, repo_root, with_browser, Browser, Result, StaticServer};
+use genre_lens_e2e::{dist_dir, repo_root, with_browser, Browser, Result, StaticServer, PATIENCE};
 use serde_json::{json, Value};
-
-const LOAD: Duration = Duration::from_secs(60);
 
 const SCRIPT: &str = "<script>window.__xss=1</script>";
 const IMG: &str = "<img src=x onerror=\"window.__xss=1\">";
@@ -109,19 +106,19 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
     with_browser(1280, 900, async |b| {
         // Predict: fill a random example, see a genre.
         b.client.goto(&url).await?;
-        b.wait_js("return !document.getElementById('example-fill')?.disabled;", "the examples", LOAD)
+        b.until("return !document.getElementById('example-fill')?.disabled;", "the examples")
             .await?;
         b.client.find(fantoccini::Locator::Id("example-fill")).await?.click().await?;
-        b.wait_js("return document.getElementById('top-genre')?.textContent.trim();", "a prediction", LOAD)
+        b.until("return document.getElementById('top-genre')?.textContent.trim();", "a prediction")
             .await?;
         resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name);").await?);
 
         // Batch: the table lists the song names; the unknown genres are named in the scores note.
         b.client.goto(&format!("{url}#/batch")).await?;
-        b.wait_js("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model", LOAD)
+        b.until("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model")
             .await?;
         b.upload("batch-file", &csv).await?;
-        b.wait_js("return document.getElementById('batch-summary')?.textContent.includes('24 rows predicted');", "the batch results", LOAD)
+        b.until("return document.getElementById('batch-summary')?.textContent.includes('24 rows predicted');", "the batch results")
             .await?;
         let table = b.text("#batch-table").await?.unwrap_or_default();
         assert!(table.contains("<img src=x onerror=\"window.__xss=1\"> song"), "batch table: {table}");
@@ -134,10 +131,10 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
 
         // Train: the report's class counts name the genres.
         b.client.goto(&format!("{url}#/train")).await?;
-        b.wait_js("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model", LOAD)
+        b.until("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model")
             .await?;
         b.upload("train-file", &csv).await?;
-        b.wait_js("return document.getElementById('rows-kept')?.textContent === '24';", "the training report", LOAD)
+        b.until("return document.getElementById('rows-kept')?.textContent === '24';", "the training report")
             .await?;
         let counts = b.text("#class-counts").await?.unwrap_or_default();
         assert!(counts.contains(IMG) && counts.contains(SCRIPT) && counts.contains(QUOTES), "class counts: {counts}");
@@ -145,13 +142,13 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         // the model: the workers and the store are used too.
         b.only_the_forest(5).await?;
         b.click_id("train-start").await?;
-        let jobs = b.wait_jobs(LOAD).await?;
+        let jobs = b.wait_jobs(PATIENCE).await?;
         assert!(jobs.iter().all(|(_, s)| s.contains("job-done")), "training on the upload: {jobs:?}");
         b.click_id("show-rf").await?;
-        b.wait_js("return document.getElementById('use-model');", "the forest's details", LOAD)
+        b.until("return document.getElementById('use-model');", "the forest's details")
             .await?;
         b.click_id("use-model").await?;
-        b.wait_js("return document.querySelector('#saved-list .saved.active');", "the kept model", LOAD)
+        b.until("return document.querySelector('#saved-list .saved.active');", "the kept model")
             .await?;
         states.push(("train", markup_state(b).await?));
         resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name);").await?);
@@ -170,7 +167,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
                 "return window.__workerResources.length >= arguments[0] && window.__workerResources.flat();",
                 vec![json!(workers)],
                 "the workers' resource lists",
-                LOAD,
+                PATIENCE,
             )
             .await?;
         worker_count = workers;
@@ -178,10 +175,10 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
 
         // Explore: the charts of the upload name the genres.
         b.client.goto(&format!("{url}#/explore")).await?;
-        b.wait_js("return document.getElementById('explore-source-note');", "the bundled summary", LOAD)
+        b.until("return document.getElementById('explore-source-note');", "the bundled summary")
             .await?;
         b.upload("explore-file", &csv).await?;
-        b.wait_js("return document.getElementById('explore-source-note')?.textContent.includes('24 tracks in 3 genres');", "the upload's charts", LOAD)
+        b.until("return document.getElementById('explore-source-note')?.textContent.includes('24 tracks in 3 genres');", "the upload's charts")
             .await?;
         states.push(("explore", markup_state(b).await?));
         resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);").await?);
@@ -189,9 +186,9 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         // Predict with the kept model: its genres (the payloads) label the chart, its name (with
         // the file name) is in the model panel.
         b.client.goto(&url).await?;
-        b.wait_js("return document.querySelector('.model-status')?.textContent.includes('Random forest');", "the kept model on Predict", LOAD)
+        b.until("return document.querySelector('.model-status')?.textContent.includes('Random forest');", "the kept model on Predict")
             .await?;
-        b.wait_js("return document.getElementById('top-genre')?.textContent.trim();", "a prediction with the kept model", LOAD)
+        b.until("return document.getElementById('top-genre')?.textContent.trim();", "a prediction with the kept model")
             .await?;
         states.push(("predict", markup_state(b).await?));
         Ok(())

@@ -15,10 +15,10 @@ use std::time::Duration;
 use genre_core::feature::Feature;
 use genre_lens_e2e::{
     dist_dir, ensure_split, repo_root, with_browser, with_phone, Browser, Result, StaticServer,
+    PATIENCE,
 };
 use serde_json::{json, Value};
 
-const LOAD: Duration = Duration::from_secs(60);
 const TRAIN: Duration = Duration::from_secs(900);
 
 fn bad(name: &str) -> PathBuf {
@@ -167,10 +167,9 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
     let style = spotify_tracks_csv("style", 3_000)?;
     b.upload("train-file", &style).await?;
     let message = b
-        .wait_js(
+        .until(
             "return document.querySelector('#parse-error')?.textContent;",
             "the label message",
-            LOAD,
         )
         .await?;
     let message = message.as_str().unwrap_or_default().to_string();
@@ -194,19 +193,17 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
     );
     b.look(&format!("look-{w}-train-label-picker")).await?;
     choose(b, "pick-label", "style").await?;
-    b.wait_js(
+    b.until(
         "return document.getElementById('label-column')?.value === 'style';",
         "the file read with the picked label",
-        LOAD,
     )
     .await?;
     assert_eq!(step_numbers(b).await?, counting(5), "steps after a file");
     // A bad file next keeps this data set, which then still trains with the label picked.
     b.upload("train-file", &bad("random_binary.csv")).await?;
-    b.wait_js(
+    b.until(
         "return document.querySelector('#parse-error')?.textContent.includes('is still in use');",
         "the bad file's message",
-        LOAD,
     )
     .await?;
     let jobs = train_forest(b, 5).await?;
@@ -222,11 +219,7 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
     let data = repo_root().join("data/genres_v2.csv");
     b.upload("train-file", &data).await?;
     let kept = b
-        .wait_js(
-            "const e = document.getElementById('rows-kept'); return e && document.getElementById('label-column')?.value === 'genre' ? e.textContent : null;",
-            "the report",
-            LOAD,
-        )
+        .until("const e = document.getElementById('rows-kept'); return e && document.getElementById('label-column')?.value === 'genre' ? e.textContent : null;", "the report")
         .await?;
     // Data, report, options, train, the last run's comparison, saved models.
     assert_eq!(
@@ -260,11 +253,7 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
     // A stale error: the message goes once the field is fixed.
     b.type_into("#opt-rf-trees", "many").await?;
     b.click_id("train-start").await?;
-    b.wait_js(
-        "return !!document.getElementById('options-error') && !!document.querySelector('.param.invalid #opt-rf-trees');",
-        "the options error",
-        LOAD,
-    )
+    b.until("return !!document.getElementById('options-error') && !!document.querySelector('.param.invalid #opt-rf-trees');", "the options error")
     .await?;
     b.type_into("#opt-rf-trees", "30").await?;
     b.wait_js(
@@ -277,10 +266,9 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
     // A file that cannot be used keeps the data set read before.
     b.upload("train-file", &bad("random_binary.csv")).await?;
     let refused = b
-        .wait_js(
+        .until(
             "return document.querySelector('#parse-error')?.textContent;",
             "the bad file's message",
-            LOAD,
         )
         .await?;
     assert!(
@@ -323,10 +311,9 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
     headings_clear_the_header(b).await?;
     for m in ["rf", "bagging", "knn", "tree", "svc", "gbt"] {
         b.click_id(&format!("show-{m}")).await?;
-        b.wait_js(
+        b.until(
             &format!("return !!document.getElementById('detail-{m}');"),
             "the model's details",
-            LOAD,
         )
         .await?;
         b.look(&format!("look-{w}-train-{m}")).await?;
@@ -336,10 +323,9 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
     // The Spotify Tracks layout: `track_genre` recognised, 120 genres trained and legible.
     let tracks = spotify_tracks_csv("track_genre", 12_000)?;
     b.upload("train-file", &tracks).await?;
-    b.wait_js(
+    b.until(
         "return document.getElementById('label-column')?.value === 'track_genre';",
         "track_genre recognised",
-        LOAD,
     )
     .await?;
     let genres = b
@@ -349,10 +335,9 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
     let jobs = train_forest(b, 20).await?;
     assert!(jobs[0].1.contains("job-done"), "{jobs:?}");
     b.click_id("show-rf").await?;
-    b.wait_js(
+    b.until(
         "return !!document.getElementById('detail-rf');",
         "the details",
-        LOAD,
     )
     .await?;
     b.look(&format!("look-{w}-train-120-genres")).await?;
@@ -370,10 +355,9 @@ async fn train_looks_right_at_1280_and_390() -> Result<()> {
 /// warning shown), then the widget with every field.
 async fn predict_and_widget_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()> {
     b.open_page(&server.url()).await?;
-    b.wait_js(
+    b.until(
         "return document.getElementById('top-genre')?.textContent.trim();",
         "the prediction",
-        LOAD,
     )
     .await?;
     b.click_id("example-fill").await?;
@@ -389,10 +373,9 @@ async fn predict_and_widget_states(b: &Browser, server: &StaticServer, w: &str) 
     b.client
         .goto(&format!("{}widget.html?fields=all", server.url()))
         .await?;
-    b.wait_js(
+    b.until(
         "return document.getElementById('w-genre')?.textContent.trim();",
         "the widget's prediction",
-        LOAD,
     )
     .await?;
     b.look(&format!("look-{w}-widget")).await?;
@@ -427,10 +410,9 @@ async fn batch_and_explore_states(
         "Batch's picker is the drop zone"
     );
     b.upload("batch-file", test).await?;
-    b.wait_js(
+    b.until(
         "return document.getElementById('batch-accuracy')?.dataset.value;",
         "the accuracy",
-        LOAD,
     )
     .await?;
     let showing = b.text("#batch-showing").await?;
@@ -455,10 +437,9 @@ async fn batch_and_explore_states(
     // A file that cannot be read keeps the results shown (and their download).
     b.upload("batch-file", &bad("latin1.csv")).await?;
     let error = b
-        .wait_js(
+        .until(
             "return document.querySelector('#batch-error')?.textContent;",
             "the bad file's message",
-            LOAD,
         )
         .await?;
     let error = error.as_str().unwrap_or_default();
@@ -477,19 +458,17 @@ async fn batch_and_explore_states(
     b.look(&format!("look-{w}-batch-bad-file")).await?;
 
     b.open_page(&format!("{}#/explore", server.url())).await?;
-    b.wait_js(
+    b.until(
         "return !!document.getElementById('chart-class-counts');",
         "the charts",
-        LOAD,
     )
     .await?;
     b.look(&format!("look-{w}-explore-bundled")).await?;
     headings_clear_the_header(b).await?;
     b.upload("explore-file", test).await?;
-    b.wait_js(
+    b.until(
         "return document.getElementById('explore-source-note')?.textContent.includes('test.csv');",
         "the uploaded file's charts",
-        LOAD,
     )
     .await?;
     assert_eq!(
@@ -497,10 +476,9 @@ async fn batch_and_explore_states(
         "In use: test.csv · choose or drop another to replace it"
     );
     b.upload("explore-file", &bad("random_binary.csv")).await?;
-    b.wait_js(
+    b.until(
         "return document.querySelector('#explore-error')?.textContent;",
         "the bad file's message",
-        LOAD,
     )
     .await?;
     assert!(
@@ -545,40 +523,28 @@ async fn the_bundled_data_set_offline() -> Result<()> {
         let controlled = "return (async () => { const r = await navigator.serviceWorker.getRegistration(); return !!(r && r.active && navigator.serviceWorker.controller); })();";
         // Never fetched: a visit, the server goes, the page asks for the data set.
         b.open_page(&format!("{}#/train", fresh.url())).await?;
-        b.wait_js(controlled, "the service worker", LOAD).await?;
+        b.wait_js(controlled, "the service worker", PATIENCE).await?;
         fresh.stop();
         b.client.refresh().await?;
         b.open_page(&format!("{}#/train", fresh.url())).await?;
         b.click_id("use-bundled").await?;
         let first = b
-            .wait_js(
-                "return document.querySelector('#parse-error')?.textContent;",
-                "the offline message",
-                LOAD,
-            )
+            .until("return document.querySelector('#parse-error')?.textContent;", "the offline message")
             .await?;
         seen.0 = first.as_str().unwrap_or_default().to_string();
 
         // Fetched once online: kept for offline use.
         b.open_page(&format!("{}#/train", site.url())).await?;
-        b.wait_js(controlled, "the service worker", LOAD).await?;
+        b.wait_js(controlled, "the service worker", PATIENCE).await?;
         b.click_id("use-bundled").await?;
-        b.wait_js(
-            "return document.getElementById('rows-kept')?.textContent;",
-            "the bundled data online",
-            LOAD,
-        )
+        b.until("return document.getElementById('rows-kept')?.textContent;", "the bundled data online")
         .await?;
         site.stop();
         b.client.refresh().await?;
         b.open_page(&format!("{}#/train", site.url())).await?;
         b.click_id("use-bundled").await?;
         let offline = b
-            .wait_js(
-                "return document.getElementById('rows-kept')?.textContent || document.querySelector('#parse-error')?.textContent;",
-                "the bundled data offline",
-                LOAD,
-            )
+            .until("return document.getElementById('rows-kept')?.textContent || document.querySelector('#parse-error')?.textContent;", "the bundled data offline")
             .await?;
         seen.1 = offline.as_str().unwrap_or_default().to_string();
         Ok(())

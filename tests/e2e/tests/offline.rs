@@ -4,10 +4,8 @@
 
 use std::time::Duration;
 
-use genre_lens_e2e::{dist_dir, Browser, Result, StaticServer};
+use genre_lens_e2e::{dist_dir, Browser, Result, StaticServer, PATIENCE};
 use serde_json::{json, Value};
-
-const LOAD: Duration = Duration::from_secs(20);
 
 /// True once a service worker controls the page and its cache holds the model.
 const CACHED: &str = "return (async () => {
@@ -22,13 +20,12 @@ const CACHED: &str = "return (async () => {
 })();";
 
 async fn top_genre(b: &Browser, css: &str) -> Result<Value> {
-    b.wait_js(
+    b.until(
         &format!(
             "const e = document.querySelector({}); return e ? e.textContent.trim() : '';",
             json!(css)
         ),
         &format!("a prediction in {css}"),
-        LOAD,
     )
     .await
 }
@@ -44,7 +41,7 @@ async fn a_reload_without_the_server_still_predicts() -> Result<()> {
         let online = top_genre(b, "#top-genre").await?;
         // The first visit installs the worker; the page is controlled once it has claimed it.
         let caches = b
-            .wait_js(CACHED, "the service worker's cache", LOAD)
+            .wait_js(CACHED, "the service worker's cache", PATIENCE)
             .await?;
 
         site.stop();

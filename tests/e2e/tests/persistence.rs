@@ -15,10 +15,11 @@
 
 use std::time::Duration;
 
-use genre_lens_e2e::{dist_dir, screenshot_dir, with_browser, Browser, Result, StaticServer};
+use genre_lens_e2e::{
+    dist_dir, screenshot_dir, with_browser, Browser, Result, StaticServer, PATIENCE,
+};
 use serde_json::{json, Value};
 
-const LOAD: Duration = Duration::from_secs(60);
 const TRAIN: Duration = Duration::from_secs(600);
 
 /// Loads `model.bin` from the site into this tab, then at the epoch time `at` (ms) chooses it
@@ -84,7 +85,7 @@ async fn a_full_quota_is_reported_and_nothing_is_half_saved() -> Result<()> {
     let mut seen: Vec<(&str, Value)> = Vec::new();
     with_browser(1280, 900, async |b| {
         b.open_page(&train).await?;
-        b.wait_js("return document.getElementById('saved-empty');", "the empty saved list", LOAD)
+        b.until("return document.getElementById('saved-empty');", "the empty saved list")
             .await?;
         // The storage is full: the quota is set below what the site already uses (its offline
         // cache alone is about 2 MB), so a write is refused, as on a full disk. It is set before
@@ -97,7 +98,7 @@ async fn a_full_quota_is_reported_and_nothing_is_half_saved() -> Result<()> {
         .await?;
         b.upload("model-file", &model).await?;
         let full = b
-            .wait_js("return document.getElementById('model-file-message')?.textContent;", "the save's message", LOAD)
+            .until("return document.getElementById('model-file-message')?.textContent;", "the save's message")
             .await?;
         seen.push(("message", full));
         b.screenshot_full(1280, &screenshot_dir().join("train-quota.png")).await?;
@@ -125,11 +126,11 @@ async fn a_full_quota_is_reported_and_nothing_is_half_saved() -> Result<()> {
             .await?;
         b.upload("model-file", &model).await?;
         let ok = b
-            .wait_js("const m = document.getElementById('model-file-message'); return m && m.classList.contains('ok') && m.textContent;", "the second save", LOAD)
+            .until("const m = document.getElementById('model-file-message'); return m && m.classList.contains('ok') && m.textContent;", "the second save")
             .await?;
         seen.push(("saved", ok));
         b.open_page(&train).await?;
-        b.wait_js("return document.querySelectorAll('#saved-list .saved.active').length === 1;", "the saved model after a reload", LOAD)
+        b.until("return document.querySelectorAll('#saved-list .saved.active').length === 1;", "the saved model after a reload")
             .await?;
         seen.push(("listed", b.js("return document.querySelectorAll('#saved-list .saved').length;").await?));
         Ok(())
@@ -204,7 +205,7 @@ async fn two_tabs_saving_at_once_keep_every_model() -> Result<()> {
         for tab in [&first, &second] {
             b.client.switch_to_window(tab.clone()).await?;
             let msg = b
-                .wait_js("return document.getElementById('model-file-message')?.textContent;", "the saves to finish", LOAD)
+                .until("return document.getElementById('model-file-message')?.textContent;", "the saves to finish")
                 .await?;
             seen.0.push(msg.as_str().unwrap_or_default().to_string());
         }
@@ -212,11 +213,7 @@ async fn two_tabs_saving_at_once_keep_every_model() -> Result<()> {
         b.client.switch_to_window(first.clone()).await?;
         b.open_page(&train).await?;
         let want = 2 * PER_TAB as usize;
-        b.wait_js(
-            &format!("return document.querySelectorAll('#saved-list .saved').length >= {want};"),
-            "every saved model in the list",
-            LOAD,
-        )
+        b.until(&format!("return document.querySelectorAll('#saved-list .saved').length >= {want};"), "every saved model in the list")
         .await?;
         seen.1 = saved_names(b).await?;
         // Every saved model loads: use each one in turn.
@@ -235,7 +232,7 @@ async fn two_tabs_saving_at_once_keep_every_model() -> Result<()> {
                 "const row = document.querySelectorAll('#saved-list .saved')[arguments[0]]; return row.classList.contains('active') || row.querySelector('.msg.error')?.textContent;",
                 vec![json!(i)],
                 "the saved model to become active",
-                LOAD,
+                PATIENCE,
             )
             .await?;
             let ok = b
@@ -275,7 +272,7 @@ async fn a_worker_crash_mid_training_is_reported_and_the_active_model_stays() ->
         b.open_page(&format!("{}#/train", server.url())).await?;
         let before = b.model_status().await?;
         b.click_id("use-bundled").await?;
-        b.wait_js("return document.getElementById('rows-kept')?.textContent;", "the bundled data's report", LOAD)
+        b.until("return document.getElementById('rows-kept')?.textContent;", "the bundled data's report")
             .await?;
         b.only_the_forest(3000).await?;
         // Two workers share the forest: the crash of one must stop the other's share too.
@@ -295,9 +292,9 @@ async fn a_worker_crash_mid_training_is_reported_and_the_active_model_stays() ->
         )
         .await?;
         let t0 = std::time::Instant::now();
-        let crashed = b.wait_jobs(LOAD).await?;
+        let crashed = b.wait_jobs(PATIENCE).await?;
         let stopped_in = t0.elapsed();
-        b.wait_js("return !document.getElementById('train-start')?.disabled;", "Train to be available again", LOAD)
+        b.until("return !document.getElementById('train-start')?.disabled;", "Train to be available again")
             .await?;
         b.screenshot_full(1280, &screenshot_dir().join("train-worker-crash.png")).await?;
         b.client.set_window_size(1280, 900).await?;
@@ -334,7 +331,7 @@ async fn a_parser_crash_after_the_upload_does_not_lose_the_file() -> Result<()> 
         b.open_page(&format!("{}#/train", server.url())).await?;
         b.upload("train-file", &data).await?;
         let report = b
-            .wait_js("return document.getElementById('rows-kept')?.textContent;", "the report", LOAD)
+            .until("return document.getElementById('rows-kept')?.textContent;", "the report")
             .await?;
         b.only_the_forest(8).await?;
         // An uncaught error in the idle parser worker: the page restarts it, empty.

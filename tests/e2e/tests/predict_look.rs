@@ -23,14 +23,13 @@ use genre_core::genre::display_name;
 use genre_core::model::TrainedModel;
 use genre_lens_e2e::{
     dist_dir, native_model, percent, screenshot_dir, with_browser, with_phone, Browser, Result,
-    StaticServer,
+    StaticServer, PATIENCE,
 };
 use serde_json::{json, Value};
 
 mod support;
 use support::{mss, read_fields, set_feature, settle, NOTES};
 
-const LOAD: Duration = Duration::from_secs(20);
 const UPDATE: Duration = Duration::from_secs(5);
 const ARROW_RIGHT: &str = "\u{E014}";
 const ARROW_UP: &str = "\u{E013}";
@@ -38,11 +37,7 @@ const ARROW_UP: &str = "\u{E013}";
 /// Opens the Predict page and waits for the first prediction.
 async fn open_predict(b: &Browser, url: &str) -> Result<()> {
     b.client.goto(url).await?;
-    b.wait_js(
-        "const e = document.getElementById('top-genre'); return e && e.textContent.trim() ? true : null;",
-        "the first prediction",
-        LOAD,
-    )
+    b.until("const e = document.getElementById('top-genre'); return e && e.textContent.trim() ? true : null;", "the first prediction")
     .await?;
     Ok(())
 }
@@ -120,11 +115,7 @@ async fn widget_fields_show_the_values_a_partial_request_was_predicted_for() -> 
     let mut genre_shown = (String::new(), String::new());
     with_browser(1000, 900, async |b| {
         b.client.goto(&format!("{}host.html", host.url())).await?;
-        b.wait_js(
-            "return window.msgs.some(m => m && m.type === 'ready') || null;",
-            "the widget's ready message",
-            LOAD,
-        )
+        b.until("return window.msgs.some(m => m && m.type === 'ready') || null;", "the widget's ready message")
         .await?;
         b.client.enter_frame(0).await?;
         for &(f, v) in &edits {
@@ -242,11 +233,7 @@ async fn arrow_keys_move_sliders_and_widget_fields_by_round_steps() -> Result<()
         b.client
             .goto(&format!("{url}widget.html?theme=light"))
             .await?;
-        b.wait_js(
-            "const g = document.getElementById('w-genre'); return g && g.textContent.trim() ? true : null;",
-            "the widget's first prediction",
-            LOAD,
-        )
+        b.until("const g = document.getElementById('w-genre'); return g && g.textContent.trim() ? true : null;", "the widget's first prediction")
         .await?;
         for (f, start, _, _) in cases {
             let css = format!("#w-field-{}", f.name());
@@ -492,7 +479,7 @@ async fn durations_keys_modes_hints_and_genre_names_read_as_people_expect() -> R
                 .await?,
         );
         // A filled example names its genre the same way.
-        b.wait_js("return !document.getElementById('example-fill').disabled || null;", "examples", LOAD)
+        b.until("return !document.getElementById('example-fill').disabled || null;", "examples")
             .await?;
         // At the top: a click scrolled to would put the button under the sticky header.
         b.js("window.scrollTo(0, 0); return true;").await?;
@@ -503,11 +490,7 @@ async fn durations_keys_modes_hints_and_genre_names_read_as_people_expect() -> R
 
         // The widget: its answer and top three by display name.
         b.client.goto(&format!("{url}widget.html?theme=light&fields=all")).await?;
-        b.wait_js(
-            "const g = document.getElementById('w-genre'); return g && g.textContent.trim() ? true : null;",
-            "the widget's first prediction",
-            LOAD,
-        )
+        b.until("const g = document.getElementById('w-genre'); return g && g.textContent.trim() ? true : null;", "the widget's first prediction")
         .await?;
         seen.insert(
             "widget".into(),
@@ -669,7 +652,7 @@ async fn photographs_the_predict_page_and_the_widget() -> Result<()> {
             .await?;
         b.client.set_window_size(1280, 900).await?;
         b.client.goto(&widget).await?;
-        b.wait_js(wait_widget, "the widget", LOAD).await?;
+        b.wait_js(wait_widget, "the widget", PATIENCE).await?;
         b.screenshot_full(1280, &shots.join("widget-look-1280.png"))
             .await?;
         Ok(())
@@ -685,7 +668,7 @@ async fn photographs_the_predict_page_and_the_widget() -> Result<()> {
             .as_u64()
             .unwrap_or(844) as u32;
         b.client.goto(&widget).await?;
-        b.wait_js(wait_widget, "the widget", LOAD).await?;
+        b.wait_js(wait_widget, "the widget", PATIENCE).await?;
         heights.1 = b
             .js("return document.documentElement.scrollHeight;")
             .await?
@@ -712,7 +695,7 @@ async fn photographs_the_predict_page_and_the_widget() -> Result<()> {
     .await?;
     with_phone(390, heights.1.clamp(480, 4000), async |b| {
         b.client.goto(&widget).await?;
-        b.wait_js(wait_widget, "the widget", LOAD).await?;
+        b.wait_js(wait_widget, "the widget", PATIENCE).await?;
         let png = b.client.screenshot().await?;
         std::fs::write(shots.join("widget-look-390.png"), png)?;
         Ok(())

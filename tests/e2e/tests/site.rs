@@ -11,23 +11,21 @@ use genre_core::feature::Feature;
 use genre_core::genre::display_name;
 use genre_lens_e2e::{
     dist_dir, examples, native_model, percent, screenshot_dir, with_browser, with_phone, Browser,
-    Result, StaticServer,
+    Result, StaticServer, PATIENCE,
 };
 use serde_json::json;
 
 mod support;
 
-const LOAD: Duration = Duration::from_secs(20);
 const UPDATE: Duration = Duration::from_secs(5);
 
 /// Opens `url` and waits until the first prediction is on screen.
 async fn open_predict(b: &Browser, url: &str) -> Result<String> {
     b.client.goto(url).await?;
     let genre = b
-        .wait_js(
+        .until(
             "const e = document.getElementById('top-genre'); return e ? e.textContent.trim() : '';",
             "the first prediction",
-            LOAD,
         )
         .await?;
     Ok(genre.as_str().unwrap_or_default().to_string())
@@ -243,7 +241,7 @@ async fn random_example_fills_the_form_and_matches_the_core() -> Result<()> {
 
     with_browser(1280, 900, async |b| {
             open_predict(b, &url).await?;
-            b.wait_js("return !document.getElementById('example-fill').disabled;", "examples", LOAD)
+            b.until("return !document.getElementById('example-fill').disabled;", "examples")
                 .await?;
             // Pick the second genre in the list, so the select's change handler is exercised.
             b.js("const s = document.getElementById('example-genre'); s.selectedIndex = 1; s.dispatchEvent(new Event('change')); return true;")
@@ -349,7 +347,7 @@ async fn every_page_deep_links_stays_on_origin_and_is_photographed() -> Result<(
             b.screenshot_full(1280, &shots.join(format!("{slug}.png"))).await?;
             b.client.goto(&format!("{url}#/{slug}")).await?;
             b.client.refresh().await?;
-            let deep = b.wait_js(&shown(slug), "the deep-linked page", LOAD).await?;
+            let deep = b.wait_js(&shown(slug), "the deep-linked page", PATIENCE).await?;
             seen.push((slug, title, h1, current, deep));
         }
         resources = b

@@ -10,11 +10,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use genre_lens_e2e::{
-    dist_dir, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer,
+    dist_dir, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer, PATIENCE,
 };
 use serde_json::Value;
 
-const LOAD: Duration = Duration::from_secs(60);
 const TRAIN: Duration = Duration::from_secs(600);
 
 /// Opens the Train page and waits for the bundled (or restored) model to be loaded.
@@ -75,7 +74,7 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         watch_long_tasks(b).await?;
         b.upload("train-file", &data).await?;
         let kept = b
-            .wait_js("return document.getElementById('rows-kept')?.textContent;", "the report", LOAD)
+            .until("return document.getElementById('rows-kept')?.textContent;", "the report")
             .await?;
         let read = b.text("#rows-read").await?.unwrap_or_default();
         shot(b, "train-report.png").await?;
@@ -85,7 +84,7 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         b.set_checked("model-gbt", false).await?;
         b.click_id("train-start").await?;
         // The page answers while the workers train.
-        b.wait_js("return document.querySelector('#jobs .job-running') !== null;", "training to start", LOAD)
+        b.until("return document.querySelector('#jobs .job-running') !== null;", "training to start")
             .await?;
         let t0 = std::time::Instant::now();
         b.js("return document.title;").await?;
@@ -100,18 +99,14 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         let longest = longest_task(b).await?;
         println!("long tasks [start, ms]: {}", b.js("return JSON.stringify(window.__long);").await?);
         b.click_id("show-rf").await?;
-        b.wait_js("return document.querySelectorAll('#cm-rf .cm-cell').length;", "the confusion matrix", LOAD)
+        b.until("return document.querySelectorAll('#cm-rf .cm-cell').length;", "the confusion matrix")
             .await?;
         let cm_cells = b
             .js("return document.querySelectorAll('#cm-rf .cm-cell').length;")
             .await?;
         shot(b, "train-results.png").await?;
         b.click_id("use-model").await?;
-        b.wait_js(
-            "return document.querySelector('.model-status')?.textContent.includes('Random forest');",
-            "the trained forest to become active",
-            LOAD,
-        )
+        b.until("return document.querySelector('.model-status')?.textContent.includes('Random forest');", "the trained forest to become active")
         .await?;
         // Every model status the reloaded page ever shows, recorded from its very start.
         b.devtools(
@@ -120,24 +115,16 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         )
         .await?;
         b.client.refresh().await?;
-        b.wait_js(
-            "return document.querySelector('.model-status')?.textContent.includes('Random forest');",
-            "the kept forest after a reload",
-            LOAD,
-        )
+        b.until("return document.querySelector('.model-status')?.textContent.includes('Random forest');", "the kept forest after a reload")
         .await?;
         let after_reload = b.model_status().await?;
         let statuses = b.js("return window.__statuses;").await?;
-        b.wait_js("return document.querySelector('#saved-list .saved.active');", "the saved list", LOAD)
+        b.until("return document.querySelector('#saved-list .saved.active');", "the saved list")
             .await?;
         shot(b, "train-saved.png").await?;
         // Back to the bundled model for the other tests' sake (they use fresh profiles anyway).
         b.click_id("back-to-bundled").await?;
-        b.wait_js(
-            &format!("return document.querySelector('.model-status')?.textContent === {:?};", bundled),
-            "the bundled model again",
-            LOAD,
-        )
+        b.until(&format!("return document.querySelector('.model-status')?.textContent === {:?};", bundled), "the bundled model again")
         .await?;
         seen = (read, kept.as_str().unwrap_or_default().to_string(), jobs, cells, longest, after_reload, cm_cells.to_string());
         reload_statuses = serde_json::from_value(statuses)?;
@@ -194,7 +181,7 @@ async fn broken_csvs_get_a_message_and_the_page_keeps_working() -> Result<()> {
                 .wait_js(
                     &format!("return document.querySelector('{wait}')?.textContent;"),
                     file,
-                    LOAD,
+                    PATIENCE,
                 )
                 .await?;
             let disabled = b
@@ -243,17 +230,16 @@ async fn cancelled_training_leaves_the_active_model_and_workers_restart() -> Res
         let before = b.model_status().await?;
         // The bundled data set: fetched gzip-compressed and inflated in the worker.
         b.click_id("use-bundled").await?;
-        b.wait_js(
+        b.until(
             "return document.getElementById('rows-kept')?.textContent;",
             "the bundled data's report",
-            LOAD,
         )
         .await?;
         b.only_the_forest(3000).await?;
         b.click_id("train-start").await?;
         b.wait_first_trees().await?;
         b.click_id("train-cancel").await?;
-        let cancelled = b.wait_jobs(LOAD).await?;
+        let cancelled = b.wait_jobs(PATIENCE).await?;
         let after = b.model_status().await?;
         shot(b, "train-cancelled.png").await?;
         // The terminated workers come back for the next run.
@@ -325,7 +311,7 @@ async fn measure_forest_workers_and_big_csv() -> Result<()> {
         b.js("window.__loaf = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__loaf.push({ start: Math.round(e.startTime), ms: Math.round(e.duration), blocking: Math.round(e.blockingDuration), scripts: e.scripts.map((s) => `${s.invokerType} ${s.invoker} ${Math.round(s.duration)} ms`) }))).observe({ type: 'long-animation-frame' });")
             .await?;
         b.upload("train-file", &data).await?;
-        b.wait_js("return document.getElementById('rows-kept')?.textContent;", "the report", LOAD)
+        b.until("return document.getElementById('rows-kept')?.textContent;", "the report")
             .await?;
         b.only_the_forest(100).await?;
         for workers in ["1", "2", "1", "2"] {
