@@ -9,13 +9,11 @@ use super::{
     feature_title, fmt_count, fmt_value, genre_color, nice_ticks, Scale, CHART_W, GENRE_LABEL_END,
 };
 
-const W: f64 = CHART_W;
 const ROW: f64 = 24.0;
 const TOP: f64 = 8.0;
-const LABEL_END: f64 = GENRE_LABEL_END;
 const PLOT_X: f64 = 146.0;
 /// Room right of the plot for the outlier count.
-const PLOT_END: f64 = W - 84.0;
+const PLOT_END: f64 = CHART_W - 84.0;
 const AXIS_H: f64 = 42.0;
 
 /// The rows to draw: genres with data, highest median first (so the ranking reads top-down).
@@ -80,8 +78,8 @@ pub fn BoxPlot(classes: Vec<String>, summary: FeatureSummary) -> impl IntoView {
             view! {
                 <g class="chart-item" tabindex="0" role="img" aria-label=label>
                     <title>{tip}</title>
-                    <rect class="hit" x="0" y=y width=W height=ROW />
-                    <text class="tick-label" x=LABEL_END y=mid text-anchor="end" dominant-baseline="central">{name}</text>
+                    <rect class="hit" x="0" y=y width=CHART_W height=ROW />
+                    <text class="tick-label" x=GENRE_LABEL_END y=mid text-anchor="end" dominant-baseline="central">{name}</text>
                     <line class="whisker" x1=x.map_clamped(b.whisker_low) x2=q1 y1=mid y2=mid />
                     <line class="whisker" x1=q3 x2=x.map_clamped(b.whisker_high) y1=mid y2=mid />
                     <line class="whisker" x1=x.map_clamped(b.whisker_low) x2=x.map_clamped(b.whisker_low) y1=mid - 5.0 y2=mid + 5.0 />
@@ -97,7 +95,7 @@ pub fn BoxPlot(classes: Vec<String>, summary: FeatureSummary) -> impl IntoView {
     view! {
         <figure class="eda-figure" id="chart-box-plot">
             <div class="chart-scroll">
-                <svg class="eda-chart" viewBox=format!("0 0 {W} {h}") width=W height=h role="group"
+                <svg class="eda-chart" viewBox=format!("0 0 {CHART_W} {h}") width=CHART_W height=h role="group"
                     aria-label=format!("Box plots of {} by genre", feature.label())>
                     <XTicks scale=x ticks at=axis_y grid_from=TOP label_gap=14.0 />
                     <line class="axis" x1=PLOT_X x2=PLOT_END y1=axis_y y2=axis_y />

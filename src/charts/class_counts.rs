@@ -5,13 +5,11 @@ use leptos::prelude::*;
 use super::axis::XTicks;
 use super::{fmt_count, genre_color, nice_ticks, Scale, CHART_W, GENRE_LABEL_END};
 
-const W: f64 = CHART_W;
 const ROW: f64 = 22.0;
 const TOP: f64 = 8.0;
-const LABEL_END: f64 = GENRE_LABEL_END;
 const BAR_X: f64 = 142.0;
 /// Room right of the longest bar for its count.
-const BAR_END: f64 = W - 64.0;
+const BAR_END: f64 = CHART_W - 64.0;
 const AXIS_H: f64 = 40.0;
 
 /// Genres ordered by count, largest first (ties: class order).
@@ -43,8 +41,8 @@ pub fn ClassCounts(classes: Vec<String>, counts: Vec<u64>) -> impl IntoView {
             view! {
                 <g class="chart-item" tabindex="0" role="img" aria-label=label>
                     <title>{tip}</title>
-                    <rect class="hit" x="0" y=y width=W height=ROW />
-                    <text class="tick-label" x=LABEL_END y=y + ROW / 2.0 text-anchor="end" dominant-baseline="central">
+                    <rect class="hit" x="0" y=y width=CHART_W height=ROW />
+                    <text class="tick-label" x=GENRE_LABEL_END y=y + ROW / 2.0 text-anchor="end" dominant-baseline="central">
                         {name}
                     </text>
                     <rect data-value=n.to_string() x=BAR_X y=y + 3.0 width=(x.map(n as f64) - BAR_X).max(1.0) height=ROW - 6.0 rx="2" fill=genre_color(class) />
@@ -59,7 +57,7 @@ pub fn ClassCounts(classes: Vec<String>, counts: Vec<u64>) -> impl IntoView {
     view! {
         <figure class="eda-figure" id="chart-class-counts">
             <div class="chart-scroll">
-                <svg class="eda-chart" data-bars="width" viewBox=format!("0 0 {W} {h}") width=W height=h role="group"
+                <svg class="eda-chart" data-bars="width" viewBox=format!("0 0 {CHART_W} {h}") width=CHART_W height=h role="group"
                     aria-label="Class counts: number of tracks per genre">
                     <XTicks scale=x ticks=nice_ticks(0.0, max, 5) at=axis_y grid_from=TOP label_gap=14.0 />
                     <line class="axis" x1=BAR_X x2=BAR_X y1=TOP y2=axis_y />

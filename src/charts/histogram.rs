@@ -66,11 +66,7 @@ pub fn Histogram(
     let x = Scale::new((lo, hi), (PLOT_X, PLOT_END));
     let y = Scale::new((0.0, y_top), (TOP + PLOT_H, TOP));
     let axis_y = TOP + PLOT_H;
-    let legend_grid = LegendGrid {
-        x0: PLOT_X,
-        x1: PLOT_END,
-        top: axis_y + 48.0,
-    };
+    let legend_grid = LegendGrid::new(PLOT_X, PLOT_END, axis_y + 48.0);
     let h = legend_grid.top + legend_grid.height(series.len());
     let bin_w = (hi - lo) / summary.histograms.first().map_or(1, |h| h.len().max(1)) as f64;
 

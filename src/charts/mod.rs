@@ -31,6 +31,11 @@ impl LegendGrid {
     const COLS: usize = 4;
     const ROW: f64 = 20.0;
 
+    /// A legend across `x0..x1` whose first row is centred on `top`.
+    pub fn new(x0: f64, x1: f64, top: f64) -> LegendGrid {
+        LegendGrid { x0, x1, top }
+    }
+
     /// The height the legend of `n` entries takes (one row even when empty, for a steady layout).
     pub fn height(&self, n: usize) -> f64 {
         n.div_ceil(Self::COLS).max(1) as f64 * Self::ROW

@@ -55,11 +55,7 @@ pub fn Scatter(
     let x = Scale::new((x0, x1), (PLOT_X, PLOT_END));
     let y = Scale::new((y0, y1), (TOP + PLOT_H, TOP));
     let axis_y = TOP + PLOT_H;
-    let legend_grid = LegendGrid {
-        x0: PLOT_X,
-        x1: PLOT_END,
-        top: axis_y + 50.0,
-    };
+    let legend_grid = LegendGrid::new(PLOT_X, PLOT_END, axis_y + 50.0);
     let h = legend_grid.top + legend_grid.height(selected.len());
 
     let dots = pts

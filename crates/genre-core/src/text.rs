@@ -30,19 +30,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percentages() {
+    fn percentages_and_counts() {
         assert_eq!(percent(0.6234f32), "62.3%");
-        assert_eq!(percent(0.66312), "66.3%");
-        assert_eq!(percent(0.0), "0.0%");
         assert_eq!(percent(0.0004f32), "<0.1%");
-        assert_eq!(percent(1.0), "100.0%");
-    }
-
-    #[test]
-    fn counts() {
-        assert_eq!(count(42_305), "42,305");
-        assert_eq!(count(7), "7");
-        assert_eq!(count(1_000_000), "1,000,000");
-        assert_eq!(count(100), "100");
+        let shares = [(0.66312, "66.3%"), (0.0, "0.0%"), (1.0, "100.0%")];
+        assert!(shares.iter().all(|&(s, text)| percent(s) == text));
+        let counts = [
+            (42_305, "42,305"),
+            (7, "7"),
+            (1_000_000, "1,000,000"),
+            (100, "100"),
+        ];
+        assert!(
+            counts.iter().all(|&(n, text)| count(n) == text),
+            "{counts:?}"
+        );
     }
 }

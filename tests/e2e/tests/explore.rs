@@ -1,7 +1,6 @@
 //! Explore in headless Chromium: every chart for the bundled summaries (without downloading the
 //! data set) and for an uploaded CSV, on a desktop and a phone; a screenshot of each chart type.
 
-
 use genre_lens_e2e::{
     dist_dir, ensure_split, repo_root, screenshot_dir, with_browser, with_phone, Browser, Result,
     StaticServer,
