@@ -5,7 +5,6 @@
 //! forwarded to the training workers as opaque bytes, and a model file is decoded only when the
 //! user makes it the active model.
 
-mod active;
 mod data_in;
 pub mod logic;
 mod options;
@@ -21,7 +20,6 @@ use leptos::prelude::*;
 
 use crate::worker::protocol::{DataSummary, TrainedSummary};
 
-pub use active::{restore_on_start, ActiveSaved};
 pub use options::Options;
 
 /// Where the current data came from, to read it again with another label column.

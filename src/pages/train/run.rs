@@ -28,12 +28,6 @@ fn now() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
-/// "2025-06-01 12:34 UTC": when a model was trained (the core has no clock).
-pub fn timestamp() -> String {
-    let iso = String::from(js_sys::Date::new_0().to_iso_string());
-    format!("{} UTC", iso.get(..16).unwrap_or(&iso).replace('T', " "))
-}
-
 enum Task {
     Whole(usize),
     Share(usize, usize, std::ops::Range<usize>),
@@ -353,7 +347,7 @@ pub fn start_training(st: TrainState) {
                 .collect(),
             jobs,
             specs,
-            trained_at: timestamp(),
+            trained_at: crate::storage::timestamp(),
             data_id,
             data,
             queue: RefCell::new(queue),
