@@ -9,7 +9,9 @@
 //! 2. The Predict page, mounted with that model, shows the expected genre for typed values and
 //!    keeps it when a field becomes invalid.
 //! 3. Prediction latency in the browser (printed; debug build of the app, optimised core).
-//! 4. The one model-loading path: the bundled model loaded from each `ModelSource` (bundled,
+//! 4. The worker protocol's envelope carries requests and answers unchanged across the JS
+//!    boundary (serde-wasm-bindgen), byte payloads included.
+//! 5. The one model-loading path: the bundled model loaded from each `ModelSource` (bundled,
 //!    kept in IndexedDB, a URL, bytes) is the same model and predicts the native rows alike.
 #![cfg(target_arch = "wasm32")]
 
@@ -308,4 +310,53 @@ async fn a_model_from_every_source_predicts_identically() {
         .unwrap_err()
         .to_string();
     assert!(bad.contains("not a Genre Lens model file"), "{bad}");
+}
+
+/// Requests and answers come out of the envelope as they went in (u64 seeds beyond 2^53
+/// included), with the byte payloads in order; a message that is not one is refused.
+#[wasm_bindgen_test]
+fn worker_messages_round_trip_through_the_envelope() {
+    use genre_core::train::{ModelSpec, TrainOptions};
+    use genre_lens::worker::protocol::{Envelope, Request, Response};
+
+    let train = Request::Train {
+        data_id: 3,
+        spec: ModelSpec::Knn { k: 5 },
+        share: Some(0..10),
+        name: "x".into(),
+        trained_at: "t".into(),
+    };
+    let prepare = Request::Prepare {
+        options: TrainOptions {
+            seed: u64::MAX,
+            ..TrainOptions::default()
+        },
+        data_file: "f.csv".into(),
+    };
+    for request in [train, prepare] {
+        let envelope = Envelope {
+            bytes: vec![
+                js_sys::Uint8Array::from(&[1u8, 2][..]),
+                js_sys::Uint8Array::from(&[3u8][..]),
+            ],
+            ..Envelope::new(7, request.clone())
+        };
+        let (js, transfer) = envelope.encode(1);
+        assert_eq!(
+            transfer.length(),
+            1,
+            "only the arrays from index 1 are moved"
+        );
+        let back = Envelope::<Request>::decode(&js).unwrap();
+        assert_eq!((back.id, back.msg), (7, request));
+        let bytes: Vec<Vec<u8>> = back.bytes.iter().map(|b| b.to_vec()).collect();
+        assert_eq!(bytes, [vec![1, 2], vec![3]]);
+    }
+    let failed = Response::Failed {
+        message: "no".into(),
+    };
+    let (js, _) = Envelope::new(9, failed.clone()).encode(0);
+    assert_eq!(Envelope::<Response>::decode(&js).unwrap().msg, failed);
+    let (js, _) = Envelope::new(9, "not a response").encode(0);
+    assert!(Envelope::<Response>::decode(&js).is_err());
 }
