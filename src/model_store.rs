@@ -11,6 +11,7 @@ pub mod source;
 use std::sync::Arc;
 
 use genre_core::model::TrainedModel;
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -63,7 +64,7 @@ enum Startup {
 /// How long the bundled model waits for the restore of a kept one. Storage that never answers
 /// (an open blocked by another tab) must not keep every page waiting: after that the bundled
 /// model goes ahead, and a late kept model replaces it.
-const RESTORE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(3);
+const RESTORE_PATIENCE_MS: u32 = 3_000;
 
 impl ModelStore {
     /// Creates the store, puts it in context and starts loading the bundled model and examples;
@@ -153,11 +154,11 @@ impl ModelStore {
     }
 
     /// If a kept model was active at the last visit, it becomes the active model; until the
-    /// restore is over (or [`RESTORE_PATIENCE`] has passed), the bundled model's load waits.
+    /// restore is over (or [`RESTORE_PATIENCE_MS`] have passed), the bundled model's load waits.
     fn restore_kept(&self) {
         let store = *self;
         store.startup.set_value(Startup::Restoring(None));
-        set_timeout(move || store.restore_done(None), RESTORE_PATIENCE);
+        Timeout::new(RESTORE_PATIENCE_MS, move || store.restore_done(None)).forget();
         spawn_local(async move {
             let kept = match storage::active_model().await {
                 Ok(Some(meta)) => match load(ModelSource::Saved(meta.id)).await {

@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 
 use genre_core::format::ModelInfo;
+use gloo_events::EventListener;
 use js_sys::{Promise, Uint8Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -131,7 +132,8 @@ async fn db() -> Result<IdbDatabase, String> {
     let open: IdbOpenDbRequest = factory
         .open_with_u32(DB_NAME, DB_VERSION)
         .map_err(|e| fail("open the model storage", &e))?;
-    let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+    // Creates the stores on first use; removed when dropped, once the open is done.
+    let upgrade = EventListener::new(&open, "upgradeneeded", move |ev| {
         let Some(req) = ev
             .target()
             .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
@@ -148,9 +150,7 @@ async fn db() -> Result<IdbDatabase, String> {
             }
         }
     });
-    open.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
     let result = done(&open).await;
-    open.set_onupgradeneeded(None);
     drop(upgrade);
     let db: IdbDatabase = result
         .map_err(|e| fail("open the model storage", &e))?
