@@ -7,7 +7,9 @@
 
 mod data_in;
 pub mod logic;
+mod model_fields;
 mod options;
+mod options_card;
 mod report;
 mod results;
 mod run;
@@ -206,7 +208,7 @@ pub fn TrainPage() -> impl IntoView {
             <data_in::DataIn />
             <Show when=has_data>
                 <report::Report />
-                <options::OptionsCard />
+                <options_card::OptionsCard />
             </Show>
             <Show when=move || has_data() || has_jobs()>
                 <run::RunCard />

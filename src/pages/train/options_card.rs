@@ -1,0 +1,147 @@
+//! Step 3: options. Features, outlier capping, class balancing, test fraction, seed, and per
+//! model the hyper-parameters (see `model_fields`). The models' fields (ids, labels, hints,
+//! defaults, allowed values) are the core's (`genre_core::params`): the form only shows them.
+
+use std::collections::HashMap;
+
+use genre_core::feature::Feature;
+use genre_core::train::Balance;
+use leptos::prelude::*;
+
+use super::model_fields::{ModelFieldset, MODELS};
+use super::TrainState;
+
+#[component]
+pub fn OptionsCard() -> impl IntoView {
+    let st = TrainState::use_state();
+    let o = st.options;
+    // Once a training was refused for its options, every edit checks them again, so a fixed
+    // field loses its mark (and the run card its "need fixing") at once.
+    Effect::new(move |_| {
+        o.fields.track();
+        o.test_fraction.track();
+        o.seed.track();
+        o.models.track();
+        o.features.track();
+        if !o.errors.with_untracked(HashMap::is_empty) {
+            let _ = o.build();
+        }
+    });
+    let present = move || st.summary().map(|s| s.present.clone()).unwrap_or_default();
+    let feature_boxes = move || {
+        let present = present();
+        Feature::ALL
+            .into_iter()
+            .map(|f| {
+                let has = present.contains(&f);
+                view! {
+                    <label class="check" class:disabled=!has title=(!has).then_some("not a column of this file")>
+                        <input
+                            type="checkbox"
+                            id=format!("feat-{}", f.name())
+                            disabled=!has
+                            prop:checked=move || o.features.with(|v| v.contains(&f))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                o.features.update(|v| {
+                                    v.retain(|x| *x != f);
+                                    if on {
+                                        v.push(f);
+                                    }
+                                });
+                            }
+                        />
+                        {f.label()}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let err = move |id: &'static str| {
+        move || {
+            o.errors
+                .with(|e| e.get(id).cloned())
+                .map(|e| view! { <p class="msg error">{e}</p> })
+        }
+    };
+    let balance_value = move || match o.balance.get() {
+        Balance::None => "none",
+        Balance::Smote => "smote",
+        Balance::ClassWeights => "weights",
+    };
+    let models = MODELS
+        .into_iter()
+        .map(|kind| view! { <ModelFieldset kind /> })
+        .collect_view();
+
+    view! {
+        <section class="card" aria-labelledby="options-title">
+            <h2 id="options-title"><super::StepNumber step=super::Step::Options />"Options"</h2>
+            <div class="opt-group">
+                <h3>"Features"</h3>
+                <p class="card-sub">"The original project used these nine; the others are in the data too."</p>
+                <div class="feature-grid">{feature_boxes}</div>
+                {err("features")}
+            </div>
+            <div class="opt-row">
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        id="opt-cap"
+                        prop:checked=move || o.cap.get()
+                        on:change=move |ev| o.cap.set(event_target_checked(&ev))
+                    />
+                    "Cap outliers (1.5 × IQR, fitted on the training part)"
+                </label>
+                <div class="param">
+                    <label for="opt-balance">"Class balancing"</label>
+                    <select
+                        id="opt-balance"
+                        prop:value=balance_value
+                        on:change=move |ev| {
+                            o.balance.set(match event_target_value(&ev).as_str() {
+                                "smote" => Balance::Smote,
+                                "weights" => Balance::ClassWeights,
+                                _ => Balance::None,
+                            })
+                        }
+                    >
+                        <option value="none">"None"</option>
+                        <option value="smote">"SMOTE (training part only)"</option>
+                        <option value="weights">"Class weights"</option>
+                    </select>
+                </div>
+                <div class="param" class:invalid=move || o.errors.with(|e| e.contains_key("test-fraction"))>
+                    <label for="opt-test-fraction">"Test fraction"</label>
+                    <input
+                        id="opt-test-fraction"
+                        class="num"
+                        type="text"
+                        inputmode="decimal"
+                        prop:value=move || o.test_fraction.get()
+                        on:input=move |ev| o.test_fraction.set(event_target_value(&ev))
+                    />
+                    {err("test-fraction")}
+                </div>
+                <div class="param" class:invalid=move || o.errors.with(|e| e.contains_key("seed"))>
+                    <label for="opt-seed">"Seed"</label>
+                    <input
+                        id="opt-seed"
+                        class="num"
+                        type="text"
+                        inputmode="numeric"
+                        prop:value=move || o.seed.get()
+                        on:input=move |ev| o.seed.set(event_target_value(&ev))
+                    />
+                    {err("seed")}
+                </div>
+            </div>
+            <div class="opt-group">
+                <h3>"Models"</h3>
+                <p class="card-sub">"The original comparison (the first five) plus gradient-boosted trees, trained in one go. Untick what you do not need."</p>
+                {err("models")}
+                <div class="model-grid">{models}</div>
+            </div>
+        </section>
+    }
+}
