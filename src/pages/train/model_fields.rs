@@ -11,6 +11,7 @@ use genre_core::params::{find, param_specs, ParamSpec};
 use genre_core::train::ModelSpec;
 use leptos::prelude::*;
 
+use super::options::set_member;
 use super::TrainState;
 
 /// The models offered, in the original comparison's order, then what the core adds.
@@ -108,11 +109,18 @@ pub fn spec_from_fields(
     }
 }
 
-/// A labelled text field bound to `Options::fields[id]`, with its error under it.
+/// A labelled text field of the options form (`#opt-{id}`), with its hint and, once training
+/// was asked for, its problem under it.
 #[component]
-fn ParamField(def: FieldDef) -> impl IntoView {
+pub fn TextField(
+    id: &'static str,
+    label: &'static str,
+    hint: String,
+    inputmode: &'static str,
+    value: Signal<String>,
+    on_input: Callback<String>,
+) -> impl IntoView {
     let o = TrainState::use_state().options;
-    let (id, label, hint) = (def.id(), def.label(), def.hint());
     let error = move || o.errors.with(|e| e.get(id).cloned());
     view! {
         <div class="param" class:invalid=move || error().is_some()>
@@ -121,19 +129,28 @@ fn ParamField(def: FieldDef) -> impl IntoView {
                 id=format!("opt-{id}")
                 class="num"
                 type="text"
-                inputmode="decimal"
-                prop:value=move || o.fields.with(|f| f.get(id).cloned().unwrap_or_default())
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    o.fields.update(|f| {
-                        f.insert(id, v);
-                    });
-                }
+                inputmode=inputmode
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))
             />
             {(!hint.is_empty()).then(|| view! { <span class="hint">{hint}</span> })}
             {move || error().map(|e| view! { <span class="msg error field-error">{e}</span> })}
         </div>
     }
+}
+
+/// A model's field, bound to `Options::fields[id]`.
+#[component]
+fn ParamField(def: FieldDef) -> impl IntoView {
+    let o = TrainState::use_state().options;
+    let id = def.id();
+    let value = Signal::derive(move || o.fields.with(|f| f.get(id).cloned().unwrap_or_default()));
+    let on_input = Callback::new(move |v: String| {
+        o.fields.update(|f| {
+            f.insert(id, v);
+        })
+    });
+    view! { <TextField id label=def.label() hint=def.hint() inputmode="decimal" value on_input /> }
 }
 
 /// One model's fieldset: its checkbox (train it or not) and its fields.
@@ -152,15 +169,7 @@ pub fn ModelFieldset(kind: ModelKind) -> impl IntoView {
                         type="checkbox"
                         id=format!("model-{}", kind.code())
                         prop:checked=move || o.models.with(|m| m.contains(&kind))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            o.models.update(|m| {
-                                m.retain(|k| *k != kind);
-                                if on {
-                                    m.push(kind);
-                                }
-                            });
-                        }
+                        on:change=move |ev| set_member(o.models, kind, event_target_checked(&ev))
                     />
                     <strong>{kind.label()}</strong>
                 </label>

@@ -141,6 +141,16 @@ impl Options {
     }
 }
 
+/// A ticked box adds `item` to `list` (once), an unticked one removes it.
+pub fn set_member<T: PartialEq + Send + Sync + 'static>(list: RwSignal<Vec<T>>, item: T, on: bool) {
+    list.update(|v| {
+        v.retain(|x| *x != item);
+        if on {
+            v.push(item);
+        }
+    });
+}
+
 impl Default for Options {
     fn default() -> Self {
         Self::new()

@@ -8,8 +8,21 @@ use genre_core::feature::Feature;
 use genre_core::train::Balance;
 use leptos::prelude::*;
 
-use super::model_fields::{ModelFieldset, MODELS};
+use super::model_fields::{ModelFieldset, TextField, MODELS};
+use super::options::set_member;
 use super::TrainState;
+
+/// A text field of the run's own options (not a model's).
+#[component]
+fn RunField(
+    id: &'static str,
+    label: &'static str,
+    inputmode: &'static str,
+    text: RwSignal<String>,
+) -> impl IntoView {
+    let on_input = Callback::new(move |v: String| text.set(v));
+    view! { <TextField id label hint=String::new() inputmode value=text.into() on_input /> }
+}
 
 #[component]
 pub fn OptionsCard() -> impl IntoView {
@@ -41,15 +54,7 @@ pub fn OptionsCard() -> impl IntoView {
                             id=format!("feat-{}", f.name())
                             disabled=!has
                             prop:checked=move || o.features.with(|v| v.contains(&f))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                o.features.update(|v| {
-                                    v.retain(|x| *x != f);
-                                    if on {
-                                        v.push(f);
-                                    }
-                                });
-                            }
+                            on:change=move |ev| set_member(o.features, f, event_target_checked(&ev))
                         />
                         {f.label()}
                     </label>
@@ -111,30 +116,8 @@ pub fn OptionsCard() -> impl IntoView {
                         <option value="weights">"Class weights"</option>
                     </select>
                 </div>
-                <div class="param" class:invalid=move || o.errors.with(|e| e.contains_key("test-fraction"))>
-                    <label for="opt-test-fraction">"Test fraction"</label>
-                    <input
-                        id="opt-test-fraction"
-                        class="num"
-                        type="text"
-                        inputmode="decimal"
-                        prop:value=move || o.test_fraction.get()
-                        on:input=move |ev| o.test_fraction.set(event_target_value(&ev))
-                    />
-                    {err("test-fraction")}
-                </div>
-                <div class="param" class:invalid=move || o.errors.with(|e| e.contains_key("seed"))>
-                    <label for="opt-seed">"Seed"</label>
-                    <input
-                        id="opt-seed"
-                        class="num"
-                        type="text"
-                        inputmode="numeric"
-                        prop:value=move || o.seed.get()
-                        on:input=move |ev| o.seed.set(event_target_value(&ev))
-                    />
-                    {err("seed")}
-                </div>
+                <RunField id="test-fraction" label="Test fraction" inputmode="decimal" text=o.test_fraction />
+                <RunField id="seed" label="Seed" inputmode="numeric" text=o.seed />
             </div>
             <div class="opt-group">
                 <h3>"Models"</h3>
