@@ -8,9 +8,8 @@ use crate::route::{use_current_page, Page};
 
 #[component]
 pub fn App() -> impl IntoView {
+    // Loads the bundled model, or brings back the kept model that was active at the last visit.
     let store = ModelStore::provide();
-    // A saved model that was active at the last visit becomes active again (Train page).
-    crate::pages::train::restore_on_start(store);
     // The Train page's state lives at the app level, so results survive navigating away.
     crate::pages::train::provide_train_state();
     let page = use_current_page();

@@ -1,26 +1,32 @@
 //! The active model and the bundled example tracks, as signals in context.
 //!
-//! Every page reads the model from here, so when Train, Batch or Embed swap in another model
-//! (`ModelStore::set_active`) the Predict page re-renders with its features and ranges.
+//! Every page reads the model from here, so when Train or the saved models swap in another
+//! model ([`ModelStore::activate`]) the Predict page re-renders with its features and ranges.
+//! The store is the one owner of "which model is active": it loads the bundled model, brings
+//! back at start the kept model that was active at the last visit, and remembers in storage
+//! which kept model is active. Models are loaded through [`source::load`].
+
+pub mod source;
 
 use std::sync::Arc;
 
 use genre_core::model::TrainedModel;
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::examples::Examples;
-use crate::fetch::{fetch_bytes, fetch_text};
+use crate::fetch::fetch_text;
+use crate::storage;
+pub use source::{load, LoadError, LoadedModel, ModelSource, MODEL_URL};
 
-/// Where the bundled model lives, relative to the page (so a sub-path deploy works).
-pub const MODEL_URL: &str = "model.bin";
 pub const EXAMPLES_URL: &str = "examples.json";
 
 #[derive(Clone)]
 pub enum ModelState {
     Loading,
     Ready(Arc<TrainedModel>),
-    /// A sentence for the user (the core's `ModelFileError` or a download problem).
+    /// A sentence for the user (a [`LoadError`]).
     Failed(String),
 }
 
@@ -35,6 +41,11 @@ pub enum ExamplesState {
 pub struct ModelStore {
     pub state: RwSignal<ModelState>,
     pub examples: RwSignal<ExamplesState>,
+    /// The storage key of the active model when it is a kept one (`None`: the bundled model or
+    /// a model not kept).
+    pub saved_id: RwSignal<Option<String>>,
+    /// A storage problem met while restoring or remembering the active model (shown on Train).
+    pub storage_error: RwSignal<Option<String>>,
     /// While a model kept from the last visit may still be restored, the bundled model's load
     /// result waits here instead of becoming active: pages never predict with the bundled
     /// model for a moment before the kept one replaces it.
@@ -50,10 +61,18 @@ enum Startup {
     Restoring(Option<ModelState>),
 }
 
+/// How long the bundled model waits for the restore of a kept one. Storage that never answers
+/// (an open blocked by another tab) must not keep every page waiting: after that the bundled
+/// model goes ahead, and a late kept model replaces it.
+const RESTORE_PATIENCE_MS: u32 = 3_000;
+
 impl ModelStore {
-    /// Creates the store, puts it in context and starts loading the bundled model and examples.
+    /// Creates the store, puts it in context and starts loading the bundled model and examples;
+    /// a kept model that was active at the last visit becomes active again instead of the
+    /// bundled one (see [`ModelStore::restore_kept`]).
     pub fn provide() -> ModelStore {
         let store = ModelStore::provide_with(ModelState::Loading, ExamplesState::Loading);
+        store.restore_kept();
         store.load_bundled();
         store.load_examples();
         store
@@ -67,6 +86,8 @@ impl ModelStore {
         let store = ModelStore {
             state: RwSignal::new(state),
             examples: RwSignal::new(examples),
+            saved_id: RwSignal::new(None),
+            storage_error: RwSignal::new(None),
             startup: StoredValue::new(Startup::Open),
         };
         provide_context(store);
@@ -78,11 +99,28 @@ impl ModelStore {
         expect_context::<ModelStore>()
     }
 
-    /// Makes `model` the active one for every page.
-    pub fn set_active(&self, model: TrainedModel) {
-        let model = Arc::new(model);
-        crate::perf::set_bench_model(model.clone());
-        self.state.set(ModelState::Ready(model));
+    /// Makes `loaded` the active model for every page and remembers it in storage (a kept
+    /// model comes back after a reload; any other means the bundled one does).
+    pub fn activate(&self, loaded: LoadedModel) {
+        let LoadedModel { model, saved_id } = loaded;
+        self.apply(ModelState::Ready(Arc::new(model)));
+        self.remember(saved_id);
+    }
+
+    /// Back to the model that ships with the site, for every page and after a reload.
+    pub fn back_to_bundled(&self) {
+        self.load_bundled();
+        self.remember(None);
+    }
+
+    fn remember(&self, saved_id: Option<String>) {
+        let store = *self;
+        store.saved_id.set(saved_id.clone());
+        spawn_local(async move {
+            if let Err(e) = storage::set_active(saved_id.as_deref()).await {
+                store.storage_error.set(Some(e));
+            }
+        });
     }
 
     /// The active model, if loaded (tracked).
@@ -98,12 +136,9 @@ impl ModelStore {
         let store = *self;
         store.state.set(ModelState::Loading);
         spawn_local(async move {
-            let loaded = match bundled_model_bytes().await {
-                Ok(bytes) => match TrainedModel::from_bytes(&bytes) {
-                    Ok(model) => ModelState::Ready(Arc::new(model)),
-                    Err(e) => ModelState::Failed(e.to_string()),
-                },
-                Err(e) => ModelState::Failed(e),
+            let loaded = match load(ModelSource::Bundled).await {
+                Ok(loaded) => ModelState::Ready(Arc::new(loaded.model)),
+                Err(e) => ModelState::Failed(e.to_string()),
             };
             let waiting = store.startup.try_update_value(|s| match s {
                 Startup::Restoring(slot) => {
@@ -118,15 +153,42 @@ impl ModelStore {
         });
     }
 
-    /// Called before looking for a model kept from the last visit: until
-    /// [`ModelStore::restore_done`], the bundled model's load does not become active.
-    pub fn restore_started(&self) {
-        self.startup.set_value(Startup::Restoring(None));
+    /// If a kept model was active at the last visit, it becomes the active model; until the
+    /// restore is over (or [`RESTORE_PATIENCE_MS`] have passed), the bundled model's load waits.
+    fn restore_kept(&self) {
+        let store = *self;
+        store.startup.set_value(Startup::Restoring(None));
+        Timeout::new(RESTORE_PATIENCE_MS, move || store.restore_done(None)).forget();
+        spawn_local(async move {
+            let kept = match storage::active_model().await {
+                Ok(Some(meta)) => match load(ModelSource::Saved(meta.id)).await {
+                    Ok(loaded) => Some(loaded),
+                    Err(LoadError::Storage(e)) => {
+                        store.storage_error.set(Some(e));
+                        None
+                    }
+                    Err(e) => {
+                        store.storage_error.set(Some(format!(
+                            "The saved model \"{}\" could not be loaded ({e}); the bundled model is active.",
+                            meta.name
+                        )));
+                        None
+                    }
+                },
+                Ok(None) => None,
+                // No storage (private mode): the bundled model simply stays; say why on Train.
+                Err(e) => {
+                    store.storage_error.set(Some(e));
+                    None
+                }
+            };
+            store.restore_done(kept);
+        });
     }
 
     /// The restore is over: `kept` (the model kept from the last visit) becomes active, or,
     /// without one, the bundled model's load result (now, or when it arrives).
-    pub fn restore_done(&self, kept: Option<TrainedModel>) {
+    fn restore_done(&self, kept: Option<LoadedModel>) {
         let bundled = self
             .startup
             .try_update_value(|s| match std::mem::take(s) {
@@ -135,7 +197,11 @@ impl ModelStore {
             })
             .flatten();
         match (kept, bundled) {
-            (Some(model), _) => self.set_active(model),
+            (Some(LoadedModel { model, saved_id }), _) => {
+                // Already remembered as the active one: only the page state changes.
+                self.saved_id.set(saved_id);
+                self.apply(ModelState::Ready(Arc::new(model)));
+            }
             (None, Some(loaded)) => self.apply(loaded),
             (None, None) => {}
         }
@@ -160,16 +226,4 @@ impl ModelStore {
             });
         });
     }
-}
-
-/// The bundled model's bytes: fetched by default (index.html preloads it while the wasm
-/// compiles); compiled into the wasm with the `embed-model` feature, for comparison (see README).
-#[cfg(not(feature = "embed-model"))]
-async fn bundled_model_bytes() -> Result<Vec<u8>, String> {
-    fetch_bytes(MODEL_URL).await
-}
-
-#[cfg(feature = "embed-model")]
-async fn bundled_model_bytes() -> Result<Vec<u8>, String> {
-    Ok(include_bytes!("../public/model.bin").to_vec())
 }

@@ -8,6 +8,8 @@
 
 use std::cell::RefCell;
 
+use genre_core::format::ModelInfo;
+use gloo_events::EventListener;
 use js_sys::{Promise, Uint8Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -35,6 +37,31 @@ pub struct SavedModel {
     pub accuracy: Option<f64>,
     pub macro_f1: Option<f64>,
     pub size: usize,
+}
+
+impl SavedModel {
+    /// The description of a model file about to be kept, from what the file itself records
+    /// (read without decoding the model; see `genre_core::format::read_info`).
+    pub fn describing(info: &ModelInfo) -> SavedModel {
+        let holdout = info.meta.holdout.as_ref();
+        SavedModel {
+            id: String::new(),
+            name: info.meta.name.clone(),
+            kind: info.meta.kind.label().to_string(),
+            saved_at: timestamp(),
+            trained_at: info.meta.trained_at.clone(),
+            data_file: info.meta.data_file.clone(),
+            accuracy: holdout.map(|h| h.accuracy),
+            macro_f1: holdout.map(|h| h.macro_f1),
+            size: info.file_bytes,
+        }
+    }
+}
+
+/// "2025-06-01 12:34 UTC": now, as models are stamped (when trained, when saved).
+pub fn timestamp() -> String {
+    let iso = String::from(js_sys::Date::new_0().to_iso_string());
+    format!("{} UTC", iso.get(..16).unwrap_or(&iso).replace('T', " "))
 }
 
 thread_local! {
@@ -105,7 +132,8 @@ async fn db() -> Result<IdbDatabase, String> {
     let open: IdbOpenDbRequest = factory
         .open_with_u32(DB_NAME, DB_VERSION)
         .map_err(|e| fail("open the model storage", &e))?;
-    let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+    // Creates the stores on first use; removed when dropped, once the open is done.
+    let upgrade = EventListener::new(&open, "upgradeneeded", move |ev| {
         let Some(req) = ev
             .target()
             .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
@@ -122,9 +150,7 @@ async fn db() -> Result<IdbDatabase, String> {
             }
         }
     });
-    open.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
     let result = done(&open).await;
-    open.set_onupgradeneeded(None);
     drop(upgrade);
     let db: IdbDatabase = result
         .map_err(|e| fail("open the model storage", &e))?
@@ -287,9 +313,9 @@ pub async fn active() -> Result<Option<String>, String> {
     Ok(v.as_string())
 }
 
-/// The saved model that was active at the last visit, decoded, with its description.
+/// The description of the saved model that was active at the last visit.
 /// `Ok(None)`: the bundled model is the active one.
-pub async fn restore_active() -> Result<Option<(SavedModel, Vec<u8>)>, String> {
+pub async fn active_model() -> Result<Option<SavedModel>, String> {
     let Some(id) = active().await? else {
         return Ok(None);
     };
@@ -299,5 +325,10 @@ pub async fn restore_active() -> Result<Option<(SavedModel, Vec<u8>)>, String> {
         set_active(None).await?;
         return Ok(None);
     };
-    Ok(Some((meta, load(&id).await?)))
+    Ok(Some(meta))
+}
+
+/// The saved model named `name` (the newest if names repeat), if there is one.
+pub async fn find_named(name: &str) -> Result<Option<SavedModel>, String> {
+    Ok(list().await?.into_iter().find(|m| m.name == name))
 }

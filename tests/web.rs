@@ -9,6 +9,10 @@
 //! 2. The Predict page, mounted with that model, shows the expected genre for typed values and
 //!    keeps it when a field becomes invalid.
 //! 3. Prediction latency in the browser (printed; debug build of the app, optimised core).
+//! 4. The worker protocol's envelope carries requests and answers unchanged across the JS
+//!    boundary (serde-wasm-bindgen), byte payloads included.
+//! 5. The one model-loading path: the bundled model loaded from each `ModelSource` (bundled,
+//!    kept in IndexedDB, a URL, bytes) is the same model and predicts the native rows alike.
 #![cfg(target_arch = "wasm32")]
 
 use std::sync::Arc;
@@ -17,7 +21,9 @@ use genre_core::feature::Feature;
 use genre_core::genre::display_name;
 use genre_core::model::{Estimator, TrainedModel};
 use genre_core::tree::flat::EnsembleKind;
-use genre_lens::model_store::{ExamplesState, ModelState, ModelStore};
+use genre_lens::model_store::{
+    load, ExamplesState, LoadedModel, ModelSource, ModelState, ModelStore,
+};
 use genre_lens::pages::predict::PredictPage;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -56,7 +62,7 @@ impl Row {
     }
 }
 
-fn load() -> (TrainedModel, Expected) {
+fn load_reference() -> (TrainedModel, Expected) {
     let expected: Expected = serde_json::from_str(EXPECTED).expect("expected-predictions.json");
     let model = TrainedModel::from_bytes(MODEL).expect("public/model.bin decodes in the browser");
     (model, expected)
@@ -64,7 +70,7 @@ fn load() -> (TrainedModel, Expected) {
 
 #[wasm_bindgen_test]
 fn browser_predictions_equal_native_bit_for_bit() {
-    let (model, expected) = load();
+    let (model, expected) = load_reference();
     assert_eq!(
         (expected.model_len, expected.model_crc32),
         (MODEL.len(), genre_core::format::crc32(MODEL)),
@@ -177,7 +183,7 @@ fn set_feature(f: Feature, v: f64) {
 
 #[wasm_bindgen_test]
 async fn predict_page_shows_the_native_genre_and_keeps_it_on_invalid_input() {
-    let (model, expected) = load();
+    let (model, expected) = load_reference();
     let features = model.features().as_slice().to_vec();
     let model = Arc::new(model);
     let host = document().create_element("div").unwrap();
@@ -221,7 +227,7 @@ async fn predict_page_shows_the_native_genre_and_keeps_it_on_invalid_input() {
 
 #[wasm_bindgen_test]
 fn prediction_latency_in_the_browser() {
-    let (model, _) = load();
+    let (model, _) = load_reference();
     let perf = web_sys::window().unwrap().performance().unwrap();
     let rows = genre_lens::perf::bench_rows(&model, 10_000);
     let t0 = perf.now();
@@ -238,4 +244,119 @@ fn prediction_latency_in_the_browser() {
         t1 - t0,
         t2 - t1
     );
+}
+
+/// Every `ModelSource` gives the same model, predicting the native rows alike. The test page is
+/// served by wasm-bindgen-test-runner, which answers unknown paths from the crate's directory:
+/// `public/model.bin` is the URL source, and a `<base href="public/">` stands for a site whose
+/// page sits next to its `model.bin` while the bundled source is fetched.
+#[wasm_bindgen_test]
+async fn a_model_from_every_source_predicts_identically() {
+    let (reference, expected) = load_reference();
+    let base = document().create_element("base").unwrap();
+    base.set_attribute("href", "public/").unwrap();
+    document().head().unwrap().append_child(&base).unwrap();
+    let bundled = load(ModelSource::Bundled).await;
+    base.remove();
+    let info = genre_core::format::read_info(MODEL).unwrap();
+    let kept = genre_lens::storage::save(genre_lens::storage::SavedModel::describing(&info), MODEL)
+        .await
+        .expect("IndexedDB works in the test browser");
+    let saved = load(ModelSource::Saved(kept.id.clone())).await;
+    genre_lens::storage::delete(&kept.id).await.unwrap();
+    let sources = [
+        ("bundled", bundled, None),
+        ("saved", saved, Some(kept.id.clone())),
+        (
+            "url",
+            load(ModelSource::Url("public/model.bin".into())).await,
+            None,
+        ),
+        (
+            "bytes",
+            load(ModelSource::Bytes(MODEL.to_vec())).await,
+            None,
+        ),
+    ];
+    for (name, loaded, saved_id) in sources {
+        let LoadedModel {
+            model,
+            saved_id: id,
+        } = loaded.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(id, saved_id, "{name}: its storage key");
+        assert_eq!(model, reference, "{name}: the same model");
+        for row in &expected.rows {
+            let p = model.predict_raw(&row.raw());
+            let bits: Vec<u32> = p.probabilities.iter().map(|x| x.to_bits()).collect();
+            assert_eq!(
+                (p.class, bits),
+                (row.class, row.probability_bits.clone()),
+                "{name}: “{}”",
+                row.name
+            );
+        }
+    }
+    // A source that fails says why, as a sentence.
+    let missing = load(ModelSource::Url("public/no-such-model.bin".into()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        missing.starts_with("Could not download public/no-such-model.bin"),
+        "{missing}"
+    );
+    let bad = load(ModelSource::Bytes(b"genre,tempo".to_vec()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(bad.contains("not a Genre Lens model file"), "{bad}");
+}
+
+/// Requests and answers come out of the envelope as they went in (u64 seeds beyond 2^53
+/// included), with the byte payloads in order; a message that is not one is refused.
+#[wasm_bindgen_test]
+fn worker_messages_round_trip_through_the_envelope() {
+    use genre_core::train::{ModelSpec, TrainOptions};
+    use genre_lens::worker::protocol::{Envelope, Request, Response};
+
+    let train = Request::Train {
+        data_id: 3,
+        spec: ModelSpec::default_for(genre_core::model::ModelKind::Knn, 5),
+        share: Some(0..10),
+        name: "x".into(),
+        trained_at: "t".into(),
+    };
+    let prepare = Request::Prepare {
+        options: TrainOptions {
+            seed: u64::MAX,
+            ..TrainOptions::default()
+        },
+        data_file: "f.csv".into(),
+    };
+    for request in [train, prepare] {
+        let envelope = Envelope {
+            bytes: vec![
+                js_sys::Uint8Array::from(&[1u8, 2][..]),
+                js_sys::Uint8Array::from(&[3u8][..]),
+            ],
+            ..Envelope::new(7, request.clone())
+        };
+        let (js, transfer) = envelope.encode(1);
+        assert_eq!(
+            transfer.length(),
+            1,
+            "only the arrays from index 1 are moved"
+        );
+        let back = Envelope::<Request>::decode(&js).unwrap();
+        assert_eq!((back.id, back.msg), (7, request));
+        let bytes: Vec<Vec<u8>> = back.bytes.iter().map(|b| b.to_vec()).collect();
+        assert_eq!(bytes, [vec![1, 2], vec![3]]);
+    }
+    let failed = Response::Failed {
+        message: "no".into(),
+    };
+    let (js, _) = Envelope::new(9, failed.clone()).encode(0);
+    assert_eq!(Envelope::<Response>::decode(&js).unwrap().msg, failed);
+    let (js, _) = Envelope::new(9, "not a response").encode(0);
+    assert!(Envelope::<Response>::decode(&js).is_err());
 }

@@ -7,7 +7,6 @@ pub mod report;
 pub mod sliced;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// Gives the browser a turn (paint, input) before continuing. Natively (unit tests) it returns
 /// at once.
@@ -25,6 +24,7 @@ pub async fn yield_now() {
 #[cfg(target_arch = "wasm32")]
 fn yield_promise() -> js_sys::Promise {
     use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen::JsCast;
     let global = js_sys::global();
     let scheduler = Reflect::get(&global, &"scheduler".into()).ok();
     let via_scheduler = scheduler.filter(|s| s.is_object()).and_then(|s| {

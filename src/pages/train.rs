@@ -5,11 +5,12 @@
 //! forwarded to the training workers as opaque bytes, and a model file is decoded only when the
 //! user makes it the active model.
 
-mod active;
 mod data_in;
 mod figures;
+mod model_fields;
 mod option_fields;
 mod options;
+mod options_card;
 mod report;
 mod results;
 mod run;
@@ -22,7 +23,6 @@ use leptos::prelude::*;
 
 use crate::worker::protocol::{DataSummary, TrainedSummary};
 
-pub use active::{restore_on_start, ActiveSaved};
 pub use options::Options;
 
 /// Where the current data came from, to read it again with another label column.
@@ -209,7 +209,7 @@ pub fn TrainPage() -> impl IntoView {
             <data_in::DataIn />
             <Show when=has_data>
                 <report::Report />
-                <options::OptionsCard />
+                <options_card::OptionsCard />
             </Show>
             <Show when=move || has_data() || has_jobs()>
                 <run::RunCard />

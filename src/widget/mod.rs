@@ -15,11 +15,10 @@ pub mod view;
 
 use std::sync::Arc;
 
-use genre_core::model::TrainedModel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::model_store::{ModelState, MODEL_URL};
+use crate::model_store::{self, ModelSource, ModelState};
 use options::{ModelChoice, WidgetOptions};
 
 /// Whether this page is the widget (`<html data-view="widget">`).
@@ -66,13 +65,16 @@ pub fn WidgetApp() -> impl IntoView {
 
 fn load(choice: ModelChoice, state: RwSignal<ModelState>) {
     spawn_local(async move {
-        let bytes = match &choice {
-            ModelChoice::Bundled => crate::fetch::fetch_bytes(MODEL_URL).await,
-            ModelChoice::Saved(name) => saved_bytes(name).await,
+        let result = match choice {
+            ModelChoice::Bundled => Ok(ModelSource::Bundled),
+            ModelChoice::Saved(name) => saved_source(&name).await,
         };
-        let result = bytes.and_then(|b| TrainedModel::from_bytes(&b).map_err(|e| e.to_string()));
+        let result = match result {
+            Ok(source) => model_store::load(source).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
         state.set(match result {
-            Ok(model) => ModelState::Ready(Arc::new(model)),
+            Ok(loaded) => ModelState::Ready(Arc::new(loaded.model)),
             Err(e) => ModelState::Failed(e),
         });
     });
@@ -81,12 +83,11 @@ fn load(choice: ModelChoice, state: RwSignal<ModelState>) {
 /// A model the Train page saved in this browser, by name (the newest if names repeat). The
 /// widget's storage is the embedding browser's storage for this site's origin (partitioned by
 /// the top-level site in browsers that partition third-party storage).
-async fn saved_bytes(name: &str) -> Result<Vec<u8>, String> {
-    let saved = crate::storage::list().await?;
-    let Some(m) = saved.iter().find(|m| m.name == name) else {
-        return Err(format!(
+async fn saved_source(name: &str) -> Result<ModelSource, String> {
+    match crate::storage::find_named(name).await? {
+        Some(saved) => Ok(ModelSource::Saved(saved.id)),
+        None => Err(format!(
             "No model named “{name}” is saved in this browser; use model=bundled or save one on the Train page."
-        ));
-    };
-    crate::storage::load(&m.id).await
+        )),
+    }
 }

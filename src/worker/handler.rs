@@ -14,8 +14,8 @@ use genre_core::error::IngestError;
 use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
 use genre_core::model::Estimator;
 use genre_core::train::{self, Prepared, Progress, Stage};
-use js_sys::{Array, Object, Reflect, Uint8Array};
-use wasm_bindgen::prelude::*;
+use gloo_events::EventListener;
+use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
@@ -51,26 +51,24 @@ fn now() -> f64 {
 /// Entry point of the worker binary.
 pub fn run() {
     console_error_panic_hook::set_once();
-    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
-    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
-    onmessage.forget();
-    post(READY_ID, &Response::Ready, Vec::new());
+    EventListener::new(&scope(), "message", |ev| {
+        on_message(ev.unchecked_ref::<MessageEvent>())
+    })
+    .forget();
+    post(READY_ID, Response::Ready, Vec::new());
 }
 
 /// Sends an answer; the byte payloads are transferred (moved), not copied.
-fn post(id: RequestId, msg: &Response, bytes: Vec<Vec<u8>>) {
-    let envelope = Object::new();
-    let arrays = Array::new();
-    let transfer = Array::new();
-    for b in bytes {
-        let a = Uint8Array::from(b.as_slice());
-        transfer.push(&a.buffer());
-        arrays.push(&a);
-    }
-    let _ = Reflect::set(&envelope, &"id".into(), &JsValue::from_f64(id as f64));
-    let _ = Reflect::set(&envelope, &"msg".into(), &encode(msg).into());
-    let _ = Reflect::set(&envelope, &"bytes".into(), &arrays);
+fn post(id: RequestId, msg: Response, bytes: Vec<Vec<u8>>) {
+    let envelope = Envelope {
+        bytes: bytes
+            .iter()
+            .map(|b| Uint8Array::from(b.as_slice()))
+            .collect(),
+        ..Envelope::new(id, msg)
+    };
+    let (envelope, transfer) = envelope.encode(0);
     if let Err(e) = scope().post_message_with_transfer(&envelope, &transfer) {
         web_sys::console::error_2(&"worker: postMessage failed".into(), &e);
     }
@@ -79,52 +77,34 @@ fn post(id: RequestId, msg: &Response, bytes: Vec<Vec<u8>>) {
 fn fail(id: RequestId, message: impl Into<String>) {
     post(
         id,
-        &Response::Failed {
+        Response::Failed {
             message: message.into(),
         },
         Vec::new(),
     );
 }
 
-fn on_message(ev: MessageEvent) {
+fn on_message(ev: &MessageEvent) {
     let data = ev.data();
-    let id = Reflect::get(&data, &"id".into())
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0) as RequestId;
-    let Some(text) = Reflect::get(&data, &"msg".into())
-        .ok()
-        .and_then(|v| v.as_string())
-    else {
-        return fail(id, "The worker got a message without a request.");
-    };
-    let request: Request = match decode(&text) {
-        Ok(r) => r,
+    let id = envelope_id(&data).unwrap_or(READY_ID);
+    let Envelope {
+        msg: request,
+        blob,
+        bytes,
+        ..
+    } = match Envelope::<Request>::decode(&data) {
+        Ok(envelope) => envelope,
         Err(e) => return fail(id, e),
     };
-    let bytes: Vec<Vec<u8>> = Reflect::get(&data, &"bytes".into())
-        .ok()
-        .filter(Array::is_array)
-        .map(|v| {
-            Array::from(&v)
-                .iter()
-                .map(|a| Uint8Array::new(&a).to_vec())
-                .collect()
-        })
-        .unwrap_or_default();
+    let bytes: Vec<Vec<u8>> = bytes.iter().map(Uint8Array::to_vec).collect();
     match request {
         Request::Parse {
             source: Source::File { name },
             label_column,
-        } => {
-            let blob = Reflect::get(&data, &"blob".into())
-                .ok()
-                .and_then(|b| b.dyn_into::<Blob>().ok());
-            match blob {
-                Some(blob) => parse_blob(id, blob, name, label_column),
-                None => fail(id, "No file was attached."),
-            }
-        }
+        } => match blob {
+            Some(blob) => parse_blob(id, blob, name, label_column),
+            None => fail(id, "No file was attached."),
+        },
         Request::Parse {
             source: Source::Bundled { url, name },
             label_column,
@@ -235,7 +215,7 @@ fn parse_reader(id: RequestId, r: impl Read, size: f64, name: String, label: Opt
                 done: p.bytes,
                 total: size as u64,
             };
-            post(id, &msg, Vec::new());
+            post(id, msg, Vec::new());
         }
         true
     });
@@ -254,14 +234,14 @@ fn parse_reader(id: RequestId, r: impl Read, size: f64, name: String, label: Opt
                 s.ingested = Some(data);
                 s.file_name = name;
             });
-            post(id, &Response::Parsed(summary), Vec::new());
+            post(id, Response::Parsed(summary), Vec::new());
         }
         Err(e) => {
             STATE.with_borrow_mut(|s| s.ingested = None);
             match e {
                 IngestError::MissingLabelColumn { ref columns, .. } => post(
                     id,
-                    &Response::NeedsLabel {
+                    Response::NeedsLabel {
                         message: e.to_string(),
                         columns: columns.clone(),
                     },
@@ -335,7 +315,7 @@ fn prepare(id: RequestId, options: &train::TrainOptions, data_file: &str) {
                 classes: prep.classes.clone(),
             };
             match postcard::to_allocvec(&prep) {
-                Ok(bytes) => post(id, &Response::Prepared(summary), vec![bytes]),
+                Ok(bytes) => post(id, Response::Prepared(summary), vec![bytes]),
                 Err(e) => fail(id, format!("Could not encode the split: {e}")),
             }
         }
@@ -390,7 +370,7 @@ fn progress_poster(id: RequestId) -> impl FnMut(Progress) {
                 done: p.done as u64,
                 total: p.total as u64,
             };
-            post(id, &msg, Vec::new());
+            post(id, msg, Vec::new());
         }
     }
 }
@@ -450,13 +430,13 @@ fn train_one(
     match result {
         Err(e) => fail(id, e),
         Ok(Outcome::Share(est)) => match postcard::to_allocvec(&est) {
-            Ok(b) => post(id, &Response::Share { fit_ms }, vec![b]),
+            Ok(b) => post(id, Response::Share { fit_ms }, vec![b]),
             Err(e) => fail(id, format!("Could not encode the trees: {e}")),
         },
         Ok(Outcome::Model(model, metrics)) => {
             let bytes = model.to_bytes();
             let msg = Response::Trained(summary(&model, metrics, fit_ms));
-            post(id, &msg, vec![bytes]);
+            post(id, msg, vec![bytes]);
         }
     }
 }
@@ -485,7 +465,7 @@ fn finish_forest(
             let bytes = model.to_bytes();
             post(
                 id,
-                &Response::Trained(summary(&model, metrics, 0.0)),
+                Response::Trained(summary(&model, metrics, 0.0)),
                 vec![bytes],
             );
         }

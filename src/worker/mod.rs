@@ -1,8 +1,12 @@
 //! Training and parsing off the main thread.
 //!
-//! `protocol` is the one request/response enum pair both sides speak; `handler` runs inside a
-//! worker (`src/bin/worker.rs`); `pool` is the page's side: spawning, request ids, restarts.
+//! `protocol` is the one request/response pair and envelope both sides speak; `handler` runs
+//! inside a worker (`src/bin/worker.rs`); `pool` is the page's side of each worker (spawning,
+//! request ids, restarts); `calls` are the typed requests the page makes; `scheduler` runs a
+//! training run's models on the training workers.
 
+pub mod calls;
 pub mod handler;
 pub mod pool;
 pub mod protocol;
+pub mod scheduler;

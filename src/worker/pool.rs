@@ -11,12 +11,13 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use futures::channel::oneshot;
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use gloo_events::EventListener;
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions};
 
-use super::protocol::{decode, encode, Request, RequestId, Response, READY_ID};
+use super::protocol::{envelope_id, Envelope, Request, RequestId, Response, READY_ID};
 
 /// The loader trunk writes for the worker binary, relative to the page (sub-path safe).
 pub const WORKER_URL: &str = "./worker_loader.js";
@@ -52,7 +53,7 @@ impl std::fmt::Display for WorkerError {
 }
 
 /// A final answer and its byte payloads (still JS arrays: the page forwards them undecoded).
-pub struct Answer {
+pub(super) struct Answer {
     pub response: Response,
     pub bytes: Vec<Uint8Array>,
 }
@@ -76,7 +77,8 @@ struct Slot {
     /// Envelopes posted before the worker said it was ready (a worker drops earlier messages).
     queue: Vec<(JsValue, Array)>,
     pending: HashMap<RequestId, Pending>,
-    listeners: Vec<Box<dyn std::any::Any>>,
+    /// The worker's `message` and `error` listeners (removed when dropped).
+    listeners: Vec<EventListener>,
 }
 
 thread_local! {
@@ -128,7 +130,7 @@ impl WorkerClient {
 
     /// Sends `request` (with an optional file and byte payloads) and resolves to the final
     /// answer; `progress(done, total)` sees the progress messages in between.
-    pub async fn request(
+    pub(super) async fn request(
         &self,
         request: &Request,
         blob: Option<&Blob>,
@@ -142,7 +144,7 @@ impl WorkerClient {
     /// [`WorkerClient::request`] whose payload also carries `moved`: arrays handed over to the
     /// worker instead of copied (their buffers are detached here). Copying the shares of a big
     /// forest cost the page a 60 ms task; moving them costs nothing.
-    pub async fn request_moving(
+    pub(super) async fn request_moving(
         &self,
         request: &Request,
         blob: Option<&Blob>,
@@ -155,22 +157,12 @@ impl WorkerClient {
             n.set(id + 1);
             id
         });
-        let envelope = Object::new();
-        let arrays = Array::new();
-        let transfer = Array::new();
-        bytes.iter().for_each(|b| {
-            arrays.push(b);
-        });
-        moved.iter().for_each(|b| {
-            arrays.push(b);
-            transfer.push(&b.buffer());
-        });
-        let _ = Reflect::set(&envelope, &"id".into(), &JsValue::from_f64(id as f64));
-        let _ = Reflect::set(&envelope, &"msg".into(), &encode(request).into());
-        let _ = Reflect::set(&envelope, &"bytes".into(), &arrays);
-        if let Some(b) = blob {
-            let _ = Reflect::set(&envelope, &"blob".into(), b);
-        }
+        let envelope = Envelope {
+            blob: blob.cloned(),
+            bytes: bytes.iter().chain(moved).cloned().collect(),
+            ..Envelope::new(id, request)
+        };
+        let (envelope, transfer) = envelope.encode(bytes.len());
         let (tx, rx) = oneshot::channel();
         if let Err(e) = self.ensure_spawned() {
             return Err(WorkerError::Crashed(e));
@@ -187,7 +179,7 @@ impl WorkerClient {
             if slot.ready {
                 slot.worker.clone()
             } else {
-                slot.queue.push((envelope.clone().into(), transfer.clone()));
+                slot.queue.push((envelope.clone(), transfer.clone()));
                 None
             }
         };
@@ -216,8 +208,6 @@ impl WorkerClient {
             let mut slot = self.0.borrow_mut();
             if let Some(w) = slot.worker.take() {
                 slot.generation += 1;
-                w.set_onmessage(None);
-                w.set_onerror(None);
                 w.terminate();
             }
             slot.ready = false;
@@ -238,14 +228,17 @@ impl WorkerClient {
         options.set_name(&self.0.borrow().name);
         let worker = Worker::new_with_options(WORKER_URL, &options).map_err(|e| js_message(&e))?;
         let weak: Weak<RefCell<Slot>> = Rc::downgrade(&self.0);
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let on_message = EventListener::new(&worker, "message", move |ev| {
             if let Some(slot) = weak.upgrade() {
-                WorkerClient(slot).on_message(ev);
+                WorkerClient(slot).on_message(ev.unchecked_ref::<MessageEvent>());
             }
         });
         let weak: Weak<RefCell<Slot>> = Rc::downgrade(&self.0);
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
-            let message = ev.message();
+        let on_error = EventListener::new(&worker, "error", move |ev| {
+            let message = ev
+                .dyn_ref::<ErrorEvent>()
+                .map(ErrorEvent::message)
+                .unwrap_or_default();
             let message = if message.is_empty() {
                 "the worker could not start or crashed".to_string()
             } else {
@@ -255,21 +248,19 @@ impl WorkerClient {
                 WorkerClient(slot).shut_down(WorkerError::Crashed(message));
             }
         });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let mut slot = self.0.borrow_mut();
         slot.worker = Some(worker);
         slot.ready = false;
-        slot.listeners = vec![Box::new(on_message), Box::new(on_error)];
+        slot.listeners = vec![on_message, on_error];
         Ok(())
     }
 
-    fn on_message(&self, ev: MessageEvent) {
+    fn on_message(&self, ev: &MessageEvent) {
         let data = ev.data();
-        let id = Reflect::get(&data, &"id".into())
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(-1.0) as RequestId;
+        // A message without an id answers nothing anyone waits for.
+        let Some(id) = envelope_id(&data) else {
+            return;
+        };
         if id == READY_ID {
             let (worker, queue) = {
                 let mut slot = self.0.borrow_mut();
@@ -283,13 +274,9 @@ impl WorkerClient {
             }
             return;
         }
-        let text = Reflect::get(&data, &"msg".into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default();
-        let response: Response = match decode(&text) {
-            Ok(r) => r,
-            Err(e) => Response::Failed { message: e },
+        let (response, bytes) = match Envelope::<Response>::decode(&data) {
+            Ok(envelope) => (envelope.msg, envelope.bytes),
+            Err(message) => (Response::Failed { message }, Vec::new()),
         };
         if let Response::Progress { done, total } = response {
             // Take the callback out while calling it, so it may itself use the pool.
@@ -311,16 +298,6 @@ impl WorkerClient {
         let Some(p) = self.0.borrow_mut().pending.remove(&id) else {
             return;
         };
-        let bytes = Reflect::get(&data, &"bytes".into())
-            .ok()
-            .filter(Array::is_array)
-            .map(|v| {
-                Array::from(&v)
-                    .iter()
-                    .map(|a| a.unchecked_into::<Uint8Array>())
-                    .collect()
-            })
-            .unwrap_or_default();
         let result = match response {
             Response::Failed { message } => Err(WorkerError::Failed(message)),
             Response::NeedsLabel { message, columns } => {

@@ -1,10 +1,11 @@
 //! The one message protocol between the page and its workers.
 //!
-//! Every message is an envelope `{ id, msg, blob?, bytes? }`: `id` is the request id the answer
-//! carries back (the page drops answers to ids it no longer waits for, e.g. after a cancel), `msg`
-//! is a [`Request`] or [`Response`] as JSON (small and readable in devtools), `blob` is a `File`
-//! to read (structured-cloned, so the worker reads it itself and the page never holds its bytes)
-//! and `bytes` is an array of `Uint8Array`s for the big opaque payloads: the split data set, forest
+//! Every message is an [`Envelope`] `{ id, msg, blob?, bytes }`: `id` is the request id the
+//! answer carries back (the page drops answers to ids it no longer waits for, e.g. after a
+//! cancel), `msg` is a [`Request`] or [`Response`] as a plain JS object (serde-wasm-bindgen: no
+//! JSON text in between, and still readable in devtools), `blob` is a `File` to read
+//! (structured-cloned, so the worker reads it itself and the page never holds its bytes) and
+//! `bytes` is an array of `Uint8Array`s for the big opaque payloads: the split data set, forest
 //! shares and model files. The page forwards those without decoding them, so nothing big is
 //! decoded on the main thread.
 
@@ -14,7 +15,11 @@ use genre_core::feature::Feature;
 use genre_core::ingest::IngestReport;
 use genre_core::metrics::Metrics;
 use genre_core::train::{ModelSpec, TrainOptions};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Blob;
 
 pub type RequestId = u64;
 
@@ -121,13 +126,93 @@ pub enum Response {
     },
 }
 
-/// Encodes a message for the envelope.
-pub fn encode<T: Serialize>(msg: &T) -> String {
-    serde_json::to_string(msg).expect("protocol messages always serialise")
+/// One message as it crosses `postMessage`, either way.
+pub struct Envelope<M> {
+    pub id: RequestId,
+    pub msg: M,
+    /// A `File` to read (page to parser only).
+    pub blob: Option<Blob>,
+    /// The opaque byte payloads, in the order the message's docs give.
+    pub bytes: Vec<Uint8Array>,
 }
 
-pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, String> {
-    serde_json::from_str(text).map_err(|e| format!("unreadable worker message: {e}"))
+impl<M> Envelope<M> {
+    pub fn new(id: RequestId, msg: M) -> Envelope<M> {
+        Envelope {
+            id,
+            msg,
+            blob: None,
+            bytes: Vec::new(),
+        }
+    }
+}
+
+impl<M: Serialize> Envelope<M> {
+    /// The JS object to post and its transfer list: the byte arrays from index `move_from` on
+    /// are moved to the receiver (their buffers detach here), those before it are copied.
+    pub fn encode(&self, move_from: usize) -> (JsValue, Array) {
+        // u64 fields (seeds, ids) cross as BigInt, so no value is rounded to a JS number.
+        let serializer =
+            serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
+        let msg = self
+            .msg
+            .serialize(&serializer)
+            .expect("protocol messages always serialise");
+        let envelope = Object::new();
+        let arrays = Array::new();
+        let transfer = Array::new();
+        for (i, b) in self.bytes.iter().enumerate() {
+            arrays.push(b);
+            if i >= move_from {
+                transfer.push(&b.buffer());
+            }
+        }
+        let set = |key: &str, value: &JsValue| {
+            let _ = Reflect::set(&envelope, &key.into(), value);
+        };
+        set("id", &JsValue::from_f64(self.id as f64));
+        set("msg", &msg);
+        set("bytes", &arrays);
+        if let Some(blob) = &self.blob {
+            set("blob", blob);
+        }
+        (envelope.into(), transfer)
+    }
+}
+
+impl<M: DeserializeOwned> Envelope<M> {
+    /// Reads a received envelope; an unreadable `msg` is a sentence naming the problem.
+    pub fn decode(data: &JsValue) -> Result<Envelope<M>, String> {
+        let get = |key: &str| Reflect::get(data, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        let id = envelope_id(data).ok_or("a worker message without an id")?;
+        let msg = serde_wasm_bindgen::from_value(get("msg"))
+            .map_err(|e| format!("unreadable worker message: {e}"))?;
+        let blob = get("blob").dyn_into::<Blob>().ok();
+        let bytes = Some(get("bytes"))
+            .filter(Array::is_array)
+            .map(|v| {
+                Array::from(&v)
+                    .iter()
+                    .map(|a| a.unchecked_into::<Uint8Array>())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Envelope {
+            id,
+            msg,
+            blob,
+            bytes,
+        })
+    }
+}
+
+/// The request id of a received envelope (read first: a reply is owed even to a message that
+/// cannot be decoded).
+pub fn envelope_id(data: &JsValue) -> Option<RequestId> {
+    Reflect::get(data, &"id".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .map(|id| id as RequestId)
 }
 
 /// Splits `n_trees` into `parts` contiguous shares, larger ones first (empty shares dropped).
@@ -156,21 +241,5 @@ mod tests {
         assert_eq!(shares(10, 3), vec![0..4, 4..7, 7..10]);
         assert_eq!(shares(2, 8), vec![0..1, 1..2]);
         assert_eq!(shares(5, 0), vec![0..5]);
-    }
-
-    #[test]
-    fn messages_round_trip() {
-        let r = Request::Train {
-            data_id: 3,
-            spec: ModelSpec::default_for(genre_core::model::ModelKind::Knn, 5),
-            share: Some(0..10),
-            name: "x".into(),
-            trained_at: "t".into(),
-        };
-        assert_eq!(decode::<Request>(&encode(&r)).unwrap(), r);
-        let r = Response::Failed {
-            message: "no".into(),
-        };
-        assert_eq!(decode::<Response>(&encode(&r)).unwrap(), r);
     }
 }

@@ -17,7 +17,9 @@
 //! that was evaluated.
 //!
 //! Decoding never panics and never allocates more than the file can back: every count is
-//! checked against the bytes that remain before anything is reserved.
+//! checked against the bytes that remain before anything is reserved. [`read_info`] reads only
+//! the start of the payload (meta, classes, features), for a page that lists or stores a model
+//! without building it.
 
 use crate::error::ModelFileError;
 use crate::feature::{Feature, FeatureSet};
@@ -265,60 +267,10 @@ impl TrainedModel {
 
     /// Decodes and validates a model file.
     pub fn from_bytes(bytes: &[u8]) -> Result<TrainedModel, ModelFileError> {
-        if bytes.is_empty() {
-            return Err(ModelFileError::Empty);
-        }
-        let sig = &bytes[..bytes.len().min(4)];
-        if sig != &MAGIC[..sig.len()] {
-            return Err(ModelFileError::BadMagic);
-        }
-        if bytes.len() < HEADER_LEN {
-            return Err(ModelFileError::Truncated {
-                len: bytes.len(),
-                needed: HEADER_LEN,
-            });
-        }
-        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
-        if version > FORMAT_VERSION {
-            return Err(ModelFileError::NewerVersion {
-                found: version,
-                supported: FORMAT_VERSION,
-            });
-        }
-        if version == 0 {
-            return corrupt("format version 0 does not exist");
-        }
-        let len = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) as usize;
-        let stored = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes"));
-        let available = bytes.len() - HEADER_LEN;
-        if len > available {
-            return Err(ModelFileError::Truncated {
-                len: bytes.len(),
-                needed: HEADER_LEN + len,
-            });
-        }
-        if len < available {
-            return corrupt(format!(
-                "{} unexpected bytes after the end of the model",
-                available - len
-            ));
-        }
-        let payload = &bytes[HEADER_LEN..];
-        let computed = crc32(payload);
-        if computed != stored {
-            return Err(ModelFileError::Checksum { stored, computed });
-        }
-        let mut r = Reader {
-            data: payload,
-            pos: 0,
-            base: HEADER_LEN,
-        };
+        let mut r = open_payload(bytes)?;
         let meta = read_meta(&mut r)?;
-        let n_classes = r.u16()? as usize;
-        if n_classes < 2 {
-            return corrupt(format!("{n_classes} classes (at least 2 expected)"));
-        }
-        let classes = (0..n_classes).map(|_| r.str()).collect::<Res<Vec<_>>>()?;
+        let classes = read_classes(&mut r)?;
+        let n_classes = classes.len();
         let preprocessor = read_preprocessor(&mut r)?;
         let p = preprocessor.features.len();
         let estimator = match r.u8()? {
@@ -407,6 +359,92 @@ impl TrainedModel {
     }
 }
 
+/// What a model file says about its model: enough to list, name and check it, read without
+/// decoding the preprocessing tables or the estimator (trees, neighbours, weights).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelInfo {
+    pub meta: ModelMeta,
+    pub classes: Vec<String>,
+    pub features: FeatureSet,
+    /// The size of the whole file.
+    pub file_bytes: usize,
+}
+
+/// Reads a model file's [`ModelInfo`]. The header and the checksum are checked as by
+/// [`TrainedModel::from_bytes`] (a file that fails them fails here with the same error), but
+/// what follows the feature list is not decoded, so this is cheap for any model size: a page can
+/// describe a model it is about to store without building it.
+pub fn read_info(bytes: &[u8]) -> Result<ModelInfo, ModelFileError> {
+    let mut r = open_payload(bytes)?;
+    Ok(ModelInfo {
+        meta: read_meta(&mut r)?,
+        classes: read_classes(&mut r)?,
+        features: read_features(&mut r)?,
+        file_bytes: bytes.len(),
+    })
+}
+
+/// Checks the header (signature, version, length, checksum) and returns a reader over the
+/// payload.
+fn open_payload(bytes: &[u8]) -> Res<Reader<'_>> {
+    if bytes.is_empty() {
+        return Err(ModelFileError::Empty);
+    }
+    let sig = &bytes[..bytes.len().min(4)];
+    if sig != &MAGIC[..sig.len()] {
+        return Err(ModelFileError::BadMagic);
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(ModelFileError::Truncated {
+            len: bytes.len(),
+            needed: HEADER_LEN,
+        });
+    }
+    let version = u16::from_le_bytes([bytes[4], bytes[5]]);
+    if version > FORMAT_VERSION {
+        return Err(ModelFileError::NewerVersion {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    if version == 0 {
+        return corrupt("format version 0 does not exist");
+    }
+    let len = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) as usize;
+    let stored = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes"));
+    let available = bytes.len() - HEADER_LEN;
+    if len > available {
+        return Err(ModelFileError::Truncated {
+            len: bytes.len(),
+            needed: HEADER_LEN + len,
+        });
+    }
+    if len < available {
+        return corrupt(format!(
+            "{} unexpected bytes after the end of the model",
+            available - len
+        ));
+    }
+    let payload = &bytes[HEADER_LEN..];
+    let computed = crc32(payload);
+    if computed != stored {
+        return Err(ModelFileError::Checksum { stored, computed });
+    }
+    Ok(Reader {
+        data: payload,
+        pos: 0,
+        base: HEADER_LEN,
+    })
+}
+
+fn read_classes(r: &mut Reader) -> Res<Vec<String>> {
+    let n_classes = r.u16()? as usize;
+    if n_classes < 2 {
+        return corrupt(format!("{n_classes} classes (at least 2 expected)"));
+    }
+    (0..n_classes).map(|_| r.str()).collect()
+}
+
 fn write_meta(w: &mut Writer, m: &ModelMeta) {
     w.u8(ModelKind::ALL
         .iter()
@@ -481,7 +519,8 @@ fn write_preprocessor(w: &mut Writer, p: &Preprocessor) {
     }
 }
 
-fn read_preprocessor(r: &mut Reader) -> Res<Preprocessor> {
+/// The preprocessor's feature list (the first thing it stores).
+fn read_features(r: &mut Reader) -> Res<FeatureSet> {
     let p = r.u8()? as usize;
     let mut features = Vec::with_capacity(p);
     for _ in 0..p {
@@ -491,7 +530,12 @@ fn read_preprocessor(r: &mut Reader) -> Res<Preprocessor> {
             None => return corrupt(format!("unknown feature id {id}")),
         }
     }
-    let features = FeatureSet::new(features).or_else(corrupt)?;
+    FeatureSet::new(features).or_else(corrupt)
+}
+
+fn read_preprocessor(r: &mut Reader) -> Res<Preprocessor> {
+    let features = read_features(r)?;
+    let p = features.len();
     let medians = (0..p).map(|_| r.f64()).collect::<Res<Vec<_>>>()?;
     let pair = |r: &mut Reader| -> Res<(f64, f64)> { Ok((r.f64()?, r.f64()?)) };
     let ranges = (0..p).map(|_| pair(r)).collect::<Res<Vec<_>>>()?;

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use genre_core::error::ModelFileError;
 use genre_core::feature::{Feature, FeatureSet};
-use genre_core::format::crc32;
+use genre_core::format::{crc32, read_info};
 use genre_core::model::{ModelKind, TrainedModel};
 use genre_core::train::{prepare, train_model, ModelSpec, TrainOptions};
 
@@ -83,6 +83,52 @@ fn holdout_and_metadata_survive() {
     assert!(back.meta.holdout.as_ref().unwrap().accuracy > 0.6);
     assert_eq!(back.classes, vec!["techno", "Rap", "Emo"]);
     assert_eq!(back.features().len(), 13);
+}
+
+#[test]
+fn info_is_what_the_decoded_model_says_for_every_kind() {
+    for kind in ModelKind::ALL {
+        let m = trained(kind, FeatureSet::all());
+        let bytes = m.to_bytes();
+        let info = read_info(&bytes).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert_eq!(info.meta, m.meta, "{kind:?}");
+        assert_eq!(info.classes, m.classes, "{kind:?}");
+        assert_eq!(&info.features, m.features(), "{kind:?}");
+        assert_eq!(info.file_bytes, bytes.len());
+    }
+}
+
+/// The info is read without decoding the estimator: a file whose trees are cut off (sealed
+/// again with a valid length and checksum) still gives its info, while decoding it fails.
+#[test]
+fn info_does_not_decode_the_trees() {
+    let m = small_forest();
+    let bytes = m.to_bytes();
+    let payload = &bytes[16..16 + (bytes.len() - 16) / 2];
+    let mut cut = bytes[..8].to_vec();
+    cut.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    cut.extend_from_slice(&crc32(payload).to_le_bytes());
+    cut.extend_from_slice(payload);
+    assert!(matches!(
+        TrainedModel::from_bytes(&cut),
+        Err(ModelFileError::Truncated { .. })
+    ));
+    let info = read_info(&cut).unwrap();
+    assert_eq!(info.meta, m.meta);
+    assert_eq!(info.classes, m.classes);
+}
+
+#[test]
+fn info_refuses_what_decoding_refuses_in_the_header() {
+    let mut bytes = small_forest().to_bytes();
+    assert_eq!(read_info(&[]), Err(ModelFileError::Empty));
+    assert_eq!(read_info(b"genre,tempo\n"), Err(ModelFileError::BadMagic));
+    let i = bytes.len() / 2;
+    bytes[i] ^= 0x10;
+    assert!(matches!(
+        read_info(&bytes),
+        Err(ModelFileError::Checksum { .. })
+    ));
 }
 
 #[test]

@@ -5,40 +5,43 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use super::{figures, DataState, ParseFailure, SourceRef, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::FileDrop;
+use crate::worker::calls::CsvInput;
 use crate::worker::pool::{parser, WorkerError};
-use crate::worker::protocol::{Request, Response, Source};
+use crate::worker::protocol::DataSummary;
 
 /// The bundled data set, gzip-compressed at build time by `./x` (fetched only on request).
 pub const BUNDLED_URL: &str = "data/genres_v2.csv.gz";
 pub const BUNDLED_NAME: &str = "genres_v2.csv";
 
-/// The parse request and file for a source.
-fn parse_request(st: TrainState, src: &SourceRef) -> (Request, Option<web_sys::Blob>, String) {
-    let (source, blob, name) = match src {
-        SourceRef::File(f) => (
-            Source::File { name: f.name() },
-            Some(f.clone().unchecked_into::<web_sys::Blob>()),
-            f.name(),
-        ),
-        SourceRef::Bundled => (
-            Source::Bundled {
-                url: BUNDLED_URL.into(),
-                name: BUNDLED_NAME.into(),
-            },
-            None,
-            BUNDLED_NAME.to_string(),
-        ),
+impl SourceRef {
+    fn name(&self) -> String {
+        match self {
+            SourceRef::File(f) => f.name(),
+            SourceRef::Bundled => BUNDLED_NAME.to_string(),
+        }
+    }
+}
+
+/// Reads `src` in the parser worker, with the label column chosen for it.
+async fn parse(
+    st: TrainState,
+    src: &SourceRef,
+    progress: impl FnMut(u64, u64) + 'static,
+) -> Result<DataSummary, WorkerError> {
+    let input = match src {
+        SourceRef::File(f) => CsvInput::File(f),
+        SourceRef::Bundled => CsvInput::Bundled {
+            url: BUNDLED_URL,
+            name: BUNDLED_NAME,
+        },
     };
-    let request = Request::Parse {
-        source,
-        label_column: st.label_column.get_untracked(),
-    };
-    (request, blob, name)
+    parser()
+        .parse(input, st.label_column.get_untracked(), progress)
+        .await
 }
 
 /// Reads `src` in the parser worker (a read in progress is stopped first). If the file cannot be
@@ -51,7 +54,7 @@ pub fn start_parse(st: TrainState, src: SourceRef) {
     let previous = (st.summary(), st.source.get_value());
     st.source.set_value(Some(src.clone()));
     st.parse_error.set(None);
-    let (request, blob, name) = parse_request(st, &src);
+    let name = src.name();
     let total = match &src {
         SourceRef::File(f) => f.size() as u64,
         SourceRef::Bundled => 0,
@@ -70,21 +73,15 @@ pub fn start_parse(st: TrainState, src: SourceRef) {
                 total,
             })
         };
-        let failure = match p.request(&request, blob.as_ref(), &[], on_progress).await {
-            Ok(answer) => match answer.response {
-                Response::Parsed(summary) => {
-                    st.parsed_in.set_value(p.generation());
-                    st.options.select_features(&summary.present);
-                    // A new data set: the option problems found for the old one no longer apply.
-                    st.run_error.set(None);
-                    st.data.set(DataState::Ready(Arc::new(summary)));
-                    return;
-                }
-                other => (
-                    format!("Unexpected answer from the worker: {other:?}"),
-                    Vec::new(),
-                ),
-            },
+        let failure = match parse(st, &src, on_progress).await {
+            Ok(summary) => {
+                st.parsed_in.set_value(p.generation());
+                st.options.select_features(&summary.present);
+                // A new data set: the option problems found for the old one no longer apply.
+                st.run_error.set(None);
+                st.data.set(DataState::Ready(Arc::new(summary)));
+                return;
+            }
             Err(WorkerError::Cancelled) => return,
             Err(WorkerError::NeedsLabel { message, columns }) => (message, columns),
             Err(e) => (e.to_string(), Vec::new()),
@@ -120,20 +117,9 @@ pub async fn ensure_parsed(st: TrainState) -> Result<(), WorkerError> {
     let Some(src) = st.source.get_value() else {
         return Ok(());
     };
-    let (request, blob, _) = parse_request(st, &src);
-    match p
-        .request(&request, blob.as_ref(), &[], |_, _| {})
-        .await?
-        .response
-    {
-        Response::Parsed(_) => {
-            st.parsed_in.set_value(p.generation());
-            Ok(())
-        }
-        other => Err(WorkerError::Failed(format!(
-            "Unexpected answer from the worker: {other:?}"
-        ))),
-    }
+    parse(st, &src, |_, _| {}).await?;
+    st.parsed_in.set_value(p.generation());
+    Ok(())
 }
 
 #[component]

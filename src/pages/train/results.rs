@@ -4,18 +4,17 @@
 
 use std::sync::Arc;
 
+use genre_core::format::read_info;
 use genre_core::genre::display_name;
-use genre_core::model::TrainedModel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::active::{activate, ActiveSaved};
-use super::saved::{download, saved_meta};
+use super::saved::download;
 use super::{figures, JobStatus, ModelResult, TrainState};
 use crate::components::confusion_matrix::ConfusionMatrix;
 use crate::components::rich_text::rich_text;
-use crate::model_store::ModelStore;
-use crate::storage;
+use crate::model_store::{load, LoadError, ModelSource, ModelStore};
+use crate::storage::{self, SavedModel};
 
 type Column = (
     &'static str,
@@ -88,12 +87,14 @@ fn done(st: TrainState) -> Vec<Arc<ModelResult>> {
         .collect()
 }
 
-/// Saves the result (once) and returns its storage key.
+/// Saves the result (once) and returns its storage key. Its description is read from the model
+/// file without decoding the model.
 async fn ensure_saved(r: &ModelResult) -> Result<String, String> {
     if let Some(id) = r.saved_id.get_untracked() {
         return Ok(id);
     }
-    let meta = storage::save(saved_meta(r), &r.file).await?;
+    let info = read_info(&r.file).map_err(|e| LoadError::from(e).to_string())?;
+    let meta = storage::save(SavedModel::describing(&info), &r.file).await?;
     r.saved_id.set(Some(meta.id.clone()));
     Ok(meta.id)
 }
@@ -102,7 +103,6 @@ async fn ensure_saved(r: &ModelResult) -> Result<String, String> {
 fn Detail(result: Arc<ModelResult>) -> impl IntoView {
     let st = TrainState::use_state();
     let store = ModelStore::use_store();
-    let active = ActiveSaved::use_context();
     let message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
     let r = result.clone();
@@ -110,8 +110,8 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
         let r = r.clone();
         busy.set(true);
         spawn_local(async move {
-            let model = match TrainedModel::from_bytes(&r.file) {
-                Ok(m) => m,
+            let mut loaded = match load(ModelSource::Bytes(r.file.clone())).await {
+                Ok(loaded) => loaded,
                 Err(e) => {
                     busy.set(false);
                     return message.set(Some((false, e.to_string())));
@@ -119,7 +119,8 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
             };
             match ensure_saved(&r).await {
                 Ok(id) => {
-                    activate(store, active, model, Some(id));
+                    loaded.saved_id = Some(id);
+                    store.activate(loaded);
                     st.saved_version.update(|v| *v += 1);
                     message.set(Some((
                         true,
@@ -128,7 +129,7 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
                 }
                 Err(e) => {
                     // Still usable in this tab; say that it will not survive a reload.
-                    activate(store, active, model, None);
+                    store.activate(loaded);
                     message.set(Some((
                         false,
                         format!("Active in this tab, but not kept across reloads: {e}"),

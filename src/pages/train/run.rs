@@ -1,26 +1,20 @@
 //! Step 4: training. The parser worker splits the data (it holds the file); the split goes, as
-//! opaque bytes, to N long-lived training workers ("lanes"). A forest is cut into N shares of
-//! trees (tree i always uses the seed derived for i, so the merged forest equals one run), then
-//! merged and scored by whichever lane finished the last share; other models take one lane each.
-//! Cancel terminates the training workers, which really stops the work; the active model is
-//! never touched by training (only "use this model" changes it).
+//! opaque bytes, to the training workers, where `worker::scheduler` runs the models (forests in
+//! shares, one per worker). This page starts and cancels the run and shows each model's
+//! progress. The active model is never touched by training (only "use this model" changes it).
 
-use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
-use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
 use genre_core::model::ModelKind;
-use genre_core::train::{self, ModelSpec};
-use js_sys::Uint8Array;
+use genre_core::train;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{figures, JobStatus, JobView, ModelResult, TrainState};
 use crate::components::rich_text::rich_text;
-use crate::worker::pool::{self, parser, trainer, Answer, WorkerClient, WorkerError};
-use crate::worker::protocol::{shares, Request, Response};
+use crate::worker::pool::{parser, WorkerError};
+use crate::worker::scheduler::{self, JobEvent, RunEnd, RunPlan};
 
 fn now() -> f64 {
     web_sys::window()
@@ -28,231 +22,32 @@ fn now() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
-/// "2025-06-01 12:34 UTC": when a model was trained (the core has no clock).
-pub fn timestamp() -> String {
-    let iso = String::from(js_sys::Date::new_0().to_iso_string());
-    format!("{} UTC", iso.get(..16).unwrap_or(&iso).replace('T', " "))
-}
-
-enum Task {
-    Whole(usize),
-    Share(usize, usize, std::ops::Range<usize>),
-    Finish(usize),
-}
-
-struct Plan {
-    jobs: Vec<JobView>,
-    specs: Vec<ModelSpec>,
-    names: Vec<String>,
-    trained_at: String,
-    data_id: u64,
-    data: Uint8Array,
-    queue: RefCell<VecDeque<Task>>,
-    /// Per job: finished shares (in share order) and trees done per share.
-    shares: RefCell<Vec<Vec<Option<Uint8Array>>>>,
-    share_done: RefCell<HashMap<(usize, usize), u64>>,
-    started: RefCell<Vec<Option<f64>>>,
-    cancelled: Cell<bool>,
-    /// Per lane: the worker and the job whose forest share it is training right now, so a
-    /// failed share can stop its sibling shares instead of letting them run to the end.
-    lanes: Vec<WorkerClient>,
-    sharing: RefCell<Vec<Option<usize>>>,
-}
-
-thread_local! {
-    static CURRENT: RefCell<Option<Rc<Plan>>> = const { RefCell::new(None) };
-    static DATA_ID: Cell<u64> = const { Cell::new(1) };
-}
-
-impl Plan {
-    fn next_task(&self) -> Option<Task> {
-        if self.cancelled.get() {
-            return None;
-        }
-        let mut q = self.queue.borrow_mut();
-        // Skip the remaining tasks of a job that already failed.
-        while let Some(t) = q.pop_front() {
-            let j = match &t {
-                Task::Whole(j) | Task::Share(j, ..) | Task::Finish(j) => *j,
-            };
-            if matches!(self.jobs[j].status.get_untracked(), JobStatus::Failed(_)) {
-                continue;
-            }
-            return Some(t);
-        }
-        None
-    }
-
-    fn start(&self, j: usize) -> f64 {
-        let mut s = self.started.borrow_mut();
-        *s[j].get_or_insert_with(now)
-    }
-
-    fn progress(&self, j: usize, share: Option<usize>, done: u64, total: u64) {
-        let started = self.start(j);
-        let (done, total) = match share {
-            None => (done, total),
-            Some(k) => {
-                let mut d = self.share_done.borrow_mut();
-                d.insert((j, k), done);
-                let sum = d
-                    .iter()
-                    .filter(|((jj, _), _)| *jj == j)
-                    .map(|(_, v)| *v)
-                    .sum();
-                (sum, self.specs[j].work_units() as u64)
-            }
-        };
-        self.jobs[j].status.set(JobStatus::Running {
+/// Shows what the scheduler reports about `job` (the model called `name`).
+fn show(job: &JobView, name: &str, event: JobEvent) {
+    let status = match event {
+        JobEvent::Progress {
             done,
             total,
             started,
-        });
-    }
-
-    fn failed(&self, j: usize, e: WorkerError) {
-        if matches!(self.jobs[j].status.get_untracked(), JobStatus::Failed(_)) {
-            // The first failure is the one to show: a sibling share stopped because of it
-            // comes back as cancelled.
-            return;
-        }
-        let status = match e {
-            WorkerError::Cancelled => JobStatus::Cancelled,
-            e => JobStatus::Failed(e.to_string()),
-        };
-        let failed = matches!(status, JobStatus::Failed(_));
-        self.jobs[j].status.set(status);
-        if failed {
-            // The forest cannot be completed: stop the lanes still training its other shares
-            // (their workers restart for their next task).
-            let busy: Vec<usize> = self
-                .sharing
-                .borrow()
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| **s == Some(j))
-                .map(|(lane, _)| lane)
-                .collect();
-            for lane in busy {
-                self.lanes[lane].terminate();
-            }
-        }
-    }
-
-    fn trained(&self, j: usize, answer: Answer) {
-        let Answer { response, bytes } = answer;
-        let (Response::Trained(summary), Some(file)) = (response, bytes.first()) else {
-            return self.failed(
-                j,
-                WorkerError::Failed("Unexpected answer from the worker.".into()),
-            );
-        };
-        let started = self.started.borrow()[j].unwrap_or_else(now);
-        let result = ModelResult {
-            kind: self.specs[j].kind(),
-            name: self.names[j].clone(),
-            summary,
-            file: file.to_vec(),
-            wall_ms: now() - started,
+        } => JobStatus::Running {
+            done,
+            total,
+            started,
+        },
+        // The details (a confusion matrix of every genre pair) open when the user picks a
+        // model, not by themselves mid-training: drawing them is the one costly render here.
+        JobEvent::Trained { file, wall_ms } => JobStatus::Done(Arc::new(ModelResult {
+            kind: job.kind,
+            name: name.to_string(),
+            summary: file.summary,
+            file: file.file,
+            wall_ms,
             saved_id: RwSignal::new(None),
-        };
-        // The details (a confusion matrix of every genre pair) open when the user picks a model,
-        // not by themselves mid-training: drawing them is the one costly render on this page.
-        self.jobs[j].status.set(JobStatus::Done(Arc::new(result)));
-    }
-
-    fn train_request(&self, j: usize, share: Option<std::ops::Range<usize>>) -> Request {
-        Request::Train {
-            data_id: self.data_id,
-            spec: self.specs[j].clone(),
-            share,
-            name: self.names[j].clone(),
-            trained_at: self.trained_at.clone(),
-        }
-    }
-}
-
-async fn lane(plan: Rc<Plan>, lane: usize) {
-    let worker = plan.lanes[lane].clone();
-    while let Some(task) = plan.next_task() {
-        match task {
-            Task::Whole(j) => {
-                plan.start(j);
-                let p = plan.clone();
-                let r = worker
-                    .request(
-                        &plan.train_request(j, None),
-                        None,
-                        std::slice::from_ref(&plan.data),
-                        move |d, t| p.progress(j, None, d, t),
-                    )
-                    .await;
-                match r {
-                    Ok(a) => plan.trained(j, a),
-                    Err(e) => plan.failed(j, e),
-                }
-            }
-            Task::Share(j, k, range) => {
-                plan.start(j);
-                let p = plan.clone();
-                plan.sharing.borrow_mut()[lane] = Some(j);
-                let r = worker
-                    .request(
-                        &plan.train_request(j, Some(range)),
-                        None,
-                        std::slice::from_ref(&plan.data),
-                        move |d, t| p.progress(j, Some(k), d, t),
-                    )
-                    .await;
-                plan.sharing.borrow_mut()[lane] = None;
-                match r {
-                    Ok(Answer { bytes, .. }) if !bytes.is_empty() => {
-                        let all_done = {
-                            let mut s = plan.shares.borrow_mut();
-                            s[j][k] = Some(bytes[0].clone());
-                            s[j].iter().all(Option::is_some)
-                        };
-                        if all_done {
-                            // Merge and score next, on this lane, before other waiting work.
-                            plan.queue.borrow_mut().push_front(Task::Finish(j));
-                        }
-                    }
-                    Ok(_) => plan.failed(
-                        j,
-                        WorkerError::Failed("A forest share came back empty.".into()),
-                    ),
-                    Err(e) => plan.failed(j, e),
-                }
-            }
-            Task::Finish(j) => {
-                // The shares go to the merging worker (moved, not copied: they are big and
-                // the page has no further use for them); the split is copied, lanes reuse it.
-                let shares: Vec<Uint8Array> = plan.shares.borrow_mut()[j]
-                    .iter_mut()
-                    .filter_map(Option::take)
-                    .collect();
-                let request = Request::Finish {
-                    data_id: plan.data_id,
-                    spec: plan.specs[j].clone(),
-                    name: plan.names[j].clone(),
-                    trained_at: plan.trained_at.clone(),
-                };
-                let answer = worker
-                    .request_moving(
-                        &request,
-                        None,
-                        std::slice::from_ref(&plan.data),
-                        &shares,
-                        |_, _| {},
-                    )
-                    .await;
-                match answer {
-                    Ok(a) => plan.trained(j, a),
-                    Err(e) => plan.failed(j, e),
-                }
-            }
-        }
-    }
+        })),
+        JobEvent::Failed(WorkerError::Cancelled) => JobStatus::Cancelled,
+        JobEvent::Failed(e) => JobStatus::Failed(e.to_string()),
+    };
+    job.status.set(status);
 }
 
 /// Starts a training run with the current options (does nothing visible but an error if the
@@ -289,29 +84,13 @@ pub fn start_training(st: TrainState) {
     st.selected.set(None);
     let data_file = summary.file_name.clone();
     spawn_local(async move {
-        let prepared = async {
+        let split = async {
             super::data_in::ensure_parsed(st).await?;
-            parser()
-                .request(
-                    &Request::Prepare {
-                        options,
-                        data_file: data_file.clone(),
-                    },
-                    None,
-                    &[],
-                    |_, _| {},
-                )
-                .await
+            parser().prepare(options, data_file.clone()).await
         }
         .await;
-        let data = match prepared {
-            Ok(Answer { bytes, .. }) if !bytes.is_empty() => bytes[0].clone(),
-            Ok(_) => {
-                st.run_error
-                    .set(Some("The data could not be split.".into()));
-                jobs.iter().for_each(|j| j.status.set(JobStatus::Cancelled));
-                return st.running.set(false);
-            }
+        let split = match split {
+            Ok(split) => split,
             Err(e) => {
                 if e != WorkerError::Cancelled {
                     st.run_error.set(Some(e.to_string()));
@@ -323,56 +102,21 @@ pub fn start_training(st: TrainState) {
         if !st.running.get_untracked() {
             return; // cancelled while splitting
         }
-        let mut queue = VecDeque::new();
-        let mut share_slots = Vec::new();
-        for (j, spec) in specs.iter().enumerate() {
-            match spec {
-                ModelSpec::Forest(_) | ModelSpec::Bagging(_) if workers > 1 => {
-                    let parts = shares(spec.work_units(), workers);
-                    share_slots.push(vec![None; parts.len()]);
-                    for (k, r) in parts.into_iter().enumerate() {
-                        queue.push_back(Task::Share(j, k, r));
-                    }
-                }
-                _ => {
-                    share_slots.push(Vec::new());
-                    queue.push_back(Task::Whole(j));
-                }
-            }
-        }
-        let data_id = DATA_ID.with(|d| {
-            let v = d.get();
-            d.set(v + 1);
-            v
-        });
-        let n_jobs = specs.len();
-        let plan = Rc::new(Plan {
-            names: specs
-                .iter()
-                .map(|s| format!("{} · {}", s.kind().label(), data_file))
-                .collect(),
-            jobs,
+        let names: Vec<String> = specs
+            .iter()
+            .map(|s| format!("{} · {}", s.kind().label(), data_file))
+            .collect();
+        let plan = RunPlan {
+            names: names.clone(),
             specs,
-            trained_at: timestamp(),
-            data_id,
-            data,
-            queue: RefCell::new(queue),
-            shares: RefCell::new(share_slots),
-            share_done: RefCell::new(HashMap::new()),
-            started: RefCell::new(vec![None; n_jobs]),
-            cancelled: Cell::new(false),
-            lanes: (0..workers).map(trainer).collect(),
-            sharing: RefCell::new(vec![None; workers]),
-        });
-        CURRENT.with_borrow_mut(|c| *c = Some(plan.clone()));
-        let lanes = (0..workers).map(|i| lane(plan.clone(), i));
-        futures::future::join_all(lanes).await;
-        CURRENT.with_borrow_mut(|c| {
-            if c.as_ref().is_some_and(|p| Rc::ptr_eq(p, &plan)) {
-                *c = None;
-            }
-        });
-        if !plan.cancelled.get() {
+            trained_at: crate::storage::timestamp(),
+            workers,
+        };
+        let end = scheduler::run(split.data, plan, move |j, event| {
+            show(&jobs[j], &names[j], event)
+        })
+        .await;
+        if end == RunEnd::Finished {
             st.running.set(false);
         }
     });
@@ -380,10 +124,7 @@ pub fn start_training(st: TrainState) {
 
 /// Stops the run now: the training workers are terminated (and respawned on the next run).
 pub fn cancel_training(st: TrainState) {
-    if let Some(plan) = CURRENT.with_borrow_mut(Option::take) {
-        plan.cancelled.set(true);
-    }
-    pool::cancel_training();
+    scheduler::cancel();
     st.jobs.with_untracked(|jobs| {
         for j in jobs {
             if !matches!(

@@ -2,48 +2,16 @@
 //! load a model file (validated by the core: a wrong, corrupt or newer file gets its message);
 //! back to the bundled model. Storage problems are shown, never swallowed.
 
-use genre_core::model::TrainedModel;
+use genre_core::format::read_info;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::active::{activate, back_to_bundled, ActiveSaved};
-use super::{figures, ModelResult, TrainState};
+use super::{figures, TrainState};
 use crate::components::rich_text::rich_text;
-use crate::model_store::{ModelState, ModelStore};
+use crate::model_store::{load, LoadError, ModelSource, ModelState, ModelStore};
 use crate::storage::{self, SavedModel};
-
-/// The description stored with a trained result.
-pub fn saved_meta(r: &ModelResult) -> SavedModel {
-    SavedModel {
-        id: String::new(),
-        name: r.name.clone(),
-        kind: r.kind.label().to_string(),
-        saved_at: super::run::timestamp(),
-        trained_at: String::new(),
-        data_file: String::new(),
-        accuracy: Some(r.summary.metrics.accuracy),
-        macro_f1: Some(r.summary.metrics.macro_f1),
-        size: r.file.len(),
-    }
-    .with_model_meta(&r.file)
-}
-
-trait WithMeta {
-    fn with_model_meta(self, file: &[u8]) -> Self;
-}
-
-impl WithMeta for SavedModel {
-    /// Fills what the model file itself records (trained when, on what).
-    fn with_model_meta(mut self, file: &[u8]) -> Self {
-        if let Ok(m) = TrainedModel::from_bytes(file) {
-            self.trained_at = m.meta.trained_at.clone();
-            self.data_file = m.meta.data_file.clone();
-        }
-        self
-    }
-}
 
 /// Offers `bytes` as a file download (a Blob URL, revoked right after the click).
 pub fn download(bytes: &[u8], file_name: &str) -> Result<(), String> {
@@ -69,20 +37,16 @@ pub fn download(bytes: &[u8], file_name: &str) -> Result<(), String> {
 fn SavedRow(m: SavedModel) -> impl IntoView {
     let st = TrainState::use_state();
     let store = ModelStore::use_store();
-    let active = ActiveSaved::use_context();
     let error = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(m.name.clone());
     let id = StoredValue::new(m.id.clone());
-    let is_active = move || active.id.get().as_deref() == Some(id.get_value().as_str());
+    let is_active = move || store.saved_id.get().as_deref() == Some(id.get_value().as_str());
     let use_it = move |_| {
         spawn_local(async move {
-            let result = storage::load(&id.get_value())
-                .await
-                .and_then(|b| TrainedModel::from_bytes(&b).map_err(|e| e.to_string()));
-            match result {
-                Ok(model) => activate(store, active, model, Some(id.get_value())),
-                Err(e) => error.set(Some(e)),
+            match load(ModelSource::Saved(id.get_value())).await {
+                Ok(loaded) => store.activate(loaded),
+                Err(e) => error.set(Some(e.to_string())),
             }
         });
     };
@@ -108,11 +72,12 @@ fn SavedRow(m: SavedModel) -> impl IntoView {
     };
     let delete_it = move |_| {
         spawn_local(async move {
-            let was_active = active.id.get_untracked().as_deref() == Some(id.get_value().as_str());
+            let was_active =
+                store.saved_id.get_untracked().as_deref() == Some(id.get_value().as_str());
             match storage::delete(&id.get_value()).await {
                 Ok(()) => {
                     if was_active {
-                        back_to_bundled(store, active);
+                        store.back_to_bundled();
                     }
                     st.saved_version.update(|v| *v += 1);
                 }
@@ -192,7 +157,6 @@ fn SavedRow(m: SavedModel) -> impl IntoView {
 pub fn SavedModels() -> impl IntoView {
     let st = TrainState::use_state();
     let store = ModelStore::use_store();
-    let active = ActiveSaved::use_context();
     let list: RwSignal<Option<Result<Vec<SavedModel>, String>>> = RwSignal::new(None);
     Effect::new(move |_| {
         st.saved_version.track();
@@ -215,44 +179,38 @@ pub fn SavedModels() -> impl IntoView {
                     return file_message.set(Some((false, format!("{name} could not be read."))))
                 }
             };
-            let model = match TrainedModel::from_bytes(&bytes) {
-                Ok(m) => m,
+            // Described from the file's own record; then decoded once, to use it.
+            let meta = read_info(&bytes).map(|info| SavedModel::describing(&info));
+            let mut loaded = match load(ModelSource::Bytes(bytes.clone())).await {
+                Ok(loaded) => loaded,
                 Err(e) => return file_message.set(Some((false, format!("{name}: {e}")))),
             };
-            let meta = SavedModel {
-                id: String::new(),
-                name: model.meta.name.clone(),
-                kind: model.meta.kind.label().to_string(),
-                saved_at: super::run::timestamp(),
-                trained_at: model.meta.trained_at.clone(),
-                data_file: model.meta.data_file.clone(),
-                accuracy: model.meta.holdout.as_ref().map(|h| h.accuracy),
-                macro_f1: model.meta.holdout.as_ref().map(|h| h.macro_f1),
-                size: bytes.len(),
+            let label = loaded.model.meta.name.clone();
+            let saved = match meta {
+                Ok(meta) => storage::save(meta, &bytes).await,
+                Err(e) => Err(LoadError::from(e).to_string()),
             };
-            let label = model.meta.name.clone();
-            match storage::save(meta, &bytes).await {
+            let message = match saved {
                 Ok(saved) => {
-                    activate(store, active, model, Some(saved.id));
+                    loaded.saved_id = Some(saved.id);
                     st.saved_version.update(|v| *v += 1);
-                    file_message.set(Some((
+                    (
                         true,
                         format!("Loaded {name}: \"{label}\" is now the active model."),
-                    )));
+                    )
                 }
-                Err(e) => {
-                    activate(store, active, model, None);
-                    file_message.set(Some((
-                        false,
-                        format!("\"{label}\" is active in this tab, but not kept: {e}"),
-                    )));
-                }
-            }
+                Err(e) => (
+                    false,
+                    format!("\"{label}\" is active in this tab, but not kept: {e}"),
+                ),
+            };
+            store.activate(loaded);
+            file_message.set(Some(message));
         });
     };
     let current = move || match store.state.get() {
         ModelState::Ready(m) => {
-            let which = if active.id.get().is_some() {
+            let which = if store.saved_id.get().is_some() {
                 "saved"
             } else {
                 "bundled or unsaved"
@@ -281,14 +239,14 @@ pub fn SavedModels() -> impl IntoView {
         <section class="card" aria-labelledby="saved-title">
             <h2 id="saved-title"><super::StepNumber step=super::Step::Saved />"Saved models"</h2>
             <p class="active-model" id="active-model">{current}</p>
-            {move || active.error.get().map(|e| view! { <p class="msg error" role="alert">{e}</p> })}
+            {move || store.storage_error.get().map(|e| view! { <p class="msg error" role="alert">{e}</p> })}
             {rows}
             <div class="saved-tools">
                 <label class="button secondary file-button">
                     "Load a model file…"
                     <input type="file" id="model-file" accept=".bin,application/octet-stream" class="visually-hidden" on:change=on_model_file />
                 </label>
-                <button class="button secondary" id="back-to-bundled" on:click=move |_| back_to_bundled(store, active)>
+                <button class="button secondary" id="back-to-bundled" on:click=move |_| store.back_to_bundled()>
                     "Back to the bundled model"
                 </button>
             </div>

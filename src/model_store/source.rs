@@ -1,0 +1,84 @@
+//! The one way a model file becomes a model: [`load`] a [`ModelSource`].
+//!
+//! The store (bundled model, restore at start), the saved-models list, the training results and
+//! the widget all go through here, so a model is fetched, read from storage and decoded the same
+//! way everywhere, and every failure is a [`LoadError`] written as a sentence for the user.
+
+use genre_core::error::ModelFileError;
+use genre_core::model::TrainedModel;
+
+use crate::storage;
+
+/// Where the bundled model lives, relative to the page (so a sub-path deploy works).
+pub const MODEL_URL: &str = "model.bin";
+
+/// Where a model comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelSource {
+    /// The model that ships with the site (`model.bin`, or compiled in with `embed-model`).
+    Bundled,
+    /// A model kept in this browser, by its storage key.
+    Saved(String),
+    /// A model file on the site, relative to the page.
+    Url(String),
+    /// A model file already in memory (a training result, a file the user chose).
+    Bytes(Vec<u8>),
+}
+
+/// A decoded model and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedModel {
+    pub model: TrainedModel,
+    /// Its storage key when it is kept in this browser: what is remembered as the active model
+    /// (`None`: the bundled model, or one not kept).
+    pub saved_id: Option<String>,
+}
+
+/// Why a model could not be loaded. Each message is a sentence for the user.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be downloaded (the fetch's own sentence names the URL).
+    #[error("{0}")]
+    Download(String),
+    /// The browser's storage failed, or the saved model is gone (the storage's sentence).
+    #[error("{0}")]
+    Storage(String),
+    /// The bytes are not a model this version reads (the core's sentence).
+    #[error(transparent)]
+    File(#[from] ModelFileError),
+}
+
+/// Fetches or reads the model file of `source` and decodes it.
+pub async fn load(source: ModelSource) -> Result<LoadedModel, LoadError> {
+    let (bytes, saved_id) = match source {
+        ModelSource::Bundled => (bundled_model_bytes().await?, None),
+        ModelSource::Url(url) => (download(&url).await?, None),
+        ModelSource::Saved(id) => {
+            let bytes = storage::load(&id).await.map_err(LoadError::Storage)?;
+            (bytes, Some(id))
+        }
+        ModelSource::Bytes(bytes) => (bytes, None),
+    };
+    Ok(LoadedModel {
+        model: TrainedModel::from_bytes(&bytes)?,
+        saved_id,
+    })
+}
+
+async fn download(url: &str) -> Result<Vec<u8>, LoadError> {
+    crate::fetch::fetch_bytes(url)
+        .await
+        .map_err(LoadError::Download)
+}
+
+/// The bundled model's bytes: fetched by default (index.html preloads it while the wasm
+/// compiles); compiled into the wasm with the `embed-model` feature, for comparison (see README).
+#[cfg(not(feature = "embed-model"))]
+async fn bundled_model_bytes() -> Result<Vec<u8>, LoadError> {
+    download(MODEL_URL).await
+}
+
+#[cfg(feature = "embed-model")]
+async fn bundled_model_bytes() -> Result<Vec<u8>, LoadError> {
+    Ok(include_bytes!("../../public/model.bin").to_vec())
+}

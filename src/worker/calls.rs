@@ -1,0 +1,196 @@
+//! The typed calls the page makes to its workers: one async function per request, answering
+//! the one response that request expects (anything else is a [`WorkerError`]), so no caller
+//! matches an untyped [`Response`].
+
+use std::ops::Range;
+
+use genre_core::train::{ModelSpec, TrainOptions};
+use js_sys::Uint8Array;
+use wasm_bindgen::JsCast;
+
+use super::pool::{Answer, WorkerClient, WorkerError};
+use super::protocol::{DataSummary, Request, Response, Source, SplitSummary, TrainedSummary};
+
+/// A CSV for the parser worker.
+pub enum CsvInput<'a> {
+    /// A file the user chose: the worker reads it itself, in slices.
+    File(&'a web_sys::File),
+    /// A gzip-compressed CSV on the site, fetched and inflated by the worker.
+    Bundled { url: &'a str, name: &'a str },
+}
+
+/// The split data set, as the parser made it: opaque bytes the page forwards to the trainers.
+pub struct Split {
+    pub summary: SplitSummary,
+    pub data: Uint8Array,
+}
+
+/// A trained model's figures and its model file.
+pub struct TrainedFile {
+    pub summary: TrainedSummary,
+    pub file: Vec<u8>,
+}
+
+/// What a training worker is asked to fit: one model on the split named `data_id`.
+#[derive(Clone)]
+pub struct TrainJob {
+    pub data_id: u64,
+    pub spec: ModelSpec,
+    pub name: String,
+    pub trained_at: String,
+}
+
+fn unexpected() -> WorkerError {
+    WorkerError::Failed("Unexpected answer from the worker.".into())
+}
+
+impl WorkerClient {
+    /// Reads and checks a CSV; the worker keeps it for [`WorkerClient::prepare`].
+    /// `progress(bytes read, total)`.
+    pub async fn parse(
+        &self,
+        input: CsvInput<'_>,
+        label_column: Option<String>,
+        progress: impl FnMut(u64, u64) + 'static,
+    ) -> Result<DataSummary, WorkerError> {
+        let (source, blob) = match input {
+            CsvInput::File(f) => (
+                Source::File { name: f.name() },
+                Some(f.unchecked_ref::<web_sys::Blob>()),
+            ),
+            CsvInput::Bundled { url, name } => (
+                Source::Bundled {
+                    url: url.into(),
+                    name: name.into(),
+                },
+                None,
+            ),
+        };
+        let request = Request::Parse {
+            source,
+            label_column,
+        };
+        match self.request(&request, blob, &[], progress).await?.response {
+            Response::Parsed(summary) => Ok(summary),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Splits the data read last with `options`.
+    pub async fn prepare(
+        &self,
+        options: TrainOptions,
+        data_file: String,
+    ) -> Result<Split, WorkerError> {
+        let request = Request::Prepare { options, data_file };
+        match self.request(&request, None, &[], |_, _| {}).await? {
+            Answer {
+                response: Response::Prepared(summary),
+                bytes,
+            } if !bytes.is_empty() => Ok(Split {
+                summary,
+                data: bytes[0].clone(),
+            }),
+            _ => Err(WorkerError::Failed("The data could not be split.".into())),
+        }
+    }
+
+    /// Trains `job`'s whole model on `data`. `progress(units done, total)`.
+    pub async fn train(
+        &self,
+        job: &TrainJob,
+        data: &Uint8Array,
+        progress: impl FnMut(u64, u64) + 'static,
+    ) -> Result<TrainedFile, WorkerError> {
+        let answer = self
+            .request(
+                &train_request(job, None),
+                None,
+                std::slice::from_ref(data),
+                progress,
+            )
+            .await?;
+        trained_file(answer)
+    }
+
+    /// Trains the trees `share` of `job`'s forest on `data`; the share comes back as opaque
+    /// bytes for [`WorkerClient::finish_forest`].
+    pub async fn train_share(
+        &self,
+        job: &TrainJob,
+        share: Range<usize>,
+        data: &Uint8Array,
+        progress: impl FnMut(u64, u64) + 'static,
+    ) -> Result<Uint8Array, WorkerError> {
+        let answer = self
+            .request(
+                &train_request(job, Some(share)),
+                None,
+                std::slice::from_ref(data),
+                progress,
+            )
+            .await?;
+        match answer {
+            Answer {
+                response: Response::Share { .. },
+                mut bytes,
+            } if !bytes.is_empty() => Ok(bytes.swap_remove(0)),
+            _ => Err(WorkerError::Failed(
+                "A forest share came back empty.".into(),
+            )),
+        }
+    }
+
+    /// Merges a forest's `shares` (in share order) and scores it on `data`. The shares are
+    /// moved to the worker, not copied: they are big and the page has no further use for them;
+    /// the split is copied, other calls reuse it.
+    pub async fn finish_forest(
+        &self,
+        job: &TrainJob,
+        data: &Uint8Array,
+        shares: &[Uint8Array],
+    ) -> Result<TrainedFile, WorkerError> {
+        let request = Request::Finish {
+            data_id: job.data_id,
+            spec: job.spec.clone(),
+            name: job.name.clone(),
+            trained_at: job.trained_at.clone(),
+        };
+        let answer = self
+            .request_moving(
+                &request,
+                None,
+                std::slice::from_ref(data),
+                shares,
+                |_, _| {},
+            )
+            .await?;
+        trained_file(answer)
+    }
+}
+
+fn train_request(job: &TrainJob, share: Option<Range<usize>>) -> Request {
+    Request::Train {
+        data_id: job.data_id,
+        spec: job.spec.clone(),
+        share,
+        name: job.name.clone(),
+        trained_at: job.trained_at.clone(),
+    }
+}
+
+fn trained_file(answer: Answer) -> Result<TrainedFile, WorkerError> {
+    match answer {
+        Answer {
+            response: Response::Trained(summary),
+            bytes,
+        } => match bytes.first() {
+            Some(file) => Ok(TrainedFile {
+                summary,
+                file: file.to_vec(),
+            }),
+            None => Err(unexpected()),
+        },
+        _ => Err(unexpected()),
+    }
+}
