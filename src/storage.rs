@@ -81,10 +81,7 @@ fn describe(e: &JsValue) -> String {
             _ => format!("{}: {}", d.name(), d.message()),
         };
     }
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown storage error".into())
+    crate::browser::js_error_text(e)
 }
 
 fn fail(what: &str, e: &JsValue) -> String {

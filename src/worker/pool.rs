@@ -10,6 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
+use crate::browser::js_error_text;
 use futures::channel::oneshot;
 use gloo_events::EventListener;
 use js_sys::{Array, Uint8Array};
@@ -186,7 +187,7 @@ impl WorkerClient {
         if let Some(w) = post_now {
             if let Err(e) = w.post_message_with_transfer(&envelope, &transfer) {
                 self.0.borrow_mut().pending.remove(&id);
-                return Err(WorkerError::Crashed(js_message(&e)));
+                return Err(WorkerError::Crashed(js_error_text(&e)));
             }
         }
         rx.await.unwrap_or(Err(WorkerError::Cancelled))
@@ -226,7 +227,8 @@ impl WorkerClient {
         }
         let options = WorkerOptions::new();
         options.set_name(&self.0.borrow().name);
-        let worker = Worker::new_with_options(WORKER_URL, &options).map_err(|e| js_message(&e))?;
+        let worker =
+            Worker::new_with_options(WORKER_URL, &options).map_err(|e| js_error_text(&e))?;
         let weak: Weak<RefCell<Slot>> = Rc::downgrade(&self.0);
         let on_message = EventListener::new(&worker, "message", move |ev| {
             if let Some(slot) = weak.upgrade() {
@@ -307,11 +309,4 @@ impl WorkerClient {
         };
         let _ = p.done.send(result);
     }
-}
-
-fn js_message(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown error".into())
 }

@@ -9,8 +9,9 @@ use genre_core::genre::display_name;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::saved::download;
+use super::saved::MODEL_FILE_TYPE;
 use super::{figures, JobStatus, ModelResult, TrainState};
+use crate::browser;
 use crate::components::confusion_matrix::ConfusionMatrix;
 use crate::components::rich_text::rich_text;
 use crate::model_store::{load, LoadError, ModelSource, ModelStore};
@@ -160,7 +161,7 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
     let r = result.clone();
     let download_file = move |_| {
         let name = format!("genre-lens-{}.bin", r.kind.code());
-        if let Err(e) = download(&r.file, &name) {
+        if let Err(e) = browser::download(&name, MODEL_FILE_TYPE, &r.file) {
             message.set(Some((false, e)));
         }
     };

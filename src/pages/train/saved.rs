@@ -5,33 +5,16 @@
 use genre_core::format::read_info;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::{figures, TrainState};
+
+/// A model file's type for the browser (our own binary format).
+pub const MODEL_FILE_TYPE: &str = "application/octet-stream";
+use crate::browser;
 use crate::components::rich_text::rich_text;
 use crate::model_store::{load, LoadError, ModelSource, ModelState, ModelStore};
 use crate::storage::{self, SavedModel};
-
-/// Offers `bytes` as a file download (a Blob URL, revoked right after the click).
-pub fn download(bytes: &[u8], file_name: &str) -> Result<(), String> {
-    let fail = |_| "The download could not be started.".to_string();
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/octet-stream");
-    let blob =
-        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(fail)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let a: web_sys::HtmlAnchorElement = document()
-        .create_element("a")
-        .map_err(fail)?
-        .unchecked_into();
-    a.set_href(&url);
-    a.set_download(file_name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}
 
 #[component]
 fn SavedRow(m: SavedModel) -> impl IntoView {
@@ -62,7 +45,7 @@ fn SavedRow(m: SavedModel) -> impl IntoView {
         spawn_local(async move {
             match storage::load(&id.get_value()).await {
                 Ok(b) => {
-                    if let Err(e) = download(&b, &file) {
+                    if let Err(e) = browser::download(&file, MODEL_FILE_TYPE, &b) {
                         error.set(Some(e));
                     }
                 }
