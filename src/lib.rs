@@ -1,10 +1,10 @@
 //! Genre Lens, the browser app: Leptos components that call `genre_core` and hold no ML logic.
 //!
-//! Module map: `app` (layout, nav, page switch), `route` (hash routing), `model_store` (loading and
-//! holding the active model), `examples` (bundled real tracks), `form` (field parsing and
+//! Module map: `app` (layout, nav, page switch), `route` (hash routing), `model_store` (the one
+//! loading path, `load(ModelSource)`, and the active model), `examples` (bundled real tracks), `form` (field parsing and
 //! formatting, pure), `pages/*` (one module per page), `components/*` (the live predictor, form
 //! fields, probability charts), `charts/*` (Explore's and Batch's charts), `csv_upload` (the file
-//! drop zone and reading files on the page), `worker/*` (training workers), `storage` (IndexedDB),
+//! drop zone and reading files on the page), `worker/*` (the training workers: protocol, typed calls, scheduler), `storage` (IndexedDB),
 //! `widget/*` (the embeddable widget), `browser` (JS errors as text, downloads), `fetch` (the
 //! site's own files), `perf` (performance marks and the in-page benchmark hook).
 
