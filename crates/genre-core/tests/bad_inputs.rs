@@ -9,7 +9,6 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use genre_core::error::{IngestError, ModelFileError, TrainError};
@@ -17,7 +16,7 @@ use genre_core::feature::{Feature, FeatureSet};
 use genre_core::ingest::{read_csv, IngestOptions, Ingested, RowRejection};
 use genre_core::model::{ModelKind, TrainedModel};
 use genre_core::params::{Param, Value};
-use genre_core::train::{fit_stage, prepare, train_model, Balance, ModelSpec, TrainOptions};
+use genre_core::train::{fit_stage, prepare, Balance, ModelSpec, TrainOptions};
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/bad_inputs")
@@ -55,6 +54,13 @@ fn rejection(r: &RowRejection) -> (u64, &str, &str, &str) {
         r.value.as_str(),
         r.expected.as_str(),
     )
+}
+
+/// Reads `csv` for training and checks the rows it rejects, in order.
+fn assert_training_rejections(csv: &[u8], want: &[(u64, &str, &str, &str)]) {
+    let d = read_csv(csv, &IngestOptions::for_training()).unwrap();
+    let got: Vec<_> = d.report.rejections.iter().map(rejection).collect();
+    assert_eq!(got, want);
 }
 
 // ---------------------------------------------------------------- whole-file errors
@@ -278,18 +284,12 @@ fn unbalanced_quote_names_the_cell_that_opens_it() {
 
 #[test]
 fn a_row_with_the_wrong_number_of_fields_is_rejected() {
-    let d = read_csv(
-        &b"energy,tempo,genre\n0.1,90,a\n0.2,91\n0.3,92,b,extra\n"[..],
-        &IngestOptions::for_training(),
-    )
-    .unwrap();
-    let got: Vec<_> = d.report.rejections.iter().map(rejection).collect();
-    assert_eq!(
-        got,
-        vec![
+    assert_training_rejections(
+        b"energy,tempo,genre\n0.1,90,a\n0.2,91\n0.3,92,b,extra\n",
+        &[
             (3, "(whole row)", "2 fields", "3 fields like the header"),
             (4, "(whole row)", "4 fields", "3 fields like the header"),
-        ]
+        ],
     );
 }
 
@@ -436,20 +436,21 @@ fn a_class_too_small_for_smote() {
     assert!(fit_stage(&prep, ModelKind::RandomForest).is_ok());
 }
 
+/// `e` is an invalid value of the parameter `param`, and its message says each of `says`.
+fn assert_invalid_param(e: &TrainError, param: &str, says: &[&str]) {
+    assert!(
+        matches!(e, TrainError::InvalidParam { name, .. } if *name == param),
+        "{e:?}"
+    );
+    for part in says {
+        assert!(e.to_string().contains(part), "{e}");
+    }
+}
+
 #[test]
 fn features_the_file_lacks_are_refused_by_name() {
     let e = prepare_file("csv/semicolon.csv", &TrainOptions::default()).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            TrainError::InvalidParam {
-                name: "features",
-                ..
-            }
-        ),
-        "{e:?}"
-    );
-    assert!(e.to_string().contains("`features` = speechiness"), "{e}");
+    assert_invalid_param(&e, "features", &["`features` = speechiness"]);
 }
 
 // ---------------------------------------------------------------- big, generated inputs
@@ -877,16 +878,7 @@ fn write_model_corpus() {
             ModelSpec::Svc(p) => *p = p.clone().components(16),
             _ => {}
         }
-        train_model(
-            &prep,
-            &spec,
-            "corpus model",
-            "2026-01-01",
-            &mut |_| {},
-            &AtomicBool::new(false),
-        )
-        .unwrap()
-        .0
+        common::fit(&prep, &spec, "corpus model")
     };
     let dir = corpus_dir().join("model");
     let write = |name: &str, data: &[u8]| std::fs::write(dir.join(name), data).unwrap();
@@ -970,18 +962,12 @@ fn model_with_reversed_or_nan_caps_is_corrupt_not_a_panic() {
 /// now rejects magnitudes over 1e12; values at the bound train every model kind.
 #[test]
 fn extreme_values_are_rejected_and_the_bound_trains() {
-    let d = read_csv(
-        &b"energy,genre\n1.7e308,a\n-1e13,a\n0.5,b\n"[..],
-        &IngestOptions::for_training(),
-    )
-    .unwrap();
-    let got: Vec<_> = d.report.rejections.iter().map(rejection).collect();
-    assert_eq!(
-        got,
-        vec![
+    assert_training_rejections(
+        b"energy,genre\n1.7e308,a\n-1e13,a\n0.5,b\n",
+        &[
             (2, "energy", "1.7e308", "a number between -1e12 and 1e12"),
             (3, "energy", "-1e13", "a number between -1e12 and 1e12"),
-        ]
+        ],
     );
 
     let mut csv = String::from("energy,tempo,genre\n");
@@ -999,15 +985,7 @@ fn extreme_values_are_rejected_and_the_bound_trains() {
     for kind in ModelKind::ALL {
         let mut spec = ModelSpec::default_for(kind, 1);
         spec.set(Param::Trees, Value::Count(3));
-        let (m, _) = train_model(
-            &prep,
-            &spec,
-            "x",
-            "2026-01-01",
-            &mut |_| {},
-            &AtomicBool::new(false),
-        )
-        .unwrap();
+        let m = common::fit(&prep, &spec, "x");
         let back =
             TrainedModel::from_bytes(&m.to_bytes()).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
         back.predict_raw(&[1e308, 100.0]);
@@ -1032,16 +1010,9 @@ fn forest_with_more_classes_than_the_format_holds_is_refused() {
     };
     // Training refuses it up front (before any tree is grown) ...
     let e = prepare(&d, &options, "many.csv").unwrap_err();
-    assert!(
-        matches!(
-            e,
-            TrainError::InvalidParam {
-                name: "label column",
-                ..
-            }
-        ),
-        "{e:?}"
+    assert_invalid_param(
+        &e,
+        "label column",
+        &["300 distinct values", "at most 255 genres"],
     );
-    assert!(e.to_string().contains("300 distinct values"), "{e}");
-    assert!(e.to_string().contains("at most 255 genres"), "{e}");
 }

@@ -1,7 +1,11 @@
 //! Shared fixtures: a small labelled data set with the structure of the real one.
 
+use std::sync::atomic::AtomicBool;
+
 use genre_core::ingest::{read_csv, IngestOptions, Ingested};
+use genre_core::model::TrainedModel;
 use genre_core::rng::Rng;
+use genre_core::train::{train_model, ModelSpec, Prepared};
 
 /// `n` tracks of 3 genres whose energy/tempo/valence differ, with some missing loudness.
 pub fn synthetic_csv(n: usize, seed: u64) -> String {
@@ -47,4 +51,19 @@ pub fn synthetic(n: usize, seed: u64) -> Ingested {
         &IngestOptions::for_training(),
     )
     .expect("valid CSV")
+}
+
+/// Trains `spec` on `prep` without progress reports or cancellation, dated 2026-01-01.
+#[allow(dead_code)] // not every test file uses it
+pub fn fit(prep: &Prepared, spec: &ModelSpec, name: &str) -> TrainedModel {
+    train_model(
+        prep,
+        spec,
+        name,
+        "2026-01-01",
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap()
+    .0
 }

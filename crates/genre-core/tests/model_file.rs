@@ -3,13 +3,11 @@
 
 mod common;
 
-use std::sync::atomic::AtomicBool;
-
 use genre_core::error::ModelFileError;
 use genre_core::feature::{Feature, FeatureSet};
 use genre_core::format::{crc32, read_info};
 use genre_core::model::{ModelKind, TrainedModel};
-use genre_core::train::{prepare, train_model, ModelSpec, TrainOptions};
+use genre_core::train::{prepare, ModelSpec, TrainOptions};
 
 fn trained(kind: ModelKind, features: FeatureSet) -> TrainedModel {
     let data = common::synthetic(600, 7);
@@ -25,16 +23,7 @@ fn trained(kind: ModelKind, features: FeatureSet) -> TrainedModel {
     if let ModelSpec::Boost(p) = &mut spec {
         *p = p.clone().max_rounds(30);
     }
-    let (model, _) = train_model(
-        &prep,
-        &spec,
-        "test model",
-        "2026-01-01",
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )
-    .unwrap();
-    model
+    common::fit(&prep, &spec, "test model")
 }
 
 fn small_forest() -> TrainedModel {
