@@ -43,6 +43,22 @@ fn both_fail(name: &str) -> IngestError {
     t
 }
 
+/// [`both_fail`] with exactly `want`, whose message contains `says`.
+fn both_fail_saying(name: &str, want: IngestError, says: &str) {
+    let e = both_fail(name);
+    assert_eq!(e, want);
+    assert!(e.to_string().contains(says));
+}
+
+/// Rows read, kept and rejected.
+fn row_counts(d: &Ingested) -> (u64, u64, u64) {
+    (
+        d.report.rows_read,
+        d.report.rows_kept,
+        d.report.rows_rejected,
+    )
+}
+
 fn value(d: &Ingested, i: usize, f: Feature) -> f64 {
     d.tracks[i].values[f.index()]
 }
@@ -67,9 +83,7 @@ fn assert_training_rejections(csv: &[u8], want: &[(u64, &str, &str, &str)]) {
 
 #[test]
 fn empty_file() {
-    let e = both_fail("csv/empty.csv");
-    assert_eq!(e, IngestError::Empty);
-    assert!(e.to_string().contains("empty"));
+    both_fail_saying("csv/empty.csv", IngestError::Empty, "empty");
 }
 
 #[test]
@@ -102,14 +116,13 @@ fn no_genre_column_is_fatal_for_training_only() {
 
 #[test]
 fn no_feature_columns() {
-    let e = both_fail("csv/no_feature_columns.csv");
-    assert_eq!(
-        e,
+    both_fail_saying(
+        "csv/no_feature_columns.csv",
         IngestError::NoFeatureColumns {
-            found: "artist, album, genre".into()
-        }
+            found: "artist, album, genre".into(),
+        },
+        "(found: artist, album, genre)",
     );
-    assert!(e.to_string().contains("(found: artist, album, genre)"));
 }
 
 #[test]
@@ -184,9 +197,7 @@ fn random_binary_file() {
 
 #[test]
 fn gzip_renamed_csv() {
-    let e = both_fail("csv/gzip_renamed.csv");
-    assert_eq!(e, IngestError::Compressed);
-    assert!(e.to_string().contains("gzip"));
+    both_fail_saying("csv/gzip_renamed.csv", IngestError::Compressed, "gzip");
 }
 
 // ---------------------------------------------------------------- row-level problems
@@ -194,14 +205,7 @@ fn gzip_renamed_csv() {
 #[test]
 fn text_where_numbers_belong_rejects_the_row_by_row_and_column() {
     let d = train_read("csv/text_in_numbers.csv").unwrap();
-    assert_eq!(
-        (
-            d.report.rows_read,
-            d.report.rows_kept,
-            d.report.rows_rejected
-        ),
-        (3, 2, 1)
-    );
+    assert_eq!(row_counts(&d), (3, 2, 1));
     let r = &d.report.rejections[0];
     assert_eq!(rejection(r), (3, "tempo", "loud", "a number"));
     assert_eq!(
@@ -214,14 +218,7 @@ fn text_where_numbers_belong_rejects_the_row_by_row_and_column() {
 #[test]
 fn nan_and_empty_cells_are_missing_infinities_are_rejected() {
     let d = train_read("csv/nan_inf_empty.csv").unwrap();
-    assert_eq!(
-        (
-            d.report.rows_read,
-            d.report.rows_kept,
-            d.report.rows_rejected
-        ),
-        (6, 3, 3)
-    );
+    assert_eq!(row_counts(&d), (6, 3, 3));
     let got: Vec<_> = d.report.rejections.iter().map(rejection).collect();
     assert_eq!(
         got,
@@ -245,14 +242,7 @@ fn nan_and_empty_cells_are_missing_infinities_are_rejected() {
 #[test]
 fn unbalanced_quote_names_the_cell_that_opens_it() {
     let d = train_read("csv/unbalanced_quotes.csv").unwrap();
-    assert_eq!(
-        (
-            d.report.rows_read,
-            d.report.rows_kept,
-            d.report.rows_rejected
-        ),
-        (2, 1, 1)
-    );
+    assert_eq!(row_counts(&d), (2, 1, 1));
     let r = &d.report.rejections[0];
     assert_eq!((r.row, r.column.as_str()), (3, "genre"));
     assert!(
