@@ -1,11 +1,29 @@
 //! The CLI end to end on a slice of the real data set: deterministic `train`, `eval --json`,
 //! `predict`, and exit code 2 with one clear message on bad input.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_genre-lens"))
+}
+
+/// `genre-lens predict --model <model> --input <input> --output <output>`, run to its end.
+fn predict(
+    model: impl AsRef<OsStr>,
+    input: impl AsRef<OsStr>,
+    output: impl AsRef<OsStr>,
+) -> Output {
+    bin()
+        .args(["predict", "--model"])
+        .arg(model)
+        .arg("--input")
+        .arg(input)
+        .arg("--output")
+        .arg(output)
+        .output()
+        .unwrap()
 }
 
 fn repo() -> PathBuf {
@@ -145,15 +163,7 @@ fn predict_writes_one_row_per_track_with_top3() {
     let data = slice_of_data(&dir, 300);
     let model = repo().join("public/model.bin");
     let out_csv = dir.join("pred.csv");
-    ok(bin()
-        .args(["predict", "--model"])
-        .arg(&model)
-        .arg("--input")
-        .arg(&data)
-        .arg("--output")
-        .arg(&out_csv)
-        .output()
-        .unwrap());
+    ok(predict(&model, &data, &out_csv));
     let mut r = csv::Reader::from_path(&out_csv).unwrap();
     let header = r.headers().unwrap().clone();
     assert_eq!(&header[2], "predicted_genre");
@@ -181,15 +191,7 @@ fn predict_flags_tracks_far_outside_the_training_range() {
     )
     .unwrap();
     let out_csv = dir.join("out.csv");
-    let out = ok(bin()
-        .args(["predict", "--model"])
-        .arg(repo().join("public/model.bin"))
-        .arg("--input")
-        .arg(&input)
-        .arg("--output")
-        .arg(&out_csv)
-        .output()
-        .unwrap());
+    let out = ok(predict(repo().join("public/model.bin"), &input, &out_csv));
     let rows: Vec<csv::StringRecord> = csv::Reader::from_path(&out_csv)
         .unwrap()
         .records()
@@ -213,25 +215,11 @@ fn bad_input_exits_2_with_one_message_naming_file_row_and_column() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 
-    let missing = bin()
-        .args(["predict", "--model", "nope.bin", "--input"])
-        .arg(&bad)
-        .arg("--output")
-        .arg(dir.join("o.csv"))
-        .output()
-        .unwrap();
+    let missing = predict("nope.bin", &bad, dir.join("o.csv"));
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.bin"));
 
-    let not_model = bin()
-        .args(["predict", "--model"])
-        .arg(&bad)
-        .arg("--input")
-        .arg(&bad)
-        .arg("--output")
-        .arg(dir.join("o.csv"))
-        .output()
-        .unwrap();
+    let not_model = predict(&bad, &bad, dir.join("o.csv"));
     assert_eq!(not_model.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&not_model.stderr).contains("not a Genre Lens model file"));
 }
