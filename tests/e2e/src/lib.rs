@@ -281,11 +281,7 @@ pub async fn with_browser(
     height: u32,
     body: impl AsyncFnOnce(&Browser) -> Result<()>,
 ) -> Result<()> {
-    let _guard = SERIAL.lock().await;
-    let browser = Browser::start(width, height).await?;
-    let outcome = body(&browser).await;
-    let closed = browser.close().await;
-    outcome.and(closed)
+    with_started(Browser::start(width, height), body).await
 }
 
 /// The same with an emulated phone screen of this size.
@@ -294,8 +290,17 @@ pub async fn with_phone(
     height: u32,
     body: impl AsyncFnOnce(&Browser) -> Result<()>,
 ) -> Result<()> {
+    with_started(Browser::start_phone(width, height), body).await
+}
+
+/// Holds [`SERIAL`], then awaits `start` (futures are lazy: the browser starts only now), runs
+/// `body` with it and always closes it.
+async fn with_started(
+    start: impl std::future::Future<Output = Result<Browser>>,
+    body: impl AsyncFnOnce(&Browser) -> Result<()>,
+) -> Result<()> {
     let _guard = SERIAL.lock().await;
-    let browser = Browser::start_phone(width, height).await?;
+    let browser = start.await?;
     let outcome = body(&browser).await;
     let closed = browser.close().await;
     outcome.and(closed)
