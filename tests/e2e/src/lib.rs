@@ -576,6 +576,11 @@ impl Browser {
         Ok(self.client.execute(script, vec![]).await?)
     }
 
+    /// [`Browser::js`], its result read as a `T`.
+    pub async fn js_as<T: serde::de::DeserializeOwned>(&self, script: &str) -> Result<T> {
+        Ok(serde_json::from_value(self.js(script).await?)?)
+    }
+
     pub async fn js_args(&self, script: &str, args: Vec<Value>) -> Result<Value> {
         Ok(self.client.execute(script, args).await?)
     }

@@ -27,10 +27,7 @@ fn bad(name: &str) -> PathBuf {
 
 /// The texts of the Train page's step badges, in page order.
 async fn step_numbers(b: &Browser) -> Result<Vec<String>> {
-    let v = b
-        .js("return [...document.querySelectorAll('.train-steps h2 .step')].map((e) => e.textContent.trim());")
-        .await?;
-    Ok(serde_json::from_value(v)?)
+    b.js_as("return [...document.querySelectorAll('.train-steps h2 .step')].map((e) => e.textContent.trim());").await
 }
 
 /// Scrolls each heading of the page into view as the browser does for a link or a focused
@@ -48,10 +45,7 @@ async fn headings_clear_the_header(b: &Browser) -> Result<()> {
 }
 
 async fn headings_under_the_header(b: &Browser) -> Result<Vec<String>> {
-    let v = b
-        .js("const header = document.querySelector('.site-header'); const out = []; if (getComputedStyle(header).position !== 'sticky') return out; for (const h of document.querySelectorAll('main h1, main h2')) { if (!h.getClientRects().length) continue; h.scrollIntoView({ block: 'start' }); const bottom = header.getBoundingClientRect().bottom; const top = h.getBoundingClientRect().top; if (top < bottom + 8) out.push(`${h.textContent.trim()}: top ${top.toFixed(0)}, header ends at ${bottom.toFixed(0)}`); } window.scrollTo(0, 0); return out;")
-        .await?;
-    Ok(serde_json::from_value(v)?)
+    b.js_as("const header = document.querySelector('.site-header'); const out = []; if (getComputedStyle(header).position !== 'sticky') return out; for (const h of document.querySelectorAll('main h1, main h2')) { if (!h.getClientRects().length) continue; h.scrollIntoView({ block: 'start' }); const bottom = header.getBoundingClientRect().bottom; const top = h.getBoundingClientRect().top; if (top < bottom + 8) out.push(`${h.textContent.trim()}: top ${top.toFixed(0)}, header ends at ${bottom.toFixed(0)}`); } window.scrollTo(0, 0); return out;").await
 }
 
 /// Whether the file input with this id is the shared drop zone (a styled zone holding a hidden
@@ -64,6 +58,13 @@ async fn drop_zone(b: &Browser, id: &str) -> Result<bool> {
         )
         .await?;
     Ok(v == Value::Bool(true))
+}
+
+/// Runs `states` in a 1280 x 900 desktop window, then on a 390 x 844 phone screen, with the
+/// width ("1280", "390") that names its screenshots.
+async fn at_1280_and_390(states: impl AsyncFn(&Browser, &str) -> Result<()>) -> Result<()> {
+    with_browser(1280, 900, async |b| states(b, "1280").await).await?;
+    with_phone(390, 844, async |b| states(b, "390").await).await
 }
 
 fn counting(n: usize) -> Vec<String> {
@@ -149,10 +150,7 @@ async fn train_forest(b: &Browser, trees: u32) -> Result<Vec<(String, String)>> 
 /// Empty area inside each model card of the Options step: the card's height less what its
 /// legend and fields take.
 async fn model_card_gaps(b: &Browser) -> Result<Vec<f64>> {
-    let v = b
-        .js("return [...document.querySelectorAll('.model-opts')].map((f) => { const r = f.getBoundingClientRect(); const kids = [...f.children].map((c) => c.getBoundingClientRect()); const bottom = Math.max(...kids.map((k) => k.bottom)); return r.bottom - bottom; });")
-        .await?;
-    Ok(serde_json::from_value(v)?)
+    b.js_as("return [...document.querySelectorAll('.model-opts')].map((f) => { const r = f.getBoundingClientRect(); const kids = [...f.children].map((c) => c.getBoundingClientRect()); const bottom = Math.max(...kids.map((k) => k.bottom)); return r.bottom - bottom; });").await
 }
 
 /// The Train page in every state at one width: empty, a file refused for its label column and
@@ -347,8 +345,7 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
 #[tokio::test]
 async fn train_looks_right_at_1280_and_390() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| train_states(b, &server, "1280").await).await?;
-    with_phone(390, 844, async |b| train_states(b, &server, "390").await).await
+    at_1280_and_390(async |b, w| train_states(b, &server, w).await).await
 }
 
 /// Predict with a real example filled in and a value far outside the training range (the
@@ -385,14 +382,7 @@ async fn predict_and_widget_states(b: &Browser, server: &StaticServer, w: &str) 
 #[tokio::test]
 async fn predict_and_widget_look_right_at_1280_and_390() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| {
-        predict_and_widget_states(b, &server, "1280").await
-    })
-    .await?;
-    with_phone(390, 844, async |b| {
-        predict_and_widget_states(b, &server, "390").await
-    })
-    .await
+    at_1280_and_390(async |b, w| predict_and_widget_states(b, &server, w).await).await
 }
 
 /// Batch: the holdout predicted (metrics, confusion matrix, table), then a bad file that must
@@ -502,14 +492,7 @@ async fn batch_and_explore_states(
 async fn batch_explore_and_embed_look_right_at_1280_and_390() -> Result<()> {
     let test = ensure_split()?;
     let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| {
-        batch_and_explore_states(b, &server, &test, "1280").await
-    })
-    .await?;
-    with_phone(390, 844, async |b| {
-        batch_and_explore_states(b, &server, &test, "390").await
-    })
-    .await
+    at_1280_and_390(async |b, w| batch_and_explore_states(b, &server, &test, w).await).await
 }
 
 /// The Train page's bundled data set offline: the first use needs the network and says so;

@@ -71,10 +71,7 @@ async fn throw_in_worker(b: &Browser, worker: &str, script: &str, signal: &str) 
 }
 
 async fn saved_names(b: &Browser) -> Result<Vec<String>> {
-    let v = b
-        .js("return [...document.querySelectorAll('#saved-list .saved .saved-name')].map((e) => e.textContent);")
-        .await?;
-    Ok(serde_json::from_value(v)?)
+    b.js_as("return [...document.querySelectorAll('#saved-list .saved .saved-name')].map((e) => e.textContent);").await
 }
 
 #[tokio::test]
