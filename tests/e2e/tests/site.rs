@@ -13,11 +13,23 @@ use genre_lens_e2e::{
     dist_dir, examples, native_model, percent, screenshot_dir, with_browser, with_phone, Browser,
     Result, StaticServer, PATIENCE,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 
 mod support;
 
 const UPDATE: Duration = Duration::from_secs(5);
+
+/// [`Browser::wait_js`] for what follows an input at once (within [`UPDATE`]).
+async fn soon(b: &Browser, script: &str, what: &str) -> Result<Value> {
+    b.wait_js(script, what, UPDATE).await
+}
+
+/// [`soon`]: the text of the element with this id, once it is there and not empty.
+async fn soon_text(b: &Browser, id: &str, what: &str) -> Result<Value> {
+    let script =
+        format!("const e = document.getElementById('{id}'); return e ? e.textContent : '';");
+    soon(b, &script, what).await
+}
 
 /// Opens `url` and waits until the first prediction is on screen.
 async fn open_predict(b: &Browser, url: &str) -> Result<String> {
@@ -50,17 +62,13 @@ async fn enter_track(b: &Browser, values: &[(Feature, f64)]) -> Result<(String, 
         .iter()
         .map(|(f, _)| format!("field-{}", f.name()))
         .collect();
-    b.wait_js(
-        &format!(
-            "{} const ids = {}; const want = {}; return ids.every((id, i) => read(id) === want[i]);",
-            support::READ_FIELD,
-            json!(ids),
-            json!(wanted)
-        ),
-        "the typed values",
-        UPDATE,
-    )
-    .await?;
+    let typed = format!(
+        "{} const ids = {}; const want = {}; return ids.every((id, i) => read(id) === want[i]);",
+        support::READ_FIELD,
+        json!(ids),
+        json!(wanted)
+    );
+    soon(b, &typed, "the typed values").await?;
     // Rendering follows the input event in a microtask; give it a frame.
     support::settle(b).await?;
     let genre = b.text("#top-genre").await?.unwrap_or_default();
@@ -144,13 +152,7 @@ async fn warns_out_of_range_and_keeps_the_last_prediction_on_invalid_input() -> 
             let invalid = "abc".to_string();
             // Out of range: a tempo far above anything in the data set.
             b.type_into("#field-tempo", "400").await?;
-            let warn = b
-                .wait_js(
-                    "const e = document.getElementById('warn-tempo'); return e ? e.textContent : '';",
-                    "the tempo warning",
-                    UPDATE,
-                )
-                .await?;
+            let warn = soon_text(b, "warn-tempo", "the tempo warning").await?;
             report.insert("warn".into(), warn);
             let before = b.text("#top-genre").await?;
             let before_conf = b.text("#confidence").await?;
@@ -163,13 +165,7 @@ async fn warns_out_of_range_and_keeps_the_last_prediction_on_invalid_input() -> 
                     // Ctrl+A then nothing leaves the selection; delete it.
                     b.type_into("#field-energy", "\u{E003}").await?;
                 }
-                let msg = b
-                    .wait_js(
-                        "const e = document.getElementById('error-energy'); return e ? e.textContent : '';",
-                        "the energy error",
-                        UPDATE,
-                    )
-                    .await?;
+                let msg = soon_text(b, "error-energy", "the energy error").await?;
                 let state = b
                     .js("return [document.getElementById('field-energy').getAttribute('aria-invalid'),
                                  !document.getElementById('stale-note').hidden,
@@ -183,24 +179,12 @@ async fn warns_out_of_range_and_keeps_the_last_prediction_on_invalid_input() -> 
             }
             // Fixing the field clears the message.
             b.type_into("#field-energy", "0.5").await?;
-            let cleared = b
-                .wait_js(
-                    "return !document.getElementById('error-energy') && document.getElementById('stale-note').hidden;",
-                    "the error to clear",
-                    UPDATE,
-                )
-                .await?;
+            let cleared = soon(b, "return !document.getElementById('error-energy') && document.getElementById('stale-note').hidden;", "the error to clear").await?;
             report.insert("cleared".into(), cleared);
             // Enter submits the form: it must neither reload the page nor add a query string.
             b.js("window.__stillHere = true; return true;").await?;
             b.type_into("#field-energy", "0.6\u{E007}").await?;
-            let after_enter = b
-                .wait_js(
-                    "return document.getElementById('field-energy').value === '0.6' ? [window.__stillHere === true, location.search] : null;",
-                    "the value after Enter",
-                    UPDATE,
-                )
-                .await?;
+            let after_enter = soon(b, "return document.getElementById('field-energy').value === '0.6' ? [window.__stillHere === true, location.search] : null;", "the value after Enter").await?;
             report.insert("enter".into(), after_enter);
             Ok(())
     })
@@ -247,7 +231,7 @@ async fn random_example_fills_the_form_and_matches_the_core() -> Result<()> {
             b.js("const s = document.getElementById('example-genre'); s.selectedIndex = 1; s.dispatchEvent(new Event('change')); return true;")
                 .await?;
             b.client.find(fantoccini::Locator::Id("example-fill")).await?.click().await?;
-            b.wait_js("return document.getElementById('example-note').textContent.startsWith('Filled');", "the fill", UPDATE)
+            soon(b, "return document.getElementById('example-note').textContent.startsWith('Filled');", "the fill")
                 .await?;
             b.js("return await new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 0)));").await?;
             got = b
@@ -338,7 +322,7 @@ async fn every_page_deep_links_stays_on_origin_and_is_photographed() -> Result<(
                 .await?
                 .click()
                 .await?;
-            let h1 = b.wait_js(&shown(slug), title, UPDATE).await?;
+            let h1 = soon(b, &shown(slug), title).await?;
             let current = b
                 .js("return [location.hash, document.querySelector('nav a[aria-current=page]').textContent, document.title];")
                 .await?;
