@@ -395,10 +395,9 @@ impl Browser {
     /// loaded (the layout's model status reads "Model: …").
     pub async fn open_page(&self, url: &str) -> Result<()> {
         self.client.goto(url).await?;
-        self.wait_js(
+        self.until(
             "return document.querySelector('.model-status')?.textContent.startsWith('Model:');",
             "the model",
-            Duration::from_secs(60),
         )
         .await?;
         Ok(())
@@ -452,10 +451,9 @@ impl Browser {
 
     /// Train page: waits until the forest's job reports its first trees (training is under way).
     pub async fn wait_first_trees(&self) -> Result<()> {
-        self.wait_js(
+        self.until(
             "const s = document.querySelector('#job-rf .job-status')?.textContent || ''; return /^[1-9]/.test(s);",
             "the first trees",
-            Duration::from_secs(60),
         )
         .await?;
         Ok(())

@@ -191,9 +191,7 @@ async fn batch_10k_fast_and_100k_without_long_tasks() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
     let (mut t10, mut t100) = ((0.0, 0.0), (0.0, 0.0));
     with_browser(1200, 900, async |b| {
-        b.client.goto(&format!("{}#/batch", server.url())).await?;
-        b.until("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model")
-            .await?;
+        b.open_page(&format!("{}#/batch", server.url())).await?;
         // Long tasks (> 50 ms on the main thread), as Chromium reports them.
         b.js("window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push(e.duration))).observe({type: 'longtask'});")
             .await?;

@@ -15,7 +15,7 @@
 //!   script pointed at a second local server (another origin) are blocked, the page reports a
 //!   CSP violation for each, and that server receives no request.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use genre_lens_e2e::{dist_dir, repo_root, with_browser, Browser, Result, StaticServer, PATIENCE};
 use serde_json::{json, Value};
@@ -96,6 +96,22 @@ fn check_markup(page: &str, state: &Value, needles: &[&str]) {
     assert_eq!(state["xss"], json!("undefined"), "{page}: a payload ran");
 }
 
+/// Opens `page` (waiting for the model, as [`Browser::open_page`] does), chooses `csv` in the file
+/// input `input`, and waits until `done` returns something truthy.
+async fn upload_on(
+    b: &Browser,
+    page: &str,
+    input: &str,
+    csv: &Path,
+    done: &str,
+    what: &str,
+) -> Result<()> {
+    b.open_page(page).await?;
+    b.upload(input, csv).await?;
+    b.until(done, what).await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
     let csv = markup_csv()?;
@@ -114,12 +130,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name);").await?);
 
         // Batch: the table lists the song names; the unknown genres are named in the scores note.
-        b.client.goto(&format!("{url}#/batch")).await?;
-        b.until("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model")
-            .await?;
-        b.upload("batch-file", &csv).await?;
-        b.until("return document.getElementById('batch-summary')?.textContent.includes('24 rows predicted');", "the batch results")
-            .await?;
+        upload_on(b, &format!("{url}#/batch"), "batch-file", &csv, "return document.getElementById('batch-summary')?.textContent.includes('24 rows predicted');", "the batch results").await?;
         let table = b.text("#batch-table").await?.unwrap_or_default();
         assert!(table.contains("<img src=x onerror=\"window.__xss=1\"> song"), "batch table: {table}");
         assert!(table.contains("<script>window.__xss=1</script> song"), "batch table: {table}");
@@ -130,12 +141,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name);").await?);
 
         // Train: the report's class counts name the genres.
-        b.client.goto(&format!("{url}#/train")).await?;
-        b.until("return document.querySelector('.model-status')?.textContent.startsWith('Model:');", "the model")
-            .await?;
-        b.upload("train-file", &csv).await?;
-        b.until("return document.getElementById('rows-kept')?.textContent === '24';", "the training report")
-            .await?;
+        upload_on(b, &format!("{url}#/train"), "train-file", &csv, "return document.getElementById('rows-kept')?.textContent === '24';", "the training report").await?;
         let counts = b.text("#class-counts").await?.unwrap_or_default();
         assert!(counts.contains(IMG) && counts.contains(SCRIPT) && counts.contains(QUOTES), "class counts: {counts}");
         // Train on the upload (a small forest; 8 rows per genre) and keep
