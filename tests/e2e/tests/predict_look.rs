@@ -42,6 +42,14 @@ async fn open_predict(b: &Browser, url: &str) -> Result<()> {
     Ok(())
 }
 
+/// The page's full height in CSS pixels (844, a phone screen's, if the browser does not say).
+async fn page_height(b: &Browser) -> Result<u32> {
+    let height = b
+        .js("return document.documentElement.scrollHeight;")
+        .await?;
+    Ok(height.as_u64().unwrap_or(844) as u32)
+}
+
 /// The model's default row: every feature at its training median.
 fn medians(model: &TrainedModel) -> Vec<f64> {
     model.preprocessor.medians.clone()
@@ -198,9 +206,7 @@ async fn widget_fields_show_the_values_a_partial_request_was_predicted_for() -> 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn arrow_keys_move_sliders_and_widget_fields_by_round_steps() -> Result<()> {
-    let model = native_model()?;
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    let url = server.url();
+    let (model, _server, url) = support::model_and_site()?;
     // Start value typed in the field, and the value after twenty presses on its slider.
     let cases = [
         (Feature::Energy, "0.5", "0.01", "0.7"),
@@ -290,9 +296,7 @@ const COVER_PROBE: &str = "const e = document.getElementById(arguments[0]);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn on_a_phone_errors_stay_clear_of_the_sticky_bar_which_stays_in_view() -> Result<()> {
-    let model = native_model()?;
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    let url = server.url();
+    let (model, _server, url) = support::model_and_site()?;
     let features = model.features().as_slice().to_vec();
     let typed: Vec<Feature> = features
         .iter()
@@ -403,9 +407,7 @@ async fn on_a_phone_errors_stay_clear_of_the_sticky_bar_which_stays_in_view() ->
 
 #[tokio::test(flavor = "multi_thread")]
 async fn durations_keys_modes_hints_and_genre_names_read_as_people_expect() -> Result<()> {
-    let model = native_model()?;
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    let url = server.url();
+    let (model, _server, url) = support::model_and_site()?;
     let features = model.features().as_slice().to_vec();
     let base = medians(&model);
     let jd = position(&model, Feature::DurationMs);
@@ -662,18 +664,10 @@ async fn photographs_the_predict_page_and_the_widget() -> Result<()> {
     let mut heights = (844u32, 844u32);
     with_phone(390, 844, async |b| {
         open_predict(b, &url).await?;
-        heights.0 = b
-            .js("return document.documentElement.scrollHeight;")
-            .await?
-            .as_u64()
-            .unwrap_or(844) as u32;
+        heights.0 = page_height(b).await?;
         b.client.goto(&widget).await?;
         b.wait_js(wait_widget, "the widget", PATIENCE).await?;
-        heights.1 = b
-            .js("return document.documentElement.scrollHeight;")
-            .await?
-            .as_u64()
-            .unwrap_or(844) as u32;
+        heights.1 = page_height(b).await?;
         // The sticky bar over the form on the phone, with an error just below it.
         b.client.goto(&url).await?;
         open_predict(b, &url).await?;

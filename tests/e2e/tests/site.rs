@@ -216,9 +216,7 @@ async fn warns_out_of_range_and_keeps_the_last_prediction_on_invalid_input() -> 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn random_example_fills_the_form_and_matches_the_core() -> Result<()> {
-    let model = native_model()?;
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    let url = server.url();
+    let (model, _server, url) = support::model_and_site()?;
     let features = model.features().as_slice().to_vec();
     let mut got = serde_json::Value::Null;
     let mut texts = Vec::new();

@@ -6,8 +6,17 @@
 
 use fantoccini::Locator;
 use genre_core::feature::Feature;
-use genre_lens_e2e::{Browser, Result};
+use genre_core::model::TrainedModel;
+use genre_lens_e2e::{dist_dir, native_model, Browser, Result, StaticServer};
 use serde_json::{json, Value};
+
+/// The bundled model, the site served at `/` (kept running while the tuple is held) and its URL.
+pub fn model_and_site() -> Result<(TrainedModel, StaticServer, String)> {
+    let model = native_model()?;
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    let url = server.url();
+    Ok((model, server, url))
+}
 
 /// Milliseconds as a music player shows them: "3:43" (seconds rounded down).
 pub fn mss(ms: f64) -> String {
