@@ -278,6 +278,15 @@ async fn host_on_another_origin_gets_the_cores_predictions() -> Result<()> {
     Ok(())
 }
 
+/// Clicks the element matching `css`, then waits up to 5 s for `script` to return something
+/// truthy: whether it did.
+async fn click_answers(b: &Browser, css: &str, script: &str, what: &str) -> Result<bool> {
+    b.client.find(Locator::Css(css)).await?.click().await?;
+    Ok(b.wait_js(script, what, Duration::from_secs(5))
+        .await
+        .is_ok())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_page_works_from_a_sub_path_and_the_embed_page_writes_snippets() -> Result<()> {
     let site = StaticServer::start(&dist_dir()?, "/deep/sub/path/")?;
@@ -309,15 +318,8 @@ async fn every_page_works_from_a_sub_path_and_the_embed_page_writes_snippets() -
             "element snippet loads genre-lens-widget.js".into(),
             element.contains(&format!("{url}genre-lens-widget.js")) && element.contains("<genre-lens-widget"),
         ));
-        b.client.find(Locator::Css("#embed-theme-dark")).await?.click().await?;
-        let dark = b
-            .wait_js(
-                "return document.getElementById('embed-preview').getAttribute('src').includes('theme=dark');",
-                "the preview to follow the theme",
-                Duration::from_secs(5),
-            )
-            .await;
-        checks.push(("preview follows the theme option".into(), dark.is_ok()));
+        let dark = click_answers(b, "#embed-theme-dark", "return document.getElementById('embed-preview').getAttribute('src').includes('theme=dark');", "the preview to follow the theme").await?;
+        checks.push(("preview follows the theme option".into(), dark));
         let preview = b.client.find(Locator::Css("#embed-preview")).await?;
         preview.enter_frame().await?;
         let genre = b
@@ -334,15 +336,8 @@ async fn every_page_works_from_a_sub_path_and_the_embed_page_writes_snippets() -
         b.client.goto(&format!("{url}embed-example.html")).await?;
         b.until("return document.getElementById('frame-log').textContent.startsWith('ready');", "the example iframe")
         .await?;
-        b.client.find(Locator::Css("#send-frame")).await?.click().await?;
-        let frame_log = b
-            .wait_js(
-                "const t = document.getElementById('frame-log').textContent; return t.startsWith('host:') ? t : '';",
-                "the example iframe's answer",
-                Duration::from_secs(5),
-            )
-            .await;
-        checks.push(("example iframe answers".into(), frame_log.is_ok()));
+        let frame_log = click_answers(b, "#send-frame", "const t = document.getElementById('frame-log').textContent; return t.startsWith('host:') ? t : '';", "the example iframe's answer").await?;
+        checks.push(("example iframe answers".into(), frame_log));
         b.client.find(Locator::Css("#send-element")).await?.click().await?;
         let el_log = b
             .until("const t = document.getElementById('element-log').textContent; return t.startsWith('predict() →') ? t : (t.startsWith('predict() failed') ? 'FAILED ' + t : '');", "the example element's answer")
