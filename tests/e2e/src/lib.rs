@@ -474,6 +474,20 @@ impl Browser {
         Ok(serde_json::from_value::<Vec<(String, String)>>(v)?)
     }
 
+    /// [`Browser::upload`], then [`Browser::until`] `script` returns something truthy: that, as
+    /// text ("" if it is not a string).
+    pub async fn upload_then_text(
+        &self,
+        input_id: &str,
+        path: &Path,
+        script: &str,
+        what: &str,
+    ) -> Result<String> {
+        self.upload(input_id, path).await?;
+        let got = self.until(script, what).await?;
+        Ok(got.as_str().unwrap_or_default().to_string())
+    }
+
     /// Chooses `path` in the file input with this id, as a user picking a file does.
     pub async fn upload(&self, input_id: &str, path: &Path) -> Result<()> {
         let input = self.client.find(fantoccini::Locator::Id(input_id)).await?;

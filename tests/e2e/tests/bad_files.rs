@@ -128,15 +128,16 @@ async fn batch_bad_csvs_get_their_message_and_a_good_file_still_works() -> Resul
             }
         }
         // The page still works: real tracks with two broken rows.
-        b.upload("batch-file", &good).await?;
         let summary = b
-            .until(
+            .upload_then_text(
+                "batch-file",
+                &good,
                 "return document.getElementById('batch-summary')?.textContent;",
                 "the predictions",
             )
             .await?;
         let rejected = b.text(".report-rejections").await?.unwrap_or_default();
-        after = (summary.as_str().unwrap_or_default().to_string(), rejected);
+        after = (summary, rejected);
         b.screenshot_full(1280, &screenshot_dir().join("batch-rejected-rows.png"))
             .await?;
         Ok(())

@@ -163,14 +163,14 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
 
     // A label column that is not recognised: every column listed, the user picks it.
     let style = spotify_tracks_csv("style", 3_000)?;
-    b.upload("train-file", &style).await?;
     let message = b
-        .until(
+        .upload_then_text(
+            "train-file",
+            &style,
             "return document.querySelector('#parse-error')?.textContent;",
             "the label message",
         )
         .await?;
-    let message = message.as_str().unwrap_or_default().to_string();
     for column in [
         "track_id",
         "album_name",
