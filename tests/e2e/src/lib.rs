@@ -474,8 +474,19 @@ impl Browser {
         Ok(serde_json::from_value::<Vec<(String, String)>>(v)?)
     }
 
-    /// [`Browser::upload`], then [`Browser::until`] `script` returns something truthy: that, as
-    /// text ("" if it is not a string).
+    /// [`Browser::upload`], then [`Browser::until`] `script` returns something truthy: that.
+    pub async fn upload_then(
+        &self,
+        input_id: &str,
+        path: &Path,
+        script: &str,
+        what: &str,
+    ) -> Result<Value> {
+        self.upload(input_id, path).await?;
+        self.until(script, what).await
+    }
+
+    /// [`Browser::upload_then`], its result as text ("" if it is not a string).
     pub async fn upload_then_text(
         &self,
         input_id: &str,
@@ -483,8 +494,7 @@ impl Browser {
         script: &str,
         what: &str,
     ) -> Result<String> {
-        self.upload(input_id, path).await?;
-        let got = self.until(script, what).await?;
+        let got = self.upload_then(input_id, path, script, what).await?;
         Ok(got.as_str().unwrap_or_default().to_string())
     }
 

@@ -74,6 +74,11 @@ async fn saved_names(b: &Browser) -> Result<Vec<String>> {
     b.js_as("return [...document.querySelectorAll('#saved-list .saved .saved-name')].map((e) => e.textContent);").await
 }
 
+/// A string value's text; "" for any other value.
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
 #[tokio::test]
 async fn a_full_quota_is_reported_and_nothing_is_half_saved() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
@@ -93,10 +98,7 @@ async fn a_full_quota_is_reported_and_nothing_is_half_saved() -> Result<()> {
             json!({ "origin": server.origin(), "quotaSize": 50_000 }),
         )
         .await?;
-        b.upload("model-file", &model).await?;
-        let full = b
-            .until("return document.getElementById('model-file-message')?.textContent;", "the save's message")
-            .await?;
+        let full = b.upload_then("model-file", &model, "return document.getElementById('model-file-message')?.textContent;", "the save's message").await?;
         seen.push(("message", full));
         b.screenshot_full(1280, &screenshot_dir().join("train-quota.png")).await?;
         b.client.set_window_size(1280, 900).await?;
@@ -121,10 +123,7 @@ async fn a_full_quota_is_reported_and_nothing_is_half_saved() -> Result<()> {
         // Room again: the same file saves and is listed, also after a reload.
         b.devtools("Storage.overrideQuotaForOrigin", json!({ "origin": server.origin() }))
             .await?;
-        b.upload("model-file", &model).await?;
-        let ok = b
-            .until("const m = document.getElementById('model-file-message'); return m && m.classList.contains('ok') && m.textContent;", "the second save")
-            .await?;
+        let ok = b.upload_then("model-file", &model, "const m = document.getElementById('model-file-message'); return m && m.classList.contains('ok') && m.textContent;", "the second save").await?;
         seen.push(("saved", ok));
         b.open_page(&train).await?;
         b.until("return document.querySelectorAll('#saved-list .saved.active').length === 1;", "the saved model after a reload")
@@ -146,30 +145,21 @@ async fn a_full_quota_is_reported_and_nothing_is_half_saved() -> Result<()> {
     );
     let active = get("active").unwrap_or_default();
     assert!(
-        active
-            .as_str()
-            .unwrap_or_default()
-            .contains("(bundled or unsaved)"),
+        text(&active).contains("(bundled or unsaved)"),
         "the loaded model is active, unsaved: {active}"
     );
-    assert_eq!(
-        get("empty list"),
-        Some(json!(true)),
-        "nothing listed as saved"
-    );
-    assert_eq!(
-        get("stored"),
-        Some(json!([0, 0])),
-        "no description and no file half-written"
-    );
+    for (what, want, why) in [
+        ("empty list", json!(true), "nothing listed as saved"),
+        (
+            "stored",
+            json!([0, 0]),
+            "no description and no file half-written",
+        ),
+    ] {
+        assert_eq!(get(what), Some(want), "{why}");
+    }
     let saved = get("saved").unwrap_or_default();
-    assert!(
-        saved
-            .as_str()
-            .unwrap_or_default()
-            .contains("now the active model"),
-        "{saved}"
-    );
+    assert!(text(&saved).contains("now the active model"), "{saved}");
     assert_eq!(
         get("listed"),
         Some(json!(1)),
