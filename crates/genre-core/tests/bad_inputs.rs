@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -27,8 +27,13 @@ fn bytes(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Reads `csv` as the Train page and `genre-lens train` do.
+fn read_training(csv: impl Read) -> Result<Ingested, IngestError> {
+    read_csv(csv, &IngestOptions::for_training())
+}
+
 fn train_read(name: &str) -> Result<Ingested, IngestError> {
-    read_csv(&bytes(name)[..], &IngestOptions::for_training())
+    read_training(&bytes(name)[..])
 }
 
 fn predict_read(name: &str) -> Result<Ingested, IngestError> {
@@ -74,7 +79,7 @@ fn rejection(r: &RowRejection) -> (u64, &str, &str, &str) {
 
 /// Reads `csv` for training and checks the rows it rejects, in order.
 fn assert_training_rejections(csv: &[u8], want: &[(u64, &str, &str, &str)]) {
-    let d = read_csv(csv, &IngestOptions::for_training()).unwrap();
+    let d = read_training(csv).unwrap();
     let got: Vec<_> = d.report.rejections.iter().map(rejection).collect();
     assert_eq!(got, want);
 }
@@ -158,11 +163,7 @@ fn latin1_bytes_name_row_and_column() {
 
 #[test]
 fn latin1_in_the_header_names_the_column_number() {
-    let e = read_csv(
-        &b"energy,g\xe9nre\n0.1,a\n"[..],
-        &IngestOptions::for_training(),
-    )
-    .unwrap_err();
+    let e = read_training(&b"energy,g\xe9nre\n0.1,a\n"[..]).unwrap_err();
     assert_eq!(
         e,
         IngestError::NotUtf8 {
@@ -177,10 +178,7 @@ fn utf16_with_bom() {
     assert_eq!(both_fail("csv/utf16_bom.csv"), IngestError::Utf16);
     // Big-endian too.
     let be = [0xFE, 0xFF, 0, b'e', 0, b'n'];
-    assert_eq!(
-        read_csv(&be[..], &IngestOptions::for_training()),
-        Err(IngestError::Utf16)
-    );
+    assert_eq!(read_training(&be[..]), Err(IngestError::Utf16));
 }
 
 #[test]
@@ -256,11 +254,7 @@ fn unbalanced_quote_names_the_cell_that_opens_it() {
         "{r}"
     );
     // With every row swallowed, the whole read fails and says why.
-    let e = read_csv(
-        &b"energy,genre\n\"0.1,a\n0.2,b\n"[..],
-        &IngestOptions::for_training(),
-    )
-    .unwrap_err();
+    let e = read_training(&b"energy,genre\n\"0.1,a\n0.2,b\n"[..]).unwrap_err();
     match e {
         IngestError::NoUsableRows {
             rejected: 1,
@@ -355,13 +349,12 @@ fn a_separate_test_file_needs_no_split() {
     // every labelled training row trains, and test rows of genres the training file lacks are
     // counted, not scored.
     let train = train_read("csv/class_with_one_row.csv").unwrap();
-    let test = read_csv(
+    let test = read_training(
         "energy,loudness,speechiness,acousticness,instrumentalness,liveness,valence,tempo,duration_ms,genre\n\
          0.8,-5,0.05,0.01,0,0.1,0.4,120,200000,Rap\n\
          0.5,-6,0.06,0.1,0,0.1,0.3,128,190000,Emo\n\
          0.4,-9,0.03,0.5,0.2,0.1,0.2,90,230000,jazz\n"
             .as_bytes(),
-        &IngestOptions::for_training(),
     )
     .unwrap();
     let (prep, unknown) =
@@ -470,7 +463,7 @@ fn ten_thousand_columns() {
         csv.push('\n');
     }
     let started = Instant::now();
-    let d = read_csv(csv.as_bytes(), &IngestOptions::for_training()).unwrap();
+    let d = read_training(csv.as_bytes()).unwrap();
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     assert_eq!(d.report.columns.len(), 10_000);
     assert_eq!(d.present.len(), 13);
@@ -491,7 +484,7 @@ fn one_megabyte_single_line() {
         i += 1;
     }
     let started = Instant::now();
-    let e = read_csv(line.as_bytes(), &IngestOptions::for_training()).unwrap_err();
+    let e = read_training(line.as_bytes()).unwrap_err();
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     let IngestError::MissingLabelColumn { found, columns } = &e else {
         panic!("{e:?}")
@@ -516,11 +509,11 @@ fn one_megabyte_single_line() {
 
     // The same with one giant column name and with a duplicated one.
     let giant = format!("energy,{}", "x".repeat(1 << 20));
-    let e = read_csv(giant.as_bytes(), &IngestOptions::for_training()).unwrap_err();
+    let e = read_training(giant.as_bytes()).unwrap_err();
     assert!(matches!(e, IngestError::MissingLabelColumn { .. }));
     assert!(e.to_string().len() < 400, "{} bytes", e.to_string().len());
     let twice = format!("{0},energy,{0},genre\n", "y".repeat(1 << 19));
-    let e = read_csv(twice.as_bytes(), &IngestOptions::for_training()).unwrap_err();
+    let e = read_training(twice.as_bytes()).unwrap_err();
     assert!(
         matches!(
             e,
@@ -539,7 +532,7 @@ fn one_megabyte_single_line() {
         "energy,genre,song_name\n0.5,Rap,{}\n0.6,Emo,short\n",
         "z".repeat(1 << 20)
     );
-    let d = read_csv(long.as_bytes(), &IngestOptions::for_training()).unwrap();
+    let d = read_training(long.as_bytes()).unwrap();
     assert_eq!(d.tracks[0].name.as_ref().map(String::len), Some(1 << 20));
 }
 
@@ -593,7 +586,7 @@ fn hundred_megabyte_file() {
     assert!(size >= 100 << 20);
     let started = Instant::now();
     let file = std::fs::File::open(&path).unwrap();
-    let d = read_csv(file, &IngestOptions::for_training()).unwrap();
+    let d = read_training(file).unwrap();
     let elapsed = started.elapsed();
     std::fs::remove_file(&path).ok();
     assert_eq!(d.report.rows_read, rows);
@@ -965,7 +958,7 @@ fn extreme_values_are_rejected_and_the_bound_trains() {
         let energy = ["-1e12", "1e12", "1e12", "0.5"][i % 4];
         csv.push_str(&format!("{energy},{},{}\n", 100 + i, ["a", "b"][i % 2]));
     }
-    let d = read_csv(csv.as_bytes(), &IngestOptions::for_training()).unwrap();
+    let d = read_training(csv.as_bytes()).unwrap();
     assert_eq!(d.tracks.len(), 40);
     let options = TrainOptions {
         features: FeatureSet::new(vec![Feature::Energy, Feature::Tempo]).unwrap(),
@@ -992,7 +985,7 @@ fn forest_with_more_classes_than_the_format_holds_is_refused() {
     for i in 0..900 {
         csv.push_str(&format!("{},{},g{}\n", i, i % 7, i % 300));
     }
-    let d = read_csv(csv.as_bytes(), &IngestOptions::for_training()).unwrap();
+    let d = read_training(csv.as_bytes()).unwrap();
     let options = TrainOptions {
         features: FeatureSet::new(vec![Feature::Energy, Feature::Tempo]).unwrap(),
         test_fraction: 0.34,
