@@ -389,22 +389,21 @@ mod tests {
         assert_eq!(slider_step((0.0, 11.0), Feature::Key), 1.0);
         assert_eq!(slider_step((1.0, 5.0), Feature::TimeSignature), 1.0);
         assert_eq!(slider_step((1.0, 1.0), Feature::Energy), 0.01);
-        assert_eq!(
-            slider_attrs((0.0203, 0.988), Feature::Energy),
-            ("0.03".into(), "0.98".into(), "0.01".into())
-        );
-        assert_eq!(
-            slider_attrs((25_600.0, 913_052.0), Feature::DurationMs),
-            ("30000".into(), "910000".into(), "10000".into())
-        );
-        assert_eq!(
-            slider_attrs((57.3, 220.2), Feature::Tempo),
-            ("58".into(), "220".into(), "1".into())
-        );
-        assert_eq!(
-            slider_attrs((0.5, 0.5), Feature::Energy),
-            ("0.5".into(), "0.5".into(), "0.01".into())
-        );
+        // (range, feature, the slider's min, max and step)
+        let sliders = [
+            ((0.0203, 0.988), Feature::Energy, ["0.03", "0.98", "0.01"]),
+            (
+                (25_600.0, 913_052.0),
+                Feature::DurationMs,
+                ["30000", "910000", "10000"],
+            ),
+            ((57.3, 220.2), Feature::Tempo, ["58", "220", "1"]),
+            ((0.5, 0.5), Feature::Energy, ["0.5", "0.5", "0.01"]),
+        ];
+        for (range, f, [min, max, step]) in sliders {
+            let want = (min.to_string(), max.to_string(), step.to_string());
+            assert_eq!(slider_attrs(range, f), want, "{f:?}");
+        }
     }
 
     #[test]

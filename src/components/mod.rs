@@ -2,9 +2,11 @@
 
 pub mod about_model;
 pub mod bar_chart;
+pub mod busy;
 pub mod confusion_matrix;
 pub mod contrib_chart;
 pub mod example_picker;
 pub mod feature_field;
 pub mod live_prediction;
+pub mod page_intro;
 pub mod rich_text;

@@ -48,29 +48,30 @@ pub fn rich_text(text: &str) -> impl IntoView {
 mod tests {
     use super::pieces;
 
-    #[test]
-    fn backticked_names_become_code() {
-        assert_eq!(
-            pieces("Row 2, column `song_name`: bad"),
-            vec![
-                (false, "Row 2, column ".to_string()),
-                (true, "song_name".to_string()),
-                (false, ": bad".to_string())
-            ]
-        );
-        assert_eq!(pieces("plain"), vec![(false, "plain".to_string())]);
-    }
+    /// (text, its pieces as (is code, text)).
+    const CASES: [(&str, &[(bool, &str)]); 4] = [
+        (
+            "Row 2, column `song_name`: bad",
+            &[
+                (false, "Row 2, column "),
+                (true, "song_name"),
+                (false, ": bad"),
+            ],
+        ),
+        ("plain", &[(false, "plain")]),
+        // An unpaired backtick stays text.
+        (
+            "a `b` c ` d",
+            &[(false, "a "), (true, "b"), (false, " c ` d")],
+        ),
+        ("`", &[(false, "`")]),
+    ];
 
     #[test]
-    fn an_unpaired_backtick_stays_text() {
-        assert_eq!(
-            pieces("a `b` c ` d"),
-            vec![
-                (false, "a ".to_string()),
-                (true, "b".to_string()),
-                (false, " c ` d".to_string())
-            ]
-        );
-        assert_eq!(pieces("`"), vec![(false, "`".to_string())]);
+    fn backticked_names_become_code_and_a_lone_backtick_stays_text() {
+        for (text, want) in CASES {
+            let want: Vec<(bool, String)> = want.iter().map(|&(c, t)| (c, t.to_string())).collect();
+            assert_eq!(pieces(text), want, "{text}");
+        }
     }
 }

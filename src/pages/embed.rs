@@ -7,7 +7,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use crate::components::page_intro::PageIntro;
 use crate::model_store::ModelStore;
+
+/// What the page is for, under its title.
+const LEAD: &str =
+    "A compact widget for any web page: paste one of the snippets below. It runs the model in \
+    the visitor's browser, like this site, and talks to your page only through the messages \
+    you send it.";
 
 /// The folder the site is served from (`https://host/some/path/`), from `location`.
 fn site_base() -> String {
@@ -200,14 +207,7 @@ pub fn EmbedPage() -> impl IntoView {
     };
 
     view! {
-        <section class="page-intro">
-            <h1>"Put the predictor in your page"</h1>
-            <p class="lead">
-                "A compact widget for any web page: paste one of the snippets below. It runs the "
-                "model in the visitor's browser, like this site, and talks to your page only "
-                "through the messages you send it."
-            </p>
-        </section>
+        <PageIntro title="Put the predictor in your page" lead=LEAD />
         <div class="embed-grid">
             <div class="embed-side">
                 <section class="card" aria-labelledby="embed-options-title">

@@ -19,6 +19,7 @@ use crate::charts::fmt_count;
 use crate::charts::heatmap::CorrelationHeatmap;
 use crate::charts::histogram::Histogram;
 use crate::charts::scatter::Scatter;
+use crate::components::busy::{Busy, ReadingProgress};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::report::IngestReportView;
 use crate::csv_upload::sliced::read_csv_sliced;
@@ -195,14 +196,11 @@ pub fn ExplorePage() -> impl IntoView {
 fn status_view(d: Data) -> AnyView {
     match d {
         Data::Loading(text) => view! {
-            <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{text}</p>
+            <Busy class="loading" text />
         }
         .into_any(),
         Data::Reading { name, done, total } => view! {
-            <div class="progress-line" role="status">
-                <label for="explore-progress">{format!("Reading {name}…")}</label>
-                <progress id="explore-progress" max=total.max(1) value=done></progress>
-            </div>
+            <ReadingProgress id="explore-progress" name done total />
         }
         .into_any(),
         Data::Failed(message) => view! { <p class="msg error" id="explore-error" role="alert">{rich_text(&message)}</p> }.into_any(),

@@ -8,33 +8,28 @@ use leptos::prelude::*;
 
 use crate::components::about_model::AboutModel;
 use crate::components::bar_chart::BarChart;
+use crate::components::busy::Busy;
 use crate::components::contrib_chart::{ContribChart, Contribution};
 use crate::components::example_picker::ExamplePicker;
 use crate::components::feature_field::FeatureField;
 use crate::components::live_prediction::LivePrediction;
+use crate::components::page_intro::PageIntro;
 use crate::examples::ExampleTrack;
 use crate::form::with_unit;
 use crate::model_store::{ModelState, ModelStore};
+
+/// What the page is for, under its title.
+const LEAD: &str =
+    "Set a track's Spotify audio features and the model names its genre, live. It runs in \
+    this tab; nothing is sent anywhere.";
 
 #[component]
 pub fn PredictPage() -> impl IntoView {
     let store = ModelStore::use_store();
     view! {
-        <section class="page-intro">
-            <h1>"Which genre is this track?"</h1>
-            <p class="lead">
-                "Set a track's Spotify audio features and the model names its genre, live. "
-                "It runs in this tab; nothing is sent anywhere."
-            </p>
-        </section>
+        <PageIntro title="Which genre is this track?" lead=LEAD />
         {move || match store.state.get() {
-            ModelState::Loading => view! {
-                <div class="card loading" role="status">
-                    <span class="spinner" aria-hidden="true"></span>
-                    "Loading the model…"
-                </div>
-            }
-            .into_any(),
+            ModelState::Loading => view! { <Busy class="card loading" text="Loading the model…" /> }.into_any(),
             ModelState::Failed(message) => view! {
                 <div class="card load-error" role="alert">
                     <h2>"The model could not be loaded"</h2>

@@ -21,7 +21,14 @@ use std::sync::Arc;
 use genre_core::model::ModelKind;
 use leptos::prelude::*;
 
+use crate::components::page_intro::PageIntro;
 use crate::worker::protocol::{DataSummary, TrainedSummary};
+
+/// What the page is for, under its title.
+const LEAD: &str =
+    "Retrain the model on your own CSV, in this tab: nothing is uploaded. Check what was \
+    understood, choose features and models, train them side by side in background workers, \
+    and keep the best.";
 
 pub use options::Options;
 
@@ -197,14 +204,7 @@ pub fn TrainPage() -> impl IntoView {
     let has_data = move || matches!(st.data.get(), DataState::Ready(_));
     let has_jobs = move || !st.jobs.with(Vec::is_empty);
     view! {
-        <section class="page-intro">
-            <h1>"Train"</h1>
-            <p class="lead">
-                "Retrain the model on your own CSV, in this tab: nothing is uploaded. "
-                "Check what was understood, choose features and models, train them side by side "
-                "in background workers, and keep the best."
-            </p>
-        </section>
+        <PageIntro title="Train" lead=LEAD />
         <div class="train-steps">
             <data_in::DataIn />
             <Show when=has_data>

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::busy::Busy;
 use crate::model_store::{self, ModelSource, ModelState};
 use options::{ModelChoice, WidgetOptions};
 
@@ -44,13 +45,7 @@ pub fn WidgetApp() -> impl IntoView {
 
     view! {
         {move || match state.get() {
-            ModelState::Loading => view! {
-                <div class="w-status" role="status">
-                    <span class="spinner" aria-hidden="true"></span>
-                    "Loading the model…"
-                </div>
-            }
-            .into_any(),
+            ModelState::Loading => view! { <Busy class="w-status" text="Loading the model…" /> }.into_any(),
             ModelState::Failed(message) => view! {
                 <div class="w-status w-error" role="alert" id="w-error">{message}</div>
             }

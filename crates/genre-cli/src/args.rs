@@ -26,19 +26,11 @@ pub struct TrainArgs {
     /// Features: `all` (13), `nine` (the original form's), or a comma list.
     #[arg(long, default_value = "all")]
     pub features: String,
-    /// Candidate models (comma list of rf, gbt, bagging, knn, tree, svc); the best on the
-    /// holdout is saved.
-    #[arg(
-        long,
-        default_value = "gbt,rf",
-        value_delimiter = ',',
-        hide_possible_values = true
-    )]
+    /// Candidate models, a comma list; the best on the holdout is saved.
+    #[arg(long, default_value = "gbt,rf", value_delimiter = ',')]
     pub candidates: Vec<ModelChoice>,
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    #[arg(long, default_value_t = 0.2)]
-    pub test_fraction: f64,
+    #[command(flatten)]
+    pub split: SplitArgs,
     /// Date stored in the model (kept as an argument so the output is reproducible).
     #[arg(long, default_value = "2026-11-25")]
     pub trained_at: String,
@@ -48,6 +40,17 @@ pub struct TrainArgs {
     /// track_genre, playlist_genre (e.g. `--label style`).
     #[arg(long)]
     pub label: Option<String>,
+}
+
+/// How the rows are split into training and test parts (`train` and `eval` alike).
+#[derive(Args, Debug)]
+pub struct SplitArgs {
+    /// Seed of every random choice (the split, bootstraps, SMOTE): the same seed, the same model.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Share of each genre's rows held out for testing.
+    #[arg(long, default_value_t = 0.2)]
+    pub test_fraction: f64,
 }
 
 impl TrainArgs {
@@ -72,21 +75,14 @@ pub struct EvalArgs {
     pub train: Option<PathBuf>,
     #[arg(long, requires = "train")]
     pub test: Option<PathBuf>,
-    /// rf, gbt, bagging, knn, tree, svc or all.
-    #[arg(
-        long,
-        default_value = "all",
-        value_delimiter = ',',
-        hide_possible_values = true
-    )]
+    /// The models to compare, a comma list, or all.
+    #[arg(long, default_value = "all", value_delimiter = ',')]
     pub model: Vec<ModelChoice>,
     /// `all` (13), `nine` (the original form's), or a comma list.
     #[arg(long, default_value = "nine")]
     pub features: String,
-    #[arg(long, default_value_t = 0.2)]
-    pub test_fraction: f64,
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub split: SplitArgs,
     /// Class balancing of the training part: none, smote, weights.
     #[arg(long, default_value = "none", hide_possible_values = true)]
     pub balance: BalanceChoice,

@@ -118,8 +118,8 @@ pub fn train(a: TrainArgs) -> Result<()> {
     let data = read_data(&a.data, &training_read(&a.label))?;
     let options = TrainOptions {
         features: parse_features(&a.features)?,
-        test_fraction: a.test_fraction,
-        seed: a.seed,
+        test_fraction: a.split.test_fraction,
+        seed: a.split.seed,
         ..TrainOptions::default()
     };
     let file_name = a.data.file_name().map_or_else(
@@ -139,7 +139,7 @@ pub fn train(a: TrainArgs) -> Result<()> {
     );
     let mut outcomes = Vec::new();
     for kind in models(&a.candidates) {
-        let spec = ModelSpec::default_for(kind, a.seed);
+        let spec = ModelSpec::default_for(kind, a.split.seed);
         outcomes.push(run_model(&prep, &spec, &a.name, &a.trained_at, false)?);
     }
     print_table(&outcomes, &options.features);
@@ -164,7 +164,7 @@ pub fn train(a: TrainArgs) -> Result<()> {
         a.out.display()
     );
 
-    let eda = summarize(&data, a.seed);
+    let eda = summarize(&data, a.split.seed);
     let json = serde_json::to_vec(&eda).expect("summaries serialise");
     write_file(&a.eda_path(), &json)?;
 
@@ -269,8 +269,8 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         features: parse_features(&a.features)?,
         cap_outliers: !a.no_cap,
         balance: a.balance.into(),
-        test_fraction: a.test_fraction,
-        seed: a.seed,
+        test_fraction: a.split.test_fraction,
+        seed: a.split.seed,
     };
     let prep = match (&a.data, &a.train, &a.test) {
         (Some(d), _, _) => {
@@ -298,7 +298,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     };
     let mut outcomes = Vec::new();
     for kind in models(&a.model) {
-        let mut spec = ModelSpec::default_for(kind, a.seed);
+        let mut spec = ModelSpec::default_for(kind, a.split.seed);
         if let (Some(n), ModelSpec::Forest(p)) = (a.trees, &mut spec) {
             *p = p.clone().n_trees(n);
         }

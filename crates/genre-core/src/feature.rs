@@ -54,18 +54,26 @@ impl Feature {
         Feature::TimeSignature,
     ];
 
-    /// The 9 fields of the original project's form (its feature selection).
-    pub const ORIGINAL_NINE: [Feature; 9] = [
-        Feature::Energy,
-        Feature::Loudness,
-        Feature::Speechiness,
-        Feature::Acousticness,
-        Feature::Instrumentalness,
-        Feature::Liveness,
-        Feature::Valence,
-        Feature::Tempo,
-        Feature::DurationMs,
-    ];
+    /// The 9 fields of the original project's form (its feature selection): [`Feature::ALL`]
+    /// without the four it dropped as weak (danceability, key, mode, time signature), in the
+    /// same order.
+    pub const ORIGINAL_NINE: [Feature; 9] = {
+        let mut nine = [Feature::Energy; 9];
+        let (mut i, mut n) = (0, 0);
+        while i < Feature::ALL.len() {
+            let f = Feature::ALL[i];
+            let dropped = matches!(
+                f,
+                Feature::Danceability | Feature::Key | Feature::Mode | Feature::TimeSignature
+            );
+            if !dropped {
+                nine[n] = f;
+                n += 1;
+            }
+            i += 1;
+        }
+        nine
+    };
 
     /// Position in [`Feature::ALL`]; stable, used as the on-disk id.
     pub fn index(self) -> usize {
@@ -262,6 +270,14 @@ mod tests {
         row[Feature::Tempo.index()] = 120.0;
         row[Feature::Key.index()] = 5.0;
         assert_eq!(s.select(&row), vec![120.0, 5.0]);
+    }
+
+    #[test]
+    fn the_original_nine_are_the_reports_form_in_its_order() {
+        let names: Vec<&str> = Feature::ORIGINAL_NINE.iter().map(|f| f.name()).collect();
+        let form = "energy loudness speechiness acousticness instrumentalness liveness valence \
+                    tempo duration_ms";
+        assert_eq!(names, form.split_whitespace().collect::<Vec<_>>());
     }
 
     #[test]

@@ -24,50 +24,22 @@ type Column = (
     fn(f64) -> String,
 );
 
+/// A holdout metric column: a share, higher is better.
+const fn share(title: &'static str, value: fn(&ModelResult) -> f64) -> Column {
+    (title, value, true, figures::pct)
+}
+
 /// Table columns: title, value, higher is better, format.
 const COLUMNS: [Column; 9] = [
-    (
-        "Accuracy",
-        |r| r.summary.metrics.accuracy,
-        true,
-        figures::pct,
-    ),
-    (
-        "Macro precision",
-        |r| r.summary.metrics.macro_precision,
-        true,
-        figures::pct,
-    ),
-    (
-        "Macro recall",
-        |r| r.summary.metrics.macro_recall,
-        true,
-        figures::pct,
-    ),
-    (
-        "Macro F1",
-        |r| r.summary.metrics.macro_f1,
-        true,
-        figures::pct,
-    ),
-    (
-        "Weighted precision",
-        |r| r.summary.metrics.weighted_precision,
-        true,
-        figures::pct,
-    ),
-    (
-        "Weighted recall",
-        |r| r.summary.metrics.weighted_recall,
-        true,
-        figures::pct,
-    ),
-    (
-        "Weighted F1",
-        |r| r.summary.metrics.weighted_f1,
-        true,
-        figures::pct,
-    ),
+    share("Accuracy", |r| r.summary.metrics.accuracy),
+    share("Macro precision", |r| r.summary.metrics.macro_precision),
+    share("Macro recall", |r| r.summary.metrics.macro_recall),
+    share("Macro F1", |r| r.summary.metrics.macro_f1),
+    share("Weighted precision", |r| {
+        r.summary.metrics.weighted_precision
+    }),
+    share("Weighted recall", |r| r.summary.metrics.weighted_recall),
+    share("Weighted F1", |r| r.summary.metrics.weighted_f1),
     ("Train time", |r| r.wall_ms, false, figures::seconds),
     (
         "Model size",
