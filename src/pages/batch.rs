@@ -28,7 +28,7 @@ use results::Results;
 use run::{predict_all, score, Row, Score};
 
 /// Everything a finished run shows.
-pub struct Outcome {
+pub struct BatchResult {
     pub file_name: String,
     pub report: IngestReport,
     /// Where each row of the file lies in it, for the download.
@@ -44,7 +44,7 @@ pub struct Outcome {
 }
 
 #[derive(Clone)]
-enum Stage {
+enum RunStatus {
     Idle,
     WaitingForModel,
     Reading {
@@ -60,7 +60,7 @@ enum Stage {
         message: String,
         report: Option<(String, IngestReport)>,
     },
-    Done(Arc<Outcome>),
+    Done(Arc<BatchResult>),
 }
 
 fn mark(name: &str) {
@@ -73,14 +73,14 @@ fn mark(name: &str) {
 /// has been predicted: a file that cannot be used leaves them (and their download) as they were.
 #[derive(Clone, Copy)]
 struct Shown {
-    outcome: RwSignal<Option<Arc<Outcome>>>,
+    outcome: RwSignal<Option<Arc<BatchResult>>>,
     upload: RwSignal<Option<Upload>>,
 }
 
 /// Reads, checks and predicts the upload with the active model. `generation` drops the results
 /// of a run a newer upload (or model) has replaced; only a finished run replaces `shown`.
 fn start_run(
-    stage: RwSignal<Stage>,
+    stage: RwSignal<RunStatus>,
     upload: Upload,
     store: ModelStore,
     generation: RwSignal<u64>,
@@ -88,9 +88,9 @@ fn start_run(
 ) {
     let model = match store.state.get_untracked() {
         ModelState::Ready(m) => m,
-        ModelState::Loading => return stage.set(Stage::WaitingForModel),
+        ModelState::Loading => return stage.set(RunStatus::WaitingForModel),
         ModelState::Failed(e) => {
-            return stage.set(Stage::Failed {
+            return stage.set(RunStatus::Failed {
                 message: format!("No model to predict with: {e}"),
                 report: None,
             })
@@ -104,14 +104,14 @@ fn start_run(
         let t0 = now_ms();
         let total = upload.bytes.len();
         let name = upload.name.clone();
-        stage.set(Stage::Reading {
+        stage.set(RunStatus::Reading {
             name: name.clone(),
             done: 0,
             total,
         });
         let mut on_read = |done, total| {
             if current() {
-                stage.set(Stage::Reading {
+                stage.set(RunStatus::Reading {
                     name: name.clone(),
                     done,
                     total,
@@ -130,14 +130,14 @@ fn start_run(
         let data = match read {
             Ok(d) => d,
             Err(e) => {
-                return stage.set(Stage::Failed {
+                return stage.set(RunStatus::Failed {
                     message: format!("{}: {e}", upload.name),
                     report: None,
                 })
             }
         };
         if let Err(e) = model.check_input(&data.present) {
-            return stage.set(Stage::Failed {
+            return stage.set(RunStatus::Failed {
                 message: format!("{}: {e}", upload.name),
                 report: Some((upload.name.clone(), data.report)),
             });
@@ -145,7 +145,7 @@ fn start_run(
         let t1 = now_ms();
         let mut on_predict = |done, total| {
             if current() {
-                stage.set(Stage::Predicting { done, total });
+                stage.set(RunStatus::Predicting { done, total });
             }
         };
         let rows = predict_all(&model, &data, &mut on_predict).await;
@@ -160,7 +160,7 @@ fn start_run(
         if !current() {
             return;
         }
-        let outcome = Arc::new(Outcome {
+        let outcome = Arc::new(BatchResult {
             file_name: upload.name.clone(),
             report: data.report,
             spans: Arc::new(data.spans),
@@ -172,7 +172,7 @@ fn start_run(
             read_ms: t1 - t0,
             predict_ms: t2 - t1,
         });
-        stage.set(Stage::Done(outcome.clone()));
+        stage.set(RunStatus::Done(outcome.clone()));
         // Replacing a big table is two tasks: take the old results down, then draw the new ones
         // (in one task the two together can pass the 50 ms long-task line).
         if shown.outcome.with_untracked(Option::is_some) {
@@ -197,7 +197,7 @@ fn start_run(
 #[component]
 pub fn BatchPage() -> impl IntoView {
     let store = ModelStore::use_store();
-    let stage = RwSignal::new(Stage::Idle);
+    let stage = RwSignal::new(RunStatus::Idle);
     let shown = Shown {
         outcome: RwSignal::new(None),
         upload: RwSignal::new(None),
@@ -224,7 +224,7 @@ pub fn BatchPage() -> impl IntoView {
                     }
                     start_run(stage, u, store, generation, shown);
                 }
-                Err(e) => stage.set(Stage::Failed {
+                Err(e) => stage.set(RunStatus::Failed {
                     message: e,
                     report: None,
                 }),
@@ -234,7 +234,7 @@ pub fn BatchPage() -> impl IntoView {
     let busy = Signal::derive(move || {
         matches!(
             stage.get(),
-            Stage::Reading { .. } | Stage::Predicting { .. }
+            RunStatus::Reading { .. } | RunStatus::Predicting { .. }
         )
     });
 
@@ -263,25 +263,25 @@ pub fn BatchPage() -> impl IntoView {
     }
 }
 
-fn stage_view(s: Stage, shown: Option<Arc<Outcome>>) -> AnyView {
+fn stage_view(s: RunStatus, shown: Option<Arc<BatchResult>>) -> AnyView {
     match s {
-        Stage::Idle => ().into_any(),
-        Stage::WaitingForModel => view! {
+        RunStatus::Idle => ().into_any(),
+        RunStatus::WaitingForModel => view! {
             <Busy class="loading" text="Waiting for the model to load…" />
         }
         .into_any(),
-        Stage::Reading { name, done, total } => view! {
+        RunStatus::Reading { name, done, total } => view! {
             <ReadingProgress id="batch-progress" name done total />
         }
         .into_any(),
-        Stage::Predicting { done, total } => view! {
+        RunStatus::Predicting { done, total } => view! {
             <div class="progress-line" role="status">
                 <label for="batch-progress">{format!("Predicting {} of {} rows…", fmt_count(done as u64), fmt_count(total as u64))}</label>
                 <progress id="batch-progress" max=total.max(1) value=done></progress>
             </div>
         }
         .into_any(),
-        Stage::Failed { message, report } => view! {
+        RunStatus::Failed { message, report } => view! {
             <div class="msg error" id="batch-error" role="alert">
                 {rich_text(&message)}
                 {shown.map(|o| view! {
@@ -293,7 +293,7 @@ fn stage_view(s: Stage, shown: Option<Arc<Outcome>>) -> AnyView {
             {report.map(|(name, report)| view! { <IngestReportView file_name=name report /> })}
         }
         .into_any(),
-        Stage::Done(o) => view! {
+        RunStatus::Done(o) => view! {
             <IngestReportView file_name=o.file_name.clone() report=o.report.clone() />
         }
         .into_any(),

@@ -124,10 +124,10 @@ impl TrainState {
 /// Keeps the Train page's state across navigation (going to Predict and back keeps the data
 /// and the results, and a running training keeps running).
 pub fn provide_train_state() -> TrainState {
-    if let Some(st) = use_context::<TrainState>() {
-        return st;
+    if let Some(page) = use_context::<TrainState>() {
+        return page;
     }
-    let st = TrainState {
+    let page = TrainState {
         data: RwSignal::new(DataState::Empty),
         parse_error: RwSignal::new_local(None),
         source: StoredValue::new_local(None),
@@ -140,8 +140,8 @@ pub fn provide_train_state() -> TrainState {
         selected: RwSignal::new(None),
         saved_version: RwSignal::new(0),
     };
-    provide_context(st);
-    st
+    provide_context(page);
+    page
 }
 
 /// The page's steps, in order. Some appear only once there is something to show, and the
@@ -185,11 +185,11 @@ impl Step {
 /// The step's number badge, live.
 #[component]
 pub fn StepNumber(step: Step) -> impl IntoView {
-    let st = TrainState::use_state();
+    let page = TrainState::use_state();
     let number = move || {
-        let has_data = st.summary().is_some();
-        let has_jobs = !st.jobs.with(Vec::is_empty);
-        let has_results = st.jobs.with(|jobs| {
+        let has_data = page.summary().is_some();
+        let has_jobs = !page.jobs.with(Vec::is_empty);
+        let has_results = page.jobs.with(|jobs| {
             jobs.iter()
                 .any(|j| matches!(j.status.get(), JobStatus::Done(_)))
         });
@@ -200,9 +200,9 @@ pub fn StepNumber(step: Step) -> impl IntoView {
 
 #[component]
 pub fn TrainPage() -> impl IntoView {
-    let st = provide_train_state();
-    let has_data = move || matches!(st.data.get(), DataState::Ready(_));
-    let has_jobs = move || !st.jobs.with(Vec::is_empty);
+    let page = provide_train_state();
+    let has_data = move || matches!(page.data.get(), DataState::Ready(_));
+    let has_jobs = move || !page.jobs.with(Vec::is_empty);
     view! {
         <PageIntro title="Train" lead=LEAD />
         <div class="train-steps">

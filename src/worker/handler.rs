@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicBool;
 use genre_core::error::IngestError;
 use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
 use genre_core::model::Estimator;
-use genre_core::train::{self, Prepared, Progress, Stage};
+use genre_core::train::{self, Prepared, Progress, TrainingSet};
 use gloo_events::EventListener;
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
@@ -33,7 +33,7 @@ struct State {
     file_name: String,
     data: Option<(u64, Prepared)>,
     /// Stages fitted on `data`, by "needs scaling" (trees share one, KNN/SVC the other).
-    stages: Vec<(bool, Stage)>,
+    stages: Vec<(bool, TrainingSet)>,
 }
 
 thread_local! {
@@ -341,13 +341,13 @@ fn load_data(data_id: u64, bytes: Option<&Vec<u8>>) -> Result<(), String> {
 /// Runs `f` with the split and the stage for `kind`, fitting the stage on first use.
 fn with_stage<T>(
     kind: genre_core::model::ModelKind,
-    f: impl FnOnce(&Prepared, &Stage) -> T,
+    f: impl FnOnce(&Prepared, &TrainingSet) -> T,
 ) -> Result<T, String> {
     let scaled = kind.needs_scaling();
     STATE.with_borrow_mut(|s| {
         let (_, prep) = s.data.as_ref().ok_or("No training data.")?;
         if !s.stages.iter().any(|(k, _)| *k == scaled) {
-            let stage = train::fit_stage(prep, kind).map_err(|e| e.to_string())?;
+            let stage = train::build_training_set(prep, kind).map_err(|e| e.to_string())?;
             s.stages.push((scaled, stage));
         }
         let stage = &s
@@ -390,7 +390,7 @@ fn summary(
 }
 
 /// What one training request produced.
-enum Outcome {
+enum TrainOutput {
     Share(Estimator),
     Model(
         Box<genre_core::model::TrainedModel>,
@@ -420,20 +420,20 @@ fn train_one(
         )
         .map_err(|e| e.to_string())?;
         if is_share {
-            return Ok(Outcome::Share(est));
+            return Ok(TrainOutput::Share(est));
         }
         let (model, metrics) = train::finish(prep, stage.clone(), spec, est, name, trained_at);
-        Ok::<_, String>(Outcome::Model(Box::new(model), metrics))
+        Ok::<_, String>(TrainOutput::Model(Box::new(model), metrics))
     })
     .and_then(|r| r);
     let fit_ms = now() - start;
     match result {
         Err(e) => fail(id, e),
-        Ok(Outcome::Share(est)) => match postcard::to_allocvec(&est) {
+        Ok(TrainOutput::Share(est)) => match postcard::to_allocvec(&est) {
             Ok(b) => post(id, Response::Share { fit_ms }, vec![b]),
             Err(e) => fail(id, format!("Could not encode the trees: {e}")),
         },
-        Ok(Outcome::Model(model, metrics)) => {
+        Ok(TrainOutput::Model(model, metrics)) => {
             let bytes = model.to_bytes();
             let msg = Response::Trained(summary(&model, metrics, fit_ms));
             post(id, msg, vec![bytes]);

@@ -10,7 +10,9 @@ use genre_core::ingest::IngestOptions;
 use genre_core::linfa_prelude::{Fit, ParamGuard};
 use genre_core::model::Estimator;
 use genre_core::model::ModelKind;
-use genre_core::train::{finish, fit_estimator, fit_stage, prepare, ModelSpec, TrainOptions};
+use genre_core::train::{
+    build_training_set, finish, fit_estimator, prepare, ModelSpec, TrainOptions,
+};
 use genre_core::tree::boost::BoostParams;
 
 use crate::io::{read_data, read_model, CliError};
@@ -74,7 +76,7 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
             ("gbt, LightGBM defaults", lightgbm_like.clone()),
         ];
         for (name, spec) in specs {
-            let stage = fit_stage(&prep, spec.kind())?;
+            let stage = build_training_set(&prep, spec.kind())?;
             let mut wall = Vec::new();
             let mut cpu = Vec::new();
             let mut units = 0;
@@ -195,7 +197,7 @@ fn quantization_table(data: &genre_core::ingest::Ingested) -> Result<(), CliErro
     let mut rows = Vec::new();
     for kind in [ModelKind::RandomForest, ModelKind::GradientBoosting] {
         let spec = ModelSpec::default_for(kind, 42);
-        let stage = fit_stage(&prep, kind)?;
+        let stage = build_training_set(&prep, kind)?;
         let k = prep.classes.len();
         // The same fit as `fit_estimator`'s, through linfa's `Fit`, without its quantisation.
         let data = stage.dataset();

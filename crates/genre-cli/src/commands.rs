@@ -14,7 +14,8 @@ use genre_core::ingest::IngestOptions;
 use genre_core::metrics::Metrics;
 use genre_core::model::TrainedModel;
 use genre_core::train::{
-    finish, fit_estimator, fit_stage, prepare, prepare_two, ModelSpec, Prepared, TrainOptions,
+    build_training_set, finish, fit_estimator, prepare, prepare_two, ModelSpec, Prepared,
+    TrainOptions,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -52,7 +53,7 @@ fn progress_bar(label: &str, total: usize) -> ProgressBar {
 }
 
 /// One trained model and its figures.
-pub struct Outcome {
+pub struct EvaluatedModel {
     pub model: TrainedModel,
     pub metrics: Metrics,
     pub train_seconds: f64,
@@ -66,13 +67,13 @@ pub fn run_model(
     name: &str,
     trained_at: &str,
     quiet: bool,
-) -> Result<Outcome> {
+) -> Result<EvaluatedModel> {
     let bar = progress_bar(spec.kind().label(), spec.work_units());
     if quiet {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let started = Instant::now();
-    let stage = fit_stage(prep, spec.kind())?;
+    let stage = build_training_set(prep, spec.kind())?;
     let estimator = fit_estimator(
         &stage,
         prep.classes.len(),
@@ -91,7 +92,7 @@ pub fn run_model(
     let (model, metrics) = finish(prep, stage, spec, estimator, name, trained_at);
     let predict_seconds = started.elapsed().as_secs_f64();
     let bytes = model.to_bytes();
-    Ok(Outcome {
+    Ok(EvaluatedModel {
         model,
         metrics,
         train_seconds,
@@ -230,7 +231,7 @@ struct EvalRow<'a> {
     confusion: &'a [Vec<u64>],
 }
 
-fn print_table(outcomes: &[Outcome], features: &FeatureSet) {
+fn print_table(outcomes: &[EvaluatedModel], features: &FeatureSet) {
     let rows: Vec<Vec<String>> = outcomes
         .iter()
         .map(|o| {

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use genre_core::ingest::{read_csv, IngestOptions};
 use genre_core::model::{Estimator, ModelKind};
-use genre_core::train::{fit_estimator, fit_stage, prepare, ModelSpec, TrainOptions};
+use genre_core::train::{build_training_set, fit_estimator, prepare, ModelSpec, TrainOptions};
 use linfa_nn::distance::L2Dist;
 use linfa_nn::{CommonNearestNeighbour, NearestNeighbour};
 use ndarray::Array2;
@@ -33,7 +33,7 @@ fn main() {
     let data = read_csv(file, &IngestOptions::for_training()).expect("bundled data reads");
     let prep = prepare(&data, &TrainOptions::default(), "genres_v2.csv").expect("splits");
     let spec = ModelSpec::default_for(ModelKind::Knn, 42);
-    let stage = fit_stage(&prep, ModelKind::Knn).expect("preprocesses");
+    let stage = build_training_set(&prep, ModelKind::Knn).expect("preprocesses");
     let never = AtomicBool::new(false);
     let estimator =
         fit_estimator(&stage, prep.classes.len(), &spec, None, &mut |_| {}, &never).expect("fits");

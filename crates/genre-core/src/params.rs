@@ -640,7 +640,7 @@ mod tests {
     fn the_pipeline_refuses_each_fields_bad_value_before_any_work() {
         use crate::feature::FeatureSet;
         use crate::preprocess::Preprocessor;
-        use crate::train::{fit_estimator, Stage};
+        use crate::train::{fit_estimator, TrainingSet};
         use ndarray::{Array1, Array2};
         use std::sync::atomic::AtomicBool;
 
@@ -649,7 +649,7 @@ mod tests {
         let rows: Vec<Vec<f64>> = (0..20)
             .map(|i| (0..p).map(|j| (i * (j + 1)) as f64).collect())
             .collect();
-        let stage = Stage {
+        let stage = TrainingSet {
             preprocessor: Preprocessor::fit(features, &rows, false, false),
             x: Array2::from_shape_fn((rows.len(), p), |(i, j)| rows[i][j]),
             y: Array1::from_iter((0..rows.len()).map(|i| i % 2)),

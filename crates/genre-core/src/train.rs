@@ -318,7 +318,7 @@ pub fn prepare_two(
 
 /// The training part after preprocessing and balancing: what an estimator is fitted on.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Stage {
+pub struct TrainingSet {
     pub preprocessor: Preprocessor,
     /// Preprocessed rows (SMOTE's synthetic rows after the real ones).
     pub x: Array2<f64>,
@@ -328,14 +328,14 @@ pub struct Stage {
     pub weight: Option<Vec<f64>>,
 }
 
-impl Stage {
+impl TrainingSet {
     /// The rows and classes as a linfa dataset (a view), what every model's `Fit` takes.
     pub fn dataset(&self) -> DatasetView<'_, f64, usize, Ix1> {
         DatasetBase::new(self.x.view(), self.y.view())
     }
 }
 
-pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> {
+pub fn build_training_set(prep: &Prepared, kind: ModelKind) -> Result<TrainingSet, TrainError> {
     let o = &prep.options;
     let preprocessor = Preprocessor::fit(
         o.features.clone(),
@@ -367,7 +367,7 @@ pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> 
             (x, prep.train_y.clone(), Some(w))
         }
     };
-    Ok(Stage {
+    Ok(TrainingSet {
         preprocessor,
         x: matrix_of(&x, o.features.len()),
         y: Array1::from(y),
@@ -380,7 +380,7 @@ pub fn fit_stage(prep: &Prepared, kind: ModelKind) -> Result<Stage, TrainError> 
 /// checked (each model's `ParamGuard`) before any work. For forests and bagging, `trees`
 /// selects a share of the trees (a web worker's part); `None` trains them all.
 pub fn fit_estimator(
-    stage: &Stage,
+    stage: &TrainingSet,
     n_classes: usize,
     spec: &ModelSpec,
     trees: Option<Range<usize>>,
@@ -434,7 +434,7 @@ pub fn merge_estimators(parts: Vec<Estimator>) -> Option<Estimator> {
 /// Wraps an estimator into a model and scores it on the holdout.
 pub fn finish(
     prep: &Prepared,
-    stage: Stage,
+    stage: TrainingSet,
     spec: &ModelSpec,
     estimator: Estimator,
     name: &str,
@@ -490,7 +490,7 @@ pub fn train_model(
     progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<(TrainedModel, Metrics), TrainError> {
-    let stage = fit_stage(prep, spec.kind())?;
+    let stage = build_training_set(prep, spec.kind())?;
     let est = fit_estimator(&stage, prep.classes.len(), spec, None, progress, cancel)?;
     Ok(finish(prep, stage, spec, est, name, trained_at))
 }

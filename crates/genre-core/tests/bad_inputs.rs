@@ -16,7 +16,7 @@ use genre_core::feature::{Feature, FeatureSet};
 use genre_core::ingest::{read_csv, IngestOptions, Ingested, RowRejection};
 use genre_core::model::{ModelKind, TrainedModel};
 use genre_core::params::{Param, Value};
-use genre_core::train::{fit_stage, prepare, Balance, ModelSpec, TrainOptions};
+use genre_core::train::{build_training_set, prepare, Balance, ModelSpec, TrainOptions};
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/bad_inputs")
@@ -399,7 +399,7 @@ fn a_class_too_small_for_smote() {
         ..TrainOptions::default()
     };
     let prep = prepare_file("csv/class_too_small_for_smote.csv", &options).unwrap();
-    let e = fit_stage(&prep, ModelKind::RandomForest).unwrap_err();
+    let e = build_training_set(&prep, ModelKind::RandomForest).unwrap_err();
     match &e {
         TrainError::ClassTooSmall {
             class,
@@ -416,7 +416,7 @@ fn a_class_too_small_for_smote() {
         ..options
     };
     let prep = prepare_file("csv/class_too_small_for_smote.csv", &plain).unwrap();
-    assert!(fit_stage(&prep, ModelKind::RandomForest).is_ok());
+    assert!(build_training_set(&prep, ModelKind::RandomForest).is_ok());
 }
 
 /// `e` is an invalid value of the parameter `param`, and its message says each of `says`.
@@ -800,7 +800,7 @@ fn docs_quote_the_real_messages() {
     };
     let prep = prepare_file("csv/class_too_small_for_smote.csv", &smote).unwrap();
     messages.push(
-        fit_stage(&prep, ModelKind::RandomForest)
+        build_training_set(&prep, ModelKind::RandomForest)
             .unwrap_err()
             .to_string(),
     );

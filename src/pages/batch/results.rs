@@ -8,13 +8,13 @@ use leptos::task::spawn_local;
 
 use super::metrics_panel::MetricsPanel;
 use super::table::ResultsTable;
-use super::{download, Outcome};
+use super::{download, BatchResult};
 use crate::browser;
 use crate::charts::fmt_count;
 use crate::csv_upload::{yield_now, Upload};
 
 #[component]
-pub fn Results(outcome: Arc<Outcome>, upload: RwSignal<Option<Upload>>) -> impl IntoView {
+pub fn Results(outcome: Arc<BatchResult>, upload: RwSignal<Option<Upload>>) -> impl IntoView {
     let o = outcome.clone();
     let far = o.rows.iter().filter(|r| r.far_out.is_some()).count();
     let far_note = (far > 0).then(|| {

@@ -28,7 +28,7 @@ impl SourceRef {
 
 /// Reads `src` in the parser worker, with the label column chosen for it.
 async fn parse(
-    st: TrainState,
+    page: TrainState,
     src: &SourceRef,
     progress: impl FnMut(u64, u64) + 'static,
 ) -> Result<DataSummary, WorkerError> {
@@ -40,26 +40,26 @@ async fn parse(
         },
     };
     parser()
-        .parse(input, st.label_column.get_untracked(), progress)
+        .parse(input, page.label_column.get_untracked(), progress)
         .await
 }
 
 /// Reads `src` in the parser worker (a read in progress is stopped first). If the file cannot be
 /// used, the data set read before stays in use (and is read again by the worker when training
 /// needs it, see [`ensure_parsed`]); the problem is shown beside it.
-pub fn start_parse(st: TrainState, src: SourceRef) {
+pub fn start_parse(page: TrainState, src: SourceRef) {
     let p = parser();
     // A newer choice wins: stop the old read for real (its answer would be dropped anyway).
     p.terminate();
-    let previous = (st.summary(), st.source.get_value());
-    st.source.set_value(Some(src.clone()));
-    st.parse_error.set(None);
+    let previous = (page.summary(), page.source.get_value());
+    page.source.set_value(Some(src.clone()));
+    page.parse_error.set(None);
     let name = src.name();
     let total = match &src {
         SourceRef::File(f) => f.size() as u64,
         SourceRef::Bundled => 0,
     };
-    st.data.set(DataState::Parsing {
+    page.data.set(DataState::Parsing {
         name: name.clone(),
         done: 0,
         total,
@@ -67,19 +67,19 @@ pub fn start_parse(st: TrainState, src: SourceRef) {
     spawn_local(async move {
         let progress_name = name.clone();
         let on_progress = move |done, total| {
-            st.data.set(DataState::Parsing {
+            page.data.set(DataState::Parsing {
                 name: progress_name.clone(),
                 done,
                 total,
             })
         };
-        let failure = match parse(st, &src, on_progress).await {
+        let failure = match parse(page, &src, on_progress).await {
             Ok(summary) => {
-                st.parsed_in.set_value(p.generation());
-                st.options.select_features(&summary.present);
+                page.parsed_in.set_value(p.generation());
+                page.options.select_features(&summary.present);
                 // A new data set: the option problems found for the old one no longer apply.
-                st.run_error.set(None);
-                st.data.set(DataState::Ready(Arc::new(summary)));
+                page.run_error.set(None);
+                page.data.set(DataState::Ready(Arc::new(summary)));
                 return;
             }
             Err(WorkerError::Cancelled) => return,
@@ -91,13 +91,13 @@ pub fn start_parse(st: TrainState, src: SourceRef) {
             (Some(summary), source) => {
                 // The kept data set is read again with its own label column when training
                 // needs it (the new file's choice reset it).
-                st.label_column.set(summary.report.label_column.clone());
-                st.source.set_value(source);
-                st.data.set(DataState::Ready(summary));
+                page.label_column.set(summary.report.label_column.clone());
+                page.source.set_value(source);
+                page.data.set(DataState::Ready(summary));
             }
-            (None, _) => st.data.set(DataState::Empty),
+            (None, _) => page.data.set(DataState::Empty),
         }
-        st.parse_error.set(Some(ParseFailure {
+        page.parse_error.set(Some(ParseFailure {
             name,
             message,
             columns,
@@ -109,39 +109,39 @@ pub fn start_parse(st: TrainState, src: SourceRef) {
 /// Makes sure the parser worker still holds the data the page shows: if it was restarted
 /// since (it crashed), the same file is read again, without touching the report or the
 /// options, so training goes on instead of asking the user to choose the file again.
-pub async fn ensure_parsed(st: TrainState) -> Result<(), WorkerError> {
+pub async fn ensure_parsed(page: TrainState) -> Result<(), WorkerError> {
     let p = parser();
-    if p.generation() == st.parsed_in.get_value() {
+    if p.generation() == page.parsed_in.get_value() {
         return Ok(());
     }
-    let Some(src) = st.source.get_value() else {
+    let Some(src) = page.source.get_value() else {
         return Ok(());
     };
-    parse(st, &src, |_, _| {}).await?;
-    st.parsed_in.set_value(p.generation());
+    parse(page, &src, |_, _| {}).await?;
+    page.parsed_in.set_value(p.generation());
     Ok(())
 }
 
 #[component]
 pub fn DataIn() -> impl IntoView {
-    let st = TrainState::use_state();
+    let page = TrainState::use_state();
     let on_file = Callback::new(move |f: web_sys::File| {
         // A new file: its own label column will be detected again.
-        st.label_column.set(None);
-        start_parse(st, SourceRef::File(f));
+        page.label_column.set(None);
+        start_parse(page, SourceRef::File(f));
     });
     let bundled = move |_| {
-        st.label_column.set(None);
-        start_parse(st, SourceRef::Bundled);
+        page.label_column.set(None);
+        start_parse(page, SourceRef::Bundled);
     };
     let cancel = move |_| {
         parser().terminate();
-        st.data.set(DataState::Empty);
+        page.data.set(DataState::Empty);
     };
-    let parsing = Signal::derive(move || matches!(st.data.get(), DataState::Parsing { .. }));
-    let in_use = Signal::derive(move || st.summary().map(|s| s.file_name.clone()));
+    let parsing = Signal::derive(move || matches!(page.data.get(), DataState::Parsing { .. }));
+    let in_use = Signal::derive(move || page.summary().map(|s| s.file_name.clone()));
 
-    let status = move || match st.data.get() {
+    let status = move || match page.data.get() {
         DataState::Empty => None,
         DataState::Parsing { name, done, total } => {
             let pct = if total > 0 {
@@ -193,8 +193,8 @@ pub fn DataIn() -> impl IntoView {
         ),
     };
     let failure = move || {
-        let f = st.parse_error.get()?;
-        let kept = st.summary().map(|s| {
+        let f = page.parse_error.get()?;
+        let kept = page.summary().map(|s| {
             format!(
                 " The data set read before, {}, is still in use.",
                 s.file_name
@@ -207,8 +207,8 @@ pub fn DataIn() -> impl IntoView {
                 if column.is_empty() {
                     return;
                 }
-                st.label_column.set(Some(column));
-                start_parse(st, source.clone());
+                page.label_column.set(Some(column));
+                start_parse(page, source.clone());
             };
             let options = f
                 .columns

@@ -26,8 +26,8 @@ fn RunField(
 
 #[component]
 pub fn OptionsCard() -> impl IntoView {
-    let st = TrainState::use_state();
-    let o = st.options;
+    let page = TrainState::use_state();
+    let o = page.options;
     // Once a training was refused for its options, every edit checks them again, so a fixed
     // field loses its mark (and the run card its "need fixing") at once.
     Effect::new(move |_| {
@@ -40,7 +40,11 @@ pub fn OptionsCard() -> impl IntoView {
             let _ = o.build();
         }
     });
-    let present = move || st.summary().map(|s| s.present.clone()).unwrap_or_default();
+    let present = move || {
+        page.summary()
+            .map(|s| s.present.clone())
+            .unwrap_or_default()
+    };
     let feature_boxes = move || {
         let present = present();
         Feature::ALL

@@ -26,13 +26,13 @@ fn role_text(role: &ColumnRole) -> (String, &'static str) {
 
 #[component]
 pub fn Report() -> impl IntoView {
-    let st = TrainState::use_state();
+    let page = TrainState::use_state();
     let blockers = move || {
-        let s = st.summary()?;
+        let s = page.summary()?;
         let b = train::blockers(
             &s.report.class_counts,
-            st.options.test_fraction_value(),
-            st.options.balance.get(),
+            page.options.test_fraction_value(),
+            page.options.balance.get(),
         );
         (!b.is_empty()).then(|| {
             view! {
@@ -44,7 +44,7 @@ pub fn Report() -> impl IntoView {
         })
     };
     let body = move || {
-        let s = st.summary()?;
+        let s = page.summary()?;
         let r = &s.report;
         let headers: Vec<String> = r.columns.iter().map(|c| c.header.clone()).collect();
         let current_label = r.label_column.clone().unwrap_or_default();
@@ -70,9 +70,9 @@ pub fn Report() -> impl IntoView {
             .collect_view();
         let on_label = move |ev: leptos::ev::Event| {
             let v = event_target_value(&ev);
-            st.label_column.set(Some(v));
-            if let Some(src) = st.source.get_value() {
-                start_parse(st, src);
+            page.label_column.set(Some(v));
+            if let Some(src) = page.source.get_value() {
+                start_parse(page, src);
             }
         };
         let rejections = (r.rows_rejected > 0).then(|| {

@@ -49,8 +49,8 @@ const COLUMNS: [Column; 9] = [
     ),
 ];
 
-fn done(st: TrainState) -> Vec<Arc<ModelResult>> {
-    st.jobs
+fn done(page: TrainState) -> Vec<Arc<ModelResult>> {
+    page.jobs
         .get_untracked()
         .iter()
         .filter_map(|j| match j.status.get_untracked() {
@@ -74,7 +74,7 @@ async fn ensure_saved(r: &ModelResult) -> Result<String, String> {
 
 #[component]
 fn Detail(result: Arc<ModelResult>) -> impl IntoView {
-    let st = TrainState::use_state();
+    let page = TrainState::use_state();
     let store = ModelStore::use_store();
     let message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
@@ -94,7 +94,7 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
                 Ok(id) => {
                     loaded.saved_id = Some(id);
                     store.activate(loaded);
-                    st.saved_version.update(|v| *v += 1);
+                    page.saved_version.update(|v| *v += 1);
                     message.set(Some((
                         true,
                         format!("{} is now the active model on every page.", r.name),
@@ -119,7 +119,7 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
         spawn_local(async move {
             match ensure_saved(&r).await {
                 Ok(_) => {
-                    st.saved_version.update(|v| *v += 1);
+                    page.saved_version.update(|v| *v += 1);
                     message.set(Some((
                         true,
                         "Saved in this browser (see Saved models).".into(),
@@ -224,22 +224,22 @@ fn ids(results: &[Arc<ModelResult>]) -> Vec<usize> {
 
 #[component]
 pub fn Results() -> impl IntoView {
-    let st = TrainState::use_state();
+    let page = TrainState::use_state();
     let finished = Memo::new(move |_| {
         // Track every job's status, then compare by identity.
-        st.jobs
+        page.jobs
             .with(|jobs| jobs.iter().for_each(|j| j.status.track()));
-        ids(&done(st))
+        ids(&done(page))
     });
     let chosen = Memo::new(move |_| {
         finished.track();
-        let kind = st.selected.get()?;
-        let r = done(st).into_iter().find(|r| r.kind == kind)?;
+        let kind = page.selected.get()?;
+        let r = done(page).into_iter().find(|r| r.kind == kind)?;
         Some(Arc::as_ptr(&r) as usize)
     });
     let table = move || {
         finished.track();
-        let results = done(st);
+        let results = done(page);
         if results.is_empty() {
             return None;
         }
@@ -269,9 +269,9 @@ pub fn Results() -> impl IntoView {
                     })
                     .collect_view();
                 view! {
-                    <tr class:selected=move || st.selected.get() == Some(kind)>
+                    <tr class:selected=move || page.selected.get() == Some(kind)>
                         <th scope="row">
-                            <button class="linklike" on:click=move |_| st.selected.set(Some(kind)) id=format!("show-{}", kind.code())>
+                            <button class="linklike" on:click=move |_| page.selected.set(Some(kind)) id=format!("show-{}", kind.code())>
                                 {kind.label()}
                             </button>
                         </th>
@@ -297,7 +297,7 @@ pub fn Results() -> impl IntoView {
     };
     let detail = move || {
         let id = chosen.get()?;
-        let r = done(st)
+        let r = done(page)
             .into_iter()
             .find(|r| Arc::as_ptr(r) as usize == id)?;
         Some(view! { <Detail result=r /> })

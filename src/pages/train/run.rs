@@ -52,16 +52,16 @@ fn show(job: &JobView, name: &str, event: JobEvent) {
 
 /// Starts a training run with the current options (does nothing visible but an error if the
 /// options or the data do not allow it).
-pub fn start_training(st: TrainState) {
-    if st.running.get_untracked() {
+pub fn start_training(page: TrainState) {
+    if page.running.get_untracked() {
         return;
     }
-    let Some(summary) = st.summary() else {
+    let Some(summary) = page.summary() else {
         return;
     };
     // Option problems are shown at their fields and summed up by `RunCard` while they last.
-    let Ok((options, specs, workers)) = st.options.build() else {
-        return st.run_error.set(None);
+    let Ok((options, specs, workers)) = page.options.build() else {
+        return page.run_error.set(None);
     };
     let blockers = train::blockers(
         &summary.report.class_counts,
@@ -69,10 +69,10 @@ pub fn start_training(st: TrainState) {
         options.balance,
     );
     if let Some(b) = blockers.first() {
-        return st.run_error.set(Some(b.to_string()));
+        return page.run_error.set(Some(b.to_string()));
     }
-    st.run_error.set(None);
-    st.running.set(true);
+    page.run_error.set(None);
+    page.running.set(true);
     let jobs: Vec<JobView> = specs
         .iter()
         .map(|s| JobView {
@@ -80,12 +80,12 @@ pub fn start_training(st: TrainState) {
             status: RwSignal::new(JobStatus::Queued),
         })
         .collect();
-    st.jobs.set(jobs.clone());
-    st.selected.set(None);
+    page.jobs.set(jobs.clone());
+    page.selected.set(None);
     let data_file = summary.file_name.clone();
     spawn_local(async move {
         let split = async {
-            super::data_in::ensure_parsed(st).await?;
+            super::data_in::ensure_parsed(page).await?;
             parser().prepare(options, data_file.clone()).await
         }
         .await;
@@ -93,13 +93,13 @@ pub fn start_training(st: TrainState) {
             Ok(split) => split,
             Err(e) => {
                 if e != WorkerError::Cancelled {
-                    st.run_error.set(Some(e.to_string()));
+                    page.run_error.set(Some(e.to_string()));
                 }
                 jobs.iter().for_each(|j| j.status.set(JobStatus::Cancelled));
-                return st.running.set(false);
+                return page.running.set(false);
             }
         };
-        if !st.running.get_untracked() {
+        if !page.running.get_untracked() {
             return; // cancelled while splitting
         }
         let names: Vec<String> = specs
@@ -117,15 +117,15 @@ pub fn start_training(st: TrainState) {
         })
         .await;
         if end == RunEnd::Finished {
-            st.running.set(false);
+            page.running.set(false);
         }
     });
 }
 
 /// Stops the run now: the training workers are terminated (and respawned on the next run).
-pub fn cancel_training(st: TrainState) {
+pub fn cancel_training(page: TrainState) {
     scheduler::cancel();
-    st.jobs.with_untracked(|jobs| {
+    page.jobs.with_untracked(|jobs| {
         for j in jobs {
             if !matches!(
                 j.status.get_untracked(),
@@ -135,7 +135,7 @@ pub fn cancel_training(st: TrainState) {
             }
         }
     });
-    st.running.set(false);
+    page.running.set(false);
 }
 
 fn unit(kind: ModelKind) -> &'static str {
@@ -224,12 +224,12 @@ fn JobRow(job: JobView, tick: RwSignal<f64>) -> impl IntoView {
 
 #[component]
 pub fn RunCard() -> impl IntoView {
-    let st = TrainState::use_state();
+    let page = TrainState::use_state();
     let tick = RwSignal::new(now());
     // Elapsed times move even while a model reports no progress (a decision tree fits in one go).
     if let Ok(handle) = set_interval_with_handle(
         move || {
-            if st.running.get_untracked() {
+            if page.running.get_untracked() {
                 tick.set(now());
             }
         },
@@ -238,17 +238,17 @@ pub fn RunCard() -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
     let blocked = move || {
-        st.summary().is_none_or(|s| {
+        page.summary().is_none_or(|s| {
             !train::blockers(
                 &s.report.class_counts,
-                st.options.test_fraction_value(),
-                st.options.balance.get(),
+                page.options.test_fraction_value(),
+                page.options.balance.get(),
             )
             .is_empty()
         })
     };
     let jobs = move || {
-        st.jobs
+        page.jobs
             .get()
             .into_iter()
             .map(|job| view! { <JobRow job=job tick=tick /> })
@@ -261,33 +261,33 @@ pub fn RunCard() -> impl IntoView {
                 <button
                     class="button"
                     id="train-start"
-                    on:click=move |_| start_training(st)
-                    disabled=move || st.running.get() || blocked()
+                    on:click=move |_| start_training(page)
+                    disabled=move || page.running.get() || blocked()
                 >
                     "Train the selected models"
                 </button>
-                <Show when=move || st.running.get()>
-                    <button class="button danger" id="train-cancel" on:click=move |_| cancel_training(st)>
+                <Show when=move || page.running.get()>
+                    <button class="button danger" id="train-cancel" on:click=move |_| cancel_training(page)>
                         "Cancel"
                     </button>
                 </Show>
                 <span class="hint">
                     {move || format!(
                         "Runs in background workers ({} for the forests); the page stays usable.",
-                        st.options.fields.with(|f| f.get("workers").cloned().unwrap_or_default())
+                        page.options.fields.with(|f| f.get("workers").cloned().unwrap_or_default())
                     )}
                 </span>
             </div>
             {move || {
-                let options_invalid = st.summary().is_some()
-                    && !st.options.errors.with(|e| e.is_empty());
+                let options_invalid = page.summary().is_some()
+                    && !page.options.errors.with(|e| e.is_empty());
                 options_invalid.then(|| view! {
                     <p class="msg error" id="options-error" role="alert">
                         "Some options need fixing (see the marked fields)."
                     </p>
                 })
             }}
-            {move || st.run_error.get().map(|e| view! { <p class="msg error" id="run-error" role="alert">{rich_text(&e)}</p> })}
+            {move || page.run_error.get().map(|e| view! { <p class="msg error" id="run-error" role="alert">{rich_text(&e)}</p> })}
             <ul class="jobs" id="jobs">{jobs}</ul>
         </section>
     }

@@ -18,7 +18,7 @@ use crate::storage::{self, SavedModel};
 
 #[component]
 fn SavedRow(m: SavedModel) -> impl IntoView {
-    let st = TrainState::use_state();
+    let page = TrainState::use_state();
     let store = ModelStore::use_store();
     let error = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
@@ -62,7 +62,7 @@ fn SavedRow(m: SavedModel) -> impl IntoView {
                     if was_active {
                         store.back_to_bundled();
                     }
-                    st.saved_version.update(|v| *v += 1);
+                    page.saved_version.update(|v| *v += 1);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -77,7 +77,7 @@ fn SavedRow(m: SavedModel) -> impl IntoView {
             match storage::rename(&id.get_value(), &name).await {
                 Ok(()) => {
                     editing.set(false);
-                    st.saved_version.update(|v| *v += 1);
+                    page.saved_version.update(|v| *v += 1);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -138,11 +138,11 @@ fn SavedRow(m: SavedModel) -> impl IntoView {
 
 #[component]
 pub fn SavedModels() -> impl IntoView {
-    let st = TrainState::use_state();
+    let page = TrainState::use_state();
     let store = ModelStore::use_store();
     let list: RwSignal<Option<Result<Vec<SavedModel>, String>>> = RwSignal::new(None);
     Effect::new(move |_| {
-        st.saved_version.track();
+        page.saved_version.track();
         spawn_local(async move {
             list.set(Some(storage::list().await));
         });
@@ -176,7 +176,7 @@ pub fn SavedModels() -> impl IntoView {
             let message = match saved {
                 Ok(saved) => {
                     loaded.saved_id = Some(saved.id);
-                    st.saved_version.update(|v| *v += 1);
+                    page.saved_version.update(|v| *v += 1);
                     (
                         true,
                         format!("Loaded {name}: \"{label}\" is now the active model."),
