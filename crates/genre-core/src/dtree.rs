@@ -1,13 +1,12 @@
 //! The Decision Tree row of the original comparison, trained by linfa-trees and converted into
 //! the project's flat tree so that it predicts, explains and saves like every other tree model.
 
-use linfa::dataset::AsSingleTargets;
 use linfa::prelude::*;
 use linfa_trees::{DecisionTree, SplitQuality};
-use ndarray::{Array1, Array2, ArrayBase, Data, Ix2};
+use ndarray::{Array1, Array2};
 
 use crate::error::TrainError;
-use crate::fitting::{classes_of, Training};
+use crate::fitting::{classes_of, fit_through_linfa};
 use crate::params::{linfa_params, Value, TREE_DEPTH};
 use crate::tree::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 
@@ -35,25 +34,19 @@ fn check_tree(p: &TreeValidParams) -> Result<(), TrainError> {
     TREE_DEPTH.check(Value::Depth(p.max_depth))
 }
 
-/// linfa's `Fit`: scikit-learn's defaults (Gini, no depth limit, one row per leaf) fitted by
-/// linfa-trees on the rows as `f32`, then converted. One work unit: reports `(1, 1)`.
-impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
-    for Training<'_, TreeValidParams>
-{
-    type Object = TreeEnsemble;
-
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
-        let records = dataset.records().mapv(|v| v as f32);
-        let targets = Array1::from(classes_of(dataset));
-        let tree = fit_decision_tree(
-            &DatasetBase::new(records, targets),
-            self.params,
-            self.run.n_classes(),
-        )?;
-        self.run.report(1, 1);
-        Ok(tree)
-    }
-}
+// linfa's `Fit`: scikit-learn's defaults (Gini, no depth limit, one row per leaf) fitted by
+// linfa-trees on the rows as `f32`, then converted. One work unit: reports `(1, 1)`.
+fit_through_linfa!(TreeValidParams => TreeEnsemble, |training, dataset| {
+    let records = dataset.records().mapv(|v| v as f32);
+    let targets = Array1::from(classes_of(dataset));
+    let tree = fit_decision_tree(
+        &DatasetBase::new(records, targets),
+        training.params,
+        training.run.n_classes(),
+    )?;
+    training.run.report(1, 1);
+    Ok(tree)
+});
 
 fn fit_decision_tree(
     dataset: &DatasetBase<Array2<f32>, Array1<usize>>,

@@ -22,6 +22,33 @@ pub struct Progress {
     pub total: usize,
 }
 
+/// linfa's `Fit` for a model's [`Training`], written once: every model fits a `DatasetBase` of
+/// preprocessed rows (any `ArrayBase` of `f64`: an `Array2` or a view) and class indices, and
+/// fails with a [`TrainError`]. The body sees the `Training` and the dataset under the names
+/// given: `fit_through_linfa!(KnnValidParams => KnnModel, |training, dataset| { ... });`.
+macro_rules! fit_through_linfa {
+    ($params:ty => $model:ty, |$training:ident, $dataset:ident| $body:block) => {
+        impl<D, T>
+            linfa::traits::Fit<ndarray::ArrayBase<D, ndarray::Ix2>, T, $crate::error::TrainError>
+            for $crate::fitting::Training<'_, $params>
+        where
+            D: ndarray::Data<Elem = f64>,
+            T: linfa::dataset::AsSingleTargets<Elem = usize>,
+        {
+            type Object = $model;
+
+            fn fit(
+                &self,
+                $dataset: &linfa::DatasetBase<ndarray::ArrayBase<D, ndarray::Ix2>, T>,
+            ) -> Result<$model, $crate::error::TrainError> {
+                let $training = self;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use fit_through_linfa;
+
 /// What one training run needs besides the data and the hyper-parameters.
 pub struct Run<'a> {
     /// Classes are `0..n_classes`: the model's outputs, even for a class without a training row.

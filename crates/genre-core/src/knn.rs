@@ -1,12 +1,9 @@
 //! k-nearest neighbours on standard-scaled features (the original comparison's KNN, k = 5).
 
-use linfa::dataset::{AsSingleTargets, DatasetBase};
-use linfa::traits::Fit;
-use ndarray::{ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
-use crate::fitting::{classes_of, Training};
+use crate::fitting::{classes_of, fit_through_linfa};
 use crate::params::{linfa_params, Value, KNN_K};
 
 /// The original comparison's k = 5.
@@ -43,30 +40,24 @@ pub struct KnnModel {
     pub labels: Vec<u16>,
 }
 
-/// linfa's `Fit`: KNN keeps the (scaled) training rows. No progress: there is one step.
-impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
-    for Training<'_, KnnValidParams>
-{
-    type Object = KnnModel;
-
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<KnnModel, TrainError> {
-        let k = self.params.k;
-        let records = dataset.records();
-        if records.nrows() < k {
-            return Err(TrainError::TooFewRows {
-                rows: records.nrows(),
-                needed: k,
-            });
-        }
-        Ok(KnnModel {
-            k,
-            n_features: records.ncols(),
-            n_classes: self.run.n_classes(),
-            points: records.iter().map(|&v| v as f32).collect(),
-            labels: classes_of(dataset).into_iter().map(|c| c as u16).collect(),
-        })
+// linfa's `Fit`: KNN keeps the (scaled) training rows. No progress: there is one step.
+fit_through_linfa!(KnnValidParams => KnnModel, |training, dataset| {
+    let k = training.params.k;
+    let records = dataset.records();
+    if records.nrows() < k {
+        return Err(TrainError::TooFewRows {
+            rows: records.nrows(),
+            needed: k,
+        });
     }
-}
+    Ok(KnnModel {
+        k,
+        n_features: records.ncols(),
+        n_classes: training.run.n_classes(),
+        points: records.iter().map(|&v| v as f32).collect(),
+        labels: classes_of(dataset).into_iter().map(|c| c as u16).collect(),
+    })
+});
 
 impl KnnModel {
     /// Uniform vote of the k nearest points (ties in distance: the earlier training row).
@@ -101,6 +92,7 @@ impl KnnModel {
 mod tests {
     use super::*;
     use crate::fitting::{dataset_of, quietly};
+    use linfa::prelude::*;
     use linfa::ParamGuard;
 
     #[test]

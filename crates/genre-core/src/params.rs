@@ -67,139 +67,48 @@ pub struct ParamSpec {
     pub domain: Domain,
 }
 
-const TREES: Domain = Domain::Count {
-    min: 1,
-    max: 10_000,
-};
+const TREES: Domain = count(1, 10_000);
 const DEPTH: Domain = Domain::Depth { max: 200 };
 
-pub const RF_TREES: ParamSpec = ParamSpec {
-    model: ModelKind::RandomForest,
-    param: Param::Trees,
-    id: "rf-trees",
-    label: "Trees",
-    note: "",
-    domain: TREES,
-};
-pub const RF_DEPTH: ParamSpec = ParamSpec {
-    model: ModelKind::RandomForest,
-    param: Param::MaxDepth,
-    id: "rf-depth",
-    label: "Max depth",
-    note: "",
-    domain: DEPTH,
-};
-pub const RF_LEAF: ParamSpec = ParamSpec {
-    model: ModelKind::RandomForest,
-    param: Param::MinSamplesLeaf,
-    id: "rf-leaf",
-    label: "Min samples per leaf",
-    note: "",
-    domain: Domain::Count {
-        min: 1,
-        max: 100_000,
-    },
-};
-pub const RF_MAXF: ParamSpec = ParamSpec {
-    model: ModelKind::RandomForest,
-    param: Param::MaxFeatures,
-    id: "rf-maxf",
-    label: "Features per split",
-    note: "",
-    domain: Domain::MaxFeatures,
-};
-pub const BAG_TREES: ParamSpec = ParamSpec {
-    model: ModelKind::Bagging,
-    param: Param::Trees,
-    id: "bag-trees",
-    label: "Trees",
-    note: "every feature at every split",
-    domain: TREES,
-};
-pub const BAG_DEPTH: ParamSpec = ParamSpec {
-    model: ModelKind::Bagging,
-    param: Param::MaxDepth,
-    id: "bag-depth",
-    label: "Max depth",
-    note: "",
-    domain: DEPTH,
-};
-pub const KNN_K: ParamSpec = ParamSpec {
-    model: ModelKind::Knn,
-    param: Param::Neighbours,
-    id: "knn-k",
-    label: "Neighbours k",
-    note: "on scaled features",
-    domain: Domain::Count { min: 1, max: 100 },
-};
-pub const TREE_DEPTH: ParamSpec = ParamSpec {
-    model: ModelKind::DecisionTree,
-    param: Param::MaxDepth,
-    id: "tree-depth",
-    label: "Max depth",
-    note: "",
-    domain: DEPTH,
-};
-pub const SVC_COMPONENTS: ParamSpec = ParamSpec {
-    model: ModelKind::Svc,
-    param: Param::Components,
-    id: "svc-components",
-    label: "Random features",
-    note: "RBF kernel approximation",
-    domain: Domain::Count {
-        min: 1,
-        max: 10_000,
-    },
-};
-pub const SVC_C: ParamSpec = ParamSpec {
-    model: ModelKind::Svc,
-    param: Param::C,
-    id: "svc-c",
-    label: "C",
-    note: "larger = less regularisation",
-    domain: Domain::Real {
-        above: 0.0,
-        max: 1e6,
-    },
-};
-pub const SVC_EPOCHS: ParamSpec = ParamSpec {
-    model: ModelKind::Svc,
-    param: Param::Epochs,
-    id: "svc-epochs",
-    label: "Epochs",
-    note: "",
-    domain: Domain::Count { min: 1, max: 1000 },
-};
-pub const GBT_ROUNDS: ParamSpec = ParamSpec {
-    model: ModelKind::GradientBoosting,
-    param: Param::Rounds,
-    id: "gbt-rounds",
-    label: "Max rounds",
-    note: "early stopping picks fewer",
-    domain: Domain::Count {
-        min: 1,
-        max: 20_000,
-    },
-};
-pub const GBT_LR: ParamSpec = ParamSpec {
-    model: ModelKind::GradientBoosting,
-    param: Param::LearningRate,
-    id: "gbt-lr",
-    label: "Learning rate",
-    note: "",
-    domain: Domain::Real {
-        above: 0.0,
-        max: 1.0,
-    },
-};
-pub const GBT_LEAVES: ParamSpec = ParamSpec {
-    model: ModelKind::GradientBoosting,
-    param: Param::Leaves,
-    id: "gbt-leaves",
-    label: "Leaves per tree",
-    note: "",
-    domain: Domain::Count { min: 2, max: 4096 },
-};
+/// Declares the fields as a table, a row each: `NAME: model, setting, id, label, note, domain;`.
+macro_rules! fields {
+    ($($name:ident: $model:ident, $param:ident, $id:literal, $label:literal, $note:literal, $domain:expr;)*) => {
+        $(pub const $name: ParamSpec = ParamSpec {
+            model: ModelKind::$model,
+            param: Param::$param,
+            id: $id,
+            label: $label,
+            note: $note,
+            domain: $domain,
+        };)*
+    };
+}
+
+const fn count(min: usize, max: usize) -> Domain {
+    Domain::Count { min, max }
+}
+
+const fn above(above: f64, max: f64) -> Domain {
+    Domain::Real { above, max }
+}
+
+#[rustfmt::skip]
+fields! {
+    RF_TREES: RandomForest, Trees, "rf-trees", "Trees", "", TREES;
+    RF_DEPTH: RandomForest, MaxDepth, "rf-depth", "Max depth", "", DEPTH;
+    RF_LEAF: RandomForest, MinSamplesLeaf, "rf-leaf", "Min samples per leaf", "", count(1, 100_000);
+    RF_MAXF: RandomForest, MaxFeatures, "rf-maxf", "Features per split", "", Domain::MaxFeatures;
+    BAG_TREES: Bagging, Trees, "bag-trees", "Trees", "every feature at every split", TREES;
+    BAG_DEPTH: Bagging, MaxDepth, "bag-depth", "Max depth", "", DEPTH;
+    KNN_K: Knn, Neighbours, "knn-k", "Neighbours k", "on scaled features", count(1, 100);
+    TREE_DEPTH: DecisionTree, MaxDepth, "tree-depth", "Max depth", "", DEPTH;
+    SVC_COMPONENTS: Svc, Components, "svc-components", "Random features", "RBF kernel approximation", count(1, 10_000);
+    SVC_C: Svc, C, "svc-c", "C", "larger = less regularisation", above(0.0, 1e6);
+    SVC_EPOCHS: Svc, Epochs, "svc-epochs", "Epochs", "", count(1, 1000);
+    GBT_ROUNDS: GradientBoosting, Rounds, "gbt-rounds", "Max rounds", "early stopping picks fewer", count(1, 20_000);
+    GBT_LR: GradientBoosting, LearningRate, "gbt-lr", "Learning rate", "", above(0.0, 1.0);
+    GBT_LEAVES: GradientBoosting, Leaves, "gbt-leaves", "Leaves per tree", "", count(2, 4096);
+}
 
 /// The form fields of a model, in the order shown.
 pub fn param_specs(kind: ModelKind) -> &'static [ParamSpec] {

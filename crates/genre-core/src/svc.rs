@@ -4,13 +4,10 @@
 //! loss. Exact kernel SVC (libsvm) is O(n²) in memory and time; this is its usual stand-in
 //! at scale. Probabilities are a softmax of the decision values (uncalibrated).
 
-use linfa::dataset::{AsSingleTargets, DatasetBase};
-use linfa::traits::Fit;
-use ndarray::{ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
-use crate::fitting::{classes_of, rows_of, Run, Training};
+use crate::fitting::{classes_of, fit_through_linfa, rows_of, Run};
 use crate::params::{linfa_params, require, Value, SVC_C, SVC_COMPONENTS, SVC_EPOCHS};
 use crate::rng::Rng;
 
@@ -70,22 +67,16 @@ pub struct SvcModel {
     pub weights: Vec<f32>,
 }
 
-/// linfa's `Fit`: records are standard-scaled rows, targets class indices. Reports
-/// `(epoch, epochs)` after each epoch.
-impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
-    for Training<'_, SvcValidParams>
-{
-    type Object = SvcModel;
-
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<SvcModel, TrainError> {
-        SvcModel::fit_rows(
-            self.params,
-            &rows_of(dataset),
-            &classes_of(dataset),
-            &self.run,
-        )
-    }
-}
+// linfa's `Fit`: records are standard-scaled rows, targets class indices. Reports
+// `(epoch, epochs)` after each epoch.
+fit_through_linfa!(SvcValidParams => SvcModel, |training, dataset| {
+    SvcModel::fit_rows(
+        training.params,
+        &rows_of(dataset),
+        &classes_of(dataset),
+        &training.run,
+    )
+});
 
 impl SvcModel {
     fn fit_rows(
@@ -196,6 +187,7 @@ impl SvcModel {
 mod tests {
     use super::*;
     use crate::fitting::{dataset_of, quietly};
+    use linfa::prelude::*;
     use linfa::ParamGuard;
 
     #[test]

@@ -328,7 +328,7 @@ async fn measure_forest_workers_and_big_csv() -> Result<()> {
             .js("return JSON.stringify(window.__loaf.filter((f) => f.blocking > 0).sort((a, b) => b.blocking - a.blocking).slice(0, 3));")
             .await?;
         out.push(format!("longest blocking animation frames: {}", frames.as_str().unwrap_or("?")));
-        b.js("window.__long = [];").await?;
+        b.js("window.__long = []; window.__loaf = [];").await?;
         let size = std::fs::metadata(&big)?.len();
         b.upload("train-file", &big).await?;
         let heap = b
@@ -342,6 +342,10 @@ async fn measure_forest_workers_and_big_csv() -> Result<()> {
             heap.as_str().and_then(|h| h.parse::<f64>().ok()).unwrap_or(0.0) / 1048576.0,
             longest_task(b).await?
         ));
+        let frames = b
+            .js("return JSON.stringify(window.__loaf.filter((f) => f.blocking > 0).sort((a, b) => b.blocking - a.blocking).slice(0, 3));")
+            .await?;
+        out.push(format!("longest blocking animation frames with the big file: {}", frames.as_str().unwrap_or("?")));
         Ok(())
     })
     .await?;

@@ -1,15 +1,11 @@
 //! Gradient-boosted trees for multi-class classification (softmax), histogram-based and grown
 //! leaf-wise as LightGBM does, with early stopping on a validation slice of the training part.
 
-use linfa::dataset::{AsSingleTargets, DatasetBase};
-use linfa::prelude::*;
-use ndarray::{ArrayBase, Data, Ix2};
-
 use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use super::forest::{columns_of, normalize};
 use crate::error::TrainError;
-use crate::fitting::{classes_of, rows_of, Run, Training};
+use crate::fitting::{classes_of, fit_through_linfa, rows_of, Run};
 use crate::params::{linfa_params, require, Value, GBT_LEAVES, GBT_LR, GBT_ROUNDS};
 use crate::rng::Rng;
 use crate::split::stratified_split;
@@ -107,19 +103,13 @@ struct Candidate {
     best: Option<(f64, usize, u8)>,
 }
 
-/// linfa's `Fit`: records are preprocessed rows, targets class indices; the run's weights, when
-/// set, are per-row sample weights (class balancing). Reports `(round, max_rounds)` after each
-/// round.
-impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
-    for Training<'_, BoostValidParams>
-{
-    type Object = TreeEnsemble;
-
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
-        self.params
-            .fit_rows(&rows_of(dataset), &classes_of(dataset), &self.run)
-    }
-}
+// linfa's `Fit`: records are preprocessed rows, targets class indices; the run's weights, when
+// set, are per-row sample weights (class balancing). Reports `(round, max_rounds)` after each
+// round.
+fit_through_linfa!(BoostValidParams => TreeEnsemble, |training, dataset| {
+    training.params
+        .fit_rows(&rows_of(dataset), &classes_of(dataset), &training.run)
+});
 
 impl BoostValidParams {
     fn fit_rows(&self, x: &[Vec<f64>], y: &[usize], run: &Run) -> Result<TreeEnsemble, TrainError> {
@@ -480,7 +470,9 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     use super::*;
+    use crate::fitting::Training;
     use crate::fitting::{dataset_of, quietly, Progress};
+    use linfa::prelude::*;
 
     fn toy(n: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<usize>) {
         let mut rng = Rng::new(seed);

@@ -6,14 +6,13 @@
 use std::ops::Range;
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
-use linfa::prelude::*;
 use ndarray::{ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use crate::error::TrainError;
-use crate::fitting::{classes_of, Run, Training};
+use crate::fitting::{classes_of, fit_through_linfa, Run};
 use crate::params::{
     linfa_params, require, Value, BAG_DEPTH, BAG_TREES, RF_DEPTH, RF_LEAF, RF_MAXF, RF_TREES,
 };
@@ -204,29 +203,17 @@ fn fit_forest<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>>(
     params.fit_trees(&data, trees, run)
 }
 
-/// linfa's `Fit` of a whole forest: records are preprocessed rows, targets class indices; the
-/// run's weights, when set, are per-row sample weights (class balancing).
-impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
-    for Training<'_, ForestValidParams>
-{
-    type Object = TreeEnsemble;
+// linfa's `Fit` of a whole forest: records are preprocessed rows, targets class indices; the
+// run's weights, when set, are per-row sample weights (class balancing).
+fit_through_linfa!(ForestValidParams => TreeEnsemble, |training, dataset| {
+    fit_forest(training.params, 0..training.params.n_trees, &training.run, dataset)
+});
 
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
-        fit_forest(self.params, 0..self.params.n_trees, &self.run, dataset)
-    }
-}
-
-/// linfa's `Fit` of a share of a forest's trees (see [`ForestShare`]).
-impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>> Fit<ArrayBase<D, Ix2>, T, TrainError>
-    for Training<'_, ForestShare<'_>>
-{
-    type Object = TreeEnsemble;
-
-    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<TreeEnsemble, TrainError> {
-        let share = self.params;
-        fit_forest(share.params, share.trees.clone(), &self.run, dataset)
-    }
-}
+// linfa's `Fit` of a share of a forest's trees (see [`ForestShare`]).
+fit_through_linfa!(ForestShare<'_> => TreeEnsemble, |training, dataset| {
+    let share = training.params;
+    fit_forest(share.params, share.trees.clone(), &training.run, dataset)
+});
 
 /// Joins forests trained on disjoint tree shares (in share order).
 pub fn merge_forests(parts: Vec<TreeEnsemble>) -> Option<TreeEnsemble> {
@@ -465,7 +452,9 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     use super::*;
+    use crate::fitting::Training;
     use crate::fitting::{dataset_of, quietly, Progress};
+    use linfa::prelude::*;
 
     /// Two noisy interleaved classes on a line plus a useless feature.
     fn toy(n: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<usize>) {
