@@ -30,6 +30,7 @@ pub struct Reader<R: Read> {
     layout: Layout,
     out: Builder,
     spans: RecordSpans,
+    record_spans: bool,
     done: bool,
 }
 
@@ -63,6 +64,7 @@ impl<R: Read> Reader<R> {
             out: Builder::new(opts, &layout),
             layout,
             spans: RecordSpans::new(source.delimiter, header),
+            record_spans: opts.record_spans,
             source,
             done: false,
         })
@@ -80,7 +82,9 @@ impl<R: Read> Reader<R> {
             if record.len() == 1 && record.get(0).is_some_and(|c| c.is_empty()) {
                 continue; // blank line
             }
-            self.spans.records.push(span);
+            if self.record_spans {
+                self.spans.records.push(span);
+            }
             self.out.push(span.row, record, &self.layout)?;
         }
         Ok(Step::More(self.progress()))
