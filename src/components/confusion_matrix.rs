@@ -35,6 +35,28 @@ fn short(name: &str) -> String {
     }
 }
 
+/// Above this many genres the matrix is too big to read at a glance: the most confused pairs are
+/// listed above it, and it scrolls in a box of limited height.
+pub const MANY_GENRES: usize = 20;
+
+/// The `k` largest off-diagonal cells, largest first (ties in row, then column order): which
+/// genres the model mistakes for which, in a list anyone can read.
+pub fn top_confusions(confusion: &[Vec<u64>], k: usize) -> Vec<(usize, usize, u64)> {
+    let mut cells: Vec<(usize, usize, u64)> = confusion
+        .iter()
+        .enumerate()
+        .flat_map(|(i, row)| {
+            row.iter()
+                .enumerate()
+                .filter(move |&(j, &n)| j != i && n > 0)
+                .map(move |(j, &n)| (i, j, n))
+        })
+        .collect();
+    cells.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+    cells.truncate(k);
+    cells
+}
+
 /// The sentence shown for a cell on hover/focus.
 pub fn describe(classes: &[String], confusion: &[Vec<u64>], i: usize, j: usize) -> String {
     let n = confusion[i][j];
@@ -161,6 +183,29 @@ pub fn ConfusionMatrix(
         None => "Hover over or focus a cell to see it in words.".to_string(),
     };
     let toggle_id = format!("{id}-norm");
+    let many = n > MANY_GENRES;
+    let confused = many.then(|| {
+        let items = data.with_value(|(classes, confusion)| {
+            top_confusions(confusion, 10)
+                .into_iter()
+                .map(|(i, j, count)| {
+                    let share = row_share(confusion, i, j) * 100.0;
+                    view! {
+                        <li>
+                            <span class="cm-pair">{classes[i].clone()}" → "{classes[j].clone()}</span>
+                            <span class="cm-pair-n">{format!("{count} ({share:.0}% of {})", classes[i])}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+        });
+        view! {
+            <div class="cm-confused">
+                <h4>"Most confused (true → predicted)"</h4>
+                <ol class="cm-confused-list" id=format!("{id}-confused")>{items}</ol>
+            </div>
+        }
+    });
 
     view! {
         <figure class="cm" id=id.clone()>
@@ -175,7 +220,8 @@ pub fn ConfusionMatrix(
                     " Row-normalised (% of each true genre)"
                 </label>
             </div>
-            <div class="cm-scroll">
+            {confused}
+            <div class="cm-scroll" class:many=many>
             <svg
                 class="cm-chart"
                 width=width
@@ -210,5 +256,16 @@ mod tests {
             "1 rap track(s) predicted as pop (25.0% of rap)"
         );
         assert_eq!(short("Underground Rap and more"), "Underground Rap…");
+    }
+
+    #[test]
+    fn top_confusions_are_the_largest_mistakes_first() {
+        let m = vec![vec![9, 2, 5], vec![5, 7, 0], vec![1, 3, 8]];
+        assert_eq!(
+            top_confusions(&m, 3),
+            vec![(0, 2, 5), (1, 0, 5), (2, 1, 3)],
+            "the diagonal is never a confusion; ties keep row order"
+        );
+        assert_eq!(top_confusions(&m, 10).len(), 5, "zero cells are left out");
     }
 }

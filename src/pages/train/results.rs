@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use super::saved::MODEL_FILE_TYPE;
 use super::{figures, JobStatus, ModelResult, TrainState};
 use crate::browser;
-use crate::components::confusion_matrix::ConfusionMatrix;
+use crate::components::confusion_matrix::{ConfusionMatrix, MANY_GENRES};
 use crate::components::rich_text::rich_text;
 use crate::model_store::{load, LoadError, ModelSource, ModelStore};
 use crate::storage::{self, SavedModel};
@@ -203,7 +203,7 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
                 </div>
                 <div class="detail-block">
                     <h3>"Per genre"</h3>
-                    <div class="table-scroll">
+                    <div class="table-scroll" class:long={classes.len() > MANY_GENRES}>
                     <table class="data-table per-class" id="per-class">
                         <thead><tr><th scope="col">"Genre"</th><th scope="col">"Precision"</th><th scope="col">"Recall"</th><th scope="col">"F1"</th><th scope="col">"Support"</th></tr></thead>
                         <tbody>{per_class}</tbody>

@@ -338,6 +338,19 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
         "the details",
     )
     .await?;
+    // 120 genres stay readable: the largest mistakes listed in words, and the matrix and the
+    // per-genre table each scroll in a box no taller than the window.
+    let confused = b
+        .js("return document.querySelectorAll('#cm-rf-confused li').length;")
+        .await?;
+    assert_eq!(confused, json!(10), "the ten most confused pairs listed");
+    let boxes: Vec<f64> = b
+        .js_as("return ['#cm-rf .cm-scroll', '#detail-rf .table-scroll'].map((s) => document.querySelector(s).getBoundingClientRect().height / innerHeight);")
+        .await?;
+    assert!(
+        boxes.iter().all(|&h| h > 0.2 && h <= 0.8),
+        "matrix and table boxes as shares of the window's height: {boxes:?}"
+    );
     b.look(&format!("look-{w}-train-120-genres")).await?;
     Ok(())
 }
