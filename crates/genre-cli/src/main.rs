@@ -6,6 +6,7 @@ mod bench;
 mod commands;
 mod io;
 mod report;
+mod tune;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +51,10 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Search the boosted trees' and the forest's settings by k-fold cross-validation on the
+    /// training part (never the holdout), within a time budget; print the leaderboard, then the
+    /// best settings and the defaults scored on the holdout. Deterministic for a seed and --trials.
+    Tune(tune::TuneArgs),
     /// Time training and prediction (a table; see the README's benchmark section).
     Bench {
         #[arg(long, default_value = "data/genres_v2.csv")]
@@ -67,6 +72,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Train(args) => commands::train(args),
         Command::Eval(args) => commands::eval(args),
+        Command::Tune(args) => tune::run(args),
         Command::Predict {
             model,
             input,

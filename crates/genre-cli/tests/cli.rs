@@ -296,3 +296,58 @@ fn other_layouts_train_with_track_genre_or_a_named_label_column() {
     let err = String::from_utf8_lossy(&missing.stderr);
     assert!(err.contains("`genre_name` is not in the file"), "{err}");
 }
+
+/// `tune` is deterministic for a seed and a trial count: the leaderboard and the holdout table
+/// (stdout; timings go to stderr) are the same twice, the first trials are the defaults, and
+/// --out writes the chosen model.
+#[test]
+fn tune_is_deterministic_for_a_seed() {
+    let dir = tmp("tune");
+    let data = slice_of_data(&dir, 900);
+    let run = |out: &str| {
+        ok(bin()
+            .args(["tune", "--data"])
+            .arg(&data)
+            .args(["--trials", "4", "--folds", "2", "--seed", "7", "--out"])
+            .arg(dir.join(out))
+            .output()
+            .unwrap())
+    };
+    let (a, b) = (run("a.bin"), run("b.bin"));
+    let text = String::from_utf8_lossy(&a.stdout).to_string();
+    assert_eq!(
+        text,
+        String::from_utf8_lossy(&b.stdout),
+        "same seed, same search"
+    );
+    let log = String::from_utf8_lossy(&a.stderr);
+    assert!(
+        log.contains("trial   1") && log.contains("trial   4"),
+        "{log}"
+    );
+    assert!(log.contains("the 181 holdout rows are not used"), "{log}");
+    assert!(
+        text.contains("up to 600 rounds, learning rate 0.05, 31 leaves"),
+        "gbt's defaults are trial 1: {text}"
+    );
+    assert!(
+        text.contains("tuned") && text.contains("defaults"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(dir.join("a.bin")).unwrap(),
+        std::fs::read(dir.join("b.bin")).unwrap(),
+        "the same model file"
+    );
+    let other = ok(bin()
+        .args(["tune", "--data"])
+        .arg(&data)
+        .args(["--trials", "4", "--folds", "2", "--seed", "8"])
+        .output()
+        .unwrap());
+    assert_ne!(
+        String::from_utf8_lossy(&other.stdout),
+        text,
+        "another seed, another search"
+    );
+}

@@ -18,6 +18,7 @@ pub mod svc;
 pub mod text;
 pub mod train;
 pub mod tree;
+pub mod tune;
 
 /// linfa's traits (`Fit`, `Predict`, `ParamGuard`), re-exported so callers need not depend on linfa.
 pub mod linfa_prelude {

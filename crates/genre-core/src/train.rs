@@ -109,7 +109,8 @@ impl ModelSpec {
         }
     }
 
-    fn settings(&self) -> String {
+    /// The settings in words (stored in the model's meta, shown by the CLI).
+    pub fn settings(&self) -> String {
         match self {
             ModelSpec::Forest(ForestParams(p)) | ModelSpec::Bagging(BaggingParams(p)) => format!(
                 "{} trees, max depth {}, min samples per leaf {}, features per split {:?}",

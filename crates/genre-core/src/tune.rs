@@ -1,0 +1,384 @@
+//! Auto-tuning: a random search over the boosted trees' and the forest's main settings, each
+//! candidate scored by stratified k-fold cross-validation on the **training part only** (the
+//! holdout is never seen, so the holdout figure of the chosen model stays honest). One slice
+//! of validation rows would pick noise; k folds average it out.
+//!
+//! The core has no clock: the caller stops the search (a time budget) by returning `false`
+//! from the per-trial callback, or cancels a trial through the flag. The first trial of each
+//! model is its defaults, so the best found is never worse on cross-validation than what the
+//! user would have trained anyway. Trials are a pure function of the seed and their index, so
+//! a search is deterministic for a seed, whoever runs it (CLI, worker) and however it is cut.
+
+use std::sync::atomic::AtomicBool;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::TrainError;
+use crate::fitting::Progress;
+use crate::model::ModelKind;
+use crate::rng::Rng;
+use crate::train::{train_model, ModelSpec, Prepared};
+use crate::tree::boost::BoostParams;
+use crate::tree::forest::{ForestParams, MaxFeatures};
+
+/// What a search covers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TuneOptions {
+    /// The models searched, taking turns trial by trial.
+    pub models: Vec<ModelKind>,
+    /// Cross-validation folds (at least 2).
+    pub folds: usize,
+    /// The search's seed: the folds and every trial's settings follow from it.
+    pub seed: u64,
+}
+
+impl Default for TuneOptions {
+    fn default() -> Self {
+        TuneOptions {
+            models: vec![ModelKind::GradientBoosting, ModelKind::RandomForest],
+            folds: 3,
+            seed: 42,
+        }
+    }
+}
+
+/// One scored candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trial {
+    /// 0-based, in search order.
+    pub index: usize,
+    pub spec: ModelSpec,
+    /// Mean accuracy over the folds.
+    pub cv_accuracy: f64,
+    pub fold_accuracy: Vec<f64>,
+}
+
+/// The trials so far, best first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Leaderboard {
+    pub trials: Vec<Trial>,
+}
+
+impl Leaderboard {
+    /// Keeps the board sorted: higher CV accuracy first, the earlier trial first on a tie.
+    pub fn add(&mut self, trial: Trial) {
+        let at = self
+            .trials
+            .iter()
+            .position(|t| trial.cv_accuracy > t.cv_accuracy)
+            .unwrap_or(self.trials.len());
+        self.trials.insert(at, trial);
+    }
+
+    pub fn best(&self) -> Option<&Trial> {
+        self.trials.first()
+    }
+}
+
+/// Stratified k folds of the rows `0..labels.len()`: each class's rows shuffled, then dealt
+/// to the folds in turn, so every fold keeps the class proportions. Each fold sorted.
+pub fn stratified_folds(labels: &[usize], k: usize, seed: u64) -> Vec<Vec<usize>> {
+    let n_classes = labels.iter().max().map_or(0, |&m| m + 1);
+    let mut by_class = vec![Vec::new(); n_classes];
+    for (i, &c) in labels.iter().enumerate() {
+        by_class[c].push(i);
+    }
+    let mut folds = vec![Vec::new(); k];
+    let mut next = 0;
+    for (c, rows) in by_class.iter_mut().enumerate() {
+        Rng::derive(seed, c as u64).shuffle(rows);
+        for &r in rows.iter() {
+            folds[next % k].push(r);
+            next += 1;
+        }
+    }
+    folds.iter_mut().for_each(|f| f.sort_unstable());
+    folds
+}
+
+/// The `index`-th candidate of a search: the model's defaults for its first turn, then random
+/// settings around them. A function of `(seed, index)` only.
+pub fn candidate(options: &TuneOptions, index: usize) -> ModelSpec {
+    let kind = options.models[index % options.models.len()];
+    let turn = index / options.models.len();
+    let seed = options.seed;
+    if turn == 0 {
+        return ModelSpec::default_for(kind, seed);
+    }
+    let mut rng = Rng::derive(seed ^ 0x7475_6e65, index as u64);
+    let mut pick = |values: &[f64]| values[rng.below(values.len())];
+    match kind {
+        ModelKind::RandomForest => ModelSpec::Forest(
+            ForestParams::default()
+                .seed(seed)
+                .n_trees(pick(&[100.0, 200.0, 300.0]) as usize)
+                .max_depth(match pick(&[0.0, 12.0, 20.0, 30.0]) as usize {
+                    0 => None,
+                    d => Some(d),
+                })
+                .min_samples_leaf(pick(&[1.0, 2.0, 3.0, 5.0, 8.0]) as usize)
+                .max_features(match pick(&[0.0, 2.0, 4.0, 6.0]) as usize {
+                    0 => MaxFeatures::Sqrt,
+                    n => MaxFeatures::Count(n),
+                }),
+        ),
+        // Boosting, and any other model asked for: the booster's space.
+        _ => ModelSpec::Boost(
+            BoostParams::default()
+                .seed(seed)
+                .learning_rate(pick(&[0.02, 0.03, 0.05, 0.08, 0.12]))
+                .max_leaves(pick(&[7.0, 15.0, 31.0, 63.0, 127.0]) as usize)
+                .max_rounds(2000)
+                .min_data_in_leaf(pick(&[5.0, 10.0, 20.0, 40.0, 80.0]) as usize)
+                .lambda(pick(&[0.0, 0.5, 1.0, 3.0, 10.0]))
+                .feature_fraction(pick(&[0.5, 0.7, 0.8, 1.0]))
+                .row_fraction(pick(&[0.6, 0.8, 1.0])),
+        ),
+    }
+}
+
+/// Accuracy of `spec` on each fold, trained on the other folds of `prep`'s training part.
+pub fn cross_validate(
+    prep: &Prepared,
+    spec: &ModelSpec,
+    folds: &[Vec<usize>],
+    cancel: &AtomicBool,
+) -> Result<Vec<f64>, TrainError> {
+    let mut scores = Vec::with_capacity(folds.len());
+    for (f, fold) in folds.iter().enumerate() {
+        let mut held = vec![false; prep.train_x.len()];
+        fold.iter().for_each(|&i| held[i] = true);
+        let part = |keep: bool| -> (Vec<Vec<f64>>, Vec<usize>) {
+            (0..held.len())
+                .filter(|&i| held[i] != keep)
+                .map(|i| (prep.train_x[i].clone(), prep.train_y[i]))
+                .unzip()
+        };
+        let (train_x, train_y) = part(true);
+        let (test_x, test_y) = part(false);
+        let fold_prep = Prepared {
+            train_x,
+            train_y,
+            test_rows: vec![0; test_y.len()],
+            test_x,
+            test_y,
+            ..prep.clone()
+        };
+        let (_, metrics) = train_model(
+            &fold_prep,
+            spec,
+            &format!("fold {}", f + 1),
+            "",
+            &mut |_: Progress| {},
+            cancel,
+        )?;
+        scores.push(metrics.accuracy);
+    }
+    Ok(scores)
+}
+
+/// Runs trials until `on_trial` (told each finished trial and the board) returns `false` or
+/// `max_trials` are done. A cancelled trial ends the search with what was finished before it.
+pub fn tune(
+    prep: &Prepared,
+    options: &TuneOptions,
+    max_trials: usize,
+    on_trial: &mut dyn FnMut(&Trial, &Leaderboard) -> bool,
+    cancel: &AtomicBool,
+) -> Result<Leaderboard, TrainError> {
+    if options.models.is_empty() {
+        return Err(TrainError::InvalidParam {
+            name: "models",
+            value: "none".into(),
+            expected: "at least one model to tune".into(),
+        });
+    }
+    if options.folds < 2 {
+        return Err(TrainError::InvalidParam {
+            name: "folds",
+            value: options.folds.to_string(),
+            expected: "at least 2 folds".into(),
+        });
+    }
+    let folds = stratified_folds(&prep.train_y, options.folds, options.seed);
+    let mut board = Leaderboard::default();
+    for index in 0..max_trials {
+        let spec = candidate(options, index);
+        let fold_accuracy = match cross_validate(prep, &spec, &folds, cancel) {
+            Ok(s) => s,
+            Err(TrainError::Cancelled) if !board.trials.is_empty() => break,
+            Err(e) => return Err(e),
+        };
+        let trial = Trial {
+            index,
+            spec,
+            cv_accuracy: fold_accuracy.iter().sum::<f64>() / fold_accuracy.len() as f64,
+            fold_accuracy,
+        };
+        board.add(trial.clone());
+        if !on_trial(&trial, &board) {
+            break;
+        }
+    }
+    Ok(board)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::TrainOptions;
+    use linfa::ParamGuard;
+
+    /// Three separable classes in two features, with some overlap.
+    fn prepared(n: usize) -> Prepared {
+        let mut rng = Rng::new(7);
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..n {
+            let c = i % 3;
+            x.push(vec![
+                c as f64 + rng.normal() * 0.6,
+                (2 - c) as f64 + rng.normal() * 0.6,
+            ]);
+            y.push(c);
+        }
+        let options = TrainOptions {
+            features: crate::feature::FeatureSet::new(vec![
+                crate::feature::Feature::Energy,
+                crate::feature::Feature::Tempo,
+            ])
+            .unwrap(),
+            ..TrainOptions::default()
+        };
+        Prepared {
+            options,
+            data_file: "synthetic".into(),
+            classes: vec!["a".into(), "b".into(), "c".into()],
+            train_x: x,
+            train_y: y,
+            test_x: vec![vec![0.0, 2.0]],
+            test_y: vec![0],
+            test_rows: vec![0],
+        }
+    }
+
+    #[test]
+    fn folds_partition_the_rows_and_keep_class_shares() {
+        let labels: Vec<usize> = (0..100).map(|i| if i % 4 == 0 { 1 } else { 0 }).collect();
+        let folds = stratified_folds(&labels, 5, 3);
+        let mut all: Vec<usize> = folds.concat();
+        all.sort_unstable();
+        assert_eq!(
+            all,
+            (0..100).collect::<Vec<_>>(),
+            "each row in exactly one fold"
+        );
+        for f in &folds {
+            assert_eq!(f.len(), 20);
+            assert_eq!(f.iter().filter(|&&i| labels[i] == 1).count(), 5, "{f:?}");
+        }
+        assert_ne!(folds, stratified_folds(&labels, 5, 4), "the seed matters");
+    }
+
+    #[test]
+    fn first_turn_is_the_defaults_then_the_seed_decides() {
+        let o = TuneOptions::default();
+        assert_eq!(
+            candidate(&o, 0),
+            ModelSpec::default_for(ModelKind::GradientBoosting, o.seed)
+        );
+        assert_eq!(
+            candidate(&o, 1),
+            ModelSpec::default_for(ModelKind::RandomForest, o.seed)
+        );
+        assert_eq!(candidate(&o, 5), candidate(&o, 5));
+        let other = TuneOptions {
+            seed: 9,
+            ..o.clone()
+        };
+        assert_ne!(candidate(&o, 5), candidate(&other, 5));
+        for i in 0..40 {
+            let spec = candidate(&o, i);
+            let checked = match &spec {
+                ModelSpec::Boost(p) => p.check_ref().map(|_| ()),
+                ModelSpec::Forest(p) => p.check_ref().map(|_| ()),
+                _ => panic!("only the two tuned models: {spec:?}"),
+            };
+            assert!(checked.is_ok(), "trial {i}: {spec:?}");
+        }
+    }
+
+    #[test]
+    fn search_is_deterministic_stops_when_told_and_never_touches_the_holdout() {
+        let prep = prepared(240);
+        let never = AtomicBool::new(false);
+        let options = TuneOptions {
+            models: vec![ModelKind::RandomForest],
+            folds: 3,
+            seed: 5,
+        };
+        let mut seen = Vec::new();
+        let a = tune(
+            &prep,
+            &options,
+            3,
+            &mut |t, _| {
+                seen.push(t.index);
+                true
+            },
+            &never,
+        )
+        .unwrap();
+        assert_eq!(seen, vec![0, 1, 2]);
+        let b = tune(&prep, &options, 3, &mut |_, _| true, &never).unwrap();
+        assert_eq!(a, b, "same seed, same board");
+        assert!(a
+            .trials
+            .windows(2)
+            .all(|w| w[0].cv_accuracy >= w[1].cv_accuracy));
+        assert!(a.best().unwrap().cv_accuracy > 0.6, "{:?}", a.best());
+        // A different holdout changes nothing: only the training part is folded.
+        let mut other = prep.clone();
+        other.test_x = vec![vec![9.0, 9.0]; 5];
+        other.test_y = vec![2; 5];
+        other.test_rows = vec![0; 5];
+        assert_eq!(
+            tune(&other, &options, 3, &mut |_, _| true, &never).unwrap(),
+            a
+        );
+        // The callback stops the search.
+        let one = tune(&prep, &options, 10, &mut |_, _| false, &never).unwrap();
+        assert_eq!(one.trials.len(), 1);
+    }
+
+    #[test]
+    fn a_cancelled_search_keeps_what_it_finished() {
+        let prep = prepared(120);
+        let cancel = AtomicBool::new(false);
+        let options = TuneOptions {
+            models: vec![ModelKind::RandomForest],
+            ..TuneOptions::default()
+        };
+        let board = tune(
+            &prep,
+            &options,
+            10,
+            &mut |_, _| {
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                true
+            },
+            &cancel,
+        )
+        .unwrap();
+        assert_eq!(
+            board.trials.len(),
+            1,
+            "the trial after the cancel is dropped"
+        );
+        assert_eq!(
+            tune(&prep, &options, 10, &mut |_, _| true, &cancel),
+            Err(TrainError::Cancelled),
+            "cancelled before any trial finished"
+        );
+    }
+}
