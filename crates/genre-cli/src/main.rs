@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod commands;
 mod io;
+mod protocols;
 mod report;
 
 use std::path::PathBuf;
