@@ -24,7 +24,7 @@ use crate::args::{models, EvalArgs, ProtocolChoice, TrainArgs};
 use crate::io::{
     data_err, io_err, read_data, read_model, training_read, write_file, CliError, Result,
 };
-use crate::report::table;
+use crate::report::{per_genre, table};
 
 pub fn parse_features(s: &str) -> Result<FeatureSet> {
     match s.trim() {
@@ -337,6 +337,10 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         );
     } else {
         print_table(&outcomes, &options.features);
+        // One model: its genres and its mistakes too (a row per genre, the top confusions).
+        if let [one] = outcomes.as_slice() {
+            println!("{}", per_genre(&one.model.classes, &one.metrics));
+        }
     }
     Ok(())
 }
@@ -423,8 +427,14 @@ pub fn predict(model_path: &Path, input: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn split(data_path: &Path, out_dir: &Path, test_fraction: f64, seed: u64) -> Result<()> {
-    let data = read_data(data_path, &IngestOptions::for_training())?;
+pub fn split(
+    data_path: &Path,
+    out_dir: &Path,
+    test_fraction: f64,
+    seed: u64,
+    label: &Option<String>,
+) -> Result<()> {
+    let data = read_data(data_path, &training_read(label))?;
     let options = TrainOptions {
         features: FeatureSet::all(),
         test_fraction,

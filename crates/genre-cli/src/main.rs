@@ -50,6 +50,10 @@ enum Command {
         test_fraction: f64,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// The genre column, when its name is not one of genre, label, class, target,
+        /// track_genre, playlist_genre.
+        #[arg(long)]
+        label: Option<String>,
     },
     /// Time training and prediction (a table; see the README's benchmark section).
     Bench {
@@ -78,7 +82,8 @@ fn main() -> ExitCode {
             out_dir,
             test_fraction,
             seed,
-        } => commands::split(&data, &out_dir, test_fraction, seed),
+            label,
+        } => commands::split(&data, &out_dir, test_fraction, seed, &label),
         Command::Bench {
             data,
             model,
