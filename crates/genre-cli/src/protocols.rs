@@ -18,6 +18,7 @@ struct ProtocolJson<'a> {
     test_rows: usize,
     synthetic_test_rows: usize,
     twin_test_rows: usize,
+    incomplete_rows_dropped: usize,
     models: Vec<EvalRow<'a>>,
 }
 
@@ -84,6 +85,7 @@ pub fn compare(a: &EvalArgs) -> Result<()> {
                 test_rows: leak.test_rows,
                 synthetic_test_rows: leak.synthetic_test_rows,
                 twin_test_rows: leak.twin_test_rows,
+                incomplete_rows_dropped: leak.incomplete_rows_dropped,
                 models: outcomes
                     .iter()
                     .map(|o| eval_row(o, &options.features))
@@ -105,8 +107,12 @@ pub fn compare(a: &EvalArgs) -> Result<()> {
 }
 
 fn heading(path: &Path, protocol: Protocol, train_rows: usize, leak: &Leakage) -> String {
+    let dropped = match leak.incomplete_rows_dropped {
+        0 => String::new(),
+        n => format!("; {} rows with a missing value dropped", count(n as u64)),
+    };
     format!(
-        "{} on {}: {} training rows, {} test rows ({} synthetic, {} twins of training rows)",
+        "{} on {}: {} training rows, {} test rows ({} synthetic, {} twins of training rows){dropped}",
         protocol.label(),
         path.display(),
         count(train_rows as u64),

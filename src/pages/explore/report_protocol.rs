@@ -173,7 +173,7 @@ pub fn ReportComparison(
             <div class="protocol-tables">
                 {move || sides.get().into_iter().map(|side| view! { <SideTable side /> }).collect_view()}
             </div>
-            {move || why.get().map(|w| view! { <p class="msg info" id="report-why">{w}</p> })}
+            {move || why.get().map(|w| view! { <p class="msg ok" id="report-why">{w}</p> })}
         </section>
     }
 }

@@ -142,7 +142,7 @@ async fn explore_with_everything(b: &Browser, url: &str, width: &str) -> Result<
         why.contains(&report_text) && why.contains(&honest_text),
         "{why}"
     );
-    assert!(why.contains("17,625 test rows"), "{why}");
+    assert!(why.contains("13,800 test rows"), "{why}");
     let status = b.text("#report-status").await?.unwrap_or_default();
     println!("{width} px: report {report_text}, honest {honest_text} in {seconds:.0} s ({status})");
     b.js("document.getElementById('h-report').scrollIntoView(); return true;")

@@ -2,8 +2,8 @@
 //!
 //! [`Protocol::Honest`] is the product's pipeline ([`super::prepare`]): exact duplicates
 //! dropped at ingest, the split first, then everything fitted on the training part.
-//! [`Protocol::Report`] is the original student report's: no de-duplication, imputation,
-//! 1.5×IQR capping and SMOTE on the whole file, then an 80/20 split. Its test part then holds
+//! [`Protocol::Report`] is the original student report's: no de-duplication, rows with a
+//! missing value dropped, 1.5×IQR capping and SMOTE on the whole file, then an 80/20 split. Its test part then holds
 //! SMOTE's synthetic rows (drawn between tracks the model trains on) and twins of training
 //! tracks, which is where its 77% came from. Both end in a [`Prepared`], so the models,
 //! metrics and workers that follow are the same code.
@@ -26,7 +26,8 @@ use crate::text::{count, percent};
 pub enum Protocol {
     /// De-duplicate, split, then fit preprocessing and balancing on the training part.
     Honest,
-    /// The report's: keep duplicates, impute, cap and SMOTE the whole file, then split.
+    /// The report's: keep duplicates, drop incomplete rows, cap and SMOTE the whole file, then
+    /// split.
     Report,
 }
 
@@ -38,6 +39,9 @@ pub struct Leakage {
     pub synthetic_test_rows: usize,
     /// Real test rows with an exact twin (same 13 features and genre) in the training part.
     pub twin_test_rows: usize,
+    /// Rows left out because a chosen feature is missing (the report's `dropna()`).
+    #[serde(default)]
+    pub incomplete_rows_dropped: usize,
 }
 
 impl Protocol {
@@ -104,6 +108,7 @@ impl Protocol {
                     test_rows: prep.test_y.len(),
                     synthetic_test_rows: 0,
                     twin_test_rows: twins(data, &prep),
+                    incomplete_rows_dropped: 0,
                 };
                 Ok((prep, leakage))
             }
@@ -133,13 +138,35 @@ fn prepare_report(
     options: &TrainOptions,
     data_file: &str,
 ) -> Result<(Prepared, Leakage), TrainError> {
-    let labelled = Labelled::check(data, options, "features that are columns of the file")?;
+    let mut labelled = Labelled::check(data, options, "features that are columns of the file")?;
+    // The report's file had no missing cells, and SMOTE and scikit-learn's forest refuse them:
+    // its code on a file with gaps drops those rows (`dropna()`) rather than invent values.
+    let complete: Vec<bool> = labelled
+        .tracks
+        .iter()
+        .map(|t| {
+            options
+                .features
+                .select(&t.values)
+                .iter()
+                .all(|v| !v.is_nan())
+        })
+        .collect();
+    let incomplete_rows_dropped = complete.iter().filter(|&&c| !c).count();
+    let mut keep = complete.iter();
+    labelled
+        .y
+        .retain(|_| *keep.next().expect("one flag per row"));
+    let mut keep = complete.iter();
+    labelled
+        .tracks
+        .retain(|_| *keep.next().expect("one flag per row"));
     let raw: Vec<Vec<f64>> = labelled
         .tracks
         .iter()
         .map(|t| options.features.select(&t.values))
         .collect();
-    // Imputation and capping fitted on every row, test rows included, as the report did.
+    // Capping fitted on every row, test rows included, as the report did.
     let whole = Preprocessor::fit(options.features.clone(), &raw, options.cap_outliers, false);
     let rows: Vec<Vec<f64>> = raw.iter().map(|r| whole.transform(r)).collect();
     let (x, y) = match options.balance {
@@ -180,6 +207,7 @@ fn prepare_report(
             .iter()
             .filter(|&&i| i < real && train_keys.contains(&key(i)))
             .count(),
+        incomplete_rows_dropped,
     };
     let prep = Prepared {
         options: TrainOptions {
@@ -235,7 +263,8 @@ mod tests {
     use super::*;
     use crate::ingest::read_csv;
 
-    /// Two genres, 60 and 20 rows, with a block of exact duplicates in the first.
+    /// Two genres, 60 and 20 rows, with a block of exact duplicates in the first and four rock
+    /// tracks without loudness.
     fn csv() -> String {
         let mut s = String::from("energy,tempo,loudness,genre\n");
         for i in 0..60 {
@@ -243,8 +272,13 @@ mod tests {
             s.push_str(&format!("{},{},{},pop\n", 0.1 + v * 0.001, 100.0 + v, -5.0));
         }
         for i in 0..20 {
+            let loudness = if i % 5 == 0 {
+                String::new()
+            } else {
+                format!("-{i}")
+            };
             s.push_str(&format!(
-                "{},{},,rock\n",
+                "{},{},{loudness},rock\n",
                 0.8 + i as f64 * 0.002,
                 150.0 + i as f64
             ));
@@ -275,7 +309,9 @@ mod tests {
         let (prep, leak) = Protocol::Report
             .prepare(&data, &options(), "f.csv")
             .unwrap();
-        // SMOTE grew rock from 20 to 60 rows before the split: 120 rows, 24 held out.
+        // The 4 rock rows without loudness are dropped; SMOTE grew rock from 16 to 60 rows
+        // before the split: 120 rows, 24 held out.
+        assert_eq!(leak.incomplete_rows_dropped, 4);
         assert_eq!(prep.train_y.len() + prep.test_y.len(), 120);
         assert_eq!(leak.test_rows, 24);
         assert_eq!(prep.test_y.iter().filter(|&&c| c == 1).count(), 12);
@@ -283,7 +319,7 @@ mod tests {
         assert!(leak.synthetic_test_rows > 0);
         let no_source = prep.test_rows.iter().filter(|&&r| r == 0).count();
         assert_eq!(no_source, leak.synthetic_test_rows);
-        // Imputed and capped on the whole file: no missing value reaches the models, and the
+        // Complete rows capped on the whole file: no missing value reaches the models, and the
         // per-model steps neither cap nor balance again.
         assert!(prep.train_x.iter().flatten().all(|v| !v.is_nan()));
         assert!(!prep.options.cap_outliers);
@@ -322,6 +358,7 @@ mod tests {
             test_rows: 17_625,
             synthetic_test_rows: 9_170,
             twin_test_rows: 480,
+            incomplete_rows_dropped: 0,
         };
         let s = why_they_differ(
             ModelKind::RandomForest,
