@@ -166,7 +166,7 @@ pub fn ReportComparison(
                 </Show>
                 <span class="hint">
                     "In background workers. The random forest alone takes about a minute; all \
-                     five several minutes (KNN and SVC on 70,000 rows are slow)."
+                     five several minutes (KNN and SVC on 55,000 training rows are slow)."
                 </span>
             </div>
             {move || status(phase.get())}
@@ -243,11 +243,15 @@ fn SideTable(side: Side) -> impl IntoView {
             <h3>{side.protocol.label()}</h3>
             <p class="hint">
                 {move || split.get().map(|(train, leak)| format!(
-                    "{} training rows; {} test rows: {} synthetic, {} twins of training rows.",
+                    "{} training rows; {} test rows: {} synthetic, {} twins of training rows.{}",
                     count(train as u64),
                     count(leak.test_rows as u64),
                     count(leak.synthetic_test_rows as u64),
                     count(leak.twin_test_rows as u64),
+                    match leak.incomplete_rows_dropped {
+                        0 => String::new(),
+                        n => format!(" {} rows with a missing value left out.", count(n as u64)),
+                    },
                 ))}
             </p>
             <div class="table-scroll">
