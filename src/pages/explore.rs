@@ -3,6 +3,8 @@
 //! is never downloaded); for an uploaded CSV it reads the file and summarises it in the tab.
 
 mod controls;
+mod preview;
+mod report_protocol;
 
 use std::sync::Arc;
 
@@ -26,6 +28,12 @@ use crate::csv_upload::sliced::read_csv_sliced;
 use crate::csv_upload::{read_file, yield_now, FileDrop};
 use crate::fetch::fetch_text;
 use controls::{FeatureSelect, GenrePicker};
+use preview::DataPreview;
+use report_protocol::ReportComparison;
+
+/// The uploaded file Explore shows (`None`: the bundled data set), for the report comparison
+/// to read again in a worker.
+type UploadFile = StoredValue<Option<web_sys::File>, LocalStorage>;
 
 pub const EDA_URL: &str = "eda.json";
 /// The seed of the scatter sample for uploads (the CLI uses the model's seed, 42, too).
@@ -59,7 +67,8 @@ fn explore_options() -> IngestOptions {
     }
 }
 
-fn load_bundled(data: RwSignal<Data>) {
+fn load_bundled(data: RwSignal<Data>, upload_file: UploadFile) {
+    upload_file.set_value(None);
     data.set(Data::Loading("Loading the data set's summaries…".into()));
     spawn_local(async move {
         let result = fetch_text(EDA_URL).await.and_then(|text| {
@@ -78,7 +87,12 @@ fn load_bundled(data: RwSignal<Data>) {
 
 /// Reads an upload and shows its charts. A file that cannot be used leaves the charts shown
 /// before in place, with the file's problem above them.
-fn load_upload(data: RwSignal<Data>, error: RwSignal<Option<String>>, file: web_sys::File) {
+fn load_upload(
+    data: RwSignal<Data>,
+    error: RwSignal<Option<String>>,
+    upload_file: UploadFile,
+    file: web_sys::File,
+) {
     let name = file.name();
     let previous = data.get_untracked();
     error.set(None);
@@ -117,6 +131,7 @@ fn load_upload(data: RwSignal<Data>, error: RwSignal<Option<String>>, file: web_
         // paint first.
         yield_now().await;
         let summary = summarize(&ingested, SAMPLE_SEED);
+        upload_file.set_value(Some(file));
         data.set(Data::Ready {
             summary: Arc::new(summary),
             upload: Some((upload.name, ingested.report)),
@@ -127,11 +142,12 @@ fn load_upload(data: RwSignal<Data>, error: RwSignal<Option<String>>, file: web_
 #[component]
 pub fn ExplorePage() -> impl IntoView {
     let data = RwSignal::new(Data::Loading(String::new()));
-    load_bundled(data);
+    let upload_file: UploadFile = StoredValue::new_local(None);
+    load_bundled(data, upload_file);
     let busy =
         Signal::derive(move || matches!(data.get(), Data::Loading(_) | Data::Reading { .. }));
     let error = RwSignal::new(None::<String>);
-    let on_file = Callback::new(move |file| load_upload(data, error, file));
+    let on_file = Callback::new(move |file| load_upload(data, error, upload_file, file));
     let showing_upload = move || {
         matches!(
             data.get(),
@@ -161,7 +177,7 @@ pub fn ExplorePage() -> impl IntoView {
                     hidden=move || !showing_upload()
                     on:click=move |_| {
                         error.set(None);
-                        load_bundled(data)
+                        load_bundled(data, upload_file)
                     }
                 >
                     "Back to the bundled data set"
@@ -187,7 +203,15 @@ pub fn ExplorePage() -> impl IntoView {
             {move || status_view(data.get())}
         </section>
         {move || match data.get() {
-            Data::Ready { summary, .. } => view! { <Charts summary /> }.into_any(),
+            Data::Ready { summary, upload } => {
+                let name = upload.map_or_else(|| "the bundled genres_v2.csv".to_string(), |(n, _)| n);
+                view! {
+                    <DataPreview summary=summary.clone() />
+                    <Charts summary />
+                    <ReportComparison file=upload_file name=Signal::stored(name) />
+                }
+                .into_any()
+            }
             _ => ().into_any(),
         }}
     }
@@ -237,6 +261,8 @@ fn Charts(summary: Arc<EdaSummary>) -> impl IntoView {
         }
     };
     let feature = RwSignal::new(first(Feature::Energy));
+    let capped = RwSignal::new(false);
+    let can_cap = summary.features.iter().any(|f| !f.capped_boxes.is_empty());
     let x_feature = RwSignal::new(first(Feature::Tempo));
     let y_feature = RwSignal::new(first(Feature::Danceability));
     // A few contrasting genres to start with: the largest four.
@@ -253,6 +279,15 @@ fn Charts(summary: Arc<EdaSummary>) -> impl IntoView {
                 .iter()
                 .find(|f| f.feature == feature.get())
                 .cloned()
+        })
+    };
+    // The box plot shows the boxes after the report's 1.5×IQR capping when asked.
+    let box_summary = move || {
+        feature_summary().map(|mut fs| {
+            if capped.get() && !fs.capped_boxes.is_empty() {
+                fs.boxes = std::mem::take(&mut fs.capped_boxes);
+            }
+            fs
         })
     };
     let no_labels = (!has_classes).then(|| {
@@ -276,9 +311,29 @@ fn Charts(summary: Arc<EdaSummary>) -> impl IntoView {
             <section class="card" aria-labelledby="h-feature">
                 <div class="card-head">
                     <h2 id="h-feature">"One feature, genre by genre"</h2>
-                    <FeatureSelect id="explore-feature" label="Feature" features=features.clone() value=feature />
+                    <div class="controls">
+                        <FeatureSelect id="explore-feature" label="Feature" features=features.clone() value=feature />
+                        {can_cap.then(|| view! {
+                            <label class="check" for="explore-capped">
+                                <input
+                                    type="checkbox"
+                                    id="explore-capped"
+                                    prop:checked=move || capped.get()
+                                    on:change=move |ev| capped.set(event_target_checked(&ev))
+                                />
+                                "After 1.5×IQR capping"
+                            </label>
+                        })}
+                    </div>
                 </div>
-                {move || feature_summary().map(|fs| view! { <BoxPlot classes=c1.clone() summary=fs /> })}
+                {move || capped.get().then(|| view! {
+                    <p class="card-sub" id="explore-capped-note">
+                        "Each feature capped at Q1 − 1.5 IQR and Q3 + 1.5 IQR over all tracks, as \
+                         the report did before training (the model's outlier capping uses the same \
+                         limits, fitted on its training part)."
+                    </p>
+                })}
+                {move || box_summary().map(|fs| view! { <BoxPlot classes=c1.clone() summary=fs /> })}
                 <GenrePicker classes=c2.clone() selected />
                 {move || feature_summary().map(|fs| view! { <Histogram classes=c3.clone() summary=fs selected=selected.get() /> })}
             </section>

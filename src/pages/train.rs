@@ -30,6 +30,8 @@ const LEAD: &str =
     understood, choose features and models, train them side by side in background workers, \
     and keep the best.";
 
+pub use data_in::{BUNDLED_NAME, BUNDLED_URL};
+pub use figures::seconds;
 pub use options::Options;
 
 /// Where the current data came from, to read it again with another label column.

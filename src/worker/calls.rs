@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use genre_core::train::{ModelSpec, TrainOptions};
+use genre_core::train::{Leakage, ModelSpec, Protocol, TrainOptions};
 use js_sys::Uint8Array;
 use wasm_bindgen::JsCast;
 
@@ -23,6 +23,14 @@ pub enum CsvInput<'a> {
 pub struct Split {
     pub summary: SplitSummary,
     pub data: Uint8Array,
+}
+
+/// A protocol's split ([`WorkerClient::prepare_protocol`]) and what its test part holds.
+pub struct ProtocolSplit {
+    pub split: Split,
+    pub leakage: Leakage,
+    /// Exact duplicates the read dropped (none under the report's protocol).
+    pub duplicates_dropped: u64,
 }
 
 /// A trained model's figures and its model file.
@@ -53,19 +61,7 @@ impl WorkerClient {
         label_column: Option<String>,
         progress: impl FnMut(u64, u64) + 'static,
     ) -> Result<DataSummary, WorkerError> {
-        let (source, blob) = match input {
-            CsvInput::File(f) => (
-                Source::File { name: f.name() },
-                Some(f.unchecked_ref::<web_sys::Blob>()),
-            ),
-            CsvInput::Bundled { url, name } => (
-                Source::Bundled {
-                    url: url.into(),
-                    name: name.into(),
-                },
-                None,
-            ),
-        };
+        let (source, blob) = source_of(input);
         let request = Request::Parse {
             source,
             label_column,
@@ -73,6 +69,46 @@ impl WorkerClient {
         match self.request(&request, blob, &[], progress).await?.response {
             Response::Parsed(summary) => Ok(summary),
             _ => Err(unexpected()),
+        }
+    }
+
+    /// Reads `input` as `protocol` reads files and splits it as it splits, without touching
+    /// the file kept for [`WorkerClient::prepare`]. `progress(bytes read, total)`.
+    pub async fn prepare_protocol(
+        &self,
+        protocol: Protocol,
+        input: CsvInput<'_>,
+        label_column: Option<String>,
+        options: TrainOptions,
+        data_file: String,
+        progress: impl FnMut(u64, u64) + 'static,
+    ) -> Result<ProtocolSplit, WorkerError> {
+        let (source, blob) = source_of(input);
+        let request = Request::PrepareProtocol {
+            protocol,
+            source,
+            label_column,
+            options,
+            data_file,
+        };
+        match self.request(&request, blob, &[], progress).await? {
+            Answer {
+                response:
+                    Response::ProtocolPrepared {
+                        split,
+                        leakage,
+                        duplicates_dropped,
+                    },
+                bytes,
+            } if !bytes.is_empty() => Ok(ProtocolSplit {
+                split: Split {
+                    summary: split,
+                    data: bytes[0].clone(),
+                },
+                leakage,
+                duplicates_dropped,
+            }),
+            _ => Err(WorkerError::Failed("The data could not be split.".into())),
         }
     }
 
@@ -166,6 +202,23 @@ impl WorkerClient {
             )
             .await?;
         trained_file(answer)
+    }
+}
+
+/// Where a CSV comes from, and the `File` to attach when it is one.
+fn source_of(input: CsvInput<'_>) -> (Source, Option<&web_sys::Blob>) {
+    match input {
+        CsvInput::File(f) => (
+            Source::File { name: f.name() },
+            Some(f.unchecked_ref::<web_sys::Blob>()),
+        ),
+        CsvInput::Bundled { url, name } => (
+            Source::Bundled {
+                url: url.into(),
+                name: name.into(),
+            },
+            None,
+        ),
     }
 }
 

@@ -141,6 +141,38 @@ fn on_message(ev: &MessageEvent) {
             }
             finish_forest(id, &spec, &bytes[1..], &name, &trained_at)
         }
+        Request::PrepareProtocol {
+            protocol,
+            source,
+            label_column,
+            options,
+            data_file,
+        } => {
+            let opts = protocol.ingest_options(label_column);
+            let run = ProtocolRun {
+                protocol,
+                options,
+                data_file,
+            };
+            match source {
+                Source::File { .. } => match blob {
+                    Some(blob) => match blob_reader(blob) {
+                        Ok((r, size)) => run.prepare(id, read_with_progress(id, r, size, &opts)),
+                        Err(e) => fail(id, e),
+                    },
+                    None => fail(id, "No file was attached."),
+                },
+                Source::Bundled { url, .. } => wasm_bindgen_futures::spawn_local(async move {
+                    match fetch_gunzip(&url).await {
+                        Ok(csv) => {
+                            let size = csv.len() as f64;
+                            run.prepare(id, read_with_progress(id, &csv[..], size, &opts))
+                        }
+                        Err(e) => fail(id, e),
+                    }
+                }),
+            }
+        }
     }
 }
 
@@ -184,11 +216,10 @@ impl Read for BlobReader {
     }
 }
 
-fn parse_blob(id: RequestId, blob: Blob, name: String, label: Option<String>) {
-    let reader = match FileReaderSync::new() {
-        Ok(r) => r,
-        Err(_) => return fail(id, "This browser cannot read files in a worker."),
-    };
+/// A `Blob` as a reader, with its size.
+fn blob_reader(blob: Blob) -> Result<(BlobReader, f64), &'static str> {
+    let reader =
+        FileReaderSync::new().map_err(|_| "This browser cannot read files in a worker.")?;
     let size = blob.size();
     let r = BlobReader {
         blob,
@@ -197,17 +228,25 @@ fn parse_blob(id: RequestId, blob: Blob, name: String, label: Option<String>) {
         buf: Vec::new(),
         at: 0,
     };
-    parse_reader(id, r, size, name, label);
+    Ok((r, size))
 }
 
-fn parse_reader(id: RequestId, r: impl Read, size: f64, name: String, label: Option<String>) {
-    let start = now();
+fn parse_blob(id: RequestId, blob: Blob, name: String, label: Option<String>) {
+    match blob_reader(blob) {
+        Ok((r, size)) => parse_reader(id, r, size, name, label),
+        Err(e) => fail(id, e),
+    }
+}
+
+/// Reads a whole CSV, posting the bytes read as progress now and then.
+fn read_with_progress(
+    id: RequestId,
+    r: impl Read,
+    size: f64,
+    opts: &IngestOptions,
+) -> Result<Ingested, IngestError> {
     let mut last = 0.0;
-    let opts = IngestOptions {
-        label_column: label,
-        ..IngestOptions::for_training()
-    };
-    let result = read_csv_with(r, &opts, &mut |p| {
+    read_csv_with(r, opts, &mut |p| {
         let t = now();
         if t - last >= PROGRESS_EVERY_MS {
             last = t;
@@ -218,7 +257,16 @@ fn parse_reader(id: RequestId, r: impl Read, size: f64, name: String, label: Opt
             post(id, msg, Vec::new());
         }
         true
-    });
+    })
+}
+
+fn parse_reader(id: RequestId, r: impl Read, size: f64, name: String, label: Option<String>) {
+    let start = now();
+    let opts = IngestOptions {
+        label_column: label,
+        ..IngestOptions::for_training()
+    };
+    let result = read_with_progress(id, r, size, &opts);
     match result {
         Ok(data) => {
             let summary = DataSummary {
@@ -320,6 +368,42 @@ fn prepare(id: RequestId, options: &train::TrainOptions, data_file: &str) {
             }
         }
         Err(e) => fail(id, e),
+    }
+}
+
+/// A [`Request::PrepareProtocol`] once its file is read.
+struct ProtocolRun {
+    protocol: train::Protocol,
+    options: train::TrainOptions,
+    data_file: String,
+}
+
+impl ProtocolRun {
+    fn prepare(self, id: RequestId, read: Result<Ingested, IngestError>) {
+        let data = match read {
+            Ok(d) => d,
+            Err(e) => return fail(id, e.to_string()),
+        };
+        let prepared = self.protocol.prepare(&data, &self.options, &self.data_file);
+        match prepared {
+            Ok((prep, leakage)) => {
+                let split = SplitSummary {
+                    train_rows: prep.train_y.len(),
+                    test_rows: prep.test_y.len(),
+                    classes: prep.classes.clone(),
+                };
+                let msg = Response::ProtocolPrepared {
+                    split,
+                    leakage,
+                    duplicates_dropped: data.report.duplicates_dropped,
+                };
+                match postcard::to_allocvec(&prep) {
+                    Ok(bytes) => post(id, msg, vec![bytes]),
+                    Err(e) => fail(id, format!("Could not encode the split: {e}")),
+                }
+            }
+            Err(e) => fail(id, e.to_string()),
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use std::ops::Range;
 use genre_core::feature::Feature;
 use genre_core::ingest::IngestReport;
 use genre_core::metrics::Metrics;
-use genre_core::train::{ModelSpec, TrainOptions};
+use genre_core::train::{Leakage, ModelSpec, Protocol, TrainOptions};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -63,6 +63,16 @@ pub enum Request {
         spec: ModelSpec,
         name: String,
         trained_at: String,
+    },
+    /// Read a CSV as `protocol` reads it and split it as it splits (the report's protocol
+    /// keeps duplicates and runs SMOTE before the split); answers `ProtocolPrepared` with the
+    /// split as bytes. The file read for `Prepare` is left as it was.
+    PrepareProtocol {
+        protocol: Protocol,
+        source: Source,
+        label_column: Option<String>,
+        options: TrainOptions,
+        data_file: String,
     },
 }
 
@@ -123,6 +133,13 @@ pub enum Response {
     NeedsLabel {
         message: String,
         columns: Vec<String>,
+    },
+    /// A protocol's split, as `bytes[0]`, with what its test part holds and the exact
+    /// duplicates the read dropped.
+    ProtocolPrepared {
+        split: SplitSummary,
+        leakage: Leakage,
+        duplicates_dropped: u64,
     },
 }
 

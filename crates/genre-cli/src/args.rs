@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, ValueEnum};
 use genre_core::model::ModelKind;
-use genre_core::train::Balance;
+use genre_core::train::{Balance, Protocol};
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
@@ -99,6 +99,26 @@ pub struct EvalArgs {
     /// track_genre, playlist_genre (e.g. `--label style`).
     #[arg(long)]
     pub label: Option<String>,
+    /// `report`: also run the original report's protocol (no de-duplication, SMOTE on the
+    /// whole file before the split; `all` models = its five) and print both tables and why
+    /// they differ. Needs --data.
+    #[arg(long, default_value = "honest", hide_possible_values = true)]
+    pub protocol: ProtocolChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum)]
+pub enum ProtocolChoice {
+    Honest,
+    Report,
+}
+
+impl From<ProtocolChoice> for Protocol {
+    fn from(p: ProtocolChoice) -> Protocol {
+        match p {
+            ProtocolChoice::Honest => Protocol::Honest,
+            ProtocolChoice::Report => Protocol::Report,
+        }
+    }
 }
 
 /// A model by its code (`ModelKind::code`), or `all` of them.
@@ -127,8 +147,13 @@ impl ValueEnum for ModelChoice {
 
 /// The models named, in order (`all`: every model).
 pub fn models(choices: &[ModelChoice]) -> Vec<ModelKind> {
+    models_of(choices, &ModelKind::ALL)
+}
+
+/// The models named, in order (`all`: every model of `all`).
+pub fn models_of(choices: &[ModelChoice], all: &[ModelKind]) -> Vec<ModelKind> {
     if choices.contains(&ModelChoice(None)) {
-        return ModelKind::ALL.to_vec();
+        return all.to_vec();
     }
     choices.iter().filter_map(|c| c.0).collect()
 }

@@ -20,11 +20,11 @@ use genre_core::train::{
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::args::{models, EvalArgs, TrainArgs};
+use crate::args::{models, EvalArgs, ProtocolChoice, TrainArgs};
 use crate::io::{
     data_err, io_err, read_data, read_model, training_read, write_file, CliError, Result,
 };
-use crate::report::table;
+use crate::report::{per_genre, table};
 
 pub fn parse_features(s: &str) -> Result<FeatureSet> {
     match s.trim() {
@@ -216,7 +216,7 @@ struct EvalJson<'a> {
 }
 
 #[derive(Serialize)]
-struct EvalRow<'a> {
+pub struct EvalRow<'a> {
     model: &'static str,
     features: Vec<&'static str>,
     accuracy: f64,
@@ -231,7 +231,25 @@ struct EvalRow<'a> {
     confusion: &'a [Vec<u64>],
 }
 
-fn print_table(outcomes: &[EvaluatedModel], features: &FeatureSet) {
+/// One model's figures as `eval --json` writes them.
+pub fn eval_row<'a>(o: &'a EvaluatedModel, features: &FeatureSet) -> EvalRow<'a> {
+    EvalRow {
+        model: o.model.meta.kind.code(),
+        features: features.names(),
+        accuracy: o.metrics.accuracy,
+        macro_f1: o.metrics.macro_f1,
+        weighted_f1: o.metrics.weighted_f1,
+        macro_precision: o.metrics.macro_precision,
+        macro_recall: o.metrics.macro_recall,
+        train_seconds: o.train_seconds,
+        predict_seconds: o.predict_seconds,
+        model_bytes: o.bytes.len(),
+        classes: &o.model.classes,
+        confusion: &o.metrics.confusion,
+    }
+}
+
+pub fn print_table(outcomes: &[EvaluatedModel], features: &FeatureSet) {
     let rows: Vec<Vec<String>> = outcomes
         .iter()
         .map(|o| {
@@ -266,6 +284,9 @@ fn print_table(outcomes: &[EvaluatedModel], features: &FeatureSet) {
 }
 
 pub fn eval(a: EvalArgs) -> Result<()> {
+    if a.protocol == ProtocolChoice::Report {
+        return crate::protocols::compare(&a);
+    }
     let options = TrainOptions {
         features: parse_features(&a.features)?,
         cap_outliers: !a.no_cap,
@@ -308,20 +329,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     if a.json {
         let models = outcomes
             .iter()
-            .map(|o| EvalRow {
-                model: o.model.meta.kind.code(),
-                features: options.features.names(),
-                accuracy: o.metrics.accuracy,
-                macro_f1: o.metrics.macro_f1,
-                weighted_f1: o.metrics.weighted_f1,
-                macro_precision: o.metrics.macro_precision,
-                macro_recall: o.metrics.macro_recall,
-                train_seconds: o.train_seconds,
-                predict_seconds: o.predict_seconds,
-                model_bytes: o.bytes.len(),
-                classes: &o.model.classes,
-                confusion: &o.metrics.confusion,
-            })
+            .map(|o| eval_row(o, &options.features))
             .collect();
         println!(
             "{}",
@@ -329,6 +337,10 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         );
     } else {
         print_table(&outcomes, &options.features);
+        // One model: its genres and its mistakes too (a row per genre, the top confusions).
+        if let [one] = outcomes.as_slice() {
+            println!("{}", per_genre(&one.model.classes, &one.metrics));
+        }
     }
     Ok(())
 }
@@ -415,8 +427,14 @@ pub fn predict(model_path: &Path, input: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn split(data_path: &Path, out_dir: &Path, test_fraction: f64, seed: u64) -> Result<()> {
-    let data = read_data(data_path, &IngestOptions::for_training())?;
+pub fn split(
+    data_path: &Path,
+    out_dir: &Path,
+    test_fraction: f64,
+    seed: u64,
+    label: &Option<String>,
+) -> Result<()> {
+    let data = read_data(data_path, &training_read(label))?;
     let options = TrainOptions {
         features: FeatureSet::all(),
         test_fraction,

@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod commands;
 mod io;
+mod protocols;
 mod report;
 mod tune;
 
@@ -50,6 +51,10 @@ enum Command {
         test_fraction: f64,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// The genre column, when its name is not one of genre, label, class, target,
+        /// track_genre, playlist_genre.
+        #[arg(long)]
+        label: Option<String>,
     },
     /// Search the boosted trees' and the forest's settings by k-fold cross-validation on the
     /// training part (never the holdout), within a time budget; print the leaderboard, then the
@@ -83,7 +88,8 @@ fn main() -> ExitCode {
             out_dir,
             test_fraction,
             seed,
-        } => commands::split(&data, &out_dir, test_fraction, seed),
+            label,
+        } => commands::split(&data, &out_dir, test_fraction, seed, &label),
         Command::Bench {
             data,
             model,

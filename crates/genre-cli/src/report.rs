@@ -1,5 +1,7 @@
 //! Plain-text tables for the terminal.
 
+use genre_core::metrics::Metrics;
+
 /// Renders rows under a header with columns padded to their widest cell; numbers right-aligned.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
@@ -39,9 +41,83 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// How many confusions the text report lists (a 114 × 114 grid is not legible in a terminal).
+pub const TOP_CONFUSIONS: usize = 10;
+
+/// One model's per-genre figures (a row per genre: fine for 100+ genres) and its most frequent
+/// confusions instead of the whole matrix.
+pub fn per_genre(classes: &[String], m: &Metrics) -> String {
+    let rows: Vec<Vec<String>> = classes
+        .iter()
+        .zip(&m.per_class)
+        .map(|(c, pc)| {
+            vec![
+                c.clone(),
+                pc.support.to_string(),
+                format!("{:.4}", pc.precision),
+                format!("{:.4}", pc.recall),
+                format!("{:.4}", pc.f1),
+            ]
+        })
+        .collect();
+    let mut out = table(&["genre", "rows", "precision", "recall", "F1"], &rows);
+    let top = m.top_confusions(TOP_CONFUSIONS);
+    if !top.is_empty() {
+        let rows: Vec<Vec<String>> = top
+            .iter()
+            .map(|&(t, p, n)| {
+                let of: u64 = m.confusion[t].iter().sum();
+                vec![
+                    classes[t].clone(),
+                    classes[p].clone(),
+                    n.to_string(),
+                    format!("{:.1}", 100.0 * n as f64 / of.max(1) as f64),
+                ]
+            })
+            .collect();
+        out.push_str(&format!(
+            "\nMost frequent confusions ({} of {} genres' matrix):\n",
+            top.len(),
+            classes.len()
+        ));
+        out.push_str(&table(
+            &["true genre", "predicted as", "rows", "% of its rows"],
+            &rows,
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn per_genre_lists_each_genre_and_the_top_confusions() {
+        let classes: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let m = Metrics::compute(&[0, 0, 0, 1, 1, 2], &[0, 1, 1, 1, 1, 0], 3);
+        let text = per_genre(&classes, &m);
+        assert!(
+            text.contains("a         3     0.5000  0.3333  0.4000"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Most frequent confusions (2 of 3 genres' matrix)"),
+            "{text}"
+        );
+        let confusions: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("true"))
+            .collect();
+        assert_eq!(
+            confusions[2].split_whitespace().collect::<Vec<_>>(),
+            ["a", "b", "2", "66.7"]
+        );
+        assert_eq!(
+            confusions[3].split_whitespace().collect::<Vec<_>>(),
+            ["c", "a", "1", "100.0"]
+        );
+    }
 
     #[test]
     fn pads_columns() {

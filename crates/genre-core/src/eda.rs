@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::feature::Feature;
 use crate::ingest::Ingested;
-use crate::preprocess::quantile_sorted;
+use crate::preprocess::{iqr_caps, quantile_sorted};
 use crate::rng::Rng;
 
 pub const HISTOGRAM_BINS: usize = 24;
+/// Rows in the data preview (pandas' `head()` shows 5; a few more show more genres).
+pub const PREVIEW_ROWS: usize = 8;
 pub const SCATTER_PER_CLASS: usize = 60;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,6 +39,43 @@ pub struct FeatureSummary {
     pub boxes: Vec<Option<BoxStats>>,
     /// Per class, `HISTOGRAM_BINS` counts; values outside [lo, hi] go to the end bins.
     pub histograms: Vec<Vec<u32>>,
+    /// Per class, the box after 1.5×IQR capping over all rows (the report's outlier step,
+    /// the caps [`iqr_caps`] the pipeline uses). Empty in summaries written before it existed.
+    #[serde(default)]
+    pub capped_boxes: Vec<Option<BoxStats>>,
+}
+
+/// One column as pandas' `describe()` writes it, plus the missing cells.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnSummary {
+    pub feature: Feature,
+    /// Cells with a value.
+    pub count: u64,
+    pub missing: u64,
+    /// `None` when the column has no value.
+    pub stats: Option<ColumnStats>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnStats {
+    pub mean: f64,
+    /// Sample standard deviation (n - 1, as pandas); `None` for a single value.
+    pub std: Option<f64>,
+    pub min: f64,
+    pub q1: f64,
+    pub median: f64,
+    pub q3: f64,
+    pub max: f64,
+}
+
+/// One of the first rows as read: its row in the file, the features the file has (in
+/// [`EdaSummary::describe`]'s order; `None` = missing), the genre and the track's name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewRow {
+    pub row: u64,
+    pub values: Vec<Option<f64>>,
+    pub genre: Option<String>,
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,6 +90,12 @@ pub struct EdaSummary {
     /// A seeded sample of tracks for scatter plots: (class, values in `Feature::ALL` order,
     /// rounded to 4 significant digits; NaN written as null).
     pub scatter: Vec<(u32, Vec<Option<f32>>)>,
+    /// Per feature column of the file, `describe()`'s figures (empty in older summaries).
+    #[serde(default)]
+    pub describe: Vec<ColumnSummary>,
+    /// The first [`PREVIEW_ROWS`] rows, `head()`.
+    #[serde(default)]
+    pub head: Vec<PreviewRow>,
 }
 
 fn round4(v: f64) -> f32 {
@@ -69,6 +114,7 @@ pub fn summarize(data: &Ingested, seed: u64) -> EdaSummary {
         class_counts[t.label.expect("filtered") as usize] += 1;
     }
     let mut features = Vec::new();
+    let mut describe = Vec::new();
     for &f in &data.present {
         let j = f.index();
         let mut all: Vec<f64> = data
@@ -88,7 +134,9 @@ pub fn summarize(data: &Ingested, seed: u64) -> EdaSummary {
                 (all[0], all[all.len() - 1].max(all[0] + 1.0))
             }
         };
+        let caps = iqr_caps(&all);
         let mut boxes = Vec::with_capacity(k);
+        let mut capped_boxes = Vec::with_capacity(k);
         let mut histograms = Vec::with_capacity(k);
         for c in 0..k {
             let mut v: Vec<f64> = labelled
@@ -105,15 +153,38 @@ pub fn summarize(data: &Ingested, seed: u64) -> EdaSummary {
             }
             histograms.push(hist);
             boxes.push(box_stats(&v));
+            // Clamping keeps the order, so the capped values are still sorted.
+            let capped: Vec<f64> = match caps {
+                Some((low, high)) => v.iter().map(|x| x.clamp(low, high)).collect(),
+                None => v,
+            };
+            capped_boxes.push(box_stats(&capped));
         }
+        describe.push(describe_column(f, &all, data.tracks.len() as u64));
         features.push(FeatureSummary {
             feature: f,
             lo,
             hi,
             boxes,
             histograms,
+            capped_boxes,
         });
     }
+    let head = data
+        .tracks
+        .iter()
+        .take(PREVIEW_ROWS)
+        .map(|t| PreviewRow {
+            row: t.row,
+            values: data
+                .present
+                .iter()
+                .map(|f| Some(t.values[f.index()]).filter(|v| !v.is_nan()))
+                .collect(),
+            genre: t.label.map(|l| data.classes[l as usize].clone()),
+            name: t.name.clone(),
+        })
+        .collect();
     let correlation_features = data.present.clone();
     let correlation = correlation_matrix(data, &correlation_features);
     let mut rng = Rng::new(seed);
@@ -140,6 +211,32 @@ pub fn summarize(data: &Ingested, seed: u64) -> EdaSummary {
         correlation_features,
         correlation,
         scatter,
+        describe,
+        head,
+    }
+}
+
+/// `describe()` of one column from its sorted values, out of `rows` rows.
+fn describe_column(feature: Feature, sorted: &[f64], rows: u64) -> ColumnSummary {
+    let n = sorted.len();
+    let stats = (n > 0).then(|| {
+        let mean = sorted.iter().sum::<f64>() / n as f64;
+        let squares = sorted.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>();
+        ColumnStats {
+            mean,
+            std: (n > 1).then(|| (squares / (n - 1) as f64).sqrt()),
+            min: sorted[0],
+            q1: quantile_sorted(sorted, 0.25),
+            median: quantile_sorted(sorted, 0.5),
+            q3: quantile_sorted(sorted, 0.75),
+            max: sorted[n - 1],
+        }
+    });
+    ColumnSummary {
+        feature,
+        count: n as u64,
+        missing: rows - n as u64,
+        stats,
     }
 }
 
@@ -216,6 +313,51 @@ mod tests {
         let b = box_stats(&v).unwrap();
         assert_eq!((b.q1, b.median, b.q3), (2.0, 3.0, 4.0));
         assert_eq!((b.whisker_low, b.whisker_high, b.outliers), (1.0, 4.0, 1));
+    }
+
+    #[test]
+    fn describe_head_and_capped_boxes_match_hand_values() {
+        // energy 1,2,3,4,100 over two genres; tempo missing in one row.
+        let csv = "energy,tempo,genre,song_name\n1,90,a,one\n2,,a,two\n3,80,b,three\n\
+                   4,70,b,four\n100,60,b,five\n";
+        let d = read_csv(csv.as_bytes(), &IngestOptions::for_training()).unwrap();
+        let s = summarize(&d, 1);
+        let energy = &s.describe[0];
+        assert_eq!(
+            (energy.feature, energy.count, energy.missing),
+            (Feature::Energy, 5, 0)
+        );
+        let e = energy.stats.as_ref().unwrap();
+        assert_eq!(
+            (e.mean, e.min, e.q1, e.median, e.q3, e.max),
+            (22.0, 1.0, 2.0, 3.0, 4.0, 100.0)
+        );
+        // pandas: Series([1,2,3,4,100]).std() = sqrt(7610 / 4) = 43.6177
+        assert!((e.std.unwrap() - 43.61765698).abs() < 1e-6, "{:?}", e.std);
+        let tempo = &s.describe[1];
+        assert_eq!((tempo.count, tempo.missing), (4, 1));
+        assert_eq!(tempo.stats.as_ref().unwrap().mean, 75.0);
+        // head(): rows as read, features in describe's order, missing as None.
+        assert_eq!(s.head.len(), 5);
+        assert_eq!(s.head[1].row, 3);
+        assert_eq!(s.head[1].values, vec![Some(2.0), None]);
+        assert_eq!(s.head[1].genre.as_deref(), Some("a"));
+        assert_eq!(s.head[4].name.as_deref(), Some("five"));
+        // Caps over all energy values: q1 2, q3 4 -> (-1, 7); genre b's 100 becomes 7.
+        let energy = &s.features[0];
+        assert_eq!(energy.boxes[1].as_ref().unwrap().max, 100.0);
+        let capped = energy.capped_boxes[1].as_ref().unwrap();
+        assert_eq!((capped.max, capped.outliers), (7.0, 0));
+        assert_eq!(
+            energy.capped_boxes[0], energy.boxes[0],
+            "nothing to cap in genre a"
+        );
+        // A summary written before these fields existed still reads.
+        let mut old = serde_json::to_value(&s).unwrap();
+        old.as_object_mut().unwrap().remove("describe");
+        old.as_object_mut().unwrap().remove("head");
+        let back: EdaSummary = serde_json::from_value(old).unwrap();
+        assert!(back.describe.is_empty() && back.head.is_empty());
     }
 
     #[test]

@@ -91,9 +91,39 @@ impl Metrics {
     }
 }
 
+impl Metrics {
+    /// The `n` largest off-diagonal cells as (true class, predicted class, rows), largest
+    /// first (ties in row-major order): what a confusion matrix says, legible for 100+ genres.
+    pub fn top_confusions(&self, n: usize) -> Vec<(usize, usize, u64)> {
+        let mut cells: Vec<(usize, usize, u64)> = self
+            .confusion
+            .iter()
+            .enumerate()
+            .flat_map(|(t, row)| {
+                row.iter()
+                    .enumerate()
+                    .filter(move |&(p, &c)| p != t && c > 0)
+                    .map(move |(p, &c)| (t, p, c))
+            })
+            .collect();
+        cells.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+        cells.truncate(n);
+        cells
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn top_confusions_are_the_largest_mistakes_first() {
+        // truth:     0 0 0 1 1 1 2 2
+        // predicted: 1 1 2 0 2 1 1 2
+        let m = Metrics::compute(&[0, 0, 0, 1, 1, 1, 2, 2], &[1, 1, 2, 0, 2, 1, 1, 2], 3);
+        assert_eq!(m.top_confusions(3), vec![(0, 1, 2), (0, 2, 1), (1, 0, 1)]);
+        assert_eq!(m.top_confusions(10).len(), 5, "only cells with mistakes");
+    }
 
     fn close(a: f64, b: f64) {
         assert!((a - b).abs() < 1e-12, "{a} != {b}");

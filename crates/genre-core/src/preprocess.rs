@@ -29,6 +29,18 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
 }
 
+/// The 1.5×IQR caps of a sorted column without missing values: (Q1 - 1.5 IQR, Q3 + 1.5 IQR),
+/// the report's "upper_limit and lower_limit"; `None` for an empty column.
+pub fn iqr_caps(sorted: &[f64]) -> Option<(f64, f64)> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let q1 = quantile_sorted(sorted, 0.25);
+    let q3 = quantile_sorted(sorted, 0.75);
+    let iqr = q3 - q1;
+    Some((q1 - 1.5 * iqr, q3 + 1.5 * iqr))
+}
+
 impl Preprocessor {
     /// Fits on training rows (`rows[i]` holds this set's features in order; NaN = missing).
     pub fn fit(features: FeatureSet, rows: &[Vec<f64>], cap_outliers: bool, scale: bool) -> Self {
@@ -52,14 +64,7 @@ impl Preprocessor {
                 _ => (median, median),
             };
             ranges.push((lo, hi));
-            let q1 = quantile_sorted(&column, 0.25);
-            let q3 = quantile_sorted(&column, 0.75);
-            let iqr = q3 - q1;
-            caps.push(if column.is_empty() {
-                (median, median)
-            } else {
-                (q1 - 1.5 * iqr, q3 + 1.5 * iqr)
-            });
+            caps.push(iqr_caps(&column).unwrap_or((median, median)));
         }
         let mut pre = Preprocessor {
             features,

@@ -13,6 +13,17 @@ pub fn too_small_for_smote(rows: usize, largest: usize, k: usize) -> bool {
     rows > 0 && rows < largest && rows <= k
 }
 
+/// How SMOTE measures which rows are neighbours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmoteDistance {
+    /// Each column divided by its standard deviation, so that a feature in milliseconds does
+    /// not drown the 0-1 scores: the product's.
+    Scaled,
+    /// Plain Euclidean distance on the values as they are: imbalanced-learn's default, which
+    /// the original report used (its neighbours are mostly tracks of similar duration).
+    Raw,
+}
+
 /// Oversamples every class up to the size of the largest one. `x` rows are already
 /// preprocessed; distances use each column's training standard deviation so that a feature in
 /// milliseconds does not drown the 0-1 scores.
@@ -22,6 +33,18 @@ pub fn smote(
     class_names: &[String],
     k: usize,
     seed: u64,
+) -> Result<(Vec<Vec<f64>>, Vec<usize>), TrainError> {
+    smote_with(x, y, class_names, k, seed, SmoteDistance::Scaled)
+}
+
+/// [`smote`] with the neighbours found by `distance`.
+pub fn smote_with(
+    x: &[Vec<f64>],
+    y: &[usize],
+    class_names: &[String],
+    k: usize,
+    seed: u64,
+    distance: SmoteDistance,
 ) -> Result<(Vec<Vec<f64>>, Vec<usize>), TrainError> {
     let n_classes = class_names.len();
     let p = x.first().map_or(0, Vec::len);
@@ -46,7 +69,9 @@ pub fn smote(
             let n = x.len() as f64;
             let mean = x.iter().map(|r| r[j]).sum::<f64>() / n;
             let var = x.iter().map(|r| (r[j] - mean) * (r[j] - mean)).sum::<f64>() / n;
-            if var > 1e-24 {
+            if distance == SmoteDistance::Raw {
+                1.0
+            } else if var > 1e-24 {
                 1.0 / var.sqrt()
             } else {
                 0.0

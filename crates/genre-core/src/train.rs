@@ -31,7 +31,9 @@ use crate::tree::flat::TreeEnsemble;
 use crate::tree::forest::{merge_forests, BaggingParams, ForestParams, ForestValidParams};
 
 mod blockers;
+mod protocol;
 pub use blockers::{blockers, Blocker};
+pub use protocol::{why_they_differ, Leakage, Protocol};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Balance {

@@ -306,6 +306,13 @@ impl<'a> Grower<'a> {
         self.rows.clear();
         self.rows
             .extend((0..n as u32).filter(|&i| self.row_weight[i as usize] > 0.0));
+        // Every tree draws its features from the same starting order: the draws shuffle this
+        // list in place, and a tree must not depend on the trees grown before it in this run
+        // (a worker's share starts from the first of its trees).
+        self.features
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, f)| *f = i);
 
         let mut tree = FlatTree::default();
         let mut bins_of_node: Vec<u8> = Vec::new();
@@ -502,6 +509,33 @@ mod tests {
         let b = quietly(&params.share(7..20), 3, |t| t.fit(&ds)).unwrap();
         let merged = merge_forests(vec![a, b]).unwrap();
         assert_eq!(merged.trees, f.trees);
+    }
+
+    #[test]
+    fn shares_merge_exactly_with_many_features() {
+        // Six features, a few tried per split: each tree's feature draws must start afresh,
+        // or a share's first tree differs from the same tree grown after the earlier ones.
+        let mut rng = Rng::new(5);
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for _ in 0..400 {
+            let a = rng.unit();
+            let mut row = vec![a + 0.05 * rng.normal()];
+            row.extend((0..5).map(|_| rng.unit()));
+            x.push(row);
+            y.push(usize::from(a > 0.4) + usize::from(a > 0.7));
+        }
+        let params = ForestParams::default().n_trees(12).check().unwrap();
+        let ds = dataset_of(&x, &y);
+        let whole = quietly(&params, 3, |t| t.fit(&ds)).unwrap();
+        for cut in [1, 5, 11] {
+            let a = quietly(&params.share(0..cut), 3, |t| t.fit(&ds)).unwrap();
+            let b = quietly(&params.share(cut..12), 3, |t| t.fit(&ds)).unwrap();
+            let merged = merge_forests(vec![a, b]).unwrap();
+            let differing: Vec<usize> = (0..12)
+                .filter(|&i| merged.trees[i] != whole.trees[i])
+                .collect();
+            assert_eq!(differing, Vec::<usize>::new(), "cut after tree {cut}");
+        }
     }
 
     #[test]
