@@ -6,6 +6,7 @@
 //! numbers are reachable by keyboard and screen readers, not only by colour.
 
 use genre_core::genre::display_name;
+use genre_core::metrics::top_confusions;
 use leptos::prelude::*;
 
 /// Geometry in CSS pixels: the SVG is drawn at its natural size (never scaled down, so its text
@@ -38,24 +39,6 @@ fn short(name: &str) -> String {
 /// Above this many genres the matrix is too big to read at a glance: the most confused pairs are
 /// listed above it, and it scrolls in a box of limited height.
 pub const MANY_GENRES: usize = 20;
-
-/// The `k` largest off-diagonal cells, largest first (ties in row, then column order): which
-/// genres the model mistakes for which, in a list anyone can read.
-pub fn top_confusions(confusion: &[Vec<u64>], k: usize) -> Vec<(usize, usize, u64)> {
-    let mut cells: Vec<(usize, usize, u64)> = confusion
-        .iter()
-        .enumerate()
-        .flat_map(|(i, row)| {
-            row.iter()
-                .enumerate()
-                .filter(move |&(j, &n)| j != i && n > 0)
-                .map(move |(j, &n)| (i, j, n))
-        })
-        .collect();
-    cells.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
-    cells.truncate(k);
-    cells
-}
 
 /// The sentence shown for a cell on hover/focus.
 pub fn describe(classes: &[String], confusion: &[Vec<u64>], i: usize, j: usize) -> String {
@@ -256,16 +239,5 @@ mod tests {
             "1 rap track(s) predicted as pop (25.0% of rap)"
         );
         assert_eq!(short("Underground Rap and more"), "Underground Rap…");
-    }
-
-    #[test]
-    fn top_confusions_are_the_largest_mistakes_first() {
-        let m = vec![vec![9, 2, 5], vec![5, 7, 0], vec![1, 3, 8]];
-        assert_eq!(
-            top_confusions(&m, 3),
-            vec![(0, 2, 5), (1, 0, 5), (2, 1, 3)],
-            "the diagonal is never a confusion; ties keep row order"
-        );
-        assert_eq!(top_confusions(&m, 10).len(), 5, "zero cells are left out");
     }
 }

@@ -92,24 +92,29 @@ impl Metrics {
 }
 
 impl Metrics {
-    /// The `n` largest off-diagonal cells as (true class, predicted class, rows), largest
-    /// first (ties in row-major order): what a confusion matrix says, legible for 100+ genres.
+    /// [`top_confusions`] of this confusion matrix.
     pub fn top_confusions(&self, n: usize) -> Vec<(usize, usize, u64)> {
-        let mut cells: Vec<(usize, usize, u64)> = self
-            .confusion
-            .iter()
-            .enumerate()
-            .flat_map(|(t, row)| {
-                row.iter()
-                    .enumerate()
-                    .filter(move |&(p, &c)| p != t && c > 0)
-                    .map(move |(p, &c)| (t, p, c))
-            })
-            .collect();
-        cells.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
-        cells.truncate(n);
-        cells
+        top_confusions(&self.confusion, n)
     }
+}
+
+/// The `n` largest off-diagonal cells of `confusion[true][predicted]` as (true class,
+/// predicted class, rows), largest first (ties in row-major order): what a confusion matrix
+/// says, legible for 100+ genres (the CLI's report, the app's "most confused" list).
+pub fn top_confusions(confusion: &[Vec<u64>], n: usize) -> Vec<(usize, usize, u64)> {
+    let mut cells: Vec<(usize, usize, u64)> = confusion
+        .iter()
+        .enumerate()
+        .flat_map(|(t, row)| {
+            row.iter()
+                .enumerate()
+                .filter(move |&(p, &c)| p != t && c > 0)
+                .map(move |(p, &c)| (t, p, c))
+        })
+        .collect();
+    cells.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+    cells.truncate(n);
+    cells
 }
 
 #[cfg(test)]
