@@ -7,6 +7,7 @@
 //! which kept model is active. Models are loaded through [`source::load`].
 
 pub mod source;
+pub mod remote;
 
 use std::sync::Arc;
 
