@@ -72,7 +72,7 @@ pub fn PublishPanel(
                 </li>
                 <li>
                     <label class="publish-url" for="publish-url">"The file's address on your site"</label>
-                    <input id="publish-url" class="num" type="url" inputmode="url" autocomplete="off"
+                    <input id="publish-url" class="text-input" type="url" inputmode="url" autocomplete="off"
                         spellcheck="false" placeholder=example
                         aria-describedby="publish-url-message"
                         prop:value=move || typed.get()

@@ -151,6 +151,8 @@ async fn predict_page_probabilities(b: &Browser) -> Result<Map<String, Value>> {
 }
 
 struct Seen {
+    /// The Embed page: its preview's src, the preview's model name, the element snippet.
+    embed: (Value, Value, String),
     file: Vec<u8>,
     iframe_snippet: String,
     element_snippet: String,
@@ -278,7 +280,27 @@ async fn a_published_model_runs_in_a_widget_on_a_third_origin() -> Result<()> {
             .await?;
         b.screenshot_full(1280, &screenshot_dir().join("publish-host.png")).await?;
 
-        // 4. The widget's error state alone, and the published model offline.
+        // 4. The Embed page: the model at a URL in its options, its preview and its snippets.
+        b.client.goto(&format!("{}#/embed", site.url())).await?;
+        b.client
+            .find(Locator::Id("embed-model"))
+            .await?
+            .select_by_value(":url")
+            .await?;
+        // Typed, then Tab: the preview reloads once the address is complete, not per key.
+        b.type_into("#embed-model-url", &format!("{model_url}\u{E004}")).await?;
+        let preview_src = b
+            .until("const s = document.getElementById('embed-preview')?.getAttribute('src') || ''; return s.includes('model=http') ? s : null;", "the preview with the model URL")
+            .await?;
+        b.client.find(Locator::Id("embed-preview")).await?.enter_frame().await?;
+        let preview_model = b
+            .until("return document.querySelector('.w-model')?.textContent || null;", "the preview's model")
+            .await?;
+        b.client.enter_parent_frame().await?;
+        let embed_snippet = b.text("#snippet-element").await?.unwrap_or_default();
+        b.look("publish-embed-1280").await?;
+
+        // 5. The widget's error state alone, and the published model offline.
         b.client
             .goto(&format!("{}widget.html?model={}", site.url(), urls[1].1))
             .await?;
@@ -313,6 +335,7 @@ async fn a_published_model_runs_in_a_widget_on_a_third_origin() -> Result<()> {
             .to_string();
         let offline_model = b.text(".w-model").await?.unwrap_or_default();
         seen = Some(Seen {
+            embed: (preview_src, preview_model, embed_snippet),
             file,
             iframe_snippet,
             element_snippet,
@@ -377,6 +400,15 @@ async fn a_published_model_runs_in_a_widget_on_a_third_origin() -> Result<()> {
     }
     assert_eq!(seen.element_answer["genre"], seen.replies[0]["genre"], "the custom element");
     assert_eq!(seen.element_answer["probabilities"], seen.replies[0]["probabilities"]);
+
+    // The Embed page previews and writes the published model.
+    let (src, preview_model, snippet) = &seen.embed;
+    assert!(
+        src.as_str().is_some_and(|s| s.contains(&format!("model={}", js_encode(&model_url)))),
+        "{src}"
+    );
+    assert_eq!(preview_model, &json!(model.meta.name), "the preview runs the published model");
+    assert!(snippet.contains(&format!("model=\"{model_url}\"")), "{snippet}");
 
     // Every failure: its message in the widget and as an `error` to the host.
     for (id, msg, shown) in &seen.errors {
