@@ -6,8 +6,8 @@
 //! back at start the kept model that was active at the last visit, and remembers in storage
 //! which kept model is active. Models are loaded through [`source::load`].
 
-pub mod source;
 pub mod remote;
+pub mod source;
 
 use std::sync::Arc;
 

@@ -99,7 +99,11 @@ pub fn missing_fields_note(options: &WidgetOptions, model: &TrainedModel) -> Opt
             "fields= names {} but this model does not use {}, so the widget cannot show {}.",
             names.join(", "),
             if missing.len() == 1 { "it" } else { "them" },
-            if missing.len() == 1 { "that field" } else { "those fields" },
+            if missing.len() == 1 {
+                "that field"
+            } else {
+                "those fields"
+            },
         )
     })
 }

@@ -87,11 +87,24 @@ mod tests {
 
     #[test]
     fn only_http_and_https_model_urls() {
-        let ok = checked("https:", "https://a.example/m.bin".into(), "https://a.example".into(), "x");
+        let ok = checked(
+            "https:",
+            "https://a.example/m.bin".into(),
+            "https://a.example".into(),
+            "x",
+        );
         assert_eq!(ok.map(|u| u.origin), Ok("https://a.example".to_string()));
-        let refused = checked("ftp:", "ftp://a.example/m.bin".into(), "null".into(), "ftp://a.example/m.bin")
-            .unwrap_err();
-        assert!(refused.contains("ftp: addresses") && refused.contains("https://"), "{refused}");
+        let refused = checked(
+            "ftp:",
+            "ftp://a.example/m.bin".into(),
+            "null".into(),
+            "ftp://a.example/m.bin",
+        )
+        .unwrap_err();
+        assert!(
+            refused.contains("ftp: addresses") && refused.contains("https://"),
+            "{refused}"
+        );
         assert!(checked("data:", String::new(), "null".into(), "data:,x").is_err());
     }
 }

@@ -25,8 +25,7 @@ impl ModelChoice {
         let lower = v.to_ascii_lowercase();
         if v.is_empty() || lower == "bundled" {
             ModelChoice::Bundled
-        } else if v.contains("://") || ["/", "./", "../"].iter().any(|p| v.starts_with(p))
-        {
+        } else if v.contains("://") || ["/", "./", "../"].iter().any(|p| v.starts_with(p)) {
             ModelChoice::Url(v.to_string())
         } else {
             ModelChoice::Saved(v.to_string())
@@ -230,20 +229,31 @@ mod tests {
     #[test]
     fn a_model_url_is_a_url_and_anything_else_a_name() {
         let url = "https://models.example/genre%20lens/my.bin?v=2";
-        let query = format!("model={}", url.replace('%', "%25").replace('?', "%3F").replace('=', "%3D"));
+        let query = format!(
+            "model={}",
+            url.replace('%', "%25")
+                .replace('?', "%3F")
+                .replace('=', "%3D")
+        );
         assert_eq!(
             WidgetOptions::parse(&query).model,
             ModelChoice::Url(url.into())
         );
         for (value, want) in [
-            ("HTTP://127.0.0.1:9/m.bin", ModelChoice::Url("HTTP://127.0.0.1:9/m.bin".into())),
+            (
+                "HTTP://127.0.0.1:9/m.bin",
+                ModelChoice::Url("HTTP://127.0.0.1:9/m.bin".into()),
+            ),
             ("/models/m.bin", ModelChoice::Url("/models/m.bin".into())),
             ("./m.bin", ModelChoice::Url("./m.bin".into())),
             ("../m.bin", ModelChoice::Url("../m.bin".into())),
             (" Bundled ", ModelChoice::Bundled),
             ("", ModelChoice::Bundled),
             ("my model.bin", ModelChoice::Saved("my model.bin".into())),
-            ("ftp://x.example/m.bin", ModelChoice::Url("ftp://x.example/m.bin".into())),
+            (
+                "ftp://x.example/m.bin",
+                ModelChoice::Url("ftp://x.example/m.bin".into()),
+            ),
         ] {
             assert_eq!(ModelChoice::from_value(value), want, "{value}");
         }
@@ -270,7 +280,9 @@ mod tests {
             WidgetOptions::parse("fields=liveness").shown_fields(&model),
             vec![0, 1, 2]
         );
-        assert!(WidgetOptions::parse("fields=all").missing_fields(&model).is_empty());
+        assert!(WidgetOptions::parse("fields=all")
+            .missing_fields(&model)
+            .is_empty());
     }
 
     #[test]

@@ -710,7 +710,12 @@ fn model_for_other_features() {
 fn model_with_an_unknown_feature_names_it() {
     let valid = model("model/valid_small.bin").unwrap();
     let mut file = valid.to_bytes();
-    let ids: Vec<u8> = valid.features().as_slice().iter().map(|f| f.index() as u8).collect();
+    let ids: Vec<u8> = valid
+        .features()
+        .as_slice()
+        .iter()
+        .map(|f| f.index() as u8)
+        .collect();
     let mut list = vec![ids.len() as u8];
     list.extend(&ids);
     // The preprocessor's feature list: its count, then one id per feature.

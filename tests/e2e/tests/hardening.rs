@@ -321,26 +321,42 @@ async fn the_widget_reaches_only_the_model_origin_it_is_given() -> Result<()> {
         b.client
             .goto(&format!("{}widget.html?model={model_url}", site.url()))
             .await?;
-        b.until("return document.getElementById('w-genre')?.textContent.trim() || null;", "the widget with the model URL")
-            .await?;
+        b.until(
+            "return document.getElementById('w-genre')?.textContent.trim() || null;",
+            "the widget with the model URL",
+        )
+        .await?;
         with_model = widget_fetches(
             b,
-            vec![format!("{model_url}?again"), format!("{}model.bin?fetch", other.url())],
+            vec![
+                format!("{model_url}?again"),
+                format!("{}model.bin?fetch", other.url()),
+            ],
         )
         .await?;
         b.client.goto(&format!("{}widget.html", site.url())).await?;
-        b.until("return document.getElementById('w-genre')?.textContent.trim() || null;", "the widget with the bundled model")
-            .await?;
+        b.until(
+            "return document.getElementById('w-genre')?.textContent.trim() || null;",
+            "the widget with the bundled model",
+        )
+        .await?;
         without = widget_fetches(b, vec![format!("{model_url}?without")]).await?;
         Ok(())
     })
     .await?;
     println!("widget csp: {with_model} / {without}");
-    assert_eq!(with_model["results"], json!(["loaded", "blocked"]), "{with_model}");
+    assert_eq!(
+        with_model["results"],
+        json!(["loaded", "blocked"]),
+        "{with_model}"
+    );
     assert!(
-        with_model["violations"].as_array().is_some_and(|v| v.iter().any(|v| {
-            v.as_str().is_some_and(|v| v.starts_with("connect-src") && v.contains(&other.origin()))
-        })),
+        with_model["violations"]
+            .as_array()
+            .is_some_and(|v| v.iter().any(|v| {
+                v.as_str()
+                    .is_some_and(|v| v.starts_with("connect-src") && v.contains(&other.origin()))
+            })),
         "{with_model}"
     );
     assert_eq!(without["results"], json!(["blocked"]), "{without}");

@@ -44,7 +44,12 @@ const FRAMES: [(&str, &str); 6] = [
 fn write_host_page(dir: &Path, site: &str, urls: &[(&str, String)]) -> Result<()> {
     std::fs::create_dir_all(dir)?;
     let enc = |u: &str| url::form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>();
-    let url_of = |id: &str| urls.iter().find(|(k, _)| *k == id).map(|(_, u)| u.clone()).unwrap_or_default();
+    let url_of = |id: &str| {
+        urls.iter()
+            .find(|(k, _)| *k == id)
+            .map(|(_, u)| u.clone())
+            .unwrap_or_default()
+    };
     let frames: String = FRAMES
         .iter()
         .map(|(id, extra)| {
@@ -108,7 +113,10 @@ async fn frame_text(b: &Browser, id: &str, css: &str) -> Result<String> {
     b.client.find(Locator::Id(id)).await?.enter_frame().await?;
     let text = b
         .until(
-            &format!("return document.querySelector({})?.textContent || null;", json!(css)),
+            &format!(
+                "return document.querySelector({})?.textContent || null;",
+                json!(css)
+            ),
             &format!("{css} in the {id} widget"),
         )
         .await;
@@ -128,8 +136,11 @@ async fn publish(b: &Browser, url: &str) -> Result<Vec<u8>> {
         .await?
         .click()
         .await?;
-    b.until("return window.__blobs.length > 0 && document.getElementById('publish-panel');", "the published file")
-        .await?;
+    b.until(
+        "return window.__blobs.length > 0 && document.getElementById('publish-panel');",
+        "the published file",
+    )
+    .await?;
     let bytes = b
         .client
         .execute_async(
@@ -375,40 +386,78 @@ async fn a_published_model_runs_in_a_widget_on_a_third_origin() -> Result<()> {
         seen.iframe_snippet
     );
     assert!(
-        seen.element_snippet.contains(&format!("model=\"{model_url}\"")),
+        seen.element_snippet
+            .contains(&format!("model=\"{model_url}\"")),
         "element snippet: {}",
         seen.element_snippet
     );
-    assert!(seen.element_snippet.contains(&format!("{}genre-lens-widget.js", site.url())));
+    assert!(seen
+        .element_snippet
+        .contains(&format!("{}genre-lens-widget.js", site.url())));
 
     // The widget (third origin) = the core on the downloaded bytes, track by track.
     for (t, reply) in tracks.iter().zip(&seen.replies) {
         let (_, raw) = track(&features, &t.values);
         let native = model.predict_raw(&raw);
-        assert_eq!(reply["genre"], json!(model.classes[native.class]), "{}", t.name);
+        assert_eq!(
+            reply["genre"],
+            json!(model.classes[native.class]),
+            "{}",
+            t.name
+        );
         for (c, &p) in native.probabilities.iter().enumerate() {
-            let got = reply["probabilities"][&model.classes[c]].as_f64().ok_or("a probability")?;
-            assert!((got - p as f64).abs() <= 1e-6, "{}: p({}) {got} vs {p}", t.name, model.classes[c]);
+            let got = reply["probabilities"][&model.classes[c]]
+                .as_f64()
+                .ok_or("a probability")?;
+            assert!(
+                (got - p as f64).abs() <= 1e-6,
+                "{}: p({}) {got} vs {p}",
+                t.name,
+                model.classes[c]
+            );
         }
     }
     // ... and = the Predict page with that model active, genre by genre.
-    assert_eq!(seen.predict_page.len(), model.classes.len(), "{:?}", seen.predict_page);
+    assert_eq!(
+        seen.predict_page.len(),
+        model.classes.len(),
+        "{:?}",
+        seen.predict_page
+    );
     for class in &model.classes {
-        let page = seen.predict_page[&display_name(class)].as_f64().ok_or("a bar")? as f32;
-        let widget = seen.replies[0]["probabilities"][class].as_f64().ok_or("a probability")? as f32;
+        let page = seen.predict_page[&display_name(class)]
+            .as_f64()
+            .ok_or("a bar")? as f32;
+        let widget = seen.replies[0]["probabilities"][class]
+            .as_f64()
+            .ok_or("a probability")? as f32;
         assert_eq!(page, widget, "p({class}) on Predict vs in the widget");
     }
-    assert_eq!(seen.element_answer["genre"], seen.replies[0]["genre"], "the custom element");
-    assert_eq!(seen.element_answer["probabilities"], seen.replies[0]["probabilities"]);
+    assert_eq!(
+        seen.element_answer["genre"], seen.replies[0]["genre"],
+        "the custom element"
+    );
+    assert_eq!(
+        seen.element_answer["probabilities"],
+        seen.replies[0]["probabilities"]
+    );
 
     // The Embed page previews and writes the published model.
     let (src, preview_model, snippet) = &seen.embed;
     assert!(
-        src.as_str().is_some_and(|s| s.contains(&format!("model={}", js_encode(&model_url)))),
+        src.as_str()
+            .is_some_and(|s| s.contains(&format!("model={}", js_encode(&model_url)))),
         "{src}"
     );
-    assert_eq!(preview_model, &json!(model.meta.name), "the preview runs the published model");
-    assert!(snippet.contains(&format!("model=\"{model_url}\"")), "{snippet}");
+    assert_eq!(
+        preview_model,
+        &json!(model.meta.name),
+        "the preview runs the published model"
+    );
+    assert!(
+        snippet.contains(&format!("model=\"{model_url}\"")),
+        "{snippet}"
+    );
 
     // Every failure: its message in the widget and as an `error` to the host.
     for (id, msg, shown) in &seen.errors {
@@ -421,26 +470,54 @@ async fn a_published_model_runs_in_a_widget_on_a_third_origin() -> Result<()> {
             _ => "danceability",
         };
         println!("{id}: {text}");
-        assert!(text.contains(needle), "{id}: the host's error {text:?} names {needle:?}");
-        assert!(shown.contains(needle), "{id}: the widget shows {shown:?}, naming {needle:?}");
+        assert!(
+            text.contains(needle),
+            "{id}: the host's error {text:?} names {needle:?}"
+        );
+        assert!(
+            shown.contains(needle),
+            "{id}: the widget shows {shown:?}, naming {needle:?}"
+        );
     }
-    assert!(seen.fields_note.contains("does not use"), "{}", seen.fields_note);
+    assert!(
+        seen.fields_note.contains("does not use"),
+        "{}",
+        seen.fields_note
+    );
     let events = seen.events.as_array().cloned().unwrap_or_default();
     assert!(
-        events.iter().any(|e| e["id"] == "el" && e["type"] == "ready"),
+        events
+            .iter()
+            .any(|e| e["id"] == "el" && e["type"] == "ready"),
         "the element with the published model is ready: {events:?}"
     );
     assert!(
-        events.iter().any(|e| e["id"] == "el-missing" && e["type"] == "error"
-            && e["detail"]["message"].as_str().is_some_and(|m| m.contains("404"))),
+        events.iter().any(|e| e["id"] == "el-missing"
+            && e["type"] == "error"
+            && e["detail"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("404"))),
         "the element with a missing model dispatches its error: {events:?}"
     );
 
     // Offline: the kept copy, with neither the site nor the model host answering.
-    println!("offline: caches {}, genre {:?}, model {:?}", seen.kept, seen.offline_genre, seen.offline_model);
-    assert!(!seen.kept.is_null(), "the service worker controls the widget and the model file is kept");
-    assert_eq!(seen.offline_model, model.meta.name, "the published model, offline");
-    assert!(!seen.offline_genre.is_empty() && !seen.offline_genre.contains("could not"), "{}", seen.offline_genre);
+    println!(
+        "offline: caches {}, genre {:?}, model {:?}",
+        seen.kept, seen.offline_genre, seen.offline_model
+    );
+    assert!(
+        !seen.kept.is_null(),
+        "the service worker controls the widget and the model file is kept"
+    );
+    assert_eq!(
+        seen.offline_model, model.meta.name,
+        "the published model, offline"
+    );
+    assert!(
+        !seen.offline_genre.is_empty() && !seen.offline_genre.contains("could not"),
+        "{}",
+        seen.offline_genre
+    );
 
     // The Publish panel on a phone: the file loaded as a model file, kept, published.
     let published = tmp.join("published.bin");
@@ -477,9 +554,18 @@ async fn a_published_model_runs_in_a_widget_on_a_third_origin() -> Result<()> {
 fn js_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'!'
+            | b'~'
+            | b'*'
+            | b'\''
+            | b'('
+            | b')' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
