@@ -12,6 +12,10 @@
 //   - a "prediction" DOM event (event.detail is the message) for every prediction, whether the
 //     page asked for it or the visitor typed in the widget; an "error" event for failures.
 // The widget is told to accept messages from this page's origin only (origin=...).
+// model="https://your.site/models/my-model.bin" (or a path like "models/my-model.bin" or
+// "/models/my-model.bin", resolved against this page) loads a model file you publish; its server
+// must allow other sites to read it (Access-Control-Allow-Origin). A failure to load it is shown
+// in the widget and dispatched as an "error" event.
 
 const WIDGET_URL = new URL("widget.html", import.meta.url);
 const TIMEOUT_MS = 10000;
@@ -75,7 +79,7 @@ class GenreLensWidget extends HTMLElement {
     const url = new URL(WIDGET_URL);
     for (const name of ATTRIBUTES) {
       const value = this.getAttribute(name);
-      if (value) url.searchParams.set(name, value);
+      if (value) url.searchParams.set(name, name === "model" ? modelValue(value) : value);
     }
     url.searchParams.set("origin", location.origin);
     if (this.#frame.src === url.href) return;
@@ -122,6 +126,20 @@ class GenreLensWidget extends HTMLElement {
     }
     this.#pending.clear();
     this.#queue = [];
+  }
+}
+
+// A model file's address as the widget needs it: absolute, since the widget lives on another
+// origin than this page. "bundled" and a saved model's name pass unchanged; a value with a
+// scheme, or one ending in .bin, or starting with "/", "./" or "../", is a file's address.
+function modelValue(value) {
+  const v = value.trim();
+  const isFile = /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^\.{0,2}\//.test(v) || /\.bin$/i.test(v);
+  if (!isFile) return v;
+  try {
+    return new URL(v, document.baseURI).href;
+  } catch {
+    return v; // The widget names what is wrong with it.
   }
 }
 

@@ -10,6 +10,9 @@ const VERSION = "__BUILD_VERSION__";
 const PRECACHE = ["__PRECACHE__"];
 const PREFIX = "genre-lens-";
 const CACHE = PREFIX + VERSION;
+// Model files the widget fetched from a host's URL (src/model_store/remote.rs keeps them from
+// the page, after decoding them): not this build's, so they survive a new build.
+const MODEL_URLS = PREFIX + "model-urls";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -24,7 +27,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(
-        keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE).map((k) => caches.delete(k)),
+        keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE && k !== MODEL_URLS).map((k) => caches.delete(k)),
       ))
       .then(() => self.clients.claim()),
   );

@@ -10,11 +10,17 @@ STAGE="${TRUNK_STAGING_DIR:?run by trunk}"
 cd "$STAGE"
 
 # 1. The widget page. It does not need the Predict page's example tracks.
+#    Its connect-src also allows https: origins (and http: on loopback, for development): a host
+#    may name a model file it publishes (model=https://...). The widget narrows this at start to
+#    'self' plus that one file's origin, or to 'self' alone without a model URL, by adding a
+#    second policy (src/widget/connect.rs); the site's pages keep connect-src 'self'.
 sed -e 's/<html lang="en">/<html lang="en" data-view="widget">/' \
     -e 's#<title>Genre Lens</title>#<title>Genre Lens widget</title>#' \
     -e '/href="examples.json"/d' \
+    -e "s#connect-src 'self';#connect-src 'self' https: http://localhost:* http://127.0.0.1:*;#" \
     index.html > widget.html
 grep -q 'data-view="widget"' widget.html || { echo "post-build: could not mark widget.html" >&2; exit 1; }
+grep -q "connect-src 'self' https:" widget.html || { echo "post-build: could not widen widget.html's connect-src" >&2; exit 1; }
 
 # 2. The service worker. Precache the app shell, code, styles, model and summaries; not the
 #    Train page's 10 MB data set (data/), which is cached when first used.

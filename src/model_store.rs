@@ -6,6 +6,7 @@
 //! back at start the kept model that was active at the last visit, and remembers in storage
 //! which kept model is active. Models are loaded through [`source::load`].
 
+pub mod remote;
 pub mod source;
 
 use std::sync::Arc;

@@ -302,7 +302,8 @@ async fn a_model_from_every_source_predicts_identically() {
         .unwrap_err()
         .to_string();
     assert!(
-        missing.starts_with("Could not download public/no-such-model.bin"),
+        missing.starts_with("There is no model file at public/no-such-model.bin")
+            && missing.contains("404"),
         "{missing}"
     );
     let bad = load(ModelSource::Bytes(b"genre,tempo".to_vec()))

@@ -19,7 +19,9 @@ pub enum ModelSource {
     Bundled,
     /// A model kept in this browser, by its storage key.
     Saved(String),
-    /// A model file on the site, relative to the page.
+    /// A model file at a URL: on the site (relative to the page) or on another origin that
+    /// allows it with CORS (a host's published model, the widget's `model=https://…`). Fetched
+    /// without credentials and kept for offline use once it decodes (`remote.rs`).
     Url(String),
     /// A model file already in memory (a training result, a file the user chose).
     Bytes(Vec<u8>),
@@ -52,7 +54,18 @@ pub enum LoadError {
 pub async fn load(source: ModelSource) -> Result<LoadedModel, LoadError> {
     let (bytes, saved_id) = match source {
         ModelSource::Bundled => (bundled_model_bytes().await?, None),
-        ModelSource::Url(url) => (download(&url).await?, None),
+        ModelSource::Url(url) => {
+            let (bytes, fresh) = super::remote::bytes(&url).await?;
+            // Decoded before it is kept: the cache only ever holds files the widget can use.
+            let model = TrainedModel::from_bytes(&bytes)?;
+            if fresh {
+                super::remote::keep(&url, &bytes).await;
+            }
+            return Ok(LoadedModel {
+                model,
+                saved_id: None,
+            });
+        }
         ModelSource::Saved(id) => {
             let bytes = storage::load(&id).await.map_err(LoadError::Storage)?;
             (bytes, Some(id))

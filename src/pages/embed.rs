@@ -16,15 +16,22 @@ const LEAD: &str =
     the visitor's browser, like this site, and talks to your page only through the messages \
     you send it.";
 
+/// The Model select's value for "a model file at a URL" (`:` keeps it apart from the names of
+/// saved models, which the select lists too).
+const MODEL_AT_URL: &str = ":url";
+
+/// The address the snippets show until the user types the real one.
+const EXAMPLE_MODEL_URL: &str = "https://your.site/models/my-model.bin";
+
 /// The folder the site is served from (`https://host/some/path/`), from `location`.
-fn site_base() -> String {
+pub fn site_base() -> String {
     let href = window().location().href().unwrap_or_default();
     web_sys::Url::new_with_base("./", &href)
         .map(|u| u.href())
         .unwrap_or(href)
 }
 
-fn site_origin() -> String {
+pub fn site_origin() -> String {
     window().location().origin().unwrap_or_default()
 }
 
@@ -41,7 +48,7 @@ pub fn widget_query(model: &str, theme: &str, fields: &[Feature], default_fields
     q
 }
 
-fn iframe_snippet(base: &str, query: &str, origin: &str) -> String {
+pub fn iframe_snippet(base: &str, query: &str, origin: &str) -> String {
     let q = query.replace('&', "&amp;");
     format!(
         r#"<iframe id="genre-lens" src="{base}widget.html?{q}"
@@ -62,7 +69,7 @@ fn iframe_snippet(base: &str, query: &str, origin: &str) -> String {
     )
 }
 
-fn element_snippet(base: &str, model: &str, theme: &str, fields: Option<String>) -> String {
+pub fn element_snippet(base: &str, model: &str, theme: &str, fields: Option<String>) -> String {
     let fields_attr = fields
         .map(|f| format!(r#" fields="{f}""#))
         .unwrap_or_default();
@@ -102,7 +109,7 @@ async fn copy_text(text: String) -> bool {
 }
 
 #[component]
-fn Snippet(id: &'static str, title: &'static str, text: Signal<String>) -> impl IntoView {
+pub fn Snippet(id: &'static str, title: &'static str, text: Signal<String>) -> impl IntoView {
     let status = RwSignal::new("");
     let on_copy = move |_| {
         let t = text.get_untracked();
@@ -132,7 +139,31 @@ pub fn EmbedPage() -> impl IntoView {
     let base = site_base();
     let origin = site_origin();
 
-    let model = RwSignal::new("bundled".to_string());
+    // The select's value: "bundled", a saved model's name, or MODEL_AT_URL (then the address
+    // typed beside it is the model).
+    let choice = RwSignal::new("bundled".to_string());
+    let typed_url = RwSignal::new(String::new());
+    let at_url = move || choice.get() == MODEL_AT_URL;
+    // The snippets always name a model: the example address until one is typed. The preview
+    // only fetches an address the user typed.
+    let model = Memo::new(move |_| {
+        if !at_url() {
+            return choice.get();
+        }
+        let t = typed_url.get().trim().to_string();
+        if t.is_empty() {
+            EXAMPLE_MODEL_URL.to_string()
+        } else {
+            t
+        }
+    });
+    let preview_model = Memo::new(move |_| {
+        if at_url() && typed_url.get().trim().is_empty() {
+            "bundled".to_string()
+        } else {
+            model.get()
+        }
+    });
     let theme = RwSignal::new("light".to_string());
     let saved = RwSignal::new(Vec::<String>::new());
     spawn_local(async move {
@@ -159,12 +190,13 @@ pub fn EmbedPage() -> impl IntoView {
     let chosen = RwSignal::new(Vec::<Feature>::new());
     Effect::new(move |_| chosen.set(default_fields()));
 
-    let query = Memo::new(move |_| {
+    let query_for = move |model: &str| {
         let fields = chosen.get();
         let is_default = fields == default_fields();
-        widget_query(&model.get(), &theme.get(), &fields, is_default)
-    });
-    let preview_src = move || format!("widget.html?{}", query.get());
+        widget_query(model, &theme.get(), &fields, is_default)
+    };
+    let query = Memo::new(move |_| query_for(&model.get()));
+    let preview_src = move || format!("widget.html?{}", query_for(&preview_model.get()));
     let b = base.clone();
     let o = origin.clone();
     let iframe_text = Signal::derive(move || iframe_snippet(&b, &query.get(), &o));
@@ -215,14 +247,30 @@ pub fn EmbedPage() -> impl IntoView {
                     <div class="embed-options">
                         <label class="opt">
                             "Model"
-                            <select id="embed-model" on:change=move |ev| model.set(event_target_value(&ev))>
+                            <select id="embed-model" on:change=move |ev| choice.set(event_target_value(&ev))>
                                 <option value="bundled" selected=true>"Bundled model"</option>
+                                <option value=MODEL_AT_URL>"A model file you publish (URL)"</option>
                                 {move || saved.get().into_iter().map(|name| {
                                     let label = format!("Saved: {name}");
                                     view! { <option value=name>{label}</option> }
                                 }).collect_view()}
                             </select>
                         </label>
+                        <Show when=at_url>
+                            <label class="opt">
+                                "The model file's address"
+                                <input id="embed-model-url" type="url" inputmode="url" autocomplete="off"
+                                    spellcheck="false" placeholder=EXAMPLE_MODEL_URL
+                                    prop:value=move || typed_url.get()
+                                    on:change=move |ev| typed_url.set(event_target_value(&ev)) />
+                            </label>
+                            <p class="card-sub" id="embed-url-note">
+                                "Publish a kept model from the Train page, put its file on your site, and "
+                                "serve it with the header " <code>"Access-Control-Allow-Origin: *"</code>
+                                " so the widget (on this site) may read it. The preview shows what your "
+                                "visitors will see, a problem with the file included."
+                            </p>
+                        </Show>
                         <fieldset class="opt">
                             <legend>"Theme"</legend>
                             {["light", "dark"].into_iter().map(|t| view! {
@@ -271,6 +319,10 @@ pub fn EmbedPage() -> impl IntoView {
                         <code>"prediction"</code> " with " <code>"source: \"user\""</code> "."</li>
                     <li>"Add " <code>"&origin=https://your.site"</code>
                         " to the widget URL to accept and announce to that origin only."</li>
+                    <li>"A model that cannot be loaded (no file at the address, a server that does "
+                        "not allow other sites, a file that is not a Genre Lens model or is from a newer "
+                        "version) is named in the widget and sent as " <code>"{type: \"error\", message}"</code>
+                        "; the widget keeps a copy of a file it loaded once, for visits without a network."</li>
                 </ul>
             </section>
         </div>

@@ -11,6 +11,7 @@ mod model_fields;
 mod option_fields;
 mod options;
 mod options_card;
+mod publish;
 mod report;
 mod results;
 mod run;

@@ -6,9 +6,11 @@
 //! cached once by the service worker) and `main.rs` mounts [`WidgetApp`] instead of the site.
 //!
 //! Modules: `options` (the query), `message` (the protocol, pure), `bridge` (postMessage),
-//! `view` (the compact form and result).
+//! `view` (the compact form and result), `connect` (the page's fetch policy narrowed to the one
+//! model URL it was given).
 
 pub mod bridge;
+pub mod connect;
 pub mod message;
 pub mod options;
 pub mod view;
@@ -19,7 +21,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::busy::Busy;
-use crate::model_store::{self, ModelSource, ModelState};
+use crate::components::rich_text::rich_text;
+use crate::model_store::{self, LoadError, ModelSource, ModelState};
 use options::{ModelChoice, WidgetOptions};
 
 /// Whether this page is the widget (`<html data-view="widget">`).
@@ -41,13 +44,26 @@ pub fn WidgetApp() -> impl IntoView {
     let state = RwSignal::new(ModelState::Loading);
     let host_values = RwSignal::new(None);
     bridge::install(options.clone(), state, host_values);
-    load(options.model.clone(), state);
+    // Before any fetch: from here on the page may reach its own origin and, when `model=` names
+    // a file elsewhere, that file's origin, nothing else (widget.html's own policy is wider,
+    // see scripts/post-build.sh).
+    let model_url = match &options.model {
+        ModelChoice::Url(typed) => Some(connect::resolve(typed)),
+        _ => None,
+    };
+    connect::narrow(model_url.as_ref().and_then(|u| u.as_ref().ok()));
+    load(options.model.clone(), model_url, state);
 
     view! {
         {move || match state.get() {
             ModelState::Loading => view! { <Busy class="w-status" text="Loading the model…" /> }.into_any(),
+            // Never a blank box: what failed, in the widget's own box (the host gets the same
+            // sentence as an `error` message).
             ModelState::Failed(message) => view! {
-                <div class="w-status w-error" role="alert" id="w-error">{message}</div>
+                <div class="w-status w-error" role="alert" id="w-error">
+                    <p class="w-error-title">"This widget could not load its model"</p>
+                    <p class="w-error-text" id="w-error-text">{rich_text(&message)}</p>
+                </div>
             }
             .into_any(),
             ModelState::Ready(model) => {
@@ -58,15 +74,28 @@ pub fn WidgetApp() -> impl IntoView {
     }
 }
 
-fn load(choice: ModelChoice, state: RwSignal<ModelState>) {
+fn load(
+    choice: ModelChoice,
+    model_url: Option<Result<connect::ModelUrl, String>>,
+    state: RwSignal<ModelState>,
+) {
     spawn_local(async move {
-        let result = match choice {
-            ModelChoice::Bundled => Ok(ModelSource::Bundled),
-            ModelChoice::Saved(name) => saved_source(&name).await,
-        };
-        let result = match result {
-            Ok(source) => model_store::load(source).await.map_err(|e| e.to_string()),
-            Err(e) => Err(e),
+        let result = match (choice, model_url) {
+            (_, Some(Err(e))) => Err(e),
+            (_, Some(Ok(url))) => model_store::load(ModelSource::Url(url.href.clone()))
+                .await
+                .map_err(|e| match e {
+                    // The core's sentence says what is wrong with the bytes; say which file.
+                    LoadError::File(e) => format!("The file at {} cannot be used: {e}", url.href),
+                    other => other.to_string(),
+                }),
+            (ModelChoice::Saved(name), None) => match saved_source(&name).await {
+                Ok(source) => model_store::load(source).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e),
+            },
+            (_, None) => model_store::load(ModelSource::Bundled)
+                .await
+                .map_err(|e| e.to_string()),
         };
         state.set(match result {
             Ok(loaded) => ModelState::Ready(Arc::new(loaded.model)),

@@ -11,6 +11,26 @@ pub enum ModelChoice {
     Bundled,
     /// `model=<name>`: a model saved in this browser by the Train page, by its name.
     Saved(String),
+    /// `model=https://…` (any `scheme://`, or a path starting with `/`, `./` or `../`, relative
+    /// to the widget page): a model file published by the host, fetched with CORS. As typed;
+    /// the widget resolves it against its own address and refuses schemes other than http(s)
+    /// with a message (a name with `://` in it would be a strange name for a saved model).
+    Url(String),
+}
+
+impl ModelChoice {
+    /// What `model=` holds: a URL when it looks like one (a scheme or a path), else a name.
+    pub fn from_value(value: &str) -> ModelChoice {
+        let v = value.trim();
+        let lower = v.to_ascii_lowercase();
+        if v.is_empty() || lower == "bundled" {
+            ModelChoice::Bundled
+        } else if v.contains("://") || ["/", "./", "../"].iter().any(|p| v.starts_with(p)) {
+            ModelChoice::Url(v.to_string())
+        } else {
+            ModelChoice::Saved(v.to_string())
+        }
+    }
 }
 
 /// `theme=light|dark`; anything else follows the visitor's system setting.
@@ -67,14 +87,7 @@ impl WidgetOptions {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let value = percent_decode(value);
             match key {
-                "model" => {
-                    let v = value.trim();
-                    out.model = if v.is_empty() || v.eq_ignore_ascii_case("bundled") {
-                        ModelChoice::Bundled
-                    } else {
-                        ModelChoice::Saved(v.to_string())
-                    };
-                }
+                "model" => out.model = ModelChoice::from_value(&value),
                 "theme" => {
                     out.theme = match value.trim().to_ascii_lowercase().as_str() {
                         "light" => Theme::Light,
@@ -100,6 +113,19 @@ impl WidgetOptions {
     /// Whether a message from `origin` may be answered.
     pub fn allows(&self, origin: &str) -> bool {
         self.origins.is_empty() || self.origins.iter().any(|o| o == "*" || o == origin)
+    }
+
+    /// Features `fields=` names that the model does not use: the widget cannot show them, and
+    /// says so (a note in the widget, an `error` message to the host) instead of dropping them.
+    pub fn missing_fields(&self, model_features: &[Feature]) -> Vec<Feature> {
+        match &self.fields {
+            Some(FieldChoice::Some(list)) => list
+                .iter()
+                .copied()
+                .filter(|f| !model_features.contains(f))
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// Indices (in the model's feature order) of the fields to show.
@@ -201,6 +227,39 @@ mod tests {
     }
 
     #[test]
+    fn a_model_url_is_a_url_and_anything_else_a_name() {
+        let url = "https://models.example/genre%20lens/my.bin?v=2";
+        let query = format!(
+            "model={}",
+            url.replace('%', "%25")
+                .replace('?', "%3F")
+                .replace('=', "%3D")
+        );
+        assert_eq!(
+            WidgetOptions::parse(&query).model,
+            ModelChoice::Url(url.into())
+        );
+        for (value, want) in [
+            (
+                "HTTP://127.0.0.1:9/m.bin",
+                ModelChoice::Url("HTTP://127.0.0.1:9/m.bin".into()),
+            ),
+            ("/models/m.bin", ModelChoice::Url("/models/m.bin".into())),
+            ("./m.bin", ModelChoice::Url("./m.bin".into())),
+            ("../m.bin", ModelChoice::Url("../m.bin".into())),
+            (" Bundled ", ModelChoice::Bundled),
+            ("", ModelChoice::Bundled),
+            ("my model.bin", ModelChoice::Saved("my model.bin".into())),
+            (
+                "ftp://x.example/m.bin",
+                ModelChoice::Url("ftp://x.example/m.bin".into()),
+            ),
+        ] {
+            assert_eq!(ModelChoice::from_value(value), want, "{value}");
+        }
+    }
+
+    #[test]
     fn shown_fields_follow_the_model() {
         let model = [Feature::Danceability, Feature::Energy, Feature::Tempo];
         let o = WidgetOptions::parse("");
@@ -213,11 +272,17 @@ mod tests {
             WidgetOptions::parse("fields=all").shown_fields(&model),
             vec![0, 1, 2]
         );
-        // Only features the model lacks: fall back to all of the model's.
+        // Only features the model lacks: fall back to all of the model's, and name them.
+        let lacking = WidgetOptions::parse("fields=liveness,tempo");
+        assert_eq!(lacking.shown_fields(&model), vec![2]);
+        assert_eq!(lacking.missing_fields(&model), vec![Feature::Liveness]);
         assert_eq!(
             WidgetOptions::parse("fields=liveness").shown_fields(&model),
             vec![0, 1, 2]
         );
+        assert!(WidgetOptions::parse("fields=all")
+            .missing_fields(&model)
+            .is_empty());
     }
 
     #[test]

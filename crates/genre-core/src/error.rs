@@ -98,4 +98,8 @@ pub enum ModelFileError {
     /// `found`: the model's features and those the data lacks; `expected`: the data's features.
     #[error("This model needs features the data does not have (model: {found}); the data has: {expected}.")]
     WrongFeatures { expected: String, found: String },
+    /// A feature id this version does not know: the file was made by a newer version that
+    /// added features (the widget could not show a field for it, nor the CSV reader find it).
+    #[error("This model uses a feature this version of Genre Lens does not know (feature number {id}); it was made by a newer version. Update the app, or re-train the model on the 13 known features.")]
+    UnknownFeature { id: u8 },
 }

@@ -527,7 +527,7 @@ fn read_features(r: &mut Reader) -> Res<FeatureSet> {
         let id = r.u8()? as usize;
         match Feature::from_index(id) {
             Some(f) => features.push(f),
-            None => return corrupt(format!("unknown feature id {id}")),
+            None => return Err(ModelFileError::UnknownFeature { id: id as u8 }),
         }
     }
     FeatureSet::new(features).or_else(corrupt)

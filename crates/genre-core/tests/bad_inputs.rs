@@ -704,6 +704,34 @@ fn model_for_other_features() {
     }
 }
 
+/// A feature id from a newer version (past the 13 known) is named as such, not as corruption:
+/// the widget and the Train page say to update the app.
+#[test]
+fn model_with_an_unknown_feature_names_it() {
+    let valid = model("model/valid_small.bin").unwrap();
+    let mut file = valid.to_bytes();
+    let ids: Vec<u8> = valid
+        .features()
+        .as_slice()
+        .iter()
+        .map(|f| f.index() as u8)
+        .collect();
+    let mut list = vec![ids.len() as u8];
+    list.extend(&ids);
+    // The preprocessor's feature list: its count, then one id per feature.
+    let at = file[16..]
+        .windows(list.len())
+        .position(|w| w == list.as_slice())
+        .expect("the feature list is in the payload")
+        + 16;
+    file[at + list.len() - 1] = 200;
+    let payload = file[16..].to_vec();
+    file[12..16].copy_from_slice(&genre_core::format::crc32(&payload).to_le_bytes());
+    let e = TrainedModel::from_bytes(&file).unwrap_err();
+    assert_eq!(e, ModelFileError::UnknownFeature { id: 200 });
+    assert!(e.to_string().contains("does not know (feature number 200)"));
+}
+
 #[test]
 fn model_csv_renamed_bin() {
     assert_eq!(

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
 
+use super::publish::PublishPanel;
 use super::{figures, TrainState};
 
 /// A model file's type for the browser (our own binary format).
@@ -16,8 +17,27 @@ use crate::components::rich_text::rich_text;
 use crate::model_store::{load, LoadError, ModelSource, ModelState, ModelStore};
 use crate::storage::{self, SavedModel};
 
+/// A kept model's file name: its name with anything but ASCII letters and digits as `-`.
+pub fn model_file_name(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("{stem}.bin")
+}
+
+/// Downloads the kept model `id` as `file`, the bytes exactly as stored.
+async fn download_kept(id: &str, file: &str) -> Result<(), String> {
+    let bytes = storage::load(id).await?;
+    browser::download(file, MODEL_FILE_TYPE, &bytes)
+}
+
 #[component]
-fn SavedRow(m: SavedModel) -> impl IntoView {
+fn SavedRow(
+    m: SavedModel,
+    /// The storage key of the model whose Publish panel is open (one at a time).
+    publishing: RwSignal<Option<String>>,
+) -> impl IntoView {
     let page = TrainState::use_state();
     let store = ModelStore::use_store();
     let error = RwSignal::new(None::<String>);
@@ -33,23 +53,24 @@ fn SavedRow(m: SavedModel) -> impl IntoView {
             }
         });
     };
-    let name_for_file = m.name.clone();
+    let file = StoredValue::new(model_file_name(&m.name));
     let download_it = move |_| {
-        let file = format!(
-            "{}.bin",
-            name_for_file
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect::<String>()
-        );
         spawn_local(async move {
-            match storage::load(&id.get_value()).await {
-                Ok(b) => {
-                    if let Err(e) = browser::download(&file, MODEL_FILE_TYPE, &b) {
-                        error.set(Some(e));
-                    }
-                }
-                Err(e) => error.set(Some(e)),
+            if let Err(e) = download_kept(&id.get_value(), &file.get_value()).await {
+                error.set(Some(e));
+            }
+        });
+    };
+    // Publish: the file to put on a web server (downloaded now), and the snippets for it.
+    let publish_open = move || publishing.get().as_deref() == Some(id.get_value().as_str());
+    let publish_it = move |_| {
+        if publish_open() {
+            return publishing.set(None);
+        }
+        publishing.set(Some(id.get_value()));
+        spawn_local(async move {
+            if let Err(e) = download_kept(&id.get_value(), &file.get_value()).await {
+                error.set(Some(e));
             }
         });
     };
@@ -129,9 +150,14 @@ fn SavedRow(m: SavedModel) -> impl IntoView {
                 <button class="button small saved-use" on:click=use_it disabled=is_active>"Use"</button>
                 <button class="button secondary small" on:click=move |_| editing.update(|e| *e = !*e)>"Rename"</button>
                 <button class="button secondary small" on:click=download_it>"Download"</button>
+                <button class="button secondary small saved-publish" on:click=publish_it
+                    aria-expanded=move || publish_open().to_string()>"Publish"</button>
                 <button class="button secondary small danger-text saved-delete" on:click=delete_it>"Delete"</button>
             </div>
             {move || error.get().map(|e| view! { <p class="msg error" role="alert">{e}</p> })}
+            <Show when=publish_open>
+                <PublishPanel file=file.get_value() />
+            </Show>
         </li>
     }
 }
@@ -147,6 +173,7 @@ pub fn SavedModels() -> impl IntoView {
             list.set(Some(storage::list().await));
         });
     });
+    let publishing = RwSignal::new(None::<String>);
     let file_message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
     let on_model_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -212,7 +239,7 @@ pub fn SavedModels() -> impl IntoView {
         }
         Some(Ok(v)) => view! {
             <ul class="saved-list" id="saved-list">
-                {v.into_iter().map(|m| view! { <SavedRow m=m /> }).collect_view()}
+                {v.into_iter().map(|m| view! { <SavedRow m=m publishing /> }).collect_view()}
             </ul>
         }
         .into_any(),

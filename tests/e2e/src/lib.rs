@@ -64,6 +64,9 @@ pub struct StaticServer {
     requests: Arc<Mutex<Vec<String>>>,
     /// Set by [`StaticServer::stop`]: connections are then closed unanswered (offline tests).
     stopped: Arc<std::sync::atomic::AtomicBool>,
+    /// Whether responses carry `Access-Control-Allow-Origin: *` (the default, like GitHub
+    /// Pages); [`StaticServer::refuse_cors`] turns it off, like a server that never set it up.
+    cors: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl StaticServer {
@@ -78,14 +81,17 @@ impl StaticServer {
         let (root, pfx, log) = (root.to_path_buf(), prefix.to_string(), requests.clone());
         let stopped = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let stop_flag = stopped.clone();
+        let cors = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let cors_flag = cors.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 if stop_flag.load(std::sync::atomic::Ordering::SeqCst) {
                     continue; // Dropped unanswered: the browser sees a network error.
                 }
                 let (root, pfx, log) = (root.clone(), pfx.clone(), log.clone());
+                let cors = cors_flag.load(std::sync::atomic::Ordering::SeqCst);
                 std::thread::spawn(move || {
-                    let _ = serve_one(stream, &root, &pfx, &log);
+                    let _ = serve_one(stream, &root, &pfx, &log, cors);
                 });
             }
         });
@@ -94,7 +100,14 @@ impl StaticServer {
             prefix: prefix.to_string(),
             requests,
             stopped,
+            cors,
         })
+    }
+
+    /// From now on, answers without `Access-Control-Allow-Origin`: other origins' pages may
+    /// not read what it serves (a model host that did not allow the widget).
+    pub fn refuse_cors(&self) {
+        self.cors.store(false, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Behaves like a stopped server from now on: every connection is closed unanswered.
@@ -132,7 +145,13 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn serve_one(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<String>>) -> Result<()> {
+fn serve_one(
+    stream: TcpStream,
+    root: &Path,
+    prefix: &str,
+    log: &Mutex<Vec<String>>,
+    cors: bool,
+) -> Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
@@ -163,6 +182,7 @@ fn serve_one(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<Strin
             "text/plain",
             b"GET only",
             method,
+            cors,
         );
     }
     // The prefix without its slash redirects, like static hosts do for folders.
@@ -178,10 +198,11 @@ fn serve_one(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<Strin
             "text/plain",
             b"not found",
             method,
+            cors,
         );
     };
     if rel.split('/').any(|s| s == "..") {
-        return respond(&mut out, "403 Forbidden", "text/plain", b"no", method);
+        return respond(&mut out, "403 Forbidden", "text/plain", b"no", method, cors);
     }
     let mut file = root.join(rel);
     if file.is_dir() {
@@ -191,7 +212,7 @@ fn serve_one(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<Strin
         Ok(mut f) => {
             let mut body = Vec::new();
             f.read_to_end(&mut body)?;
-            respond(&mut out, "200 OK", content_type(&file), &body, method)
+            respond(&mut out, "200 OK", content_type(&file), &body, method, cors)
         }
         Err(_) => respond(
             &mut out,
@@ -199,6 +220,7 @@ fn serve_one(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<Strin
             "text/plain",
             b"not found",
             method,
+            cors,
         ),
     }
 }
@@ -209,11 +231,18 @@ fn respond(
     ctype: &str,
     body: &[u8],
     method: &str,
+    cors: bool,
 ) -> Result<()> {
+    // Access-Control-Allow-Origin like GitHub Pages: another site's page may load the
+    // widget's module script (genre-lens-widget.js), which module scripts fetch with CORS, and
+    // the widget may read a model file published here.
+    let allow = if cors {
+        "Access-Control-Allow-Origin: *\r\n"
+    } else {
+        ""
+    };
     let head = format!(
-        // Access-Control-Allow-Origin like GitHub Pages: another site's page may load the
-        // widget's module script (genre-lens-widget.js), which module scripts fetch with CORS.
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n{allow}Connection: close\r\n\r\n",
         body.len()
     );
     out.write_all(head.as_bytes())?;

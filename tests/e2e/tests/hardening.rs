@@ -291,3 +291,84 @@ async fn the_content_security_policy_blocks_other_origins() -> Result<()> {
     );
     Ok(())
 }
+
+/// From the widget page: a `fetch` to `targets` (each `[url, ...]`), the outcome of each, and the
+/// CSP violations they caused.
+async fn widget_fetches(b: &Browser, targets: Vec<String>) -> Result<Value> {
+    Ok(b.client
+        .execute_async(
+            "const [urls, done] = arguments;
+             const violations = [];
+             document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
+             Promise.all(urls.map((u) => fetch(u).then(() => 'loaded', () => 'blocked')))
+               .then((r) => setTimeout(() => done({ results: r, violations }), 200));",
+            vec![json!(targets)],
+        )
+        .await?)
+}
+
+/// Issue 13: widget.html's own policy allows https: (and loopback http:) so a host can name its
+/// model file; the widget then narrows it to the site plus that file's origin. A second origin
+/// is blocked with a model URL given, and the model's origin is blocked without one.
+#[tokio::test]
+async fn the_widget_reaches_only_the_model_origin_it_is_given() -> Result<()> {
+    let site = StaticServer::start(&dist_dir()?, "/")?;
+    let model_host = StaticServer::start(&dist_dir()?, "/")?;
+    let other = StaticServer::start(&dist_dir()?, "/")?;
+    let model_url = format!("{}model.bin", model_host.url());
+    let (mut with_model, mut without) = (Value::Null, Value::Null);
+    with_browser(1000, 800, async |b| {
+        b.client
+            .goto(&format!("{}widget.html?model={model_url}", site.url()))
+            .await?;
+        b.until(
+            "return document.getElementById('w-genre')?.textContent.trim() || null;",
+            "the widget with the model URL",
+        )
+        .await?;
+        with_model = widget_fetches(
+            b,
+            vec![
+                format!("{model_url}?again"),
+                format!("{}model.bin?fetch", other.url()),
+            ],
+        )
+        .await?;
+        b.client.goto(&format!("{}widget.html", site.url())).await?;
+        b.until(
+            "return document.getElementById('w-genre')?.textContent.trim() || null;",
+            "the widget with the bundled model",
+        )
+        .await?;
+        without = widget_fetches(b, vec![format!("{model_url}?without")]).await?;
+        Ok(())
+    })
+    .await?;
+    println!("widget csp: {with_model} / {without}");
+    assert_eq!(
+        with_model["results"],
+        json!(["loaded", "blocked"]),
+        "{with_model}"
+    );
+    assert!(
+        with_model["violations"]
+            .as_array()
+            .is_some_and(|v| v.iter().any(|v| {
+                v.as_str()
+                    .is_some_and(|v| v.starts_with("connect-src") && v.contains(&other.origin()))
+            })),
+        "{with_model}"
+    );
+    assert_eq!(without["results"], json!(["blocked"]), "{without}");
+    assert_eq!(
+        other.requests(),
+        Vec::<String>::new(),
+        "the other origin got a request"
+    );
+    assert!(
+        model_host.requests().iter().all(|p| !p.contains("without")),
+        "the model host was reached by a widget that was not given it: {:?}",
+        model_host.requests()
+    );
+    Ok(())
+}
