@@ -17,10 +17,12 @@ sed -e 's/<html lang="en">/<html lang="en" data-view="widget">/' \
 grep -q 'data-view="widget"' widget.html || { echo "post-build: could not mark widget.html" >&2; exit 1; }
 
 # 2. The service worker. Precache the app shell, code, styles, model and summaries; not the
-#    Train page's 10 MB data set (data/), which is cached when first used.
+#    Train page's 10 MB data set (data/) nor the bundled forest (forest.bin, ~0.8 MB: fetched
+#    only when a visitor chooses it, so a first visit does not pay for it), which are cached
+#    when first used. The version covers forest.bin too: a new forest means a new cache.
 files=$(find . -type f ! -name sw.js ! -path './data/*' ! -path './.stage/*' | sed 's#^\./##' | LC_ALL=C sort)
 version=$(for f in $files; do sha256sum "$f"; done | sha256sum | cut -c1-16)
-list=$(for f in $files; do printf '"%s",' "$f"; done)
+list=$(for f in $files; do [ "$f" = forest.bin ] || printf '"%s",' "$f"; done)
 sed -i -e "s#__BUILD_VERSION__#$version#" \
        -e "s#\"__PRECACHE__\"#\"./\",$list#" sw.js
 grep -q "$version" sw.js || { echo "post-build: could not stamp sw.js" >&2; exit 1; }

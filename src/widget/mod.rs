@@ -62,6 +62,7 @@ fn load(choice: ModelChoice, state: RwSignal<ModelState>) {
     spawn_local(async move {
         let result = match choice {
             ModelChoice::Bundled => Ok(ModelSource::Bundled),
+            ModelChoice::BundledForest => Ok(ModelSource::BundledForest),
             ModelChoice::Saved(name) => saved_source(&name).await,
         };
         let result = match result {

@@ -9,6 +9,8 @@ use genre_core::feature::Feature;
 pub enum ModelChoice {
     /// `model=bundled` (the default): the model that ships with the site.
     Bundled,
+    /// `model=forest`: the random forest that ships with the site (fetched only then).
+    BundledForest,
     /// `model=<name>`: a model saved in this browser by the Train page, by its name.
     Saved(String),
 }
@@ -71,6 +73,8 @@ impl WidgetOptions {
                     let v = value.trim();
                     out.model = if v.is_empty() || v.eq_ignore_ascii_case("bundled") {
                         ModelChoice::Bundled
+                    } else if v.eq_ignore_ascii_case("forest") {
+                        ModelChoice::BundledForest
                     } else {
                         ModelChoice::Saved(v.to_string())
                     };
@@ -197,6 +201,10 @@ mod tests {
             Theme::Light
         );
         assert_eq!(WidgetOptions::parse("theme=purple").theme, Theme::Auto);
+        assert_eq!(
+            WidgetOptions::parse("model=Forest").model,
+            ModelChoice::BundledForest
+        );
         assert!(WidgetOptions::parse("origin=*").allows("https://x.example"));
     }
 
