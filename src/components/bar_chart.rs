@@ -14,8 +14,8 @@ const LABEL_END: f64 = 35.0;
 const BAR_X: f64 = 37.0;
 const BAR_W: f64 = 48.0;
 
-/// Up to this many classes, every one has its bar.
-pub const ALL_UP_TO: usize = 12;
+/// Up to this many classes, every one has its bar (the bundled models' 15 genres all show).
+pub const ALL_UP_TO: usize = 20;
 /// Beyond [`ALL_UP_TO`] classes, the bars shown before "others".
 pub const TOP_N: usize = 10;
 
@@ -143,18 +143,18 @@ mod tests {
     }
 
     #[test]
-    fn every_class_up_to_twelve_then_top_ten_and_others() {
-        let twelve: Vec<f32> = (0..12).map(|i| i as f32 / 66.0).collect();
-        let b = bars(&twelve);
-        assert_eq!(b.len(), 12);
-        assert_eq!(b[0], Bar::Class(11, 11.0 / 66.0));
+    fn every_class_up_to_twenty_then_top_ten_and_others() {
+        let twenty: Vec<f32> = (0..20).map(|i| i as f32 / 190.0).collect();
+        let b = bars(&twenty);
+        assert_eq!(b.len(), 20);
+        assert_eq!(b[0], Bar::Class(19, 19.0 / 190.0));
 
         // 114 genres: class i has weight i + 1; the top ten are 113..104, the rest summed.
         let total = (1..=114).sum::<u32>() as f32;
         let many: Vec<f32> = (0..114).map(|i| (i + 1) as f32 / total).collect();
         let b = bars(&many);
         assert_eq!(b.len(), 11);
-        assert_eq!((bar_count(12), bar_count(114)), (12, 11));
+        assert_eq!((bar_count(20), bar_count(21), bar_count(114)), (20, 11, 11));
         let top: Vec<usize> = b[..10]
             .iter()
             .map(|x| match x {

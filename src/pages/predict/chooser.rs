@@ -38,6 +38,7 @@ pub fn ModelChooser() -> impl IntoView {
                 {choice(BundledModel::Boosted, "model-boosted", "Boosted trees", "most accurate")}
                 {choice(BundledModel::Forest, "model-forest", "Random forest", "the report's model")}
             </div>
+            <p class="choice-hint">"Both run in this tab; your values stay when you switch."</p>
             {move || own_model().map(|name| view! {
                 <p class="choice-own" id="model-own">
                     "Now predicting: " <strong>{name}</strong>
