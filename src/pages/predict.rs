@@ -203,4 +203,3 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
         </div>
     }
 }
-

@@ -15,22 +15,23 @@ pub fn ModelChooser() -> impl IntoView {
         (None, ModelState::Ready(m)) => Some(m.meta.name.clone()),
         _ => None,
     };
-    let choice = move |which: BundledModel, id: &'static str, name: &'static str, note: &'static str| {
-        view! {
-            <input
-                type="radio"
-                id=id
-                name="bundled-model"
-                value=which.code()
-                prop:checked=move || active() == Some(which)
-                on:change=move |_| store.choose_bundled(which)
-            />
-            <label for=id>
-                <span class="choice-name">{name}</span>
-                <span class="choice-note">{note}</span>
-            </label>
-        }
-    };
+    let choice =
+        move |which: BundledModel, id: &'static str, name: &'static str, note: &'static str| {
+            view! {
+                <input
+                    type="radio"
+                    id=id
+                    name="bundled-model"
+                    value=which.code()
+                    prop:checked=move || active() == Some(which)
+                    on:change=move |_| store.choose_bundled(which)
+                />
+                <label for=id>
+                    <span class="choice-name">{name}</span>
+                    <span class="choice-note">{note}</span>
+                </label>
+            }
+        };
     view! {
         <section class="card model-choice" aria-labelledby="model-choice-title">
             <h2 id="model-choice-title" class="eyebrow">"Model"</h2>

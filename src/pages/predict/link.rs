@@ -34,7 +34,8 @@ impl PredictLink {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let (key, value) = (percent_decode(key), percent_decode(value));
             if key.eq_ignore_ascii_case("model") {
-                link.model = BundledModel::from_code(&value).filter(|m| *m != BundledModel::Boosted);
+                link.model =
+                    BundledModel::from_code(&value).filter(|m| *m != BundledModel::Boosted);
             } else if let Some(f) = Feature::ALL
                 .into_iter()
                 .find(|f| f.name().eq_ignore_ascii_case(key.trim()))

@@ -171,7 +171,12 @@ async fn invalid_values_in_a_link_are_shown_at_their_fields() -> Result<()> {
         let read = support::read_fields(
             b,
             "field-",
-            &[Feature::Energy, Feature::Tempo, Feature::Danceability, Feature::DurationMs],
+            &[
+                Feature::Energy,
+                Feature::Tempo,
+                Feature::Danceability,
+                Feature::DurationMs,
+            ],
         )
         .await?;
         let energy = b.text("#error-energy").await?;
@@ -185,7 +190,11 @@ async fn invalid_values_in_a_link_are_shown_at_their_fields() -> Result<()> {
     })
     .await?;
     let (read, energy, tempo, errors, stale, shown) = seen.expect("ran");
-    assert_eq!(read, ["abc", "", "0.5", "3:05"], "the link's texts, as given");
+    assert_eq!(
+        read,
+        ["abc", "", "0.5", "3:05"],
+        "the link's texts, as given"
+    );
     let energy = energy.ok_or("no message at energy")?;
     assert!(energy.contains("“abc” is not a number"), "{energy}");
     let tempo = tempo.ok_or("no message at tempo")?;
@@ -195,7 +204,12 @@ async fn invalid_values_in_a_link_are_shown_at_their_fields() -> Result<()> {
     // The invalid fields keep the training median; the valid ones are used.
     let features = model.features().as_slice();
     let mut row = model.preprocessor.medians.clone();
-    let at = |f: Feature| features.iter().position(|&g| g == f).expect("model feature");
+    let at = |f: Feature| {
+        features
+            .iter()
+            .position(|&g| g == f)
+            .expect("model feature")
+    };
     row[at(Feature::Danceability)] = 0.5;
     row[at(Feature::DurationMs)] = 185_000.0;
     assert_eq!(shown, expected_bars(&model, &row));
@@ -210,7 +224,11 @@ async fn the_forest_is_fetched_only_when_chosen_and_predicts_like_the_core() -> 
     let url = server.url();
     let values = track(&forest, "techno")?;
     let raw: Vec<f64> = values.iter().map(|&(_, v)| v).collect();
-    let forest_metrics = forest.meta.holdout.clone().ok_or("forest without metrics")?;
+    let forest_metrics = forest
+        .meta
+        .holdout
+        .clone()
+        .ok_or("forest without metrics")?;
 
     let mut seen = None;
     with_browser(1280, 900, async |b| {
@@ -272,8 +290,18 @@ async fn the_forest_is_fetched_only_when_chosen_and_predicts_like_the_core() -> 
         Ok(())
     })
     .await?;
-    let (before, boosted_about, boosted_bars, fields, forest_bars, about, hash, checked, back, back_hash) =
-        seen.expect("ran");
+    let (
+        before,
+        boosted_about,
+        boosted_bars,
+        fields,
+        forest_bars,
+        about,
+        hash,
+        checked,
+        back,
+        back_hash,
+    ) = seen.expect("ran");
     assert!(
         before.iter().any(|r| r.ends_with("model.bin")),
         "the boosted model was loaded: {before:?}"
@@ -298,7 +326,11 @@ async fn the_forest_is_fetched_only_when_chosen_and_predicts_like_the_core() -> 
         })
         .collect();
     assert_eq!(fields, typed, "switching models keeps the values");
-    assert_eq!(forest_bars, expected_bars(&forest, &raw), "the forest's prediction");
+    assert_eq!(
+        forest_bars,
+        expected_bars(&forest, &raw),
+        "the forest's prediction"
+    );
     assert_ne!(forest_bars, boosted_bars, "a different model");
     assert!(
         about.contains(&percent(forest_metrics.accuracy))
@@ -399,7 +431,14 @@ fn many_genres_model() -> Result<std::path::PathBuf> {
     let prep = prepare(&data, &options, "120-genres.csv")?;
     let spec = ModelSpec::Forest(ForestParams::default().n_trees(5).max_depth(Some(8)));
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let (model, _) = train_model(&prep, &spec, "120 genres", "2026-11-26", &mut |_| {}, &cancel)?;
+    let (model, _) = train_model(
+        &prep,
+        &spec,
+        "120 genres",
+        "2026-11-26",
+        &mut |_| {},
+        &cancel,
+    )?;
     assert_eq!(model.classes.len(), 120);
     let path = root.join("target/tmp/120-genres.bin");
     std::fs::create_dir_all(path.parent().expect("parent"))?;
