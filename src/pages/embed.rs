@@ -217,6 +217,7 @@ pub fn EmbedPage() -> impl IntoView {
                             "Model"
                             <select id="embed-model" on:change=move |ev| model.set(event_target_value(&ev))>
                                 <option value="bundled" selected=true>"Bundled model"</option>
+                                <option value="forest">"Bundled random forest"</option>
                                 {move || saved.get().into_iter().map(|name| {
                                     let label = format!("Saved: {name}");
                                     view! { <option value=name>{label}</option> }
