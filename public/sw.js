@@ -62,7 +62,8 @@ async function cacheFirst(request) {
   const cached = await cache.match(request);
   if (cached) return cached;
   const response = await fetch(request);
-  // Files fetched later (the Train page's data set) are kept for the next offline visit.
+  // Files fetched later (the Train page's data set, the bundled forest when chosen) are kept
+  // for the next offline visit.
   if (response.ok && response.type === "basic") cache.put(request, response.clone());
   return response;
 }

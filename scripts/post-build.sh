@@ -23,10 +23,12 @@ grep -q 'data-view="widget"' widget.html || { echo "post-build: could not mark w
 grep -q "connect-src 'self' https:" widget.html || { echo "post-build: could not widen widget.html's connect-src" >&2; exit 1; }
 
 # 2. The service worker. Precache the app shell, code, styles, model and summaries; not the
-#    Train page's 10 MB data set (data/), which is cached when first used.
+#    Train page's 10 MB data set (data/) nor the bundled forest (forest.bin, ~0.8 MB: fetched
+#    only when a visitor chooses it, so a first visit does not pay for it), which are cached
+#    when first used. The version covers forest.bin too: a new forest means a new cache.
 files=$(find . -type f ! -name sw.js ! -path './data/*' ! -path './.stage/*' | sed 's#^\./##' | LC_ALL=C sort)
 version=$(for f in $files; do sha256sum "$f"; done | sha256sum | cut -c1-16)
-list=$(for f in $files; do printf '"%s",' "$f"; done)
+list=$(for f in $files; do [ "$f" = forest.bin ] || printf '"%s",' "$f"; done)
 sed -i -e "s#__BUILD_VERSION__#$version#" \
        -e "s#\"__PRECACHE__\"#\"./\",$list#" sw.js
 grep -q "$version" sw.js || { echo "post-build: could not stamp sw.js" >&2; exit 1; }

@@ -19,7 +19,7 @@ use leptos::task::spawn_local;
 use crate::examples::Examples;
 use crate::fetch::fetch_text;
 use crate::storage;
-pub use source::{load, LoadError, LoadedModel, ModelSource, MODEL_URL};
+pub use source::{load, BundledModel, LoadError, LoadedModel, ModelSource, FOREST_URL, MODEL_URL};
 
 pub const EXAMPLES_URL: &str = "examples.json";
 
@@ -45,6 +45,9 @@ pub struct ModelStore {
     /// The storage key of the active model when it is a kept one (`None`: the bundled model or
     /// a model not kept).
     pub saved_id: RwSignal<Option<String>>,
+    /// Which of the site's own models is active or loading (`None`: a kept or just-trained
+    /// model). The Predict page's chooser and its share link read it.
+    pub bundled: RwSignal<Option<BundledModel>>,
     /// A storage problem met while restoring or remembering the active model (shown on Train).
     pub storage_error: RwSignal<Option<String>>,
     /// While a model kept from the last visit may still be restored, the bundled model's load
@@ -71,10 +74,17 @@ impl ModelStore {
     /// Creates the store, puts it in context and starts loading the bundled model and examples;
     /// a kept model that was active at the last visit becomes active again instead of the
     /// bundled one (see [`ModelStore::restore_kept`]).
+    /// A Predict link that names the forest (`#/?…&model=forest`) opens with the forest
+    /// instead: the link says which model its prediction was made with.
     pub fn provide() -> ModelStore {
         let store = ModelStore::provide_with(ModelState::Loading, ExamplesState::Loading);
-        store.restore_kept();
-        store.load_bundled();
+        match crate::pages::predict::link::model_in_location() {
+            Some(BundledModel::Forest) => store.load_bundled_model(BundledModel::Forest),
+            _ => {
+                store.restore_kept();
+                store.load_bundled();
+            }
+        }
         store.load_examples();
         store
     }
@@ -88,6 +98,7 @@ impl ModelStore {
             state: RwSignal::new(state),
             examples: RwSignal::new(examples),
             saved_id: RwSignal::new(None),
+            bundled: RwSignal::new(None),
             storage_error: RwSignal::new(None),
             startup: StoredValue::new(Startup::Open),
         };
@@ -104,13 +115,20 @@ impl ModelStore {
     /// model comes back after a reload; any other means the bundled one does).
     pub fn activate(&self, loaded: LoadedModel) {
         let LoadedModel { model, saved_id } = loaded;
+        self.bundled.set(None);
         self.apply(ModelState::Ready(Arc::new(model)));
         self.remember(saved_id);
     }
 
     /// Back to the model that ships with the site, for every page and after a reload.
     pub fn back_to_bundled(&self) {
-        self.load_bundled();
+        self.choose_bundled(BundledModel::Boosted);
+    }
+
+    /// One of the site's own models becomes active for every page (the Predict page's
+    /// chooser); after a reload the boosted one is, unless the page's link names the forest.
+    pub fn choose_bundled(&self, which: BundledModel) {
+        self.load_bundled_model(which);
         self.remember(None);
     }
 
@@ -134,13 +152,29 @@ impl ModelStore {
 
     /// (Re)loads the model that ships with the site.
     pub fn load_bundled(&self) {
+        self.load_bundled_model(BundledModel::Boosted);
+    }
+
+    /// (Re)loads the site's own model that was asked for last (after a failed load).
+    pub fn retry_bundled(&self) {
+        let which = self.bundled.get_untracked();
+        self.load_bundled_model(which.unwrap_or(BundledModel::Boosted));
+    }
+
+    /// (Re)loads one of the models that ship with the site.
+    pub fn load_bundled_model(&self, which: BundledModel) {
         let store = *self;
         store.state.set(ModelState::Loading);
+        store.bundled.set(Some(which));
         spawn_local(async move {
-            let loaded = match load(ModelSource::Bundled).await {
+            let loaded = match load(which.source()).await {
                 Ok(loaded) => ModelState::Ready(Arc::new(loaded.model)),
                 Err(e) => ModelState::Failed(e.to_string()),
             };
+            // Another model was chosen, activated or restored meanwhile: this load is stale.
+            if store.bundled.get_untracked() != Some(which) {
+                return;
+            }
             let waiting = store.startup.try_update_value(|s| match s {
                 Startup::Restoring(slot) => {
                     *slot = Some(loaded.clone());
@@ -201,6 +235,7 @@ impl ModelStore {
             (Some(LoadedModel { model, saved_id }), _) => {
                 // Already remembered as the active one: only the page state changes.
                 self.saved_id.set(saved_id);
+                self.bundled.set(None);
                 self.apply(ModelState::Ready(Arc::new(model)));
             }
             (None, Some(loaded)) => self.apply(loaded),

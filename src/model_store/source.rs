@@ -12,11 +12,58 @@ use crate::storage;
 /// Where the bundled model lives, relative to the page (so a sub-path deploy works).
 pub const MODEL_URL: &str = "model.bin";
 
+/// Where the bundled random forest lives, relative to the page. Fetched only when chosen (the
+/// Predict page's chooser, a link with `model=forest`, the widget's `model=forest`): the first
+/// load stays the boosted model's.
+pub const FOREST_URL: &str = "forest.bin";
+
+/// The two models that ship with the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BundledModel {
+    /// Gradient-boosted trees (`model.bin`): the most accurate, and the default.
+    Boosted,
+    /// The random forest (`forest.bin`): the original report's model, with limits that keep
+    /// its file under 1 MB gzip.
+    Forest,
+}
+
+impl BundledModel {
+    /// How links and the widget name it (`model=forest`); the default has no name in a link.
+    pub fn code(self) -> &'static str {
+        match self {
+            BundledModel::Boosted => "boosted",
+            BundledModel::Forest => "forest",
+        }
+    }
+
+    /// Reads a link's or the widget's `model=` value (case-insensitive); `bundled` is the
+    /// boosted model, as it always was.
+    pub fn from_code(code: &str) -> Option<BundledModel> {
+        let c = code.trim();
+        if c.eq_ignore_ascii_case("forest") {
+            Some(BundledModel::Forest)
+        } else if c.eq_ignore_ascii_case("boosted") || c.eq_ignore_ascii_case("bundled") {
+            Some(BundledModel::Boosted)
+        } else {
+            None
+        }
+    }
+
+    pub fn source(self) -> ModelSource {
+        match self {
+            BundledModel::Boosted => ModelSource::Bundled,
+            BundledModel::Forest => ModelSource::BundledForest,
+        }
+    }
+}
+
 /// Where a model comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModelSource {
     /// The model that ships with the site (`model.bin`, or compiled in with `embed-model`).
     Bundled,
+    /// The random forest that ships with the site (`forest.bin`), fetched when chosen.
+    BundledForest,
     /// A model kept in this browser, by its storage key.
     Saved(String),
     /// A model file at a URL: on the site (relative to the page) or on another origin that
@@ -54,6 +101,7 @@ pub enum LoadError {
 pub async fn load(source: ModelSource) -> Result<LoadedModel, LoadError> {
     let (bytes, saved_id) = match source {
         ModelSource::Bundled => (bundled_model_bytes().await?, None),
+        ModelSource::BundledForest => (download(FOREST_URL).await?, None),
         ModelSource::Url(url) => {
             let (bytes, fresh) = super::remote::bytes(&url).await?;
             // Decoded before it is kept: the cache only ever holds files the widget can use.

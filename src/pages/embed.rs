@@ -249,6 +249,7 @@ pub fn EmbedPage() -> impl IntoView {
                             "Model"
                             <select id="embed-model" on:change=move |ev| choice.set(event_target_value(&ev))>
                                 <option value="bundled" selected=true>"Bundled model"</option>
+                                <option value="forest">"Bundled random forest"</option>
                                 <option value=MODEL_AT_URL>"A model file you publish (URL)"</option>
                                 {move || saved.get().into_iter().map(|name| {
                                     let label = format!("Saved: {name}");

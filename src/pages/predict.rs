@@ -1,4 +1,10 @@
-//! Predict (home): the feature form, the live prediction, why, and what the model is.
+//! Predict (home): which model, the feature form, the live prediction, why, and what the
+//! model is. The values and the model are kept in the address (`link`), so a copied link
+//! (`share`) opens the same prediction.
+
+mod chooser;
+pub mod link;
+mod share;
 
 use std::sync::Arc;
 
@@ -16,7 +22,10 @@ use crate::components::live_prediction::LivePrediction;
 use crate::components::page_intro::PageIntro;
 use crate::examples::ExampleTrack;
 use crate::form::with_unit;
-use crate::model_store::{ModelState, ModelStore};
+use crate::model_store::{BundledModel, ModelState, ModelStore};
+use chooser::ModelChooser;
+use link::PredictLink;
+use share::ShareLink;
 
 /// What the page is for, under its title.
 const LEAD: &str =
@@ -28,13 +37,14 @@ pub fn PredictPage() -> impl IntoView {
     let store = ModelStore::use_store();
     view! {
         <PageIntro title="Which genre is this track?" lead=LEAD />
+        <ModelChooser />
         {move || match store.state.get() {
             ModelState::Loading => view! { <Busy class="card loading" text="Loading the model…" /> }.into_any(),
             ModelState::Failed(message) => view! {
                 <div class="card load-error" role="alert">
                     <h2>"The model could not be loaded"</h2>
                     <p id="load-error">{message}</p>
-                    <button class="button" type="button" on:click=move |_| store.load_bundled()>
+                    <button class="button" type="button" on:click=move |_| store.retry_bundled()>
                         "Try again"
                     </button>
                 </div>
@@ -49,6 +59,38 @@ pub fn PredictPage() -> impl IntoView {
 fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
     let live = LivePrediction::new(&model);
     let (fields, values, prediction) = (live.fields, live.values, live.prediction);
+    let store = ModelStore::use_store();
+
+    // The address's values (a shared link, or this page before the model was switched) fill
+    // the fields as typed: an invalid one shows its field's message, the prediction keeping
+    // the training median for it.
+    let opened_with = link::current();
+    fields.with_value(|fs| {
+        for f in fs {
+            if let Some(text) = opened_with.value(f.feature) {
+                // The last valid value is the median until the text parses.
+                f.value.get_untracked();
+                f.text.set(text.to_string());
+            }
+        }
+    });
+    // The address follows every edit and the model choice, replacing the current history
+    // entry. A page opened at `#/` with nothing changed keeps its plain address.
+    let link_now = Memo::new(move |_| PredictLink {
+        values: fields.with_value(|fs| fs.iter().map(|f| (f.feature, f.text.get())).collect()),
+        model: store.bundled.get().filter(|m| *m == BundledModel::Forest),
+    });
+    let at_mount = link_now.get_untracked();
+    let untouched = StoredValue::new(link::address_is_bare() && at_mount.model.is_none());
+    Effect::new(move |_| {
+        let now = link_now.get();
+        if untouched.get_value() && now == at_mount {
+            return;
+        }
+        untouched.set_value(false);
+        link::replace(&now);
+    });
+    let share_url = Signal::derive(move || link_now.with(link::absolute_url));
     let m = model.clone();
     let explanation = Memo::new(move |_| {
         let class = prediction.with(|p| p.class);
@@ -146,6 +188,7 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
                         "A field is invalid: this is the prediction for the last valid values."
                     </p>
                     <BarChart labels=classes.to_vec() probabilities />
+                    <ShareLink link=share_url />
                 </section>
                 <section class="card why-card" aria-labelledby="why-title" hidden=move || !has_explanation()>
                     <h2 id="why-title">"Why " {move || top_genre.get()} "?"</h2>

@@ -89,6 +89,9 @@ fn load(
                     LoadError::File(e) => format!("The file at {} cannot be used: {e}", url.href),
                     other => other.to_string(),
                 }),
+            (ModelChoice::BundledForest, None) => model_store::load(ModelSource::BundledForest)
+                .await
+                .map_err(|e| e.to_string()),
             (ModelChoice::Saved(name), None) => match saved_source(&name).await {
                 Ok(source) => model_store::load(source).await.map_err(|e| e.to_string()),
                 Err(e) => Err(e),

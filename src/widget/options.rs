@@ -9,6 +9,8 @@ use genre_core::feature::Feature;
 pub enum ModelChoice {
     /// `model=bundled` (the default): the model that ships with the site.
     Bundled,
+    /// `model=forest`: the random forest that ships with the site (fetched only then).
+    BundledForest,
     /// `model=<name>`: a model saved in this browser by the Train page, by its name.
     Saved(String),
     /// `model=https://…` (any `scheme://`, or a path starting with `/`, `./` or `../`, relative
@@ -25,6 +27,8 @@ impl ModelChoice {
         let lower = v.to_ascii_lowercase();
         if v.is_empty() || lower == "bundled" {
             ModelChoice::Bundled
+        } else if lower == "forest" {
+            ModelChoice::BundledForest
         } else if v.contains("://") || ["/", "./", "../"].iter().any(|p| v.starts_with(p)) {
             ModelChoice::Url(v.to_string())
         } else {
@@ -223,6 +227,10 @@ mod tests {
             Theme::Light
         );
         assert_eq!(WidgetOptions::parse("theme=purple").theme, Theme::Auto);
+        assert_eq!(
+            WidgetOptions::parse("model=Forest").model,
+            ModelChoice::BundledForest
+        );
         assert!(WidgetOptions::parse("origin=*").allows("https://x.example"));
     }
 

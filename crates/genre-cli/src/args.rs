@@ -40,6 +40,31 @@ pub struct TrainArgs {
     /// track_genre, playlist_genre (e.g. `--label style`).
     #[arg(long)]
     pub label: Option<String>,
+    /// Where to write the bundled random forest (default: forest.bin next to --out).
+    #[arg(long)]
+    pub forest: Option<PathBuf>,
+    /// Do not train the bundled random forest.
+    #[arg(long, conflicts_with = "forest")]
+    pub no_forest: bool,
+}
+
+/// `forest-curve`: the random forest's holdout accuracy and file size for each tree count,
+/// depth limit and leaf minimum (13 features, outlier capping, the bundled model's split).
+#[derive(Args, Debug)]
+pub struct CurveArgs {
+    #[arg(long, default_value = "data/genres_v2.csv")]
+    pub data: PathBuf,
+    /// Tree counts (the first n trees of the largest forest).
+    #[arg(long, default_value = "20,40,60,80,100", value_delimiter = ',')]
+    pub trees: Vec<usize>,
+    /// Depth limits, `none` for fully grown.
+    #[arg(long, default_value = "none,16,12", value_delimiter = ',')]
+    pub depths: Vec<String>,
+    /// Minimum rows per leaf.
+    #[arg(long, default_value = "1,2,3,5,8", value_delimiter = ',')]
+    pub leaves: Vec<usize>,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }
 
 /// How the rows are split into training and test parts (`train` and `eval` alike).
@@ -64,6 +89,15 @@ impl TrainArgs {
         self.examples
             .clone()
             .unwrap_or_else(|| self.out.with_file_name("examples.json"))
+    }
+
+    /// Where the bundled forest goes (None: `--no-forest`).
+    pub fn forest_path(&self) -> Option<PathBuf> {
+        (!self.no_forest).then(|| {
+            self.forest
+                .clone()
+                .unwrap_or_else(|| self.out.with_file_name("forest.bin"))
+        })
     }
 }
 

@@ -18,7 +18,7 @@ use genre_core::tree::boost::BoostParams;
 use crate::io::{read_data, read_model, CliError};
 use crate::report::table;
 
-fn gzip_len(bytes: &[u8]) -> usize {
+pub fn gzip_len(bytes: &[u8]) -> usize {
     use std::io::Write;
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     e.write_all(bytes).expect("in memory");

@@ -165,6 +165,10 @@ pub fn train(a: TrainArgs) -> Result<()> {
         a.out.display()
     );
 
+    if let Some(path) = a.forest_path() {
+        crate::forest::write_bundled(&prep, a.split.seed, &a.trained_at, &path)?;
+    }
+
     let eda = summarize(&data, a.split.seed);
     let json = serde_json::to_vec(&eda).expect("summaries serialise");
     write_file(&a.eda_path(), &json)?;

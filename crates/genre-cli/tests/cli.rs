@@ -76,6 +76,14 @@ fn train_is_byte_identical_across_runs_and_writes_summaries() {
     let a = std::fs::read(dir.join("a/model.bin")).unwrap();
     let b = std::fs::read(dir.join("b/model.bin")).unwrap();
     assert_eq!(a, b, "train must be deterministic");
+    let forest = std::fs::read(dir.join("a/forest.bin")).unwrap();
+    assert_eq!(
+        forest,
+        std::fs::read(dir.join("b/forest.bin")).unwrap(),
+        "the bundled forest must be deterministic too"
+    );
+    let forest = genre_core::model::TrainedModel::from_bytes(&forest).unwrap();
+    assert_eq!(forest.meta.kind, genre_core::model::ModelKind::RandomForest);
     assert_eq!(
         std::fs::read(dir.join("a/eda.json")).unwrap(),
         std::fs::read(dir.join("b/eda.json")).unwrap()

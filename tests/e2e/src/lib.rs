@@ -909,6 +909,13 @@ pub fn native_model() -> Result<TrainedModel> {
     Ok(TrainedModel::from_bytes(&bytes)?)
 }
 
+/// The bundled random forest (the Predict page's second model), decoded natively from
+/// `public/forest.bin`.
+pub fn native_forest() -> Result<TrainedModel> {
+    let bytes = std::fs::read(repo_root().join("public/forest.bin"))?;
+    Ok(TrainedModel::from_bytes(&bytes)?)
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct ExampleTrack {
     pub genre: String,
