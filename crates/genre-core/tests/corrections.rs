@@ -76,8 +76,7 @@ fn corrections_change_the_prediction_at_the_corrected_point() {
         let after = with(CORRECTION_WEIGHT);
         let p = after.predict_raw(&prep.test_x[i]);
         assert_eq!(
-            p.class,
-            wanted,
+            p.class, wanted,
             "{kind:?}: the corrected point is predicted as the correction says ({:?})",
             p.probabilities
         );
