@@ -8,7 +8,6 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use genre_core::feature::Feature;
 use genre_core::genre::display_name;
 use genre_core::ingest::{read_csv, IngestOptions};
 use genre_lens_e2e::{
@@ -92,6 +91,8 @@ async fn flow(b: &Browser, server: &StaticServer, w: &str) -> Result<()> {
     let right_1 = choose_other(b, "correct-genre", &predicted).await?;
     let kept = keep(b, "correct").await?;
     assert!(kept.contains(&right_1), "{kept}");
+    b.js("document.getElementById('correct').scrollIntoView({ block: 'center' }); return true;").await?;
+    b.look(&format!("corrections-predict-{w}")).await?;
 
     // Batch: rows 2 and 3 of the file are corrected in the table.
     b.open_page(&format!("{}#/batch", server.url())).await?;
@@ -114,6 +115,7 @@ async fn flow(b: &Browser, server: &StaticServer, w: &str) -> Result<()> {
         keep(b, &id).await?;
         batch.push((said, right));
     }
+    b.look(&format!("corrections-batch-{w}")).await?;
 
     // Train: the three, in the order they were made; kept across a reload.
     b.open_page(&format!("{}#/train", server.url())).await?;
@@ -192,7 +194,7 @@ async fn flow(b: &Browser, server: &StaticServer, w: &str) -> Result<()> {
         let cell: f64 = rows[0][col(f.name())].parse()?;
         assert_eq!(read.tracks[1].values[f.index()], cell, "{f:?}");
     }
-    assert!(read.tracks[0].values[Feature::Danceability.index()].is_nan());
+    assert_eq!(read.present, model.features().as_slice(), "only the model's features");
 
     // Train with them: the bundled data set plus the two corrections, a small forest.
     b.click_id("use-bundled").await?;
