@@ -30,7 +30,7 @@ fn choices(genres: &[String]) -> Vec<(usize, String)> {
         .enumerate()
         .map(|(i, g)| (i, display_name(g)))
         .collect();
-    out.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    out.sort_by_key(|a| a.1.to_lowercase());
     out
 }
 

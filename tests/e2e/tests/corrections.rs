@@ -91,7 +91,8 @@ async fn flow(b: &Browser, server: &StaticServer, w: &str) -> Result<()> {
     let right_1 = choose_other(b, "correct-genre", &predicted).await?;
     let kept = keep(b, "correct").await?;
     assert!(kept.contains(&right_1), "{kept}");
-    b.js("document.getElementById('correct').scrollIntoView({ block: 'center' }); return true;").await?;
+    b.js("document.getElementById('correct').scrollIntoView({ block: 'center' }); return true;")
+        .await?;
     b.look(&format!("corrections-predict-{w}")).await?;
 
     // Batch: rows 2 and 3 of the file are corrected in the table.
@@ -194,7 +195,11 @@ async fn flow(b: &Browser, server: &StaticServer, w: &str) -> Result<()> {
         let cell: f64 = rows[0][col(f.name())].parse()?;
         assert_eq!(read.tracks[1].values[f.index()], cell, "{f:?}");
     }
-    assert_eq!(read.present, model.features().as_slice(), "only the model's features");
+    assert_eq!(
+        read.present,
+        model.features().as_slice(),
+        "only the model's features"
+    );
 
     // Train with them: the bundled data set plus the two corrections, a small forest.
     b.click_id("use-bundled").await?;
