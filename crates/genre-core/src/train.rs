@@ -188,10 +188,18 @@ pub fn add_corrections(
         ..CorrectionRows::default()
     };
     for (i, c) in corrections.iter().enumerate() {
+        // The same name, else the same ignoring case and surrounding spaces (as Batch matches
+        // a file's genres to a model's).
+        let key = c.genre.trim().to_lowercase();
         let class = prep
             .classes
             .iter()
             .position(|g| *g == c.genre)
+            .or_else(|| {
+                prep.classes
+                    .iter()
+                    .position(|g| g.trim().to_lowercase() == key)
+            })
             .ok_or_else(|| TrainError::CorrectionGenre {
                 number: i + 1,
                 genre: c.genre.clone(),

@@ -163,12 +163,14 @@ fn a_correction_with_a_genre_the_data_lacks_is_refused_by_number() {
         }
     );
     assert!(e.to_string().contains("Correction 2"), "{e}");
-    // A correction missing a feature trains: the value is imputed like any missing one.
+    // A correction missing a feature trains: the value is imputed like any missing one. A
+    // genre spelt in another case is the data's genre.
     let sparse = Correction {
         values: vec![(Feature::Energy, 0.9)],
-        genre: prep.classes[2].clone(),
+        genre: format!(" {} ", prep.classes[2].to_uppercase()),
     };
     add_corrections(&mut prep, &[sparse], 3).unwrap();
+    assert_eq!(prep.corrections.y, [2]);
     assert!(prep.corrections.x[0].iter().filter(|v| v.is_nan()).count() == 8);
     fit(&prep, &small(ModelKind::Knn), "sparse");
 }
