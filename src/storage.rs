@@ -1,13 +1,16 @@
 //! Saved models in IndexedDB: survive reloads, listed with their figures, renamed, deleted;
 //! plus which model is active, so a reload comes back to it.
 //!
-//! Three object stores: `models` (small JSON descriptions, listed without loading any model),
-//! `files` (the model files, same key) and `settings` (`active` = the active model's key; absent
-//! means the bundled model). Every failure (private mode, quota, a blocked upgrade) comes back
-//! as a sentence for the user; nothing fails silently.
+//! Four object stores: `models` (small JSON descriptions, listed without loading any model),
+//! `files` (the model files, same key), `settings` (`active` = the active model's key; absent
+//! means the bundled model) and `corrections` (version 2: the user's corrections, JSON, see
+//! [`StoredCorrection`]). Opening an older database adds the missing stores and keeps the
+//! others as they are. Every failure (private mode, quota, a blocked upgrade) comes back as a
+//! sentence for the user; nothing fails silently.
 
 use std::cell::RefCell;
 
+use genre_core::corrections::Correction;
 use genre_core::format::ModelInfo;
 use gloo_events::EventListener;
 use js_sys::{Promise, Uint8Array};
@@ -18,10 +21,14 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 const DB_NAME: &str = "genre-lens";
-const DB_VERSION: u32 = 1;
+/// 1: models, files, settings; 2: corrections added.
+const DB_VERSION: u32 = 2;
 const MODELS: &str = "models";
 const FILES: &str = "files";
 const SETTINGS: &str = "settings";
+const CORRECTIONS: &str = "corrections";
+/// Every store of the current version.
+pub const STORES: [&str; 4] = [MODELS, FILES, SETTINGS, CORRECTIONS];
 const ACTIVE: &str = "active";
 
 /// What the list shows about a saved model (the model file itself is loaded on demand).
@@ -56,6 +63,23 @@ impl SavedModel {
             size: info.file_bytes,
         }
     }
+}
+
+/// A correction the user made ("the genre is actually …"), with what was predicted, by which
+/// model, where and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredCorrection {
+    pub id: String,
+    /// The track's feature values and the right genre (a label as the model spells it).
+    pub correction: Correction,
+    /// What the model said: its genre label and probability.
+    pub predicted: String,
+    pub probability: f32,
+    /// The model's name (as "About this model" gives it).
+    pub model: String,
+    /// Where the correction was made: "Predict", or "Batch · file.csv row 12".
+    pub source: String,
+    pub saved_at: String,
 }
 
 /// "2025-06-01 12:34 UTC": now, as models are stamped (when trained, when saved).
@@ -122,14 +146,23 @@ async fn db() -> Result<IdbDatabase, String> {
     if let Some(db) = DB.with_borrow(Clone::clone) {
         return Ok(db);
     }
+    let db = open_database(DB_NAME).await?;
+    DB.with_borrow_mut(|d| *d = Some(db.clone()));
+    Ok(db)
+}
+
+/// Opens (creating or upgrading to [`DB_VERSION`]) the database `name`: the app's is
+/// `genre-lens`; the upgrade test opens one of its own.
+pub async fn open_database(name: &str) -> Result<IdbDatabase, String> {
     let unavailable = "Saving models is not available: this browser has no IndexedDB here (private mode or storage disabled).";
     let factory = web_sys::window()
         .and_then(|w| w.indexed_db().ok().flatten())
         .ok_or(unavailable)?;
     let open: IdbOpenDbRequest = factory
-        .open_with_u32(DB_NAME, DB_VERSION)
+        .open_with_u32(name, DB_VERSION)
         .map_err(|e| fail("open the model storage", &e))?;
-    // Creates the stores on first use; removed when dropped, once the open is done.
+    // Creates the stores a first use or an older version lacks (existing ones keep their
+    // contents); removed when dropped, once the open is done.
     let upgrade = EventListener::new(&open, "upgradeneeded", move |ev| {
         let Some(req) = ev
             .target()
@@ -141,7 +174,7 @@ async fn db() -> Result<IdbDatabase, String> {
             return;
         };
         let names = db.object_store_names();
-        for store in [MODELS, FILES, SETTINGS] {
+        for store in STORES {
             if !names.contains(store) {
                 let _ = db.create_object_store(store);
             }
@@ -149,12 +182,10 @@ async fn db() -> Result<IdbDatabase, String> {
     });
     let result = done(&open).await;
     drop(upgrade);
-    let db: IdbDatabase = result
+    result
         .map_err(|e| fail("open the model storage", &e))?
         .dyn_into()
-        .map_err(|_| "Could not open the model storage.".to_string())?;
-    DB.with_borrow_mut(|d| *d = Some(db.clone()));
-    Ok(db)
+        .map_err(|_| "Could not open the model storage.".to_string())
 }
 
 fn tx(db: &IdbDatabase, stores: &[&str], write: bool) -> Result<IdbTransaction, String> {
@@ -328,4 +359,75 @@ pub async fn active_model() -> Result<Option<SavedModel>, String> {
 /// The saved model named `name` (the newest if names repeat), if there is one.
 pub async fn find_named(name: &str) -> Result<Option<SavedModel>, String> {
     Ok(list().await?.into_iter().find(|m| m.name == name))
+}
+
+thread_local! {
+    static CORRECTIONS_MADE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// A correction's key: the time (fixed-width hex, so keys sort as times do), then a counter
+/// for two in the same millisecond, then randomness for two tabs.
+fn new_correction_id() -> String {
+    let n = CORRECTIONS_MADE.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    format!(
+        "c{:012x}-{n:06x}-{:x}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e9) as u64
+    )
+}
+
+/// Keeps a correction; returns it with its key. Keys grow with time, so [`corrections`] lists
+/// them in the order they were made.
+pub async fn add_correction(mut c: StoredCorrection) -> Result<StoredCorrection, String> {
+    let db = db().await?;
+    c.id = new_correction_id();
+    c.saved_at = timestamp();
+    let t = tx(&db, &[CORRECTIONS], true)?;
+    let json = serde_json::to_string(&c).map_err(|e| e.to_string())?;
+    t.object_store(CORRECTIONS)
+        .and_then(|s| s.put_with_key(&JsValue::from_str(&json), &JsValue::from_str(&c.id)))
+        .map_err(|e| fail("keep the correction", &e))?;
+    committed(&t)
+        .await
+        .map_err(|e| fail("keep the correction", &e))?;
+    Ok(c)
+}
+
+/// All kept corrections, oldest first (the numbering training errors use).
+pub async fn corrections() -> Result<Vec<StoredCorrection>, String> {
+    let db = db().await?;
+    let t = tx(&db, &[CORRECTIONS], false)?;
+    let req = t
+        .object_store(CORRECTIONS)
+        .and_then(|s| s.get_all())
+        .map_err(|e| fail("list the corrections", &e))?;
+    let all = done(&req)
+        .await
+        .map_err(|e| fail("list the corrections", &e))?;
+    // `getAll` answers in key order, and keys grow with time.
+    Ok(js_sys::Array::from(&all)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .filter_map(|s| serde_json::from_str(&s).ok())
+        .collect())
+}
+
+/// Deletes one correction (`Some(id)`) or all of them (`None`).
+pub async fn delete_corrections(id: Option<&str>) -> Result<(), String> {
+    let db = db().await?;
+    let t = tx(&db, &[CORRECTIONS], true)?;
+    let store = t
+        .object_store(CORRECTIONS)
+        .map_err(|e| fail("delete the correction", &e))?;
+    match id {
+        Some(id) => store.delete(&JsValue::from_str(id)),
+        None => store.clear(),
+    }
+    .map_err(|e| fail("delete the correction", &e))?;
+    committed(&t)
+        .await
+        .map_err(|e| fail("delete the correction", &e))
 }

@@ -13,6 +13,8 @@
 //!    boundary (serde-wasm-bindgen), byte payloads included.
 //! 5. The one model-loading path: the bundled model loaded from each `ModelSource` (bundled,
 //!    kept in IndexedDB, a URL, bytes) is the same model and predicts the native rows alike.
+//! 6. Storage: a database of the previous version (1: kept models only) is upgraded with the
+//!    corrections store and keeps its models; corrections are kept, listed in order, deleted.
 #![cfg(target_arch = "wasm32")]
 
 use std::sync::Arc;
@@ -333,6 +335,10 @@ fn worker_messages_round_trip_through_the_envelope() {
             ..TrainOptions::default()
         },
         data_file: "f.csv".into(),
+        corrections: vec![genre_core::corrections::Correction {
+            values: vec![(Feature::Energy, 0.8), (Feature::Tempo, 174.5)],
+            genre: "dnb".into(),
+        }],
     };
     for request in [train, prepare] {
         let envelope = Envelope {
@@ -360,4 +366,138 @@ fn worker_messages_round_trip_through_the_envelope() {
     assert_eq!(Envelope::<Response>::decode(&js).unwrap().msg, failed);
     let (js, _) = Envelope::new(9, "not a response").encode(0);
     assert!(Envelope::<Response>::decode(&js).is_err());
+}
+
+/// Waits for an IndexedDB request (or a transaction, by its `complete` event); its result.
+async fn idb_done(target: &web_sys::EventTarget, ok: &str) -> wasm_bindgen::JsValue {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        target
+            .add_event_listener_with_callback(ok, &resolve)
+            .unwrap();
+        target
+            .add_event_listener_with_callback("error", &reject)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("the IndexedDB request succeeds");
+    js_sys::Reflect::get(target, &"result".into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED)
+}
+
+/// The database as version 1 of the app left it (models, files, settings, one kept model)
+/// opens at the current version with the corrections store added and the model untouched.
+#[wasm_bindgen_test]
+async fn storage_upgrades_a_version_1_database_and_keeps_its_models() {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsValue;
+    use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbTransactionMode};
+
+    let name = "genre-lens-upgrade-test";
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    idb_done(&factory.delete_database(name).unwrap(), "success").await;
+    let open: IdbOpenDbRequest = factory.open_with_u32(name, 1).unwrap();
+    let create = Closure::once(move |ev: web_sys::Event| {
+        let db: IdbDatabase = ev
+            .target()
+            .unwrap()
+            .unchecked_into::<IdbOpenDbRequest>()
+            .result()
+            .unwrap()
+            .unchecked_into();
+        for store in ["models", "files", "settings"] {
+            db.create_object_store(store).unwrap();
+        }
+    });
+    open.set_onupgradeneeded(Some(create.as_ref().unchecked_ref()));
+    let v1: IdbDatabase = idb_done(&open, "success").await.unchecked_into();
+    let description = r#"{"id":"m1","name":"kept forest"}"#;
+    let tx = v1
+        .transaction_with_str_sequence_and_mode(
+            &js_sys::Array::of3(&"models".into(), &"files".into(), &"settings".into()),
+            IdbTransactionMode::Readwrite,
+        )
+        .unwrap();
+    let key = JsValue::from_str("m1");
+    tx.object_store("models")
+        .unwrap()
+        .put_with_key(&description.into(), &key)
+        .unwrap();
+    tx.object_store("files")
+        .unwrap()
+        .put_with_key(&js_sys::Uint8Array::from(&[7u8, 8, 9][..]), &key)
+        .unwrap();
+    tx.object_store("settings")
+        .unwrap()
+        .put_with_key(&key, &"active".into())
+        .unwrap();
+    idb_done(&tx, "complete").await;
+    v1.close();
+
+    let v2 = genre_lens::storage::open_database(name)
+        .await
+        .expect("the upgrade succeeds");
+    assert_eq!(v2.version() as u32, 2);
+    let names = v2.object_store_names();
+    for store in genre_lens::storage::STORES {
+        assert!(names.contains(store), "store {store} after the upgrade");
+    }
+    let tx = v2
+        .transaction_with_str_sequence(&js_sys::Array::of3(
+            &"models".into(),
+            &"files".into(),
+            &"settings".into(),
+        ))
+        .unwrap();
+    let get = |store: &str, key: &str| {
+        tx.object_store(store)
+            .unwrap()
+            .get(&JsValue::from_str(key))
+            .unwrap()
+    };
+    let (model, file, active) = (
+        get("models", "m1"),
+        get("files", "m1"),
+        get("settings", "active"),
+    );
+    assert_eq!(
+        idb_done(&model, "success").await.as_string().as_deref(),
+        Some(description)
+    );
+    let bytes = js_sys::Uint8Array::new(&idb_done(&file, "success").await).to_vec();
+    assert_eq!(bytes, [7, 8, 9]);
+    assert_eq!(
+        idb_done(&active, "success").await.as_string().as_deref(),
+        Some("m1")
+    );
+    v2.close();
+    idb_done(&factory.delete_database(name).unwrap(), "success").await;
+}
+
+/// Corrections are kept with their record, listed oldest first, deleted one or all.
+#[wasm_bindgen_test]
+async fn corrections_are_kept_listed_in_order_and_deleted() {
+    use genre_lens::storage::{self, StoredCorrection};
+
+    storage::delete_corrections(None).await.unwrap();
+    let make = |genre: &str| StoredCorrection {
+        id: String::new(),
+        correction: genre_core::corrections::Correction {
+            values: vec![(Feature::Energy, 0.25), (Feature::DurationMs, 201_000.0)],
+            genre: genre.into(),
+        },
+        predicted: "Rap".into(),
+        probability: 0.5,
+        model: "bundled".into(),
+        source: "Predict".into(),
+        saved_at: String::new(),
+    };
+    let first = storage::add_correction(make("dnb")).await.unwrap();
+    let second = storage::add_correction(make("trap")).await.unwrap();
+    assert!(!first.id.is_empty() && first.id != second.id);
+    let list = storage::corrections().await.unwrap();
+    assert_eq!(list, vec![first.clone(), second.clone()]);
+    storage::delete_corrections(Some(&first.id)).await.unwrap();
+    assert_eq!(storage::corrections().await.unwrap(), vec![second]);
+    storage::delete_corrections(None).await.unwrap();
+    assert!(storage::corrections().await.unwrap().is_empty());
 }

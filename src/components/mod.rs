@@ -5,6 +5,7 @@ pub mod bar_chart;
 pub mod busy;
 pub mod confusion_matrix;
 pub mod contrib_chart;
+pub mod correct_genre;
 pub mod example_picker;
 pub mod feature_field;
 pub mod live_prediction;

@@ -39,6 +39,8 @@ pub struct BatchResult {
     pub file_classes: Arc<Vec<String>>,
     pub score: Option<Score>,
     pub model_name: String,
+    /// The model's features, in the order of each row's `values`.
+    pub features: Arc<Vec<genre_core::feature::Feature>>,
     pub read_ms: f64,
     pub predict_ms: f64,
 }
@@ -169,6 +171,7 @@ fn start_run(
             file_classes: Arc::new(data.classes),
             score,
             model_name: model.meta.name.clone(),
+            features: Arc::new(model.features().as_slice().to_vec()),
             read_ms: t1 - t0,
             predict_ms: t2 - t1,
         });

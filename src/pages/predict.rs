@@ -16,6 +16,7 @@ use crate::components::about_model::AboutModel;
 use crate::components::bar_chart::BarChart;
 use crate::components::busy::Busy;
 use crate::components::contrib_chart::{ContribChart, Contribution};
+use crate::components::correct_genre::{CorrectGenre, Predicted};
 use crate::components::example_picker::ExamplePicker;
 use crate::components::feature_field::FeatureField;
 use crate::components::live_prediction::LivePrediction;
@@ -143,6 +144,24 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
     // the prediction is the track's own; the picker says how many were filled).
     let on_pick = Callback::new(move |track: Arc<ExampleTrack>| live.fill(|_, f| track.value(f)));
 
+    // What "the genre is actually …" keeps: the values predicted from (a missing one is left
+    // out, as the model imputes it) and the prediction.
+    let features = model.features().as_slice().to_vec();
+    let predicted = Signal::derive(move || Predicted {
+        class: prediction.with(|p| p.class),
+        probability: prediction.with(|p| p.confidence()),
+        values: values.with(|v| {
+            features
+                .iter()
+                .zip(v)
+                .filter(|(_, x)| x.is_finite())
+                .map(|(&f, &x)| (f, x))
+                .collect()
+        }),
+    });
+    let model_name = model.meta.name.clone();
+    let model_genres = Arc::new(model.classes.clone());
+
     let genres = model.classes.clone();
     let field_views = fields.with_value(|fs| {
         fs.iter()
@@ -189,6 +208,7 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
                     </p>
                     <BarChart labels=classes.to_vec() probabilities />
                     <ShareLink link=share_url />
+                    <CorrectGenre genres=model_genres predicted model=model_name source="Predict" id="correct" />
                 </section>
                 <section class="card why-card" aria-labelledby="why-title" hidden=move || !has_explanation()>
                     <h2 id="why-title">"Why " {move || top_genre.get()} "?"</h2>

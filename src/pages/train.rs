@@ -5,6 +5,7 @@
 //! forwarded to the training workers as opaque bytes, and a model file is decoded only when the
 //! user makes it the active model.
 
+mod corrections;
 mod data_in;
 mod figures;
 mod model_fields;
@@ -23,6 +24,7 @@ use genre_core::model::ModelKind;
 use leptos::prelude::*;
 
 use crate::components::page_intro::PageIntro;
+use crate::storage::StoredCorrection;
 use crate::worker::protocol::{DataSummary, TrainedSummary};
 
 /// What the page is for, under its title.
@@ -109,6 +111,11 @@ pub struct TrainState {
     pub selected: RwSignal<Option<ModelKind>>,
     /// Bumped when the saved list changes, so it reloads.
     pub saved_version: RwSignal<u32>,
+    /// The user's corrections as storage last listed them (oldest first).
+    pub corrections: RwSignal<Vec<StoredCorrection>>,
+    /// The keys of the corrections the current (or last) run was given, in the order its
+    /// models answer their predictions for them; empty for a run without corrections.
+    pub run_corrections: RwSignal<Vec<String>>,
 }
 
 impl TrainState {
@@ -142,6 +149,8 @@ pub fn provide_train_state() -> TrainState {
         run_error: RwSignal::new(None),
         selected: RwSignal::new(None),
         saved_version: RwSignal::new(0),
+        corrections: RwSignal::new(Vec::new()),
+        run_corrections: RwSignal::new(Vec::new()),
     };
     provide_context(page);
     page
@@ -218,6 +227,7 @@ pub fn TrainPage() -> impl IntoView {
                 <run::RunCard />
             </Show>
             <results::Results />
+            <corrections::Corrections />
             <saved::SavedModels />
         </div>
     }

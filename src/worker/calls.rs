@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use genre_core::corrections::Correction;
 use genre_core::train::{Leakage, ModelSpec, Protocol, TrainOptions};
 use js_sys::Uint8Array;
 use wasm_bindgen::JsCast;
@@ -118,7 +119,24 @@ impl WorkerClient {
         options: TrainOptions,
         data_file: String,
     ) -> Result<Split, WorkerError> {
-        let request = Request::Prepare { options, data_file };
+        self.prepare_with_corrections(options, data_file, Vec::new())
+            .await
+    }
+
+    /// Splits the data read last with `options` and adds `corrections` to the training part
+    /// (never to the test part); every model trained on the split answers its predictions for
+    /// them ([`TrainedSummary::corrections`]).
+    pub async fn prepare_with_corrections(
+        &self,
+        options: TrainOptions,
+        data_file: String,
+        corrections: Vec<Correction>,
+    ) -> Result<Split, WorkerError> {
+        let request = Request::Prepare {
+            options,
+            data_file,
+            corrections,
+        };
         match self.request(&request, None, &[], |_, _| {}).await? {
             Answer {
                 response: Response::Prepared(summary),

@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::io::Read;
 use std::sync::atomic::AtomicBool;
 
+use genre_core::corrections::{Correction, CORRECTION_WEIGHT};
 use genre_core::error::IngestError;
 use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
 use genre_core::model::Estimator;
@@ -117,7 +118,11 @@ fn on_message(ev: &MessageEvent) {
                 Err(e) => fail(id, e),
             }
         }),
-        Request::Prepare { options, data_file } => prepare(id, &options, &data_file),
+        Request::Prepare {
+            options,
+            data_file,
+            corrections,
+        } => prepare(id, &options, &data_file, &corrections),
         Request::Train {
             data_id,
             spec,
@@ -350,9 +355,21 @@ async fn fetch_gunzip(url: &str) -> Result<Vec<u8>, String> {
 // ---------------------------------------------------------------------------------------------
 // Training
 
-fn prepare(id: RequestId, options: &train::TrainOptions, data_file: &str) {
+fn prepare(
+    id: RequestId,
+    options: &train::TrainOptions,
+    data_file: &str,
+    corrections: &[Correction],
+) {
     let result = STATE.with_borrow(|s| match &s.ingested {
-        Some(d) => train::prepare(d, options, data_file).map_err(|e| e.to_string()),
+        Some(d) => train::prepare(d, options, data_file)
+            .and_then(|mut prep| {
+                if !corrections.is_empty() {
+                    train::add_corrections(&mut prep, corrections, CORRECTION_WEIGHT)?;
+                }
+                Ok(prep)
+            })
+            .map_err(|e| e.to_string()),
         None => Err("No data has been read yet: choose a file first.".to_string()),
     });
     match result {
@@ -463,23 +480,30 @@ fn summary(
     model: &genre_core::model::TrainedModel,
     metrics: genre_core::metrics::Metrics,
     fit_ms: f64,
+    prep: &Prepared,
 ) -> TrainedSummary {
+    let corrections = model
+        .predict_batch(&prep.corrections.x)
+        .into_iter()
+        .map(|p| CorrectionPrediction {
+            genre: model.classes[p.class].clone(),
+            probability: p.confidence(),
+        })
+        .collect();
     TrainedSummary {
         metrics,
         classes: model.classes.clone(),
         features: model.features().as_slice().to_vec(),
         importance: model.importance().map(<[f32]>::to_vec),
         fit_ms,
+        corrections,
     }
 }
 
 /// What one training request produced.
 enum TrainOutput {
     Share(Estimator),
-    Model(
-        Box<genre_core::model::TrainedModel>,
-        genre_core::metrics::Metrics,
-    ),
+    Model(Box<genre_core::model::TrainedModel>, Box<TrainedSummary>),
 }
 
 fn train_one(
@@ -507,7 +531,8 @@ fn train_one(
             return Ok(TrainOutput::Share(est));
         }
         let (model, metrics) = train::finish(prep, stage.clone(), spec, est, name, trained_at);
-        Ok::<_, String>(TrainOutput::Model(Box::new(model), metrics))
+        let summary = summary(&model, metrics, 0.0, prep);
+        Ok::<_, String>(TrainOutput::Model(Box::new(model), Box::new(summary)))
     })
     .and_then(|r| r);
     let fit_ms = now() - start;
@@ -517,9 +542,9 @@ fn train_one(
             Ok(b) => post(id, Response::Share { fit_ms }, vec![b]),
             Err(e) => fail(id, format!("Could not encode the trees: {e}")),
         },
-        Ok(TrainOutput::Model(model, metrics)) => {
+        Ok(TrainOutput::Model(model, summary)) => {
             let bytes = model.to_bytes();
-            let msg = Response::Trained(summary(&model, metrics, fit_ms));
+            let msg = Response::Trained(TrainedSummary { fit_ms, ..*summary });
             post(id, msg, vec![bytes]);
         }
     }
@@ -542,16 +567,14 @@ fn finish_forest(
         Err(e) => return fail(id, e),
     };
     let result = with_stage(spec.kind(), |prep, stage| {
-        train::finish(prep, stage.clone(), spec, merged, name, trained_at)
+        let (model, metrics) = train::finish(prep, stage.clone(), spec, merged, name, trained_at);
+        let summary = summary(&model, metrics, 0.0, prep);
+        (model, summary)
     });
     match result {
-        Ok((model, metrics)) => {
+        Ok((model, summary)) => {
             let bytes = model.to_bytes();
-            post(
-                id,
-                Response::Trained(summary(&model, metrics, 0.0)),
-                vec![bytes],
-            );
+            post(id, Response::Trained(summary), vec![bytes]);
         }
         Err(e) => fail(id, e),
     }

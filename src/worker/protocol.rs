@@ -11,6 +11,7 @@
 
 use std::ops::Range;
 
+use genre_core::corrections::Correction;
 use genre_core::feature::Feature;
 use genre_core::ingest::IngestReport;
 use genre_core::metrics::Metrics;
@@ -42,10 +43,13 @@ pub enum Request {
         source: Source,
         label_column: Option<String>,
     },
-    /// Split the data read last with these options; answers the split as bytes.
+    /// Split the data read last with these options; answers the split as bytes. The user's
+    /// `corrections` join its training part (`genre_core::train::add_corrections`).
     Prepare {
         options: TrainOptions,
         data_file: String,
+        #[serde(default)]
+        corrections: Vec<Correction>,
     },
     /// Train one model (or, with `share`, some of a forest's trees) on the split attached as
     /// `bytes[0]`. `data_id` names that split, so a worker decodes it once per training run.
@@ -105,6 +109,16 @@ pub struct TrainedSummary {
     pub importance: Option<Vec<f32>>,
     /// Time spent fitting in this worker (the page measures the wall time of the whole job).
     pub fit_ms: f64,
+    /// The model's prediction for each correction the run was given, in their order.
+    #[serde(default)]
+    pub corrections: Vec<CorrectionPrediction>,
+}
+
+/// A trained model's answer for a corrected track: its genre label and probability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionPrediction {
+    pub genre: String,
+    pub probability: f32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

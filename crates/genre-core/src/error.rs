@@ -70,6 +70,9 @@ pub enum TrainError {
     NoLabels,
     #[error("Training was cancelled.")]
     Cancelled,
+    /// A correction (numbered from 1, in the order given) whose genre the data set lacks.
+    #[error("Correction {number} says the genre is `{genre}`, which the data set does not have: delete that correction or train on data that has the genre.")]
+    CorrectionGenre { number: usize, genre: String },
     #[error("The decision-tree trainer failed: {0}")]
     Linfa(String),
 }

@@ -12,6 +12,7 @@ use linfa::ParamGuard;
 use ndarray::{Array1, Array2, Ix1};
 use serde::{Deserialize, Serialize};
 
+use crate::corrections::Correction;
 use crate::dtree::TreeParams;
 use crate::error::TrainError;
 use crate::feature::FeatureSet;
@@ -157,6 +158,60 @@ pub struct Prepared {
     pub test_y: Vec<usize>,
     /// Source row number of each test row (spreadsheet numbering), to find them again.
     pub test_rows: Vec<u64>,
+    /// The user's corrections: training rows only, never split, never scored on (see
+    /// [`add_corrections`]).
+    pub corrections: CorrectionRows,
+}
+
+/// Corrections added to a training run: raw rows in the options' feature order (NaN =
+/// missing), their class indices, and how many training rows each counts as.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionRows {
+    pub x: Vec<Vec<f64>>,
+    pub y: Vec<usize>,
+    pub weight: usize,
+}
+
+/// Adds the user's corrections to the training part of a split, each counted as `weight` rows
+/// (see [`crate::corrections`] for why copies). They are added after the split, so none can
+/// land in the holdout: the holdout stays the data set's own rows, and its accuracy stays
+/// comparable with a run without corrections (a correction scored on would be scored on a
+/// copy of itself). The preprocessing is still fitted on the data set's training rows only, and
+/// SMOTE neither grows from the copies nor counts them (they join after it): the copies are
+/// one point, a segment between two of them is that point again.
+///
+/// A correction whose genre the data set lacks is refused by number ([`TrainError::CorrectionGenre`]).
+pub fn add_corrections(
+    prep: &mut Prepared,
+    corrections: &[Correction],
+    weight: usize,
+) -> Result<(), TrainError> {
+    let mut rows = CorrectionRows {
+        weight,
+        ..CorrectionRows::default()
+    };
+    for (i, c) in corrections.iter().enumerate() {
+        // The same name, else the same ignoring case and surrounding spaces (as Batch matches
+        // a file's genres to a model's).
+        let key = c.genre.trim().to_lowercase();
+        let class = prep
+            .classes
+            .iter()
+            .position(|g| *g == c.genre)
+            .or_else(|| {
+                prep.classes
+                    .iter()
+                    .position(|g| g.trim().to_lowercase() == key)
+            })
+            .ok_or_else(|| TrainError::CorrectionGenre {
+                number: i + 1,
+                genre: c.genre.clone(),
+            })?;
+        rows.x.push(prep.options.features.select(&c.track_values()));
+        rows.y.push(class);
+    }
+    prep.corrections = rows;
+    Ok(())
 }
 
 /// Splits the labelled tracks (stratified) after checking that training can work at all.
@@ -194,6 +249,7 @@ pub fn prepare(
         test_x,
         test_y,
         test_rows,
+        corrections: CorrectionRows::default(),
     })
 }
 
@@ -314,6 +370,7 @@ pub fn prepare_two(
             test_x,
             test_y,
             test_rows,
+            corrections: CorrectionRows::default(),
         },
         unknown,
     ))
@@ -352,24 +409,30 @@ pub fn build_training_set(prep: &Prepared, kind: ModelKind) -> Result<TrainingSe
         .map(|r| preprocessor.transform(r))
         .collect();
     let k = prep.classes.len();
-    let (x, y, weight) = match o.balance {
-        Balance::None => (x, prep.train_y.clone(), None),
-        Balance::Smote => {
-            let (sx, sy) = smote(&x, &prep.train_y, &prep.classes, SMOTE_K, o.seed)?;
-            (sx, sy, None)
-        }
-        Balance::ClassWeights => {
-            let mut counts = vec![0usize; k];
-            prep.train_y.iter().for_each(|&c| counts[c] += 1);
-            let n = prep.train_y.len() as f64;
-            let w = prep
-                .train_y
-                .iter()
-                .map(|&c| n / (k as f64 * counts[c] as f64))
-                .collect();
-            (x, prep.train_y.clone(), Some(w))
-        }
+    // Per class, what a row weighs ([`Balance::ClassWeights`]: inversely to its frequency).
+    let class_weight: Option<Vec<f64>> = (o.balance == Balance::ClassWeights).then(|| {
+        let mut counts = vec![0usize; k];
+        prep.train_y.iter().for_each(|&c| counts[c] += 1);
+        let n = prep.train_y.len() as f64;
+        counts
+            .iter()
+            .map(|&m| n / (k as f64 * m.max(1) as f64))
+            .collect()
+    });
+    let (mut x, mut y) = match o.balance {
+        Balance::Smote => smote(&x, &prep.train_y, &prep.classes, SMOTE_K, o.seed)?,
+        Balance::None | Balance::ClassWeights => (x, prep.train_y.clone()),
     };
+    // The corrections join after balancing (see `add_corrections`).
+    let c = &prep.corrections;
+    for (row, &class) in c.x.iter().zip(&c.y) {
+        let row = preprocessor.transform(row);
+        for _ in 0..c.weight {
+            x.push(row.clone());
+            y.push(class);
+        }
+    }
+    let weight = class_weight.map(|w| y.iter().map(|&c| w[c]).collect());
     Ok(TrainingSet {
         preprocessor,
         x: matrix_of(&x, o.features.len()),
@@ -461,7 +524,7 @@ pub fn finish(
                 },
                 prep.options.balance,
                 prep.options.test_fraction
-            ),
+            ) + &corrections_text(&prep.corrections),
             holdout: None,
         },
         classes: prep.classes.clone(),
@@ -476,6 +539,18 @@ pub fn finish(
         rows: prep.test_y.len() as u64,
     });
     (model, metrics)
+}
+
+/// What the settings line says about corrections (nothing when there are none).
+fn corrections_text(c: &CorrectionRows) -> String {
+    match c.y.len() {
+        0 => String::new(),
+        n => format!(
+            "; {n} correction{} counted {}× each",
+            if n == 1 { "" } else { "s" },
+            c.weight
+        ),
+    }
 }
 
 /// Scores a model on raw rows in its feature order.

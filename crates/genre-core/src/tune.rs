@@ -259,6 +259,7 @@ mod tests {
             test_x: vec![vec![0.0, 2.0]],
             test_y: vec![0],
             test_rows: vec![0],
+            corrections: Default::default(),
         }
     }
 

@@ -85,7 +85,14 @@ pub fn Results(outcome: Arc<BatchResult>, upload: RwSignal<Option<Upload>>) -> i
             {move || download_error.get().map(|e| view! { <p class="msg error" role="alert">{e}</p> })}
             {far_note}
             <Show when=move || table_ready.get()>
-                <ResultsTable rows=o.rows.clone() classes=o.classes.clone() file_classes=o.file_classes.clone() />
+                <ResultsTable
+                    rows=o.rows.clone()
+                    classes=o.classes.clone()
+                    file_classes=o.file_classes.clone()
+                    features=o.features.clone()
+                    model_name=o.model_name.clone()
+                    file_name=o.file_name.clone()
+                />
             </Show>
         </section>
     }

@@ -30,6 +30,9 @@ pub struct Row {
     pub truth: Option<u32>,
     /// Every class's probability, for the download.
     pub probabilities: Box<[f32]>,
+    /// The values predicted from, in the model's feature order (NaN = missing): what a
+    /// correction of this row keeps.
+    pub values: Box<[f64]>,
 }
 
 /// Accuracy and friends over the rows whose genre the model knows.
@@ -90,6 +93,7 @@ fn to_row(
         far_out: (!far.is_empty()).then(|| far.join(", ")),
         truth: track.label,
         probabilities: p.probabilities.into_boxed_slice(),
+        values: raw.into(),
     }
 }
 
@@ -179,6 +183,7 @@ mod tests {
             far_out: None,
             truth,
             probabilities: Box::new([]),
+            values: Box::new([]),
         }
     }
 

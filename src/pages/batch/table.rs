@@ -3,12 +3,14 @@
 
 use std::sync::Arc;
 
+use genre_core::feature::Feature;
 use genre_core::genre::display_name;
 use genre_core::text::percent;
 use leptos::prelude::*;
 
 use super::run::Row;
 use crate::charts::fmt_count;
+use crate::components::correct_genre::{CorrectGenre, Predicted};
 
 pub const PAGE_SIZE: usize = 50;
 
@@ -93,6 +95,11 @@ pub fn ResultsTable(
     rows: Arc<Vec<Row>>,
     classes: Arc<Vec<String>>,
     file_classes: Arc<Vec<String>>,
+    /// The predicting model's features and name, and the file's name: what a row's correction
+    /// keeps.
+    features: Arc<Vec<Feature>>,
+    model_name: String,
+    file_name: String,
 ) -> impl IntoView {
     let has_truth = !file_classes.is_empty();
     let sort = RwSignal::new((SortKey::Row, false));
@@ -148,6 +155,7 @@ pub fn ResultsTable(
     };
 
     let (r, c, fc) = (rows.clone(), classes.clone(), file_classes.clone());
+    let (model_name, file_name) = (StoredValue::new(model_name), StoredValue::new(file_name));
     let body = move || {
         let o = ordered.get();
         let start = page.get() * PAGE_SIZE;
@@ -180,6 +188,28 @@ pub fn ResultsTable(
                     let text = format!("Far outside the training range: {f}. This prediction cannot be trusted.");
                     view! { <span class="far-out" role="img" tabindex="0" title=text.clone() aria-label=text>"⚠"</span> }
                 });
+                let predicted = Predicted {
+                    class: row.class as usize,
+                    probability: row.confidence,
+                    values: features
+                        .iter()
+                        .zip(row.values.iter())
+                        .filter(|(_, v)| v.is_finite())
+                        .map(|(&f, &v)| (f, v))
+                        .collect(),
+                };
+                let correct = view! {
+                    <td class="correct-cell">
+                        <CorrectGenre
+                            genres=c.clone()
+                            predicted=Signal::stored(predicted)
+                            model=model_name.get_value()
+                            source=format!("{} row {}", file_name.get_value(), row.row)
+                            id=format!("correct-row-{}", row.row)
+                            compact=true
+                        />
+                    </td>
+                };
                 view! {
                     <tr>
                         <td class="num-cell">{row.row}</td>
@@ -188,6 +218,7 @@ pub fn ResultsTable(
                         <td class="num-cell">{percent(row.confidence)}</td>
                         <td class="top3">{top}</td>
                         {truth_cell}
+                        {correct}
                     </tr>
                 }
             })
@@ -239,6 +270,7 @@ pub fn ResultsTable(
                         {header(SortKey::Confidence, "Confidence")}
                         <th scope="col">"Top 3"</th>
                         {has_truth.then(|| header(SortKey::Truth, "Genre in file"))}
+                        <th scope="col">"Correct it"</th>
                     </tr>
                 </thead>
                 <tbody>{body}</tbody>
@@ -261,6 +293,7 @@ mod tests {
             far_out: None,
             truth: None,
             probabilities: Box::new([]),
+            values: Box::new([]),
         }
     }
 

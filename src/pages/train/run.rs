@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use genre_core::corrections::Correction;
 use genre_core::model::ModelKind;
 use genre_core::train;
 use leptos::prelude::*;
@@ -13,6 +14,7 @@ use leptos::task::spawn_local;
 
 use super::{figures, JobStatus, JobView, ModelResult, TrainState};
 use crate::components::rich_text::rich_text;
+use crate::storage::StoredCorrection;
 use crate::worker::pool::{parser, WorkerError};
 use crate::worker::scheduler::{self, JobEvent, RunEnd, RunPlan};
 
@@ -53,6 +55,22 @@ fn show(job: &JobView, name: &str, event: JobEvent) {
 /// Starts a training run with the current options (does nothing visible but an error if the
 /// options or the data do not allow it).
 pub fn start_training(page: TrainState) {
+    start_run(page, Vec::new());
+}
+
+/// The same with the user's corrections added to the training part (see
+/// `genre_core::train::add_corrections`).
+pub fn start_training_with_corrections(page: TrainState) {
+    let corrections = page.corrections.get_untracked();
+    if corrections.is_empty() {
+        return page
+            .run_error
+            .set(Some("There are no corrections to train with.".into()));
+    }
+    start_run(page, corrections);
+}
+
+fn start_run(page: TrainState, corrections: Vec<StoredCorrection>) {
     if page.running.get_untracked() {
         return;
     }
@@ -82,11 +100,21 @@ pub fn start_training(page: TrainState) {
         .collect();
     page.jobs.set(jobs.clone());
     page.selected.set(None);
+    page.run_corrections
+        .set(corrections.iter().map(|c| c.id.clone()).collect());
     let data_file = summary.file_name.clone();
+    let with = match corrections.len() {
+        0 => String::new(),
+        1 => " + 1 correction".to_string(),
+        n => format!(" + {n} corrections"),
+    };
+    let corrections: Vec<Correction> = corrections.into_iter().map(|c| c.correction).collect();
     spawn_local(async move {
         let split = async {
             super::data_in::ensure_parsed(page).await?;
-            parser().prepare(options, data_file.clone()).await
+            parser()
+                .prepare_with_corrections(options, data_file.clone(), corrections)
+                .await
         }
         .await;
         let split = match split {
@@ -104,7 +132,7 @@ pub fn start_training(page: TrainState) {
         }
         let names: Vec<String> = specs
             .iter()
-            .map(|s| format!("{} · {}", s.kind().label(), data_file))
+            .map(|s| format!("{} · {}{with}", s.kind().label(), data_file))
             .collect();
         let plan = RunPlan {
             names: names.clone(),

@@ -470,6 +470,20 @@ impl Browser {
         Ok(())
     }
 
+    /// Picks `value` in the `<select>` with this id, as a user choosing an option does.
+    pub async fn choose(&self, id: &str, value: &str) -> Result<()> {
+        let found = self
+            .js_args(
+                "const s = document.getElementById(arguments[0]); if (!s || ![...s.options].some((o) => o.value === arguments[1])) return false; s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+                vec![json!(id), json!(value)],
+            )
+            .await?;
+        if found != Value::Bool(true) {
+            return Err(format!("#{id} has no option {value:?}").into());
+        }
+        Ok(())
+    }
+
     /// Train page: only the random forest is ticked, with this many trees.
     pub async fn only_the_forest(&self, trees: u32) -> Result<()> {
         for m in ["bagging", "knn", "tree", "svc", "gbt"] {

@@ -71,20 +71,6 @@ fn counting(n: usize) -> Vec<String> {
     (1..=n).map(|i| i.to_string()).collect()
 }
 
-/// Picks `value` in the `<select>` with this id, as a user choosing an option does.
-async fn choose(b: &Browser, id: &str, value: &str) -> Result<()> {
-    let found = b
-        .js_args(
-            "const s = document.getElementById(arguments[0]); if (!s || ![...s.options].some((o) => o.value === arguments[1])) return false; s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
-            vec![json!(id), json!(value)],
-        )
-        .await?;
-    if found != Value::Bool(true) {
-        return Err(format!("#{id} has no option {value:?}").into());
-    }
-    Ok(())
-}
-
 /// A CSV in the public "Spotify Tracks Dataset" layout (pandas index column without a name,
 /// track_id, artists, album_name, track_name, popularity, explicit, the audio features, and the
 /// genre in `label_header`), made from the bundled rows: each genre split into 8 sub-genres
@@ -190,7 +176,7 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
         "every named column offered: {choices}"
     );
     b.look(&format!("look-{w}-train-label-picker")).await?;
-    choose(b, "pick-label", "style").await?;
+    b.choose("pick-label", "style").await?;
     b.until(
         "return document.getElementById('label-column')?.value === 'style';",
         "the file read with the picked label",

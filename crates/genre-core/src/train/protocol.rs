@@ -219,6 +219,7 @@ fn prepare_report(
             },
             ..options.clone()
         },
+        corrections: Default::default(),
         data_file: data_file.to_string(),
         classes: labelled.classes,
         train_x,
