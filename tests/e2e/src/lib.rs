@@ -192,14 +192,7 @@ fn serve_one(
         return Ok(());
     }
     let Some(rel) = path.strip_prefix(prefix) else {
-        return respond(
-            &mut out,
-            "404 Not Found",
-            "text/plain",
-            b"not found",
-            method,
-            cors,
-        );
+        return not_found(&mut out, method, cors);
     };
     if rel.split('/').any(|s| s == "..") {
         return respond(&mut out, "403 Forbidden", "text/plain", b"no", method, cors);
@@ -214,15 +207,19 @@ fn serve_one(
             f.read_to_end(&mut body)?;
             respond(&mut out, "200 OK", content_type(&file), &body, method, cors)
         }
-        Err(_) => respond(
-            &mut out,
-            "404 Not Found",
-            "text/plain",
-            b"not found",
-            method,
-            cors,
-        ),
+        Err(_) => not_found(&mut out, method, cors),
     }
+}
+
+fn not_found(out: &mut TcpStream, method: &str, cors: bool) -> Result<()> {
+    respond(
+        out,
+        "404 Not Found",
+        "text/plain",
+        b"not found",
+        method,
+        cors,
+    )
 }
 
 fn respond(
@@ -490,6 +487,30 @@ impl Browser {
             self.set_checked(&format!("model-{m}"), false).await?;
         }
         self.type_into("#opt-rf-trees", &trees.to_string()).await
+    }
+
+    /// Train page, a file read: trains only a forest of `trees` trees and makes it the active
+    /// model ("Use this model", which also keeps it). Fails unless every job ends done.
+    pub async fn train_and_use_a_forest(&self, trees: u32) -> Result<()> {
+        self.only_the_forest(trees).await?;
+        self.click_id("train-start").await?;
+        let jobs = self.wait_jobs(PATIENCE).await?;
+        if !jobs.iter().all(|(_, s)| s.contains("job-done")) {
+            return Err(format!("training did not finish: {jobs:?}").into());
+        }
+        self.click_id("show-rf").await?;
+        self.until(
+            "return document.getElementById('use-model');",
+            "the forest's details",
+        )
+        .await?;
+        self.click_id("use-model").await?;
+        self.until(
+            "return document.querySelector('#saved-list .saved.active');",
+            "the kept model",
+        )
+        .await?;
+        Ok(())
     }
 
     /// Train page: waits until the forest's job reports its first trees (training is under way).

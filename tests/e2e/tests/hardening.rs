@@ -146,16 +146,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
         assert!(counts.contains(IMG) && counts.contains(SCRIPT) && counts.contains(QUOTES), "class counts: {counts}");
         // Train on the upload (a small forest; 8 rows per genre) and keep
         // the model: the workers and the store are used too.
-        b.only_the_forest(5).await?;
-        b.click_id("train-start").await?;
-        let jobs = b.wait_jobs(PATIENCE).await?;
-        assert!(jobs.iter().all(|(_, s)| s.contains("job-done")), "training on the upload: {jobs:?}");
-        b.click_id("show-rf").await?;
-        b.until("return document.getElementById('use-model');", "the forest's details")
-            .await?;
-        b.click_id("use-model").await?;
-        b.until("return document.querySelector('#saved-list .saved.active');", "the kept model")
-            .await?;
+        b.train_and_use_a_forest(5).await?;
         states.push(("train", markup_state(b).await?));
         resources.push(b.js("return performance.getEntriesByType('resource').map(e => e.name);").await?);
         // What the workers loaded (the parser read the upload, the trainers trained; each lists

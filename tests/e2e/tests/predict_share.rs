@@ -58,13 +58,7 @@ async fn enter(b: &Browser, values: &[(Feature, f64)]) -> Result<()> {
         .iter()
         .map(|(f, _)| format!("field-{}", f.name()))
         .collect();
-    let want: Vec<String> = values
-        .iter()
-        .map(|&(f, v)| match f {
-            Feature::DurationMs => support::mss_exact(v),
-            _ => v.to_string(),
-        })
-        .collect();
+    let want = as_typed(values);
     b.until(
         &format!(
             "{} const ids = {}; const want = {}; return ids.every((id, i) => read(id) === want[i]);",
@@ -318,13 +312,7 @@ async fn the_forest_is_fetched_only_when_chosen_and_predicts_like_the_core() -> 
     assert_eq!(fetched, 1, "forest.bin fetched once, when chosen");
     assert_eq!(boosted_about.as_deref(), Some("Bundled model"));
     assert_eq!(boosted_bars, expected_bars(&boosted, &raw));
-    let typed: Vec<String> = values
-        .iter()
-        .map(|&(f, v)| match f {
-            Feature::DurationMs => support::mss_exact(v),
-            _ => v.to_string(),
-        })
-        .collect();
+    let typed = as_typed(&values);
     assert_eq!(fields, typed, "switching models keeps the values");
     assert_eq!(
         forest_bars,
@@ -500,4 +488,15 @@ async fn a_model_with_120_genres_shows_the_top_ten_and_the_others() -> Result<()
     );
     assert!(!checked, "neither bundled model is checked");
     Ok(())
+}
+
+/// Each value as its field shows it once typed (durations as m:ss.mmm).
+fn as_typed(values: &[(Feature, f64)]) -> Vec<String> {
+    values
+        .iter()
+        .map(|&(f, v)| match f {
+            Feature::DurationMs => support::mss_exact(v),
+            _ => v.to_string(),
+        })
+        .collect()
 }

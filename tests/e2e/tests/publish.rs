@@ -223,16 +223,7 @@ async fn a_published_model_runs_in_a_widget_on_a_third_origin() -> Result<()> {
         b.upload("train-file", &data).await?;
         b.until("return document.getElementById('rows-kept')?.textContent;", "the report")
             .await?;
-        b.only_the_forest(5).await?;
-        b.click_id("train-start").await?;
-        let jobs = b.wait_jobs(PATIENCE).await?;
-        assert!(jobs.iter().all(|(_, s)| s.contains("job-done")), "training: {jobs:?}");
-        b.click_id("show-rf").await?;
-        b.until("return document.getElementById('use-model');", "the forest's details")
-            .await?;
-        b.click_id("use-model").await?;
-        b.until("return document.querySelector('#saved-list .saved.active');", "the kept model")
-            .await?;
+        b.train_and_use_a_forest(5).await?;
         let file = publish(b, &model_url).await?;
         std::fs::create_dir_all(models_dir.join("published"))?;
         std::fs::write(models_dir.join("published/forest.bin"), &file)?;
