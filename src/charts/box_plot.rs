@@ -6,14 +6,14 @@ use leptos::prelude::*;
 
 use super::axis::XTicks;
 use super::{
-    feature_title, fmt_count, fmt_value, genre_color, nice_ticks, Scale, CHART_W, GENRE_LABEL_END,
+    chart_width, feature_title, fmt_count, fmt_value, genre_color, nice_ticks, x_tick_count, Scale,
+    GENRE_LABEL_END,
 };
 
 const ROW: f64 = 24.0;
 const TOP: f64 = 8.0;
 const PLOT_X: f64 = 146.0;
 /// Room right of the plot for the outlier count.
-const PLOT_END: f64 = CHART_W - 84.0;
 const AXIS_H: f64 = 42.0;
 
 /// The rows to draw: genres with data, highest median first (so the ranking reads top-down).
@@ -46,11 +46,13 @@ fn extent(rows: &[(usize, &BoxStats)]) -> (f64, f64) {
 
 #[component]
 pub fn BoxPlot(classes: Vec<String>, summary: FeatureSummary) -> impl IntoView {
+    let w = chart_width();
+    let plot_end = w - 84.0;
     let feature = summary.feature;
     let rows = rows_by_median(&summary.boxes);
     let (lo, hi) = extent(&rows);
-    let ticks = nice_ticks(lo, hi, 5);
-    let x = Scale::new((lo, hi), (PLOT_X, PLOT_END));
+    let ticks = nice_ticks(lo, hi, x_tick_count(plot_end - PLOT_X, 5));
+    let x = Scale::new((lo, hi), (PLOT_X, plot_end));
     let plot_h = ROW * rows.len().max(1) as f64;
     let axis_y = TOP + plot_h;
     let h = TOP + plot_h + AXIS_H;
@@ -78,7 +80,7 @@ pub fn BoxPlot(classes: Vec<String>, summary: FeatureSummary) -> impl IntoView {
             view! {
                 <g class="chart-item" tabindex="0" role="img" aria-label=label>
                     <title>{tip}</title>
-                    <rect class="hit" x="0" y=y width=CHART_W height=ROW />
+                    <rect class="hit" x="0" y=y width=w height=ROW />
                     <text class="tick-label" x=GENRE_LABEL_END y=mid text-anchor="end" dominant-baseline="central">{name}</text>
                     <line class="whisker" x1=x.map_clamped(b.whisker_low) x2=q1 y1=mid y2=mid />
                     <line class="whisker" x1=q3 x2=x.map_clamped(b.whisker_high) y1=mid y2=mid />
@@ -86,7 +88,7 @@ pub fn BoxPlot(classes: Vec<String>, summary: FeatureSummary) -> impl IntoView {
                     <line class="whisker" x1=x.map_clamped(b.whisker_high) x2=x.map_clamped(b.whisker_high) y1=mid - 5.0 y2=mid + 5.0 />
                     <rect class="box" x=q1 y=y + 4.0 width=(q3 - q1).max(1.0) height=ROW - 8.0 fill=genre_color(class) />
                     <line class="median" x1=x.map_clamped(b.median) x2=x.map_clamped(b.median) y1=y + 3.0 y2=y + ROW - 3.0 />
-                    <text class="value-label" x=PLOT_END + 8.0 y=mid dominant-baseline="central">{outliers}</text>
+                    <text class="value-label" x=plot_end + 8.0 y=mid dominant-baseline="central">{outliers}</text>
                 </g>
             }
         })
@@ -95,12 +97,12 @@ pub fn BoxPlot(classes: Vec<String>, summary: FeatureSummary) -> impl IntoView {
     view! {
         <figure class="eda-figure" id="chart-box-plot">
             <div class="chart-scroll">
-                <svg class="eda-chart" viewBox=format!("0 0 {CHART_W} {h}") width=CHART_W height=h role="group"
+                <svg class="eda-chart" viewBox=format!("0 0 {w} {h}") width=w height=h role="group"
                     aria-label=format!("Box plots of {} by genre", feature.label())>
                     <XTicks scale=x ticks at=axis_y grid_from=TOP label_gap=14.0 />
-                    <line class="axis" x1=PLOT_X x2=PLOT_END y1=axis_y y2=axis_y />
+                    <line class="axis" x1=PLOT_X x2=plot_end y1=axis_y y2=axis_y />
                     {boxes}
-                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=h - 4.0 text-anchor="middle">{feature_title(feature)}</text>
+                    <text class="axis-title" x=(PLOT_X + plot_end) / 2.0 y=h - 4.0 text-anchor="middle">{feature_title(feature)}</text>
                 </svg>
             </div>
             <figcaption>

@@ -3,13 +3,14 @@
 use leptos::prelude::*;
 
 use super::axis::XTicks;
-use super::{fmt_count, genre_color, nice_ticks, Scale, CHART_W, GENRE_LABEL_END};
+use super::{
+    chart_width, fmt_count, genre_color, nice_ticks, x_tick_count, Scale, GENRE_LABEL_END,
+};
 
 const ROW: f64 = 22.0;
 const TOP: f64 = 8.0;
 const BAR_X: f64 = 142.0;
 /// Room right of the longest bar for its count.
-const BAR_END: f64 = CHART_W - 64.0;
 const AXIS_H: f64 = 40.0;
 
 /// Genres ordered by count, largest first (ties: class order).
@@ -21,10 +22,12 @@ pub fn sorted_counts(counts: &[u64]) -> Vec<(usize, u64)> {
 
 #[component]
 pub fn ClassCounts(classes: Vec<String>, counts: Vec<u64>) -> impl IntoView {
+    let w = chart_width();
+    let bar_end = w - 64.0;
     let order = sorted_counts(&counts);
     let max = order.first().map(|x| x.1).unwrap_or(0).max(1) as f64;
     let total: u64 = counts.iter().sum();
-    let x = Scale::new((0.0, max), (BAR_X, BAR_END));
+    let x = Scale::new((0.0, max), (BAR_X, bar_end));
     let plot_h = ROW * order.len() as f64;
     let h = TOP + plot_h + AXIS_H;
     let axis_y = TOP + plot_h;
@@ -41,7 +44,7 @@ pub fn ClassCounts(classes: Vec<String>, counts: Vec<u64>) -> impl IntoView {
             view! {
                 <g class="chart-item" tabindex="0" role="img" aria-label=label>
                     <title>{tip}</title>
-                    <rect class="hit" x="0" y=y width=CHART_W height=ROW />
+                    <rect class="hit" x="0" y=y width=w height=ROW />
                     <text class="tick-label" x=GENRE_LABEL_END y=y + ROW / 2.0 text-anchor="end" dominant-baseline="central">
                         {name}
                     </text>
@@ -57,13 +60,13 @@ pub fn ClassCounts(classes: Vec<String>, counts: Vec<u64>) -> impl IntoView {
     view! {
         <figure class="eda-figure" id="chart-class-counts">
             <div class="chart-scroll">
-                <svg class="eda-chart" data-bars="width" viewBox=format!("0 0 {CHART_W} {h}") width=CHART_W height=h role="group"
+                <svg class="eda-chart" data-bars="width" viewBox=format!("0 0 {w} {h}") width=w height=h role="group"
                     aria-label="Class counts: number of tracks per genre">
-                    <XTicks scale=x ticks=nice_ticks(0.0, max, 5) at=axis_y grid_from=TOP label_gap=14.0 />
+                    <XTicks scale=x ticks=nice_ticks(0.0, max, x_tick_count(bar_end - BAR_X, 5)) at=axis_y grid_from=TOP label_gap=14.0 />
                     <line class="axis" x1=BAR_X x2=BAR_X y1=TOP y2=axis_y />
-                    <line class="axis" x1=BAR_X x2=BAR_END y1=axis_y y2=axis_y />
+                    <line class="axis" x1=BAR_X x2=bar_end y1=axis_y y2=axis_y />
                     {bars}
-                    <text class="axis-title" x=(BAR_X + BAR_END) / 2.0 y=h - 4.0 text-anchor="middle">"Number of tracks"</text>
+                    <text class="axis-title" x=(BAR_X + bar_end) / 2.0 y=h - 4.0 text-anchor="middle">"Number of tracks"</text>
                 </svg>
             </div>
             <figcaption>

@@ -127,7 +127,7 @@ pub fn CorrelationHeatmap(features: Vec<Feature>, matrix: Vec<Vec<f64>>) -> impl
     view! {
         <figure class="eda-figure" id="chart-heatmap">
             <div class="chart-scroll">
-                <svg class="eda-chart" viewBox=format!("0 0 {w} {h}") width=w height=h role="group"
+                <svg class="eda-chart fixed-size" viewBox=format!("0 0 {w} {h}") width=w height=h role="group"
                     aria-label="Correlation heatmap of the audio features">
                     <defs>
                         <linearGradient id="corr-gradient" x1="0" y1="0" x2="0" y2="1">

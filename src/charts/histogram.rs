@@ -6,11 +6,11 @@ use genre_core::eda::FeatureSummary;
 use leptos::prelude::*;
 
 use super::axis::{XTicks, YTicks};
-use super::{feature_title, fmt_value, genre_color, nice_ticks, LegendGrid, Scale, CHART_W};
+use super::{
+    chart_width, feature_title, fmt_value, genre_color, nice_ticks, x_tick_count, LegendGrid, Scale,
+};
 
-const W: f64 = CHART_W;
 const PLOT_X: f64 = 56.0;
-const PLOT_END: f64 = W - 16.0;
 const TOP: f64 = 12.0;
 const PLOT_H: f64 = 220.0;
 
@@ -49,6 +49,8 @@ pub fn Histogram(
     /// Genres to overlay, in class indices.
     selected: Vec<usize>,
 ) -> impl IntoView {
+    let w = chart_width();
+    let plot_end = w - 16.0;
     let feature = summary.feature;
     let (lo, hi) = (summary.lo, summary.hi);
     let series: Vec<(usize, Vec<f64>)> = selected
@@ -62,11 +64,11 @@ pub fn Histogram(
     let y_ticks = nice_ticks(0.0, y_max, 4);
     let y_top = y_ticks.last().copied().unwrap_or(y_max).max(y_max);
     // Bins are drawn on a unit interval: bin i spans [i/n, (i+1)/n] of [lo, hi].
-    let x_unit = Scale::new((0.0, 1.0), (PLOT_X, PLOT_END));
-    let x = Scale::new((lo, hi), (PLOT_X, PLOT_END));
+    let x_unit = Scale::new((0.0, 1.0), (PLOT_X, plot_end));
+    let x = Scale::new((lo, hi), (PLOT_X, plot_end));
     let y = Scale::new((0.0, y_top), (TOP + PLOT_H, TOP));
     let axis_y = TOP + PLOT_H;
-    let legend_grid = LegendGrid::new(PLOT_X, PLOT_END, axis_y + 48.0);
+    let legend_grid = LegendGrid::new(PLOT_X, plot_end, axis_y + 48.0);
     let h = legend_grid.top + legend_grid.height(series.len());
     let bin_w = (hi - lo) / summary.histograms.first().map_or(1, |h| h.len().max(1)) as f64;
 
@@ -108,21 +110,21 @@ pub fn Histogram(
         .collect_view();
 
     let empty = series.is_empty().then(|| {
-        view! { <text class="axis-note" x=(PLOT_X + PLOT_END) / 2.0 y=TOP + PLOT_H / 2.0 text-anchor="middle">"Pick at least one genre above."</text> }
+        view! { <text class="axis-note" x=(PLOT_X + plot_end) / 2.0 y=TOP + PLOT_H / 2.0 text-anchor="middle">"Pick at least one genre above."</text> }
     });
 
     view! {
         <figure class="eda-figure" id="chart-histogram">
             <div class="chart-scroll">
-                <svg class="eda-chart" viewBox=format!("0 0 {W} {h}") width=W height=h role="group"
+                <svg class="eda-chart" viewBox=format!("0 0 {w} {h}") width=w height=h role="group"
                     aria-label=format!("Distribution of {} for the chosen genres", feature.label())>
-                    <YTicks scale=y ticks=y_ticks at=PLOT_X grid_to=PLOT_END suffix="%" />
+                    <YTicks scale=y ticks=y_ticks at=PLOT_X grid_to=plot_end suffix="%" />
                     {paths}
                     {empty}
-                    <line class="axis" x1=PLOT_X x2=PLOT_END y1=axis_y y2=axis_y />
+                    <line class="axis" x1=PLOT_X x2=plot_end y1=axis_y y2=axis_y />
                     <line class="axis" x1=PLOT_X x2=PLOT_X y1=TOP y2=axis_y />
-                    <XTicks scale=x ticks=nice_ticks(lo, hi, 6) at=axis_y label_gap=17.0 />
-                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=axis_y + 34.0 text-anchor="middle">{feature_title(feature)}</text>
+                    <XTicks scale=x ticks=nice_ticks(lo, hi, x_tick_count(plot_end - PLOT_X, 6)) at=axis_y label_gap=17.0 />
+                    <text class="axis-title" x=(PLOT_X + plot_end) / 2.0 y=axis_y + 34.0 text-anchor="middle">{feature_title(feature)}</text>
                     <text class="axis-title" transform=format!("translate(14 {}) rotate(-90)", TOP + PLOT_H / 2.0) text-anchor="middle">"Share of the genre's tracks"</text>
                     {legend}
                 </svg>

@@ -1,8 +1,9 @@
 //! The Explore and Batch charts: SVG drawn by the app (no JavaScript chart library).
 //!
-//! Every chart uses a fixed `viewBox` in pixel units and is shown at its natural size, shrinking
-//! to the card on narrow screens down to a minimum width below which the card scrolls
-//! horizontally (`.chart-scroll`), so text never shrinks to an unreadable size on a phone.
+//! Every chart uses a `viewBox` in pixel units and is shown at its natural size, so text never
+//! shrinks to an unreadable size on a phone. Explore lays its charts out for the window's width
+//! ([`ChartWidth`]): on a phone they are drawn narrower (fewer ticks, fewer legend columns), not
+//! cut off; the correlation matrix keeps its size and scrolls in its box (`.chart-scroll`).
 //! Colours come from presentation attributes (`fill=`), never `style=` attributes, which the
 //! site's Content-Security-Policy (`style-src 'self'`) would block.
 
@@ -13,8 +14,31 @@ pub mod heatmap;
 pub mod histogram;
 pub mod scatter;
 
-/// Every chart's width in viewBox pixels, its natural size.
+/// Every chart's width in viewBox pixels, its natural size on a wide screen.
 pub const CHART_W: f64 = 640.0;
+
+/// The width the page's charts are drawn at, given by the page (Explore) as a context: on a
+/// phone they are laid out narrower instead of scaled down or cut off, so their text keeps
+/// its size and every bar is in view.
+#[derive(Debug, Clone, Copy)]
+pub struct ChartWidth(pub f64);
+
+/// The charts' width for a window `inner` CSS pixels wide: [`CHART_W`], or what a card leaves
+/// on a narrow screen (at least 300).
+pub fn width_for_window(inner: f64) -> f64 {
+    (inner - 64.0).clamp(300.0, CHART_W)
+}
+
+/// How many ticks an x axis `span` px long can label without their text touching: `wanted`,
+/// or fewer on a narrow chart (a label needs ~55 px).
+pub fn x_tick_count(span: f64, wanted: usize) -> usize {
+    ((span / 55.0) as usize).clamp(2, wanted)
+}
+
+/// The width this chart is drawn at: the page's [`ChartWidth`], else [`CHART_W`].
+pub fn chart_width() -> f64 {
+    leptos::prelude::use_context::<ChartWidth>().map_or(CHART_W, |w| w.0)
+}
 /// Where genre names end (right-aligned) in the charts with one row per genre.
 pub const GENRE_LABEL_END: f64 = 136.0;
 
@@ -28,8 +52,12 @@ pub struct LegendGrid {
 }
 
 impl LegendGrid {
-    const COLS: usize = 4;
     const ROW: f64 = 20.0;
+
+    /// Four to a row, fewer when the plot is narrow (a genre name needs ~130 px).
+    fn cols(&self) -> usize {
+        (((self.x1 - self.x0) / 130.0) as usize).clamp(1, 4)
+    }
 
     /// A legend across `x0..x1` whose first row is centred on `top`.
     pub fn new(x0: f64, x1: f64, top: f64) -> LegendGrid {
@@ -38,15 +66,16 @@ impl LegendGrid {
 
     /// The height the legend of `n` entries takes (one row even when empty, for a steady layout).
     pub fn height(&self, n: usize) -> f64 {
-        n.div_ceil(Self::COLS).max(1) as f64 * Self::ROW
+        n.div_ceil(self.cols()).max(1) as f64 * Self::ROW
     }
 
     /// Where entry `i` starts (its x) and its row's centre line (its y).
     pub fn at(&self, i: usize) -> (f64, f64) {
-        let col_w = (self.x1 - self.x0) / Self::COLS as f64;
+        let cols = self.cols();
+        let col_w = (self.x1 - self.x0) / cols as f64;
         (
-            self.x0 + (i % Self::COLS) as f64 * col_w,
-            self.top + (i / Self::COLS) as f64 * Self::ROW,
+            self.x0 + (i % cols) as f64 * col_w,
+            self.top + (i / cols) as f64 * Self::ROW,
         )
     }
 }

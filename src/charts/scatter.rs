@@ -4,11 +4,9 @@ use genre_core::feature::Feature;
 use leptos::prelude::*;
 
 use super::axis::{XTicks, YTicks};
-use super::{feature_title, genre_color, nice_ticks, LegendGrid, Scale, CHART_W};
+use super::{chart_width, feature_title, genre_color, nice_ticks, x_tick_count, LegendGrid, Scale};
 
-const W: f64 = CHART_W;
 const PLOT_X: f64 = 64.0;
-const PLOT_END: f64 = W - 16.0;
 const TOP: f64 = 12.0;
 const PLOT_H: f64 = 340.0;
 
@@ -49,13 +47,15 @@ pub fn Scatter(
     y_feature: Feature,
     selected: Vec<usize>,
 ) -> impl IntoView {
+    let w = chart_width();
+    let plot_end = w - 16.0;
     let pts = points(&sample, x_feature, y_feature, &selected);
     let (x0, x1) = padded(pts.iter().map(|p| p.1));
     let (y0, y1) = padded(pts.iter().map(|p| p.2));
-    let x = Scale::new((x0, x1), (PLOT_X, PLOT_END));
+    let x = Scale::new((x0, x1), (PLOT_X, plot_end));
     let y = Scale::new((y0, y1), (TOP + PLOT_H, TOP));
     let axis_y = TOP + PLOT_H;
-    let legend_grid = LegendGrid::new(PLOT_X, PLOT_END, axis_y + 50.0);
+    let legend_grid = LegendGrid::new(PLOT_X, plot_end, axis_y + 50.0);
     let h = legend_grid.top + legend_grid.height(selected.len());
 
     let dots = pts
@@ -64,9 +64,9 @@ pub fn Scatter(
             view! { <circle class="dot" cx=format!("{:.1}", x.map(vx)) cy=format!("{:.1}", y.map(vy)) r="3" fill=genre_color(c) /> }
         })
         .collect_view();
-    let x_marks = view! { <XTicks scale=x ticks=nice_ticks(x0, x1, 6) at=axis_y grid_from=TOP label_gap=17.0 /> };
+    let x_marks = view! { <XTicks scale=x ticks=nice_ticks(x0, x1, x_tick_count(plot_end - PLOT_X, 6)) at=axis_y grid_from=TOP label_gap=17.0 /> };
     let y_marks =
-        view! { <YTicks scale=y ticks=nice_ticks(y0, y1, 5) at=PLOT_X grid_to=PLOT_END /> };
+        view! { <YTicks scale=y ticks=nice_ticks(y0, y1, 5) at=PLOT_X grid_to=plot_end /> };
     let legend = selected
         .iter()
         .enumerate()
@@ -97,11 +97,11 @@ pub fn Scatter(
     view! {
         <figure class="eda-figure" id="chart-scatter">
             <div class="chart-scroll">
-                <svg class="eda-chart" viewBox=format!("0 0 {W} {h}") width=W height=h role="group" aria-label=summary>
+                <svg class="eda-chart" viewBox=format!("0 0 {w} {h}") width=w height=h role="group" aria-label=summary>
                     <g tabindex="0" role="img" aria-label=format!("{} points", pts.len())>{x_marks}{y_marks}{dots}</g>
-                    <line class="axis" x1=PLOT_X x2=PLOT_END y1=axis_y y2=axis_y />
+                    <line class="axis" x1=PLOT_X x2=plot_end y1=axis_y y2=axis_y />
                     <line class="axis" x1=PLOT_X x2=PLOT_X y1=TOP y2=axis_y />
-                    <text class="axis-title" x=(PLOT_X + PLOT_END) / 2.0 y=axis_y + 36.0 text-anchor="middle">{feature_title(x_feature)}</text>
+                    <text class="axis-title" x=(PLOT_X + plot_end) / 2.0 y=axis_y + 36.0 text-anchor="middle">{feature_title(x_feature)}</text>
                     <text class="axis-title" transform=format!("translate(14 {}) rotate(-90)", TOP + PLOT_H / 2.0) text-anchor="middle">{feature_title(y_feature)}</text>
                     {legend}
                 </svg>

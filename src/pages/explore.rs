@@ -21,6 +21,7 @@ use crate::charts::fmt_count;
 use crate::charts::heatmap::CorrelationHeatmap;
 use crate::charts::histogram::Histogram;
 use crate::charts::scatter::Scatter;
+use crate::charts::{width_for_window, ChartWidth, CHART_W};
 use crate::components::busy::{Busy, ReadingProgress};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::report::IngestReportView;
@@ -141,6 +142,13 @@ fn load_upload(
 
 #[component]
 pub fn ExplorePage() -> impl IntoView {
+    // The charts are laid out for this window's width when the page opens (a phone gets
+    // narrower charts, not cut-off ones).
+    let inner = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(CHART_W);
+    provide_context(ChartWidth(width_for_window(inner)));
     let data = RwSignal::new(Data::Loading(String::new()));
     let upload_file: UploadFile = StoredValue::new_local(None);
     load_bundled(data, upload_file);
