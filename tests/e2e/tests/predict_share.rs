@@ -237,14 +237,7 @@ async fn the_forest_is_fetched_only_when_chosen_and_predicts_like_the_core() -> 
         let boosted_about = b.text("#about-name").await?;
         enter(b, &values).await?;
         let boosted_bars = bars(b).await?;
-        b.js("document.querySelector('label[for=model-forest]').click(); return true;")
-            .await?;
-        b.until(
-            "return document.getElementById('about-name')?.textContent === 'Bundled forest';",
-            "the forest",
-        )
-        .await?;
-        support::settle(b).await?;
+        choose_bundled(b, "model-forest", "Bundled forest").await?;
         let fields = support::read_fields(
             b,
             "field-",
@@ -259,14 +252,7 @@ async fn the_forest_is_fetched_only_when_chosen_and_predicts_like_the_core() -> 
             .await?;
         b.look("predict-forest-1280").await?;
         // Back to the boosted trees: the values stay.
-        b.js("document.querySelector('label[for=model-boosted]').click(); return true;")
-            .await?;
-        b.until(
-            "return document.getElementById('about-name')?.textContent === 'Bundled model';",
-            "the boosted model again",
-        )
-        .await?;
-        support::settle(b).await?;
+        choose_bundled(b, "model-boosted", "Bundled model").await?;
         let back_bars = bars(b).await?;
         let back_hash: String = b.js_as("return location.hash;").await?;
         seen = Some((
@@ -499,4 +485,20 @@ fn as_typed(values: &[(Feature, f64)]) -> Vec<String> {
             _ => v.to_string(),
         })
         .collect()
+}
+
+/// Predict page: picks one of the site's two models by its chooser's input id and waits until
+/// "About this model" names it and the prediction has settled.
+async fn choose_bundled(b: &Browser, input: &str, name: &str) -> Result<()> {
+    b.js(&format!(
+        "document.querySelector('label[for={input}]').click(); return true;"
+    ))
+    .await?;
+    b.until(
+        &format!("return document.getElementById('about-name')?.textContent === '{name}';"),
+        name,
+    )
+    .await?;
+    support::settle(b).await?;
+    Ok(())
 }
