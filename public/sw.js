@@ -17,11 +17,21 @@ const MODEL_URLS = PREFIX + "model-urls";
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      // "reload": skip the HTTP cache, so the precache is exactly this build's files.
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" }))))
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: cacheMode(url) }))))
       .then(() => self.skipWaiting()),
   );
 });
+
+// The precache starts after the first prediction (public/boot.js), so the page has just fetched
+// most of these files: take them from the HTTP cache instead of downloading them again, while
+// making sure the cache holds exactly this build's files. A content-hashed name (trunk's
+// `name-0123456789abcdef.ext`, post-build.sh's site files) can only be this build's bytes, so any
+// cached copy is right ("force-cache"). Other names (model.bin, index.html, ...) are
+// revalidated with the server ("no-cache": a conditional request, answered without the body
+// when the copy is current).
+function cacheMode(url) {
+  return /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/.test(url) ? "force-cache" : "no-cache";
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(

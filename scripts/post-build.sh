@@ -9,6 +9,23 @@ set -eu
 STAGE="${TRUNK_STAGING_DIR:?run by trunk}"
 cd "$STAGE"
 
+# 0. The whole site (Batch, Explore, Train, Embed), loaded by boot.js the first time a visitor
+#    leaves the Predict page (src/first_load.rs): the `app` binary, which trunk writes unhashed
+#    (it is built as a "worker" so that it is neither preloaded nor started), and the other
+#    pages' styles, joined into one file. Both get content-hashed names, like trunk's own files,
+#    so a browser or the service worker never pairs an old copy with a new build; index.html's
+#    boot element is told the names.
+site_hash=$(cat app.js app_bg.wasm | sha256sum | cut -c1-16)
+mv app.js "app-$site_hash.js"
+mv app_bg.wasm "app-${site_hash}_bg.wasm"
+site_styles="upload.css train.css explore-batch.css embed.css"
+# shellcheck disable=SC2086 # the list is word-split on purpose
+css_hash=$(cat $site_styles | sha256sum | cut -c1-16)
+# shellcheck disable=SC2086
+cat $site_styles > "site-$css_hash.css" && rm $site_styles
+sed -i "s#<div hidden id=\"genre-lens-boot\"#<div hidden id=\"genre-lens-boot\" data-site-js=\"./app-$site_hash.js\" data-site-wasm=\"./app-${site_hash}_bg.wasm\" data-site-css=\"./site-$css_hash.css\"#" index.html
+grep -q "data-site-js=\"./app-$site_hash.js\"" index.html || { echo "post-build: could not name the site's files in index.html" >&2; exit 1; }
+
 # 1. The widget page. It does not need the Predict page's example tracks.
 #    Its connect-src also allows https: origins (and http: on loopback, for development): a host
 #    may name a model file it publishes (model=https://...). The widget narrows this at start to

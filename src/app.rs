@@ -1,4 +1,8 @@
-//! The shared layout: header with navigation, the current page, footer.
+//! The shared layout (header with navigation, the current page, footer) and the whole site.
+//!
+//! Two apps use the layout: [`App`], the whole site (the `app` binary, loaded on demand), and
+//! `first_load::FirstLoadApp`, the Predict page alone (the `predict` binary, what a first visit
+//! downloads). Both draw the same [`SiteFrame`], so the hand-over between them is invisible.
 
 use leptos::prelude::*;
 
@@ -6,6 +10,7 @@ use crate::model_store::{ModelState, ModelStore};
 use crate::pages::{batch::BatchPage, explore::ExplorePage, predict::PredictPage};
 use crate::route::{use_current_page, Page};
 
+/// The whole site: every page.
 #[component]
 pub fn App() -> impl IntoView {
     // Loads the bundled model, or brings back the kept model that was active at the last visit.
@@ -13,7 +18,23 @@ pub fn App() -> impl IntoView {
     // The Train page's state lives at the app level, so results survive navigating away.
     crate::pages::train::provide_train_state();
     let page = use_current_page();
+    view! {
+        <SiteFrame page store>
+            {move || match page.get() {
+                Page::Predict => view! { <PredictPage /> }.into_any(),
+                Page::Batch => view! { <BatchPage /> }.into_any(),
+                Page::Explore => view! { <ExplorePage /> }.into_any(),
+                Page::Train => view! { <crate::pages::train::TrainPage /> }.into_any(),
+                Page::Embed => view! { <crate::pages::embed::EmbedPage /> }.into_any(),
+            }}
+        </SiteFrame>
+    }
+}
 
+/// Header, navigation, `<main>` holding `children` (the current page), footer; keeps the
+/// document title and the scroll position in step with `page`.
+#[component]
+pub fn SiteFrame(page: ReadSignal<Page>, store: ModelStore, children: Children) -> impl IntoView {
     Effect::new(move |previous: Option<Page>| {
         let current = page.get();
         document().set_title(&format!("{} · Genre Lens", current.title()));
@@ -65,13 +86,7 @@ pub fn App() -> impl IntoView {
         </header>
         // data-page names the page shown, for tests and page-specific styling.
         <main id="main" class="wrap" data-page=move || page.get().id()>
-            {move || match page.get() {
-                Page::Predict => view! { <PredictPage /> }.into_any(),
-                Page::Batch => view! { <BatchPage /> }.into_any(),
-                Page::Explore => view! { <ExplorePage /> }.into_any(),
-                Page::Train => view! { <crate::pages::train::TrainPage /> }.into_any(),
-                Page::Embed => view! { <crate::pages::embed::EmbedPage /> }.into_any(),
-            }}
+            {children()}
         </main>
         <footer class="site-footer">
             <div class="wrap">

@@ -1,23 +1,9 @@
-//! Entry point of the `app` binary that trunk builds: mount the app on <body>.
-
-use wasm_bindgen::prelude::wasm_bindgen;
+//! Entry point of the `app` binary: the whole site, every page. `public/boot.js` loads it the
+//! first time a visitor leaves the Predict page (the `predict` binary, `first_load`), and it
+//! takes over the page from there.
 
 fn main() {
     // Turn Rust panics into readable console errors instead of "unreachable executed".
     console_error_panic_hook::set_once();
-    // widget.html (data-view="widget") is the embeddable predictor, with no site chrome.
-    if genre_lens::widget::is_widget_page() {
-        leptos::mount::mount_to_body(genre_lens::widget::WidgetApp);
-    } else {
-        leptos::mount::mount_to_body(genre_lens::app::App);
-    }
-}
-
-/// Benchmark hook for `./x measure` (`window.wasmBindings.bench_predict(n, batch)`):
-/// milliseconds to predict `n` generated rows with the active model, or undefined before it has
-/// loaded. Exported from the binary because exports of a dependency crate are not kept in
-/// trunk's bin build.
-#[wasm_bindgen]
-pub fn bench_predict(n: u32, batch: bool) -> Option<f64> {
-    genre_lens::perf::bench_predict(n as usize, batch)
+    leptos::mount::mount_to_body(genre_lens::app::App);
 }
