@@ -10,10 +10,13 @@ const here = (path) => new URL(path, document.baseURI).href;
 // visitor leaves the Predict page (defined before that app starts, which may call it at once);
 // a failed load (offline before the service worker had the files) can be tried again.
 let site = null;
+let attempts = 0;
 window.genreLensLoadSite = () => {
   site ??= (async () => {
     await stylesheet(here(boot.dataset.siteCss));
-    const app = await import(here(boot.dataset.siteJs));
+    // A retry asks for a new URL: Chromium keeps a failed module import for the page's life.
+    const retry = ++attempts > 1 ? `?attempt=${attempts}` : "";
+    const app = await import(here(boot.dataset.siteJs) + retry);
     await app.default({ module_or_path: here(boot.dataset.siteWasm) });
     registerServiceWorker();
   })().catch((e) => {

@@ -77,7 +77,11 @@ pub fn FirstLoadApp() -> impl IntoView {
             {move || match (page.get(), failed.get()) {
                 (Page::Predict, _) => view! { <PredictPage /> }.into_any(),
                 (other, None) => {
-                    view! { <Busy class="card loading" text=format!("Loading the {} page…", other.title()) /> }
+                    view! {
+                        <div id="site-loading">
+                            <Busy class="card loading" text=format!("Loading the {} page…", other.title()) />
+                        </div>
+                    }
                         .into_any()
                 }
                 (other, Some(why)) => {

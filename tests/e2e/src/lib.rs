@@ -58,10 +58,13 @@ pub fn screenshot_dir() -> PathBuf {
 
 /// Serves a directory under a URL prefix (`/` or `/some/path/`) on 127.0.0.1, one thread per
 /// connection, and records every request line's path so tests can check what the page fetched.
+/// Files carry an `ETag` and `Cache-Control: no-cache`, like GitHub Pages' validators: the
+/// browser may keep them but asks before reusing them, and a current copy is answered `304`
+/// without the body (see [`StaticServer::downloads`]).
 pub struct StaticServer {
     pub port: u16,
     pub prefix: String,
-    requests: Arc<Mutex<Vec<String>>>,
+    log: Arc<Mutex<Log>>,
     /// Set by [`StaticServer::stop`]: connections are then closed unanswered (offline tests).
     stopped: Arc<std::sync::atomic::AtomicBool>,
     /// Whether responses carry `Access-Control-Allow-Origin: *` (the default, like GitHub
@@ -77,8 +80,8 @@ impl StaticServer {
         );
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let port = listener.local_addr()?.port();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let (root, pfx, log) = (root.to_path_buf(), prefix.to_string(), requests.clone());
+        let log = Arc::new(Mutex::new(Log::default()));
+        let (root, pfx, server_log) = (root.to_path_buf(), prefix.to_string(), log.clone());
         let stopped = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let stop_flag = stopped.clone();
         let cors = Arc::new(std::sync::atomic::AtomicBool::new(true));
@@ -88,7 +91,7 @@ impl StaticServer {
                 if stop_flag.load(std::sync::atomic::Ordering::SeqCst) {
                     continue; // Dropped unanswered: the browser sees a network error.
                 }
-                let (root, pfx, log) = (root.clone(), pfx.clone(), log.clone());
+                let (root, pfx, log) = (root.clone(), pfx.clone(), server_log.clone());
                 let cors = cors_flag.load(std::sync::atomic::Ordering::SeqCst);
                 std::thread::spawn(move || {
                     let _ = serve_one(stream, &root, &pfx, &log, cors);
@@ -98,7 +101,7 @@ impl StaticServer {
         Ok(StaticServer {
             port,
             prefix: prefix.to_string(),
-            requests,
+            log,
             stopped,
             cors,
         })
@@ -127,8 +130,20 @@ impl StaticServer {
 
     /// Every path requested so far, in order.
     pub fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
+        self.log.lock().unwrap().requests.clone()
     }
+
+    /// The paths answered with a file's bytes (`200`), in order: not the `304`s of copies the
+    /// browser already had.
+    pub fn downloads(&self) -> Vec<String> {
+        self.log.lock().unwrap().downloads.clone()
+    }
+}
+
+#[derive(Default)]
+struct Log {
+    requests: Vec<String>,
+    downloads: Vec<String>,
 }
 
 pub fn content_type(path: &Path) -> &'static str {
@@ -149,7 +164,7 @@ fn serve_one(
     stream: TcpStream,
     root: &Path,
     prefix: &str,
-    log: &Mutex<Vec<String>>,
+    log: &Mutex<Log>,
     cors: bool,
 ) -> Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
@@ -161,17 +176,23 @@ fn serve_one(
         // request was made, so none is logged.
         return Ok(());
     }
-    // Drain the headers; bodies are not expected (GET only).
+    // Read the headers (only If-None-Match matters); bodies are not expected (GET only).
+    let mut if_none_match = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
             break;
         }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("if-none-match") {
+                if_none_match = Some(value.trim().to_string());
+            }
+        }
     }
     let mut parts = request_line.split_whitespace();
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("/").to_string();
-    log.lock().unwrap().push(target.clone());
+    log.lock().unwrap().requests.push(target.clone());
     let path = target.split(['?', '#']).next().unwrap_or("/");
 
     let mut out = stream;
@@ -183,6 +204,7 @@ fn serve_one(
             b"GET only",
             method,
             cors,
+            NO_STORE,
         );
     }
     // The prefix without its slash redirects, like static hosts do for folders.
@@ -195,7 +217,15 @@ fn serve_one(
         return not_found(&mut out, method, cors);
     };
     if rel.split('/').any(|s| s == "..") {
-        return respond(&mut out, "403 Forbidden", "text/plain", b"no", method, cors);
+        return respond(
+            &mut out,
+            "403 Forbidden",
+            "text/plain",
+            b"no",
+            method,
+            cors,
+            NO_STORE,
+        );
     }
     let mut file = root.join(rel);
     if file.is_dir() {
@@ -205,11 +235,36 @@ fn serve_one(
         Ok(mut f) => {
             let mut body = Vec::new();
             f.read_to_end(&mut body)?;
-            respond(&mut out, "200 OK", content_type(&file), &body, method, cors)
+            let etag = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                body.hash(&mut h);
+                format!("\"{:016x}\"", h.finish())
+            };
+            let validators = format!("ETag: {etag}\r\nCache-Control: no-cache\r\n");
+            if if_none_match.as_deref() == Some(etag.as_str()) {
+                let head =
+                    format!("HTTP/1.1 304 Not Modified\r\n{validators}Connection: close\r\n\r\n");
+                out.write_all(head.as_bytes())?;
+                return Ok(());
+            }
+            log.lock().unwrap().downloads.push(path.to_string());
+            respond(
+                &mut out,
+                "200 OK",
+                content_type(&file),
+                &body,
+                method,
+                cors,
+                &validators,
+            )
         }
         Err(_) => not_found(&mut out, method, cors),
     }
 }
+
+/// Errors and redirects are never kept.
+const NO_STORE: &str = "Cache-Control: no-store\r\n";
 
 fn not_found(out: &mut TcpStream, method: &str, cors: bool) -> Result<()> {
     respond(
@@ -219,6 +274,7 @@ fn not_found(out: &mut TcpStream, method: &str, cors: bool) -> Result<()> {
         b"not found",
         method,
         cors,
+        NO_STORE,
     )
 }
 
@@ -229,6 +285,7 @@ fn respond(
     body: &[u8],
     method: &str,
     cors: bool,
+    caching: &str,
 ) -> Result<()> {
     // Access-Control-Allow-Origin like GitHub Pages: another site's page may load the
     // widget's module script (genre-lens-widget.js), which module scripts fetch with CORS, and
@@ -239,7 +296,7 @@ fn respond(
         ""
     };
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n{allow}Connection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{caching}{allow}Connection: close\r\n\r\n",
         body.len()
     );
     out.write_all(head.as_bytes())?;
@@ -421,8 +478,11 @@ impl Browser {
     /// loaded (the layout's model status reads "Model: …").
     pub async fn open_page(&self, url: &str) -> Result<()> {
         self.client.goto(url).await?;
+        // On any page but Predict, the first app shows #site-loading until the whole site has
+        // taken over (src/first_load.rs); that one's model status is the one that counts.
         self.until(
-            "return document.querySelector('.model-status')?.textContent.startsWith('Model:');",
+            "return !document.getElementById('site-loading')
+                && document.querySelector('.model-status')?.textContent.startsWith('Model:');",
             "the model",
         )
         .await?;

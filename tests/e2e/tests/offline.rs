@@ -55,6 +55,14 @@ async fn a_reload_without_the_server_still_predicts() -> Result<()> {
         field.send_keys("\u{E009}a\u{E000}60").await?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let typed = top_genre(b, "#top-genre").await?;
+        // The rest of the site (loaded on demand, src/first_load.rs) comes from the cache too.
+        b.click_id("nav-train").await?;
+        b.until(
+            "const m = document.querySelector('main'); return !document.getElementById('site-loading')
+                && m.dataset.page === 'train' && !!m.querySelector('h1');",
+            "the Train page offline",
+        )
+        .await?;
         // The widget, with a query it was never fetched with, from the same cache.
         b.client
             .goto(&format!("{url}widget.html?theme=dark&fields=tempo,energy"))
