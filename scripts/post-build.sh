@@ -1,8 +1,9 @@
 #!/bin/sh
 # trunk post_build hook (see Trunk.toml): runs on every `trunk build` and `trunk serve` rebuild,
 # in the staging folder that becomes dist/.
-#  1. widget.html: index.html marked data-view="widget", so the same wasm/JS (hashed names and
-#     integrity attributes included) mounts the embeddable widget instead of the site.
+#  0. The rest of the site (the `app` binary and the other pages' styles) gets hashed names.
+#  1. widget.html: index.html marked data-view="widget", so the same first-load wasm/JS (hashed
+#     names and integrity attributes included) mounts the embeddable widget instead of Predict.
 #  2. sw.js: the service worker gets this build's version (a hash of every shipped file) and the
 #     list of files to precache, so each build has its own cache and old ones are deleted.
 set -eu

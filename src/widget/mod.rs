@@ -2,8 +2,9 @@
 //! driven by its query options and by postMessage from the page that embeds it.
 //!
 //! `widget.html` is `index.html` with `data-view="widget"` on `<html>` (written at build time by
-//! `scripts/post-build.sh`), so it loads the very same wasm and JS as the site (one download,
-//! cached once by the service worker) and `main.rs` mounts [`WidgetApp`] instead of the site.
+//! `scripts/post-build.sh`), so it loads the very same wasm and JS as the site's first load (the
+//! `predict` binary: one download, cached once by the service worker), which mounts
+//! [`WidgetApp`] instead of the Predict page.
 //!
 //! Modules: `options` (the query), `message` (the protocol, pure), `bridge` (postMessage),
 //! `view` (the compact form and result), `connect` (the page's fetch policy narrowed to the one

@@ -45,7 +45,7 @@ async fn batch_predicts_the_holdout_like_the_cli() -> Result<()> {
         // Computed while this test holds the browser lock: on two cores, this native work
         // beside the other test's timed run would show up as its long tasks.
         (native_predictions, native_accuracy) = native_expectation(&test)?;
-        b.client.goto(&format!("{}#/batch", server.url())).await?;
+        b.open_page(&format!("{}#/batch", server.url())).await?;
         // Capture the download's Blob: the page builds it in memory and hands it to an <a download>.
         b.js("window.__blobs = []; const orig = URL.createObjectURL; URL.createObjectURL = (x) => { window.__blobs.push(x); return orig.call(URL, x); };").await?;
         b.upload("batch-file", &test).await?;

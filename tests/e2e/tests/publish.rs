@@ -283,7 +283,7 @@ async fn a_published_model_runs_in_a_widget_on_a_third_origin() -> Result<()> {
         b.screenshot_full(1280, &screenshot_dir().join("publish-host.png")).await?;
 
         // 4. The Embed page: the model at a URL in its options, its preview and its snippets.
-        b.client.goto(&format!("{}#/embed", site.url())).await?;
+        b.open_page(&format!("{}#/embed", site.url())).await?;
         b.client
             .find(Locator::Id("embed-model"))
             .await?
