@@ -105,24 +105,31 @@ fn sizes(dist: &Path, requested: &[String]) -> Result<Sizes> {
 }
 
 /// One cold load: fresh Chromium profile, navigate, wait for the first-prediction mark. Returns
-/// the mark's time and the requests the server saw until then (later ones, such as the service
-/// worker's precache, are not part of what the first prediction waited for).
+/// the mark's time and the paths the page fetched before it (its own Resource Timing entries
+/// that started before the mark, and the page itself): what the first prediction waited for,
+/// without the service worker's precache, which starts after the mark.
 async fn cold_load(server: &StaticServer) -> Result<(f64, Vec<String>)> {
     let url = server.url();
-    let url = url.as_str();
-    let already = server.requests().len();
     let b = Browser::start(1280, 900).await?;
     let result = async {
-        b.client.goto(url).await?;
+        b.client.goto(&url).await?;
         let v = b
             .wait_js(
-                "const m = performance.getEntriesByName('first-prediction'); return m.length ? m[0].startTime : null;",
+                "const m = performance.getEntriesByName('first-prediction');
+                 if (!m.length) return null;
+                 const before = performance.getEntriesByType('resource')
+                     .filter(e => e.startTime < m[0].startTime)
+                     .map(e => new URL(e.name).pathname);
+                 return [m[0].startTime, ['/'].concat(before)];",
                 "the first-prediction mark",
                 Duration::from_secs(30),
             )
             .await?;
-        let requested = server.requests()[already..].to_vec();
-        Ok::<(f64, Vec<String>), genre_lens_e2e::Error>((v.as_f64().unwrap_or(f64::NAN), requested))
+        let requested: Vec<String> = serde_json::from_value(v[1].clone())?;
+        Ok::<(f64, Vec<String>), genre_lens_e2e::Error>((
+            v[0].as_f64().unwrap_or(f64::NAN),
+            requested,
+        ))
     }
     .await;
     let closed = b.close().await;
