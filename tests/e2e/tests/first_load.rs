@@ -4,7 +4,9 @@
 //! precached. The precache starts after the first prediction and does not download again what
 //! the page already has. A site that cannot load says so and can be tried again.
 
-use genre_lens_e2e::{dist_dir, repo_root, with_browser, Browser, Result, StaticServer, PATIENCE};
+use genre_lens_e2e::{
+    dist_dir, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer, PATIENCE,
+};
 use serde_json::Value;
 
 /// What the page fetched itself before the first prediction was on screen (resource timing:
@@ -136,6 +138,11 @@ async fn a_site_that_cannot_load_says_so_and_loads_when_tried_again() -> Result<
         let failed =
             "const e = document.querySelector('main .load-error'); return e ? e.textContent : '';";
         error = b.until(failed, "the message").await?;
+        for width in [1280, 390] {
+            let shot = screenshot_dir().join(format!("first-load-error-{width}.png"));
+            b.screenshot_full(width, &shot).await?;
+        }
+        b.client.set_window_size(1280, 900).await?;
         b.click_id("nav-predict").await?;
         predict = b.until(TOP_GENRE, "the Predict page").await?;
         b.click_id("nav-train").await?;
