@@ -309,14 +309,8 @@ async fn the_widget_reaches_only_the_model_origin_it_is_given() -> Result<()> {
     let model_url = format!("{}model.bin", model_host.url());
     let (mut with_model, mut without) = (Value::Null, Value::Null);
     with_browser(1000, 800, async |b| {
-        b.client
-            .goto(&format!("{}widget.html?model={model_url}", site.url()))
+        b.open_widget(&format!("{}widget.html?model={model_url}", site.url()))
             .await?;
-        b.until(
-            "return document.getElementById('w-genre')?.textContent.trim() || null;",
-            "the widget with the model URL",
-        )
-        .await?;
         with_model = widget_fetches(
             b,
             vec![
@@ -325,12 +319,7 @@ async fn the_widget_reaches_only_the_model_origin_it_is_given() -> Result<()> {
             ],
         )
         .await?;
-        b.client.goto(&format!("{}widget.html", site.url())).await?;
-        b.until(
-            "return document.getElementById('w-genre')?.textContent.trim() || null;",
-            "the widget with the bundled model",
-        )
-        .await?;
+        b.open_widget(&format!("{}widget.html", site.url())).await?;
         without = widget_fetches(b, vec![format!("{model_url}?without")]).await?;
         Ok(())
     })
