@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{
+    IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode,
+};
 
 const DB_NAME: &str = "genre-lens";
 /// 1: models, files, settings; 2: corrections added.
@@ -129,8 +131,9 @@ async fn done(req: &IdbRequest) -> Result<JsValue, JsValue> {
     }
 }
 
-/// Waits until a write transaction is committed (quota errors surface here, as an abort).
-async fn committed(tx: &IdbTransaction) -> Result<(), JsValue> {
+/// Waits until a write transaction is committed (quota errors surface here, as an abort);
+/// an error says it could not do `what`.
+async fn committed(tx: &IdbTransaction, what: &str) -> Result<(), String> {
     let promise = Promise::new(&mut |resolve, reject| {
         tx.set_oncomplete(Some(&resolve));
         tx.set_onerror(Some(&reject));
@@ -138,8 +141,55 @@ async fn committed(tx: &IdbTransaction) -> Result<(), JsValue> {
     });
     match JsFuture::from(promise).await {
         Ok(_) => Ok(()),
-        Err(_) => Err(tx.error().map(JsValue::from).unwrap_or(JsValue::NULL)),
+        Err(_) => Err(fail(
+            what,
+            &tx.error().map(JsValue::from).unwrap_or(JsValue::NULL),
+        )),
     }
+}
+
+/// One change to `store`, the request `change` makes, committed.
+async fn write(
+    store: &str,
+    what: &str,
+    change: impl FnOnce(&IdbObjectStore) -> Result<IdbRequest, JsValue>,
+) -> Result<(), String> {
+    let db = db().await?;
+    let t = tx(&db, &[store], true)?;
+    t.object_store(store)
+        .and_then(|s| change(&s))
+        .map_err(|e| fail(what, &e))?;
+    committed(&t, what).await
+}
+
+/// The value under `key` in `store` (undefined when there is none).
+async fn get(store: &str, key: &str, what: &str) -> Result<JsValue, String> {
+    let db = db().await?;
+    let t = tx(&db, &[store], false)?;
+    let req = t
+        .object_store(store)
+        .and_then(|s| s.get(&JsValue::from_str(key)))
+        .map_err(|e| fail(what, &e))?;
+    done(&req).await.map_err(|e| fail(what, &e))
+}
+
+/// Every record of `store` (JSON text) that reads as a `T`, in key order.
+async fn get_all<T: serde::de::DeserializeOwned>(
+    store: &str,
+    what: &str,
+) -> Result<Vec<T>, String> {
+    let db = db().await?;
+    let t = tx(&db, &[store], false)?;
+    let req = t
+        .object_store(store)
+        .and_then(|s| s.get_all())
+        .map_err(|e| fail(what, &e))?;
+    let all = done(&req).await.map_err(|e| fail(what, &e))?;
+    Ok(js_sys::Array::from(&all)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .filter_map(|s| serde_json::from_str(&s).ok())
+        .collect())
 }
 
 async fn db() -> Result<IdbDatabase, String> {
@@ -226,41 +276,20 @@ pub async fn save(mut meta: SavedModel, file: &[u8]) -> Result<SavedModel, Strin
     };
     put(MODELS, &JsValue::from_str(&json))?;
     put(FILES, &Uint8Array::from(file).into())?;
-    committed(&t)
-        .await
-        .map_err(|e| fail("save the model", &e))?;
+    committed(&t, "save the model").await?;
     Ok(meta)
 }
 
 /// All saved models, newest first.
 pub async fn list() -> Result<Vec<SavedModel>, String> {
-    let db = db().await?;
-    let t = tx(&db, &[MODELS], false)?;
-    let req = t
-        .object_store(MODELS)
-        .and_then(|s| s.get_all())
-        .map_err(|e| fail("list the saved models", &e))?;
-    let all = done(&req)
-        .await
-        .map_err(|e| fail("list the saved models", &e))?;
-    let mut out: Vec<SavedModel> = js_sys::Array::from(&all)
-        .iter()
-        .filter_map(|v| v.as_string())
-        .filter_map(|s| serde_json::from_str(&s).ok())
-        .collect();
+    let mut out: Vec<SavedModel> = get_all(MODELS, "list the saved models").await?;
     out.sort_by(|a, b| b.saved_at.cmp(&a.saved_at));
     Ok(out)
 }
 
 /// The model file saved under `id`.
 pub async fn load(id: &str) -> Result<Vec<u8>, String> {
-    let db = db().await?;
-    let t = tx(&db, &[FILES], false)?;
-    let req = t
-        .object_store(FILES)
-        .and_then(|s| s.get(&JsValue::from_str(id)))
-        .map_err(|e| fail("load the model", &e))?;
-    let v = done(&req).await.map_err(|e| fail("load the model", &e))?;
+    let v = get(FILES, id, "load the model").await?;
     if v.is_undefined() {
         return Err("This saved model is gone (deleted in another tab?).".into());
     }
@@ -286,9 +315,7 @@ pub async fn rename(id: &str, name: &str) -> Result<(), String> {
     store
         .put_with_key(&JsValue::from_str(&json), &JsValue::from_str(id))
         .map_err(|e| fail("rename the model", &e))?;
-    committed(&t)
-        .await
-        .map_err(|e| fail("rename the model", &e))
+    committed(&t, "rename the model").await
 }
 
 pub async fn delete(id: &str) -> Result<(), String> {
@@ -300,9 +327,7 @@ pub async fn delete(id: &str) -> Result<(), String> {
             .and_then(|s| s.delete(&key))
             .map_err(|e| fail("delete the model", &e))?;
     }
-    committed(&t)
-        .await
-        .map_err(|e| fail("delete the model", &e))?;
+    committed(&t, "delete the model").await?;
     if active().await.ok().flatten().as_deref() == Some(id) {
         set_active(None).await?;
     }
@@ -311,34 +336,19 @@ pub async fn delete(id: &str) -> Result<(), String> {
 
 /// Remembers which saved model is active (`None`: the bundled one).
 pub async fn set_active(id: Option<&str>) -> Result<(), String> {
-    let db = db().await?;
-    let t = tx(&db, &[SETTINGS], true)?;
-    let store = t
-        .object_store(SETTINGS)
-        .map_err(|e| fail("remember the active model", &e))?;
     let key = JsValue::from_str(ACTIVE);
-    match id {
+    write(SETTINGS, "remember the active model", |store| match id {
         Some(id) => store.put_with_key(&JsValue::from_str(id), &key),
         None => store.delete(&key),
-    }
-    .map_err(|e| fail("remember the active model", &e))?;
-    committed(&t)
-        .await
-        .map_err(|e| fail("remember the active model", &e))
+    })
+    .await
 }
 
 /// The key of the active saved model, if one is.
 pub async fn active() -> Result<Option<String>, String> {
-    let db = db().await?;
-    let t = tx(&db, &[SETTINGS], false)?;
-    let req = t
-        .object_store(SETTINGS)
-        .and_then(|s| s.get(&JsValue::from_str(ACTIVE)))
-        .map_err(|e| fail("read the active model", &e))?;
-    let v = done(&req)
-        .await
-        .map_err(|e| fail("read the active model", &e))?;
-    Ok(v.as_string())
+    Ok(get(SETTINGS, ACTIVE, "read the active model")
+        .await?
+        .as_string())
 }
 
 /// The description of the saved model that was active at the last visit.
@@ -382,52 +392,27 @@ fn new_correction_id() -> String {
 /// Keeps a correction; returns it with its key. Keys grow with time, so [`corrections`] lists
 /// them in the order they were made.
 pub async fn add_correction(mut c: StoredCorrection) -> Result<StoredCorrection, String> {
-    let db = db().await?;
     c.id = new_correction_id();
     c.saved_at = timestamp();
-    let t = tx(&db, &[CORRECTIONS], true)?;
     let json = serde_json::to_string(&c).map_err(|e| e.to_string())?;
-    t.object_store(CORRECTIONS)
-        .and_then(|s| s.put_with_key(&JsValue::from_str(&json), &JsValue::from_str(&c.id)))
-        .map_err(|e| fail("keep the correction", &e))?;
-    committed(&t)
-        .await
-        .map_err(|e| fail("keep the correction", &e))?;
+    write(CORRECTIONS, "keep the correction", |store| {
+        store.put_with_key(&JsValue::from_str(&json), &JsValue::from_str(&c.id))
+    })
+    .await?;
     Ok(c)
 }
 
 /// All kept corrections, oldest first (the numbering training errors use).
 pub async fn corrections() -> Result<Vec<StoredCorrection>, String> {
-    let db = db().await?;
-    let t = tx(&db, &[CORRECTIONS], false)?;
-    let req = t
-        .object_store(CORRECTIONS)
-        .and_then(|s| s.get_all())
-        .map_err(|e| fail("list the corrections", &e))?;
-    let all = done(&req)
-        .await
-        .map_err(|e| fail("list the corrections", &e))?;
     // `getAll` answers in key order, and keys grow with time.
-    Ok(js_sys::Array::from(&all)
-        .iter()
-        .filter_map(|v| v.as_string())
-        .filter_map(|s| serde_json::from_str(&s).ok())
-        .collect())
+    get_all(CORRECTIONS, "list the corrections").await
 }
 
 /// Deletes one correction (`Some(id)`) or all of them (`None`).
 pub async fn delete_corrections(id: Option<&str>) -> Result<(), String> {
-    let db = db().await?;
-    let t = tx(&db, &[CORRECTIONS], true)?;
-    let store = t
-        .object_store(CORRECTIONS)
-        .map_err(|e| fail("delete the correction", &e))?;
-    match id {
+    write(CORRECTIONS, "delete the correction", |store| match id {
         Some(id) => store.delete(&JsValue::from_str(id)),
         None => store.clear(),
-    }
-    .map_err(|e| fail("delete the correction", &e))?;
-    committed(&t)
-        .await
-        .map_err(|e| fail("delete the correction", &e))
+    })
+    .await
 }

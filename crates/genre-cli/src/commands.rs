@@ -377,11 +377,7 @@ pub fn predict(model_path: &Path, input: &Path, output: &Path) -> Result<()> {
     };
     w.write_record(&header).map_err(werr)?;
     let mut flagged = 0;
-    let raws: Vec<Vec<f64>> = data
-        .tracks
-        .iter()
-        .map(|t| model.features().select(&t.values))
-        .collect();
+    let raws = model.raw_rows(&data.tracks);
     let predictions = model.predict_batch(&raws);
     for ((t, raw), p) in data.tracks.iter().zip(&raws).zip(&predictions) {
         let raw = raw.as_slice();

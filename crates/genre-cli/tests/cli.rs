@@ -3,11 +3,10 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_genre-lens"))
-}
+mod support;
+use support::{bin, ok, tmp};
 
 /// `genre-lens predict --model <model> --input <input> --output <output>`, run to its end.
 fn predict(
@@ -30,38 +29,22 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let dir = repo().join("target/cli-tests").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The first `n` data rows of genres_v2.csv plus rows from the end, so several genres appear.
-fn slice_of_data(dir: &Path, n: usize) -> PathBuf {
+/// A fresh folder `name` ([`tmp`]) holding slice.csv: the first `n` data rows of genres_v2.csv
+/// plus rows from the end, so several genres appear. The folder, then the file.
+fn slice_of_data(name: &str, n: usize) -> (PathBuf, PathBuf) {
+    let dir = tmp(name);
     let text = std::fs::read_to_string(repo().join("data/genres_v2.csv")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let mut out: Vec<&str> = vec![lines[0]];
     out.extend(lines[1..].iter().step_by(lines.len() / n).take(n));
     let path = dir.join("slice.csv");
     std::fs::write(&path, out.join("\n") + "\n").unwrap();
-    path
-}
-
-fn ok(out: Output) -> Output {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    (dir, path)
 }
 
 #[test]
 fn train_is_byte_identical_across_runs_and_writes_summaries() {
-    let dir = tmp("train");
-    let data = slice_of_data(&dir, 3000);
+    let (dir, data) = slice_of_data("train", 3000);
     let run = |out: &str| {
         ok(bin()
             .args(["train", "--candidates", "gbt,rf", "--data"])
@@ -100,8 +83,7 @@ fn train_is_byte_identical_across_runs_and_writes_summaries() {
 
 #[test]
 fn eval_json_has_the_documented_shape() {
-    let dir = tmp("eval");
-    let data = slice_of_data(&dir, 2000);
+    let (_, data) = slice_of_data("eval", 2000);
     let out = ok(bin()
         .args([
             "eval",
@@ -135,8 +117,7 @@ fn eval_json_has_the_documented_shape() {
 
 #[test]
 fn eval_with_separate_train_and_test_files() {
-    let dir = tmp("eval2");
-    let data = slice_of_data(&dir, 2000);
+    let (dir, data) = slice_of_data("eval2", 2000);
     ok(bin()
         .args(["split", "--data"])
         .arg(&data)
@@ -167,8 +148,7 @@ fn eval_with_separate_train_and_test_files() {
 
 #[test]
 fn predict_writes_one_row_per_track_with_top3() {
-    let dir = tmp("predict");
-    let data = slice_of_data(&dir, 300);
+    let (dir, data) = slice_of_data("predict", 300);
     let model = repo().join("public/model.bin");
     let out_csv = dir.join("pred.csv");
     ok(predict(&model, &data, &out_csv));
@@ -310,8 +290,7 @@ fn other_layouts_train_with_track_genre_or_a_named_label_column() {
 /// --out writes the chosen model.
 #[test]
 fn tune_is_deterministic_for_a_seed() {
-    let dir = tmp("tune");
-    let data = slice_of_data(&dir, 900);
+    let (dir, data) = slice_of_data("tune", 900);
     let run = |out: &str| {
         ok(bin()
             .args(["tune", "--data"])

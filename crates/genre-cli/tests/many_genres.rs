@@ -4,23 +4,13 @@
 //! legible (a row per genre, the top confusions instead of a 114 × 114 matrix).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const GENRES: usize = 114;
 const PER_GENRE: usize = 16;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_genre-lens"))
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/cli-tests")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod support;
+use support::{bin, tmp};
 
 /// The layout's header, in the published file's order.
 const HEADER: &str = ",track_id,artists,album_name,track_name,popularity,duration_ms,explicit,\
@@ -73,14 +63,9 @@ fn spotify_tracks(dir: &Path) -> PathBuf {
     path
 }
 
+/// [`support::ok`], then the command's stdout.
 fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    String::from_utf8_lossy(&support::ok(out).stdout).into_owned()
 }
 
 #[test]

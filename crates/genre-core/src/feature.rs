@@ -240,25 +240,14 @@ mod tests {
 
     #[test]
     fn headers_match_both_layouts() {
-        assert_eq!(
-            Feature::from_header("duration_ms"),
-            Some(Feature::DurationMs)
-        );
-        assert_eq!(
-            Feature::from_header("Duration (ms)"),
-            Some(Feature::DurationMs)
-        );
-        assert_eq!(
-            Feature::from_header(" Time Signature "),
-            Some(Feature::TimeSignature)
-        );
-        assert_eq!(
-            Feature::from_header("\u{feff}danceability"),
-            Some(Feature::Danceability)
-        );
-        assert_eq!(Feature::from_header("ENERGY"), Some(Feature::Energy));
-        assert_eq!(Feature::from_header("genre"), None);
-        assert_eq!(Feature::from_header("duration"), None);
+        let header = Feature::from_header;
+        assert_eq!(header("duration_ms"), Some(Feature::DurationMs));
+        assert_eq!(header("Duration (ms)"), Some(Feature::DurationMs));
+        assert_eq!(header(" Time Signature "), Some(Feature::TimeSignature));
+        assert_eq!(header("\u{feff}danceability"), Some(Feature::Danceability));
+        assert_eq!(header("ENERGY"), Some(Feature::Energy));
+        assert_eq!(header("genre"), None);
+        assert_eq!(header("duration"), None);
     }
 
     #[test]

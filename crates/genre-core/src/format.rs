@@ -186,30 +186,24 @@ impl<'a> Reader<'a> {
     fn u8(&mut self) -> Res<u8> {
         Ok(self.take(1)?[0])
     }
+    /// The next `N` bytes.
+    fn array<const N: usize>(&mut self) -> Res<[u8; N]> {
+        Ok(self.take(N)?.try_into().expect("N bytes"))
+    }
     fn u16(&mut self) -> Res<u16> {
-        Ok(u16::from_le_bytes(
-            self.take(2)?.try_into().expect("2 bytes"),
-        ))
+        self.array().map(u16::from_le_bytes)
     }
     fn u32(&mut self) -> Res<u32> {
-        Ok(u32::from_le_bytes(
-            self.take(4)?.try_into().expect("4 bytes"),
-        ))
+        self.array().map(u32::from_le_bytes)
     }
     fn u64(&mut self) -> Res<u64> {
-        Ok(u64::from_le_bytes(
-            self.take(8)?.try_into().expect("8 bytes"),
-        ))
+        self.array().map(u64::from_le_bytes)
     }
     fn f32(&mut self) -> Res<f32> {
-        Ok(f32::from_le_bytes(
-            self.take(4)?.try_into().expect("4 bytes"),
-        ))
+        self.array().map(f32::from_le_bytes)
     }
     fn f64(&mut self) -> Res<f64> {
-        Ok(f64::from_le_bytes(
-            self.take(8)?.try_into().expect("8 bytes"),
-        ))
+        self.array().map(f64::from_le_bytes)
     }
     fn str(&mut self) -> Res<String> {
         let n = self.count(1, "text length")?;

@@ -6,6 +6,7 @@ use ndarray::{Array1, Array2, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use crate::feature::{Feature, FeatureSet};
+use crate::ingest::Track;
 use crate::knn::KnnModel;
 use crate::preprocess::Preprocessor;
 use crate::svc::SvcModel;
@@ -242,6 +243,14 @@ impl TrainedModel {
                 .transform_into(r, out.as_slice_mut().expect("a new array is contiguous"));
         }
         x
+    }
+
+    /// Each track's raw row: its values of this model's features, in their order.
+    pub fn raw_rows(&self, tracks: &[Track]) -> Vec<Vec<f64>> {
+        tracks
+            .iter()
+            .map(|t| self.features().select(&t.values))
+            .collect()
     }
 
     /// Same, from all 13 features of a track (the model picks its own).

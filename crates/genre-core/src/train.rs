@@ -25,7 +25,7 @@ use crate::metrics::Metrics;
 use crate::model::{Estimator, Holdout, ModelKind, ModelMeta, TrainedModel};
 use crate::preprocess::Preprocessor;
 use crate::smote::{smote, SMOTE_K};
-use crate::split::stratified_split;
+use crate::split::{stratified_split, Split};
 use crate::svc::SvcParams;
 use crate::tree::boost::BoostParams;
 use crate::tree::flat::TreeEnsemble;
@@ -227,30 +227,48 @@ pub fn prepare(
         options.test_fraction,
         options.seed,
     )?;
-    let pick = |idx: &[usize]| -> (Vec<Vec<f64>>, Vec<usize>) {
-        idx.iter()
-            .map(|&i| {
-                (
-                    options.features.select(&labelled.tracks[i].values),
-                    labelled.y[i],
-                )
-            })
-            .unzip()
-    };
-    let (train_x, train_y) = pick(&split.train);
-    let (test_x, test_y) = pick(&split.test);
-    let test_rows = split.test.iter().map(|&i| labelled.tracks[i].row).collect();
-    Ok(Prepared {
-        options: options.clone(),
-        data_file: data_file.to_string(),
-        classes: labelled.classes,
-        train_x,
-        train_y,
-        test_x,
-        test_y,
-        test_rows,
-        corrections: CorrectionRows::default(),
-    })
+    Ok(Prepared::of_split(
+        options.clone(),
+        data_file,
+        labelled.classes,
+        &split,
+        |i| {
+            (
+                options.features.select(&labelled.tracks[i].values),
+                labelled.y[i],
+            )
+        },
+        |i| labelled.tracks[i].row,
+    ))
+}
+
+impl Prepared {
+    /// The training and test parts of `split`, with no corrections yet: `row(i)` is row `i`'s
+    /// features and class, `source(i)` its row number in the file.
+    fn of_split(
+        options: TrainOptions,
+        data_file: &str,
+        classes: Vec<String>,
+        split: &Split,
+        row: impl Fn(usize) -> (Vec<f64>, usize),
+        source: impl Fn(usize) -> u64,
+    ) -> Prepared {
+        let pick =
+            |idx: &[usize]| -> (Vec<Vec<f64>>, Vec<usize>) { idx.iter().map(|&i| row(i)).unzip() };
+        let (train_x, train_y) = pick(&split.train);
+        let (test_x, test_y) = pick(&split.test);
+        Prepared {
+            options,
+            data_file: data_file.to_string(),
+            classes,
+            train_x,
+            train_y,
+            test_x,
+            test_y,
+            test_rows: split.test.iter().map(|&i| source(i)).collect(),
+            corrections: CorrectionRows::default(),
+        }
+    }
 }
 
 /// The labelled rows of a file that can train: the chosen features are columns of it, it has

@@ -50,11 +50,7 @@ fn batch_prediction_equals_row_by_row_for_every_kind() {
     let data = common::synthetic(101, 5);
     for kind in ModelKind::ALL {
         let m = trained(kind, FeatureSet::all());
-        let rows: Vec<Vec<f64>> = data
-            .tracks
-            .iter()
-            .map(|t| m.features().select(&t.values))
-            .collect();
+        let rows = m.raw_rows(&data.tracks);
         let batch = m.predict_batch(&rows);
         assert_eq!(batch.len(), rows.len());
         for (r, b) in rows.iter().zip(&batch) {

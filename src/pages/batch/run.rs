@@ -107,10 +107,7 @@ pub async fn predict_all(
     let mut rows = Vec::with_capacity(total);
     let mut slice_start = now_ms();
     for tracks in data.tracks.chunks(BATCH_ROWS) {
-        let raws: Vec<Vec<f64>> = tracks
-            .iter()
-            .map(|t| model.features().select(&t.values))
-            .collect();
+        let raws = model.raw_rows(tracks);
         let predictions = model.predict_batch(&raws);
         for ((track, raw), p) in tracks.iter().zip(&raws).zip(predictions) {
             rows.push(to_row(model, track, raw, p));

@@ -46,30 +46,13 @@ pub fn GenrePicker(classes: Vec<String>, selected: RwSignal<Vec<usize>>) -> impl
         .into_iter()
         .enumerate()
         .map(|(c, name)| {
-            let id = format!("genre-pick-{c}");
-            let for_id = id.clone();
             view! {
-                <label class="genre-chip" for=for_id>
-                    <input
-                        type="checkbox"
-                        id=id
-                        prop:checked=move || selected.with(|s| s.contains(&c))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            selected.update(|s| {
-                                s.retain(|&x| x != c);
-                                if on {
-                                    s.push(c);
-                                    s.sort_unstable();
-                                }
-                            });
-                        }
-                    />
+                <ChoiceBox id=format!("genre-pick-{c}") class="genre-chip" item=c chosen=selected rank=|&c| c>
                     <svg class="swatch" viewBox="0 0 10 10" aria-hidden="true">
                         <rect width="10" height="10" rx="2" fill=genre_color(c) />
                     </svg>
                     <span>{name}</span>
-                </label>
+                </ChoiceBox>
             }
         })
         .collect_view();
@@ -83,5 +66,44 @@ pub fn GenrePicker(classes: Vec<String>, selected: RwSignal<Vec<usize>>) -> impl
             </legend>
             <div class="chips">{boxes}</div>
         </fieldset>
+    }
+}
+
+/// A labelled checkbox for `item`: ticked while `chosen` holds it; ticking adds it and keeps
+/// `chosen` in `rank` order, unticking takes it out. `children` are the label's text.
+#[component]
+pub fn ChoiceBox<T>(
+    id: String,
+    class: &'static str,
+    item: T,
+    chosen: RwSignal<Vec<T>>,
+    rank: fn(&T) -> usize,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    children: Children,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let for_id = id.clone();
+    view! {
+        <label class=class for=for_id>
+            <input
+                type="checkbox"
+                id=id
+                prop:checked=move || chosen.with(|c| c.contains(&item))
+                disabled=disabled
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    chosen.update(|c| {
+                        c.retain(|&x| x != item);
+                        if on {
+                            c.push(item);
+                            c.sort_by_key(rank);
+                        }
+                    });
+                }
+            />
+            {children()}
+        </label>
     }
 }

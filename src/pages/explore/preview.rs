@@ -22,6 +22,27 @@ fn number(v: f64) -> String {
     format!("{v:.digits$}")
 }
 
+/// One of the preview's tables, under its heading and scrolling sideways: the header row's
+/// cells, then the body's rows.
+fn preview_table(
+    heading: &'static str,
+    id: &'static str,
+    header: impl IntoView,
+    rows: impl IntoView,
+) -> impl IntoView {
+    view! {
+        <h3>{heading}</h3>
+        <div class="table-scroll">
+            <table class="data-table compact preview-table" id=id>
+                <thead>
+                    <tr>{header}</tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
 #[component]
 pub fn DataPreview(summary: std::sync::Arc<EdaSummary>) -> impl IntoView {
     if summary.describe.is_empty() {
@@ -47,33 +68,27 @@ pub fn DataPreview(summary: std::sync::Arc<EdaSummary>) -> impl IntoView {
                 "The first rows as read, and every feature column summarised (pandas' "
                 <code>"head()"</code>" and "<code>"describe()"</code>", with the missing cells)."
             </p>
-            <h3>"First rows"</h3>
-            <div class="table-scroll">
-                <table class="data-table compact preview-table" id="preview-head">
-                    <thead>
-                        <tr>
-                            <th>"Row"</th>
-                            {has_genre.then(|| view! { <th>"Genre"</th> })}
-                            {has_name.then(|| view! { <th>"Name"</th> })}
-                            {head_cols}
-                        </tr>
-                    </thead>
-                    <tbody>{head_rows}</tbody>
-                </table>
-            </div>
-            <h3>"Per column"</h3>
-            <div class="table-scroll">
-                <table class="data-table compact preview-table" id="preview-describe">
-                    <thead>
-                        <tr>
-                            <th>"Column"</th>
-                            {["count", "missing", "mean", "std", "min", "25%", "50%", "75%", "max"]
-                                .map(|h| view! { <th class="num-cell">{h}</th> })}
-                        </tr>
-                    </thead>
-                    <tbody>{describe_rows}</tbody>
-                </table>
-            </div>
+            {preview_table(
+                "First rows",
+                "preview-head",
+                view! {
+                    <th>"Row"</th>
+                    {has_genre.then(|| view! { <th>"Genre"</th> })}
+                    {has_name.then(|| view! { <th>"Name"</th> })}
+                    {head_cols}
+                },
+                head_rows,
+            )}
+            {preview_table(
+                "Per column",
+                "preview-describe",
+                view! {
+                    <th>"Column"</th>
+                    {["count", "missing", "mean", "std", "min", "25%", "50%", "75%", "max"]
+                        .map(|h| view! { <th class="num-cell">{h}</th> })}
+                },
+                describe_rows,
+            )}
         </section>
     }
     .into_any()

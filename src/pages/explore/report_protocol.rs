@@ -10,6 +10,7 @@ use genre_core::train::{why_they_differ, Leakage, ModelSpec, Protocol};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::pages::explore::controls::ChoiceBox;
 use crate::pages::train::{seconds, BUNDLED_NAME, BUNDLED_URL};
 use crate::worker::calls::CsvInput;
 use crate::worker::pool::{default_workers, trainer, WorkerError};
@@ -109,28 +110,17 @@ pub fn ReportComparison(
     let model_boxes = Protocol::REPORT_MODELS
         .iter()
         .map(|&kind| {
-            let id = format!("report-model-{}", kind.code());
-            let for_id = id.clone();
             view! {
-                <label class="check" for=for_id>
-                    <input
-                        type="checkbox"
-                        id=id
-                        prop:checked=move || chosen.with(|c| c.contains(&kind))
-                        disabled=running
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            chosen.update(|c| {
-                                c.retain(|&k| k != kind);
-                                if on {
-                                    c.push(kind);
-                                    c.sort_by_key(|k| Protocol::REPORT_MODELS.iter().position(|m| m == k));
-                                }
-                            });
-                        }
-                    />
+                <ChoiceBox
+                    id=format!("report-model-{}", kind.code())
+                    class="check"
+                    item=kind
+                    chosen=chosen
+                    rank=|k| Protocol::REPORT_MODELS.iter().position(|m| m == k).unwrap_or(usize::MAX)
+                    disabled=Signal::derive(running)
+                >
                     {kind.label()}
-                </label>
+                </ChoiceBox>
             }
         })
         .collect_view();

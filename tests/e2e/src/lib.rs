@@ -359,34 +359,47 @@ static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Runs `body` with a fresh desktop browser of this window size, always closes it (also when the
 /// body fails, so no Chromium is left behind), then returns the body's result.
-pub async fn with_browser(
+pub async fn with_browser<T>(
     width: u32,
     height: u32,
-    body: impl AsyncFnOnce(&Browser) -> Result<()>,
-) -> Result<()> {
+    body: impl AsyncFnOnce(&Browser) -> Result<T>,
+) -> Result<T> {
     with_started(Browser::start(width, height), body).await
 }
 
+/// Serves `dist/` at `/`, then runs `states` with it in a 1280 x 900 desktop window, then on a
+/// 390 x 844 phone screen, with the width ("1280", "390") that names its screenshots.
+pub async fn site_at_1280_and_390(
+    states: impl AsyncFn(&Browser, &StaticServer, &str) -> Result<()>,
+) -> Result<()> {
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    with_browser(1280, 900, async |b| states(b, &server, "1280").await).await?;
+    with_phone(390, 844, async |b| states(b, &server, "390").await).await
+}
+
 /// The same with an emulated phone screen of this size.
-pub async fn with_phone(
+pub async fn with_phone<T>(
     width: u32,
     height: u32,
-    body: impl AsyncFnOnce(&Browser) -> Result<()>,
-) -> Result<()> {
+    body: impl AsyncFnOnce(&Browser) -> Result<T>,
+) -> Result<T> {
     with_started(Browser::start_phone(width, height), body).await
 }
 
 /// Holds [`SERIAL`], then awaits `start` (futures are lazy: the browser starts only now), runs
 /// `body` with it and always closes it.
-async fn with_started(
+async fn with_started<T>(
     start: impl std::future::Future<Output = Result<Browser>>,
-    body: impl AsyncFnOnce(&Browser) -> Result<()>,
-) -> Result<()> {
+    body: impl AsyncFnOnce(&Browser) -> Result<T>,
+) -> Result<T> {
     let _guard = SERIAL.lock().await;
     let browser = start.await?;
     let outcome = body(&browser).await;
     let closed = browser.close().await;
-    outcome.and(closed)
+    // The body's error first: it is the one that says what went wrong.
+    let value = outcome?;
+    closed?;
+    Ok(value)
 }
 
 /// A Chrome DevTools Protocol command sent through chromedriver (`goog/cdp/execute`), for what
@@ -477,13 +490,30 @@ impl Browser {
     /// Opens `url` (a page of the site, e.g. `…/#/train`) and waits until the active model is
     /// loaded (the layout's model status reads "Model: …").
     pub async fn open_page(&self, url: &str) -> Result<()> {
-        self.client.goto(url).await?;
         // On any page but Predict, the first app shows #site-loading until the whole site has
         // taken over (src/first_load.rs); that one's model status is the one that counts.
-        self.until(
+        self.goto_until(
+            url,
             "return !document.getElementById('site-loading')
                 && document.querySelector('.model-status')?.textContent.startsWith('Model:');",
             "the model",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Opens `url`, then [`Browser::until`] `script` returns something truthy: that.
+    pub async fn goto_until(&self, url: &str, script: &str, what: &str) -> Result<Value> {
+        self.client.goto(url).await?;
+        self.until(script, what).await
+    }
+
+    /// Opens the embeddable widget at `url` (a `…widget.html?…`) and waits for its prediction.
+    pub async fn open_widget(&self, url: &str) -> Result<()> {
+        self.goto_until(
+            url,
+            "return document.getElementById('w-genre')?.textContent.trim();",
+            "the widget's prediction",
         )
         .await?;
         Ok(())
@@ -509,6 +539,12 @@ impl Browser {
             .click()
             .await?;
         Ok(())
+    }
+
+    /// [`Browser::click_id`], then [`Browser::until`] `script` returns something truthy: that.
+    pub async fn click_until(&self, id: &str, script: &str, what: &str) -> Result<Value> {
+        self.click_id(id).await?;
+        self.until(script, what).await
     }
 
     /// Ticks or unticks the checkbox with this id by clicking it when needed.
@@ -558,16 +594,32 @@ impl Browser {
         if !jobs.iter().all(|(_, s)| s.contains("job-done")) {
             return Err(format!("training did not finish: {jobs:?}").into());
         }
-        self.click_id("show-rf").await?;
+        self.use_the_forest().await?;
         self.until(
+            "return document.querySelector('#saved-list .saved.active');",
+            "the kept model",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Train page, a forest trained: opens its details and clicks "Use this model".
+    pub async fn use_the_forest(&self) -> Result<()> {
+        self.click_until(
+            "show-rf",
             "return document.getElementById('use-model');",
             "the forest's details",
         )
         .await?;
-        self.click_id("use-model").await?;
-        self.until(
-            "return document.querySelector('#saved-list .saved.active');",
-            "the kept model",
+        self.click_id("use-model").await
+    }
+
+    /// Train page: reads the bundled data set and waits for its report.
+    pub async fn use_bundled_data(&self) -> Result<()> {
+        self.click_until(
+            "use-bundled",
+            "return document.getElementById('rows-kept')?.textContent;",
+            "the bundled data's report",
         )
         .await?;
         Ok(())
@@ -771,24 +823,30 @@ impl Browser {
 
     /// The trimmed text of the first element matching `css`, or None.
     pub async fn text(&self, css: &str) -> Result<Option<String>> {
+        let v = self.on_css(css, "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;").await?;
+        Ok(v.as_str().map(str::to_string))
+    }
+
+    /// How many elements match `css`.
+    pub async fn count(&self, css: &str) -> Result<u64> {
         let v = self
-            .js_args(
-                "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;",
-                vec![json!(css)],
+            .on_css(
+                css,
+                "return document.querySelectorAll(arguments[0]).length;",
             )
             .await?;
-        Ok(v.as_str().map(str::to_string))
+        Ok(serde_json::from_value(v)?)
     }
 
     /// Whether `css` matches an element that is rendered (not hidden).
     pub async fn visible(&self, css: &str) -> Result<bool> {
-        let v = self
-            .js_args(
-                "const e = document.querySelector(arguments[0]); return !!(e && e.offsetParent !== null && !e.hidden);",
-                vec![json!(css)],
-            )
-            .await?;
+        let v = self.on_css(css, "const e = document.querySelector(arguments[0]); return !!(e && e.offsetParent !== null && !e.hidden);").await?;
         Ok(v.as_bool().unwrap_or(false))
+    }
+
+    /// Runs `script` with the selector `css` as `arguments[0]`.
+    async fn on_css(&self, css: &str, script: &str) -> Result<Value> {
+        self.js_args(script, vec![json!(css)]).await
     }
 
     /// Types `text` into the input `css` as a user would: focus, select all, type.
@@ -1054,6 +1112,15 @@ pub fn examples() -> Result<ExamplesFile> {
         .into());
     }
     Ok(file)
+}
+
+/// The examples with every value present, in the file's order.
+pub fn complete_examples() -> Result<Vec<ExampleTrack>> {
+    Ok(examples()?
+        .tracks
+        .into_iter()
+        .filter(ExampleTrack::is_complete)
+        .collect())
 }
 
 /// The same percentage text the page shows (the core owns it).

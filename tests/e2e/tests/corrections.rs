@@ -11,7 +11,7 @@ use std::time::Duration;
 use genre_core::genre::display_name;
 use genre_core::ingest::{read_csv, IngestOptions};
 use genre_lens_e2e::{
-    dist_dir, native_model, repo_root, with_browser, with_phone, Browser, Result, StaticServer,
+    native_model, repo_root, site_at_1280_and_390, Browser, Result, StaticServer,
 };
 use serde_json::json;
 
@@ -202,12 +202,7 @@ async fn flow(b: &Browser, server: &StaticServer, w: &str) -> Result<()> {
     );
 
     // Train with them: the bundled data set plus the two corrections, a small forest.
-    b.click_id("use-bundled").await?;
-    b.until(
-        "return document.getElementById('rows-kept')?.textContent;",
-        "the bundled data",
-    )
-    .await?;
+    b.use_bundled_data().await?;
     b.only_the_forest(10).await?;
     b.click_id("train-with-corrections").await?;
     let jobs = b.wait_jobs(TRAIN).await?;
@@ -229,13 +224,7 @@ async fn flow(b: &Browser, server: &StaticServer, w: &str) -> Result<()> {
         );
     }
     // Using the new forest: the active model's prediction changes too.
-    b.click_id("show-rf").await?;
-    b.until(
-        "return document.getElementById('use-model');",
-        "the forest's details",
-    )
-    .await?;
-    b.click_id("use-model").await?;
+    b.use_the_forest().await?;
     b.until(
         &format!("return document.querySelector('#correction-1 .correction-active')?.textContent.startsWith({});", json!(format!("{right_1} ("))),
         "the active model's prediction after",
@@ -243,14 +232,10 @@ async fn flow(b: &Browser, server: &StaticServer, w: &str) -> Result<()> {
     .await?;
     b.js("document.getElementById('corrections').scrollIntoView(); return true;")
         .await?;
-    b.look(&format!("corrections-{w}")).await?;
-    Ok(())
+    b.look(&format!("corrections-{w}")).await
 }
 
 #[tokio::test]
 async fn correct_predict_and_batch_then_train_with_the_corrections() -> Result<()> {
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| flow(b, &server, "1280").await).await?;
-    with_phone(390, 844, async |b| flow(b, &server, "390").await).await?;
-    Ok(())
+    site_at_1280_and_390(flow).await
 }

@@ -11,7 +11,8 @@ use fantoccini::Locator;
 use genre_core::feature::Feature;
 use genre_core::genre::display_name;
 use genre_lens_e2e::{
-    dist_dir, examples, native_model, screenshot_dir, with_browser, Browser, Result, StaticServer,
+    complete_examples, dist_dir, native_model, screenshot_dir, with_browser, Browser, Result,
+    StaticServer,
 };
 use serde_json::{json, Map, Value};
 
@@ -95,12 +96,8 @@ fn close(a: f64, b: f64) -> bool {
 async fn host_on_another_origin_gets_the_cores_predictions() -> Result<()> {
     let model = native_model()?;
     let features = model.features().as_slice().to_vec();
-    let tracks: Vec<_> = examples()?
-        .tracks
-        .into_iter()
-        .filter(|t| t.is_complete())
-        .take(4)
-        .collect();
+    let mut tracks = complete_examples()?;
+    tracks.truncate(4);
     let site = StaticServer::start(&dist_dir()?, "/some/path/")?;
     let host_dir = std::env::temp_dir().join(format!("genre-lens-host-{}", std::process::id()));
     write_host_page(&host_dir, &site.url())?;

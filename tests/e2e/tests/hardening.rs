@@ -122,7 +122,7 @@ async fn markup_in_data_is_text_and_nothing_leaves_the_tab() -> Result<()> {
     with_browser(1280, 900, async |b| {
         // Predict: fill a random example, see a genre.
         b.client.goto(&url).await?;
-        b.until("return !document.getElementById('example-fill')?.disabled;", "the examples")
+        b.until("const e = document.getElementById('example-fill'); return !!e && !e.disabled;", "the examples")
             .await?;
         b.client.find(fantoccini::Locator::Id("example-fill")).await?.click().await?;
         b.until("return document.getElementById('top-genre')?.textContent.trim();", "a prediction")
@@ -309,14 +309,8 @@ async fn the_widget_reaches_only_the_model_origin_it_is_given() -> Result<()> {
     let model_url = format!("{}model.bin", model_host.url());
     let (mut with_model, mut without) = (Value::Null, Value::Null);
     with_browser(1000, 800, async |b| {
-        b.client
-            .goto(&format!("{}widget.html?model={model_url}", site.url()))
+        b.open_widget(&format!("{}widget.html?model={model_url}", site.url()))
             .await?;
-        b.until(
-            "return document.getElementById('w-genre')?.textContent.trim() || null;",
-            "the widget with the model URL",
-        )
-        .await?;
         with_model = widget_fetches(
             b,
             vec![
@@ -325,12 +319,7 @@ async fn the_widget_reaches_only_the_model_origin_it_is_given() -> Result<()> {
             ],
         )
         .await?;
-        b.client.goto(&format!("{}widget.html", site.url())).await?;
-        b.until(
-            "return document.getElementById('w-genre')?.textContent.trim() || null;",
-            "the widget with the bundled model",
-        )
-        .await?;
+        b.open_widget(&format!("{}widget.html", site.url())).await?;
         without = widget_fetches(b, vec![format!("{model_url}?without")]).await?;
         Ok(())
     })

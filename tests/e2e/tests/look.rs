@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use genre_core::feature::Feature;
 use genre_lens_e2e::{
-    dist_dir, ensure_split, repo_root, with_browser, with_phone, Browser, Result, StaticServer,
-    PATIENCE,
+    dist_dir, ensure_split, repo_root, site_at_1280_and_390, with_browser, Browser, Result,
+    StaticServer, PATIENCE,
 };
 use serde_json::{json, Value};
 
@@ -60,11 +60,15 @@ async fn drop_zone(b: &Browser, id: &str) -> Result<bool> {
     Ok(v == Value::Bool(true))
 }
 
-/// Runs `states` in a 1280 x 900 desktop window, then on a 390 x 844 phone screen, with the
-/// width ("1280", "390") that names its screenshots.
-async fn at_1280_and_390(states: impl AsyncFn(&Browser, &str) -> Result<()>) -> Result<()> {
-    with_browser(1280, 900, async |b| states(b, "1280").await).await?;
-    with_phone(390, 844, async |b| states(b, "390").await).await
+/// Train page: opens the details of the model with this code ("rf", …) and waits for them.
+async fn show_details(b: &Browser, m: &str) -> Result<()> {
+    b.click_until(
+        &format!("show-{m}"),
+        &format!("return !!document.getElementById('detail-{m}');"),
+        "the model's details",
+    )
+    .await?;
+    Ok(())
 }
 
 fn counting(n: usize) -> Vec<String> {
@@ -248,18 +252,17 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
     .await?;
 
     // A file that cannot be used keeps the data set read before.
-    b.upload("train-file", &bad("random_binary.csv")).await?;
     let refused = b
-        .until(
+        .upload_then_text(
+            "train-file",
+            &bad("random_binary.csv"),
             "return document.querySelector('#parse-error')?.textContent;",
             "the bad file's message",
         )
         .await?;
     assert!(
-        refused
-            .as_str()
-            .is_some_and(|t| t.contains("genres_v2.csv, is still in use")),
-        "{refused}"
+        refused.contains("genres_v2.csv, is still in use"),
+        "{refused:?}"
     );
     assert_eq!(
         b.text("#rows-kept").await?,
@@ -294,42 +297,29 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
     assert_eq!(step_numbers(b).await?, counting(6), "steps after training");
     headings_clear_the_header(b).await?;
     for m in ["rf", "bagging", "knn", "tree", "svc", "gbt"] {
-        b.click_id(&format!("show-{m}")).await?;
-        b.until(
-            &format!("return !!document.getElementById('detail-{m}');"),
-            "the model's details",
-        )
-        .await?;
+        show_details(b, m).await?;
         b.look(&format!("look-{w}-train-{m}")).await?;
     }
     assert!(b.bar_charts().await? >= 2, "class counts and importances");
 
     // The Spotify Tracks layout: `track_genre` recognised, 120 genres trained and legible.
     let tracks = spotify_tracks_csv("track_genre", 12_000)?;
-    b.upload("train-file", &tracks).await?;
-    b.until(
+    b.upload_then(
+        "train-file",
+        &tracks,
         "return document.getElementById('label-column')?.value === 'track_genre';",
         "track_genre recognised",
     )
     .await?;
-    let genres = b
-        .js("return document.querySelectorAll('#class-counts li').length;")
-        .await?;
-    assert_eq!(genres, json!(120), "120 genres in the report");
+    let genres = b.count("#class-counts li").await?;
+    assert_eq!(genres, 120, "120 genres in the report");
     let jobs = train_forest(b, 20).await?;
     assert!(jobs[0].1.contains("job-done"), "{jobs:?}");
-    b.click_id("show-rf").await?;
-    b.until(
-        "return !!document.getElementById('detail-rf');",
-        "the details",
-    )
-    .await?;
+    show_details(b, "rf").await?;
     // 120 genres stay readable: the largest mistakes listed in words, and the matrix and the
     // per-genre table each scroll in a box no taller than the window.
-    let confused = b
-        .js("return document.querySelectorAll('#cm-rf-confused li').length;")
-        .await?;
-    assert_eq!(confused, json!(10), "the ten most confused pairs listed");
+    let confused = b.count("#cm-rf-confused li").await?;
+    assert_eq!(confused, 10, "the ten most confused pairs listed");
     let boxes: Vec<f64> = b
         .js_as("return ['#cm-rf .cm-scroll', '#detail-rf .table-scroll'].map((s) => document.querySelector(s).getBoundingClientRect().height / innerHeight);")
         .await?;
@@ -343,8 +333,7 @@ async fn train_states(b: &Browser, server: &StaticServer, w: &str) -> Result<()>
 
 #[tokio::test]
 async fn train_looks_right_at_1280_and_390() -> Result<()> {
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    at_1280_and_390(async |b, w| train_states(b, &server, w).await).await
+    site_at_1280_and_390(train_states).await
 }
 
 /// Predict with a real example filled in and a value far outside the training range (the
@@ -366,22 +355,15 @@ async fn predict_and_widget_states(b: &Browser, server: &StaticServer, w: &str) 
     );
     b.look(&format!("look-{w}-predict")).await?;
     headings_clear_the_header(b).await?;
-    b.client
-        .goto(&format!("{}widget.html?fields=all", server.url()))
+    b.open_widget(&format!("{}widget.html?fields=all", server.url()))
         .await?;
-    b.until(
-        "return document.getElementById('w-genre')?.textContent.trim();",
-        "the widget's prediction",
-    )
-    .await?;
     b.look(&format!("look-{w}-widget")).await?;
     Ok(())
 }
 
 #[tokio::test]
 async fn predict_and_widget_look_right_at_1280_and_390() -> Result<()> {
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    at_1280_and_390(async |b, w| predict_and_widget_states(b, &server, w).await).await
+    site_at_1280_and_390(predict_and_widget_states).await
 }
 
 /// Batch: the holdout predicted (metrics, confusion matrix, table), then a bad file that must
@@ -424,14 +406,14 @@ async fn batch_and_explore_states(
     headings_clear_the_header(b).await?;
 
     // A file that cannot be read keeps the results shown (and their download).
-    b.upload("batch-file", &bad("latin1.csv")).await?;
     let error = b
-        .until(
+        .upload_then_text(
+            "batch-file",
+            &bad("latin1.csv"),
             "return document.querySelector('#batch-error')?.textContent;",
             "the bad file's message",
         )
         .await?;
-    let error = error.as_str().unwrap_or_default();
     assert!(!error.contains('`'), "no Markdown backticks: {error:?}");
     assert_eq!(
         b.text("#batch-error code").await?.as_deref(),
@@ -490,8 +472,21 @@ async fn batch_and_explore_states(
 #[tokio::test]
 async fn batch_explore_and_embed_look_right_at_1280_and_390() -> Result<()> {
     let test = ensure_split()?;
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    at_1280_and_390(async |b, w| batch_and_explore_states(b, &server, &test, w).await).await
+    site_at_1280_and_390(async |b, server, w| batch_and_explore_states(b, server, &test, w).await)
+        .await
+}
+
+/// Stops `server`, reloads its Train page (from the service worker) and asks for the bundled
+/// data set: the rows kept, or the error shown instead.
+async fn bundled_data_with_the_server_gone(b: &Browser, server: &StaticServer) -> Result<String> {
+    server.stop();
+    b.client.refresh().await?;
+    b.open_page(&format!("{}#/train", server.url())).await?;
+    b.click_id("use-bundled").await?;
+    let shown = b
+        .until("return document.getElementById('rows-kept')?.textContent || document.querySelector('#parse-error')?.textContent;", "the bundled data offline")
+        .await?;
+    Ok(shown.as_str().unwrap_or_default().to_string())
 }
 
 /// The Train page's bundled data set offline: the first use needs the network and says so;
@@ -500,36 +495,18 @@ async fn batch_explore_and_embed_look_right_at_1280_and_390() -> Result<()> {
 async fn the_bundled_data_set_offline() -> Result<()> {
     let site = StaticServer::start(&dist_dir()?, "/")?;
     let fresh = StaticServer::start(&dist_dir()?, "/")?;
-    let mut seen = (String::new(), String::new());
-    with_browser(1280, 900, async |b| {
+    let seen = with_browser(1280, 900, async |b| {
         let controlled = "return (async () => { const r = await navigator.serviceWorker.getRegistration(); return !!(r && r.active && navigator.serviceWorker.controller); })();";
         // Never fetched: a visit, the server goes, the page asks for the data set.
         b.open_page(&format!("{}#/train", fresh.url())).await?;
         b.wait_js(controlled, "the service worker", PATIENCE).await?;
-        fresh.stop();
-        b.client.refresh().await?;
-        b.open_page(&format!("{}#/train", fresh.url())).await?;
-        b.click_id("use-bundled").await?;
-        let first = b
-            .until("return document.querySelector('#parse-error')?.textContent;", "the offline message")
-            .await?;
-        seen.0 = first.as_str().unwrap_or_default().to_string();
+        let first = bundled_data_with_the_server_gone(b, &fresh).await?;
 
         // Fetched once online: kept for offline use.
         b.open_page(&format!("{}#/train", site.url())).await?;
         b.wait_js(controlled, "the service worker", PATIENCE).await?;
-        b.click_id("use-bundled").await?;
-        b.until("return document.getElementById('rows-kept')?.textContent;", "the bundled data online")
-        .await?;
-        site.stop();
-        b.client.refresh().await?;
-        b.open_page(&format!("{}#/train", site.url())).await?;
-        b.click_id("use-bundled").await?;
-        let offline = b
-            .until("return document.getElementById('rows-kept')?.textContent || document.querySelector('#parse-error')?.textContent;", "the bundled data offline")
-            .await?;
-        seen.1 = offline.as_str().unwrap_or_default().to_string();
-        Ok(())
+        b.use_bundled_data().await?;
+        Ok((first, bundled_data_with_the_server_gone(b, &site).await?))
     })
     .await?;
     println!(

@@ -258,9 +258,7 @@ async fn a_worker_crash_mid_training_is_reported_and_the_active_model_stays() ->
     with_browser(1280, 900, async |b| {
         b.open_page(&format!("{}#/train", server.url())).await?;
         let before = b.model_status().await?;
-        b.click_id("use-bundled").await?;
-        b.until("return document.getElementById('rows-kept')?.textContent;", "the bundled data's report")
-            .await?;
+        b.use_bundled_data().await?;
         b.only_the_forest(3000).await?;
         // Two workers share the forest: the crash of one must stop the other's share too.
         b.type_into("#opt-workers", "2").await?;

@@ -8,8 +8,8 @@ use genre_core::feature::Feature;
 use genre_core::genre::display_name;
 use genre_core::model::TrainedModel;
 use genre_lens_e2e::{
-    dist_dir, examples, native_forest, native_model, percent, with_browser, with_phone, Browser,
-    Result, StaticServer,
+    complete_examples, dist_dir, native_forest, native_model, percent, with_browser, with_phone,
+    Browser, Result, StaticServer,
 };
 use serde_json::json;
 
@@ -23,6 +23,29 @@ async fn bars(b: &Browser) -> Result<Vec<(String, String)>> {
             g.querySelector('.bar').getAttribute('data-value')]);",
     )
     .await
+}
+
+/// What the Predict page shows of the chosen model: About's name and accuracy line, the
+/// probability chart, the link (`location.hash`) and whether the forest is the checked choice.
+#[derive(Debug)]
+struct Shown {
+    name: Option<String>,
+    about: String,
+    bars: Vec<(String, String)>,
+    hash: String,
+    forest_checked: bool,
+}
+
+async fn model_shown(b: &Browser) -> Result<Shown> {
+    Ok(Shown {
+        name: b.text("#about-name").await?,
+        about: b.text("#about-accuracy").await?.unwrap_or_default(),
+        bars: bars(b).await?,
+        hash: b.js_as("return location.hash;").await?,
+        forest_checked: b
+            .js_as("return document.getElementById('model-forest').checked;")
+            .await?,
+    })
 }
 
 /// What the chart must show for `row`: every genre by display name, most probable first (ties
@@ -39,8 +62,8 @@ fn expected_bars(model: &TrainedModel, row: &[f64]) -> Vec<(String, String)> {
 
 /// Opens `url` in this browser and waits for the first prediction.
 async fn open(b: &Browser, url: &str) -> Result<()> {
-    b.client.goto(url).await?;
-    b.until(
+    b.goto_until(
+        url,
         "const e = document.getElementById('top-genre'); return e ? e.textContent.trim() : '';",
         "the first prediction",
     )
@@ -75,10 +98,9 @@ async fn enter(b: &Browser, values: &[(Feature, f64)]) -> Result<()> {
 
 /// A complete example track of a genre, as (feature, value) in the model's feature order.
 fn track(model: &TrainedModel, genre: &str) -> Result<Vec<(Feature, f64)>> {
-    let t = examples()?
-        .tracks
+    let t = complete_examples()?
         .into_iter()
-        .find(|t| t.genre == genre && t.is_complete())
+        .find(|t| t.genre == genre)
         .ok_or(format!("no complete {genre} example"))?;
     Ok(model
         .features()
@@ -224,8 +246,7 @@ async fn the_forest_is_fetched_only_when_chosen_and_predicts_like_the_core() -> 
         .clone()
         .ok_or("forest without metrics")?;
 
-    let mut seen = None;
-    with_browser(1280, 900, async |b| {
+    let (before, fields, boosted_shown, forest_shown, back) = with_browser(1280, 900, async |b| {
         open(b, &url).await?;
         // The service worker's precache is part of a first load: wait for it too.
         b.until(
@@ -234,9 +255,8 @@ async fn the_forest_is_fetched_only_when_chosen_and_predicts_like_the_core() -> 
         )
         .await?;
         let before_choice = server.requests();
-        let boosted_about = b.text("#about-name").await?;
         enter(b, &values).await?;
-        let boosted_bars = bars(b).await?;
+        let boosted_shown = model_shown(b).await?;
         choose_bundled(b, "model-forest", "Bundled forest").await?;
         let fields = support::read_fields(
             b,
@@ -244,44 +264,19 @@ async fn the_forest_is_fetched_only_when_chosen_and_predicts_like_the_core() -> 
             &values.iter().map(|&(f, _)| f).collect::<Vec<_>>(),
         )
         .await?;
-        let forest_bars = bars(b).await?;
-        let about = b.text("#about-accuracy").await?.unwrap_or_default();
-        let hash: String = b.js_as("return location.hash;").await?;
-        let checked = b
-            .js_as::<bool>("return document.getElementById('model-forest').checked;")
-            .await?;
+        let forest_shown = model_shown(b).await?;
         b.look("predict-forest-1280").await?;
         // Back to the boosted trees: the values stay.
         choose_bundled(b, "model-boosted", "Bundled model").await?;
-        let back_bars = bars(b).await?;
-        let back_hash: String = b.js_as("return location.hash;").await?;
-        seen = Some((
+        Ok((
             before_choice,
-            boosted_about,
-            boosted_bars,
             fields,
-            forest_bars,
-            about,
-            hash,
-            checked,
-            back_bars,
-            back_hash,
-        ));
-        Ok(())
+            boosted_shown,
+            forest_shown,
+            model_shown(b).await?,
+        ))
     })
     .await?;
-    let (
-        before,
-        boosted_about,
-        boosted_bars,
-        fields,
-        forest_bars,
-        about,
-        hash,
-        checked,
-        back,
-        back_hash,
-    ) = seen.expect("ran");
     assert!(
         before.iter().any(|r| r.ends_with("model.bin")),
         "the boosted model was loaded: {before:?}"
@@ -296,24 +291,29 @@ async fn the_forest_is_fetched_only_when_chosen_and_predicts_like_the_core() -> 
         .filter(|r| r.contains("forest.bin"))
         .count();
     assert_eq!(fetched, 1, "forest.bin fetched once, when chosen");
-    assert_eq!(boosted_about.as_deref(), Some("Bundled model"));
-    assert_eq!(boosted_bars, expected_bars(&boosted, &raw));
+    assert_eq!(boosted_shown.name.as_deref(), Some("Bundled model"));
+    assert_eq!(boosted_shown.bars, expected_bars(&boosted, &raw));
     let typed = as_typed(&values);
     assert_eq!(fields, typed, "switching models keeps the values");
     assert_eq!(
-        forest_bars,
+        forest_shown.bars,
         expected_bars(&forest, &raw),
         "the forest's prediction"
     );
-    assert_ne!(forest_bars, boosted_bars, "a different model");
+    assert_ne!(forest_shown.bars, boosted_shown.bars, "a different model");
+    let about = &forest_shown.about;
     assert!(
         about.contains(&percent(forest_metrics.accuracy))
             && about.contains(&forest_metrics.rows.to_string()),
         "About shows the forest's own holdout metrics: {about}"
     );
-    assert!(checked && hash.contains("model=forest"), "{hash}");
-    assert_eq!(back, boosted_bars);
-    assert!(!back_hash.contains("model="), "{back_hash}");
+    let hash = &forest_shown.hash;
+    assert!(
+        forest_shown.forest_checked && hash.contains("model=forest"),
+        "{hash}"
+    );
+    assert_eq!(back.bars, boosted_shown.bars);
+    assert!(!back.hash.contains("model="), "{}", back.hash);
 
     // A link naming the forest opens with it, on a phone too.
     with_phone(390, 844, async |b| {
@@ -337,14 +337,8 @@ async fn the_widget_runs_the_forest_with_model_forest() -> Result<()> {
     let native = forest.predict_raw(&raw);
     let mut seen = None;
     with_browser(800, 700, async |b| {
-        b.client
-            .goto(&format!("{}widget.html?model=forest&fields=all", server.url()))
+        b.open_widget(&format!("{}widget.html?model=forest&fields=all", server.url()))
             .await?;
-        b.until(
-            "const e = document.getElementById('w-genre'); return e ? e.textContent.trim() : '';",
-            "the widget's prediction",
-        )
-        .await?;
         for &(f, v) in &values {
             support::set_feature(b, "w-field-", f, v).await?;
         }

@@ -23,8 +23,8 @@ use genre_core::feature::Feature;
 use genre_core::genre::display_name;
 use genre_core::model::TrainedModel;
 use genre_lens_e2e::{
-    dist_dir, examples, repo_root, screenshot_dir, with_browser, with_phone, Browser, Result,
-    StaticServer, PATIENCE,
+    complete_examples, dist_dir, repo_root, screenshot_dir, with_browser, with_phone, Browser,
+    Result, StaticServer, PATIENCE,
 };
 use serde_json::{json, Map, Value};
 use support::{set_feature, settle};
@@ -209,12 +209,8 @@ async fn a_published_model_runs_in_a_widget_on_a_third_origin() -> Result<()> {
     let origins = [site.origin(), models.origin(), host.origin()];
     assert!(origins[0] != origins[1] && origins[1] != origins[2] && origins[0] != origins[2]);
 
-    let tracks: Vec<_> = examples()?
-        .tracks
-        .into_iter()
-        .filter(|t| t.is_complete())
-        .take(4)
-        .collect();
+    let mut tracks = complete_examples()?;
+    tracks.truncate(4);
     let data = repo_root().join("data/genres_v2.csv");
     let mut seen: Option<Seen> = None;
     with_browser(1280, 900, async |b| {
@@ -308,10 +304,7 @@ async fn a_published_model_runs_in_a_widget_on_a_third_origin() -> Result<()> {
             .await?;
         b.until("return document.getElementById('w-error-text');", "the 404 message").await?;
         b.look("publish-widget-error-1280").await?;
-        b.client
-            .goto(&format!("{}widget.html?model={}", site.url(), model_url))
-            .await?;
-        b.until("return document.getElementById('w-genre')?.textContent.trim() || null;", "the widget online")
+        b.open_widget(&format!("{}widget.html?model={}", site.url(), model_url))
             .await?;
         let kept = b
             .wait_js_args(

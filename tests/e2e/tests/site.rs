@@ -10,8 +10,8 @@ use std::time::Duration;
 use genre_core::feature::Feature;
 use genre_core::genre::display_name;
 use genre_lens_e2e::{
-    dist_dir, examples, native_model, percent, screenshot_dir, with_browser, with_phone, Browser,
-    Result, StaticServer, PATIENCE,
+    complete_examples, dist_dir, examples, native_model, percent, screenshot_dir, with_browser,
+    with_phone, Browser, Result, StaticServer, PATIENCE,
 };
 use serde_json::{json, Value};
 
@@ -79,22 +79,17 @@ async fn enter_track(b: &Browser, values: &[(Feature, f64)]) -> Result<(String, 
 #[tokio::test(flavor = "multi_thread")]
 async fn predicts_known_tracks_like_the_core_from_a_sub_path() -> Result<()> {
     let model = native_model()?;
-    let examples = examples()?;
     let server = StaticServer::start(&dist_dir()?, "/some/path/")?;
     let url = server.url();
     let features: Vec<Feature> = model.features().as_slice().to_vec();
 
     // One complete track per genre (the first listed), so every class name is checked once.
-    let mut cases = Vec::new();
-    for genre in &model.classes {
-        if let Some(t) = examples
-            .tracks
-            .iter()
-            .find(|t| &t.genre == genre && t.is_complete())
-        {
-            cases.push(t.clone());
-        }
-    }
+    let examples = complete_examples()?;
+    let cases: Vec<_> = model
+        .classes
+        .iter()
+        .filter_map(|genre| examples.iter().find(|t| &t.genre == genre).cloned())
+        .collect();
     assert!(
         cases.len() >= 10,
         "examples.json should cover most genres, has {}",
@@ -144,11 +139,10 @@ async fn predicts_known_tracks_like_the_core_from_a_sub_path() -> Result<()> {
 #[tokio::test(flavor = "multi_thread")]
 async fn warns_out_of_range_and_keeps_the_last_prediction_on_invalid_input() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
-    let url = server.url();
     let mut report = serde_json::Map::new();
 
     with_browser(1280, 900, async |b| {
-            open_predict(b, &url).await?;
+            open_predict(b, &server.url()).await?;
             let invalid = "abc".to_string();
             // Out of range: a tempo far above anything in the data set.
             b.type_into("#field-tempo", "400").await?;

@@ -229,12 +229,7 @@ async fn cancelled_training_leaves_the_active_model_and_workers_restart() -> Res
         open_train(b, &server).await?;
         let before = b.model_status().await?;
         // The bundled data set: fetched gzip-compressed and inflated in the worker.
-        b.click_id("use-bundled").await?;
-        b.until(
-            "return document.getElementById('rows-kept')?.textContent;",
-            "the bundled data's report",
-        )
-        .await?;
+        b.use_bundled_data().await?;
         b.only_the_forest(3000).await?;
         b.click_id("train-start").await?;
         b.wait_first_trees().await?;

@@ -491,15 +491,17 @@ mod tests {
             .unzip()
     }
 
+    /// `params`, checked, fitted quietly on the three toy classes.
+    fn fitted(params: BoostParams, x: &[Vec<f64>], y: &[usize]) -> TreeEnsemble {
+        let params = params.check().unwrap();
+        quietly(&params, 3, |t| t.fit(&dataset_of(x, y))).unwrap()
+    }
+
     #[test]
     fn learns_a_diagonal_boundary_and_is_deterministic() {
         let (x, y) = toy(1500, 1);
-        let params = BoostParams::default()
-            .max_rounds(150)
-            .learning_rate(0.2)
-            .check()
-            .unwrap();
-        let m = quietly(&params, 3, |t| t.fit(&dataset_of(&x, &y))).unwrap();
+        let params = BoostParams::default().max_rounds(150).learning_rate(0.2);
+        let m = fitted(params.clone(), &x, &y);
         assert_eq!(m.trees.len() % 3, 0);
         let (tx, ty) = toy(500, 2);
         let mut p = [0.0f32; 3];
@@ -513,7 +515,7 @@ mod tests {
             .count();
         assert!(correct as f64 / 500.0 > 0.93, "{correct}");
         assert!(m.importance[2] < 0.1, "{:?}", m.importance);
-        let again = quietly(&params, 3, |t| t.fit(&dataset_of(&x, &y))).unwrap();
+        let again = fitted(params, &x, &y);
         assert_eq!(m, again);
     }
 
@@ -539,12 +541,7 @@ mod tests {
     #[test]
     fn leaves_respect_max_leaves() {
         let (x, y) = toy(800, 4);
-        let params = BoostParams::default()
-            .max_rounds(3)
-            .max_leaves(4)
-            .check()
-            .unwrap();
-        let m = quietly(&params, 3, |t| t.fit(&dataset_of(&x, &y))).unwrap();
+        let m = fitted(BoostParams::default().max_rounds(3).max_leaves(4), &x, &y);
         for t in &m.trees {
             assert!(t.leaf_values.len() <= 4);
         }
