@@ -175,7 +175,7 @@ pub fn settings_in_words(spec: &ModelSpec) -> String {
             p.min_data_in_leaf()
         ),
         ModelSpec::Forest(ForestParams(p)) => format!(
-            "{} trees, {} per split, max depth {}, min {} rows per leaf",
+            "{} trees, {} per split, max depth {}, min {} per leaf",
             p.n_trees(),
             match p.max_features() {
                 MaxFeatures::Sqrt => "√ of the features".to_string(),
@@ -184,7 +184,10 @@ pub fn settings_in_words(spec: &ModelSpec) -> String {
                 MaxFeatures::Count(n) => format!("{n} features"),
             },
             p.max_depth().map_or("none".to_string(), |d| d.to_string()),
-            p.min_samples_leaf()
+            match p.min_samples_leaf() {
+                1 => "1 row".to_string(),
+                n => format!("{n} rows"),
+            }
         ),
         other => other.settings(),
     }
@@ -483,9 +486,9 @@ mod tests {
              rows 80.0%, features 80.0% per tree, L2 1, min 20 rows per leaf"
         );
         let forest = settings_in_words(&candidate(&o, 1));
-        assert!(
-            forest.contains("trees, √ of the features per split, max depth"),
-            "{forest}"
+        assert_eq!(
+            forest,
+            "100 trees, √ of the features per split, max depth none, min 1 row per leaf"
         );
         let trial = Trial::scored(4, candidate(&o, 4), vec![0.5, 0.7]);
         assert!((trial.cv_accuracy - 0.6).abs() < 1e-12);

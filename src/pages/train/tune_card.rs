@@ -211,3 +211,57 @@ pub fn TuneCard() -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use genre_core::tune::{candidate, Leaderboard, Trial, TuneOptions};
+
+    fn row(index: usize, state: TrialState) -> TrialRow {
+        TrialRow {
+            index,
+            spec: candidate(&TuneOptions::default(), index),
+            state,
+        }
+    }
+
+    #[test]
+    fn finished_trials_in_the_boards_order_then_the_rest() {
+        let o = TuneOptions::default();
+        let mut board = Leaderboard::default();
+        for (i, cv) in [(2, 0.6), (0, 0.64), (3, 0.64)] {
+            board.add(Trial::scored(i, candidate(&o, i), vec![cv]));
+        }
+        let scored = |cv_accuracy| TrialState::Scored {
+            cv_accuracy,
+            wall_ms: 1.0,
+        };
+        let rows = vec![
+            row(0, scored(0.64)),
+            row(1, TrialState::Dropped),
+            row(2, scored(0.6)),
+            row(3, scored(0.64)),
+            row(4, TrialState::Running { started: 0.0 }),
+        ];
+        let order: Vec<usize> = ordered(&rows, &board).iter().map(|r| r.index).collect();
+        assert_eq!(order, vec![0, 3, 2, 4, 1]);
+    }
+
+    #[test]
+    fn the_status_says_where_the_search_is() {
+        assert_eq!(status_text(&TunePhase::Idle, 0, 0.0), "");
+        assert_eq!(
+            status_text(&TunePhase::Searching { deadline: 90_000.0 }, 1, 30_000.0),
+            "Searching: 1 trial scored, 1.0 min of the budget left."
+                .replace("1.0 min", &figures::seconds(60_000.0))
+        );
+        assert!(status_text(&TunePhase::Searching { deadline: 1.0 }, 3, 2.0)
+            .starts_with("Budget spent"));
+        let done = TunePhase::Done {
+            trial: 4,
+            cv_accuracy: 0.6512,
+            spec: candidate(&TuneOptions::default(), 4),
+        };
+        assert!(status_text(&done, 6, 0.0).starts_with("Done: trial 5 is the best (65.1% "));
+    }
+}
