@@ -328,6 +328,16 @@ fn worker_messages_round_trip_through_the_envelope() {
         share: Some(0..10),
         name: "x".into(),
         trained_at: "t".into(),
+        note: "; auto-tuned".into(),
+    };
+    let tuned = genre_core::tune::TuneOptions {
+        seed: u64::MAX - 1,
+        ..Default::default()
+    };
+    let trial = Request::Trial {
+        data_id: 4,
+        options: tuned.clone(),
+        index: 9,
     };
     let prepare = Request::Prepare {
         options: TrainOptions {
@@ -340,7 +350,7 @@ fn worker_messages_round_trip_through_the_envelope() {
             genre: "dnb".into(),
         }],
     };
-    for request in [train, prepare] {
+    for request in [train, trial, prepare] {
         let envelope = Envelope {
             bytes: vec![
                 js_sys::Uint8Array::from(&[1u8, 2][..]),
@@ -359,11 +369,21 @@ fn worker_messages_round_trip_through_the_envelope() {
         let bytes: Vec<Vec<u8>> = back.bytes.iter().map(|b| b.to_vec()).collect();
         assert_eq!(bytes, [vec![1, 2], vec![3]]);
     }
+    let scored = Response::Scored {
+        trial: genre_core::tune::Trial::scored(
+            9,
+            genre_core::tune::candidate(&tuned, 9),
+            vec![0.61, 0.625, 0.6],
+        ),
+        fit_ms: 1234.5,
+    };
     let failed = Response::Failed {
         message: "no".into(),
     };
-    let (js, _) = Envelope::new(9, failed.clone()).encode(0);
-    assert_eq!(Envelope::<Response>::decode(&js).unwrap().msg, failed);
+    for answer in [scored, failed] {
+        let (js, _) = Envelope::new(9, answer.clone()).encode(0);
+        assert_eq!(Envelope::<Response>::decode(&js).unwrap().msg, answer);
+    }
     let (js, _) = Envelope::new(9, "not a response").encode(0);
     assert!(Envelope::<Response>::decode(&js).is_err());
 }

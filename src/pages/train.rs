@@ -17,6 +17,8 @@ mod report;
 mod results;
 mod run;
 mod saved;
+mod tune;
+mod tune_card;
 
 use std::sync::Arc;
 
@@ -116,6 +118,8 @@ pub struct TrainState {
     /// The keys of the corrections the current (or last) run was given, in the order its
     /// models answer their predictions for them; empty for a run without corrections.
     pub run_corrections: RwSignal<Vec<String>>,
+    /// "Find the best settings": the search and its leaderboard.
+    pub tune: tune::TuneView,
 }
 
 impl TrainState {
@@ -151,6 +155,7 @@ pub fn provide_train_state() -> TrainState {
         saved_version: RwSignal::new(0),
         corrections: RwSignal::new(Vec::new()),
         run_corrections: RwSignal::new(Vec::new()),
+        tune: tune::TuneView::new(),
     };
     provide_context(page);
     page
@@ -225,6 +230,9 @@ pub fn TrainPage() -> impl IntoView {
             </Show>
             <Show when=move || has_data() || has_jobs()>
                 <run::RunCard />
+            </Show>
+            <Show when=has_data>
+                <tune_card::TuneCard />
             </Show>
             <results::Results />
             <corrections::Corrections />

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use genre_core::corrections::Correction;
 use genre_core::train::{Leakage, ModelSpec, Protocol, TrainOptions};
+use genre_core::tune::{Trial, TuneOptions};
 use js_sys::Uint8Array;
 use wasm_bindgen::JsCast;
 
@@ -47,6 +48,8 @@ pub struct TrainJob {
     pub spec: ModelSpec,
     pub name: String,
     pub trained_at: String,
+    /// Appended to the model file's settings line (an auto-tuned model's search result).
+    pub note: String,
 }
 
 fn unexpected() -> WorkerError {
@@ -209,6 +212,7 @@ impl WorkerClient {
             spec: job.spec.clone(),
             name: job.name.clone(),
             trained_at: job.trained_at.clone(),
+            note: job.note.clone(),
         };
         let answer = self
             .request_moving(
@@ -220,6 +224,32 @@ impl WorkerClient {
             )
             .await?;
         trained_file(answer)
+    }
+}
+
+impl WorkerClient {
+    /// Runs auto-tuning trial `index` of `options` on the split `data` (named `data_id`, so a
+    /// worker decodes it once per search): the trial's settings and accuracy per fold, and the
+    /// worker's time on it (ms).
+    pub async fn trial(
+        &self,
+        data_id: u64,
+        options: &TuneOptions,
+        index: usize,
+        data: &Uint8Array,
+    ) -> Result<(Trial, f64), WorkerError> {
+        let request = Request::Trial {
+            data_id,
+            options: options.clone(),
+            index,
+        };
+        let answer = self
+            .request(&request, None, std::slice::from_ref(data), |_, _| {})
+            .await?;
+        match answer.response {
+            Response::Scored { trial, fit_ms } => Ok((trial, fit_ms)),
+            _ => Err(unexpected()),
+        }
     }
 }
 
@@ -247,6 +277,7 @@ fn train_request(job: &TrainJob, share: Option<Range<usize>>) -> Request {
         share,
         name: job.name.clone(),
         trained_at: job.trained_at.clone(),
+        note: job.note.clone(),
     }
 }
 

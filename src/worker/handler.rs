@@ -129,22 +129,34 @@ fn on_message(ev: &MessageEvent) {
             share,
             name,
             trained_at,
+            note,
         } => {
             if let Err(e) = load_data(data_id, bytes.first()) {
                 return fail(id, e);
             }
-            train_one(id, &spec, share, &name, &trained_at)
+            train_one(id, &spec, share, &name, &trained_at, &note)
         }
         Request::Finish {
             data_id,
             spec,
             name,
             trained_at,
+            note,
         } => {
             if let Err(e) = load_data(data_id, bytes.first()) {
                 return fail(id, e);
             }
-            finish_forest(id, &spec, &bytes[1..], &name, &trained_at)
+            finish_forest(id, &spec, &bytes[1..], &name, &trained_at, &note)
+        }
+        Request::Trial {
+            data_id,
+            options,
+            index,
+        } => {
+            if let Err(e) = load_data(data_id, bytes.first()) {
+                return fail(id, e);
+            }
+            run_trial(id, &options, index)
         }
         Request::PrepareProtocol {
             protocol,
@@ -497,6 +509,7 @@ fn summary(
         importance: model.importance().map(<[f32]>::to_vec),
         fit_ms,
         corrections,
+        settings: model.meta.settings.clone(),
     }
 }
 
@@ -512,6 +525,7 @@ fn train_one(
     share: Option<std::ops::Range<usize>>,
     name: &str,
     trained_at: &str,
+    note: &str,
 ) {
     let never = AtomicBool::new(false);
     let start = now();
@@ -530,7 +544,8 @@ fn train_one(
         if is_share {
             return Ok(TrainOutput::Share(est));
         }
-        let (model, metrics) = train::finish(prep, stage.clone(), spec, est, name, trained_at);
+        let (mut model, metrics) = train::finish(prep, stage.clone(), spec, est, name, trained_at);
+        model.meta.settings.push_str(note);
         let summary = summary(&model, metrics, 0.0, prep);
         Ok::<_, String>(TrainOutput::Model(Box::new(model), Box::new(summary)))
     })
@@ -556,6 +571,7 @@ fn finish_forest(
     parts: &[Vec<u8>],
     name: &str,
     trained_at: &str,
+    note: &str,
 ) {
     let decoded: Result<Vec<Estimator>, String> = parts
         .iter()
@@ -567,7 +583,9 @@ fn finish_forest(
         Err(e) => return fail(id, e),
     };
     let result = with_stage(spec.kind(), |prep, stage| {
-        let (model, metrics) = train::finish(prep, stage.clone(), spec, merged, name, trained_at);
+        let (mut model, metrics) =
+            train::finish(prep, stage.clone(), spec, merged, name, trained_at);
+        model.meta.settings.push_str(note);
         let summary = summary(&model, metrics, 0.0, prep);
         (model, summary)
     });
@@ -576,6 +594,30 @@ fn finish_forest(
             let bytes = model.to_bytes();
             post(id, Response::Trained(summary), vec![bytes]);
         }
+        Err(e) => fail(id, e),
+    }
+}
+
+/// One auto-tuning trial on the split this worker holds. Cancelling terminates the worker, so
+/// the core's flag stays unset here too.
+fn run_trial(id: RequestId, options: &genre_core::tune::TuneOptions, index: usize) {
+    let start = now();
+    let result = STATE.with_borrow(|s| match &s.data {
+        Some((_, prep)) => {
+            genre_core::tune::run_trial(prep, options, index, &AtomicBool::new(false))
+                .map_err(|e| e.to_string())
+        }
+        None => Err("No training data.".to_string()),
+    });
+    match result {
+        Ok(trial) => post(
+            id,
+            Response::Scored {
+                trial,
+                fit_ms: now() - start,
+            },
+            Vec::new(),
+        ),
         Err(e) => fail(id, e),
     }
 }

@@ -16,6 +16,7 @@ use genre_core::feature::Feature;
 use genre_core::ingest::IngestReport;
 use genre_core::metrics::Metrics;
 use genre_core::train::{Leakage, ModelSpec, Protocol, TrainOptions};
+use genre_core::tune::{Trial, TuneOptions};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -59,6 +60,10 @@ pub enum Request {
         share: Option<Range<usize>>,
         name: String,
         trained_at: String,
+        /// Appended to the model file's settings line (an auto-tuned model's search result,
+        /// `genre_core::tune::tuned_note`); empty for a plain run.
+        #[serde(default)]
+        note: String,
     },
     /// Merge forest shares (`bytes[1..]`, in share order) and score the forest on the split
     /// (`bytes[0]`).
@@ -67,6 +72,16 @@ pub enum Request {
         spec: ModelSpec,
         name: String,
         trained_at: String,
+        #[serde(default)]
+        note: String,
+    },
+    /// One auto-tuning trial on the split attached as `bytes[0]` (named `data_id`): candidate
+    /// `index` of `options` scored by k-fold cross-validation on its training part
+    /// (`genre_core::tune::run_trial`); answers `Scored`.
+    Trial {
+        data_id: u64,
+        options: TuneOptions,
+        index: usize,
     },
     /// Read a CSV as `protocol` reads it and split it as it splits (the report's protocol
     /// keeps duplicates and runs SMOTE before the split); answers `ProtocolPrepared` with the
@@ -112,6 +127,10 @@ pub struct TrainedSummary {
     /// The model's prediction for each correction the run was given, in their order.
     #[serde(default)]
     pub corrections: Vec<CorrectionPrediction>,
+    /// The settings line the model file records (an auto-tuned model's search result
+    /// included), so the page shows it without decoding the file.
+    #[serde(default)]
+    pub settings: String,
 }
 
 /// A trained model's answer for a corrected track: its genre label and probability.
@@ -138,6 +157,11 @@ pub enum Response {
         fit_ms: f64,
     },
     Trained(TrainedSummary),
+    /// An auto-tuning trial: its settings and accuracy per fold, and the worker's time on it.
+    Scored {
+        trial: Trial,
+        fit_ms: f64,
+    },
     /// A sentence for the user (the core's error messages are written for that).
     Failed {
         message: String,

@@ -23,7 +23,11 @@ pub enum JobEvent {
     /// Work units (trees, rounds, epochs) done of `total`, since `started` (`performance.now()`).
     Progress { done: u64, total: u64, started: f64 },
     /// The model and its wall time from its first task's start to its arrival on the page.
-    Trained { file: TrainedFile, wall_ms: f64 },
+    /// (Boxed: the figures are big beside the other events.)
+    Trained {
+        file: Box<TrainedFile>,
+        wall_ms: f64,
+    },
     /// The first failure of the model (or [`WorkerError::Cancelled`]).
     Failed(WorkerError),
 }
@@ -34,6 +38,8 @@ pub struct RunPlan {
     pub names: Vec<String>,
     pub trained_at: String,
     pub workers: usize,
+    /// Appended to every model file's settings line (an auto-tuned run's search result).
+    pub note: String,
 }
 
 /// How a run ended.
@@ -82,7 +88,17 @@ thread_local! {
     static DATA_ID: Cell<u64> = const { Cell::new(1) };
 }
 
-fn now() -> f64 {
+/// A fresh name for a split sent to the training workers (runs and searches share the count,
+/// so a worker never mistakes one split for another).
+pub(super) fn next_data_id() -> u64 {
+    DATA_ID.with(|d| {
+        let v = d.get();
+        d.set(v + 1);
+        v
+    })
+}
+
+pub fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or_else(js_sys::Date::now, |p| p.now())
@@ -100,6 +116,7 @@ pub async fn run(
         names,
         trained_at,
         workers,
+        note,
     } = plan;
     let workers = workers.max(1);
     let mut queue = VecDeque::new();
@@ -120,11 +137,7 @@ pub async fn run(
         }
     }
     // Names the split, so a worker decodes it once per run.
-    let data_id = DATA_ID.with(|d| {
-        let v = d.get();
-        d.set(v + 1);
-        v
-    });
+    let data_id = next_data_id();
     let n_jobs = specs.len();
     let jobs = specs
         .into_iter()
@@ -134,6 +147,7 @@ pub async fn run(
             spec,
             name,
             trained_at: trained_at.clone(),
+            note: note.clone(),
         })
         .collect();
     let run = Rc::new(Run {
@@ -248,7 +262,13 @@ impl Run {
             Ok(file) => {
                 let started = self.started.borrow()[j].unwrap_or_else(now);
                 let wall_ms = now() - started;
-                (self.events)(j, JobEvent::Trained { file, wall_ms });
+                (self.events)(
+                    j,
+                    JobEvent::Trained {
+                        file: Box::new(file),
+                        wall_ms,
+                    },
+                );
             }
             Err(e) => self.failed(j, e),
         }

@@ -7,9 +7,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use clap::Args;
-use genre_core::linfa_prelude::ParamGuard;
 use genre_core::train::{prepare, ModelSpec, TrainOptions};
-use genre_core::tune::{tune, Leaderboard, Trial, TuneOptions};
+use genre_core::tune::{settings_in_words, tune, Leaderboard, Trial, TuneOptions};
 
 use crate::args::{models, ModelChoice, SplitArgs};
 use crate::commands::{parse_features, run_model};
@@ -46,25 +45,10 @@ pub struct TuneArgs {
     pub out: Option<PathBuf>,
 }
 
-/// A candidate's settings in words: the model's usual line, and for boosting the searched
-/// settings that line leaves out.
+/// A candidate's settings in words: every setting the search varies (the core's line, the one
+/// the Train page's leaderboard shows).
 fn settings(spec: &ModelSpec) -> String {
-    let extra = match spec {
-        ModelSpec::Boost(p) => p
-            .check_ref()
-            .map(|p| {
-                format!(
-                    ", min {} rows per leaf, L2 {}, features {}, rows {}",
-                    p.min_data_in_leaf(),
-                    p.lambda(),
-                    p.feature_fraction(),
-                    p.row_fraction()
-                )
-            })
-            .unwrap_or_default(),
-        _ => String::new(),
-    };
-    format!("{} · {}{extra}", spec.kind().code(), spec.settings())
+    format!("{} · {}", spec.kind().code(), settings_in_words(spec))
 }
 
 fn board_rows(board: &Leaderboard) -> Vec<Vec<String>> {

@@ -314,7 +314,7 @@ fn tune_is_deterministic_for_a_seed() {
     );
     assert!(log.contains("the 181 holdout rows are not used"), "{log}");
     assert!(
-        text.contains("up to 600 rounds, learning rate 0.05, 31 leaves"),
+        text.contains("learning rate 0.05, 31 leaves, up to 600 rounds"),
         "gbt's defaults are trial 1: {text}"
     );
     assert!(

@@ -17,6 +17,7 @@ use crate::error::TrainError;
 use crate::fitting::Progress;
 use crate::model::ModelKind;
 use crate::rng::Rng;
+use crate::text::percent;
 use crate::train::{train_model, ModelSpec, Prepared};
 use crate::tree::boost::BoostParams;
 use crate::tree::forest::{ForestParams, MaxFeatures};
@@ -53,6 +54,19 @@ pub struct Trial {
     pub fold_accuracy: Vec<f64>,
 }
 
+impl Trial {
+    /// A candidate scored on its folds; its CV accuracy is their mean.
+    pub fn scored(index: usize, spec: ModelSpec, fold_accuracy: Vec<f64>) -> Trial {
+        let n = fold_accuracy.len().max(1) as f64;
+        Trial {
+            index,
+            spec,
+            cv_accuracy: fold_accuracy.iter().sum::<f64>() / n,
+            fold_accuracy,
+        }
+    }
+}
+
 /// The trials so far, best first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Leaderboard {
@@ -60,12 +74,17 @@ pub struct Leaderboard {
 }
 
 impl Leaderboard {
-    /// Keeps the board sorted: higher CV accuracy first, the earlier trial first on a tie.
+    /// Keeps the board sorted: higher CV accuracy first, the earlier trial (lower index) first
+    /// on a tie, whatever order the trials arrive in (workers finish them out of order), so
+    /// the same finished trials always make the same board and the same best.
     pub fn add(&mut self, trial: Trial) {
         let at = self
             .trials
             .iter()
-            .position(|t| trial.cv_accuracy > t.cv_accuracy)
+            .position(|t| {
+                trial.cv_accuracy > t.cv_accuracy
+                    || (trial.cv_accuracy == t.cv_accuracy && trial.index < t.index)
+            })
             .unwrap_or(self.trials.len());
         self.trials.insert(at, trial);
     }
@@ -137,6 +156,90 @@ pub fn candidate(options: &TuneOptions, index: usize) -> ModelSpec {
     }
 }
 
+/// Every setting the search varies, in words (the leaderboard's and the tuned model's line):
+/// for the booster its learning rate, leaves, rounds and early stopping, row and feature
+/// subsampling, L2 and minimum rows per leaf; for the forest its trees, features per split,
+/// depth and minimum rows per leaf. Other models: their usual line ([`ModelSpec::settings`]).
+pub fn settings_in_words(spec: &ModelSpec) -> String {
+    match spec {
+        ModelSpec::Boost(BoostParams(p)) => format!(
+            "learning rate {}, {} leaves, up to {} rounds (early stopping after {}), \
+             rows {}, features {} per tree, L2 {}, min {} rows per leaf",
+            p.learning_rate(),
+            p.max_leaves(),
+            p.max_rounds(),
+            p.early_stopping_rounds(),
+            percent(p.row_fraction()),
+            percent(p.feature_fraction()),
+            p.lambda(),
+            p.min_data_in_leaf()
+        ),
+        ModelSpec::Forest(ForestParams(p)) => format!(
+            "{} trees, {} per split, max depth {}, min {} per leaf",
+            p.n_trees(),
+            match p.max_features() {
+                MaxFeatures::Sqrt => "√ of the features".to_string(),
+                MaxFeatures::All => "all features".to_string(),
+                MaxFeatures::Count(1) => "1 feature".to_string(),
+                MaxFeatures::Count(n) => format!("{n} features"),
+            },
+            p.max_depth().map_or("none".to_string(), |d| d.to_string()),
+            match p.min_samples_leaf() {
+                1 => "1 row".to_string(),
+                n => format!("{n} rows"),
+            }
+        ),
+        other => other.settings(),
+    }
+}
+
+/// What a tuned model's file records after its usual settings line: that a search chose
+/// them, its score, and every searched setting in words (so the settings can be read back from
+/// a saved model).
+pub fn tuned_note(trial: &Trial, folds: usize) -> String {
+    format!(
+        "; auto-tuned (trial {}, {}-fold CV accuracy {} on the training part): {}",
+        trial.index + 1,
+        folds,
+        percent(trial.cv_accuracy),
+        settings_in_words(&trial.spec)
+    )
+}
+
+fn check_options(options: &TuneOptions) -> Result<(), TrainError> {
+    if options.models.is_empty() {
+        return Err(TrainError::InvalidParam {
+            name: "models",
+            value: "none".into(),
+            expected: "at least one model to tune".into(),
+        });
+    }
+    if options.folds < 2 {
+        return Err(TrainError::InvalidParam {
+            name: "folds",
+            value: options.folds.to_string(),
+            expected: "at least 2 folds".into(),
+        });
+    }
+    Ok(())
+}
+
+/// One trial on its own, as a worker runs it: candidate `index` of `options`, cross-validated
+/// on `prep`'s training part with the search's folds. The same trial [`tune`] runs at `index`,
+/// so trials can run anywhere, in any order, and a board of them is the same board.
+pub fn run_trial(
+    prep: &Prepared,
+    options: &TuneOptions,
+    index: usize,
+    cancel: &AtomicBool,
+) -> Result<Trial, TrainError> {
+    check_options(options)?;
+    let folds = stratified_folds(&prep.train_y, options.folds, options.seed);
+    let spec = candidate(options, index);
+    let fold_accuracy = cross_validate(prep, &spec, &folds, cancel)?;
+    Ok(Trial::scored(index, spec, fold_accuracy))
+}
+
 /// Accuracy of `spec` on each fold, trained on the other folds of `prep`'s training part.
 pub fn cross_validate(
     prep: &Prepared,
@@ -186,20 +289,7 @@ pub fn tune(
     on_trial: &mut dyn FnMut(&Trial, &Leaderboard) -> bool,
     cancel: &AtomicBool,
 ) -> Result<Leaderboard, TrainError> {
-    if options.models.is_empty() {
-        return Err(TrainError::InvalidParam {
-            name: "models",
-            value: "none".into(),
-            expected: "at least one model to tune".into(),
-        });
-    }
-    if options.folds < 2 {
-        return Err(TrainError::InvalidParam {
-            name: "folds",
-            value: options.folds.to_string(),
-            expected: "at least 2 folds".into(),
-        });
-    }
+    check_options(options)?;
     let folds = stratified_folds(&prep.train_y, options.folds, options.seed);
     let mut board = Leaderboard::default();
     for index in 0..max_trials {
@@ -209,12 +299,7 @@ pub fn tune(
             Err(TrainError::Cancelled) if !board.trials.is_empty() => break,
             Err(e) => return Err(e),
         };
-        let trial = Trial {
-            index,
-            spec,
-            cv_accuracy: fold_accuracy.iter().sum::<f64>() / fold_accuracy.len() as f64,
-            fold_accuracy,
-        };
+        let trial = Trial::scored(index, spec, fold_accuracy);
         board.add(trial.clone());
         if !on_trial(&trial, &board) {
             break;
@@ -350,6 +435,68 @@ mod tests {
         // The callback stops the search.
         let one = tune(&prep, &options, 10, &mut |_, _| false, &never).unwrap();
         assert_eq!(one.trials.len(), 1);
+    }
+
+    #[test]
+    fn a_trial_alone_is_the_searchs_trial_and_the_board_ignores_arrival_order() {
+        let prep = prepared(150);
+        let never = AtomicBool::new(false);
+        let options = TuneOptions {
+            models: vec![ModelKind::RandomForest],
+            folds: 3,
+            seed: 11,
+        };
+        let board = tune(&prep, &options, 3, &mut |_, _| true, &never).unwrap();
+        let mut alone: Vec<Trial> = (0..3)
+            .map(|i| run_trial(&prep, &options, i, &never).unwrap())
+            .collect();
+        // Arrival order does not matter: the board sorts by score, then by trial index.
+        alone.reverse();
+        let mut reordered = Leaderboard::default();
+        alone.into_iter().for_each(|t| reordered.add(t));
+        assert_eq!(reordered, board);
+        let tie = |index| Trial::scored(index, candidate(&options, index), vec![0.5]);
+        let mut late_first = Leaderboard::default();
+        late_first.add(tie(7));
+        late_first.add(tie(2));
+        assert_eq!(
+            late_first.best().unwrap().index,
+            2,
+            "a tie goes to the earlier trial"
+        );
+        assert!(run_trial(
+            &prep,
+            &TuneOptions {
+                folds: 1,
+                ..options.clone()
+            },
+            0,
+            &never
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn settings_in_words_name_every_searched_setting() {
+        let o = TuneOptions::default();
+        let boost = settings_in_words(&candidate(&o, 0));
+        assert_eq!(
+            boost,
+            "learning rate 0.05, 31 leaves, up to 600 rounds (early stopping after 40), \
+             rows 80.0%, features 80.0% per tree, L2 1, min 20 rows per leaf"
+        );
+        let forest = settings_in_words(&candidate(&o, 1));
+        assert_eq!(
+            forest,
+            "100 trees, √ of the features per split, max depth none, min 1 row per leaf"
+        );
+        let trial = Trial::scored(4, candidate(&o, 4), vec![0.5, 0.7]);
+        assert!((trial.cv_accuracy - 0.6).abs() < 1e-12);
+        let note = tuned_note(&trial, 2);
+        assert!(
+            note.starts_with("; auto-tuned (trial 5, 2-fold CV accuracy 60.0% on the training part): learning rate"),
+            "{note}"
+        );
     }
 
     #[test]

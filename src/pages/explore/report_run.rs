@@ -128,6 +128,7 @@ pub(super) async fn run(
                 .collect(),
             trained_at: String::new(),
             workers: default_workers(),
+            note: String::new(),
         };
         let end = scheduler::run(split.split.data, plan, move |j, event| {
             jobs[j].1.set(match event {

@@ -1,4 +1,4 @@
-//! The Train page's own option fields (test fraction, seed, workers): what a user typed, as a
+//! The Train page's own option fields (test fraction, seed, workers, the auto-tune budget): what a user typed, as a
 //! value or a sentence saying what is expected. The models' settings are parsed by the core's
 //! `genre_core::params`. Tested natively.
 
@@ -24,6 +24,21 @@ pub fn parse_seed(text: &str) -> Result<u64, String> {
         .map_err(|_| "Expected a whole number (0 or more).".to_string())
 }
 
+/// The shortest and longest auto-tune budgets, in minutes. The shortest still gives every
+/// worker one trial: a budget only stops new trials from starting (see `worker/search.rs`).
+pub const BUDGET_MINUTES: (f64, f64) = (0.1, 60.0);
+
+/// An auto-tune time budget typed in minutes ("2", "0.5", "1,5" with a decimal comma).
+pub fn parse_budget(text: &str) -> Result<f64, String> {
+    let (lo, hi) = BUDGET_MINUTES;
+    match text.trim().replace(',', ".").parse::<f64>() {
+        Ok(m) if (lo..=hi).contains(&m) => Ok(m),
+        _ => Err(format!(
+            "Expected a number of minutes from {lo} to {hi}, such as 2 or 0.5."
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +48,20 @@ mod tests {
         assert_eq!(parse_count("100", 1, 10_000), Ok(100));
         assert!(parse_count("0", 1, 10).is_err());
         assert!(parse_between("1", 0.0, 1.0).is_err());
+    }
+
+    #[test]
+    fn budgets_in_minutes() {
+        assert_eq!(parse_budget("2"), Ok(2.0));
+        assert_eq!(parse_budget(" 0.25 "), Ok(0.25));
+        assert_eq!(parse_budget("1,5"), Ok(1.5));
+        assert_eq!(parse_budget("0.1"), Ok(0.1));
+        for bad in ["", "0", "0.05", "61", "-1", "two", "NaN", "inf"] {
+            assert_eq!(
+                parse_budget(bad),
+                Err("Expected a number of minutes from 0.1 to 60, such as 2 or 0.5.".into()),
+                "{bad:?}"
+            );
+        }
     }
 }

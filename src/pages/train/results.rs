@@ -196,6 +196,9 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
             {move || message.get().map(|(ok, m)| view! {
                 <p class=if ok { "msg ok" } else { "msg error" } id="detail-message" role="status">{rich_text(&m)}</p>
             })}
+            {(!result.summary.settings.is_empty()).then(|| view! {
+                <p class="model-settings" id="model-settings"><strong>"Settings: "</strong>{result.summary.settings.clone()}</p>
+            })}
             <div class="detail-grid">
                 <div class="detail-block">
                     <h3>"Confusion matrix (test part)"</h3>

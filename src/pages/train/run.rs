@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use genre_core::corrections::Correction;
 use genre_core::model::ModelKind;
-use genre_core::train;
+use genre_core::train::{self, ModelSpec};
+use js_sys::Uint8Array;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::tune::TuneView;
 use super::{figures, JobStatus, JobView, ModelResult, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::storage::StoredCorrection;
@@ -71,7 +73,7 @@ pub fn start_training_with_corrections(page: TrainState) {
 }
 
 fn start_run(page: TrainState, corrections: Vec<StoredCorrection>) {
-    if page.running.get_untracked() {
+    if page.running.get_untracked() || page.tune.phase.with_untracked(TuneView::is_busy) {
         return;
     }
     let Some(summary) = page.summary() else {
@@ -91,15 +93,7 @@ fn start_run(page: TrainState, corrections: Vec<StoredCorrection>) {
     }
     page.run_error.set(None);
     page.running.set(true);
-    let jobs: Vec<JobView> = specs
-        .iter()
-        .map(|s| JobView {
-            kind: s.kind(),
-            status: RwSignal::new(JobStatus::Queued),
-        })
-        .collect();
-    page.jobs.set(jobs.clone());
-    page.selected.set(None);
+    let jobs = new_jobs(page, &specs);
     page.run_corrections
         .set(corrections.iter().map(|c| c.id.clone()).collect());
     let data_file = summary.file_name.clone();
@@ -135,19 +129,44 @@ fn start_run(page: TrainState, corrections: Vec<StoredCorrection>) {
             .map(|s| format!("{} · {}{with}", s.kind().label(), data_file))
             .collect();
         let plan = RunPlan {
-            names: names.clone(),
+            names,
             specs,
             trained_at: crate::storage::timestamp(),
             workers,
+            note: String::new(),
         };
-        let end = scheduler::run(split.data, plan, move |j, event| {
-            show(&jobs[j], &names[j], event)
-        })
-        .await;
-        if end == RunEnd::Finished {
-            page.running.set(false);
-        }
+        train_jobs(page, jobs, split.data, plan).await;
     });
+}
+
+/// The jobs of a new run, queued, in place of the last run's.
+pub(super) fn new_jobs(page: TrainState, specs: &[ModelSpec]) -> Vec<JobView> {
+    let jobs: Vec<JobView> = specs
+        .iter()
+        .map(|s| JobView {
+            kind: s.kind(),
+            status: RwSignal::new(JobStatus::Queued),
+        })
+        .collect();
+    page.jobs.set(jobs.clone());
+    page.selected.set(None);
+    jobs
+}
+
+/// Trains `plan`'s models on the split `data` and shows what happens to each of `jobs`: the
+/// one training path, for a run and for the auto-tuned model (`tune.rs`).
+pub(super) async fn train_jobs(
+    page: TrainState,
+    jobs: Vec<JobView>,
+    data: Uint8Array,
+    plan: RunPlan,
+) -> RunEnd {
+    let names = plan.names.clone();
+    let end = scheduler::run(data, plan, move |j, event| show(&jobs[j], &names[j], event)).await;
+    if end == RunEnd::Finished {
+        page.running.set(false);
+    }
+    end
 }
 
 /// Stops the run now: the training workers are terminated (and respawned on the next run).
@@ -290,7 +309,7 @@ pub fn RunCard() -> impl IntoView {
                     class="button"
                     id="train-start"
                     on:click=move |_| start_training(page)
-                    disabled=move || page.running.get() || blocked()
+                    disabled=move || page.running.get() || page.tune.busy() || blocked()
                 >
                     "Train the selected models"
                 </button>
