@@ -179,11 +179,10 @@ mod tests {
     #[test]
     fn a_sample_keeps_class_shares_is_deterministic_and_keeps_small_classes() {
         // 900 of class 0, 90 of class 1, 10 of class 2, 3 of class 3, interleaved.
-        let mut labels = Vec::new();
-        labels.extend(std::iter::repeat(0).take(900));
-        labels.extend(std::iter::repeat(1).take(90));
-        labels.extend(std::iter::repeat(2).take(10));
-        labels.extend(std::iter::repeat(3).take(3));
+        let mut labels = vec![0; 900];
+        labels.extend(std::iter::repeat_n(1, 90));
+        labels.extend(std::iter::repeat_n(2, 10));
+        labels.extend(std::iter::repeat_n(3, 3));
         let mut rng = Rng::new(1);
         rng.shuffle(&mut labels);
         let s = stratified_sample(&labels, 100, 7);
