@@ -215,9 +215,7 @@ pub fn run(a: TuneArgs) -> Result<()> {
         watch.cpu()
     );
     let best = board.best().expect("tune returns at least one trial");
-    let chosen = board
-        .choice(search.models.len())
-        .expect("tune returns at least one trial");
+    let chosen = board.choice().expect("tune returns at least one trial");
     if chosen.index != best.index {
         println!(
             "trial {} is ahead of trial {} (defaults) by {:.2} points on CV, within the noise of \

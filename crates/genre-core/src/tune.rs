@@ -74,16 +74,15 @@ impl Leaderboard {
         self.trials.first()
     }
 
-    /// The trial to train: the best of the models' defaults (each model's first turn), unless
-    /// the best trial beats it by more than the noise, that is by more than one standard error
-    /// of their per-fold differences (the folds are the same for every trial, so the
-    /// differences are paired). A search of many trials always finds one a little ahead on
-    /// cross-validation by chance, and on the bundled data such a "winner" by 0.1 point lost
-    /// 0.4 on the holdout; the defaults are kept unless something is clearly better.
-    /// `n_models`: how many models took turns (the first `n_models` trials are the defaults).
-    pub fn choice(&self, n_models: usize) -> Option<&Trial> {
+    /// The trial to train: the first trial (the first model's defaults: what training without
+    /// a search gives), unless the best trial beats it by more than the noise, that is by more
+    /// than one standard error of their per-fold differences (the folds are the same for every
+    /// trial, so the differences are paired). A search of many trials always finds one a little
+    /// ahead on cross-validation by chance, and on the bundled data such a "winner" by 0.1
+    /// point lost 0.4 on the holdout; the defaults are kept unless something is clearly better.
+    pub fn choice(&self) -> Option<&Trial> {
         let best = self.best()?;
-        let Some(reference) = self.trials.iter().find(|t| t.index < n_models) else {
+        let Some(reference) = self.trials.iter().find(|t| t.index == 0) else {
             return Some(best);
         };
         let diffs: Vec<f64> = best
@@ -402,7 +401,7 @@ mod tests {
         ]);
         assert_eq!(close.best().unwrap().index, 6);
         assert_eq!(
-            close.choice(2).unwrap().index,
+            close.choice().unwrap().index,
             0,
             "within the noise: the defaults"
         );
@@ -412,20 +411,16 @@ mod tests {
             trial(1, &[0.58, 0.59, 0.60]),
             trial(4, &[0.615, 0.622, 0.633]),
         ]);
-        assert_eq!(clear.choice(2).unwrap().index, 4);
-        // The reference is the best of the defaults: here the second model's.
+        assert_eq!(clear.choice().unwrap().index, 4);
+        // The reference is the first model's defaults, another model's defaults are a candidate.
         let second = board(vec![
-            trial(0, &[0.50, 0.52, 0.51]),
-            trial(1, &[0.60, 0.61, 0.62]),
-            trial(2, &[0.601, 0.612, 0.618]),
+            trial(0, &[0.60, 0.61, 0.62]),
+            trial(1, &[0.603, 0.607, 0.625]),
+            trial(2, &[0.50, 0.52, 0.51]),
         ]);
-        assert_eq!(second.choice(2).unwrap().index, 1);
-        assert_eq!(
-            second.choice(1).unwrap().index,
-            2,
-            "one model: only trial 0 is defaults, and it is clearly beaten"
-        );
-        assert_eq!(Leaderboard::default().choice(2), None);
+        assert_eq!(second.best().unwrap().index, 1);
+        assert_eq!(second.choice().unwrap().index, 0);
+        assert_eq!(Leaderboard::default().choice(), None);
     }
 
     #[test]
