@@ -12,9 +12,11 @@ LightGBM's names), drawn by the same generator, so LightGBM's trial k+1 has the 
 booster's k-th turn of `genre-lens tune --models gbt,rf` (trials 1, 3, 5, ...; trial 0 is
 LightGBM's own defaults); early stopping (40 rounds) on a stratified 10% slice of each
 training part, as our booster does; each trial scored by stratified k-fold cross-validation
-(--folds=K; as the CLI, 3, or 5 below 10,000 training rows) on the training rows only; no new trial after the budget (--clock=cpu counts this
-process's CPU seconds, --clock=wall elapsed ones); then the best settings are refitted on the
-whole training part and scored once on the holdout, beside LightGBM's defaults. --seed=42.
+(--folds=K; as the CLI, 3, or 5 below 10,000 training rows) on the training rows only; no new
+trial after the budget (--clock=cpu counts this process's CPU seconds, --clock=wall elapsed
+ones); then the CLI's choice (LightGBM's defaults unless the best trial beats them by more than
+one standard error of the per-fold differences) is refitted on the whole training part and
+scored once on the holdout, beside LightGBM's defaults. --seed=42.
 """
 import json
 import sys
