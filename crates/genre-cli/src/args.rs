@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::builder::PossibleValue;
 use clap::{Args, ValueEnum};
+use genre_core::ingest::Ingested;
 use genre_core::model::ModelKind;
 use genre_core::train::{Balance, Protocol};
 
@@ -76,6 +77,29 @@ pub struct SplitArgs {
     /// Share of each genre's rows held out for testing.
     #[arg(long, default_value_t = 0.2)]
     pub test_fraction: f64,
+    /// Use a stratified sample of this many rows of the file (after de-duplication; each genre
+    /// keeps its share), drawn with --seed, then split as usual: small-data experiments.
+    #[arg(long)]
+    pub sample: Option<usize>,
+}
+
+impl SplitArgs {
+    /// The file's rows, or the `--sample` of them (said on stderr).
+    pub fn sampled(&self, data: Ingested) -> Ingested {
+        match self.sample {
+            None => data,
+            Some(n) => {
+                let sample = data.sample(n, self.seed);
+                eprintln!(
+                    "sample: {} of {} rows (stratified, seed {})",
+                    sample.tracks.len(),
+                    data.tracks.len(),
+                    self.seed
+                );
+                sample
+            }
+        }
+    }
 }
 
 impl TrainArgs {

@@ -27,7 +27,7 @@ pub fn gzip_len(bytes: &[u8]) -> usize {
 
 /// CPU seconds of this process (user + system), comparable with Python's `time.process_time()`
 /// and much less disturbed by other processes than wall time.
-fn cpu_seconds() -> f64 {
+pub fn cpu_seconds() -> f64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,

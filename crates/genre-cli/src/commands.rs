@@ -20,7 +20,7 @@ use genre_core::train::{
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::args::{models, EvalArgs, ProtocolChoice, TrainArgs};
+use crate::args::{models, EvalArgs, ProtocolChoice, SplitArgs, TrainArgs};
 use crate::io::{
     data_err, io_err, read_data, read_model, training_read, write_file, CliError, Result,
 };
@@ -116,7 +116,9 @@ struct Examples {
 }
 
 pub fn train(a: TrainArgs) -> Result<()> {
-    let data = read_data(&a.data, &training_read(&a.label))?;
+    let data = a
+        .split
+        .sampled(read_data(&a.data, &training_read(&a.label))?);
     let options = TrainOptions {
         features: parse_features(&a.features)?,
         test_fraction: a.split.test_fraction,
@@ -300,8 +302,13 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     };
     let prep = match (&a.data, &a.train, &a.test) {
         (Some(d), _, _) => {
-            let data = read_data(d, &training_read(&a.label))?;
+            let data = a.split.sampled(read_data(d, &training_read(&a.label))?);
             prepare(&data, &options, &d.display().to_string()).map_err(data_err(d))?
+        }
+        (None, Some(_), Some(_)) if a.split.sample.is_some() => {
+            return Err(CliError::Usage(
+                "--sample samples --data; with --train and --test, sample the files instead".into(),
+            ))
         }
         (None, Some(tr), Some(te)) => {
             let train = read_data(tr, &training_read(&a.label))?;
@@ -430,15 +437,14 @@ pub fn predict(model_path: &Path, input: &Path, output: &Path) -> Result<()> {
 pub fn split(
     data_path: &Path,
     out_dir: &Path,
-    test_fraction: f64,
-    seed: u64,
+    split: &SplitArgs,
     label: &Option<String>,
 ) -> Result<()> {
-    let data = read_data(data_path, &training_read(label))?;
+    let data = split.sampled(read_data(data_path, &training_read(label))?);
     let options = TrainOptions {
         features: FeatureSet::all(),
-        test_fraction,
-        seed,
+        test_fraction: split.test_fraction,
+        seed: split.seed,
         ..TrainOptions::default()
     };
     let prep = prepare(&data, &options, "").map_err(data_err(data_path))?;

@@ -13,7 +13,7 @@ mod tune;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use args::{CurveArgs, EvalArgs, TrainArgs};
+use args::{CurveArgs, EvalArgs, SplitArgs, TrainArgs};
 use clap::{Parser, Subcommand};
 
 /// Genre Lens: which of 15 genres a track belongs to, from its Spotify audio features.
@@ -51,10 +51,8 @@ enum Command {
         data: PathBuf,
         #[arg(long, default_value = "target/split")]
         out_dir: PathBuf,
-        #[arg(long, default_value_t = 0.2)]
-        test_fraction: f64,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
+        #[command(flatten)]
+        split: SplitArgs,
         /// The genre column, when its name is not one of genre, label, class, target,
         /// track_genre, playlist_genre.
         #[arg(long)]
@@ -91,10 +89,9 @@ fn main() -> ExitCode {
         Command::Split {
             data,
             out_dir,
-            test_fraction,
-            seed,
+            split,
             label,
-        } => commands::split(&data, &out_dir, test_fraction, seed, &label),
+        } => commands::split(&data, &out_dir, &split, &label),
         Command::Bench {
             data,
             model,

@@ -44,7 +44,9 @@ pub fn compare(a: &EvalArgs) -> Result<()> {
     let mut runs = Vec::new();
     let mut duplicates = 0;
     for protocol in Protocol::BOTH {
-        let data = read_data(path, &protocol.ingest_options(a.label.clone()))?;
+        let data = a
+            .split
+            .sampled(read_data(path, &protocol.ingest_options(a.label.clone()))?);
         if protocol == Protocol::Honest {
             duplicates = data.report.duplicates_dropped;
         }

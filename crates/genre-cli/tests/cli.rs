@@ -338,3 +338,104 @@ fn tune_is_deterministic_for_a_seed() {
         "another seed, another search"
     );
 }
+
+/// The genres of a `split` output's two files together.
+fn split_genres(dir: &Path) -> Vec<String> {
+    ["train.csv", "test.csv"]
+        .iter()
+        .flat_map(|f| {
+            let mut r = csv::Reader::from_path(dir.join(f)).unwrap();
+            let at = r.headers().unwrap().iter().position(|h| h == "genre");
+            r.records()
+                .map(|rec| rec.unwrap()[at.unwrap()].to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// `--sample N` (split, tune): a stratified sample of the file (each genre keeps its share),
+/// the same rows for a seed; `tune` on small data searches with 5 folds, its first turn is each
+/// model's defaults, and the holdout table has each model's defaults beside the tuned model.
+#[test]
+fn a_sample_is_stratified_and_reproducible_and_tune_starts_from_the_defaults() {
+    let dir = tmp("sample");
+    let data = repo().join("data/genres_v2.csv");
+    let split = |out: &str, seed: &str| {
+        ok(bin()
+            .args(["split", "--sample", "600", "--seed", seed, "--data"])
+            .arg(&data)
+            .arg("--out-dir")
+            .arg(dir.join(out))
+            .output()
+            .unwrap())
+    };
+    let log = split("a", "3");
+    assert!(
+        String::from_utf8_lossy(&log.stderr).contains("sample: 600 of 39321 rows"),
+        "{}",
+        String::from_utf8_lossy(&log.stderr)
+    );
+    split("b", "3");
+    split("c", "4");
+    let read = |d: &str| std::fs::read(dir.join(d).join("train.csv")).unwrap();
+    assert_eq!(read("a"), read("b"), "same seed, same sample");
+    assert_ne!(read("a"), read("c"), "another seed, another sample");
+    // Each genre's share of the sample is its share of the de-duplicated file, rounded.
+    let full = tmp("sample-full");
+    ok(bin()
+        .args(["split", "--data"])
+        .arg(&data)
+        .arg("--out-dir")
+        .arg(&full)
+        .output()
+        .unwrap());
+    let (all, sample) = (split_genres(&full), split_genres(&dir.join("a")));
+    assert_eq!(sample.len(), 600);
+    let mut genres = all.clone();
+    genres.sort();
+    genres.dedup();
+    assert_eq!(genres.len(), 15);
+    for g in &genres {
+        let want = 600.0 * all.iter().filter(|x| *x == g).count() as f64 / all.len() as f64;
+        let got = sample.iter().filter(|x| *x == g).count() as f64;
+        assert!(
+            (got - want).abs() < 1.0,
+            "{g}: {got} rows, its share is {want:.1}"
+        );
+    }
+
+    let tuned = ok(bin()
+        .args(["tune", "--sample", "600", "--trials", "2", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap());
+    let (text, log) = (
+        String::from_utf8_lossy(&tuned.stdout),
+        String::from_utf8_lossy(&tuned.stderr),
+    );
+    assert!(
+        log.contains("on 480 training rows (5-fold CV; the 120 holdout rows"),
+        "{log}"
+    );
+    assert!(
+        text.contains("gbt · up to 600 rounds, learning rate 0.05, 31 leaves")
+            && text.contains(
+                "rf · 100 trees, max depth none, min samples per leaf 1, features per split Sqrt"
+            ),
+        "the first turn is the defaults of both models: {text}"
+    );
+    assert!(
+        text.contains("defaults (gbt)") && text.contains("defaults (rf)"),
+        "{text}"
+    );
+
+    let refused = bin()
+        .args(["eval", "--sample", "100", "--train"])
+        .arg(dir.join("a/train.csv"))
+        .arg("--test")
+        .arg(dir.join("a/test.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--sample samples --data"));
+}

@@ -72,6 +72,66 @@ pub fn stratified_split(
     Ok(split)
 }
 
+/// A stratified sample of `n` of the rows `0..labels.len()` (all of them when `n` is not
+/// smaller): each class keeps its share of the rows, rounded by largest remainder, and at least
+/// two rows when it has them (so a sample can still be split into training and test parts; the
+/// rows that costs come from the largest classes). Each class's rows are drawn by its own
+/// seeded shuffle. A function of `(labels, n, seed)`; the indices come back sorted, so the
+/// sample keeps the file's order.
+pub fn stratified_sample(labels: &[usize], n: usize, seed: u64) -> Vec<usize> {
+    if n >= labels.len() {
+        return (0..labels.len()).collect();
+    }
+    let n_classes = labels.iter().max().map_or(0, |&m| m + 1);
+    let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); n_classes];
+    for (i, &c) in labels.iter().enumerate() {
+        by_class[c].push(i);
+    }
+    let need: Vec<usize> = by_class.iter().map(|r| r.len().min(2)).collect();
+    let mut quota = vec![0usize; n_classes];
+    if need.iter().sum::<usize>() > n {
+        // Too small a sample for two a class: one a class, in class order, while `n` lasts.
+        let mut left = n;
+        for (q, rows) in quota.iter_mut().zip(&by_class) {
+            *q = usize::from(!rows.is_empty() && left > 0);
+            left -= *q;
+        }
+    } else {
+        // Each class's exact share n·count/total, rounded down, then the rows left over to the
+        // largest remainders (the lower class on a tie).
+        let total = labels.len();
+        let mut remainders = Vec::with_capacity(n_classes);
+        for (c, rows) in by_class.iter().enumerate() {
+            let share = rows.len() * n;
+            quota[c] = share / total;
+            remainders.push((share % total, c));
+        }
+        remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let given: usize = quota.iter().sum();
+        for &(_, c) in remainders.iter().take(n - given) {
+            quota[c] += 1;
+        }
+        // Classes under their two rows take them from the largest quota above its own two.
+        for c in 0..n_classes {
+            while quota[c] < need[c] {
+                let donor = (0..n_classes)
+                    .filter(|&d| quota[d] > need[d])
+                    .max_by(|&a, &b| quota[a].cmp(&quota[b]).then(b.cmp(&a)))
+                    .expect("the quotas add up to n, which pays for every class's two");
+                quota[donor] -= 1;
+                quota[c] += 1;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for (c, rows) in by_class.iter_mut().enumerate() {
+        Rng::derive(seed ^ 0x7361_6d70_6c65, c as u64).shuffle(rows);
+        out.extend_from_slice(&rows[..quota[c]]);
+    }
+    out.sort_unstable();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +175,37 @@ mod tests {
     fn bad_fraction_is_refused() {
         assert!(stratified_split(&[0, 1], &names(2), 1.0, 1).is_err());
         assert!(stratified_split(&[0, 1], &names(2), f64::NAN, 1).is_err());
+    }
+    #[test]
+    fn a_sample_keeps_class_shares_is_deterministic_and_keeps_small_classes() {
+        // 900 of class 0, 90 of class 1, 10 of class 2, 3 of class 3, interleaved.
+        let mut labels = vec![0; 900];
+        labels.extend(std::iter::repeat_n(1, 90));
+        labels.extend(std::iter::repeat_n(2, 10));
+        labels.extend(std::iter::repeat_n(3, 3));
+        let mut rng = Rng::new(1);
+        rng.shuffle(&mut labels);
+        let s = stratified_sample(&labels, 100, 7);
+        assert_eq!(s.len(), 100);
+        assert!(s.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+        let count = |c: usize| s.iter().filter(|&&i| labels[i] == c).count();
+        // Shares 89.7, 9.0, 1.0 and 0.3 rows: 89, 8, 0, 0 and one more for each of the three
+        // largest remainders; then the largest class gives the two smallest their two rows.
+        assert_eq!((count(0), count(1), count(2), count(3)), (87, 9, 2, 2));
+        assert_eq!(
+            s,
+            stratified_sample(&labels, 100, 7),
+            "same seed, same rows"
+        );
+        assert_ne!(s, stratified_sample(&labels, 100, 8), "the seed matters");
+        // Every sampled row keeps its label: a sample can be split, every class on each side.
+        let sampled: Vec<usize> = s.iter().map(|&i| labels[i]).collect();
+        assert!(stratified_split(&sampled, &names(4), 0.2, 1).is_ok());
+        // Asking for more rows than there are gives them all; a tiny sample, one a class.
+        assert_eq!(stratified_sample(&labels, 5000, 7).len(), labels.len());
+        let tiny = stratified_sample(&labels, 3, 7);
+        let mut tiny_classes: Vec<usize> = tiny.iter().map(|&i| labels[i]).collect();
+        tiny_classes.sort_unstable();
+        assert_eq!(tiny_classes, vec![0, 1, 2]);
     }
 }

@@ -8,7 +8,7 @@
 
 use genre_core::model::ModelKind;
 use genre_core::train::{self, ModelSpec};
-use genre_core::tune::{tuned_note, Leaderboard, TuneOptions};
+use genre_core::tune::{default_folds, tuned_note, Leaderboard, TuneOptions};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -36,9 +36,13 @@ pub enum TunePhase {
     },
     /// The tuned model is in the results; these settings chose it.
     Done {
+        /// The trial trained: the core's choice (`Leaderboard::choice`).
         trial: usize,
         cv_accuracy: f64,
         spec: ModelSpec,
+        /// The trial with the highest CV accuracy, when it is not the one trained (ahead of the
+        /// defaults by less than the folds' noise), and its accuracy.
+        passed_over: Option<(usize, f64)>,
     },
     /// Ended without a tuned model; the sentence says why.
     Stopped(String),
@@ -181,7 +185,8 @@ pub fn start_tune(page: TrainState) {
     if let Some(b) = blockers.first() {
         return t.error.set(Some(b.to_string()));
     }
-    // The boosted trees and the forest, taking turns, 3 folds, the form's seed.
+    // The boosted trees and the forest, taking turns, the form's seed; the folds once the
+    // training part's size is known.
     let tune_options = TuneOptions {
         seed: options.seed,
         ..TuneOptions::default()
@@ -203,6 +208,11 @@ pub fn start_tune(page: TrainState) {
             Ok(split) => split,
             Err(e) => return t.phase.set(TunePhase::Stopped(e.to_string())),
         };
+        // 3 folds, or 5 on a small training part: the core's rule, as the CLI's.
+        let tune_options = TuneOptions {
+            folds: default_folds(split.summary.train_rows),
+            ..tune_options
+        };
         let budget_ms = minutes * 60_000.0;
         t.phase.set(TunePhase::Searching {
             deadline: now() + budget_ms,
@@ -213,7 +223,14 @@ pub fn start_tune(page: TrainState) {
             workers,
         };
         let end = search::search(split.data.clone(), plan, move |e| t.on_event(e)).await;
-        let Some(best) = t.board.with_untracked(|b| b.best().cloned()) else {
+        // The core's choice: the defaults unless a trial beats them by more than the noise.
+        let (best, passed_over) = t.board.with_untracked(|b| {
+            let top = b.best().map(|t| (t.index, t.cv_accuracy));
+            let chosen = b.choice().cloned();
+            let passed_over = top.filter(|&(i, _)| chosen.as_ref().is_some_and(|c| c.index != i));
+            (chosen, passed_over)
+        });
+        let Some(best) = best else {
             return t.phase.set(TunePhase::Stopped(
                 match end {
                     SearchEnd::Cancelled => "Cancelled before any trial finished: nothing to keep.",
@@ -248,6 +265,7 @@ pub fn start_tune(page: TrainState) {
                 trial: best.index,
                 cv_accuracy: best.cv_accuracy,
                 spec: best.spec,
+                passed_over,
             },
             Some(JobStatus::Failed(e)) => TunePhase::Stopped(e),
             _ => TunePhase::Stopped(

@@ -43,14 +43,31 @@ fn status_text(phase: &TunePhase, scored: usize, tick: f64) -> String {
             kind.label()
         ),
         TunePhase::Done {
-            trial, cv_accuracy, ..
-        } => format!(
-            "Done: trial {} is the best ({} cross-validation accuracy). Its model, trained on \
-             the whole training part and scored on the test part, is in Compare below: choose \
-             it there to use, save or download it.",
-            trial + 1,
-            figures::pct(*cv_accuracy)
-        ),
+            trial,
+            cv_accuracy,
+            passed_over,
+            ..
+        } => {
+            let kept = match passed_over {
+                None => format!(
+                    "Done: trial {} is the best ({} cross-validation accuracy).",
+                    trial + 1,
+                    figures::pct(*cv_accuracy)
+                ),
+                Some((top, top_accuracy)) => format!(
+                    "Done: trial {} (the defaults, {} cross-validation accuracy) is kept: trial \
+                     {} scored {}, ahead by less than the noise between the folds.",
+                    trial + 1,
+                    figures::pct(*cv_accuracy),
+                    top + 1,
+                    figures::pct(*top_accuracy)
+                ),
+            };
+            format!(
+                "{kept} Its model, trained on the whole training part and scored on the test \
+                 part, is in Compare below: choose it there to use, save or download it."
+            )
+        }
         TunePhase::Stopped(why) => why.clone(),
     }
 }
@@ -261,7 +278,17 @@ mod tests {
             trial: 4,
             cv_accuracy: 0.6512,
             spec: candidate(&TuneOptions::default(), 4),
+            passed_over: None,
         };
         assert!(status_text(&done, 6, 0.0).starts_with("Done: trial 5 is the best (65.1% "));
+        let kept = TunePhase::Done {
+            trial: 0,
+            cv_accuracy: 0.6648,
+            spec: candidate(&TuneOptions::default(), 0),
+            passed_over: Some((6, 0.6661)),
+        };
+        assert!(status_text(&kept, 9, 0.0).starts_with(
+            "Done: trial 1 (the defaults, 66.5% cross-validation accuracy) is kept: trial 7 scored 66.6%"
+        ));
     }
 }
