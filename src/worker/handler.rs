@@ -98,6 +98,16 @@ fn on_message(ev: &MessageEvent) {
         Err(e) => return fail(id, e),
     };
     let bytes: Vec<Vec<u8>> = bytes.iter().map(Uint8Array::to_vec).collect();
+    // The training requests name their data set, whose bytes come with a worker's first one:
+    // put it in place before the work.
+    if let Request::Train { data_id, .. }
+    | Request::Finish { data_id, .. }
+    | Request::Trial { data_id, .. } = &request
+    {
+        if let Err(e) = load_data(*data_id, bytes.first()) {
+            return fail(id, e);
+        }
+    }
     match request {
         Request::Parse {
             source: Source::File { name },
@@ -124,40 +134,21 @@ fn on_message(ev: &MessageEvent) {
             corrections,
         } => prepare(id, &options, &data_file, &corrections),
         Request::Train {
-            data_id,
             spec,
             share,
             name,
             trained_at,
             note,
-        } => {
-            if let Err(e) = load_data(data_id, bytes.first()) {
-                return fail(id, e);
-            }
-            train_one(id, &spec, share, &name, &trained_at, &note)
-        }
+            ..
+        } => train_one(id, &spec, share, &name, &trained_at, &note),
         Request::Finish {
-            data_id,
             spec,
             name,
             trained_at,
             note,
-        } => {
-            if let Err(e) = load_data(data_id, bytes.first()) {
-                return fail(id, e);
-            }
-            finish_forest(id, &spec, &bytes[1..], &name, &trained_at, &note)
-        }
-        Request::Trial {
-            data_id,
-            options,
-            index,
-        } => {
-            if let Err(e) = load_data(data_id, bytes.first()) {
-                return fail(id, e);
-            }
-            run_trial(id, &options, index)
-        }
+            ..
+        } => finish_forest(id, &spec, &bytes[1..], &name, &trained_at, &note),
+        Request::Trial { options, index, .. } => run_trial(id, &options, index),
         Request::PrepareProtocol {
             protocol,
             source,

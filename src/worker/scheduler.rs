@@ -75,7 +75,7 @@ struct Run {
     started: RefCell<Vec<Option<f64>>>,
     /// Jobs that failed: their remaining tasks are skipped, later failures not reported.
     failed: RefCell<Vec<bool>>,
-    cancelled: Cell<bool>,
+    cancelled: Rc<Cell<bool>>,
     /// Per worker: the worker and the job whose forest share it is training right now, so a
     /// failed share can stop its sibling shares instead of letting them run to the end.
     workers: Vec<WorkerClient>,
@@ -84,7 +84,9 @@ struct Run {
 }
 
 thread_local! {
-    static CURRENT: RefCell<Option<Rc<Run>>> = const { RefCell::new(None) };
+    /// The cancel flag of the work on the training workers now (a run, or a search's trials):
+    /// one at a time, which [`cancel`] stops.
+    static CURRENT: RefCell<Option<Rc<Cell<bool>>>> = const { RefCell::new(None) };
     static DATA_ID: Cell<u64> = const { Cell::new(1) };
 }
 
@@ -158,30 +160,41 @@ pub async fn run(
         share_done: RefCell::new(HashMap::new()),
         started: RefCell::new(vec![None; n_jobs]),
         failed: RefCell::new(vec![false; n_jobs]),
-        cancelled: Cell::new(false),
+        cancelled: Rc::new(Cell::new(false)),
         workers: (0..workers).map(trainer).collect(),
         sharing: RefCell::new(vec![None; workers]),
         events: Box::new(events),
     });
-    CURRENT.with_borrow_mut(|c| *c = Some(run.clone()));
-    futures::future::join_all((0..workers).map(|w| work(run.clone(), w))).await;
-    CURRENT.with_borrow_mut(|c| {
-        if c.as_ref().is_some_and(|r| Rc::ptr_eq(r, &run)) {
-            *c = None;
-        }
-    });
-    if run.cancelled.get() {
+    let cancelled = run.cancelled.clone();
+    if on_training_workers(cancelled, workers, |w| work(run.clone(), w)).await {
         RunEnd::Cancelled
     } else {
         RunEnd::Finished
     }
 }
 
-/// Stops the current run now: the training workers are terminated (and respawned on the next
-/// run); what they had pending ends as [`WorkerError::Cancelled`].
+/// Runs `work(w)` for each of `workers` training workers until all have returned, as the
+/// current work, whose flag [`cancel`] sets; returns whether it was cancelled.
+pub(super) async fn on_training_workers<F: std::future::Future<Output = ()>>(
+    cancelled: Rc<Cell<bool>>,
+    workers: usize,
+    work: impl Fn(usize) -> F,
+) -> bool {
+    CURRENT.with_borrow_mut(|c| *c = Some(cancelled.clone()));
+    futures::future::join_all((0..workers).map(work)).await;
+    CURRENT.with_borrow_mut(|c| {
+        if c.as_ref().is_some_and(|r| Rc::ptr_eq(r, &cancelled)) {
+            *c = None;
+        }
+    });
+    cancelled.get()
+}
+
+/// Stops the current run or search now: the training workers are terminated (and respawned
+/// for the next one); what they had pending ends as [`WorkerError::Cancelled`].
 pub fn cancel() {
-    if let Some(run) = CURRENT.with_borrow_mut(Option::take) {
-        run.cancelled.set(true);
+    if let Some(cancelled) = CURRENT.with_borrow_mut(Option::take) {
+        cancelled.set(true);
     }
     pool::cancel_training();
 }

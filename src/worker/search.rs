@@ -14,15 +14,15 @@
 //! can overrun its budget by up to one trial; [`cancel`] is the way to stop at once. It
 //! terminates the training workers: trials in flight are dropped, finished ones are kept.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use genre_core::train::ModelSpec;
 use genre_core::tune::{candidate, Trial, TuneOptions};
 use js_sys::Uint8Array;
 
-use super::pool::{self, trainer, WorkerError};
-use super::scheduler::{next_data_id, now};
+use super::pool::{trainer, WorkerError};
+use super::scheduler::{next_data_id, now, on_training_workers};
 
 /// What the search covers and for how long.
 pub struct SearchPlan {
@@ -60,16 +60,12 @@ struct Search {
     data_id: u64,
     deadline: f64,
     next: Cell<usize>,
-    cancelled: Cell<bool>,
+    cancelled: Rc<Cell<bool>>,
     events: Box<dyn Fn(TrialEvent)>,
 }
 
-thread_local! {
-    static CURRENT: RefCell<Option<Rc<Search>>> = const { RefCell::new(None) };
-}
-
 /// Runs trials 0, 1, 2 … of `plan.options` on the split `data` over `plan.workers` training
-/// workers until the budget is spent or [`cancel`] is called, reporting each trial to `events`.
+/// workers until the budget is spent or [`scheduler::cancel`](super::scheduler::cancel) is called, reporting each trial to `events`.
 pub async fn search(
     data: Uint8Array,
     plan: SearchPlan,
@@ -82,30 +78,15 @@ pub async fn search(
         data_id: next_data_id(),
         deadline: now() + plan.budget_ms,
         next: Cell::new(0),
-        cancelled: Cell::new(false),
+        cancelled: Rc::new(Cell::new(false)),
         events: Box::new(events),
     });
-    CURRENT.with_borrow_mut(|c| *c = Some(search.clone()));
-    futures::future::join_all((0..workers).map(|w| work(search.clone(), w))).await;
-    CURRENT.with_borrow_mut(|c| {
-        if c.as_ref().is_some_and(|s| Rc::ptr_eq(s, &search)) {
-            *c = None;
-        }
-    });
-    if search.cancelled.get() {
+    let cancelled = search.cancelled.clone();
+    if on_training_workers(cancelled, workers, |w| work(search.clone(), w)).await {
         SearchEnd::Cancelled
     } else {
         SearchEnd::Budget
     }
-}
-
-/// Stops the search now: the training workers are terminated (and respawned for the next
-/// run), the trials in flight are dropped, the finished ones stay with the caller.
-pub fn cancel() {
-    if let Some(search) = CURRENT.with_borrow_mut(Option::take) {
-        search.cancelled.set(true);
-    }
-    pool::cancel_training();
 }
 
 /// One worker's loop: the next trial index while the budget lasts.

@@ -16,7 +16,7 @@ use super::option_fields::parse_budget;
 use super::run::{cancel_training, new_jobs, train_jobs};
 use super::{JobStatus, TrainState};
 use crate::worker::pool::parser;
-use crate::worker::scheduler::{now, RunPlan};
+use crate::worker::scheduler::{self, now, RunPlan};
 use crate::worker::search::{self, SearchEnd, SearchPlan, TrialEvent};
 
 /// Where the search is.
@@ -282,7 +282,7 @@ pub fn cancel_tune(page: TrainState) {
     match t.phase.get_untracked() {
         TunePhase::Preparing => t.phase.set(TunePhase::Stopped("Cancelled.".into())),
         TunePhase::Searching { .. } => {
-            search::cancel();
+            scheduler::cancel();
             t.rows.update(|rows| {
                 rows.iter_mut()
                     .filter(|r| matches!(r.state, TrialState::Running { .. }))
