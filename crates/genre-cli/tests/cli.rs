@@ -418,9 +418,9 @@ fn a_sample_is_stratified_and_reproducible_and_tune_starts_from_the_defaults() {
         "{log}"
     );
     assert!(
-        text.contains("gbt · up to 600 rounds, learning rate 0.05, 31 leaves")
+        text.contains("gbt · learning rate 0.05, 31 leaves, up to 600 rounds")
             && text.contains(
-                "rf · 100 trees, max depth none, min samples per leaf 1, features per split Sqrt"
+                "rf · 100 trees, √ of the features per split, max depth none, min 1 row per leaf"
             ),
         "the first turn is the defaults of both models: {text}"
     );
