@@ -183,10 +183,14 @@ pub fn TuneCard() -> impl IntoView {
         <section class="card" aria-labelledby="tune-title" id="tune-card">
             <h2 id="tune-title">"Find the best settings"</h2>
             <p class="card-sub">
-                "Tries settings of the gradient-boosted trees and the random forest, each scored by \
-                3-fold cross-validation on the training part only (never the test part, so the \
-                tuned model's test score stays honest), best first. Uses the options above; the \
-                same seed tries the same settings."
+                {format!(
+                    "Tries settings of the gradient-boosted trees and the random forest, each \
+                     scored by cross-validation on the training part only (3 folds, or 5 below {} \
+                     training rows; never the test part, so the tuned model's test score stays \
+                     honest), best first. Uses the options above; the same seed tries the same \
+                     settings.",
+                    genre_core::text::count(genre_core::tune::SMALL_DATA_ROWS as u64)
+                )}
             </p>
             <div class="run-actions">
                 <div class="param" class:invalid=move || t.budget_error.with(Option::is_some)>
