@@ -14,6 +14,12 @@ fn performance() -> Option<web_sys::Performance> {
     web_sys::window()?.performance()
 }
 
+/// The page's clock in milliseconds (`performance.now()`, or `Date.now()` without it): what
+/// the pages and the scheduler time runs, budgets and progress with.
+pub fn now() -> f64 {
+    performance().map_or_else(js_sys::Date::now, |p| p.now())
+}
+
 /// Sets `performance.mark("first-prediction")` once, when the first prediction is on screen.
 /// `bench/`'s "navigation to first prediction" figure is this mark's `startTime`.
 pub fn mark_first_prediction() {

@@ -22,6 +22,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 use super::protocol::*;
+use crate::perf::now;
 
 /// Size of the slices a `File` is read in: memory stays bounded for any file size.
 const CHUNK: f64 = (1 << 20) as f64;
@@ -43,10 +44,6 @@ thread_local! {
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
-}
-
-fn now() -> f64 {
-    js_sys::Date::now()
 }
 
 /// Entry point of the worker binary.

@@ -17,6 +17,7 @@ use js_sys::Uint8Array;
 use super::calls::{TrainJob, TrainedFile};
 use super::pool::{self, trainer, WorkerClient, WorkerError};
 use super::protocol::shares;
+use crate::perf::now;
 
 /// What happens to one model of a run.
 pub enum JobEvent {
@@ -98,12 +99,6 @@ pub(super) fn next_data_id() -> u64 {
         d.set(v + 1);
         v
     })
-}
-
-pub fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// Trains `plan`'s models on the split `data`, reporting to `events(job index, event)`, and

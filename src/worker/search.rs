@@ -22,7 +22,8 @@ use genre_core::tune::{candidate, Trial, TuneOptions};
 use js_sys::Uint8Array;
 
 use super::pool::{trainer, WorkerError};
-use super::scheduler::{next_data_id, now, on_training_workers};
+use super::scheduler::{next_data_id, on_training_workers};
+use crate::perf::now;
 
 /// What the search covers and for how long.
 pub struct SearchPlan {

@@ -6,6 +6,7 @@ use genre_core::train::{why_they_differ, ModelSpec, Protocol};
 use leptos::prelude::*;
 
 use crate::pages::train::{BUNDLED_NAME, BUNDLED_URL};
+use crate::perf::now;
 use crate::worker::calls::CsvInput;
 use crate::worker::pool::{default_workers, trainer, WorkerError};
 use crate::worker::scheduler::{self, JobEvent, RunEnd, RunPlan};
@@ -46,12 +47,6 @@ pub(super) enum Phase {
     },
     Failed(String),
     Cancelled,
-}
-
-pub(super) fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// Splits and trains under each protocol in turn, the report's first.

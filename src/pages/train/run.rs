@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use genre_core::corrections::Correction;
 use genre_core::model::ModelKind;
-use genre_core::train::{self, ModelSpec};
+use genre_core::train::{self, ModelSpec, TrainOptions};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,14 +16,22 @@ use leptos::task::spawn_local;
 use super::tune::TuneView;
 use super::{figures, JobStatus, JobView, ModelResult, TrainState};
 use crate::components::rich_text::rich_text;
+use crate::perf::now;
 use crate::storage::StoredCorrection;
 use crate::worker::pool::{parser, WorkerError};
+use crate::worker::protocol::DataSummary;
 use crate::worker::scheduler::{self, JobEvent, RunEnd, RunPlan};
 
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
+/// The first thing that stops a training of `options` on the data read (the core's
+/// `blockers`), in words: the run and the search refuse to start on it alike.
+pub(super) fn first_blocker(summary: &DataSummary, options: &TrainOptions) -> Option<String> {
+    train::blockers(
+        &summary.report.class_counts,
+        options.test_fraction,
+        options.balance,
+    )
+    .first()
+    .map(ToString::to_string)
 }
 
 /// Shows what the scheduler reports about `job` (the model called `name`).
@@ -83,13 +91,8 @@ fn start_run(page: TrainState, corrections: Vec<StoredCorrection>) {
     let Ok((options, specs, workers)) = page.options.build() else {
         return page.run_error.set(None);
     };
-    let blockers = train::blockers(
-        &summary.report.class_counts,
-        options.test_fraction,
-        options.balance,
-    );
-    if let Some(b) = blockers.first() {
-        return page.run_error.set(Some(b.to_string()));
+    if let Some(b) = first_blocker(&summary, &options) {
+        return page.run_error.set(Some(b));
     }
     page.run_error.set(None);
     page.running.set(true);

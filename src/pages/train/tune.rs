@@ -7,16 +7,17 @@
 //! settings line (`genre_core::tune::tuned_note`). The card is `tune_card.rs`.
 
 use genre_core::model::ModelKind;
-use genre_core::train::{self, ModelSpec};
+use genre_core::train::ModelSpec;
 use genre_core::tune::{default_folds, tuned_note, Leaderboard, TuneOptions};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::option_fields::parse_budget;
-use super::run::{cancel_training, new_jobs, train_jobs};
+use super::run::{cancel_training, first_blocker, new_jobs, train_jobs};
 use super::{JobStatus, TrainState};
+use crate::perf::now;
 use crate::worker::pool::parser;
-use crate::worker::scheduler::{self, now, RunPlan};
+use crate::worker::scheduler::{self, RunPlan};
 use crate::worker::search::{self, SearchEnd, SearchPlan, TrialEvent};
 
 /// Where the search is.
@@ -177,13 +178,8 @@ pub fn start_tune(page: TrainState) {
             "Some options need fixing (see the marked fields).".into(),
         ));
     };
-    let blockers = train::blockers(
-        &summary.report.class_counts,
-        options.test_fraction,
-        options.balance,
-    );
-    if let Some(b) = blockers.first() {
-        return t.error.set(Some(b.to_string()));
+    if let Some(b) = first_blocker(&summary, &options) {
+        return t.error.set(Some(b));
     }
     // The boosted trees and the forest, taking turns, the form's seed; the folds once the
     // training part's size is known.

@@ -11,7 +11,7 @@ use super::option_fields::BUDGET_MINUTES;
 use super::tune::{cancel_tune, start_tune, TrialRow, TrialState, TunePhase, TuneView};
 use super::{figures, TrainState};
 use crate::components::rich_text::rich_text;
-use crate::worker::scheduler::now;
+use crate::perf::now;
 
 /// Where a row goes: finished trials by their place on the board, then the rest in start order.
 fn ordered(rows: &[TrialRow], board: &genre_core::tune::Leaderboard) -> Vec<TrialRow> {
