@@ -115,7 +115,8 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         )
         .await?;
         b.client.refresh().await?;
-        b.until("return document.querySelector('.model-status')?.textContent.includes('Random forest');", "the kept forest after a reload")
+        // After the whole site has taken over from the first app (src/first_load.rs).
+        b.until("return !document.getElementById('site-loading') && document.querySelector('.model-status')?.textContent.includes('Random forest');", "the kept forest after a reload")
         .await?;
         let after_reload = b.model_status().await?;
         let statuses = b.js("return window.__statuses;").await?;
