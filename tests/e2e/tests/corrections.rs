@@ -122,8 +122,10 @@ async fn flow(b: &Browser, server: &StaticServer, w: &str) -> Result<()> {
     b.open_page(&format!("{}#/train", server.url())).await?;
     count_listed(b, 3).await?;
     b.client.refresh().await?;
+    // Once the whole site has taken over from the first app (src/first_load.rs).
     b.until(
-        "return document.querySelector('.model-status')?.textContent.startsWith('Model:');",
+        "return !document.getElementById('site-loading')
+            && document.querySelector('.model-status')?.textContent.startsWith('Model:');",
         "the model after a reload",
     )
     .await?;
