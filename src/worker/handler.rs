@@ -532,7 +532,7 @@ fn train_one(
         if is_share {
             return Ok(TrainOutput::Share(est));
         }
-        let (mut model, metrics) = train::finish(prep, stage.clone(), spec, est, name, trained_at);
+        let (mut model, metrics) = train::finish(prep, stage, spec, est, name, trained_at);
         model.meta.settings.push_str(note);
         let summary = summary(&model, metrics, 0.0, prep);
         Ok::<_, String>(TrainOutput::Model(Box::new(model), Box::new(summary)))
@@ -571,8 +571,7 @@ fn finish_forest(
         Err(e) => return fail(id, e),
     };
     let result = with_stage(spec.kind(), |prep, stage| {
-        let (mut model, metrics) =
-            train::finish(prep, stage.clone(), spec, merged, name, trained_at);
+        let (mut model, metrics) = train::finish(prep, stage, spec, merged, name, trained_at);
         model.meta.settings.push_str(note);
         let summary = summary(&model, metrics, 0.0, prep);
         (model, summary)

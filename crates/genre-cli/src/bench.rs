@@ -98,7 +98,7 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
                 )?;
                 cpu.push(cpu_seconds() - c);
                 wall.push(t.elapsed().as_secs_f64());
-                let (_, m) = finish(&prep, stage.clone(), &spec, est, "bench", "");
+                let (_, m) = finish(&prep, &stage, &spec, est, "bench", "");
                 accuracy = m.accuracy;
             }
             let unit = if spec.kind() == ModelKind::RandomForest {
@@ -209,9 +209,9 @@ fn quantization_table(data: &genre_core::ingest::Ingested) -> Result<(), CliErro
             _ => unreachable!("tree models only"),
         };
         let full = Estimator::Trees(full);
-        let (_, full_m) = finish(&prep, stage.clone(), &spec, full, "full", "");
+        let (_, full_m) = finish(&prep, &stage, &spec, full, "full", "");
         let saved = fit_estimator(&stage, k, &spec, None, &mut |_| {}, &no)?;
-        let (model, saved_m) = finish(&prep, stage, &spec, saved, "saved", "");
+        let (model, saved_m) = finish(&prep, &stage, &spec, saved, "saved", "");
         let bytes = model.to_bytes();
         rows.push(vec![
             kind.code().to_string(),

@@ -89,7 +89,7 @@ pub fn run_model(
     bar.finish_and_clear();
     // `finish` scores the holdout: that is the prediction time.
     let started = Instant::now();
-    let (model, metrics) = finish(prep, stage, spec, estimator, name, trained_at);
+    let (model, metrics) = finish(prep, &stage, spec, estimator, name, trained_at);
     let predict_seconds = started.elapsed().as_secs_f64();
     let bytes = model.to_bytes();
     Ok(EvaluatedModel {

@@ -93,7 +93,7 @@ pub fn curve(a: CurveArgs) -> Result<()> {
     // The reference: fully grown trees, scikit-learn's 100.
     let full_spec = forest_spec(100, None, 1, a.seed);
     let full = fit_estimator(&stage, k, &full_spec, None, &mut |_| {}, &no)?;
-    let (full_model, full_m) = finish(&prep, stage.clone(), &full_spec, full, "curve", "");
+    let (full_model, full_m) = finish(&prep, &stage, &full_spec, full, "curve", "");
     let floor = full_m.accuracy - ACCURACY_SLACK;
     let full_bytes = full_model.to_bytes();
     eprintln!(
@@ -117,14 +117,8 @@ pub fn curve(a: CurveArgs) -> Result<()> {
                 part.trees.truncate(n);
                 part.packed = Default::default();
                 let spec_n = forest_spec(n, depth, leaf, a.seed);
-                let (model, m) = finish(
-                    &prep,
-                    stage.clone(),
-                    &spec_n,
-                    Estimator::Trees(part),
-                    "curve",
-                    "",
-                );
+                let (model, m) =
+                    finish(&prep, &stage, &spec_n, Estimator::Trees(part), "curve", "");
                 let bytes = model.to_bytes();
                 let gz = gzip_len(&bytes);
                 let nodes = match &model.estimator {

@@ -515,10 +515,12 @@ pub fn merge_estimators(parts: Vec<Estimator>) -> Option<Estimator> {
     merge_forests(forests).map(Estimator::Trees)
 }
 
-/// Wraps an estimator into a model and scores it on the holdout.
+/// Wraps an estimator into a model (with the stage's preprocessing) and scores it on the
+/// holdout. The stage is borrowed: the model takes only its preprocessor, and a caller that
+/// trains several models on one stage (a worker) keeps it without a copy of its rows.
 pub fn finish(
     prep: &Prepared,
-    stage: TrainingSet,
+    stage: &TrainingSet,
     spec: &ModelSpec,
     estimator: Estimator,
     name: &str,
@@ -546,7 +548,7 @@ pub fn finish(
             holdout: None,
         },
         classes: prep.classes.clone(),
-        preprocessor: stage.preprocessor,
+        preprocessor: stage.preprocessor.clone(),
         estimator,
     };
     let metrics = evaluate(&model, &prep.test_x, &prep.test_y);
@@ -588,5 +590,5 @@ pub fn train_model(
 ) -> Result<(TrainedModel, Metrics), TrainError> {
     let stage = build_training_set(prep, spec.kind())?;
     let est = fit_estimator(&stage, prep.classes.len(), spec, None, progress, cancel)?;
-    Ok(finish(prep, stage, spec, est, name, trained_at))
+    Ok(finish(prep, &stage, spec, est, name, trained_at))
 }

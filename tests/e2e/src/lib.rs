@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
+
+pub mod memory;
 use genre_core::model::TrainedModel;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -759,6 +761,11 @@ impl Browser {
             )
             .await?;
         Ok(browser)
+    }
+
+    /// Starts sampling the memory of this session's processes (see [`memory`]).
+    pub fn watch_memory(&self) -> memory::MemoryWatch {
+        memory::MemoryWatch::start(&self.profile)
     }
 
     /// Ends the WebDriver session (Chromium exits) and stops chromedriver.

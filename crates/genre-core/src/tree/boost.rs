@@ -3,7 +3,7 @@
 
 use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
-use super::forest::{columns_of, normalize};
+use super::forest::normalize;
 use crate::error::TrainError;
 use crate::fitting::{classes_of, fit_through_linfa, rows_of, Run};
 use crate::params::{linfa_params, require, Value, GBT_LEAVES, GBT_LR, GBT_ROUNDS};
@@ -137,9 +137,8 @@ impl BoostValidParams {
             .iter()
             .flat_map(|&i| x[i].iter().copied())
             .collect();
-        let columns = columns_of(&fx);
-        let mapper = BinMapper::fit(&columns);
-        let col_bins = mapper.bin_columns(&columns);
+        let (mapper, col_bins) =
+            BinMapper::fit_binned((0..p).map(|j| fx.iter().map(|r| r[j]).collect()));
         let mut rb = vec![0u8; n * p];
         for (f, col) in col_bins.iter().enumerate() {
             for (i, &b) in col.iter().enumerate() {

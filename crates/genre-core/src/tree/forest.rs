@@ -184,15 +184,9 @@ fn fit_forest<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>>(
     run: &Run,
     dataset: &DatasetBase<ArrayBase<D, Ix2>, T>,
 ) -> Result<TreeEnsemble, TrainError> {
-    let columns: Vec<Vec<f64>> = dataset
-        .records()
-        .columns()
-        .into_iter()
-        .map(|c| c.to_vec())
-        .collect();
+    let (mapper, bins) =
+        BinMapper::fit_binned(dataset.records().columns().into_iter().map(|c| c.to_vec()));
     let y = classes_of(dataset);
-    let mapper = BinMapper::fit(&columns);
-    let bins = mapper.bin_columns(&columns);
     let data = BinnedClassData {
         mapper: &mapper,
         bins: &bins,
@@ -244,11 +238,6 @@ pub(crate) fn normalize(v: &[f64]) -> Vec<f32> {
     v.iter()
         .map(|&x| if s > 0.0 { (x / s) as f32 } else { 0.0 })
         .collect()
-}
-
-pub(crate) fn columns_of(x: &[Vec<f64>]) -> Vec<Vec<f64>> {
-    let p = x.first().map_or(0, Vec::len);
-    (0..p).map(|j| x.iter().map(|r| r[j]).collect()).collect()
 }
 
 /// Scratch space reused across the trees of one forest.
