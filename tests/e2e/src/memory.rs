@@ -2,7 +2,7 @@
 //! runs: what the tab costs the machine, which the page itself cannot see (a wasm heap never
 //! shrinks, JS copies of transferred bytes, the workers' own heaps are all in the renderer).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -101,7 +101,7 @@ fn resident_bytes(pid: u32) -> u64 {
 }
 
 /// The browser process started with this profile, and all its descendants.
-fn sample(profile: &PathBuf) -> MemoryPeak {
+fn sample(profile: &Path) -> MemoryPeak {
     let all = processes();
     let marker = format!("--user-data-dir={}", profile.display());
     let mut family: Vec<&Process> = all
