@@ -22,6 +22,8 @@ mod tune_card;
 
 use std::sync::Arc;
 
+use genre_core::capacity::TooLarge;
+use genre_core::ingest::RowSample;
 use genre_core::model::ModelKind;
 use leptos::prelude::*;
 
@@ -64,6 +66,10 @@ pub struct ParseFailure {
     pub columns: Vec<String>,
     /// The file, to read again with the label the user picks.
     pub source: SourceRef,
+    /// The sample it was read with.
+    pub sample: Option<RowSample>,
+    /// The file is too large for the tab: what it would need, and the sample to offer.
+    pub too_large: Option<TooLarge>,
 }
 
 /// One trained model, as the results show it.
@@ -101,6 +107,8 @@ pub struct TrainState {
     pub data: RwSignal<DataState>,
     pub parse_error: RwSignal<Option<ParseFailure>, LocalStorage>,
     pub source: StoredValue<Option<SourceRef>, LocalStorage>,
+    /// The sample `source` was read with (a file too large for the tab), if any.
+    pub sample: StoredValue<Option<RowSample>>,
     /// The parser worker's generation when it read `source` (see `data_in::ensure_parsed`).
     pub parsed_in: StoredValue<u32>,
     pub label_column: RwSignal<Option<String>>,
@@ -145,6 +153,7 @@ pub fn provide_train_state() -> TrainState {
         data: RwSignal::new(DataState::Empty),
         parse_error: RwSignal::new_local(None),
         source: StoredValue::new_local(None),
+        sample: StoredValue::new(None),
         parsed_in: StoredValue::new(0),
         label_column: RwSignal::new(None),
         options: Options::new(),

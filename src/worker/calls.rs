@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use genre_core::corrections::Correction;
+use genre_core::ingest::RowSample;
 use genre_core::train::{Leakage, ModelSpec, Protocol, TrainOptions};
 use genre_core::tune::{Trial, TuneOptions};
 use js_sys::Uint8Array;
@@ -63,12 +64,14 @@ impl WorkerClient {
         &self,
         input: CsvInput<'_>,
         label_column: Option<String>,
+        sample: Option<RowSample>,
         progress: impl FnMut(u64, u64) + 'static,
     ) -> Result<DataSummary, WorkerError> {
         let (source, blob) = source_of(input);
         let request = Request::Parse {
             source,
             label_column,
+            sample,
         };
         match self.request(&request, blob, &[], progress).await?.response {
             Response::Parsed(summary) => Ok(summary),

@@ -10,9 +10,10 @@ use std::cell::RefCell;
 use std::io::Read;
 use std::sync::atomic::AtomicBool;
 
+use genre_core::capacity;
 use genre_core::corrections::{Correction, CORRECTION_WEIGHT};
 use genre_core::error::IngestError;
-use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
+use genre_core::ingest::{read_csv_with, IngestOptions, IngestProgress, Ingested, RowSample};
 use genre_core::model::Estimator;
 use genre_core::train::{self, Prepared, Progress, TrainingSet};
 use gloo_events::EventListener;
@@ -109,18 +110,20 @@ fn on_message(ev: &MessageEvent) {
         Request::Parse {
             source: Source::File { name },
             label_column,
+            sample,
         } => match blob {
-            Some(blob) => parse_blob(id, blob, name, label_column),
+            Some(blob) => parse_blob(id, blob, name, label_column, sample),
             None => fail(id, "No file was attached."),
         },
         Request::Parse {
             source: Source::Bundled { url, name },
             label_column,
+            sample,
         } => wasm_bindgen_futures::spawn_local(async move {
             match fetch_gunzip(&url).await {
                 Ok(csv) => {
                     let size = csv.len() as f64;
-                    parse_reader(id, &csv[..], size, name, label_column)
+                    parse_reader(id, &csv[..], size, name, label_column, sample)
                 }
                 Err(e) => fail(id, e),
             }
@@ -236,9 +239,32 @@ fn blob_reader(blob: Blob) -> Result<(BlobReader, f64), &'static str> {
     Ok((r, size))
 }
 
-fn parse_blob(id: RequestId, blob: Blob, name: String, label: Option<String>) {
+fn parse_blob(
+    id: RequestId,
+    blob: Blob,
+    name: String,
+    label: Option<String>,
+    sample: Option<RowSample>,
+) {
+    // A file that would not fit in the tab is refused from its first megabyte, before anything
+    // is read, unless the user asked for a sample of it.
+    if sample.is_none() {
+        let head = FileReaderSync::new().ok().and_then(|r| {
+            let slice = blob
+                .slice_with_f64_and_f64(0.0, capacity::HEAD_BYTES as f64)
+                .ok()?;
+            r.read_as_array_buffer(&slice).ok()
+        });
+        if let Some(head) = head {
+            let head = Uint8Array::new(&head).to_vec();
+            if let Err(too) = capacity::check(blob.size() as u64, &head) {
+                STATE.with_borrow_mut(|s| s.ingested = None);
+                return post(id, Response::TooLarge(too), Vec::new());
+            }
+        }
+    }
     match blob_reader(blob) {
-        Ok((r, size)) => parse_reader(id, r, size, name, label),
+        Ok((r, size)) => parse_reader(id, r, size, name, label, sample),
         Err(e) => fail(id, e),
     }
 }
@@ -250,8 +276,22 @@ fn read_with_progress(
     size: f64,
     opts: &IngestOptions,
 ) -> Result<Ingested, IngestError> {
+    read_within(id, r, size, opts, &mut |_| true)
+}
+
+/// [`read_with_progress`], stopping (as cancelled) when `go_on` says so.
+fn read_within(
+    id: RequestId,
+    r: impl Read,
+    size: f64,
+    opts: &IngestOptions,
+    go_on: &mut dyn FnMut(IngestProgress) -> bool,
+) -> Result<Ingested, IngestError> {
     let mut last = 0.0;
     read_csv_with(r, opts, &mut |p| {
+        if !go_on(p) {
+            return false;
+        }
         let t = now();
         if t - last >= PROGRESS_EVERY_MS {
             last = t;
@@ -265,13 +305,37 @@ fn read_with_progress(
     })
 }
 
-fn parse_reader(id: RequestId, r: impl Read, size: f64, name: String, label: Option<String>) {
+fn parse_reader(
+    id: RequestId,
+    r: impl Read,
+    size: f64,
+    name: String,
+    label: Option<String>,
+    sample: Option<RowSample>,
+) {
     let start = now();
     let opts = IngestOptions {
         label_column: label,
+        sample,
         ..IngestOptions::for_training()
     };
-    let result = read_with_progress(id, r, size, &opts);
+    // The first megabyte's estimate can be wrong (long lines first, short ones after): the
+    // read stops once the rows kept pass the tab's limit by a quarter, with the estimate made
+    // from what was read so far.
+    let limit = capacity::max_tab_rows() + capacity::max_tab_rows() / 4;
+    let mut over = None;
+    let result = read_within(id, r, size, &opts, &mut |p| {
+        if sample.is_none() && p.rows > limit {
+            let rows = (p.rows as f64 * size / p.bytes.max(1) as f64) as u64;
+            over = Some(capacity::too_large(size as u64, rows));
+            return false;
+        }
+        true
+    });
+    if let Some(too) = over {
+        STATE.with_borrow_mut(|s| s.ingested = None);
+        return post(id, Response::TooLarge(too), Vec::new());
+    }
     match result {
         Ok(data) => {
             let summary = DataSummary {

@@ -36,6 +36,8 @@ pub enum WorkerError {
         message: String,
         columns: Vec<String>,
     },
+    /// The file is too large to read whole in this tab (the page offers a sample).
+    TooLarge(genre_core::capacity::TooLarge),
 }
 
 impl std::fmt::Display for WorkerError {
@@ -49,8 +51,20 @@ impl std::fmt::Display for WorkerError {
             WorkerError::Failed(m) | WorkerError::NeedsLabel { message: m, .. } => {
                 write!(f, "{m}")
             }
+            WorkerError::TooLarge(t) => write!(
+                f,
+                "It has about {} rows: training on all of them would need about {} of memory in this tab, which keeps to {}.",
+                genre_core::text::count(t.rows),
+                gigabytes(t.needed_bytes),
+                gigabytes(t.budget_bytes)
+            ),
         }
     }
+}
+
+/// Bytes as gigabytes with one decimal ("3.1 GB").
+fn gigabytes(bytes: u64) -> String {
+    format!("{:.1} GB", bytes as f64 / 1e9)
 }
 
 /// A final answer and its byte payloads (still JS arrays: the page forwards them undecoded).
@@ -305,6 +319,7 @@ impl WorkerClient {
             Response::NeedsLabel { message, columns } => {
                 Err(WorkerError::NeedsLabel { message, columns })
             }
+            Response::TooLarge(t) => Err(WorkerError::TooLarge(t)),
             response => Ok(Answer { response, bytes }),
         };
         let _ = p.done.send(result);

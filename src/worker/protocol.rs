@@ -11,9 +11,10 @@
 
 use std::ops::Range;
 
+use genre_core::capacity::TooLarge;
 use genre_core::corrections::Correction;
 use genre_core::feature::Feature;
-use genre_core::ingest::IngestReport;
+use genre_core::ingest::{IngestReport, RowSample};
 use genre_core::metrics::Metrics;
 use genre_core::train::{Leakage, ModelSpec, Protocol, TrainOptions};
 use genre_core::tune::{Trial, TuneOptions};
@@ -43,6 +44,10 @@ pub enum Request {
     Parse {
         source: Source,
         label_column: Option<String>,
+        /// Keep a random sample of the rows (the user's answer to [`Response::TooLarge`]);
+        /// without one, a file too large for the tab is not read.
+        #[serde(default)]
+        sample: Option<RowSample>,
     },
     /// Split the data read last with these options; answers the split as bytes. The user's
     /// `corrections` join its training part (`genre_core::train::add_corrections`).
@@ -166,6 +171,9 @@ pub enum Response {
     Failed {
         message: String,
     },
+    /// The file would not fit in the tab (`genre_core::capacity`): what it would need, and the
+    /// sample the page can offer instead.
+    TooLarge(TooLarge),
     /// The file has no column recognised as the genre: the sentence, and the file's columns for
     /// the page to offer as the label.
     NeedsLabel {

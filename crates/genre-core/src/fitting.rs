@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use linfa::dataset::{AsSingleTargets, DatasetBase, Records};
-use ndarray::{Array2, ArrayBase, Data, Ix2};
+use ndarray::{ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
@@ -137,8 +137,9 @@ pub(crate) fn classes_of<R: Records, T: AsSingleTargets<Elem = usize>>(
 }
 
 /// Rows of `p` values as a matrix.
-pub(crate) fn matrix_of(rows: &[Vec<f64>], p: usize) -> Array2<f64> {
-    Array2::from_shape_fn((rows.len(), p), |(i, j)| rows[i][j])
+#[cfg(test)]
+pub(crate) fn matrix_of(rows: &[Vec<f64>], p: usize) -> ndarray::Array2<f64> {
+    ndarray::Array2::from_shape_fn((rows.len(), p), |(i, j)| rows[i][j])
 }
 
 /// A dataset of rows and classes, for the models' unit tests.
@@ -146,7 +147,7 @@ pub(crate) fn matrix_of(rows: &[Vec<f64>], p: usize) -> Array2<f64> {
 pub(crate) fn dataset_of(
     x: &[Vec<f64>],
     y: &[usize],
-) -> DatasetBase<Array2<f64>, ndarray::Array1<usize>> {
+) -> DatasetBase<ndarray::Array2<f64>, ndarray::Array1<usize>> {
     let p = x.first().map_or(0, Vec::len);
     DatasetBase::new(matrix_of(x, p), ndarray::Array1::from(y.to_vec()))
 }

@@ -121,6 +121,10 @@ pub struct IngestReport {
     /// Missing (empty, NaN, NA, null) cells per feature column present in the file.
     pub missing: Vec<(Feature, u64)>,
     pub duplicates_dropped: u64,
+    /// The sample the rows were kept from ([`IngestOptions::sample`]) and how many rows it
+    /// passed over (counted in `rows_read`, not parsed).
+    #[serde(default)]
+    pub sample: Option<(RowSample, u64)>,
     /// Rows per class among the kept rows, in class-index order.
     pub class_counts: Vec<(String, u64)>,
     pub label_column: Option<String>,
@@ -175,6 +179,18 @@ pub struct IngestOptions {
     /// again (the Batch download). Off for training: 24 bytes a record that nothing reads
     /// (some 36 MB of a worker's heap for a 100 MB file).
     pub record_spans: bool,
+    /// Keep a random sample of the rows instead of all of them (a file too large for the tab:
+    /// [`crate::capacity`]). Rows outside the sample are counted and not parsed.
+    pub sample: Option<RowSample>,
+}
+
+/// Each row is kept with probability `fraction`, decided by a seeded generator row after row:
+/// the same file and seed give the same sample on every platform, and memory grows with the
+/// rows kept, not the file. The sample's size is about `fraction` × the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RowSample {
+    pub fraction: f64,
+    pub seed: u64,
 }
 
 impl IngestOptions {
@@ -460,6 +476,7 @@ struct Builder {
     /// names, so only a true duplicate is dropped; on the (2^-64) chance of two different rows
     /// with one hash the second is simply kept.
     seen: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    sample: Option<(RowSample, crate::rng::Rng)>,
     missing: Vec<u64>,
     report: IngestReport,
 }
@@ -473,8 +490,12 @@ impl Builder {
             classes: Vec::new(),
             class_index: HashMap::new(),
             seen: HashMap::default(),
+            sample: opts.sample.map(|s| (s, crate::rng::Rng::new(s.seed))),
             missing: vec![0; layout.features.len()],
-            report: IngestReport::default(),
+            report: IngestReport {
+                sample: opts.sample.map(|s| (s, 0)),
+                ..IngestReport::default()
+            },
         }
     }
 
@@ -492,6 +513,14 @@ impl Builder {
         layout: &Layout,
     ) -> Result<(), IngestError> {
         self.report.rows_read += 1;
+        if let Some((sample, rng)) = &mut self.sample {
+            if rng.unit() >= sample.fraction {
+                if let Some((_, passed)) = &mut self.report.sample {
+                    *passed += 1;
+                }
+                return Ok(());
+            }
+        }
         if record.len() != layout.headers.len() {
             // An open quote joins the following lines into one cell, which also shifts the
             // field count: name the quote, not the count.
@@ -794,6 +823,44 @@ mod tests {
         assert!(d.report.rejections[0]
             .to_string()
             .contains("row 3, column `energy`"));
+    }
+
+    #[test]
+    fn a_sample_keeps_about_its_share_the_same_rows_for_a_seed_and_counts_the_rest() {
+        let mut text = String::from("energy,tempo,genre\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("0.{},{i},g{}\n", i % 7, i % 3));
+        }
+        let sampled = |seed| {
+            let opts = IngestOptions {
+                sample: Some(RowSample {
+                    fraction: 0.25,
+                    seed,
+                }),
+                ..IngestOptions::for_training()
+            };
+            read_csv(text.as_bytes(), &opts).unwrap()
+        };
+        let a = sampled(7);
+        let kept = a.tracks.len() as u64;
+        assert!((4_700..5_300).contains(&kept), "{kept}");
+        let (sample, passed) = a.report.sample.expect("a sample");
+        assert_eq!(sample.fraction, 0.25);
+        assert_eq!(kept + passed, 20_000);
+        assert_eq!(a.report.rows_read, 20_000);
+        assert_eq!(a.report.rows_kept, kept);
+        // In file order, the same rows again for the same seed, others for another.
+        assert!(a.tracks.windows(2).all(|w| w[0].row < w[1].row));
+        let rows = |d: &Ingested| d.tracks.iter().map(|t| t.row).collect::<Vec<_>>();
+        assert_eq!(rows(&sampled(7)), rows(&a));
+        assert_ne!(rows(&sampled(8)), rows(&a));
+        assert_eq!(
+            read_csv(text.as_bytes(), &IngestOptions::for_training())
+                .unwrap()
+                .report
+                .sample,
+            None
+        );
     }
 
     #[test]

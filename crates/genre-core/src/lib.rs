@@ -1,3 +1,4 @@
+pub mod capacity;
 pub mod corrections;
 pub mod dtree;
 pub mod eda;

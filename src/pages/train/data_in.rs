@@ -6,6 +6,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use genre_core::ingest::RowSample;
+use genre_core::text;
+use genre_core::train::TrainOptions;
+
+use super::option_fields::parse_seed;
 use super::{figures, DataState, ParseFailure, SourceRef, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::FileDrop;
@@ -26,6 +31,18 @@ impl SourceRef {
     }
 }
 
+/// A file name as one word of a shell command (quoted when it needs to be).
+fn shell_word(name: &str) -> String {
+    if name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c))
+    {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "'\\''"))
+    }
+}
+
 /// Reads `src` in the parser worker, with the label column chosen for it.
 async fn parse(
     page: TrainState,
@@ -40,19 +57,30 @@ async fn parse(
         },
     };
     parser()
-        .parse(input, page.label_column.get_untracked(), progress)
+        .parse(
+            input,
+            page.label_column.get_untracked(),
+            page.sample.get_value(),
+            progress,
+        )
         .await
 }
 
-/// Reads `src` in the parser worker (a read in progress is stopped first). If the file cannot be
-/// used, the data set read before stays in use (and is read again by the worker when training
-/// needs it, see [`ensure_parsed`]); the problem is shown beside it.
-pub fn start_parse(page: TrainState, src: SourceRef) {
+/// Reads `src` in the parser worker (a read in progress is stopped first), all of it or the
+/// `sample`. If the file cannot be used, the data set read before stays in use (and is read
+/// again by the worker when training needs it, see [`ensure_parsed`]); the problem is shown
+/// beside it.
+pub fn start_parse(page: TrainState, src: SourceRef, sample: Option<RowSample>) {
     let p = parser();
     // A newer choice wins: stop the old read for real (its answer would be dropped anyway).
     p.terminate();
-    let previous = (page.summary(), page.source.get_value());
+    let previous = (
+        page.summary(),
+        page.source.get_value(),
+        page.sample.get_value(),
+    );
     page.source.set_value(Some(src.clone()));
+    page.sample.set_value(sample);
     page.parse_error.set(None);
     let name = src.name();
     let total = match &src {
@@ -83,25 +111,33 @@ pub fn start_parse(page: TrainState, src: SourceRef) {
                 return;
             }
             Err(WorkerError::Cancelled) => return,
-            Err(WorkerError::NeedsLabel { message, columns }) => (message, columns),
-            Err(e) => (e.to_string(), Vec::new()),
+            Err(WorkerError::NeedsLabel { message, columns }) => (message, columns, None),
+            Err(WorkerError::TooLarge(too)) => (
+                WorkerError::TooLarge(too).to_string(),
+                Vec::new(),
+                Some(too),
+            ),
+            Err(e) => (e.to_string(), Vec::new(), None),
         };
-        let (message, columns) = failure;
+        let (message, columns, too_large) = failure;
         match previous {
-            (Some(summary), source) => {
+            (Some(summary), source, kept_sample) => {
                 // The kept data set is read again with its own label column when training
                 // needs it (the new file's choice reset it).
                 page.label_column.set(summary.report.label_column.clone());
                 page.source.set_value(source);
+                page.sample.set_value(kept_sample);
                 page.data.set(DataState::Ready(summary));
             }
-            (None, _) => page.data.set(DataState::Empty),
+            (None, _, _) => page.data.set(DataState::Empty),
         }
         page.parse_error.set(Some(ParseFailure {
             name,
             message,
             columns,
             source: src,
+            sample,
+            too_large,
         }));
     });
 }
@@ -128,11 +164,11 @@ pub fn DataIn() -> impl IntoView {
     let on_file = Callback::new(move |f: web_sys::File| {
         // A new file: its own label column will be detected again.
         page.label_column.set(None);
-        start_parse(page, SourceRef::File(f));
+        start_parse(page, SourceRef::File(f), None);
     });
     let bundled = move |_| {
         page.label_column.set(None);
-        start_parse(page, SourceRef::Bundled);
+        start_parse(page, SourceRef::Bundled, None);
     };
     let cancel = move |_| {
         parser().terminate();
@@ -202,13 +238,14 @@ pub fn DataIn() -> impl IntoView {
         });
         let picker = (!f.columns.is_empty()).then(|| {
             let source = f.source.clone();
+            let sample = f.sample;
             let on_pick = move |ev: leptos::ev::Event| {
                 let column = event_target_value(&ev);
                 if column.is_empty() {
                     return;
                 }
                 page.label_column.set(Some(column));
-                start_parse(page, source.clone());
+                start_parse(page, source.clone(), sample);
             };
             let options = f
                 .columns
@@ -225,12 +262,48 @@ pub fn DataIn() -> impl IntoView {
                 </div>
             }
         });
+        let offer = f.too_large.map(|too| {
+            let source = f.source.clone();
+            let seed = parse_seed(&page.options.seed.get_untracked())
+                .unwrap_or(TrainOptions::default().seed);
+            let sample = RowSample {
+                fraction: too.sample_fraction(),
+                seed,
+            };
+            let take = move |_| start_parse(page, source.clone(), Some(sample));
+            let cli = format!(
+                "genre-lens train --data {} --out model.bin",
+                shell_word(&f.name)
+            );
+            view! {
+                <div class="too-large-offer" id="too-large">
+                    <p>
+                        "A random sample of it fits: every row has the same chance to be kept, "
+                        "and the same seed keeps the same rows."
+                    </p>
+                    <button class="button" id="take-sample" on:click=take>
+                        {format!("Train on a random sample of about {} rows", text::count(too.sample_rows))}
+                    </button>
+                    <p class="hint">
+                        "Or train on the whole file with the command-line tool, which keeps to "
+                        "less memory, then load the model file under Saved models: "
+                        <code id="too-large-cli">{cli}</code>
+                    </p>
+                </div>
+            }
+        });
+        let title = if f.too_large.is_some() {
+            format!("{} is too large to train on whole in this tab. ", f.name)
+        } else {
+            format!("{} could not be used. ", f.name)
+        };
         Some(view! {
             <div class="msg error" id="parse-error" role="alert">
-                <strong>{format!("{} could not be used. ", f.name)}</strong>
+                <strong>{title}</strong>
                 {rich_text(&f.message)}
                 {kept}
                 {picker}
+                {offer}
             </div>
         })
     };

@@ -72,7 +72,7 @@ pub fn Report() -> impl IntoView {
             let v = event_target_value(&ev);
             page.label_column.set(Some(v));
             if let Some(src) = page.source.get_value() {
-                start_parse(page, src);
+                start_parse(page, src, page.sample.get_value());
             }
         };
         let rejections = (r.rows_rejected > 0).then(|| {
@@ -134,7 +134,23 @@ pub fn Report() -> impl IntoView {
             '\t' => "tab".to_string(),
             d => format!("“{d}”"),
         };
+        // A sample of a file too large for the tab: say so before the numbers it explains.
+        let sample = r.sample.map(|(s, passed)| {
+            view! {
+                <p class="msg info" id="sample-note">
+                    {format!(
+                        "A random sample: {} of the file's {} rows were read ({} each, seed {}); the other {} were passed over because the whole file is too large for this tab.",
+                        genre_core::text::count(r.rows_read - passed),
+                        genre_core::text::count(r.rows_read),
+                        genre_core::text::percent(s.fraction),
+                        s.seed,
+                        genre_core::text::count(passed),
+                    )}
+                </p>
+            }
+        });
         Some(view! {
+            {sample}
             <dl class="report-stats" id="report-stats">
                 <div><dt>"Rows read"</dt><dd id="rows-read">{r.rows_read}</dd></div>
                 <div><dt>"Kept"</dt><dd id="rows-kept">{r.rows_kept}</dd></div>
