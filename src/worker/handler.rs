@@ -95,15 +95,19 @@ fn on_message(ev: &MessageEvent) {
         Ok(envelope) => envelope,
         Err(e) => return fail(id, e),
     };
-    let bytes: Vec<Vec<u8>> = bytes.iter().map(Uint8Array::to_vec).collect();
+    let mut bytes: Vec<Vec<u8>> = bytes.iter().map(Uint8Array::to_vec).collect();
     // The training requests name their data set, whose bytes come with a worker's first one:
-    // put it in place before the work.
+    // put it in place before the work, and let go of the bytes (a million rows: 75 MB) before
+    // the work grows the heap, which never shrinks.
     if let Request::Train { data_id, .. }
     | Request::Finish { data_id, .. }
     | Request::Trial { data_id, .. } = &request
     {
         if let Err(e) = load_data(*data_id, bytes.first()) {
             return fail(id, e);
+        }
+        if let Some(split) = bytes.first_mut() {
+            *split = Vec::new();
         }
     }
     match request {
@@ -147,7 +151,7 @@ fn on_message(ev: &MessageEvent) {
             trained_at,
             note,
             ..
-        } => finish_forest(id, &spec, &bytes[1..], &name, &trained_at, &note),
+        } => finish_forest(id, &spec, bytes.split_off(1), &name, &trained_at, &note),
         Request::Trial { options, index, .. } => run_trial(id, &options, index),
         Request::PrepareProtocol {
             protocol,
@@ -443,13 +447,20 @@ fn prepare(
                 test_rows: prep.test_y.len(),
                 classes: prep.classes.clone(),
             };
-            match postcard::to_allocvec(&prep) {
+            match encode(&prep) {
                 Ok(bytes) => post(id, Response::Prepared(summary), vec![bytes]),
                 Err(e) => fail(id, format!("Could not encode the split: {e}")),
             }
         }
         Err(e) => fail(id, e),
     }
+}
+
+/// `value` in postcard, in a buffer of exactly its size: a growing buffer would take up to
+/// twice the bytes at its last doubling (the split of a million rows is 75 MB).
+fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, postcard::Error> {
+    let size = postcard::experimental::serialized_size(value)?;
+    postcard::to_extend(value, Vec::with_capacity(size))
 }
 
 /// A [`Request::PrepareProtocol`] once its file is read.
@@ -478,7 +489,7 @@ impl ProtocolRun {
                     leakage,
                     duplicates_dropped: data.report.duplicates_dropped,
                 };
-                match postcard::to_allocvec(&prep) {
+                match encode(&prep) {
                     Ok(bytes) => post(id, msg, vec![bytes]),
                     Err(e) => fail(id, format!("Could not encode the split: {e}")),
                 }
@@ -605,7 +616,7 @@ fn train_one(
     let fit_ms = now() - start;
     match result {
         Err(e) => fail(id, e),
-        Ok(TrainOutput::Share(est)) => match postcard::to_allocvec(&est) {
+        Ok(TrainOutput::Share(est)) => match encode(&est) {
             Ok(b) => post(id, Response::Share { fit_ms }, vec![b]),
             Err(e) => fail(id, format!("Could not encode the trees: {e}")),
         },
@@ -620,14 +631,15 @@ fn train_one(
 fn finish_forest(
     id: RequestId,
     spec: &train::ModelSpec,
-    parts: &[Vec<u8>],
+    parts: Vec<Vec<u8>>,
     name: &str,
     trained_at: &str,
     note: &str,
 ) {
+    // Each share's bytes are freed as soon as it is decoded.
     let decoded: Result<Vec<Estimator>, String> = parts
-        .iter()
-        .map(|b| postcard::from_bytes(b).map_err(|e| format!("Unreadable forest share: {e}")))
+        .into_iter()
+        .map(|b| postcard::from_bytes(&b).map_err(|e| format!("Unreadable forest share: {e}")))
         .collect();
     let merged = match decoded.map(train::merge_estimators) {
         Ok(Some(m)) => m,

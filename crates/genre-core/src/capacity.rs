@@ -17,6 +17,11 @@ const BASE_BYTES: u64 = 250_000_000;
 /// the workers, trained, scored), measured at a million rows.
 const BYTES_PER_ROW: u64 = 1_200;
 
+/// Above this many rows the Train page lets its parser worker go once the data set is split
+/// (the next split reads the file again): its copy of the file would otherwise sit beside the
+/// training workers' copies for the whole run.
+pub const KEEP_READ_ROWS: u64 = 200_000;
+
 /// How many bytes the first slice of a file should have for [`estimate_rows`] to be worth
 /// something: a few thousand rows.
 pub const HEAD_BYTES: usize = 1 << 20;

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use genre_core::capacity;
+use genre_core::corrections::Correction;
 use genre_core::ingest::RowSample;
 use genre_core::text;
 use genre_core::train::TrainOptions;
@@ -14,7 +16,7 @@ use super::option_fields::parse_seed;
 use super::{figures, DataState, ParseFailure, SourceRef, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::FileDrop;
-use crate::worker::calls::CsvInput;
+use crate::worker::calls::{CsvInput, Split};
 use crate::worker::pool::{parser, WorkerError};
 use crate::worker::protocol::DataSummary;
 
@@ -156,6 +158,28 @@ pub async fn ensure_parsed(page: TrainState) -> Result<(), WorkerError> {
     parse(page, &src, |_, _| {}).await?;
     page.parsed_in.set_value(p.generation());
     Ok(())
+}
+
+/// The data set in use split with `options` (and the user's `corrections` in its training
+/// part), read again first if the parser was restarted. Above
+/// [`capacity::KEEP_READ_ROWS`] rows the parser is then let go: its copy of the file would sit
+/// beside the training workers' copies for the whole run (460 MB of heap at a million rows),
+/// and the next split reads the file again instead (seconds).
+pub async fn split_for_training(
+    page: TrainState,
+    options: TrainOptions,
+    data_file: String,
+    corrections: Vec<Correction>,
+) -> Result<Split, WorkerError> {
+    ensure_parsed(page).await?;
+    let split = parser()
+        .prepare_with_corrections(options, data_file, corrections)
+        .await?;
+    let rows = split.summary.train_rows + split.summary.test_rows;
+    if rows as u64 > capacity::KEEP_READ_ROWS {
+        parser().terminate();
+    }
+    Ok(split)
 }
 
 #[component]

@@ -18,7 +18,7 @@ use super::{figures, JobStatus, JobView, ModelResult, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::perf::now;
 use crate::storage::StoredCorrection;
-use crate::worker::pool::{parser, WorkerError};
+use crate::worker::pool::WorkerError;
 use crate::worker::protocol::DataSummary;
 use crate::worker::scheduler::{self, JobEvent, RunEnd, RunPlan};
 
@@ -107,13 +107,8 @@ fn start_run(page: TrainState, corrections: Vec<StoredCorrection>) {
     };
     let corrections: Vec<Correction> = corrections.into_iter().map(|c| c.correction).collect();
     spawn_local(async move {
-        let split = async {
-            super::data_in::ensure_parsed(page).await?;
-            parser()
-                .prepare_with_corrections(options, data_file.clone(), corrections)
-                .await
-        }
-        .await;
+        let split =
+            super::data_in::split_for_training(page, options, data_file.clone(), corrections).await;
         let split = match split {
             Ok(split) => split,
             Err(e) => {

@@ -16,7 +16,6 @@ use super::option_fields::parse_budget;
 use super::run::{cancel_training, first_blocker, new_jobs, train_jobs};
 use super::{JobStatus, TrainState};
 use crate::perf::now;
-use crate::worker::pool::parser;
 use crate::worker::scheduler::{self, RunPlan};
 use crate::worker::search::{self, SearchEnd, SearchPlan, TrialEvent};
 
@@ -192,11 +191,8 @@ pub fn start_tune(page: TrainState) {
     t.phase.set(TunePhase::Preparing);
     let data_file = summary.file_name.clone();
     spawn_local(async move {
-        let split = async {
-            super::data_in::ensure_parsed(page).await?;
-            parser().prepare(options, data_file.clone()).await
-        }
-        .await;
+        let split =
+            super::data_in::split_for_training(page, options, data_file.clone(), Vec::new()).await;
         if t.phase.get_untracked() != TunePhase::Preparing {
             return; // cancelled while splitting
         }

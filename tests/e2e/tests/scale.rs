@@ -92,13 +92,15 @@ async fn one_million_rows_in_the_tab() -> Result<()> {
             parse_ms.as_str().unwrap_or("?"),
             heap.as_str().and_then(|h| h.parse::<f64>().ok()).unwrap_or(0.0) / 1e6,
         ));
+        out.push(format!("reading, {}", memory.stop().text()));
+        let memory = b.watch_memory();
         b.only_the_forest(100).await?;
         b.type_into("#opt-workers", "2").await?;
         b.click_id("train-start").await?;
         b.wait_jobs(LONG).await?;
         let job = b.js("const j = document.getElementById('job-rf'); return [j.dataset.wallMs || '?', j.className, j.textContent];").await?;
         out.push(format!("forest of 100 trees, 2 workers: {job}"));
-        out.push(format!("reading and training, {}", memory.stop().text()));
+        out.push(format!("training, {}", memory.stop().text()));
         out.push(format!("longest main-thread task: {:.0} ms", longest_task(b).await?));
         Ok(())
     })
