@@ -95,7 +95,14 @@ fn on_message(ev: &MessageEvent) {
         Ok(envelope) => envelope,
         Err(e) => return fail(id, e),
     };
-    let mut bytes: Vec<Vec<u8>> = bytes.iter().map(Uint8Array::to_vec).collect();
+    let mut bytes: Vec<Vec<u8>> = bytes
+        .iter()
+        .map(|b| {
+            let copy = b.to_vec();
+            release(b);
+            copy
+        })
+        .collect();
     // The training requests name their data set, whose bytes come with a worker's first one:
     // put it in place before the work, and let go of the bytes (a million rows: 75 MB) before
     // the work grows the heap, which never shrinks.
@@ -453,6 +460,19 @@ fn prepare(
             }
         }
         Err(e) => fail(id, e),
+    }
+}
+
+/// Frees a received byte array's memory now rather than at the next garbage collection, once
+/// it is copied into the wasm heap: `ArrayBuffer.prototype.transfer(0)` detaches it. At a
+/// million rows the split is 75 MB per training worker, and the collector may wait.
+fn release(bytes: &Uint8Array) {
+    let buffer = bytes.buffer();
+    if let Some(transfer) = Reflect::get(&buffer, &"transfer".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = transfer.call1(&buffer, &0.into());
     }
 }
 
