@@ -54,7 +54,7 @@ impl std::fmt::Display for WorkerError {
             WorkerError::TooLarge(t) => write!(
                 f,
                 "It has about {} rows: training on all of them would need about {} of memory in this tab, which keeps to {}.",
-                genre_core::text::count(t.rows),
+                genre_core::text::estimate(t.rows),
                 gigabytes(t.needed_bytes),
                 gigabytes(t.budget_bytes)
             ),

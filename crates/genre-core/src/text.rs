@@ -25,9 +25,29 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// An estimated count to three significant digits, grouped: 1,532,357 → "1,530,000" (the
+/// digits after those are noise, and reading them as exact would mislead).
+pub fn estimate(n: u64) -> String {
+    let unit = 10u64.pow(n.max(1).ilog10().saturating_sub(2));
+    count((n + unit / 2) / unit * unit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn estimates_keep_three_digits() {
+        for (n, text) in [
+            (1_532_357, "1,530,000"),
+            (1_535_000, "1,540,000"),
+            (999, "999"),
+            (0, "0"),
+            (42_305, "42,300"),
+        ] {
+            assert_eq!(estimate(n), text);
+        }
+    }
 
     #[test]
     fn percentages_and_counts() {
