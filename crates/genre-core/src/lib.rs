@@ -14,6 +14,7 @@ pub mod model;
 pub mod params;
 pub mod preprocess;
 pub mod rng;
+pub mod rows;
 pub mod smote;
 pub mod split;
 pub mod svc;

@@ -215,7 +215,7 @@ impl TrainedModel {
     pub fn predict_batch(&self, raw_rows: &[Vec<f64>]) -> Vec<Prediction> {
         let probs = self
             .estimator
-            .predict_probabilities(&self.preprocess_batch(raw_rows));
+            .predict_probabilities(&self.preprocess_batch(raw_rows.iter().map(Vec::as_slice)));
         probs
             .rows()
             .into_iter()
@@ -230,15 +230,21 @@ impl TrainedModel {
     }
 
     /// The predicted class of each raw row, through linfa's `Predict`.
-    pub fn predict_classes(&self, raw_rows: &[Vec<f64>]) -> Array1<usize> {
+    pub fn predict_classes<'a>(
+        &self,
+        raw_rows: impl ExactSizeIterator<Item = &'a [f64]>,
+    ) -> Array1<usize> {
         self.estimator.predict(&self.preprocess_batch(raw_rows))
     }
 
     /// Raw rows (model feature order, NaN = missing) as the estimator reads them.
-    fn preprocess_batch(&self, raw_rows: &[Vec<f64>]) -> Array2<f64> {
+    fn preprocess_batch<'a>(
+        &self,
+        raw_rows: impl ExactSizeIterator<Item = &'a [f64]>,
+    ) -> Array2<f64> {
         let p = self.features().len();
         let mut x = Array2::zeros((raw_rows.len(), p));
-        for (r, mut out) in raw_rows.iter().zip(x.rows_mut()) {
+        for (r, mut out) in raw_rows.zip(x.rows_mut()) {
             self.preprocessor
                 .transform_into(r, out.as_slice_mut().expect("a new array is contiguous"));
         }

@@ -559,7 +559,7 @@ mod tests {
             .map(|i| (0..p).map(|j| (i * (j + 1)) as f64).collect())
             .collect();
         let stage = TrainingSet {
-            preprocessor: Preprocessor::fit(features, &rows, false, false),
+            preprocessor: Preprocessor::fit(features, rows.iter().map(Vec::as_slice), false, false),
             x: Array2::from_shape_fn((rows.len(), p), |(i, j)| rows[i][j]),
             y: Array1::from_iter((0..rows.len()).map(|i| i % 2)),
             weight: None,

@@ -43,7 +43,12 @@ pub fn iqr_caps(sorted: &[f64]) -> Option<(f64, f64)> {
 
 impl Preprocessor {
     /// Fits on training rows (`rows[i]` holds this set's features in order; NaN = missing).
-    pub fn fit(features: FeatureSet, rows: &[Vec<f64>], cap_outliers: bool, scale: bool) -> Self {
+    pub fn fit<'a>(
+        features: FeatureSet,
+        rows: impl ExactSizeIterator<Item = &'a [f64]> + Clone,
+        cap_outliers: bool,
+        scale: bool,
+    ) -> Self {
         let p = features.len();
         let mut medians = Vec::with_capacity(p);
         let mut ranges = Vec::with_capacity(p);
@@ -51,7 +56,7 @@ impl Preprocessor {
         let mut column: Vec<f64> = Vec::with_capacity(rows.len());
         for j in 0..p {
             column.clear();
-            column.extend(rows.iter().map(|r| r[j]).filter(|v| !v.is_nan()));
+            column.extend(rows.clone().map(|r| r[j]).filter(|v| !v.is_nan()));
             column.sort_unstable_by(f64::total_cmp);
             let median = if column.is_empty() {
                 0.0
@@ -76,6 +81,7 @@ impl Preprocessor {
         if scale {
             let mut sums = vec![(0.0f64, 0.0f64); p];
             let mut buf = vec![0.0; p];
+            let n = rows.len().max(1) as f64;
             for r in rows {
                 pre.impute_and_cap(r, &mut buf);
                 for j in 0..p {
@@ -83,7 +89,6 @@ impl Preprocessor {
                     sums[j].1 += buf[j] * buf[j];
                 }
             }
-            let n = rows.len().max(1) as f64;
             pre.scaling = Some(
                 sums.iter()
                     .map(|&(s, s2)| {
@@ -166,7 +171,7 @@ mod tests {
             .iter()
             .map(|&v| vec![v])
             .collect();
-        let p = Preprocessor::fit(fs.clone(), &rows, true, false);
+        let p = Preprocessor::fit(fs.clone(), rows.iter().map(Vec::as_slice), true, false);
         assert_eq!(p.medians, vec![3.0]);
         // sorted 1,2,3,4,100: q1 = 2, q3 = 4, iqr = 2 -> caps (-1, 7)
         assert_eq!(p.caps.as_ref().unwrap()[0], (-1.0, 7.0));
@@ -175,7 +180,7 @@ mod tests {
         assert_eq!(p.ranges[0], (1.0, 100.0));
         assert_eq!(p.out_of_range(&[200.0]), vec![(0, 100.0 / 99.0)]);
 
-        let s = Preprocessor::fit(fs, &[vec![1.0], vec![3.0]], false, true);
+        let s = Preprocessor::fit(fs, [[1.0], [3.0]].iter().map(|r| &r[..]), false, true);
         assert_eq!(s.scaling.as_ref().unwrap()[0], (2.0, 1.0));
         assert_eq!(s.transform(&[3.0]), vec![1.0]);
     }

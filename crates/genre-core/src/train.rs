@@ -24,6 +24,7 @@ use crate::knn::KnnParams;
 use crate::metrics::Metrics;
 use crate::model::{Estimator, Holdout, ModelKind, ModelMeta, TrainedModel};
 use crate::preprocess::Preprocessor;
+use crate::rows::Rows;
 use crate::smote::{smote, SMOTE_K};
 use crate::split::{stratified_split, Split};
 use crate::svc::SvcParams;
@@ -152,9 +153,9 @@ pub struct Prepared {
     pub options: TrainOptions,
     pub data_file: String,
     pub classes: Vec<String>,
-    pub train_x: Vec<Vec<f64>>,
+    pub train_x: Rows,
     pub train_y: Vec<usize>,
-    pub test_x: Vec<Vec<f64>>,
+    pub test_x: Rows,
     pub test_y: Vec<usize>,
     /// Source row number of each test row (spreadsheet numbering), to find them again.
     pub test_rows: Vec<u64>,
@@ -253,8 +254,19 @@ impl Prepared {
         row: impl Fn(usize) -> (Vec<f64>, usize),
         source: impl Fn(usize) -> u64,
     ) -> Prepared {
-        let pick =
-            |idx: &[usize]| -> (Vec<Vec<f64>>, Vec<usize>) { idx.iter().map(|&i| row(i)).unzip() };
+        let width = options.features.len();
+        let pick = |idx: &[usize]| -> (Rows, Vec<usize>) {
+            let mut x = Rows::new(width);
+            let y = idx
+                .iter()
+                .map(|&i| {
+                    let (r, c) = row(i);
+                    x.push(&r);
+                    c
+                })
+                .collect();
+            (x, y)
+        };
         let (train_x, train_y) = pick(&split.train);
         let (test_x, test_y) = pick(&split.test);
         Prepared {
@@ -352,11 +364,14 @@ pub fn prepare_two(
             });
         }
     }
-    let train_x = labelled
-        .tracks
-        .iter()
-        .map(|t| options.features.select(&t.values))
-        .collect();
+    let width = options.features.len();
+    let train_x = Rows::from_rows(
+        width,
+        labelled
+            .tracks
+            .iter()
+            .map(|t| options.features.select(&t.values)),
+    );
     let classes = labelled.classes;
     let index = |name: &str| classes.iter().position(|c| c == name);
     let mut unknown = 0;
@@ -385,7 +400,7 @@ pub fn prepare_two(
             classes,
             train_x,
             train_y: labelled.y,
-            test_x,
+            test_x: Rows::from_rows(width, test_x),
             test_y,
             test_rows,
             corrections: CorrectionRows::default(),
@@ -417,7 +432,7 @@ pub fn build_training_set(prep: &Prepared, kind: ModelKind) -> Result<TrainingSe
     let o = &prep.options;
     let preprocessor = Preprocessor::fit(
         o.features.clone(),
-        &prep.train_x,
+        prep.train_x.iter(),
         o.cap_outliers,
         kind.needs_scaling(),
     );
@@ -587,8 +602,8 @@ fn corrections_text(c: &CorrectionRows) -> String {
 }
 
 /// Scores a model on raw rows in its feature order.
-pub fn evaluate(model: &TrainedModel, x: &[Vec<f64>], y: &[usize]) -> Metrics {
-    let predicted = model.predict_classes(x).to_vec();
+pub fn evaluate(model: &TrainedModel, x: &Rows, y: &[usize]) -> Metrics {
+    let predicted = model.predict_classes(x.iter()).to_vec();
     Metrics::compute(y, &predicted, model.n_classes())
 }
 

@@ -17,6 +17,7 @@ use crate::error::TrainError;
 use crate::fitting::Progress;
 use crate::model::ModelKind;
 use crate::rng::Rng;
+use crate::rows::Rows;
 use crate::text::percent;
 use crate::train::{train_model, ModelSpec, Prepared};
 use crate::tree::boost::BoostParams;
@@ -292,11 +293,16 @@ pub fn cross_validate(
     for (f, fold) in folds.iter().enumerate() {
         let mut held = vec![false; prep.train_x.len()];
         fold.iter().for_each(|&i| held[i] = true);
-        let part = |keep: bool| -> (Vec<Vec<f64>>, Vec<usize>) {
-            (0..held.len())
+        let part = |keep: bool| -> (Rows, Vec<usize>) {
+            let mut x = Rows::new(prep.train_x.width());
+            let y = (0..held.len())
                 .filter(|&i| held[i] != keep)
-                .map(|i| (prep.train_x[i].clone(), prep.train_y[i]))
-                .unzip()
+                .map(|i| {
+                    x.push(&prep.train_x[i]);
+                    prep.train_y[i]
+                })
+                .collect();
+            (x, y)
         };
         let (train_x, train_y) = part(true);
         let (test_x, test_y) = part(false);
@@ -380,9 +386,9 @@ mod tests {
             options,
             data_file: "synthetic".into(),
             classes: vec!["a".into(), "b".into(), "c".into()],
-            train_x: x,
+            train_x: Rows::from_rows(2, x),
             train_y: y,
-            test_x: vec![vec![0.0, 2.0]],
+            test_x: Rows::from_rows(2, [[0.0, 2.0]]),
             test_y: vec![0],
             test_rows: vec![0],
             corrections: Default::default(),
@@ -466,7 +472,7 @@ mod tests {
         assert!(a.best().unwrap().cv_accuracy > 0.6, "{:?}", a.best());
         // A different holdout changes nothing: only the training part is folded.
         let mut other = prep.clone();
-        other.test_x = vec![vec![9.0, 9.0]; 5];
+        other.test_x = Rows::from_rows(2, [[9.0, 9.0]; 5]);
         other.test_y = vec![2; 5];
         other.test_rows = vec![0; 5];
         assert_eq!(

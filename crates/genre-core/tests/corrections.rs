@@ -108,7 +108,9 @@ fn corrections_join_the_training_part_only_after_balancing() {
         add_corrections(&mut with, &corrections, CORRECTION_WEIGHT).unwrap();
         // The holdout is the data set's own rows, untouched.
         // (Compared as text: a missing value is NaN, which is not equal to itself.)
-        let same = |a: &[Vec<f64>], b: &[Vec<f64>]| format!("{a:?}") == format!("{b:?}");
+        let same = |a: &genre_core::rows::Rows, b: &genre_core::rows::Rows| {
+            format!("{a:?}") == format!("{b:?}")
+        };
         assert!(same(&with.test_x, &prep.test_x), "{balance:?}");
         assert!(with.test_y == prep.test_y && with.test_rows == prep.test_rows);
         assert!(same(&with.train_x, &prep.train_x), "{balance:?}");

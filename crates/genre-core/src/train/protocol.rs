@@ -177,7 +177,12 @@ fn prepare_report(
         .map(|t| options.features.select(&t.values))
         .collect();
     // Capping fitted on every row, test rows included, as the report did.
-    let whole = Preprocessor::fit(options.features.clone(), &raw, options.cap_outliers, false);
+    let whole = Preprocessor::fit(
+        options.features.clone(),
+        raw.iter().map(Vec::as_slice),
+        options.cap_outliers,
+        false,
+    );
     let rows: Vec<Vec<f64>> = raw.iter().map(|r| whole.transform(r)).collect();
     let (x, y) = match options.balance {
         // imbalanced-learn's SMOTE, as the report called it: Euclidean on unscaled values.
