@@ -96,8 +96,11 @@ async fn one_million_rows_in_the_tab() -> Result<()> {
         let memory = b.watch_memory();
         b.upload("train-file", &big).await?;
         let heap = b
-            .wait_js("return document.getElementById('parse-done')?.dataset.heapBytes;", "the 1M-row file read", LONG)
+            .wait_js("return document.getElementById('parse-done')?.dataset.heapBytes || (document.getElementById('too-large') && 'too large');", "the 1M-row file read", LONG)
             .await?;
+        if heap.as_str() == Some("too large") {
+            return Err("the 1,000,000-row file was refused as too large for the tab".into());
+        }
         let parse_ms = b.js("return document.getElementById('parse-done').dataset.parseMs;").await?;
         let rows = b.js("return document.getElementById('rows-kept')?.textContent;").await?;
         out.push(format!(
