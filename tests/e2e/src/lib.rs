@@ -355,6 +355,46 @@ pub fn ensure_split() -> Result<PathBuf> {
     Ok(test)
 }
 
+/// A generated CSV of `rows` rows in the genres_v2 layout: the data set's rows over and over, each copy's
+/// durations shifted by its copy number so that no row repeats (the ingest drops exact
+/// duplicates). Kept in target/tmp and reused.
+pub fn genres_csv(rows: usize) -> Result<PathBuf> {
+    let path = repo_root().join(format!("target/tmp/genres-{rows}-rows.csv"));
+    if path.is_file() {
+        return Ok(path);
+    }
+    std::fs::create_dir_all(path.parent().expect("parent"))?;
+    let text = std::fs::read_to_string(repo_root().join("data/genres_v2.csv"))?;
+    let mut lines = text.lines();
+    let header = lines.next().ok_or("empty data")?;
+    let dur = header
+        .split(',')
+        .position(|h| h == "duration_ms")
+        .ok_or("no duration_ms")?;
+    let body: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+    let mut out = String::with_capacity(rows * 125);
+    out.push_str(header);
+    out.push('\n');
+    for i in 0..rows {
+        let copy = (i / body.len()) as u64;
+        for (k, cell) in body[i % body.len()].split(',').enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            match cell.parse::<u64>() {
+                Ok(ms) if k == dur => out.push_str(&(ms + copy).to_string()),
+                _ => out.push_str(cell),
+            }
+        }
+        out.push('\n');
+    }
+    // Written aside and renamed, so a run killed half-way never leaves a short file to reuse.
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, out)?;
+    std::fs::rename(&partial, &path)?;
+    Ok(path)
+}
+
 /// One browser at a time per test binary: the tests of a file run on parallel threads, and two
 /// Chromiums on a 2-core machine would make the timing and long-task checks meaningless.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -5,55 +5,25 @@
 //! 2 workers, printing the times, the worker's heap and the peak resident memory of the
 //! browser's processes (sampled from /proc).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use genre_core::capacity::max_tab_rows;
 use genre_core::text::count;
 use genre_lens_e2e::{
-    dist_dir, repo_root, with_browser, with_phone, Browser, Result, StaticServer,
+    dist_dir, genres_csv, repo_root, with_browser, with_phone, Browser, Result, StaticServer,
 };
 
 const LONG: Duration = Duration::from_secs(900);
 
-/// `rows` rows in the genres_v2 layout: the data set's rows over and over, each copy's
-/// durations shifted by its copy number so that no row repeats (the ingest drops exact
-/// duplicates). Kept in target/tmp and reused.
-pub fn generated_csv(rows: usize) -> Result<PathBuf> {
-    let path = repo_root().join(format!("target/tmp/genres-{rows}-rows.csv"));
-    if path.is_file() {
-        return Ok(path);
-    }
-    std::fs::create_dir_all(path.parent().expect("parent"))?;
-    let text = std::fs::read_to_string(repo_root().join("data/genres_v2.csv"))?;
-    let mut lines = text.lines();
-    let header = lines.next().ok_or("empty data")?;
-    let dur = header
-        .split(',')
-        .position(|h| h == "duration_ms")
-        .ok_or("no duration_ms")?;
-    let body: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
-    let mut out = String::with_capacity(rows * 125);
-    out.push_str(header);
-    out.push('\n');
-    for i in 0..rows {
-        let copy = (i / body.len()) as u64;
-        for (k, cell) in body[i % body.len()].split(',').enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            match cell.parse::<u64>() {
-                Ok(ms) if k == dur => out.push_str(&(ms + copy).to_string()),
-                _ => out.push_str(cell),
-            }
-        }
-        out.push('\n');
-    }
-    // Written aside and renamed, so a run killed half-way never leaves a short file to reuse.
-    let partial = path.with_extension("partial");
-    std::fs::write(&partial, out)?;
-    std::fs::rename(&partial, &path)?;
-    Ok(path)
+/// The number written after `prefix` in `text` ("about 1,530,000 rows" → 1530000).
+fn number_after(text: &str, prefix: &str) -> Option<u64> {
+    text.split(prefix)
+        .nth(1)?
+        .split(' ')
+        .next()?
+        .replace(',', "")
+        .parse()
+        .ok()
 }
 
 /// Long animation frames name the script that ran long (the attribution long tasks lack).
@@ -83,7 +53,7 @@ async fn longest_task(b: &Browser) -> Result<f64> {
 #[ignore]
 async fn one_million_rows_in_the_tab() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
-    let big = generated_csv(1_000_000)?;
+    let big = genres_csv(1_000_000)?;
     let mut out = Vec::new();
     with_browser(1280, 900, async |b| {
         b.open_page(&format!("{}#/train", server.url())).await?;
@@ -135,7 +105,7 @@ async fn one_million_rows_in_the_tab() -> Result<()> {
 async fn a_file_too_large_for_the_tab_gets_the_message_and_a_sample_that_trains() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
     let rows = (max_tab_rows() * 3 / 2) as usize;
-    let big = generated_csv(rows)?;
+    let big = genres_csv(rows)?;
     let name = big
         .file_name()
         .and_then(|n| n.to_str())
@@ -165,13 +135,7 @@ async fn a_file_too_large_for_the_tab_gets_the_message_and_a_sample_that_trains(
         ] {
             assert!(message.contains(&part), "{part:?} not in {message:?}");
         }
-        let about: u64 = message
-            .split("It has about ")
-            .nth(1)
-            .and_then(|t| t.split(' ').next())
-            .map(|n| n.replace(',', ""))
-            .and_then(|n| n.parse().ok())
-            .ok_or("no row estimate")?;
+        let about = number_after(&message, "It has about ").ok_or("no row estimate")?;
         assert!(
             (about as f64 - rows as f64).abs() < rows as f64 * 0.05,
             "estimated {about} rows of {rows}"
@@ -180,12 +144,7 @@ async fn a_file_too_large_for_the_tab_gets_the_message_and_a_sample_that_trains(
         assert_eq!(still, kept, "the data set in use changed");
         b.look("too-large-1280").await?;
         let offer = b.js("return document.getElementById('take-sample').textContent;").await?;
-        let offered: u64 = offer
-            .as_str()
-            .and_then(|t| t.split("about ").nth(1))
-            .and_then(|t| t.split(' ').next())
-            .map(|n| n.replace(',', ""))
-            .and_then(|n| n.parse().ok())
+        let offered = number_after(offer.as_str().unwrap_or_default(), "about ")
             .ok_or("no sample size on the button")?;
         assert!(offered < max_tab_rows() && offered > max_tab_rows() / 2, "{offer}");
 
@@ -204,13 +163,8 @@ async fn a_file_too_large_for_the_tab_gets_the_message_and_a_sample_that_trains(
             .and_then(|t| t.parse().ok())
             .ok_or("no rows kept")?;
         // The rows the sample took (before duplicates are dropped, which leaves `kept`).
-        let sampled: u64 = note
-            .split("A random sample: ")
-            .nth(1)
-            .and_then(|t| t.split(' ').next())
-            .map(|n| n.replace(',', ""))
-            .and_then(|n| n.parse().ok())
-            .ok_or("no sample size in the note")?;
+        let sampled =
+            number_after(&note, "A random sample: ").ok_or("no sample size in the note")?;
         assert!(
             (sampled as f64) > offered as f64 * 0.97 && (sampled as f64) < offered as f64 * 1.03,
             "sampled {sampled} for a sample of about {offered}"

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use genre_lens_e2e::{
-    dist_dir, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer, PATIENCE,
+    dist_dir, genres_csv, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer,
+    PATIENCE,
 };
 use serde_json::Value;
 
@@ -254,51 +255,14 @@ async fn cancelled_training_leaves_the_active_model_and_workers_restart() -> Res
     Ok(())
 }
 
-/// A CSV of about `mb` megabytes: the bundled rows repeated, each copy's durations shifted so
-/// rows stay distinct (duplicates would be dropped and make the file look smaller than it is).
-fn big_csv(mb: usize) -> Result<PathBuf> {
-    let path = repo_root().join(format!("target/tmp/train-{mb}mb.csv"));
-    if path.is_file() {
-        return Ok(path);
-    }
-    std::fs::create_dir_all(path.parent().expect("parent"))?;
-    let text = std::fs::read_to_string(repo_root().join("data/genres_v2.csv"))?;
-    let mut lines = text.lines();
-    let header = lines.next().ok_or("empty data")?;
-    let dur = header
-        .split(',')
-        .position(|h| h == "duration_ms")
-        .ok_or("no duration_ms")?;
-    let rows: Vec<&str> = lines.collect();
-    let mut out = String::with_capacity(mb << 20);
-    out.push_str(header);
-    out.push('\n');
-    let mut copy = 0u64;
-    while out.len() < mb << 20 {
-        for r in &rows {
-            let mut cells: Vec<String> = r.split(',').map(str::to_string).collect();
-            if let Some(v) = cells
-                .get_mut(dur)
-                .and_then(|c| c.parse::<u64>().ok().map(|n| (c, n)))
-            {
-                *v.0 = (v.1 + copy).to_string();
-            }
-            out.push_str(&cells.join(","));
-            out.push('\n');
-        }
-        copy += 1;
-    }
-    std::fs::write(&path, out)?;
-    Ok(path)
-}
-
 /// The README's figures: forest training time with 1 and 2 workers, and a 100 MB CSV.
 #[tokio::test]
 #[ignore]
 async fn measure_forest_workers_and_big_csv() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
     let data = repo_root().join("data/genres_v2.csv");
-    let big = big_csv(100)?;
+    // About 100 MB.
+    let big = genres_csv(870_000)?;
     let mut out = Vec::new();
     with_browser(1280, 900, async |b| {
         open_train(b, &server).await?;
