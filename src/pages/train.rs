@@ -17,6 +17,7 @@ mod report;
 mod results;
 mod run;
 mod saved;
+mod too_large;
 mod tune;
 mod tune_card;
 
@@ -117,6 +118,8 @@ pub struct TrainState {
     pub running: RwSignal<bool>,
     /// A problem with the run as a whole (the split failed, no model selected, ...).
     pub run_error: RwSignal<Option<String>>,
+    /// The run uses fewer workers than asked, and why (a big data set: `capacity::max_workers`).
+    pub workers_note: RwSignal<Option<String>>,
     /// The model whose details are shown.
     pub selected: RwSignal<Option<ModelKind>>,
     /// Bumped when the saved list changes, so it reloads.
@@ -160,6 +163,7 @@ pub fn provide_train_state() -> TrainState {
         jobs: RwSignal::new(Vec::new()),
         running: RwSignal::new(false),
         run_error: RwSignal::new(None),
+        workers_note: RwSignal::new(None),
         selected: RwSignal::new(None),
         saved_version: RwSignal::new(0),
         corrections: RwSignal::new(Vec::new()),

@@ -18,6 +18,20 @@ const BASE_BYTES: u64 = 419_000_000;
 /// genres_v2 layout (930,294 rows kept after de-duplication): a peak of 1,484 MB.
 const BYTES_PER_ROW: u64 = 1_065;
 
+/// Of those bytes, what each of the two training workers holds: its copy of the split, the
+/// training matrix, the bins and its trees. Estimated from those structures' sizes (about 250
+/// bytes a row), not measured apart: the rest is the page's and the merging worker's.
+const WORKER_BYTES_PER_ROW: u64 = 250;
+
+/// The most training workers the tab can give a forest on `rows` rows (at least 1): each one
+/// holds its own copy of the data, so a machine with many cores must not start one per core
+/// on a big file.
+pub fn max_workers(rows: u64) -> usize {
+    let shared = BASE_BYTES + rows * (BYTES_PER_ROW - 2 * WORKER_BYTES_PER_ROW);
+    let per_worker = (rows * WORKER_BYTES_PER_ROW).max(1);
+    (TAB_BUDGET_BYTES.saturating_sub(shared) / per_worker).clamp(1, 64) as usize
+}
+
 /// Above this many rows the Train page lets its parser worker go once the data set is split
 /// (the next split reads the file again): its copy of the file would otherwise sit beside the
 /// training workers' copies for the whole run.
@@ -129,6 +143,15 @@ mod tests {
         let est = estimate_rows(big.len() as u64, &big[..HEAD_BYTES.min(big.len() / 4)]);
         assert!((est as f64 - 200_000.0).abs() < 2_000.0, "{est}");
         assert_eq!(estimate_rows(10, b"genre,energy"), 0);
+    }
+
+    #[test]
+    fn workers_are_limited_by_memory_on_big_data_only() {
+        // The measurement behind the limit used 2 workers: at the limit, 2 still fit.
+        assert_eq!(max_workers(max_tab_rows()), 2);
+        assert!(max_workers(500_000) >= 4);
+        assert!(max_workers(42_305) >= 8);
+        assert_eq!(max_workers(50_000_000), 1);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use genre_core::ingest::RowSample;
 use genre_core::text;
 use genre_core::train::TrainOptions;
 
-use super::option_fields::parse_seed;
+use super::too_large::TooLargeOffer;
 use super::{figures, DataState, ParseFailure, SourceRef, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::FileDrop;
@@ -30,18 +30,6 @@ impl SourceRef {
             SourceRef::File(f) => f.name(),
             SourceRef::Bundled => BUNDLED_NAME.to_string(),
         }
-    }
-}
-
-/// A file name as one word of a shell command (quoted when it needs to be).
-fn shell_word(name: &str) -> String {
-    if name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c))
-    {
-        name.to_string()
-    } else {
-        format!("'{}'", name.replace('\'', "'\\''"))
     }
 }
 
@@ -165,21 +153,33 @@ pub async fn ensure_parsed(page: TrainState) -> Result<(), WorkerError> {
 /// [`capacity::KEEP_READ_ROWS`] rows the parser is then let go: its copy of the file would sit
 /// beside the training workers' copies for the whole run (460 MB of heap at a million rows),
 /// and the next split reads the file again instead (seconds).
+///
+/// Answers the split and how many of the `workers` asked for the run may use: each holds its
+/// own copy of the data, so on a big file fewer than asked ([`capacity::max_workers`]), which
+/// the run card then says.
 pub async fn split_for_training(
     page: TrainState,
     options: TrainOptions,
     data_file: String,
     corrections: Vec<Correction>,
-) -> Result<Split, WorkerError> {
+    workers: usize,
+) -> Result<(Split, usize), WorkerError> {
     ensure_parsed(page).await?;
     let split = parser()
         .prepare_with_corrections(options, data_file, corrections)
         .await?;
-    let rows = split.summary.train_rows + split.summary.test_rows;
-    if rows as u64 > capacity::KEEP_READ_ROWS {
+    let rows = (split.summary.train_rows + split.summary.test_rows) as u64;
+    if rows > capacity::KEEP_READ_ROWS {
         parser().terminate();
     }
-    Ok(split)
+    let fit = capacity::max_workers(rows);
+    page.workers_note.set((workers > fit).then(|| {
+        format!(
+            "{fit} of the {workers} workers asked for: with {} rows, each more would need more memory than this tab keeps to.",
+            text::count(rows)
+        )
+    }));
+    Ok((split, workers.min(fit)))
 }
 
 #[component]
@@ -288,33 +288,8 @@ pub fn DataIn() -> impl IntoView {
         });
         let offer = f.too_large.map(|too| {
             let source = f.source.clone();
-            let seed = parse_seed(&page.options.seed.get_untracked())
-                .unwrap_or(TrainOptions::default().seed);
-            let sample = RowSample {
-                fraction: too.sample_fraction(),
-                seed,
-            };
-            let take = move |_| start_parse(page, source.clone(), Some(sample));
-            let cli = format!(
-                "genre-lens train --data {} --out model.bin",
-                shell_word(&f.name)
-            );
-            view! {
-                <div class="too-large-offer" id="too-large">
-                    <p>
-                        "A random sample of it fits: every row has the same chance to be kept, "
-                        "and the same seed keeps the same rows."
-                    </p>
-                    <button class="button" id="take-sample" on:click=take>
-                        {format!("Train on a random sample of about {} rows", text::count(too.sample_rows))}
-                    </button>
-                    <p class="hint">
-                        "Or train on the whole file with the command-line tool, which keeps to "
-                        "less memory, then load the model file under Saved models: "
-                        <code id="too-large-cli">{cli}</code>
-                    </p>
-                </div>
-            }
+            let take = Callback::new(move |sample| start_parse(page, source.clone(), Some(sample)));
+            view! { <TooLargeOffer name=f.name.clone() too=too take=take /> }
         });
         let title = if f.too_large.is_some() {
             format!("{} is too large to train on whole in this tab. ", f.name)

@@ -107,9 +107,15 @@ fn start_run(page: TrainState, corrections: Vec<StoredCorrection>) {
     };
     let corrections: Vec<Correction> = corrections.into_iter().map(|c| c.correction).collect();
     spawn_local(async move {
-        let split =
-            super::data_in::split_for_training(page, options, data_file.clone(), corrections).await;
-        let split = match split {
+        let split = super::data_in::split_for_training(
+            page,
+            options,
+            data_file.clone(),
+            corrections,
+            workers,
+        )
+        .await;
+        let (split, workers) = match split {
             Ok(split) => split,
             Err(e) => {
                 if e != WorkerError::Cancelled {
@@ -323,6 +329,7 @@ pub fn RunCard() -> impl IntoView {
                     )}
                 </span>
             </div>
+            {move || page.workers_note.get().map(|n| view! { <p class="msg info" id="workers-note" role="status">{n}</p> })}
             {move || {
                 let options_invalid = page.summary().is_some()
                     && !page.options.errors.with(|e| e.is_empty());

@@ -191,12 +191,18 @@ pub fn start_tune(page: TrainState) {
     t.phase.set(TunePhase::Preparing);
     let data_file = summary.file_name.clone();
     spawn_local(async move {
-        let split =
-            super::data_in::split_for_training(page, options, data_file.clone(), Vec::new()).await;
+        let split = super::data_in::split_for_training(
+            page,
+            options,
+            data_file.clone(),
+            Vec::new(),
+            workers,
+        )
+        .await;
         if t.phase.get_untracked() != TunePhase::Preparing {
             return; // cancelled while splitting
         }
-        let split = match split {
+        let (split, workers) = match split {
             Ok(split) => split,
             Err(e) => return t.phase.set(TunePhase::Stopped(e.to_string())),
         };

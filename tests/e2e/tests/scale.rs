@@ -171,12 +171,19 @@ async fn a_file_too_large_for_the_tab_gets_the_message_and_a_sample_that_trains(
         );
         assert!(kept <= sampled && kept as f64 > sampled as f64 * 0.9, "kept {kept} of {sampled}");
         assert!(b.js("return document.getElementById('parse-error') === null;").await?.as_bool() == Some(true));
+        // Four workers asked for: each holds its own copy of the data, and only two fit.
         b.only_the_forest(4).await?;
-        b.type_into("#opt-workers", "2").await?;
+        b.type_into("#opt-workers", "4").await?;
         b.click_id("train-start").await?;
         let jobs = b.wait_jobs(LONG).await?;
         let state = b.js("return document.getElementById('job-rf').className;").await?;
         assert!(state.as_str().unwrap_or_default().contains("job-done"), "{jobs:?}");
+        let fit = genre_core::capacity::max_workers(kept);
+        let workers_note = b.js("return document.getElementById('workers-note')?.textContent;").await?;
+        assert!(
+            workers_note.as_str().unwrap_or_default().starts_with(&format!("{fit} of the 4 workers asked for")),
+            "{workers_note:?}"
+        );
         out.push(format!("{rows} rows ({} MB), sampled to {kept}: {}", std::fs::metadata(&big)?.len() / 1_000_000, memory.stop().text()));
         out.push(format!("longest main-thread task: {:.0} ms", longest_task(b).await?));
         out.push(format!("longest blocking animation frames: {}", blocking_frames(b).await?));
