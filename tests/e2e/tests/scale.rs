@@ -26,8 +26,12 @@ fn number_after(text: &str, prefix: &str) -> Option<u64> {
         .ok()
 }
 
-/// Long animation frames name the script that ran long (the attribution long tasks lack).
-async fn watch_frames(b: &Browser) -> Result<()> {
+/// Opens Train and records the main thread's long tasks, and its long animation frames, which
+/// name the script that ran long (the attribution long tasks lack).
+async fn open_train_watching(b: &Browser, server: &StaticServer) -> Result<()> {
+    b.open_page(&format!("{}#/train", server.url())).await?;
+    b.js("window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push([e.startTime, e.duration]))).observe({type: 'longtask'});")
+        .await?;
     b.js("window.__loaf = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__loaf.push({ start: Math.round(e.startTime), ms: Math.round(e.duration), blocking: Math.round(e.blockingDuration), scripts: e.scripts.map((s) => `${s.invokerType} ${s.invoker} ${s.sourceFunctionName} ${Math.round(s.duration)} ms`) }))).observe({ type: 'long-animation-frame' });")
         .await?;
     Ok(())
@@ -56,10 +60,7 @@ async fn one_million_rows_in_the_tab() -> Result<()> {
     let big = genres_csv(1_000_000)?;
     let mut out = Vec::new();
     with_browser(1280, 900, async |b| {
-        b.open_page(&format!("{}#/train", server.url())).await?;
-        b.js("window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push([e.startTime, e.duration]))).observe({type: 'longtask'});")
-            .await?;
-        watch_frames(b).await?;
+        open_train_watching(b, &server).await?;
         let idle = b.watch_memory();
         tokio::time::sleep(Duration::from_millis(1500)).await;
         out.push(format!("the Train page before reading, {}", idle.stop().text()));
@@ -114,10 +115,7 @@ async fn a_file_too_large_for_the_tab_gets_the_message_and_a_sample_that_trains(
     let data = repo_root().join("data/genres_v2.csv");
     let mut out = Vec::new();
     with_browser(1280, 900, async |b| {
-        b.open_page(&format!("{}#/train", server.url())).await?;
-        b.js("window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push([e.startTime, e.duration]))).observe({type: 'longtask'});")
-            .await?;
-        watch_frames(b).await?;
+        open_train_watching(b, &server).await?;
         b.upload("train-file", &data).await?;
         let kept = b.until("return document.getElementById('rows-kept')?.textContent;", "the bundled file read").await?;
         // The big file: refused from its first megabyte, with what it would need and the offer.
