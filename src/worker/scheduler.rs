@@ -286,6 +286,9 @@ impl Run {
 /// One worker's loop: takes the next task until there is none.
 async fn work(run: Rc<Run>, w: usize) {
     let worker = run.workers[w].clone();
+    // Every request carries the split, which the page copies to the worker: one request per
+    // task, so that a big split's copies (60 MB at a million rows) never add up in one.
+    crate::csv_upload::yield_now().await;
     while let Some(task) = run.next_task() {
         match task {
             Task::Whole(j) => {

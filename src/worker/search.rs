@@ -92,6 +92,8 @@ pub async fn search(
 
 /// One worker's loop: the next trial index while the budget lasts.
 async fn work(search: Rc<Search>, w: usize) {
+    // One request per task: each carries the split, which the page copies (see the scheduler).
+    crate::csv_upload::yield_now().await;
     let worker = trainer(w);
     while !search.cancelled.get() && now() < search.deadline {
         let index = search.next.get();
