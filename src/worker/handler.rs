@@ -215,16 +215,7 @@ impl Read for BlobReader {
                 return Ok(0);
             }
             let end = (self.pos + CHUNK).min(size);
-            let slice = self
-                .blob
-                .slice_with_f64_and_f64(self.pos, end)
-                .map_err(|_| std::io::Error::other("could not slice the file"))?;
-            let buffer = self.reader.read_as_array_buffer(&slice).map_err(|_| {
-                std::io::Error::other(
-                    "the browser could not read the file (was it moved or deleted?)",
-                )
-            })?;
-            self.buf = Uint8Array::new(&buffer).to_vec();
+            self.buf = read_slice(&self.reader, &self.blob, self.pos, end)?;
             self.at = 0;
             self.pos = end;
         }
@@ -233,6 +224,22 @@ impl Read for BlobReader {
         self.at += n;
         Ok(n)
     }
+}
+
+/// Bytes `start..end` of `blob`, read synchronously (workers only).
+fn read_slice(
+    reader: &FileReaderSync,
+    blob: &Blob,
+    start: f64,
+    end: f64,
+) -> std::io::Result<Vec<u8>> {
+    let slice = blob
+        .slice_with_f64_and_f64(start, end)
+        .map_err(|_| std::io::Error::other("could not slice the file"))?;
+    let buffer = reader.read_as_array_buffer(&slice).map_err(|_| {
+        std::io::Error::other("the browser could not read the file (was it moved or deleted?)")
+    })?;
+    Ok(Uint8Array::new(&buffer).to_vec())
 }
 
 /// A `Blob` as a reader, with its size.
@@ -259,19 +266,13 @@ fn parse_blob(
 ) {
     // A file that would not fit in the tab is refused from its first megabyte, before anything
     // is read, unless the user asked for a sample of it.
+    // (A head that cannot be read is left to the read itself, which says why.)
     if sample.is_none() {
-        let head = FileReaderSync::new().ok().and_then(|r| {
-            let slice = blob
-                .slice_with_f64_and_f64(0.0, capacity::HEAD_BYTES as f64)
-                .ok()?;
-            r.read_as_array_buffer(&slice).ok()
-        });
-        if let Some(head) = head {
-            let head = Uint8Array::new(&head).to_vec();
-            if let Err(too) = capacity::check(blob.size() as u64, &head) {
-                STATE.with_borrow_mut(|s| s.ingested = None);
-                return post(id, Response::TooLarge(too), Vec::new());
-            }
+        let head = FileReaderSync::new()
+            .ok()
+            .and_then(|r| read_slice(&r, &blob, 0.0, capacity::HEAD_BYTES as f64).ok());
+        if let Some(Err(too)) = head.map(|h| capacity::check(blob.size() as u64, &h)) {
+            return refuse_too_large(id, too);
         }
     }
     match blob_reader(blob) {
@@ -331,7 +332,7 @@ fn parse_reader(
         ..IngestOptions::for_training()
     };
     // The first megabyte's estimate can be wrong (long lines first, short ones after): the
-    // read stops once the rows kept pass the tab's limit by a quarter, with the estimate made
+    // read stops once the rows read pass the tab's limit by a quarter, with the estimate made
     // from what was read so far.
     let limit = capacity::max_tab_rows() + capacity::max_tab_rows() / 4;
     let mut over = None;
@@ -344,8 +345,7 @@ fn parse_reader(
         true
     });
     if let Some(too) = over {
-        STATE.with_borrow_mut(|s| s.ingested = None);
-        return post(id, Response::TooLarge(too), Vec::new());
+        return refuse_too_large(id, too);
     }
     match result {
         Ok(data) => {
@@ -379,6 +379,13 @@ fn parse_reader(
             }
         }
     }
+}
+
+/// Answers that the file is too large for the tab; like any failed read, it leaves no data set
+/// here.
+fn refuse_too_large(id: RequestId, too: capacity::TooLarge) {
+    STATE.with_borrow_mut(|s| s.ingested = None);
+    post(id, Response::TooLarge(too), Vec::new());
 }
 
 fn heap_bytes() -> u64 {

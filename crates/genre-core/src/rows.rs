@@ -30,6 +30,22 @@ impl Rows {
         out
     }
 
+    /// Rows and their classes from `(row, class)` pairs, as a split's part holds them.
+    pub fn with_classes<R: AsRef<[f64]>>(
+        width: usize,
+        pairs: impl IntoIterator<Item = (R, usize)>,
+    ) -> (Rows, Vec<usize>) {
+        let mut rows = Rows::new(width);
+        let classes = pairs
+            .into_iter()
+            .map(|(r, c)| {
+                rows.push(r.as_ref());
+                c
+            })
+            .collect();
+        (rows, classes)
+    }
+
     /// Appends a row; it must be `width` long.
     pub fn push(&mut self, row: &[f64]) {
         assert_eq!(row.len(), self.width, "a row of {} values", self.width);
@@ -83,6 +99,8 @@ mod tests {
         assert!(r[1][1].is_nan());
         assert_eq!(r.iter().count(), 2);
         assert_eq!(r.iter().flatten().filter(|v| !v.is_nan()).count(), 3);
+        let (x, y) = Rows::with_classes(2, [([5.0, 6.0], 1), ([7.0, 8.0], 0)]);
+        assert_eq!((&x[1], y), (&[7.0, 8.0][..], vec![1, 0]));
         assert_eq!(Rows::new(9).len(), 0);
         assert_eq!(Rows::new(0).iter().count(), 0);
     }

@@ -255,18 +255,7 @@ impl Prepared {
         source: impl Fn(usize) -> u64,
     ) -> Prepared {
         let width = options.features.len();
-        let pick = |idx: &[usize]| -> (Rows, Vec<usize>) {
-            let mut x = Rows::new(width);
-            let y = idx
-                .iter()
-                .map(|&i| {
-                    let (r, c) = row(i);
-                    x.push(&r);
-                    c
-                })
-                .collect();
-            (x, y)
-        };
+        let pick = |idx: &[usize]| Rows::with_classes(width, idx.iter().map(|&i| row(i)));
         let (train_x, train_y) = pick(&split.train);
         let (test_x, test_y) = pick(&split.test);
         Prepared {
@@ -376,20 +365,21 @@ pub fn prepare_two(
     let index = |name: &str| classes.iter().position(|c| c == name);
     let mut unknown = 0;
     let mut test_rows = Vec::new();
-    let (test_x, test_y): (Vec<_>, Vec<_>) = test
-        .tracks
-        .iter()
-        .filter_map(|t| match index(&test.classes[t.label? as usize]) {
-            None => {
-                unknown += 1;
-                None
-            }
-            Some(c) => {
-                test_rows.push(t.row);
-                Some((options.features.select(&t.values), c))
-            }
-        })
-        .unzip();
+    let (test_x, test_y) = Rows::with_classes(
+        width,
+        test.tracks
+            .iter()
+            .filter_map(|t| match index(&test.classes[t.label? as usize]) {
+                None => {
+                    unknown += 1;
+                    None
+                }
+                Some(c) => {
+                    test_rows.push(t.row);
+                    Some((options.features.select(&t.values), c))
+                }
+            }),
+    );
     if test_y.is_empty() {
         return Err(TrainError::NoLabels);
     }
@@ -400,7 +390,7 @@ pub fn prepare_two(
             classes,
             train_x,
             train_y: labelled.y,
-            test_x: Rows::from_rows(width, test_x),
+            test_x,
             test_y,
             test_rows,
             corrections: CorrectionRows::default(),

@@ -293,16 +293,13 @@ pub fn cross_validate(
     for (f, fold) in folds.iter().enumerate() {
         let mut held = vec![false; prep.train_x.len()];
         fold.iter().for_each(|&i| held[i] = true);
-        let part = |keep: bool| -> (Rows, Vec<usize>) {
-            let mut x = Rows::new(prep.train_x.width());
-            let y = (0..held.len())
-                .filter(|&i| held[i] != keep)
-                .map(|i| {
-                    x.push(&prep.train_x[i]);
-                    prep.train_y[i]
-                })
-                .collect();
-            (x, y)
+        let part = |keep: bool| {
+            Rows::with_classes(
+                prep.train_x.width(),
+                (0..held.len())
+                    .filter(|&i| held[i] != keep)
+                    .map(|i| (&prep.train_x[i], prep.train_y[i])),
+            )
         };
         let (train_x, train_y) = part(true);
         let (test_x, test_y) = part(false);

@@ -102,11 +102,7 @@ pub fn start_parse(page: TrainState, src: SourceRef, sample: Option<RowSample>) 
             }
             Err(WorkerError::Cancelled) => return,
             Err(WorkerError::NeedsLabel { message, columns }) => (message, columns, None),
-            Err(WorkerError::TooLarge(too)) => (
-                WorkerError::TooLarge(too).to_string(),
-                Vec::new(),
-                Some(too),
-            ),
+            Err(e @ WorkerError::TooLarge(too)) => (e.to_string(), Vec::new(), Some(too)),
             Err(e) => (e.to_string(), Vec::new(), None),
         };
         let (message, columns, too_large) = failure;

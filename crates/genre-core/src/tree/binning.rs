@@ -16,7 +16,9 @@ pub struct BinMapper {
 
 impl BinMapper {
     /// Chooses edges from the training columns: midpoints between distinct values when there are
-    /// few, quantile cut points otherwise.
+    /// few, quantile cut points otherwise. The reference [`fit_binned`](Self::fit_binned) is
+    /// checked against (tests only: the models bin one column at a time).
+    #[cfg(test)]
     pub fn fit(columns: &[Vec<f64>]) -> BinMapper {
         BinMapper {
             edges: columns.iter().map(|c| edges_of(c)).collect(),
@@ -25,8 +27,8 @@ impl BinMapper {
 
     /// Fits the edges and bins the values one column at a time, so that a training set is
     /// never copied whole as `f64` columns: at a million rows the forest's own copy was 58 MB
-    /// beside the one-byte bins it keeps (7 MB). Same edges and bins as
-    /// [`fit`](Self::fit) then [`bin_columns`](Self::bin_columns).
+    /// beside the one-byte bins it keeps (7 MB). The same edges and bins as fitting on all the
+    /// columns first, then binning them.
     pub fn fit_binned(columns: impl IntoIterator<Item = Vec<f64>>) -> (BinMapper, Vec<Vec<u8>>) {
         let mut mapper = BinMapper { edges: Vec::new() };
         let mut bins = Vec::new();
@@ -46,7 +48,8 @@ impl BinMapper {
         self.edges[feature].partition_point(|&e| (e as f64) < x) as u8
     }
 
-    /// Column-major bins: `out[f][i]`.
+    /// Column-major bins: `out[f][i]` (tests only, with `fit`).
+    #[cfg(test)]
     pub fn bin_columns(&self, columns: &[Vec<f64>]) -> Vec<Vec<u8>> {
         columns
             .iter()
