@@ -182,6 +182,8 @@ async fn a_file_too_large_for_the_tab_gets_the_message_and_a_sample_that_trains(
             workers_note.as_str().unwrap_or_default().starts_with(&format!("{fit} of the 4 workers asked for")),
             "{workers_note:?}"
         );
+        // The trained sample's page, with the report's sample note and the run card's note.
+        b.look("too-large-trained-1280").await?;
         out.push(format!("{rows} rows ({} MB), sampled to {kept}: {}", std::fs::metadata(&big)?.len() / 1_000_000, memory.stop().text()));
         out.push(format!("longest main-thread task: {:.0} ms", longest_task(b).await?));
         out.push(format!("longest blocking animation frames: {}", blocking_frames(b).await?));
