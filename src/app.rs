@@ -17,6 +17,9 @@ pub fn App() -> impl IntoView {
     let store = ModelStore::provide();
     // The Train page's state lives at the app level, so results survive navigating away.
     crate::pages::train::provide_train_state();
+    // So do Explore's upload and comparison, and Batch's predictions.
+    crate::pages::explore::provide_explore_state();
+    crate::pages::batch::provide_batch_state();
     let page = use_current_page();
     view! {
         <SiteFrame page store>

@@ -31,6 +31,19 @@ pub enum ModelState {
     Failed(String),
 }
 
+/// The same state: for a model, the same loaded model (not merely an equal one), which is
+/// cheap to compare and says whether the active model changed.
+impl PartialEq for ModelState {
+    fn eq(&self, other: &ModelState) -> bool {
+        match (self, other) {
+            (ModelState::Loading, ModelState::Loading) => true,
+            (ModelState::Ready(a), ModelState::Ready(b)) => Arc::ptr_eq(a, b),
+            (ModelState::Failed(a), ModelState::Failed(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub enum ExamplesState {
     Loading,

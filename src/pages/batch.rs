@@ -197,21 +197,57 @@ fn start_run(
     });
 }
 
+/// Batch's state, kept at the app's level: going to another page and back keeps the
+/// predictions and their download, and a run under way goes on.
+#[derive(Clone, Copy)]
+pub struct BatchState {
+    stage: RwSignal<RunStatus>,
+    shown: Shown,
+    /// The file chosen last, to run once the model has loaded (it may not be the one shown).
+    pending: RwSignal<Option<Upload>>,
+    generation: RwSignal<u64>,
+    /// The model the shown predictions were made with, to predict again only when it changes.
+    predicted_with: StoredValue<Option<ModelState>>,
+}
+
+/// Batch's state: the app's (see [`BatchState`]), made on the first call.
+pub fn provide_batch_state() -> BatchState {
+    if let Some(state) = use_context::<BatchState>() {
+        return state;
+    }
+    let state = BatchState {
+        stage: RwSignal::new(RunStatus::Idle),
+        shown: Shown {
+            outcome: RwSignal::new(None),
+            upload: RwSignal::new(None),
+        },
+        pending: RwSignal::new(None),
+        generation: RwSignal::new(0),
+        predicted_with: StoredValue::new(None),
+    };
+    provide_context(state);
+    state
+}
+
 #[component]
 pub fn BatchPage() -> impl IntoView {
     let store = ModelStore::use_store();
-    let stage = RwSignal::new(RunStatus::Idle);
-    let shown = Shown {
-        outcome: RwSignal::new(None),
-        upload: RwSignal::new(None),
-    };
-    // The file chosen last, to run once the model has loaded (it may not be the one shown).
-    let pending: RwSignal<Option<Upload>> = RwSignal::new(None);
-    let generation = RwSignal::new(0u64);
+    let BatchState {
+        stage,
+        shown,
+        pending,
+        generation,
+        predicted_with,
+    } = provide_batch_state();
 
-    // Predict again whenever the active model changes (Train's "use this model", a reload).
+    // Predict again whenever the active model changes (Train's "use this model", a reload), but
+    // not merely because the page is shown again.
     Effect::new(move |_| {
-        store.state.track();
+        let model = store.state.get();
+        if predicted_with.with_value(|m| m.as_ref() == Some(&model)) {
+            return;
+        }
+        predicted_with.set_value(Some(model));
         let waiting = pending.try_update(Option::take).flatten();
         if let Some(u) = waiting.or_else(|| shown.upload.get_untracked()) {
             start_run(stage, u, store, generation, shown);

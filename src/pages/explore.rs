@@ -135,6 +135,33 @@ fn load_upload(
     });
 }
 
+/// What Explore shows and runs, kept at the app's level: going to another page and back keeps
+/// the upload, its charts and a comparison of the protocols (which goes on running meanwhile).
+#[derive(Clone, Copy)]
+pub struct ExploreState {
+    data: RwSignal<Data>,
+    upload_file: UploadFile,
+    error: RwSignal<Option<String>>,
+    comparison: report_protocol::Comparison,
+}
+
+/// Explore's state: the app's (see [`ExploreState`]), made on the first call.
+pub fn provide_explore_state() -> ExploreState {
+    if let Some(state) = use_context::<ExploreState>() {
+        return state;
+    }
+    let data = RwSignal::new(Data::Loading(String::new()));
+    let upload_file: UploadFile = StoredValue::new_local(None);
+    let state = ExploreState {
+        data,
+        upload_file,
+        error: RwSignal::new(None),
+        comparison: report_protocol::Comparison::new(),
+    };
+    provide_context(state);
+    state
+}
+
 #[component]
 pub fn ExplorePage() -> impl IntoView {
     // The charts are laid out for this window's width when the page opens (a phone gets
@@ -144,12 +171,18 @@ pub fn ExplorePage() -> impl IntoView {
         .and_then(|v| v.as_f64())
         .unwrap_or(CHART_W);
     provide_context(ChartWidth(width_for_window(inner)));
-    let data = RwSignal::new(Data::Loading(String::new()));
-    let upload_file: UploadFile = StoredValue::new_local(None);
-    load_bundled(data, upload_file);
+    let ExploreState {
+        data,
+        upload_file,
+        error,
+        comparison,
+    } = provide_explore_state();
+    // The bundled summaries on the first visit (they are the same for the whole visit).
+    if matches!(data.get_untracked(), Data::Loading(ref t) if t.is_empty()) {
+        load_bundled(data, upload_file);
+    }
     let busy =
         Signal::derive(move || matches!(data.get(), Data::Loading(_) | Data::Reading { .. }));
-    let error = RwSignal::new(None::<String>);
     let on_file = Callback::new(move |file| load_upload(data, error, upload_file, file));
     let showing_upload = move || {
         matches!(
@@ -211,7 +244,7 @@ pub fn ExplorePage() -> impl IntoView {
                 view! {
                     <DataPreview summary=summary.clone() />
                     <Charts summary />
-                    <ReportComparison file=upload_file name=Signal::stored(name) />
+                    <ReportComparison file=upload_file name=Signal::stored(name) state=comparison />
                 }
                 .into_any()
             }

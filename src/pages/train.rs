@@ -49,13 +49,20 @@ pub enum SourceRef {
     Bundled,
 }
 
-/// The data set the page uses. A file that cannot be used does not replace it: its problem is a
-/// [`ParseFailure`] shown beside it.
+/// The data set the page uses. A file that cannot be used, or whose reading is cancelled, does
+/// not replace it: its problem is a [`ParseFailure`] shown beside it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DataState {
     Empty,
-    Parsing { name: String, done: u64, total: u64 },
     Ready(Arc<DataSummary>),
+}
+
+/// A file being read by the parser worker (the data set in use stays in use meanwhile).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    pub name: String,
+    pub done: u64,
+    pub total: u64,
 }
 
 /// Why the last file chosen could not be used.
@@ -83,8 +90,9 @@ pub struct ModelResult {
     pub file: Vec<u8>,
     /// Wall time from the first task's start to the model's arrival on the page.
     pub wall_ms: f64,
-    /// Its key in storage once saved.
-    pub saved_id: RwSignal<Option<String>>,
+    /// Its key in storage once saved. (Not owned by a component: the results outlive the
+    /// page's views, and a signal a view owned would be disposed when the user leaves Train.)
+    pub saved_id: ArcRwSignal<Option<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -96,16 +104,22 @@ pub enum JobStatus {
     Cancelled,
 }
 
-/// A model in the current (or last) training run.
-#[derive(Clone, Copy, Debug)]
+/// A model in the current (or last) training run. Its status is reference-counted, not owned
+/// by the view that started the run: the run goes on, and its results stay, when the user goes
+/// to another page (whose views, and the signals they own, are disposed).
+#[derive(Clone, Debug)]
 pub struct JobView {
     pub kind: ModelKind,
-    pub status: RwSignal<JobStatus>,
+    pub status: ArcRwSignal<JobStatus>,
 }
 
 #[derive(Clone, Copy)]
 pub struct TrainState {
     pub data: RwSignal<DataState>,
+    /// The file being read, if any.
+    pub reading: RwSignal<Option<Reading>>,
+    /// The last read was cancelled: the file's name.
+    pub read_cancelled: RwSignal<Option<String>>,
     pub parse_error: RwSignal<Option<ParseFailure>, LocalStorage>,
     pub source: StoredValue<Option<SourceRef>, LocalStorage>,
     /// The sample `source` was read with (a file too large for the tab), if any.
@@ -138,10 +152,15 @@ impl TrainState {
         expect_context::<TrainState>()
     }
 
+    /// A file is being read: training and the search wait for it (or its cancel).
+    pub fn is_reading(&self) -> bool {
+        self.reading.with(Option::is_some)
+    }
+
     pub fn summary(&self) -> Option<Arc<DataSummary>> {
         match self.data.get() {
             DataState::Ready(s) => Some(s),
-            _ => None,
+            DataState::Empty => None,
         }
     }
 }
@@ -154,6 +173,8 @@ pub fn provide_train_state() -> TrainState {
     }
     let page = TrainState {
         data: RwSignal::new(DataState::Empty),
+        reading: RwSignal::new(None),
+        read_cancelled: RwSignal::new(None),
         parse_error: RwSignal::new_local(None),
         source: StoredValue::new_local(None),
         sample: StoredValue::new(None),

@@ -355,6 +355,7 @@ fn parse_reader(
                 report: data.report.clone(),
                 classes: data.classes.clone(),
                 present: data.present.clone(),
+                set_aside: genre_core::train::set_aside(&data),
                 parse_ms: now() - start,
                 heap_bytes: heap_bytes(),
             };

@@ -16,7 +16,7 @@ use genre_core::corrections::Correction;
 use genre_core::feature::Feature;
 use genre_core::ingest::{IngestReport, RowSample};
 use genre_core::metrics::Metrics;
-use genre_core::train::{Leakage, ModelSpec, Protocol, TrainOptions};
+use genre_core::train::{Leakage, ModelSpec, Protocol, SetAside, TrainOptions};
 use genre_core::tune::{Trial, TuneOptions};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
@@ -108,6 +108,8 @@ pub struct DataSummary {
     pub report: IngestReport,
     pub classes: Vec<String>,
     pub present: Vec<Feature>,
+    /// Genres too small to split, which training leaves out (the report says so).
+    pub set_aside: SetAside,
     pub parse_ms: f64,
     /// The worker's wasm heap after reading (it never shrinks, so this is its peak).
     pub heap_bytes: u64,

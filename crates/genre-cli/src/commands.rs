@@ -22,7 +22,8 @@ use serde::Serialize;
 
 use crate::args::{models, EvalArgs, ProtocolChoice, SplitArgs, TrainArgs};
 use crate::io::{
-    data_err, io_err, read_data, read_model, training_read, write_file, CliError, Result,
+    data_err, io_err, note_set_aside, read_data, read_model, training_read, write_file, CliError,
+    Result,
 };
 use crate::report::{per_genre, table};
 
@@ -129,6 +130,7 @@ pub fn train(a: TrainArgs) -> Result<()> {
         || a.data.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    note_set_aside(&a.data, &data);
     let prep = prepare(&data, &options, &file_name).map_err(data_err(&a.data))?;
     eprintln!(
         "{}: {} rows kept ({} rejected, {} duplicates dropped), {} genres; train {} / holdout {}",
@@ -303,6 +305,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     let prep = match (&a.data, &a.train, &a.test) {
         (Some(d), _, _) => {
             let data = a.split.sampled(read_data(d, &training_read(&a.label))?);
+            note_set_aside(d, &data);
             prepare(&data, &options, &d.display().to_string()).map_err(data_err(d))?
         }
         (None, Some(_), Some(_)) if a.split.sample.is_some() => {

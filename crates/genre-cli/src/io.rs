@@ -52,6 +52,14 @@ pub fn training_read(label: &Option<String>) -> IngestOptions {
     }
 }
 
+/// Says on stderr which genres of `data` (read from `path`) training leaves out, having too
+/// few rows to split (`genre_core::train::set_aside`), so a run never drops a genre silently.
+pub fn note_set_aside(path: &Path, data: &Ingested) {
+    if let Some(note) = genre_core::train::set_aside(data).note() {
+        eprintln!("note: {}: {}", path.display(), note.replace('`', ""));
+    }
+}
+
 pub fn read_model(path: &Path) -> Result<TrainedModel> {
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     TrainedModel::from_bytes(&bytes).map_err(|source| CliError::Model {

@@ -13,7 +13,7 @@ use genre_core::tune::{default_folds, settings_in_words, tune, Leaderboard, Tria
 use crate::args::{models, ModelChoice, SplitArgs};
 use crate::bench::cpu_seconds;
 use crate::commands::{parse_features, run_model, EvaluatedModel};
-use crate::io::{data_err, read_data, training_read, write_file, Result};
+use crate::io::{data_err, note_set_aside, read_data, training_read, write_file, Result};
 use crate::report::table;
 
 #[derive(Args, Debug)]
@@ -134,6 +134,7 @@ pub fn run(a: TuneArgs) -> Result<()> {
     let data = a
         .split
         .sampled(read_data(&a.data, &training_read(&a.label))?);
+    note_set_aside(&a.data, &data);
     let prep =
         prepare(&data, &options, &a.data.display().to_string()).map_err(data_err(&a.data))?;
     let search = TuneOptions {

@@ -165,19 +165,25 @@ fn rejected_rows_are_listed_and_the_rest_predicted() {
     assert_eq!(written.lines().count(), 4, "header + 3 rows:\n{written}");
 }
 
+/// A genre too small to split is set aside with a note naming it and its row; the rest trains.
+#[test]
+fn a_genre_of_one_row_is_set_aside_with_a_note() {
+    let out = eval("csv/class_with_one_row.csv");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("note: ") && stderr.contains("Set aside: genre Emo (row 6)"),
+        "{stderr}"
+    );
+}
+
 /// Training-time checks exit 2 with one line naming the genre that is the problem.
 #[test]
 fn training_checks_exit_2_with_one_line() {
-    for (file, expected) in [
-        (
-            "csv/one_class.csv",
-            "Only one genre (`Rap`) in the data: a classifier needs at least two.",
-        ),
-        (
-            "csv/class_with_one_row.csv",
-            "Genre `Emo` has 1 row(s): at least 2 are needed",
-        ),
-    ] {
+    for (file, expected) in [(
+        "csv/one_class.csv",
+        "Only one genre (`Rap`) in the data: a classifier needs at least two.",
+    )] {
         let out = eval(file);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stderr}");

@@ -1,14 +1,11 @@
-//! The Decision Tree row of the original comparison, trained by linfa-trees and converted into
-//! the project's flat tree so that it predicts, explains and saves like every other tree model.
-
-use linfa::prelude::*;
-use linfa_trees::{DecisionTree, SplitQuality};
-use ndarray::{Array1, Array2};
+//! The Decision Tree row of the original comparison: one CART tree over the binned columns, grown
+//! by the forest's grower, so that it predicts, explains and saves like every other tree model.
 
 use crate::error::TrainError;
-use crate::fitting::{classes_of, fit_through_linfa};
+use crate::fitting::fit_through_linfa;
 use crate::params::{linfa_params, Value, TREE_DEPTH};
-use crate::tree::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
+use crate::tree::flat::TreeEnsemble;
+use crate::tree::forest::{fit_forest, ForestValidParams};
 
 linfa_params! {
     /// Checked decision-tree settings; only these can fit.
@@ -34,84 +31,26 @@ fn check_tree(p: &TreeValidParams) -> Result<(), TrainError> {
     TREE_DEPTH.check(Value::Depth(p.max_depth))
 }
 
-// linfa's `Fit`: scikit-learn's defaults (Gini, no depth limit, one row per leaf) fitted by
-// linfa-trees on the rows as `f32`, then converted. One work unit: reports `(1, 1)`.
+// linfa's `Fit`: scikit-learn's defaults (Gini, no depth limit, one row per leaf) on the binned
+// columns, grown by the forest's grower with no bootstrap and every feature at every split. The
+// grower keeps its own stack (no recursion a deep tree could overflow: wasm's stack is 1 MB)
+// and sums classes in a fixed order, so the same rows always give the same bytes. One work
+// unit: reports `(1, 1)`.
 fit_through_linfa!(TreeValidParams => TreeEnsemble, |training, dataset| {
-    let records = dataset.records().mapv(|v| v as f32);
-    let targets = Array1::from(classes_of(dataset));
-    let tree = fit_decision_tree(
-        &DatasetBase::new(records, targets),
-        training.params,
-        training.run.n_classes(),
-    )?;
-    training.run.report(1, 1);
-    Ok(tree)
+    let tree = ForestValidParams::single_tree(training.params.max_depth);
+    fit_forest(&tree, 0..1, &training.run, dataset)
 });
-
-fn fit_decision_tree(
-    dataset: &DatasetBase<Array2<f32>, Array1<usize>>,
-    params: &TreeValidParams,
-    n_classes: usize,
-) -> Result<TreeEnsemble, TrainError> {
-    let max_depth = params.max_depth;
-    let p = dataset.records().ncols();
-    let tree = DecisionTree::params()
-        .split_quality(SplitQuality::Gini)
-        .max_depth(max_depth)
-        .min_weight_split(2.0)
-        .min_weight_leaf(1.0)
-        .fit(dataset)?;
-
-    // linfa goes left when x < split; the flat tree goes left when x <= threshold, so the
-    // threshold is the largest f32 below the split value.
-    let mut flat = FlatTree::default();
-    flat.push_placeholder();
-    let mut stack = vec![(tree.root_node(), 0usize)];
-    while let Some((node, slot)) = stack.pop() {
-        flat.cover[slot] = 1.0;
-        if let Some(class) = node.prediction() {
-            flat.feature[slot] = LEAF;
-            flat.child[slot] = (flat.leaf_values.len() / n_classes) as u32;
-            let mut one_hot = vec![0.0f32; n_classes];
-            one_hot[class] = 1.0;
-            flat.leaf_values.extend(one_hot);
-        } else {
-            let (feature, value, _) = node.split();
-            let children = node.children();
-            let (Some(left), Some(right)) = (children[0].as_deref(), children[1].as_deref()) else {
-                return Err(TrainError::Linfa(
-                    "an internal node without two children".into(),
-                ));
-            };
-            let l = flat.push_placeholder();
-            flat.push_placeholder();
-            flat.feature[slot] = feature as u8;
-            flat.threshold[slot] = value.next_down();
-            flat.child[slot] = l as u32;
-            stack.push((right, l + 1));
-            stack.push((left, l));
-        }
-    }
-    let importance: Vec<f32> = tree.feature_importance().into_iter().collect();
-    Ok(TreeEnsemble {
-        kind: EnsembleKind::Forest,
-        n_classes,
-        n_features: p,
-        trees: vec![flat.canonicalize(n_classes)],
-        base_score: Vec::new(),
-        importance,
-        packed: Default::default(),
-    })
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fitting::{dataset_of, quietly};
     use crate::rng::Rng;
+    use crate::tree::flat::LEAF;
+    use linfa::prelude::*;
 
     #[test]
-    fn converted_tree_predicts_like_linfa_and_learns() {
+    fn grows_pure_leaves_and_finds_the_feature_that_matters() {
         let mut rng = Rng::new(3);
         let x: Vec<Vec<f64>> = (0..300)
             .map(|_| vec![(rng.unit() * 100.0).round() / 100.0, rng.unit()])
@@ -125,5 +64,43 @@ mod tests {
             assert_eq!(p[c], 1.0, "row {r:?}");
         }
         assert!(model.importance[0] > 0.99);
+    }
+
+    /// The deepest leaf of the tree's first tree.
+    fn depth(model: &TreeEnsemble) -> usize {
+        let tree = &model.trees[0];
+        let mut deepest = 0;
+        let mut stack = vec![(0usize, 0usize)];
+        while let Some((node, d)) = stack.pop() {
+            deepest = deepest.max(d);
+            if tree.feature[node] != LEAF {
+                let l = tree.child[node] as usize;
+                stack.extend([(l, d + 1), (l + 1, d + 1)]);
+            }
+        }
+        deepest
+    }
+
+    /// Noise labels grow a deep, bushy tree; the grower keeps its own stack, so even a thread
+    /// with a 256 KB stack (a quarter of wasm's) fits it, and twice gives the same tree.
+    #[test]
+    fn a_deep_tree_fits_on_a_small_stack_and_twice_the_same() {
+        let fit = || {
+            let mut rng = Rng::new(11);
+            let x: Vec<Vec<f64>> = (0..20_000)
+                .map(|_| (0..9).map(|_| rng.unit()).collect())
+                .collect();
+            let y: Vec<usize> = (0..x.len()).map(|_| rng.below(15)).collect();
+            let params = TreeParams::default().check().unwrap();
+            quietly(&params, 15, |t| t.fit(&dataset_of(&x, &y))).unwrap()
+        };
+        let first = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(fit)
+            .unwrap()
+            .join()
+            .expect("fits on a 256 KB stack");
+        assert!(depth(&first) >= 20, "a deep tree: depth {}", depth(&first));
+        assert_eq!(first, fit());
     }
 }

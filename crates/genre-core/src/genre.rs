@@ -44,9 +44,28 @@ pub fn display_name(label: &str) -> String {
     out
 }
 
+/// A genre named in a sentence: as the charts show it, with the file's own spelling in
+/// backticks when that differs ("Rnb-0 (`rnb-0`)", "`Dark Trap`"), so a message and a chart
+/// never seem to speak of two genres.
+pub fn named(label: &str) -> String {
+    let shown = display_name(label);
+    if shown == label {
+        format!("`{label}`")
+    } else {
+        format!("{shown} (`{label}`)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::display_name;
+    use super::{display_name, named};
+
+    #[test]
+    fn a_named_genre_is_the_charts_name_and_the_files() {
+        assert_eq!(named("rnb-0"), "Rnb-0 (`rnb-0`)");
+        assert_eq!(named("Dark Trap"), "`Dark Trap`");
+        assert_eq!(named("dnb"), "Drum & Bass (`dnb`)");
+    }
 
     #[test]
     fn the_data_sets_two_styles_look_alike() {

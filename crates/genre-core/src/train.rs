@@ -34,7 +34,7 @@ use crate::tree::forest::{merge_forests, BaggingParams, ForestParams, ForestVali
 
 mod blockers;
 mod protocol;
-pub use blockers::{blockers, Blocker};
+pub use blockers::{blockers, Blocker, SetAside, MIN_ROWS_TO_SPLIT};
 pub use protocol::{why_they_differ, Leakage, Protocol};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,12 +216,14 @@ pub fn add_corrections(
 }
 
 /// Splits the labelled tracks (stratified) after checking that training can work at all.
+/// Genres with fewer than [`MIN_ROWS_TO_SPLIT`] rows are left out (see [`set_aside`]).
 pub fn prepare(
     data: &Ingested,
     options: &TrainOptions,
     data_file: &str,
 ) -> Result<Prepared, TrainError> {
-    let labelled = Labelled::check(data, options, "features that are columns of the file")?;
+    let labelled = Labelled::check(data, options, "features that are columns of the file")?
+        .without_unsplittable()?;
     let split = stratified_split(
         &labelled.y,
         &labelled.classes,
@@ -283,6 +285,38 @@ struct Labelled<'a> {
 }
 
 impl<'a> Labelled<'a> {
+    /// Leaves out the genres with too few rows to split ([`SetAside`]: the page and the CLI say
+    /// so); at least two genres must remain.
+    fn without_unsplittable(self) -> Result<Labelled<'a>, TrainError> {
+        let mut counts = vec![0u64; self.classes.len()];
+        self.y.iter().for_each(|&c| counts[c] += 1);
+        if counts.iter().all(|&n| n >= MIN_ROWS_TO_SPLIT) {
+            return Ok(self);
+        }
+        let mut remap = vec![usize::MAX; counts.len()];
+        let mut classes = Vec::new();
+        for (c, &n) in counts.iter().enumerate() {
+            if n >= MIN_ROWS_TO_SPLIT {
+                remap[c] = classes.len();
+                classes.push(self.classes[c].clone());
+            }
+        }
+        if classes.len() < 2 {
+            let largest = (0..counts.len()).max_by_key(|&c| counts[c]).unwrap_or(0);
+            return Err(TrainError::OneClass {
+                class: self.classes[largest].clone(),
+            });
+        }
+        let (tracks, y) = self
+            .tracks
+            .into_iter()
+            .zip(self.y)
+            .filter(|(_, c)| remap[*c] != usize::MAX)
+            .map(|(t, c)| (t, remap[c]))
+            .unzip();
+        Ok(Labelled { tracks, classes, y })
+    }
+
     fn check(
         data: &'a Ingested,
         options: &TrainOptions,
@@ -333,6 +367,26 @@ impl<'a> Labelled<'a> {
             .collect();
         Ok(Labelled { tracks, classes, y })
     }
+}
+
+/// The genres of `data` that [`prepare`] leaves out, with their rows.
+pub fn set_aside(data: &Ingested) -> SetAside {
+    let mut counts = vec![0u64; data.classes.len()];
+    for t in &data.tracks {
+        if let Some(c) = t.label {
+            counts[c as usize] += 1;
+        }
+    }
+    let named: Vec<(String, u64)> = data.classes.iter().cloned().zip(counts).collect();
+    SetAside::of(&named, |genre| {
+        let class = data.classes.iter().position(|c| c == genre);
+        data.tracks
+            .iter()
+            .filter(|t| t.label.map(|l| l as usize) == class)
+            .map(|t| t.row)
+            .take(MIN_ROWS_TO_SPLIT as usize)
+            .collect()
+    })
 }
 
 /// Uses one file for training and another for testing (no split). Test rows whose genre the

@@ -372,22 +372,20 @@ fn a_separate_test_file_needs_no_split() {
     ));
 }
 
+/// A genre of one row cannot be split; it is set aside (named with its row), and the other
+/// genres train.
 #[test]
-fn a_class_with_one_row_cannot_be_split() {
-    let e = prepare_file("csv/class_with_one_row.csv", &TrainOptions::default()).unwrap_err();
-    match &e {
-        TrainError::ClassTooSmall {
-            class,
-            count: 1,
-            needed: 2,
-            ..
-        } => assert_eq!(class, "Emo"),
-        other => panic!("{other:?}"),
-    }
+fn a_genre_with_one_row_is_set_aside_and_the_rest_trains() {
+    let d = train_read("csv/class_with_one_row.csv").unwrap();
+    let prep = prepare(&d, &TrainOptions::default(), "class_with_one_row.csv").unwrap();
+    assert_eq!(prep.classes, ["Rap", "techno"]);
+    assert_eq!(prep.train_y.len() + prep.test_y.len(), 4);
+    let aside = genre_core::train::set_aside(&d);
+    assert_eq!(aside.genres, [("Emo".to_string(), vec![6])]);
+    let note = aside.note().unwrap();
     assert!(
-        e.to_string()
-            .starts_with("Genre `Emo` has 1 row(s): at least 2 are needed"),
-        "{e}"
+        note.starts_with("Set aside: genre `Emo` (row 6) has fewer than 2 rows"),
+        "{note}"
     );
 }
 
@@ -816,10 +814,8 @@ fn docs_quote_the_real_messages() {
             .unwrap_err()
             .to_string(),
     );
-    messages.push(
-        prepare_file("csv/class_with_one_row.csv", &TrainOptions::default())
-            .unwrap_err()
-            .to_string(),
+    messages.extend(
+        genre_core::train::set_aside(&train_read("csv/class_with_one_row.csv").unwrap()).note(),
     );
     let smote = TrainOptions {
         features: three_features(),

@@ -219,3 +219,26 @@ fn any_corrupted_content_is_an_error_not_a_panic() {
     }
     assert!(corrupt_errors > 0);
 }
+
+/// Training is a pure function of the data, the options and the settings: the same inputs give
+/// the same file, for every kind, with and without SMOTE (whose synthetic rows must come out the
+/// same too).
+#[test]
+fn training_twice_gives_the_same_bytes_for_every_kind() {
+    use genre_core::train::Balance;
+    let data = common::synthetic(400, 13);
+    for balance in [Balance::None, Balance::Smote] {
+        let options = TrainOptions {
+            balance,
+            ..TrainOptions::default()
+        };
+        for kind in ModelKind::ALL {
+            let spec = ModelSpec::default_for(kind, 3);
+            let once = || {
+                let prep = prepare(&data, &options, "synthetic.csv").unwrap();
+                common::fit(&prep, &spec, "twice").to_bytes()
+            };
+            assert_eq!(once(), once(), "{kind:?} with {balance:?}");
+        }
+    }
+}

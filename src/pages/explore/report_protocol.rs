@@ -14,17 +14,41 @@ use crate::pages::explore::controls::ChoiceBox;
 use crate::pages::train::seconds;
 use crate::worker::scheduler;
 
+/// The comparison's choices, progress and results: Explore's state (`ExploreState`), so a run
+/// goes on, and its tables stay, while the user is on another page.
+#[derive(Clone, Copy)]
+pub struct Comparison {
+    chosen: RwSignal<Vec<genre_core::model::ModelKind>>,
+    phase: RwSignal<Phase>,
+    sides: RwSignal<Vec<Side>>,
+    why: RwSignal<Option<String>>,
+}
+
+impl Comparison {
+    pub fn new() -> Comparison {
+        Comparison {
+            chosen: RwSignal::new(Protocol::REPORT_MODELS.to_vec()),
+            phase: RwSignal::new(Phase::Idle),
+            sides: RwSignal::new(Vec::new()),
+            why: RwSignal::new(None),
+        }
+    }
+}
+
 /// The comparison card. `file` is the upload Explore shows (`None`: the bundled data set) and
 /// `name` its name.
 #[component]
 pub fn ReportComparison(
     file: StoredValue<Option<web_sys::File>, LocalStorage>,
     #[prop(into)] name: Signal<String>,
+    state: Comparison,
 ) -> impl IntoView {
-    let chosen = RwSignal::new(Protocol::REPORT_MODELS.to_vec());
-    let phase = RwSignal::new(Phase::Idle);
-    let sides = RwSignal::new(Vec::<Side>::new());
-    let why = RwSignal::new(None::<String>);
+    let Comparison {
+        chosen,
+        phase,
+        sides,
+        why,
+    } = state;
     let running = move || matches!(phase.get(), Phase::Reading { .. } | Phase::Training(_));
     let start = move |_| {
         let models = chosen.get_untracked();
@@ -35,10 +59,10 @@ pub fn ReportComparison(
             .iter()
             .map(|&protocol| Side {
                 protocol,
-                split: RwSignal::new(None),
+                split: ArcRwSignal::new(None),
                 jobs: models
                     .iter()
-                    .map(|&k| (k, RwSignal::new(JobState::Queued)))
+                    .map(|&k| (k, ArcRwSignal::new(JobState::Queued)))
                     .collect(),
             })
             .collect();
@@ -162,11 +186,13 @@ fn protocol_name(protocol: Protocol) -> &'static str {
 #[component]
 fn SideTable(side: Side) -> impl IntoView {
     let code = side.protocol.code();
-    let split = side.split;
+    // This view's handles on the run's signals: disposed with the view, the run's live on.
+    let split = RwSignal::from(side.split);
     let rows = side
         .jobs
-        .iter()
-        .map(|&(kind, job)| {
+        .into_iter()
+        .map(|(kind, job)| {
+            let job = RwSignal::from(job);
             let cell = move || match job.get() {
                 JobState::Queued => ("…".to_string(), String::new()),
                 JobState::Running { done, total } => (format!("{done}/{total}"), String::new()),

@@ -24,13 +24,14 @@ pub(super) enum JobState {
     Cancelled,
 }
 
-/// One protocol's table: its split's figures once made, and a row per model.
+/// One protocol's table: its split's figures once made, and a row per model. Reference-counted
+/// signals: the run outlives the card's views when the user goes to another page.
 #[derive(Clone)]
 pub(super) struct Side {
     pub(super) protocol: Protocol,
     /// Training rows and what the test part holds, once split.
-    pub(super) split: RwSignal<Option<(usize, Leakage)>>,
-    pub(super) jobs: Vec<(ModelKind, RwSignal<JobState>)>,
+    pub(super) split: ArcRwSignal<Option<(usize, Leakage)>>,
+    pub(super) jobs: Vec<(ModelKind, ArcRwSignal<JobState>)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

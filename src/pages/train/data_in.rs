@@ -13,7 +13,7 @@ use genre_core::text;
 use genre_core::train::TrainOptions;
 
 use super::too_large::TooLargeOffer;
-use super::{figures, DataState, ParseFailure, SourceRef, TrainState};
+use super::{figures, DataState, ParseFailure, Reading, SourceRef, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::FileDrop;
 use crate::worker::calls::{CsvInput, Split};
@@ -33,10 +33,12 @@ impl SourceRef {
     }
 }
 
-/// Reads `src` in the parser worker, with the label column chosen for it.
+/// Reads `src` (all of it, or the `sample`) in the parser worker, with the label column chosen
+/// for it.
 async fn parse(
     page: TrainState,
     src: &SourceRef,
+    sample: Option<RowSample>,
     progress: impl FnMut(u64, u64) + 'static,
 ) -> Result<DataSummary, WorkerError> {
     let input = match src {
@@ -47,52 +49,50 @@ async fn parse(
         },
     };
     parser()
-        .parse(
-            input,
-            page.label_column.get_untracked(),
-            page.sample.get_value(),
-            progress,
-        )
+        .parse(input, page.label_column.get_untracked(), sample, progress)
         .await
 }
 
 /// Reads `src` in the parser worker (a read in progress is stopped first), all of it or the
-/// `sample`. If the file cannot be used, the data set read before stays in use (and is read
-/// again by the worker when training needs it, see [`ensure_parsed`]); the problem is shown
-/// beside it.
+/// `sample`. The data set in use stays in use until the new one is read: if the file cannot be
+/// used, or its reading is cancelled ([`cancel_read`]), nothing the page shows changes but a
+/// message (the parser, restarted, reads the kept data set again when training needs it, see
+/// [`ensure_parsed`]).
 pub fn start_parse(page: TrainState, src: SourceRef, sample: Option<RowSample>) {
     let p = parser();
     // A newer choice wins: stop the old read for real (its answer would be dropped anyway).
     p.terminate();
-    let previous = (
-        page.summary(),
-        page.source.get_value(),
-        page.sample.get_value(),
-    );
-    page.source.set_value(Some(src.clone()));
-    page.sample.set_value(sample);
     page.parse_error.set(None);
+    page.read_cancelled.set(None);
     let name = src.name();
     let total = match &src {
         SourceRef::File(f) => f.size() as u64,
         SourceRef::Bundled => 0,
     };
-    page.data.set(DataState::Parsing {
+    page.reading.set(Some(Reading {
         name: name.clone(),
         done: 0,
         total,
-    });
+    }));
     spawn_local(async move {
         let progress_name = name.clone();
         let on_progress = move |done, total| {
-            page.data.set(DataState::Parsing {
+            page.reading.set(Some(Reading {
                 name: progress_name.clone(),
                 done,
                 total,
-            })
+            }))
         };
-        let failure = match parse(page, &src, on_progress).await {
+        let read = parse(page, &src, sample, on_progress).await;
+        if matches!(read, Err(WorkerError::Cancelled)) {
+            // Cancelled, or replaced by a newer read: whoever stopped it says what is next.
+            return;
+        }
+        page.reading.set(None);
+        let failure = match read {
             Ok(summary) => {
+                page.source.set_value(Some(src));
+                page.sample.set_value(sample);
                 page.parsed_in.set_value(p.generation());
                 page.options.select_features(&summary.present);
                 // A new data set: the option problems found for the old one no longer apply.
@@ -106,17 +106,7 @@ pub fn start_parse(page: TrainState, src: SourceRef, sample: Option<RowSample>) 
             Err(e) => (e.to_string(), Vec::new(), None),
         };
         let (message, columns, too_large) = failure;
-        match previous {
-            (Some(summary), source, kept_sample) => {
-                // The kept data set is read again with its own label column when training
-                // needs it (the new file's choice reset it).
-                page.label_column.set(summary.report.label_column.clone());
-                page.source.set_value(source);
-                page.sample.set_value(kept_sample);
-                page.data.set(DataState::Ready(summary));
-            }
-            (None, _, _) => page.data.set(DataState::Empty),
-        }
+        keep_data_in_use(page);
         page.parse_error.set(Some(ParseFailure {
             name,
             message,
@@ -126,6 +116,24 @@ pub fn start_parse(page: TrainState, src: SourceRef, sample: Option<RowSample>) 
             too_large,
         }));
     });
+}
+
+/// The data set in use stays: its own label column again (a new file's choice reset it).
+fn keep_data_in_use(page: TrainState) {
+    if let Some(summary) = page.summary() {
+        page.label_column.set(summary.report.label_column.clone());
+    }
+}
+
+/// Stops the file being read; the data set in use (if any) stays, and the page says so.
+pub fn cancel_read(page: TrainState) {
+    let Some(reading) = page.reading.get_untracked() else {
+        return;
+    };
+    parser().terminate();
+    page.reading.set(None);
+    keep_data_in_use(page);
+    page.read_cancelled.set(Some(reading.name));
 }
 
 /// Makes sure the parser worker still holds the data the page shows: if it was restarted
@@ -139,7 +147,7 @@ pub async fn ensure_parsed(page: TrainState) -> Result<(), WorkerError> {
     let Some(src) = page.source.get_value() else {
         return Ok(());
     };
-    parse(page, &src, |_, _| {}).await?;
+    parse(page, &src, page.sample.get_value(), |_, _| {}).await?;
     page.parsed_in.set_value(p.generation());
     Ok(())
 }
@@ -190,63 +198,72 @@ pub fn DataIn() -> impl IntoView {
         page.label_column.set(None);
         start_parse(page, SourceRef::Bundled, None);
     };
-    let cancel = move |_| {
-        parser().terminate();
-        page.data.set(DataState::Empty);
-    };
-    let parsing = Signal::derive(move || matches!(page.data.get(), DataState::Parsing { .. }));
+    let cancel = move |_| cancel_read(page);
+    let parsing = Signal::derive(move || page.is_reading());
     let in_use = Signal::derive(move || page.summary().map(|s| s.file_name.clone()));
 
+    let read = move || {
+        let Reading { name, done, total } = page.reading.get()?;
+        let pct = if total > 0 {
+            (done as f64 / total as f64).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let what = if total > 0 {
+            format!(
+                "Reading {name}: {} of {} ({})",
+                figures::bytes(done),
+                figures::bytes(total),
+                figures::pct(pct)
+            )
+        } else {
+            format!("Downloading and unpacking {name}…")
+        };
+        Some(view! {
+            <div class="parse-status" id="parse-status" role="status">
+                <p>{what}</p>
+                <div class="progress" aria-hidden="true">
+                    <div class="progress-bar" style:width=format!("{:.1}%", pct * 100.0)></div>
+                </div>
+                <button class="button secondary" id="parse-cancel" on:click=cancel>"Cancel"</button>
+            </div>
+        })
+    };
     let status = move || match page.data.get() {
         DataState::Empty => None,
-        DataState::Parsing { name, done, total } => {
-            let pct = if total > 0 {
-                (done as f64 / total as f64).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let what = if total > 0 {
+        DataState::Ready(s) => Some(view! {
+            <p
+                class="msg ok"
+                id="parse-done"
+                role="status"
+                data-parse-ms=format!("{:.0}", s.parse_ms)
+                data-heap-bytes=s.heap_bytes.to_string()
+            >
+                {format!(
+                    "Read {} ({}) in {}.",
+                    s.file_name,
+                    figures::bytes(s.file_bytes),
+                    figures::seconds(s.parse_ms)
+                )}
+            </p>
+        }),
+    };
+    let cancelled = move || {
+        let name = page.read_cancelled.get()?;
+        let kept = page.summary().map_or_else(
+            || " No data set is in use yet.".to_string(),
+            |s| {
                 format!(
-                    "Reading {name}: {} of {} ({})",
-                    figures::bytes(done),
-                    figures::bytes(total),
-                    figures::pct(pct)
+                    " The data set read before, {}, is still in use.",
+                    s.file_name
                 )
-            } else {
-                format!("Downloading and unpacking {name}…")
-            };
-            Some(
-                view! {
-                    <div class="parse-status" id="parse-status" role="status">
-                        <p>{what}</p>
-                        <div class="progress" aria-hidden="true">
-                            <div class="progress-bar" style:width=format!("{:.1}%", pct * 100.0)></div>
-                        </div>
-                        <button class="button secondary" id="parse-cancel" on:click=cancel>"Cancel"</button>
-                    </div>
-                }
-                .into_any(),
-            )
-        }
-        DataState::Ready(s) => Some(
-            view! {
-                <p
-                    class="msg ok"
-                    id="parse-done"
-                    role="status"
-                    data-parse-ms=format!("{:.0}", s.parse_ms)
-                    data-heap-bytes=s.heap_bytes.to_string()
-                >
-                    {format!(
-                        "Read {} ({}) in {}.",
-                        s.file_name,
-                        figures::bytes(s.file_bytes),
-                        figures::seconds(s.parse_ms)
-                    )}
-                </p>
-            }
-            .into_any(),
-        ),
+            },
+        );
+        Some(view! {
+            <p class="msg info" id="parse-cancelled" role="status">
+                {format!("Cancelled: {name} was not read.{kept}")}
+            </p>
+        })
     };
     let failure = move || {
         let f = page.parse_error.get()?;
@@ -326,7 +343,9 @@ pub fn DataIn() -> impl IntoView {
                     "Use the bundled data set (genres_v2.csv, 42,305 tracks)"
                 </button>
             </div>
+            {read}
             {status}
+            {cancelled}
             {failure}
         </section>
     }

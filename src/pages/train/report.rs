@@ -43,6 +43,11 @@ pub fn Report() -> impl IntoView {
             }
         })
     };
+    // Genres too small to split: left out with a note, not a reason to refuse the file.
+    let set_aside = move || {
+        let note = page.summary()?.set_aside.note()?;
+        Some(view! { <p class="msg info" id="set-aside" role="status">{rich_text(&note)}</p> })
+    };
     let body = move || {
         let s = page.summary()?;
         let r = &s.report;
@@ -170,7 +175,16 @@ pub fn Report() -> impl IntoView {
                 </div>
                 <div class="report-block">
                     <h3>"Tracks per genre"</h3>
-                    <ul class="class-counts" class:many=many id="class-counts" data-bars="width">{classes}</ul>
+                    <ul
+                        class="class-counts"
+                        class:many=many
+                        id="class-counts"
+                        data-bars="width"
+                        tabindex=many.then_some("0")
+                        aria-label=many.then_some("Tracks per genre (scrolls)")
+                    >
+                        {classes}
+                    </ul>
                 </div>
             </div>
             {rejections}
@@ -181,6 +195,7 @@ pub fn Report() -> impl IntoView {
         <section class="card" aria-labelledby="report-title" id="report">
             <h2 id="report-title"><super::StepNumber step=super::Step::Report />"What was understood"</h2>
             {blockers}
+            {set_aside}
             {body}
         </section>
     }

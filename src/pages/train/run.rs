@@ -54,7 +54,7 @@ fn show(job: &JobView, name: &str, event: JobEvent) {
             summary: file.summary,
             file: file.file,
             wall_ms,
-            saved_id: RwSignal::new(None),
+            saved_id: ArcRwSignal::new(None),
         })),
         JobEvent::Failed(WorkerError::Cancelled) => JobStatus::Cancelled,
         JobEvent::Failed(e) => JobStatus::Failed(e.to_string()),
@@ -81,7 +81,10 @@ pub fn start_training_with_corrections(page: TrainState) {
 }
 
 fn start_run(page: TrainState, corrections: Vec<StoredCorrection>) {
-    if page.running.get_untracked() || page.tune.phase.with_untracked(TuneView::is_busy) {
+    if page.running.get_untracked()
+        || page.tune.phase.with_untracked(TuneView::is_busy)
+        || page.reading.with_untracked(Option::is_some)
+    {
         return;
     }
     let Some(summary) = page.summary() else {
@@ -149,7 +152,7 @@ pub(super) fn new_jobs(page: TrainState, specs: &[ModelSpec]) -> Vec<JobView> {
         .iter()
         .map(|s| JobView {
             kind: s.kind(),
-            status: RwSignal::new(JobStatus::Queued),
+            status: ArcRwSignal::new(JobStatus::Queued),
         })
         .collect();
     page.jobs.set(jobs.clone());
@@ -200,7 +203,9 @@ fn unit(kind: ModelKind) -> &'static str {
 
 #[component]
 fn JobRow(job: JobView, tick: RwSignal<f64>) -> impl IntoView {
-    let status = job.status;
+    // This view's handle on the run's status: disposed with the view, the status lives on.
+    let status = RwSignal::from(job.status);
+    let kind = job.kind;
     let fraction = move || match status.get() {
         JobStatus::Running { done, total, .. } if total > 0 => done as f64 / total as f64,
         JobStatus::Done(_) => 1.0,
@@ -228,7 +233,7 @@ fn JobRow(job: JobView, tick: RwSignal<f64>) -> impl IntoView {
                 };
                 format!(
                     "{done} / {total} {} · {}{eta}",
-                    unit(job.kind),
+                    unit(kind),
                     figures::seconds(elapsed)
                 )
             }
@@ -251,17 +256,17 @@ fn JobRow(job: JobView, tick: RwSignal<f64>) -> impl IntoView {
     view! {
         <li
             class=move || format!("job job-{}", state())
-            id=format!("job-{}", job.kind.code())
+            id=format!("job-{}", kind.code())
             data-wall-ms=move || match status.get() {
                 JobStatus::Done(r) => Some(format!("{:.0}", r.wall_ms)),
                 _ => None,
             }
         >
-            <span class="job-name">{job.kind.label()}</span>
+            <span class="job-name">{kind.label()}</span>
             <div
                 class="progress"
                 role="progressbar"
-                aria-label=format!("{} progress", job.kind.label())
+                aria-label=format!("{} progress", kind.label())
                 aria-valuemin="0"
                 aria-valuemax="100"
                 aria-valuenow=move || format!("{:.0}", fraction() * 100.0)
@@ -313,7 +318,7 @@ pub fn RunCard() -> impl IntoView {
                     class="button"
                     id="train-start"
                     on:click=move |_| start_training(page)
-                    disabled=move || page.running.get() || page.tune.busy() || blocked()
+                    disabled=move || page.running.get() || page.tune.busy() || page.is_reading() || blocked()
                 >
                     "Train the selected models"
                 </button>

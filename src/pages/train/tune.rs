@@ -160,7 +160,10 @@ impl Default for TuneView {
 /// budget field or on the card, and nothing starts).
 pub fn start_tune(page: TrainState) {
     let t = page.tune;
-    if page.running.get_untracked() || t.phase.with_untracked(TuneView::is_busy) {
+    if page.running.get_untracked()
+        || t.phase.with_untracked(TuneView::is_busy)
+        || page.reading.with_untracked(Option::is_some)
+    {
         return;
     }
     t.error.set(None);

@@ -215,7 +215,7 @@ pub fn TuneCard() -> impl IntoView {
                     class="button"
                     id="tune-start"
                     on:click=move |_| start_tune(page)
-                    disabled=move || page.running.get() || t.busy()
+                    disabled=move || page.running.get() || t.busy() || page.is_reading()
                 >
                     "Find the best settings"
                 </button>

@@ -2,48 +2,134 @@
 //! pipeline enforces (the split's two rows per genre, SMOTE's k + 1 training rows), so a page
 //! can say what is wrong before it sends any work to a worker.
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::Balance;
+use super::{Balance, MAX_CLASSES};
+use crate::genre::named;
 use crate::smote::{too_small_for_smote, SMOTE_K};
 use crate::split::train_rows;
+use crate::text::count;
 
 /// One reason a training cannot run. Its text is a sentence that names the genre and says
-/// what to do (backticked names, shown as code by the app).
+/// what to do (backticked names, shown as code by the app; genres as the charts name them).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Blocker {
     #[error("No row has a genre: add a genre column with values, or pick another label column.")]
     NoLabels,
-    #[error("Only one genre (`{class}`) in the data: a classifier needs at least two. Add tracks of other genres.")]
+    #[error("The label column has {count} different values: a model can tell at most {max} genres apart. Is it really the genre? Pick the column that holds the genre.", max = MAX_CLASSES)]
+    TooManyGenres { count: usize },
+    #[error("Only one genre ({}) has enough rows to train on: a classifier needs at least two. Add tracks of other genres.", named(class))]
     OneClass { class: String },
-    #[error("Genre `{class}` has {rows} row: at least 2 are needed, one for training and one for testing. Add rows of this genre or remove it from the file.")]
-    ClassTooSmall { class: String, rows: u64 },
-    #[error("Genre `{class}` has {train_rows} row(s) in the training part: SMOTE needs at least {needed}. Choose \"class weights\" or \"none\" for balancing, or add rows of this genre.", needed = SMOTE_K + 1)]
+    #[error("Genre {} has {train_rows} row(s) in the training part: SMOTE needs at least {needed}. Choose \"class weights\" or \"none\" for balancing, or add rows of this genre.", named(class), needed = SMOTE_K + 1)]
     TooSmallForSmote { class: String, train_rows: u64 },
 }
 
-/// Why training cannot start with these rows per genre (genres without rows are ignored).
-/// Empty: training can run.
+/// The fewest rows a genre needs to be split: one for training and one for testing. A genre
+/// with fewer is set aside ([`SetAside`]), not a reason to refuse the file.
+pub const MIN_ROWS_TO_SPLIT: u64 = 2;
+
+/// How many set-aside genres a note names one by one (the count is always complete).
+const NAMED_SET_ASIDE: usize = 5;
+
+/// Genres with too few rows to split ([`MIN_ROWS_TO_SPLIT`]): left out of training and of the
+/// test part, with the rows that hold them (spreadsheet numbers, at most a few per genre).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetAside {
+    /// Each genre and its rows, in the file's order of genres (at most [`NAMED_SET_ASIDE`]).
+    pub genres: Vec<(String, Vec<u64>)>,
+    /// How many genres are set aside in all, and how many rows they hold.
+    pub count: usize,
+    pub rows: u64,
+}
+
+impl SetAside {
+    /// The genres of `counts` below [`MIN_ROWS_TO_SPLIT`] rows; `rows_of(genre)` lists a named
+    /// genre's rows.
+    pub fn of(counts: &[(String, u64)], rows_of: impl Fn(&str) -> Vec<u64>) -> SetAside {
+        let small: Vec<&(String, u64)> = counts
+            .iter()
+            .filter(|(_, n)| *n > 0 && *n < MIN_ROWS_TO_SPLIT)
+            .collect();
+        SetAside {
+            genres: small
+                .iter()
+                .take(NAMED_SET_ASIDE)
+                .map(|(c, _)| (c.clone(), rows_of(c)))
+                .collect(),
+            count: small.len(),
+            rows: small.iter().map(|(_, n)| n).sum(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// One sentence naming what is set aside and why, or `None` when nothing is.
+    pub fn note(&self) -> Option<String> {
+        let row_text = |rows: &[u64]| match rows {
+            [r] => format!("row {r}"),
+            rs => format!(
+                "rows {}",
+                rs.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        let named: Vec<String> = self
+            .genres
+            .iter()
+            .map(|(c, rows)| format!("{} ({})", named(c), row_text(rows)))
+            .collect();
+        let more = self.count - self.genres.len();
+        let list = match more {
+            0 => named.join(", "),
+            n => format!("{}, and {} more", named.join(", "), count(n as u64)),
+        };
+        match self.count {
+            0 => None,
+            1 => Some(format!(
+                "Set aside: genre {list} has fewer than {MIN_ROWS_TO_SPLIT} rows, too few to put one in the training part and one in the test part. The other genres train without it."
+            )),
+            n => Some(format!(
+                "Set aside: {} genres ({} rows) have fewer than {MIN_ROWS_TO_SPLIT} rows each, too few to put one in the training part and one in the test part: {list}. The other genres train without them.",
+                count(n as u64),
+                count(self.rows)
+            )),
+        }
+    }
+}
+
+/// Why training cannot start with these rows per genre (genres without rows are ignored, and
+/// genres too small to split are set aside, see [`SetAside`]). Empty: training can run.
 pub fn blockers(counts: &[(String, u64)], test_fraction: f64, balance: Balance) -> Vec<Blocker> {
-    let present: Vec<&(String, u64)> = counts.iter().filter(|(_, n)| *n > 0).collect();
-    let mut out = Vec::new();
+    let labelled = counts.iter().filter(|(_, n)| *n > 0).count();
+    if labelled == 0 {
+        return vec![Blocker::NoLabels];
+    }
+    // A label column that is not the genre (a song's name): one sentence, not one a value.
+    if labelled > MAX_CLASSES {
+        return vec![Blocker::TooManyGenres { count: labelled }];
+    }
+    let present: Vec<&(String, u64)> = counts
+        .iter()
+        .filter(|(_, n)| *n >= MIN_ROWS_TO_SPLIT)
+        .collect();
     match present.as_slice() {
-        [] => out.push(Blocker::NoLabels),
-        [(class, _)] => out.push(Blocker::OneClass {
-            class: class.clone(),
-        }),
+        [] => {
+            let (class, _) = counts.iter().find(|(_, n)| *n > 0).expect("labelled > 0");
+            return vec![Blocker::OneClass {
+                class: class.clone(),
+            }];
+        }
+        [(class, _)] => {
+            return vec![Blocker::OneClass {
+                class: class.clone(),
+            }]
+        }
         _ => {}
     }
-    out.extend(
-        present
-            .iter()
-            .filter(|(_, n)| *n < 2)
-            .map(|(class, n)| Blocker::ClassTooSmall {
-                class: class.clone(),
-                rows: *n,
-            }),
-    );
-    if balance == Balance::Smote && out.is_empty() {
+    let mut out = Vec::new();
+    if balance == Balance::Smote {
         let in_training = |n: u64| train_rows(n as usize, test_fraction);
         let largest = present
             .iter()
@@ -79,42 +165,82 @@ mod tests {
     fn blocking_messages_name_the_class() {
         assert!(blockers(&counts(&[("a", 10), ("b", 10)]), 0.2, Balance::None).is_empty());
         let one = sentences(blockers(&counts(&[("a", 10)]), 0.2, Balance::None));
-        assert!(one[0].contains("Only one genre (`a`)"), "{one:?}");
-        let small = sentences(blockers(
-            &counts(&[("a", 10), ("b", 1)]),
-            0.2,
-            Balance::None,
-        ));
-        assert!(small[0].contains("`b` has 1 row"), "{small:?}");
+        assert!(one[0].contains("Only one genre (A (`a`))"), "{one:?}");
         let smote = sentences(blockers(
             &counts(&[("a", 100), ("b", 5)]),
             0.2,
             Balance::Smote,
         ));
         assert!(
-            smote[0].contains("`b` has 4 row(s) in the training part"),
+            smote[0].contains("B (`b`) has 4 row(s) in the training part"),
             "{smote:?}"
         );
         assert!(blockers(&counts(&[("a", 100), ("b", 5)]), 0.2, Balance::ClassWeights).is_empty());
     }
 
-    /// The sentences the Train page showed before the rules moved here, byte for byte.
+    /// A genre of one row is set aside, not a reason to refuse the file; when it leaves one
+    /// genre only, that is what is said.
     #[test]
-    fn the_sentences_stay_as_the_page_showed_them() {
+    fn a_genre_too_small_to_split_is_set_aside() {
+        let c = counts(&[("a", 10), ("rnb-0", 1), ("b", 10)]);
+        assert!(blockers(&c, 0.2, Balance::None).is_empty());
+        assert!(
+            blockers(&c, 0.2, Balance::Smote).is_empty(),
+            "SMOTE ignores it too"
+        );
+        let aside = SetAside::of(&c, |g| if g == "rnb-0" { vec![7] } else { vec![] });
+        assert_eq!((aside.count, aside.rows), (1, 1));
+        let note = aside.note().unwrap();
+        assert!(
+            note.starts_with("Set aside: genre Rnb-0 (`rnb-0`) (row 7) has fewer than 2 rows"),
+            "{note}"
+        );
+        assert_eq!(
+            SetAside::of(&counts(&[("a", 3), ("b", 2)]), |_| vec![]).note(),
+            None
+        );
+        let only_one = sentences(blockers(
+            &counts(&[("a", 10), ("b", 1)]),
+            0.2,
+            Balance::None,
+        ));
+        assert_eq!(only_one.len(), 1);
+        assert!(
+            only_one[0].contains("Only one genre (A (`a`)) has enough rows"),
+            "{only_one:?}"
+        );
+    }
+
+    /// Hundreds of genres: one sentence for the blocker and one for the note, whatever the count.
+    #[test]
+    fn a_label_that_is_not_the_genre_gets_one_sentence() {
+        let many: Vec<(String, u64)> = (0..573)
+            .map(|i| (format!("song {i}"), 1 + (i % 2)))
+            .collect();
+        let b = sentences(blockers(&many, 0.2, Balance::None));
+        assert_eq!(b.len(), 1, "{b:?}");
+        assert!(b[0].contains("573 different values"), "{b:?}");
+        assert!(b[0].contains("at most 255 genres"), "{b:?}");
+        let some: Vec<(String, u64)> = (0..40).map(|i| (format!("g{i}"), 1 + (i % 2))).collect();
+        let note = SetAside::of(&some, |_| vec![1]).note().unwrap();
+        assert!(note.contains("20 genres (20 rows)"), "{note}");
+        assert!(note.contains("and 15 more"), "{note}");
+    }
+
+    /// The sentences the Train page shows, byte for byte.
+    #[test]
+    fn the_sentences_stay_as_the_page_shows_them() {
         assert_eq!(
             sentences(blockers(&counts(&[("a", 0)]), 0.2, Balance::None)),
             ["No row has a genre: add a genre column with values, or pick another label column."]
         );
         assert_eq!(
             sentences(blockers(&counts(&[("x", 1), ("y", 0)]), 0.2, Balance::None)),
-            [
-                "Only one genre (`x`) in the data: a classifier needs at least two. Add tracks of other genres.",
-                "Genre `x` has 1 row: at least 2 are needed, one for training and one for testing. Add rows of this genre or remove it from the file."
-            ]
+            ["Only one genre (X (`x`)) has enough rows to train on: a classifier needs at least two. Add tracks of other genres."]
         );
         assert_eq!(
-            sentences(blockers(&counts(&[("a", 50), ("b", 3)]), 0.2, Balance::Smote)),
-            ["Genre `b` has 2 row(s) in the training part: SMOTE needs at least 6. Choose \"class weights\" or \"none\" for balancing, or add rows of this genre."]
+            sentences(blockers(&counts(&[("Rap", 50), ("Emo", 3)]), 0.2, Balance::Smote)),
+            ["Genre `Emo` has 2 row(s) in the training part: SMOTE needs at least 6. Choose \"class weights\" or \"none\" for balancing, or add rows of this genre."]
         );
     }
 

@@ -136,7 +136,24 @@ pub struct ForestShare<'a> {
     pub trees: Range<usize>,
 }
 
+/// The seed of a lone tree's feature order, which only breaks ties between equally good splits.
+const SINGLE_TREE_SEED: u64 = 0;
+
 impl ForestValidParams {
+    /// One tree without a forest's randomness (every row once, every feature at every split):
+    /// a CART decision tree, scikit-learn's defaults but for `max_depth`.
+    pub(crate) fn single_tree(max_depth: Option<usize>) -> ForestValidParams {
+        ForestValidParams {
+            n_trees: 1,
+            max_depth,
+            min_samples_split: 2,
+            min_samples_leaf: 1,
+            max_features: MaxFeatures::All,
+            bootstrap: false,
+            seed: SINGLE_TREE_SEED,
+        }
+    }
+
     pub fn share(&self, trees: Range<usize>) -> ForestShare<'_> {
         ForestShare {
             params: self,
@@ -178,7 +195,7 @@ impl ForestValidParams {
 }
 
 /// Bins the records (on these rows only) and trains trees `trees`.
-fn fit_forest<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>>(
+pub(crate) fn fit_forest<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>>(
     params: &ForestValidParams,
     trees: Range<usize>,
     run: &Run,
