@@ -8,9 +8,12 @@
 //! others as they are. Every failure (private mode, quota, a blocked upgrade) comes back as a
 //! sentence for the user; nothing fails silently.
 
+pub mod changes;
+
 use std::cell::RefCell;
 
-use genre_core::corrections::Correction;
+use changes::{announce, Change};
+use genre_core::corrections::{place, Correction, Placement};
 use genre_core::format::ModelInfo;
 use gloo_events::EventListener;
 use js_sys::{Promise, Uint8Array};
@@ -277,6 +280,7 @@ pub async fn save(mut meta: SavedModel, file: &[u8]) -> Result<SavedModel, Strin
     put(MODELS, &JsValue::from_str(&json))?;
     put(FILES, &Uint8Array::from(file).into())?;
     committed(&t, "save the model").await?;
+    announce(Change::Models);
     Ok(meta)
 }
 
@@ -315,7 +319,9 @@ pub async fn rename(id: &str, name: &str) -> Result<(), String> {
     store
         .put_with_key(&JsValue::from_str(&json), &JsValue::from_str(id))
         .map_err(|e| fail("rename the model", &e))?;
-    committed(&t, "rename the model").await
+    committed(&t, "rename the model").await?;
+    announce(Change::Models);
+    Ok(())
 }
 
 pub async fn delete(id: &str) -> Result<(), String> {
@@ -328,6 +334,7 @@ pub async fn delete(id: &str) -> Result<(), String> {
             .map_err(|e| fail("delete the model", &e))?;
     }
     committed(&t, "delete the model").await?;
+    announce(Change::Models);
     if active().await.ok().flatten().as_deref() == Some(id) {
         set_active(None).await?;
     }
@@ -389,9 +396,21 @@ fn new_correction_id() -> String {
     )
 }
 
-/// Keeps a correction; returns it with its key. Keys grow with time, so [`corrections`] lists
-/// them in the order they were made.
-pub async fn add_correction(mut c: StoredCorrection) -> Result<StoredCorrection, String> {
+/// Keeps a correction, one per track ([`genre_core::corrections::place`]): the same track with
+/// the same genre is not kept twice, and with another genre the newer word replaces the older.
+/// Returns the correction as kept (with its key) and where it went. Keys grow with time, so
+/// [`corrections`] lists them in the order they were made.
+pub async fn add_correction(
+    mut c: StoredCorrection,
+) -> Result<(StoredCorrection, Placement), String> {
+    let kept = corrections().await?;
+    let existing: Vec<Correction> = kept.iter().map(|k| k.correction.clone()).collect();
+    let placement = place(&existing, &c.correction);
+    match placement {
+        Placement::AlreadyKept(i) => return Ok((kept[i].clone(), placement)),
+        Placement::Replaces(i) => delete_corrections(Some(&kept[i].id)).await?,
+        Placement::New => {}
+    }
     c.id = new_correction_id();
     c.saved_at = timestamp();
     let json = serde_json::to_string(&c).map_err(|e| e.to_string())?;
@@ -399,7 +418,8 @@ pub async fn add_correction(mut c: StoredCorrection) -> Result<StoredCorrection,
         store.put_with_key(&JsValue::from_str(&json), &JsValue::from_str(&c.id))
     })
     .await?;
-    Ok(c)
+    announce(Change::Corrections);
+    Ok((c, placement))
 }
 
 /// All kept corrections, oldest first (the numbering training errors use).
@@ -414,5 +434,7 @@ pub async fn delete_corrections(id: Option<&str>) -> Result<(), String> {
         Some(id) => store.delete(&JsValue::from_str(id)),
         None => store.clear(),
     })
-    .await
+    .await?;
+    announce(Change::Corrections);
+    Ok(())
 }

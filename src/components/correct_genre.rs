@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::storage::{self, StoredCorrection};
+use genre_core::corrections::Placement;
 
 /// What the model predicted for the track, when the user corrects it.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +40,12 @@ enum Status {
     Idle,
     Saving,
     Kept(String),
+    /// This track was already kept with this genre: nothing added.
+    AlreadyKept(String),
+    /// This track was kept with another genre: this one replaced it.
+    Replaced(String),
+    /// The genre chosen is the one the model predicts: nothing to correct.
+    SameAsPredicted(String),
     Failed(String),
 }
 
@@ -71,6 +78,9 @@ pub fn CorrectGenre(
         };
         let p = predicted.get_untracked();
         let (genre, said) = genres.with_value(|g| (g[class].clone(), g[p.class].clone()));
+        if class == p.class {
+            return status.set(Status::SameAsPredicted(display_name(&genre)));
+        }
         let record = StoredCorrection {
             id: String::new(),
             correction: Correction {
@@ -86,7 +96,9 @@ pub fn CorrectGenre(
         status.set(Status::Saving);
         spawn_local(async move {
             status.set(match storage::add_correction(record).await {
-                Ok(_) => Status::Kept(display_name(&genre)),
+                Ok((_, Placement::New)) => Status::Kept(display_name(&genre)),
+                Ok((_, Placement::AlreadyKept(_))) => Status::AlreadyKept(display_name(&genre)),
+                Ok((_, Placement::Replaces(_))) => Status::Replaced(display_name(&genre)),
                 Err(e) => Status::Failed(e),
             });
         });
@@ -108,6 +120,19 @@ pub fn CorrectGenre(
         Status::Saving => "Keeping…".into(),
         Status::Kept(g) if compact => format!("Kept: {g}"),
         Status::Kept(g) => format!("Kept: {g}. Your corrections are listed on the Train page."),
+        Status::AlreadyKept(g) if compact => format!("Already kept: {g}"),
+        Status::AlreadyKept(g) => {
+            format!("Already kept: this track as {g}. A track is kept once, so it counts once.")
+        }
+        Status::Replaced(g) if compact => {
+            format!("Kept: {g} (replaces this track's earlier correction)")
+        }
+        Status::Replaced(g) => format!(
+            "Kept: {g}, in place of this track's earlier correction (a track is kept once)."
+        ),
+        Status::SameAsPredicted(g) => {
+            format!("The model already says {g}: choose the genre it should have said.")
+        }
         Status::Failed(e) => e,
     };
     // In the table the select (one option per genre, on each of 50 rows) is drawn only for the

@@ -29,6 +29,7 @@ use genre_core::model::ModelKind;
 use leptos::prelude::*;
 
 use crate::components::page_intro::PageIntro;
+use crate::storage::changes::Change;
 use crate::storage::StoredCorrection;
 use crate::worker::protocol::{DataSummary, TrainedSummary};
 
@@ -136,8 +137,10 @@ pub struct TrainState {
     pub workers_note: RwSignal<Option<String>>,
     /// The model whose details are shown.
     pub selected: RwSignal<Option<ModelKind>>,
-    /// Bumped when the saved list changes, so it reloads.
+    /// Bumped when the saved list changes (here or in another tab), so it reloads.
     pub saved_version: RwSignal<u32>,
+    /// Bumped when another tab changes the corrections, so their list reloads.
+    pub corrections_version: RwSignal<u32>,
     /// The user's corrections as storage last listed them (oldest first).
     pub corrections: RwSignal<Vec<StoredCorrection>>,
     /// The keys of the corrections the current (or last) run was given, in the order its
@@ -187,11 +190,17 @@ pub fn provide_train_state() -> TrainState {
         workers_note: RwSignal::new(None),
         selected: RwSignal::new(None),
         saved_version: RwSignal::new(0),
+        corrections_version: RwSignal::new(0),
         corrections: RwSignal::new(Vec::new()),
         run_corrections: RwSignal::new(Vec::new()),
         tune: tune::TuneView::new(),
     };
     provide_context(page);
+    // Saves, renames, deletions and corrections made in another tab show here too.
+    crate::storage::changes::listen(move |change| match change {
+        Change::Models => page.saved_version.update(|v| *v += 1),
+        Change::Corrections => page.corrections_version.update(|v| *v += 1),
+    });
     page
 }
 

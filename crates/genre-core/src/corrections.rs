@@ -40,6 +40,36 @@ impl Correction {
     }
 }
 
+/// Where a new correction goes in a collection: one track, one correction (a track kept twice
+/// would count twice in training).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// A track not in the collection yet.
+    New,
+    /// The collection's correction `i` says the same of the same track: nothing to add.
+    AlreadyKept(usize),
+    /// The collection's correction `i` is of the same track with another genre: the newer
+    /// word replaces it.
+    Replaces(usize),
+}
+
+impl Correction {
+    /// The same track: the same features with the same values (in any order).
+    pub fn same_track(&self, other: &Correction) -> bool {
+        let key = |c: &Correction| c.track_values().map(f64::to_bits);
+        key(self) == key(other)
+    }
+}
+
+/// Where `new` goes among `existing` ([`Placement`]).
+pub fn place(existing: &[Correction], new: &Correction) -> Placement {
+    match existing.iter().position(|c| new.same_track(c)) {
+        None => Placement::New,
+        Some(i) if existing[i].genre == new.genre => Placement::AlreadyKept(i),
+        Some(i) => Placement::Replaces(i),
+    }
+}
+
 /// The corrections as a CSV in `genres_v2.csv`'s column names and order (only the features some
 /// correction has) plus `genre`: the core's ingest reads it back as the same tracks, so it can
 /// train on its own or be added to another data file. A correction without one of the columns
@@ -138,5 +168,23 @@ mod tests {
     #[test]
     fn no_corrections_is_a_header_only() {
         assert_eq!(to_csv(&[]), "genre\n");
+    }
+
+    #[test]
+    fn one_track_one_correction() {
+        let c = |energy: f64, genre: &str| Correction {
+            values: vec![(Feature::Energy, energy), (Feature::Tempo, 120.0)],
+            genre: genre.into(),
+        };
+        let kept = [c(0.5, "trap"), c(0.7, "dnb")];
+        assert_eq!(place(&kept, &c(0.9, "trap")), Placement::New);
+        assert_eq!(place(&kept, &c(0.7, "dnb")), Placement::AlreadyKept(1));
+        assert_eq!(place(&kept, &c(0.5, "Emo")), Placement::Replaces(0));
+        // The same values listed in another order are the same track.
+        let reordered = Correction {
+            values: vec![(Feature::Tempo, 120.0), (Feature::Energy, 0.5)],
+            genre: "trap".into(),
+        };
+        assert_eq!(place(&kept, &reordered), Placement::AlreadyKept(0));
     }
 }

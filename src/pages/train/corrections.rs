@@ -139,8 +139,12 @@ fn CorrectionItem(
 pub fn Corrections() -> impl IntoView {
     let page = TrainState::use_state();
     let error = RwSignal::new(None::<String>);
-    // Listed each time the page shows (Predict and Batch add to storage, not to this list).
-    reload(page, error);
+    // Listed each time the page shows (Predict and Batch add to storage, not to this list), and
+    // again when another tab changes them.
+    Effect::new(move |_| {
+        page.corrections_version.track();
+        reload(page, error);
+    });
     let count = move || page.corrections.with(Vec::len);
     let confirm_clear = RwSignal::new(false);
     let clear = move |_| {
