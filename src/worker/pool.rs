@@ -261,6 +261,9 @@ impl WorkerClient {
                 message
             };
             if let Some(slot) = weak.upgrade() {
+                // Said in the page's console too, where tests and DevTools look for crashes.
+                let name = slot.borrow().name.clone();
+                leptos::logging::error!("genre-lens: worker crashed ({name}): {message}");
                 WorkerClient(slot).shut_down(WorkerError::Crashed(message));
             }
         });

@@ -318,7 +318,19 @@ pub struct Browser {
     pub client: Client,
     driver: Child,
     profile: PathBuf,
+    /// Console lines a test expects (e.g. a worker it crashes on purpose): not problems.
+    expected_console: Mutex<Vec<String>>,
 }
+
+/// What in the browser's console fails any test that sees it: a Rust panic, a wasm trap, a
+/// worker that crashed, a stack overflow. (The app says a worker crash in the console itself.)
+pub const CONSOLE_PROBLEMS: [&str; 5] = [
+    "panicked at",
+    "unreachable",
+    "worker crashed",
+    "Maximum call stack",
+    "already been disposed",
+];
 
 fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
@@ -437,11 +449,42 @@ async fn with_started<T>(
     let _guard = SERIAL.lock().await;
     let browser = start.await?;
     let outcome = body(&browser).await;
+    let console = browser.console_problems().await;
     let closed = browser.close().await;
     // The body's error first: it is the one that says what went wrong.
     let value = outcome?;
+    let problems = console?;
+    if !problems.is_empty() {
+        return Err(format!(
+            "the browser's console reports a crash:\n{}",
+            problems.join("\n")
+        )
+        .into());
+    }
     closed?;
     Ok(value)
+}
+
+/// The browser's console since the last read (chromedriver's `browser` log: the page's
+/// console and its uncaught errors, across navigations).
+#[derive(Debug)]
+struct ConsoleLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
+    }
 }
 
 /// A Chrome DevTools Protocol command sent through chromedriver (`goog/cdp/execute`), for what
@@ -471,6 +514,48 @@ impl fantoccini::wd::WebDriverCompatibleCommand for DevToolsCommand {
 }
 
 impl Browser {
+    /// The console lines since the last read that report a crash ([`CONSOLE_PROBLEMS`]), but
+    /// those the test said it expects ([`Browser::expect_console`]).
+    pub async fn console_problems(&self) -> Result<Vec<String>> {
+        let entries = self
+            .client
+            .issue_cmd(ConsoleLog)
+            .await
+            .map_err(|e| format!("reading the console: {e}"))?;
+        let expected = self.expected_console.lock().expect("lock").clone();
+        Ok(entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["message"].as_str())
+            .filter(|m| CONSOLE_PROBLEMS.iter().any(|p| m.contains(p)))
+            .filter(|m| !expected.iter().any(|x| m.contains(x.as_str())))
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// Fails now if the console reports a crash since the last look (see [`CONSOLE_PROBLEMS`]).
+    pub async fn no_crash_so_far(&self, when: &str) -> Result<()> {
+        let problems = self.console_problems().await?;
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
+            "{when}: the console reports a crash:\n{}",
+            problems.join("\n")
+        )
+        .into())
+    }
+
+    /// Console lines containing `text` are expected by this test (a worker it crashes on
+    /// purpose), not problems.
+    pub fn expect_console(&self, text: &str) {
+        self.expected_console
+            .lock()
+            .expect("lock")
+            .push(text.to_string());
+    }
+
     /// Runs a DevTools command on the current page's target and returns its result.
     pub async fn devtools(&self, method: &str, params: Value) -> Result<Value> {
         let command = DevToolsCommand {
@@ -777,6 +862,8 @@ impl Browser {
         }
         let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), options);
+        // The console, read by `console_problems`.
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         let client = match ClientBuilder::native()
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
@@ -792,6 +879,7 @@ impl Browser {
             client,
             driver,
             profile,
+            expected_console: Mutex::new(Vec::new()),
         };
         // Every document of the session records what the look checks read, from its first line.
         browser

@@ -51,6 +51,8 @@ async fn schedule_model_files(b: &Browser, at: u64, name: &str, n: u32) -> Resul
 /// BroadcastChannel `e2e` (the script posts it where it throws); a DevTools pause that lands too
 /// late is retried. Returns how many workers were reached.
 async fn throw_in_worker(b: &Browser, worker: &str, script: &str, signal: &str) -> Result<usize> {
+    // The crash is the point: the app says it in the console, which is not a failure here.
+    b.expect_console("worker crashed");
     b.js("window.__bc = window.__bc || []; if (!window.__bcChannel) { window.__bcChannel = new BroadcastChannel('e2e'); window.__bcChannel.onmessage = (e) => window.__bc.push(e.data); }")
         .await?;
     for _ in 0..5 {
