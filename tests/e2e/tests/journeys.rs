@@ -18,10 +18,16 @@ const TRAIN: Duration = Duration::from_secs(600);
 
 const MODELS: [&str; 6] = ["rf", "gbt", "bagging", "knn", "tree", "svc"];
 
-/// The first `rows` tracks of the bundled data (plus `extra` lines) as a file in target/tmp.
-fn first_rows(name: &str, rows: usize, extra: &[&str]) -> Result<PathBuf> {
+/// `rows` tracks of the bundled data, spread over it (the file is ordered by genre, so every
+/// genre has some), plus `extra` lines, as a file in target/tmp.
+fn spread_rows(name: &str, rows: usize, extra: &[&str]) -> Result<PathBuf> {
     let text = std::fs::read_to_string(repo_root().join("data/genres_v2.csv"))?;
-    let mut out: Vec<&str> = text.lines().take(rows + 1).collect();
+    let mut lines = text.lines().filter(|l| !l.is_empty());
+    let header = lines.next().ok_or("empty data")?;
+    let body: Vec<&str> = lines.collect();
+    let step = (body.len() / rows).max(1);
+    let mut out: Vec<&str> = vec![header];
+    out.extend(body.iter().step_by(step).take(rows));
     out.extend_from_slice(extra);
     let path = repo_root().join("target/tmp").join(name);
     std::fs::create_dir_all(path.parent().expect("parent"))?;
@@ -211,7 +217,7 @@ async fn the_decision_tree_trains_with_smote() -> Result<()> {
 /// small one.
 #[tokio::test]
 async fn cancelling_a_read_keeps_the_data_set_in_use() -> Result<()> {
-    let small = first_rows("journey-small.csv", 1500, &[])?;
+    let small = spread_rows("journey-small.csv", 1500, &[])?;
     let big = genres_csv(500_000)?;
     let server = StaticServer::start(&dist_dir()?, "/")?;
     with_browser(1280, 900, async |b| {
@@ -264,7 +270,7 @@ async fn cancelling_a_read_keeps_the_data_set_in_use() -> Result<()> {
 /// Batch's predictions are still there after a visit to Predict, and were not made again.
 #[tokio::test]
 async fn batch_results_stay_when_leaving_the_page() -> Result<()> {
-    let file = first_rows("journey-batch.csv", 300, &[])?;
+    let file = spread_rows("journey-batch.csv", 300, &[])?;
     let server = StaticServer::start(&dist_dir()?, "/")?;
     with_browser(1280, 900, async |b| {
         open(b, &server, "batch").await?;
@@ -334,7 +340,7 @@ async fn a_model_kept_in_another_tab_shows_in_the_list() -> Result<()> {
 /// `song_name` picked as the label: one sentence says it is not the genre, not one per value.
 #[tokio::test]
 async fn a_label_that_is_not_the_genre_gets_one_message() -> Result<()> {
-    let file = first_rows("journey-names.csv", 2000, &[])?;
+    let file = spread_rows("journey-names.csv", 2000, &[])?;
     let server = StaticServer::start(&dist_dir()?, "/")?;
     with_browser(1280, 900, async |b| {
         open(b, &server, "train").await?;
@@ -385,7 +391,7 @@ async fn a_genre_of_one_row_is_set_aside_and_the_rest_trains() -> Result<()> {
         })
         .collect();
     let odd = odd.join(",");
-    let file = first_rows("journey-one-row.csv", 1200, &[&odd])?;
+    let file = spread_rows("journey-one-row.csv", 1200, &[&odd])?;
     let server = StaticServer::start(&dist_dir()?, "/")?;
     with_browser(1280, 900, async |b| {
         open(b, &server, "train").await?;
