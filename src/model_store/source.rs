@@ -133,7 +133,7 @@ async fn download(url: &str) -> Result<Vec<u8>, LoadError> {
 }
 
 /// The bundled model's bytes: fetched by default (index.html preloads it while the wasm
-/// compiles); compiled into the wasm with the `embed-model` feature, for comparison (see README).
+/// compiles); compiled into the wasm with the `embed-model` feature, for comparison (see docs/benchmarks.md).
 #[cfg(not(feature = "embed-model"))]
 async fn bundled_model_bytes() -> Result<Vec<u8>, LoadError> {
     download(MODEL_URL).await

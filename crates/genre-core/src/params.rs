@@ -481,7 +481,7 @@ mod tests {
             assert_eq!(spec, ModelSpec::default_for(kind, 7), "{kind:?}");
             assert_eq!(spec.check(), Ok(()), "{kind:?}");
         }
-        // The values the README states.
+        // The values the README and the Train page state.
         assert_eq!(SVC_C.default_text(), "100");
         assert_eq!(RF_TREES.default_text(), "100");
         assert_eq!(BAG_TREES.default_text(), "10");

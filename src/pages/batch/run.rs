@@ -11,7 +11,7 @@ use crate::csv_upload::{now_ms, yield_now};
 /// room for a slow or busy machine.
 const SLICE_MS: f64 = 8.0;
 /// A row is "far outside the training range" when a value is more than this many training-range
-/// widths beyond it (issue 8: such predictions cannot be trusted).
+/// widths beyond it (such predictions cannot be trusted).
 pub const FAR_OUT_WIDTHS: f64 = 0.5;
 
 /// One predicted row.
