@@ -42,11 +42,7 @@ pub async fn fetch_cross_origin(url: &str, max_bytes: u64) -> Result<Vec<u8>, Fe
     let request = Request::get(url)
         .mode(web_sys::RequestMode::Cors)
         .credentials(web_sys::RequestCredentials::Omit);
-    let response = request
-        .send()
-        .await
-        .map_err(|e| FetchError::Network(reason(e)))?;
-    check_status(&response)?;
+    let response = send(request).await?;
     let announced = response
         .headers()
         .get("content-length")
@@ -63,16 +59,33 @@ pub async fn fetch_cross_origin(url: &str, max_bytes: u64) -> Result<Vec<u8>, Fe
         .map_err(|e| FetchError::Read(reason(e)))
 }
 
+/// GETs `url` (relative to the page, or to the worker's script) and returns its body as a stream,
+/// for a caller that pipes it on (the worker inflating the bundled data set).
+pub async fn fetch_stream(url: &str) -> Result<web_sys::ReadableStream, FetchError> {
+    send(Request::get(url))
+        .await?
+        .body()
+        .ok_or_else(|| FetchError::Read("the answer is empty".into()))
+}
+
 async fn fetch(request: gloo_net::http::RequestBuilder) -> Result<Vec<u8>, FetchError> {
+    send(request)
+        .await?
+        .binary()
+        .await
+        .map_err(|e| FetchError::Read(reason(e)))
+}
+
+/// Sends `request`: its response when the server answered with a success status.
+async fn send(
+    request: gloo_net::http::RequestBuilder,
+) -> Result<gloo_net::http::Response, FetchError> {
     let response = request
         .send()
         .await
         .map_err(|e| FetchError::Network(reason(e)))?;
     check_status(&response)?;
-    response
-        .binary()
-        .await
-        .map_err(|e| FetchError::Read(reason(e)))
+    Ok(response)
 }
 
 fn check_status(response: &gloo_net::http::Response) -> Result<(), FetchError> {

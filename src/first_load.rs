@@ -48,7 +48,7 @@ pub fn mount() {
 /// The site's frame with the Predict page; any other page hands over to the whole site.
 #[component]
 pub fn FirstLoadApp() -> impl IntoView {
-    let store = ModelStore::provide();
+    let store = ModelStore::provide(crate::pages::predict::link::model_in_location());
     let page = use_current_page();
     // Why the site could not load; cleared when the visitor tries again.
     let failed = RwSignal::new(None::<String>);

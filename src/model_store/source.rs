@@ -4,9 +4,9 @@
 //! the widget all go through here, so a model is fetched, read from storage and decoded the same
 //! way everywhere, and every failure is a [`LoadError`] written as a sentence for the user.
 
-use genre_core::error::ModelFileError;
 use genre_core::model::TrainedModel;
 
+use super::error::LoadError;
 use crate::storage;
 
 /// Where the bundled model lives, relative to the page (so a sub-path deploy works).
@@ -81,20 +81,6 @@ pub struct LoadedModel {
     /// Its storage key when it is kept in this browser: what is remembered as the active model
     /// (`None`: the bundled model, or one not kept).
     pub saved_id: Option<String>,
-}
-
-/// Why a model could not be loaded. Each message is a sentence for the user.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum LoadError {
-    /// The file could not be downloaded (the fetch's own sentence names the URL).
-    #[error("{0}")]
-    Download(String),
-    /// The browser's storage failed, or the saved model is gone (the storage's sentence).
-    #[error("{0}")]
-    Storage(String),
-    /// The bytes are not a model this version reads (the core's sentence).
-    #[error(transparent)]
-    File(#[from] ModelFileError),
 }
 
 /// Fetches or reads the model file of `source` and decodes it.

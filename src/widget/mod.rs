@@ -14,6 +14,7 @@ pub mod bridge;
 pub mod connect;
 pub mod message;
 pub mod options;
+pub mod snippets;
 pub mod view;
 
 use std::sync::Arc;

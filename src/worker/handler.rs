@@ -23,6 +23,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 use super::protocol::*;
+use crate::fetch::{fetch_stream, FetchError};
 use crate::perf::now;
 
 /// Size of the slices a `File` is read in: memory stays bounded for any file size.
@@ -404,19 +405,16 @@ async fn fetch_gunzip(url: &str) -> Result<Vec<u8>, String> {
     let err = |what: &str| format!("Could not load the bundled data set ({what}).");
     // The service worker keeps the data set once it has been downloaded; only the first use
     // needs the network, and offline that is what the user must be told.
-    let resp = JsFuture::from(scope().fetch_with_str(url))
-        .await
-        .map_err(|_| {
-            "The bundled data set (1.4 MB) is downloaded the first time it is used, and this \
-         browser seems to be offline. Connect once and choose it again: it is then kept for \
-         offline use. Your own CSV files work offline."
+    let body = fetch_stream(url).await.map_err(|e| match e {
+        FetchError::Network(_) => {
+            "The bundled data set (1.4 MB) is downloaded the first time it is \
+            used, and this browser seems to be offline. Connect once and choose it again: it is \
+            then kept for offline use. Your own CSV files work offline."
                 .to_string()
-        })?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(|_| err("not a response"))?;
-    if !resp.ok() {
-        return Err(err(&format!("the server answered {}", resp.status())));
-    }
-    let body = resp.body().ok_or_else(|| err("empty answer"))?;
+        }
+        FetchError::Status { code, .. } => err(&format!("the server answered {code}")),
+        FetchError::Read(reason) => err(&reason),
+    })?;
     // DecompressionStream is behind web-sys's unstable flag: construct it through js-sys.
     let gunzip = Reflect::get(&js_sys::global(), &"DecompressionStream".into())
         .ok()

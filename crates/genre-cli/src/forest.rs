@@ -173,7 +173,7 @@ pub fn write_bundled(
     out: &Path,
 ) -> Result<()> {
     let spec = bundled_spec(seed);
-    let forest = crate::commands::run_model(prep, &spec, "Bundled forest", trained_at, false)?;
+    let forest = crate::evaluate::run_model(prep, &spec, "Bundled forest", trained_at, false)?;
     crate::io::write_file(out, &forest.bytes)?;
     eprintln!(
         "saved the bundled forest ({} trees, max depth {:?}, min {} rows per leaf; {} bytes, {} gzip, holdout accuracy {:.4}) to {}",

@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod commands;
+mod evaluate;
 mod forest;
 mod io;
 mod protocols;

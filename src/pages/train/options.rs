@@ -8,11 +8,17 @@ use std::collections::HashMap;
 
 use genre_core::feature::{Feature, FeatureSet};
 use genre_core::model::ModelKind;
+use genre_core::split::{DEFAULT_SEED, DEFAULT_TEST_FRACTION, TEST_FRACTION_BOUNDS};
 use genre_core::train::{Balance, ModelSpec, TrainOptions};
 use leptos::prelude::*;
 
 use super::model_fields::{default_fields, spec_from_fields, MODELS, WORKERS, WORKERS_MAX};
 use super::option_fields::{parse_between, parse_count, parse_seed};
+
+/// The test fraction typed, within the split's own bounds.
+fn parse_test_fraction(text: &str) -> Result<f64, String> {
+    parse_between(text, TEST_FRACTION_BOUNDS.0, TEST_FRACTION_BOUNDS.1)
+}
 use crate::worker::pool::default_workers;
 
 #[derive(Clone, Copy)]
@@ -33,12 +39,14 @@ impl Options {
     pub fn new() -> Options {
         let mut fields = default_fields();
         fields.insert(WORKERS.0, default_workers().to_string());
+        // The form starts at the pipeline's own defaults.
+        let start = TrainOptions::default();
         Options {
-            features: RwSignal::new(FeatureSet::original_nine().as_slice().to_vec()),
-            cap: RwSignal::new(true),
-            balance: RwSignal::new(Balance::None),
-            test_fraction: RwSignal::new("0.2".into()),
-            seed: RwSignal::new("42".into()),
+            features: RwSignal::new(start.features.as_slice().to_vec()),
+            cap: RwSignal::new(start.cap_outliers),
+            balance: RwSignal::new(start.balance),
+            test_fraction: RwSignal::new(start.test_fraction.to_string()),
+            seed: RwSignal::new(start.seed.to_string()),
             models: RwSignal::new(MODELS.to_vec()),
             fields: RwSignal::new(fields),
             errors: RwSignal::new(HashMap::new()),
@@ -68,7 +76,7 @@ impl Options {
 
     /// The test fraction if it parses (for the live blocking checks).
     pub fn test_fraction_value(&self) -> f64 {
-        parse_between(&self.test_fraction.get(), 0.0, 1.0).unwrap_or(0.2)
+        parse_test_fraction(&self.test_fraction.get()).unwrap_or(DEFAULT_TEST_FRACTION)
     }
 
     /// Everything needed to train, or the problems (also put at their fields).
@@ -93,14 +101,14 @@ impl Options {
                 .map(|_| ())
                 .map_err(|_| "Choose at least one feature.".into()),
         );
-        let test_fraction = parse_between(&self.test_fraction.get_untracked(), 0.0, 1.0);
+        let test_fraction = parse_test_fraction(&self.test_fraction.get_untracked());
         check(
             "test-fraction",
             test_fraction.as_ref().map(|_| ()).map_err(Clone::clone),
         );
         let seed = parse_seed(&self.seed.get_untracked());
         check("seed", seed.as_ref().map(|_| ()).map_err(Clone::clone));
-        let seed_v = *seed.as_ref().unwrap_or(&42);
+        let seed_v = *seed.as_ref().unwrap_or(&DEFAULT_SEED);
 
         let mut specs = Vec::new();
         let models = self.models.get_untracked();
@@ -139,16 +147,6 @@ impl Options {
             _ => Err("Some options need fixing (see the marked fields).".into()),
         }
     }
-}
-
-/// A ticked box adds `item` to `list` (once), an unticked one removes it.
-pub fn set_member<T: PartialEq + Send + Sync + 'static>(list: RwSignal<Vec<T>>, item: T, on: bool) {
-    list.update(|v| {
-        v.retain(|x| *x != item);
-        if on {
-            v.push(item);
-        }
-    });
 }
 
 impl Default for Options {

@@ -1,12 +1,13 @@
 //! Publish a kept model: its file (downloaded when the user presses Publish) goes on the user's
 //! own web server, and the widget loads it from there with `model=<URL>`. The panel asks where
 //! the file will be, and writes both embed snippets (the iframe and the custom element, the
-//! Embed page's own [`iframe_snippet`] and [`element_snippet`]) for that address.
+//! Embed page's [`iframe_snippet`] and [`element_snippet`]) for that address.
 
 use leptos::prelude::*;
 
-use crate::pages::embed::{
-    element_snippet, iframe_snippet, site_base, site_origin, widget_query, Snippet,
+use crate::components::snippet::Snippet;
+use crate::widget::snippets::{
+    element_snippet, iframe_snippet, site_base, site_origin, widget_query,
 };
 
 /// The header the file's server must send so the widget (on this site) may read it.

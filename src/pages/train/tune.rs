@@ -160,10 +160,7 @@ impl Default for TuneView {
 /// budget field or on the card, and nothing starts).
 pub fn start_tune(page: TrainState) {
     let t = page.tune;
-    if page.running.get_untracked()
-        || t.phase.with_untracked(TuneView::is_busy)
-        || page.reading.with_untracked(Option::is_some)
-    {
+    if page.working_untracked() {
         return;
     }
     t.error.set(None);
