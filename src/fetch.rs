@@ -32,8 +32,8 @@ impl FetchError {
 /// GETs `url` (relative to the page) and returns the body. Uses the browser's default fetch mode,
 /// which matches the `<link rel="preload" as="fetch" crossorigin>` in index.html, so the preloaded
 /// response is reused instead of downloaded twice.
-pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    fetch(Request::get(url)).await.map_err(|e| e.sentence(url))
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, FetchError> {
+    fetch(Request::get(url)).await
 }
 
 /// GETs a file on another origin as a CORS request without credentials (no cookies go to the
@@ -100,9 +100,9 @@ fn check_status(response: &gloo_net::http::Response) -> Result<(), FetchError> {
 }
 
 /// Same, as UTF-8 text.
-pub async fn fetch_text(url: &str) -> Result<String, String> {
+pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
     let bytes = fetch_bytes(url).await?;
-    String::from_utf8(bytes).map_err(|_| format!("{url} is not UTF-8 text"))
+    String::from_utf8(bytes).map_err(|_| FetchError::Read("it is not UTF-8 text".into()))
 }
 
 /// The browser's own words for a failed fetch ("Failed to fetch", "NetworkError when

@@ -153,7 +153,7 @@ impl ModelStore {
         store.saved_id.set(saved_id.clone());
         spawn_local(async move {
             if let Err(e) = storage::set_active(saved_id.as_deref()).await {
-                store.storage_error.set(Some(e));
+                store.storage_error.set(Some(e.to_string()));
             }
         });
     }
@@ -215,7 +215,7 @@ impl ModelStore {
                 Ok(Some(meta)) => match load(ModelSource::Saved(meta.id)).await {
                     Ok(loaded) => Some(loaded),
                     Err(LoadError::Storage(e)) => {
-                        store.storage_error.set(Some(e));
+                        store.storage_error.set(Some(e.to_string()));
                         None
                     }
                     Err(e) => {
@@ -229,7 +229,7 @@ impl ModelStore {
                 Ok(None) => None,
                 // No storage (private mode): the bundled model simply stays; say why on Train.
                 Err(e) => {
-                    store.storage_error.set(Some(e));
+                    store.storage_error.set(Some(e.to_string()));
                     None
                 }
             };
@@ -271,6 +271,7 @@ impl ModelStore {
         spawn_local(async move {
             let result = fetch_text(EXAMPLES_URL)
                 .await
+                .map_err(|e| e.sentence(EXAMPLES_URL))
                 .and_then(|json| Examples::parse(&json));
             store.examples.set(match result {
                 Ok(ex) => ExamplesState::Ready(Arc::new(ex)),

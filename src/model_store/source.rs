@@ -115,7 +115,7 @@ pub async fn load(source: ModelSource) -> Result<LoadedModel, LoadError> {
 async fn download(url: &str) -> Result<Vec<u8>, LoadError> {
     crate::fetch::fetch_bytes(url)
         .await
-        .map_err(LoadError::Download)
+        .map_err(|e| LoadError::Download(e.sentence(url)))
 }
 
 /// The bundled model's bytes: fetched by default (index.html preloads it while the wasm

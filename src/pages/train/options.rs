@@ -13,10 +13,10 @@ use genre_core::train::{Balance, ModelSpec, TrainOptions};
 use leptos::prelude::*;
 
 use super::model_fields::{default_fields, spec_from_fields, MODELS, WORKERS, WORKERS_MAX};
-use super::option_fields::{parse_between, parse_count, parse_seed};
+use super::option_fields::{parse_between, parse_count, parse_seed, OptionError};
 
 /// The test fraction typed, within the split's own bounds.
-fn parse_test_fraction(text: &str) -> Result<f64, String> {
+fn parse_test_fraction(text: &str) -> Result<f64, OptionError> {
     parse_between(text, TEST_FRACTION_BOUNDS.0, TEST_FRACTION_BOUNDS.1)
 }
 use crate::worker::pool::default_workers;
@@ -79,11 +79,12 @@ impl Options {
         parse_test_fraction(&self.test_fraction.get()).unwrap_or(DEFAULT_TEST_FRACTION)
     }
 
-    /// Everything needed to train, or the problems (also put at their fields).
-    pub fn build(&self) -> Result<(TrainOptions, Vec<ModelSpec>, usize), String> {
+    /// Everything needed to train, or `None` when a field needs fixing (its problem is put at
+    /// the field).
+    pub fn build(&self) -> Option<(TrainOptions, Vec<ModelSpec>, usize)> {
         let mut errors: HashMap<&'static str, String> = HashMap::new();
-        let mut check = |id: &'static str, r: Result<(), String>| {
-            if let Err(e) = r {
+        let mut check = |id: &'static str, problem: Option<String>| {
+            if let Some(e) = problem {
                 errors.insert(id, e);
             }
         };
@@ -97,17 +98,16 @@ impl Options {
         check(
             "features",
             features
-                .as_ref()
-                .map(|_| ())
-                .map_err(|_| "Choose at least one feature.".into()),
+                .is_err()
+                .then(|| "Choose at least one feature.".to_string()),
         );
         let test_fraction = parse_test_fraction(&self.test_fraction.get_untracked());
         check(
             "test-fraction",
-            test_fraction.as_ref().map(|_| ()).map_err(Clone::clone),
+            test_fraction.as_ref().err().map(ToString::to_string),
         );
         let seed = parse_seed(&self.seed.get_untracked());
-        check("seed", seed.as_ref().map(|_| ()).map_err(Clone::clone));
+        check("seed", seed.as_ref().err().map(ToString::to_string));
         let seed_v = *seed.as_ref().unwrap_or(&DEFAULT_SEED);
 
         let mut specs = Vec::new();
@@ -117,7 +117,7 @@ impl Options {
         }
         let workers = parse_count(&self.field(WORKERS.0), 1, WORKERS_MAX)
             .map_err(|e| {
-                errors.insert(WORKERS.0, e);
+                errors.insert(WORKERS.0, e.to_string());
             })
             .unwrap_or(1);
         for kind in MODELS.into_iter().filter(|k| models.contains(k)) {
@@ -133,7 +133,7 @@ impl Options {
         let ok = errors.is_empty();
         self.errors.set(errors);
         match (ok, features, test_fraction, seed) {
-            (true, Ok(features), Ok(test_fraction), Ok(seed)) => Ok((
+            (true, Ok(features), Ok(test_fraction), Ok(seed)) => Some((
                 TrainOptions {
                     features,
                     cap_outliers: self.cap.get_untracked(),
@@ -144,7 +144,7 @@ impl Options {
                 specs,
                 workers,
             )),
-            _ => Err("Some options need fixing (see the marked fields).".into()),
+            _ => None,
         }
     }
 }

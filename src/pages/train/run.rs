@@ -87,7 +87,7 @@ fn start_run(page: TrainState, corrections: Vec<StoredCorrection>) {
         return;
     };
     // Option problems are shown at their fields and summed up by `RunCard` while they last.
-    let Ok((options, specs, workers)) = page.options.build() else {
+    let Some((options, specs, workers)) = page.options.build() else {
         return page.run_error.set(None);
     };
     if let Some(b) = first_blocker(&summary, &options) {

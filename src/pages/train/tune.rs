@@ -165,14 +165,15 @@ pub fn start_tune(page: TrainState) {
     }
     t.error.set(None);
     let budget = parse_budget(&t.budget.get_untracked());
-    t.budget_error.set(budget.as_ref().err().cloned());
+    t.budget_error
+        .set(budget.as_ref().err().map(ToString::to_string));
     let Ok(minutes) = budget else { return };
     let Some(summary) = page.summary() else {
         return t
             .error
             .set(Some("Choose a data set first (step 1).".into()));
     };
-    let Ok((options, _, workers)) = page.options.build() else {
+    let Some((options, _, workers)) = page.options.build() else {
         return t.error.set(Some(
             "Some options need fixing (see the marked fields).".into(),
         ));
