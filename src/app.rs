@@ -14,7 +14,7 @@ use crate::route::{use_current_page, Page};
 #[component]
 pub fn App() -> impl IntoView {
     // Loads the bundled model, or brings back the kept model that was active at the last visit.
-    let store = ModelStore::provide();
+    let store = ModelStore::provide(crate::pages::predict::link::model_in_location());
     // The Train page's state lives at the app level, so results survive navigating away.
     crate::pages::train::provide_train_state();
     // So do Explore's upload and comparison, and Batch's predictions.

@@ -32,8 +32,8 @@ impl FetchError {
 /// GETs `url` (relative to the page) and returns the body. Uses the browser's default fetch mode,
 /// which matches the `<link rel="preload" as="fetch" crossorigin>` in index.html, so the preloaded
 /// response is reused instead of downloaded twice.
-pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    fetch(Request::get(url)).await.map_err(|e| e.sentence(url))
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, FetchError> {
+    fetch(Request::get(url)).await
 }
 
 /// GETs a file on another origin as a CORS request without credentials (no cookies go to the
@@ -42,11 +42,7 @@ pub async fn fetch_cross_origin(url: &str, max_bytes: u64) -> Result<Vec<u8>, Fe
     let request = Request::get(url)
         .mode(web_sys::RequestMode::Cors)
         .credentials(web_sys::RequestCredentials::Omit);
-    let response = request
-        .send()
-        .await
-        .map_err(|e| FetchError::Network(reason(e)))?;
-    check_status(&response)?;
+    let response = send(request).await?;
     let announced = response
         .headers()
         .get("content-length")
@@ -63,16 +59,33 @@ pub async fn fetch_cross_origin(url: &str, max_bytes: u64) -> Result<Vec<u8>, Fe
         .map_err(|e| FetchError::Read(reason(e)))
 }
 
+/// GETs `url` (relative to the page, or to the worker's script) and returns its body as a stream,
+/// for a caller that pipes it on (the worker inflating the bundled data set).
+pub async fn fetch_stream(url: &str) -> Result<web_sys::ReadableStream, FetchError> {
+    send(Request::get(url))
+        .await?
+        .body()
+        .ok_or_else(|| FetchError::Read("the answer is empty".into()))
+}
+
 async fn fetch(request: gloo_net::http::RequestBuilder) -> Result<Vec<u8>, FetchError> {
+    send(request)
+        .await?
+        .binary()
+        .await
+        .map_err(|e| FetchError::Read(reason(e)))
+}
+
+/// Sends `request`: its response when the server answered with a success status.
+async fn send(
+    request: gloo_net::http::RequestBuilder,
+) -> Result<gloo_net::http::Response, FetchError> {
     let response = request
         .send()
         .await
         .map_err(|e| FetchError::Network(reason(e)))?;
     check_status(&response)?;
-    response
-        .binary()
-        .await
-        .map_err(|e| FetchError::Read(reason(e)))
+    Ok(response)
 }
 
 fn check_status(response: &gloo_net::http::Response) -> Result<(), FetchError> {
@@ -87,9 +100,9 @@ fn check_status(response: &gloo_net::http::Response) -> Result<(), FetchError> {
 }
 
 /// Same, as UTF-8 text.
-pub async fn fetch_text(url: &str) -> Result<String, String> {
+pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
     let bytes = fetch_bytes(url).await?;
-    String::from_utf8(bytes).map_err(|_| format!("{url} is not UTF-8 text"))
+    String::from_utf8(bytes).map_err(|_| FetchError::Read("it is not UTF-8 text".into()))
 }
 
 /// The browser's own words for a failed fetch ("Failed to fetch", "NetworkError when

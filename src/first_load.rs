@@ -8,7 +8,7 @@
 //! need cargo-leptos' `wasm-split` pass), and two wasm-bindgen outputs are plain files any
 //! static host serves. The cost: the Predict page's code is in both (the site needs it after
 //! the hand-over), and a visitor who starts on another page loads this one first (~275 KB),
-//! then the site (measured in the README).
+//! then the site (measured in docs/benchmarks.md).
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -48,7 +48,7 @@ pub fn mount() {
 /// The site's frame with the Predict page; any other page hands over to the whole site.
 #[component]
 pub fn FirstLoadApp() -> impl IntoView {
-    let store = ModelStore::provide();
+    let store = ModelStore::provide(crate::pages::predict::link::model_in_location());
     let page = use_current_page();
     // Why the site could not load; cleared when the visitor tries again.
     let failed = RwSignal::new(None::<String>);

@@ -7,6 +7,9 @@ use genre_core::feature::Feature;
 /// Spotify's `key` as note names (the core owns them).
 pub use genre_core::feature::NOTE_NAMES as NOTES;
 
+mod parse;
+pub use parse::{parse_duration, parse_field, parse_value, FieldError};
+
 /// The note of a key value, when it is one of Spotify's 0..11.
 pub fn note_name(v: f64) -> Option<&'static str> {
     (v.fract() == 0.0 && (0.0..12.0).contains(&v)).then(|| NOTES[v as usize])
@@ -31,93 +34,6 @@ pub fn unit(feature: Feature) -> &'static str {
         Feature::Key | Feature::Mode => "",
         f => f.unit(),
     }
-}
-
-/// Parses a field's text for `feature`: a duration as minutes and seconds ("3:43", "3:43.794")
-/// or seconds ("223"), giving milliseconds; anything else as a number (see [`parse_value`]).
-pub fn parse_field(text: &str, feature: Feature) -> Result<f64, String> {
-    match feature {
-        Feature::DurationMs => parse_duration(text),
-        _ => parse_value(text),
-    }
-}
-
-/// Parses a field's text. Accepts a decimal comma ("0,5") when there is no dot, and exponents
-/// ("1e-5", as Spotify reports tiny instrumentalness values). Empty, NaN, infinities and text are
-/// refused with a sentence for the field.
-pub fn parse_value(text: &str) -> Result<f64, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err("Enter a number.".into());
-    }
-    let normalized = if t.contains(',') && !t.contains('.') {
-        t.replacen(',', ".", 1)
-    } else {
-        t.to_string()
-    };
-    match normalized.parse::<f64>() {
-        Ok(v) if v.is_nan() => Err("NaN is not a value here: enter a number.".into()),
-        Ok(v) if v.is_infinite() => Err("Enter a finite number.".into()),
-        Ok(v) => Ok(v),
-        Err(_) => Err(format!("“{}” is not a number.", shorten(t, 24))),
-    }
-}
-
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max).collect();
-        out.push('…');
-        out
-    }
-}
-
-/// Parses a duration typed as "m:ss" (seconds may have decimals: "3:43.794"), "h:mm:ss", or
-/// plain seconds ("223", "223.8"); returns whole milliseconds (Spotify's `duration_ms`).
-pub fn parse_duration(text: &str) -> Result<f64, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err("Enter a duration like 3:43.".into());
-    }
-    let bad = || format!("“{}” is not a duration like 3:43.", shorten(t, 24));
-    let (negative, body) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest.trim_start()),
-        None => (false, t),
-    };
-    let parts: Vec<&str> = body.split(':').collect();
-    if parts.len() > 3 {
-        return Err(bad());
-    }
-    let mut seconds = 0.0;
-    for (i, part) in parts.iter().enumerate() {
-        let last = i + 1 == parts.len();
-        let p = part.trim();
-        // Only the seconds may have a fraction; minutes and hours are whole numbers.
-        let ok = !p.is_empty()
-            && p.chars()
-                .all(|c| c.is_ascii_digit() || (last && (c == '.' || c == ',')));
-        if !ok {
-            return Err(if p.eq_ignore_ascii_case("nan") {
-                "NaN is not a value here: enter a duration like 3:43.".into()
-            } else {
-                bad()
-            });
-        }
-        let v: f64 = p.replacen(',', ".", 1).parse().map_err(|_| bad())?;
-        if i > 0 && v >= 60.0 {
-            return Err(format!(
-                "“{}”: minutes and seconds go up to 59.",
-                shorten(t, 24)
-            ));
-        }
-        seconds = seconds * 60.0 + v;
-    }
-    if !seconds.is_finite() {
-        return Err("Enter a finite duration.".into());
-    }
-    let ms = (seconds * 1000.0).round();
-    Ok(if negative { -ms } else { ms })
 }
 
 /// A duration in milliseconds as "m:ss", seconds rounded down as music players show them
@@ -331,24 +247,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_numbers_and_refuses_the_rest() {
-        assert_eq!(parse_value(" 0.5 "), Ok(0.5));
-        assert_eq!(parse_value("0,25"), Ok(0.25));
-        assert_eq!(parse_value("-6"), Ok(-6.0));
-        assert_eq!(parse_value("1e-5"), Ok(1e-5));
-        assert_eq!(parse_value(""), Err("Enter a number.".into()));
-        assert_eq!(parse_value("   "), Err("Enter a number.".into()));
-        assert!(parse_value("NaN").unwrap_err().contains("NaN"));
-        assert!(parse_value("nan").unwrap_err().contains("NaN"));
-        assert!(parse_value("inf").unwrap_err().contains("finite"));
-        assert_eq!(parse_value("abc"), Err("“abc” is not a number.".into()));
-        assert!(parse_value("1,000.5").is_err());
-        assert!(parse_value(&"9".repeat(40).replace('9', "x"))
-            .unwrap_err()
-            .contains('…'));
-    }
-
-    #[test]
     fn formats_for_people() {
         assert_eq!(format_value(0.5, Feature::Energy), "0.5");
         assert_eq!(format_value(0.123456789, Feature::Energy), "0.12346");
@@ -420,11 +318,29 @@ mod tests {
         assert_eq!(parse_duration("223"), Ok(223_000.0));
         assert_eq!(parse_duration("223.8"), Ok(223_800.0));
         assert_eq!(parse_duration("1:02:03"), Ok(3_723_000.0));
-        assert_eq!(parse_duration("-0:05"), Ok(-5_000.0));
-        assert!(parse_duration("3:75").unwrap_err().contains("59"));
+        assert_eq!(parse_duration("-0:05"), Err(FieldError::NegativeDuration));
+        assert_eq!(
+            parse_duration("-1:00").unwrap_err().to_string(),
+            "A duration cannot be negative."
+        );
+        assert_eq!(parse_duration("-0:00"), Ok(0.0));
+        assert_eq!(
+            parse_duration("-x"),
+            Err(FieldError::NotADuration("-x".into()))
+        );
+        assert!(parse_duration("3:75")
+            .unwrap_err()
+            .to_string()
+            .contains("59"));
         assert!(parse_duration("3.5:10").is_err());
-        assert!(parse_duration("abc").unwrap_err().contains("3:43"));
-        assert!(parse_duration("NaN").unwrap_err().contains("NaN"));
+        assert!(parse_duration("abc")
+            .unwrap_err()
+            .to_string()
+            .contains("3:43"));
+        assert!(parse_duration("NaN")
+            .unwrap_err()
+            .to_string()
+            .contains("NaN"));
         assert!(parse_duration("").is_err());
         assert!(parse_duration("1:2:3:4").is_err());
         // Every exact display parses back to the same milliseconds.

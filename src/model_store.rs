@@ -6,6 +6,7 @@
 //! back at start the kept model that was active at the last visit, and remembers in storage
 //! which kept model is active. Models are loaded through [`source::load`].
 
+mod error;
 pub mod remote;
 pub mod source;
 
@@ -19,7 +20,8 @@ use leptos::task::spawn_local;
 use crate::examples::Examples;
 use crate::fetch::fetch_text;
 use crate::storage;
-pub use source::{load, BundledModel, LoadError, LoadedModel, ModelSource, FOREST_URL, MODEL_URL};
+pub use error::LoadError;
+pub use source::{load, BundledModel, LoadedModel, ModelSource, FOREST_URL, MODEL_URL};
 
 pub const EXAMPLES_URL: &str = "examples.json";
 
@@ -87,11 +89,12 @@ impl ModelStore {
     /// Creates the store, puts it in context and starts loading the bundled model and examples;
     /// a kept model that was active at the last visit becomes active again instead of the
     /// bundled one (see [`ModelStore::restore_kept`]).
-    /// A Predict link that names the forest (`#/?…&model=forest`) opens with the forest
-    /// instead: the link says which model its prediction was made with.
-    pub fn provide() -> ModelStore {
+    /// `linked`: the bundled model the address names (a Predict link naming the forest,
+    /// `#/?…&model=forest`, opens with the forest: the link says which model its prediction was
+    /// made with).
+    pub fn provide(linked: Option<BundledModel>) -> ModelStore {
         let store = ModelStore::provide_with(ModelState::Loading, ExamplesState::Loading);
-        match crate::pages::predict::link::model_in_location() {
+        match linked {
             Some(BundledModel::Forest) => store.load_bundled_model(BundledModel::Forest),
             _ => {
                 store.restore_kept();
@@ -150,7 +153,7 @@ impl ModelStore {
         store.saved_id.set(saved_id.clone());
         spawn_local(async move {
             if let Err(e) = storage::set_active(saved_id.as_deref()).await {
-                store.storage_error.set(Some(e));
+                store.storage_error.set(Some(e.to_string()));
             }
         });
     }
@@ -212,7 +215,7 @@ impl ModelStore {
                 Ok(Some(meta)) => match load(ModelSource::Saved(meta.id)).await {
                     Ok(loaded) => Some(loaded),
                     Err(LoadError::Storage(e)) => {
-                        store.storage_error.set(Some(e));
+                        store.storage_error.set(Some(e.to_string()));
                         None
                     }
                     Err(e) => {
@@ -226,7 +229,7 @@ impl ModelStore {
                 Ok(None) => None,
                 // No storage (private mode): the bundled model simply stays; say why on Train.
                 Err(e) => {
-                    store.storage_error.set(Some(e));
+                    store.storage_error.set(Some(e.to_string()));
                     None
                 }
             };
@@ -268,6 +271,7 @@ impl ModelStore {
         spawn_local(async move {
             let result = fetch_text(EXAMPLES_URL)
                 .await
+                .map_err(|e| e.sentence(EXAMPLES_URL))
                 .and_then(|json| Examples::parse(&json));
             store.examples.set(match result {
                 Ok(ex) => ExamplesState::Ready(Arc::new(ex)),

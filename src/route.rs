@@ -72,6 +72,68 @@ impl Page {
     }
 }
 
+/// The current fragment (`#/?energy=0.8`), or "" outside a browser.
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// The decoded `name=value` pairs of a URL query: `location.search` (with or without its `?`) or
+/// the part of a fragment after its `?`. Empty pairs are skipped; a name without `=` has an empty
+/// value. The one query parser of the site (Predict links and the widget's options).
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect()
+}
+
+/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; invalid escapes
+/// are kept as typed and invalid UTF-8 is replaced, never an error.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Escapes everything but letters, digits, `-._~` and `:` (a duration's separator, legal in a
+/// fragment), so `&`, `=`, `#`, `%`, `+` and spaces in typed text survive the round trip.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The current page as a signal, kept in sync with `hashchange` (links, back/forward, typing).
 pub fn use_current_page() -> ReadSignal<Page> {
     let initial = window().location().hash().unwrap_or_default();
@@ -106,5 +168,27 @@ mod tests {
         for p in Page::ALL {
             assert_eq!(Page::from_hash(&p.href()), p);
         }
+    }
+
+    #[test]
+    fn decoding_never_fails() {
+        assert_eq!(percent_decode("a%2Cb"), "a,b");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn query_pairs_decode_names_and_values_and_skip_empty_pairs() {
+        assert_eq!(
+            query_pairs("?model=forest&&fields=energy%2Ctempo&flag&a+b=c+d"),
+            [
+                ("model".to_string(), "forest".to_string()),
+                ("fields".into(), "energy,tempo".into()),
+                ("flag".into(), String::new()),
+                ("a b".into(), "c d".into()),
+            ]
+        );
+        assert!(query_pairs("").is_empty());
     }
 }

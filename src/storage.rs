@@ -6,13 +6,16 @@
 //! means the bundled model) and `corrections` (version 2: the user's corrections, JSON, see
 //! [`StoredCorrection`]). Opening an older database adds the missing stores and keeps the
 //! others as they are. Every failure (private mode, quota, a blocked upgrade) comes back as a
-//! sentence for the user; nothing fails silently.
+//! [`StorageError`], shown as its sentence; nothing fails silently.
 
 pub mod changes;
+mod error;
 
 use std::cell::RefCell;
 
 use changes::{announce, Change};
+use error::fail;
+pub use error::{Refusal, StorageError};
 use genre_core::corrections::{place, Correction, Placement};
 use genre_core::format::ModelInfo;
 use gloo_events::EventListener;
@@ -24,6 +27,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode,
 };
+
+type Result<T, E = StorageError> = std::result::Result<T, E>;
 
 const DB_NAME: &str = "genre-lens";
 /// 1: models, files, settings; 2: corrections added.
@@ -97,26 +102,6 @@ thread_local! {
     static DB: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
 }
 
-fn describe(e: &JsValue) -> String {
-    if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
-        return match d.name().as_str() {
-            "QuotaExceededError" => {
-                "the browser's storage is full (quota exceeded): delete saved models or free space"
-                    .into()
-            }
-            "InvalidStateError" | "SecurityError" => {
-                "this browser does not allow storage here (private mode?)".into()
-            }
-            _ => format!("{}: {}", d.name(), d.message()),
-        };
-    }
-    crate::browser::js_error_text(e)
-}
-
-fn fail(what: &str, e: &JsValue) -> String {
-    format!("Could not {what}: {}.", describe(e))
-}
-
 /// Waits for a request; its result or its error.
 async fn done(req: &IdbRequest) -> Result<JsValue, JsValue> {
     let promise = Promise::new(&mut |resolve, reject| {
@@ -136,7 +121,7 @@ async fn done(req: &IdbRequest) -> Result<JsValue, JsValue> {
 
 /// Waits until a write transaction is committed (quota errors surface here, as an abort);
 /// an error says it could not do `what`.
-async fn committed(tx: &IdbTransaction, what: &str) -> Result<(), String> {
+async fn committed(tx: &IdbTransaction, what: &'static str) -> Result<()> {
     let promise = Promise::new(&mut |resolve, reject| {
         tx.set_oncomplete(Some(&resolve));
         tx.set_onerror(Some(&reject));
@@ -154,9 +139,9 @@ async fn committed(tx: &IdbTransaction, what: &str) -> Result<(), String> {
 /// One change to `store`, the request `change` makes, committed.
 async fn write(
     store: &str,
-    what: &str,
+    what: &'static str,
     change: impl FnOnce(&IdbObjectStore) -> Result<IdbRequest, JsValue>,
-) -> Result<(), String> {
+) -> Result<()> {
     let db = db().await?;
     let t = tx(&db, &[store], true)?;
     t.object_store(store)
@@ -166,7 +151,7 @@ async fn write(
 }
 
 /// The value under `key` in `store` (undefined when there is none).
-async fn get(store: &str, key: &str, what: &str) -> Result<JsValue, String> {
+async fn get(store: &str, key: &str, what: &'static str) -> Result<JsValue> {
     let db = db().await?;
     let t = tx(&db, &[store], false)?;
     let req = t
@@ -179,8 +164,8 @@ async fn get(store: &str, key: &str, what: &str) -> Result<JsValue, String> {
 /// Every record of `store` (JSON text) that reads as a `T`, in key order.
 async fn get_all<T: serde::de::DeserializeOwned>(
     store: &str,
-    what: &str,
-) -> Result<Vec<T>, String> {
+    what: &'static str,
+) -> Result<Vec<T>> {
     let db = db().await?;
     let t = tx(&db, &[store], false)?;
     let req = t
@@ -195,7 +180,7 @@ async fn get_all<T: serde::de::DeserializeOwned>(
         .collect())
 }
 
-async fn db() -> Result<IdbDatabase, String> {
+async fn db() -> Result<IdbDatabase> {
     if let Some(db) = DB.with_borrow(Clone::clone) {
         return Ok(db);
     }
@@ -206,11 +191,10 @@ async fn db() -> Result<IdbDatabase, String> {
 
 /// Opens (creating or upgrading to [`DB_VERSION`]) the database `name`: the app's is
 /// `genre-lens`; the upgrade test opens one of its own.
-pub async fn open_database(name: &str) -> Result<IdbDatabase, String> {
-    let unavailable = "Saving models is not available: this browser has no IndexedDB here (private mode or storage disabled).";
+pub async fn open_database(name: &str) -> Result<IdbDatabase> {
     let factory = web_sys::window()
         .and_then(|w| w.indexed_db().ok().flatten())
-        .ok_or(unavailable)?;
+        .ok_or(StorageError::Unavailable)?;
     let open: IdbOpenDbRequest = factory
         .open_with_u32(name, DB_VERSION)
         .map_err(|e| fail("open the model storage", &e))?;
@@ -238,10 +222,10 @@ pub async fn open_database(name: &str) -> Result<IdbDatabase, String> {
     result
         .map_err(|e| fail("open the model storage", &e))?
         .dyn_into()
-        .map_err(|_| "Could not open the model storage.".to_string())
+        .map_err(|v| fail("open the model storage", &v))
 }
 
-fn tx(db: &IdbDatabase, stores: &[&str], write: bool) -> Result<IdbTransaction, String> {
+fn tx(db: &IdbDatabase, stores: &[&str], write: bool) -> Result<IdbTransaction> {
     let names = js_sys::Array::new();
     stores.iter().for_each(|s| {
         names.push(&JsValue::from_str(s));
@@ -265,13 +249,13 @@ fn new_id() -> String {
 }
 
 /// Saves a model file with its description; returns the description (with its key).
-pub async fn save(mut meta: SavedModel, file: &[u8]) -> Result<SavedModel, String> {
+pub async fn save(mut meta: SavedModel, file: &[u8]) -> Result<SavedModel> {
     let db = db().await?;
     meta.id = new_id();
     meta.size = file.len();
     let t = tx(&db, &[MODELS, FILES], true)?;
-    let json = serde_json::to_string(&meta).map_err(|e| e.to_string())?;
-    let put = |store: &str, value: &JsValue| -> Result<(), String> {
+    let json = serde_json::to_string(&meta).expect("a description serialises");
+    let put = |store: &str, value: &JsValue| -> Result<()> {
         t.object_store(store)
             .and_then(|s| s.put_with_key(value, &JsValue::from_str(&meta.id)))
             .map(|_| ())
@@ -285,22 +269,22 @@ pub async fn save(mut meta: SavedModel, file: &[u8]) -> Result<SavedModel, Strin
 }
 
 /// All saved models, newest first.
-pub async fn list() -> Result<Vec<SavedModel>, String> {
+pub async fn list() -> Result<Vec<SavedModel>> {
     let mut out: Vec<SavedModel> = get_all(MODELS, "list the saved models").await?;
     out.sort_by(|a, b| b.saved_at.cmp(&a.saved_at));
     Ok(out)
 }
 
 /// The model file saved under `id`.
-pub async fn load(id: &str) -> Result<Vec<u8>, String> {
+pub async fn load(id: &str) -> Result<Vec<u8>> {
     let v = get(FILES, id, "load the model").await?;
     if v.is_undefined() {
-        return Err("This saved model is gone (deleted in another tab?).".into());
+        return Err(StorageError::Gone);
     }
     Ok(Uint8Array::new(&v).to_vec())
 }
 
-pub async fn rename(id: &str, name: &str) -> Result<(), String> {
+pub async fn rename(id: &str, name: &str) -> Result<()> {
     let db = db().await?;
     let t = tx(&db, &[MODELS], true)?;
     let store = t
@@ -313,9 +297,9 @@ pub async fn rename(id: &str, name: &str) -> Result<(), String> {
     let mut meta: SavedModel = v
         .as_string()
         .and_then(|s| serde_json::from_str(&s).ok())
-        .ok_or("This saved model is gone (deleted in another tab?).")?;
+        .ok_or(StorageError::Gone)?;
     meta.name = name.to_string();
-    let json = serde_json::to_string(&meta).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string(&meta).expect("a description serialises");
     store
         .put_with_key(&JsValue::from_str(&json), &JsValue::from_str(id))
         .map_err(|e| fail("rename the model", &e))?;
@@ -324,7 +308,7 @@ pub async fn rename(id: &str, name: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub async fn delete(id: &str) -> Result<(), String> {
+pub async fn delete(id: &str) -> Result<()> {
     let db = db().await?;
     let t = tx(&db, &[MODELS, FILES, SETTINGS], true)?;
     let key = JsValue::from_str(id);
@@ -342,7 +326,7 @@ pub async fn delete(id: &str) -> Result<(), String> {
 }
 
 /// Remembers which saved model is active (`None`: the bundled one).
-pub async fn set_active(id: Option<&str>) -> Result<(), String> {
+pub async fn set_active(id: Option<&str>) -> Result<()> {
     let key = JsValue::from_str(ACTIVE);
     write(SETTINGS, "remember the active model", |store| match id {
         Some(id) => store.put_with_key(&JsValue::from_str(id), &key),
@@ -352,7 +336,7 @@ pub async fn set_active(id: Option<&str>) -> Result<(), String> {
 }
 
 /// The key of the active saved model, if one is.
-pub async fn active() -> Result<Option<String>, String> {
+pub async fn active() -> Result<Option<String>> {
     Ok(get(SETTINGS, ACTIVE, "read the active model")
         .await?
         .as_string())
@@ -360,7 +344,7 @@ pub async fn active() -> Result<Option<String>, String> {
 
 /// The description of the saved model that was active at the last visit.
 /// `Ok(None)`: the bundled model is the active one.
-pub async fn active_model() -> Result<Option<SavedModel>, String> {
+pub async fn active_model() -> Result<Option<SavedModel>> {
     let Some(id) = active().await? else {
         return Ok(None);
     };
@@ -374,7 +358,7 @@ pub async fn active_model() -> Result<Option<SavedModel>, String> {
 }
 
 /// The saved model named `name` (the newest if names repeat), if there is one.
-pub async fn find_named(name: &str) -> Result<Option<SavedModel>, String> {
+pub async fn find_named(name: &str) -> Result<Option<SavedModel>> {
     Ok(list().await?.into_iter().find(|m| m.name == name))
 }
 
@@ -400,9 +384,7 @@ fn new_correction_id() -> String {
 /// the same genre is not kept twice, and with another genre the newer word replaces the older.
 /// Returns the correction as kept (with its key) and where it went. Keys grow with time, so
 /// [`corrections`] lists them in the order they were made.
-pub async fn add_correction(
-    mut c: StoredCorrection,
-) -> Result<(StoredCorrection, Placement), String> {
+pub async fn add_correction(mut c: StoredCorrection) -> Result<(StoredCorrection, Placement)> {
     let kept = corrections().await?;
     let existing: Vec<Correction> = kept.iter().map(|k| k.correction.clone()).collect();
     let placement = place(&existing, &c.correction);
@@ -413,7 +395,7 @@ pub async fn add_correction(
     }
     c.id = new_correction_id();
     c.saved_at = timestamp();
-    let json = serde_json::to_string(&c).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string(&c).expect("a correction serialises");
     write(CORRECTIONS, "keep the correction", |store| {
         store.put_with_key(&JsValue::from_str(&json), &JsValue::from_str(&c.id))
     })
@@ -423,13 +405,13 @@ pub async fn add_correction(
 }
 
 /// All kept corrections, oldest first (the numbering training errors use).
-pub async fn corrections() -> Result<Vec<StoredCorrection>, String> {
+pub async fn corrections() -> Result<Vec<StoredCorrection>> {
     // `getAll` answers in key order, and keys grow with time.
     get_all(CORRECTIONS, "list the corrections").await
 }
 
 /// Deletes one correction (`Some(id)`) or all of them (`None`).
-pub async fn delete_corrections(id: Option<&str>) -> Result<(), String> {
+pub async fn delete_corrections(id: Option<&str>) -> Result<()> {
     write(CORRECTIONS, "delete the correction", |store| match id {
         Some(id) => store.delete(&JsValue::from_str(id)),
         None => store.clear(),

@@ -499,10 +499,14 @@ async fn corrections_are_kept_listed_in_order_and_deleted() {
     use genre_lens::storage::{self, StoredCorrection};
 
     storage::delete_corrections(None).await.unwrap();
+    // Two tracks (one correction per track: the same track again would replace the first).
     let make = |genre: &str| StoredCorrection {
         id: String::new(),
         correction: genre_core::corrections::Correction {
-            values: vec![(Feature::Energy, 0.25), (Feature::DurationMs, 201_000.0)],
+            values: vec![
+                (Feature::Energy, if genre == "dnb" { 0.25 } else { 0.75 }),
+                (Feature::DurationMs, 201_000.0),
+            ],
             genre: genre.into(),
         },
         predicted: "Rap".into(),
@@ -511,8 +515,8 @@ async fn corrections_are_kept_listed_in_order_and_deleted() {
         source: "Predict".into(),
         saved_at: String::new(),
     };
-    let first = storage::add_correction(make("dnb")).await.unwrap();
-    let second = storage::add_correction(make("trap")).await.unwrap();
+    let (first, _) = storage::add_correction(make("dnb")).await.unwrap();
+    let (second, _) = storage::add_correction(make("trap")).await.unwrap();
     assert!(!first.id.is_empty() && first.id != second.id);
     let list = storage::corrections().await.unwrap();
     assert_eq!(list, vec![first.clone(), second.clone()]);

@@ -99,7 +99,7 @@ pub fn CorrectGenre(
                 Ok((_, Placement::New)) => Status::Kept(display_name(&genre)),
                 Ok((_, Placement::AlreadyKept(_))) => Status::AlreadyKept(display_name(&genre)),
                 Ok((_, Placement::Replaces(_))) => Status::Replaced(display_name(&genre)),
-                Err(e) => Status::Failed(e),
+                Err(e) => Status::Failed(e.to_string()),
             });
         });
     };

@@ -36,7 +36,7 @@ impl FieldState {
                 })
             })
         });
-        let error = Memo::new(move |_| parsed.get().err());
+        let error = Memo::new(move |_| parsed.with(|p| p.as_ref().err().map(ToString::to_string)));
         let fallback = (range.0 + range.1) / 2.0;
         let value = Memo::new(move |previous: Option<&f64>| match parsed.get() {
             Ok(v) => v,

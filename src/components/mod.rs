@@ -11,3 +11,4 @@ pub mod feature_field;
 pub mod live_prediction;
 pub mod page_intro;
 pub mod rich_text;
+pub mod snippet;

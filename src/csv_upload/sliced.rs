@@ -6,7 +6,8 @@
 use genre_core::error::IngestError;
 use genre_core::ingest::{IngestOptions, Ingested, Reader, Step};
 
-use super::{now_ms, yield_now};
+use super::yield_now;
+use crate::perf::now;
 
 /// Rows per step: well under a millisecond of core work, so a slice ends close to its time.
 const STEP_ROWS: usize = 256;
@@ -22,12 +23,12 @@ pub async fn read_csv_sliced(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Ingested, IngestError> {
     let mut reader = Reader::new(bytes, opts)?;
-    let mut slice_start = now_ms();
+    let mut slice_start = now();
     while let Step::More(at) = reader.step(STEP_ROWS)? {
-        if now_ms() - slice_start > SLICE_MS {
+        if now() - slice_start > SLICE_MS {
             progress(at.bytes as usize, bytes.len());
             yield_now().await;
-            slice_start = now_ms();
+            slice_start = now();
         }
     }
     progress(bytes.len(), bytes.len());

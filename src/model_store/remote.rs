@@ -15,7 +15,7 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::LoadError;
+use super::error::LoadError;
 use crate::fetch::{fetch_cross_origin, FetchError};
 
 /// The Cache API cache holding model files fetched from URLs (kept by `sw.js` across builds).

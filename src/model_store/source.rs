@@ -4,9 +4,9 @@
 //! the widget all go through here, so a model is fetched, read from storage and decoded the same
 //! way everywhere, and every failure is a [`LoadError`] written as a sentence for the user.
 
-use genre_core::error::ModelFileError;
 use genre_core::model::TrainedModel;
 
+use super::error::LoadError;
 use crate::storage;
 
 /// Where the bundled model lives, relative to the page (so a sub-path deploy works).
@@ -83,20 +83,6 @@ pub struct LoadedModel {
     pub saved_id: Option<String>,
 }
 
-/// Why a model could not be loaded. Each message is a sentence for the user.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum LoadError {
-    /// The file could not be downloaded (the fetch's own sentence names the URL).
-    #[error("{0}")]
-    Download(String),
-    /// The browser's storage failed, or the saved model is gone (the storage's sentence).
-    #[error("{0}")]
-    Storage(String),
-    /// The bytes are not a model this version reads (the core's sentence).
-    #[error(transparent)]
-    File(#[from] ModelFileError),
-}
-
 /// Fetches or reads the model file of `source` and decodes it.
 pub async fn load(source: ModelSource) -> Result<LoadedModel, LoadError> {
     let (bytes, saved_id) = match source {
@@ -129,11 +115,11 @@ pub async fn load(source: ModelSource) -> Result<LoadedModel, LoadError> {
 async fn download(url: &str) -> Result<Vec<u8>, LoadError> {
     crate::fetch::fetch_bytes(url)
         .await
-        .map_err(LoadError::Download)
+        .map_err(|e| LoadError::Download(e.sentence(url)))
 }
 
 /// The bundled model's bytes: fetched by default (index.html preloads it while the wasm
-/// compiles); compiled into the wasm with the `embed-model` feature, for comparison (see README).
+/// compiles); compiled into the wasm with the `embed-model` feature, for comparison (see docs/benchmarks.md).
 #[cfg(not(feature = "embed-model"))]
 async fn bundled_model_bytes() -> Result<Vec<u8>, LoadError> {
     download(MODEL_URL).await

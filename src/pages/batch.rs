@@ -22,8 +22,9 @@ use crate::components::busy::{Busy, ReadingProgress};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::report::IngestReportView;
 use crate::csv_upload::sliced::read_csv_sliced;
-use crate::csv_upload::{now_ms, read_file, yield_now, FileDrop, Upload};
+use crate::csv_upload::{read_file, yield_now, FileDrop, Upload};
 use crate::model_store::{ModelState, ModelStore};
+use crate::perf::now;
 use results::Results;
 use run::{predict_all, score, Row, Score};
 
@@ -103,7 +104,7 @@ fn start_run(
     let current = move || generation.get_untracked() == me;
     mark("batch-start");
     spawn_local(async move {
-        let t0 = now_ms();
+        let t0 = now();
         let total = upload.bytes.len();
         let name = upload.name.clone();
         stage.set(RunStatus::Reading {
@@ -144,7 +145,7 @@ fn start_run(
                 report: Some((upload.name.clone(), data.report)),
             });
         }
-        let t1 = now_ms();
+        let t1 = now();
         let mut on_predict = |done, total| {
             if current() {
                 stage.set(RunStatus::Predicting { done, total });
@@ -154,7 +155,7 @@ fn start_run(
         if !current() {
             return;
         }
-        let t2 = now_ms();
+        let t2 = now();
         // Scoring and the first render of the results are separate tasks.
         yield_now().await;
         let score = score(&rows, &data.classes, &model.classes);

@@ -5,10 +5,13 @@
 use genre_core::feature::Feature;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use crate::components::page_intro::PageIntro;
+use crate::components::snippet::Snippet;
 use crate::model_store::ModelStore;
+use crate::widget::snippets::{
+    element_snippet, iframe_snippet, site_base, site_origin, widget_query,
+};
 
 /// What the page is for, under its title.
 const LEAD: &str =
@@ -22,116 +25,6 @@ const MODEL_AT_URL: &str = ":url";
 
 /// The address the snippets show until the user types the real one.
 const EXAMPLE_MODEL_URL: &str = "https://your.site/models/my-model.bin";
-
-/// The folder the site is served from (`https://host/some/path/`), from `location`.
-pub fn site_base() -> String {
-    let href = window().location().href().unwrap_or_default();
-    web_sys::Url::new_with_base("./", &href)
-        .map(|u| u.href())
-        .unwrap_or(href)
-}
-
-pub fn site_origin() -> String {
-    window().location().origin().unwrap_or_default()
-}
-
-/// The widget's query for these options (defaults left out, values URL-encoded).
-pub fn widget_query(model: &str, theme: &str, fields: &[Feature], default_fields: bool) -> String {
-    let mut q = format!(
-        "model={}&theme={theme}",
-        String::from(js_sys::encode_uri_component(model))
-    );
-    if !default_fields && !fields.is_empty() {
-        let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
-        q.push_str(&format!("&fields={}", names.join(",")));
-    }
-    q
-}
-
-pub fn iframe_snippet(base: &str, query: &str, origin: &str) -> String {
-    let q = query.replace('&', "&amp;");
-    format!(
-        r#"<iframe id="genre-lens" src="{base}widget.html?{q}"
-        title="Genre Lens: predict a track's genre" width="360" height="480"
-        style="border:0;max-width:100%"></iframe>
-<script>
-  // Optional: drive it and listen to it (the widget answers only its sender's origin).
-  const frame = document.getElementById("genre-lens");
-  window.addEventListener("message", (e) => {{
-    if (e.source !== frame.contentWindow) return;
-    if (e.data.type === "ready")
-      frame.contentWindow.postMessage(
-        {{ type: "predict", id: 1, features: {{ energy: 0.8, tempo: 128 }} }}, "{origin}");
-    if (e.data.type === "prediction") console.log(e.data.genre, e.data.probabilities);
-    if (e.data.type === "error") console.warn(e.data.message);
-  }});
-</script>"#
-    )
-}
-
-pub fn element_snippet(base: &str, model: &str, theme: &str, fields: Option<String>) -> String {
-    let fields_attr = fields
-        .map(|f| format!(r#" fields="{f}""#))
-        .unwrap_or_default();
-    let model = model.replace('&', "&amp;").replace('"', "&quot;");
-    format!(
-        r#"<script type="module" src="{base}genre-lens-widget.js"></script>
-<genre-lens-widget model="{model}" theme="{theme}"{fields_attr}></genre-lens-widget>
-<script type="module">
-  const widget = document.querySelector("genre-lens-widget");
-  widget.addEventListener("prediction", (e) => console.log(e.detail.genre));
-  const answer = await widget.predict({{ energy: 0.8, tempo: 128 }});
-  console.log(answer.genre, answer.probabilities);
-</script>"#
-    )
-}
-
-/// Copies `text` with the async Clipboard API (reached through Reflect: web-sys gates it behind
-/// an unstable feature); resolves to whether it worked.
-async fn copy_text(text: String) -> bool {
-    let nav = window().navigator();
-    let Ok(clipboard) = js_sys::Reflect::get(&nav, &"clipboard".into()) else {
-        return false;
-    };
-    let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else {
-        return false;
-    };
-    let Some(write) = write.dyn_ref::<js_sys::Function>() else {
-        return false;
-    };
-    match write.call1(&clipboard, &text.into()) {
-        Ok(p) => match p.dyn_into::<js_sys::Promise>() {
-            Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.is_ok(),
-            Err(_) => false,
-        },
-        Err(_) => false,
-    }
-}
-
-#[component]
-pub fn Snippet(id: &'static str, title: &'static str, text: Signal<String>) -> impl IntoView {
-    let status = RwSignal::new("");
-    let on_copy = move |_| {
-        let t = text.get_untracked();
-        spawn_local(async move {
-            status.set(if copy_text(t).await {
-                "Copied."
-            } else {
-                "Copy failed: select the text and copy it."
-            });
-        });
-    };
-    view! {
-        <div class="snippet">
-            <div class="snippet-head">
-                <h3>{title}</h3>
-                <button class="button small" type="button" id=format!("copy-{id}") on:click=on_copy>"Copy"</button>
-                <span class="copy-status" role="status">{move || status.get()}</span>
-            </div>
-            <pre class="code"><code id=format!("snippet-{id}")>{move || text.get()}</code></pre>
-        </div>
-    }
-}
 
 #[component]
 pub fn EmbedPage() -> impl IntoView {

@@ -67,10 +67,13 @@ fn load_bundled(data: RwSignal<Data>, upload_file: UploadFile) {
     upload_file.set_value(None);
     data.set(Data::Loading("Loading the data set's summaries…".into()));
     spawn_local(async move {
-        let result = fetch_text(EDA_URL).await.and_then(|text| {
-            serde_json::from_str::<EdaSummary>(&text)
-                .map_err(|e| format!("{EDA_URL} could not be read: {e}"))
-        });
+        let result = fetch_text(EDA_URL)
+            .await
+            .map_err(|e| e.sentence(EDA_URL))
+            .and_then(|text| {
+                serde_json::from_str::<EdaSummary>(&text)
+                    .map_err(|e| format!("{EDA_URL} could not be read: {e}"))
+            });
         data.set(match result {
             Ok(summary) => Data::Ready {
                 summary: Arc::new(summary),

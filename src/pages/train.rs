@@ -39,8 +39,6 @@ const LEAD: &str =
     understood, choose features and models, train them side by side in background workers, \
     and keep the best.";
 
-pub use data_in::{BUNDLED_NAME, BUNDLED_URL};
-pub use figures::seconds;
 pub use options::Options;
 
 /// Where the current data came from, to read it again with another label column.
@@ -151,6 +149,19 @@ pub struct TrainState {
 }
 
 impl TrainState {
+    /// Whether a training run, a search of settings or a file read is under way (one at a time;
+    /// tracked).
+    pub fn working(&self) -> bool {
+        self.running.get() || self.tune.busy() || self.is_reading()
+    }
+
+    /// [`TrainState::working`], read without tracking.
+    pub fn working_untracked(&self) -> bool {
+        self.running.get_untracked()
+            || self.tune.phase.with_untracked(tune::TuneView::is_busy)
+            || self.reading.with_untracked(Option::is_some)
+    }
+
     pub fn use_state() -> TrainState {
         expect_context::<TrainState>()
     }

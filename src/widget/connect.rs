@@ -14,24 +14,58 @@ pub struct ModelUrl {
     pub origin: String,
 }
 
+/// Why an address is not one the widget can load a model file from; shown as its sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    /// `model=` names no web address (as typed).
+    #[error("model={0} is not a web address the widget can read.")]
+    NotAnAddress(String),
+    /// An address typed on the Train page's Publish panel is not a whole one.
+    #[error("Type the full address the file will have, starting with https://")]
+    NotAbsolute,
+    /// Another scheme than http(s): the address as typed, and its scheme (`ftp:`).
+    #[error(
+        "{typed} uses {scheme} addresses; the widget loads model files over https:// (or \
+         http:// on this computer while developing)."
+    )]
+    Scheme { typed: String, scheme: String },
+}
+
 /// Resolves `typed` (absolute, or a path relative to widget.html) and keeps http(s) only.
-pub fn resolve(typed: &str) -> Result<ModelUrl, String> {
+pub fn resolve(typed: &str) -> Result<ModelUrl, UrlError> {
     let base = web_sys::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default();
     let url = web_sys::Url::new_with_base(typed, &base)
-        .map_err(|_| format!("model={typed} is not a web address the widget can read."))?;
-    checked(url.protocol().as_str(), url.href(), url.origin(), typed)
+        .map_err(|_| UrlError::NotAnAddress(typed.to_string()))?;
+    checked(
+        url.protocol().as_str(),
+        url.href(),
+        url.origin(),
+        &format!("model={typed}"),
+    )
+}
+
+/// A whole address (where a model file will be published), http(s) only.
+pub fn absolute(typed: &str) -> Result<ModelUrl, UrlError> {
+    let t = typed.trim();
+    let url = web_sys::Url::new(t).map_err(|_| UrlError::NotAbsolute)?;
+    checked(url.protocol().as_str(), url.href(), url.origin(), t)
 }
 
 /// The scheme rule, apart from the browser's URL parser so it is tested natively.
-fn checked(protocol: &str, href: String, origin: String, typed: &str) -> Result<ModelUrl, String> {
+fn checked(
+    protocol: &str,
+    href: String,
+    origin: String,
+    typed: &str,
+) -> Result<ModelUrl, UrlError> {
     match protocol {
         "https:" | "http:" => Ok(ModelUrl { href, origin }),
-        other => Err(format!(
-            "model={typed} uses {other} addresses; the widget loads model files over https:// \
-             (or http:// on this computer while developing)."
-        )),
+        other => Err(UrlError::Scheme {
+            typed: typed.to_string(),
+            scheme: other.to_string(),
+        }),
     }
 }
 
@@ -100,7 +134,8 @@ mod tests {
             "null".into(),
             "ftp://a.example/m.bin",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(
             refused.contains("ftp: addresses") && refused.contains("https://"),
             "{refused}"

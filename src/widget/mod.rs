@@ -14,10 +14,12 @@ pub mod bridge;
 pub mod connect;
 pub mod message;
 pub mod options;
+pub mod snippets;
 pub mod view;
 
 use std::sync::Arc;
 
+use genre_core::error::ModelFileError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -75,35 +77,54 @@ pub fn WidgetApp() -> impl IntoView {
     }
 }
 
+/// Why the widget has no model; shown in the widget (and sent to the host) as its sentence.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+enum WidgetError {
+    #[error(transparent)]
+    Url(#[from] connect::UrlError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The core's sentence says what is wrong with the bytes; this says which file.
+    #[error("The file at {url} cannot be used: {error}")]
+    BadFile { url: String, error: ModelFileError },
+    #[error(
+        "No model named “{0}” is saved in this browser; use model=bundled or save one on the \
+         Train page."
+    )]
+    NotSaved(String),
+}
+
 fn load(
     choice: ModelChoice,
-    model_url: Option<Result<connect::ModelUrl, String>>,
+    model_url: Option<Result<connect::ModelUrl, connect::UrlError>>,
     state: RwSignal<ModelState>,
 ) {
     spawn_local(async move {
-        let result = match (choice, model_url) {
-            (_, Some(Err(e))) => Err(e),
+        let result: Result<_, WidgetError> = match (choice, model_url) {
+            (_, Some(Err(e))) => Err(e.into()),
             (_, Some(Ok(url))) => model_store::load(ModelSource::Url(url.href.clone()))
                 .await
                 .map_err(|e| match e {
-                    // The core's sentence says what is wrong with the bytes; say which file.
-                    LoadError::File(e) => format!("The file at {} cannot be used: {e}", url.href),
-                    other => other.to_string(),
+                    LoadError::File(error) => WidgetError::BadFile {
+                        url: url.href,
+                        error,
+                    },
+                    other => other.into(),
                 }),
             (ModelChoice::BundledForest, None) => model_store::load(ModelSource::BundledForest)
                 .await
-                .map_err(|e| e.to_string()),
+                .map_err(WidgetError::from),
             (ModelChoice::Saved(name), None) => match saved_source(&name).await {
-                Ok(source) => model_store::load(source).await.map_err(|e| e.to_string()),
+                Ok(source) => model_store::load(source).await.map_err(WidgetError::from),
                 Err(e) => Err(e),
             },
             (_, None) => model_store::load(ModelSource::Bundled)
                 .await
-                .map_err(|e| e.to_string()),
+                .map_err(WidgetError::from),
         };
         state.set(match result {
             Ok(loaded) => ModelState::Ready(Arc::new(loaded.model)),
-            Err(e) => ModelState::Failed(e),
+            Err(e) => ModelState::Failed(e.to_string()),
         });
     });
 }
@@ -111,11 +132,12 @@ fn load(
 /// A model the Train page saved in this browser, by name (the newest if names repeat). The
 /// widget's storage is the embedding browser's storage for this site's origin (partitioned by
 /// the top-level site in browsers that partition third-party storage).
-async fn saved_source(name: &str) -> Result<ModelSource, String> {
-    match crate::storage::find_named(name).await? {
+async fn saved_source(name: &str) -> Result<ModelSource, WidgetError> {
+    match crate::storage::find_named(name)
+        .await
+        .map_err(LoadError::from)?
+    {
         Some(saved) => Ok(ModelSource::Saved(saved.id)),
-        None => Err(format!(
-            "No model named “{name}” is saved in this browser; use model=bundled or save one on the Train page."
-        )),
+        None => Err(WidgetError::NotSaved(name.to_string())),
     }
 }

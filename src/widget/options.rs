@@ -4,6 +4,8 @@
 
 use genre_core::feature::Feature;
 
+use crate::route::query_pairs;
+
 /// Which model the widget runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModelChoice {
@@ -87,10 +89,8 @@ impl WidgetOptions {
             fields: None,
             origins: Vec::new(),
         };
-        for pair in query.trim_start_matches('?').split('&') {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = percent_decode(value);
-            match key {
+        for (key, value) in query_pairs(query) {
+            match key.as_str() {
                 "model" => out.model = ModelChoice::from_value(&value),
                 "theme" => {
                     out.theme = match value.trim().to_ascii_lowercase().as_str() {
@@ -167,32 +167,6 @@ fn parse_fields(value: &str) -> Option<FieldChoice> {
         }
     }
     (!list.is_empty()).then_some(FieldChoice::Some(list))
-}
-
-/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; invalid escapes
-/// are kept as typed and invalid UTF-8 is replaced, never an error.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -291,13 +265,5 @@ mod tests {
         assert!(WidgetOptions::parse("fields=all")
             .missing_fields(&model)
             .is_empty());
-    }
-
-    #[test]
-    fn decoding_never_fails() {
-        assert_eq!(percent_decode("a%2Cb"), "a,b");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
-        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
     }
 }

@@ -22,6 +22,17 @@ pub enum CsvInput<'a> {
     Bundled { url: &'a str, name: &'a str },
 }
 
+/// The bundled data set's file name, as the pages show it.
+pub const BUNDLED_NAME: &str = "genres_v2.csv";
+
+impl CsvInput<'static> {
+    /// The bundled data set, gzip-compressed at build time by `./x` (fetched only on request).
+    pub const BUNDLED: CsvInput<'static> = CsvInput::Bundled {
+        url: "data/genres_v2.csv.gz",
+        name: BUNDLED_NAME,
+    };
+}
+
 /// The split data set, as the parser made it: opaque bytes the page forwards to the trainers.
 pub struct Split {
     pub summary: SplitSummary,

@@ -8,6 +8,7 @@ use clap::builder::PossibleValue;
 use clap::{Args, ValueEnum};
 use genre_core::ingest::Ingested;
 use genre_core::model::ModelKind;
+use genre_core::split::{DEFAULT_SEED, DEFAULT_TEST_FRACTION};
 use genre_core::train::{Balance, Protocol};
 
 #[derive(Args, Debug)]
@@ -64,7 +65,7 @@ pub struct CurveArgs {
     /// Minimum rows per leaf.
     #[arg(long, default_value = "1,2,3,5,8", value_delimiter = ',')]
     pub leaves: Vec<usize>,
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
 }
 
@@ -72,10 +73,10 @@ pub struct CurveArgs {
 #[derive(Args, Debug)]
 pub struct SplitArgs {
     /// Seed of every random choice (the split, bootstraps, SMOTE): the same seed, the same model.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
     /// Share of each genre's rows held out for testing.
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = DEFAULT_TEST_FRACTION)]
     pub test_fraction: f64,
     /// Use a stratified sample of this many rows of the file (after de-duplication; each genre
     /// keeps its share), drawn with --seed, then split as usual: small-data experiments.

@@ -1,6 +1,6 @@
 //! The bundled random forest (`public/forest.bin`, the report's model on the Predict page): its
 //! settings, and `genre-lens forest-curve`, the measurement they were picked from (holdout
-//! accuracy and file size against trees, depth and leaf limits; the README has the table).
+//! accuracy and file size against trees, depth and leaf limits; docs/benchmarks.md has the table).
 //!
 //! Fully grown (scikit-learn's defaults: 100 trees, no limits) the forest's file is 2.6 MB gzip;
 //! the site ships one of at most 1 MB gzip whose holdout accuracy is within half a point of the
@@ -19,7 +19,7 @@ use crate::bench::gzip_len;
 use crate::io::{data_err, read_data, training_read, Result};
 use crate::report::table;
 
-/// The bundled forest's limits, picked from the curve (see the README's "bundled forest").
+/// The bundled forest's limits, picked from the curve (see docs/benchmarks.md, "The bundled forest").
 /// On the curve the forest gains from limits (fully grown trees fit noise): at depth 10 and 4
 /// rows per leaf, 60 trees score within half a point of the best setting measured, in a
 /// seventh of the fully grown forest's gzip size.
@@ -173,7 +173,7 @@ pub fn write_bundled(
     out: &Path,
 ) -> Result<()> {
     let spec = bundled_spec(seed);
-    let forest = crate::commands::run_model(prep, &spec, "Bundled forest", trained_at, false)?;
+    let forest = crate::evaluate::run_model(prep, &spec, "Bundled forest", trained_at, false)?;
     crate::io::write_file(out, &forest.bytes)?;
     eprintln!(
         "saved the bundled forest ({} trees, max depth {:?}, min {} rows per leaf; {} bytes, {} gzip, holdout accuracy {:.4}) to {}",

@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod commands;
+mod evaluate;
 mod forest;
 mod io;
 mod protocols;
@@ -62,7 +63,7 @@ enum Command {
     /// training part (never the holdout), within a time budget; print the leaderboard, then the
     /// best settings and the defaults scored on the holdout. Deterministic for a seed and --trials.
     Tune(tune::TuneArgs),
-    /// Time training and prediction (a table; see the README's benchmark section).
+    /// Time training and prediction (a table; see docs/benchmarks.md).
     Bench {
         #[arg(long, default_value = "data/genres_v2.csv")]
         data: PathBuf,

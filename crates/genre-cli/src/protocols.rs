@@ -8,7 +8,7 @@ use genre_core::train::{why_they_differ, Leakage, ModelSpec, Protocol};
 use serde::Serialize;
 
 use crate::args::{models_of, EvalArgs};
-use crate::commands::{eval_row, parse_features, print_table, run_model, EvalRow};
+use crate::evaluate::{eval_row, parse_features, print_table, run_model, EvalRow};
 use crate::io::{data_err, read_data, CliError, Result};
 
 #[derive(Serialize)]

@@ -8,11 +8,11 @@ use std::time::Instant;
 
 use clap::Args;
 use genre_core::train::{prepare, ModelSpec, TrainOptions};
-use genre_core::tune::{default_folds, settings_in_words, tune, Leaderboard, Trial, TuneOptions};
+use genre_core::tune::{default_folds, tune, Leaderboard, Trial, TuneOptions};
 
 use crate::args::{models, ModelChoice, SplitArgs};
 use crate::bench::cpu_seconds;
-use crate::commands::{parse_features, run_model, EvaluatedModel};
+use crate::evaluate::{parse_features, run_model, EvaluatedModel};
 use crate::io::{data_err, note_set_aside, read_data, training_read, write_file, Result};
 use crate::report::table;
 
@@ -93,7 +93,7 @@ impl Stopwatch {
 /// A candidate's settings in words: every setting the search varies (the core's line, the one
 /// the Train page's leaderboard shows).
 fn settings(spec: &ModelSpec) -> String {
-    format!("{} · {}", spec.kind().code(), settings_in_words(spec))
+    format!("{} · {}", spec.kind().code(), spec.settings())
 }
 
 fn board_rows(board: &Leaderboard) -> Vec<Vec<String>> {

@@ -83,35 +83,26 @@ pub fn to_csv(corrections: &[Correction]) -> String {
                 .any(|c| c.values.iter().any(|(g, _)| g == f))
         })
         .collect();
-    let mut out = String::new();
-    for f in &columns {
-        out.push_str(f.name());
-        out.push(',');
-    }
-    out.push_str("genre\n");
+    // csv's writer quotes a cell holding a delimiter, quote or line break.
+    let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
+    let header = columns.iter().map(|f| f.name()).chain(["genre"]);
+    out.write_record(header).expect("writing to memory");
     for c in corrections {
         let values = c.track_values();
-        for f in &columns {
+        // Rust's shortest round-trip text: the value read back is the same f64.
+        let cells = columns.iter().map(|f| {
             let v = values[f.index()];
             if v.is_finite() {
-                // Rust's shortest round-trip text: the value read back is the same f64.
-                out.push_str(&v.to_string());
+                v.to_string()
+            } else {
+                String::new()
             }
-            out.push(',');
-        }
-        out.push_str(&csv_cell(&c.genre));
-        out.push('\n');
+        });
+        out.write_record(cells.chain([c.genre.clone()]))
+            .expect("writing to memory");
     }
-    out
-}
-
-/// A cell quoted when it holds a delimiter, quote or line break.
-fn csv_cell(text: &str) -> String {
-    if text.contains([',', ';', '\t', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+    let bytes = out.into_inner().expect("writing to memory");
+    String::from_utf8(bytes).expect("written from UTF-8 text")
 }
 
 #[cfg(test)]
@@ -142,6 +133,7 @@ mod tests {
                 "Underground Rap",
             ),
             correction(&[(Feature::Tempo, 90.0)], "pop, \"indie\""),
+            correction(&[(Feature::Tempo, 91.0)], "r&b; soul\tand more"),
         ];
         let csv = to_csv(&corrections);
         assert_eq!(
@@ -150,7 +142,7 @@ mod tests {
             "genres_v2 names and order, only the features present"
         );
         let read = read_csv(csv.as_bytes(), &IngestOptions::for_training()).unwrap();
-        assert_eq!(read.report.rows_kept, 3);
+        assert_eq!(read.report.rows_kept, 4);
         assert_eq!(read.report.rows_rejected, 0);
         for (c, t) in corrections.iter().zip(&read.tracks) {
             let expected = c.track_values();

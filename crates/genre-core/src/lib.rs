@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod knn;
 pub mod metrics;
 pub mod model;
+pub mod model_kind;
 pub mod params;
 pub mod preprocess;
 pub mod rng;

@@ -4,6 +4,21 @@
 use crate::error::TrainError;
 use crate::rng::Rng;
 
+/// The share of each class held out for testing unless the user says otherwise (the original
+/// report's 80/20 split). The CLI's `--test-fraction` and the Train page's field start here.
+pub const DEFAULT_TEST_FRACTION: f64 = 0.2;
+
+/// The seed of every random choice unless the user says otherwise (the original report's).
+pub const DEFAULT_SEED: u64 = 42;
+
+/// A test fraction must lie strictly between these: each part keeps some rows.
+pub const TEST_FRACTION_BOUNDS: (f64, f64) = (0.0, 1.0);
+
+/// Whether `f` is a test fraction the split takes.
+pub fn test_fraction_ok(f: f64) -> bool {
+    f > TEST_FRACTION_BOUNDS.0 && f < TEST_FRACTION_BOUNDS.1
+}
+
 /// Row indices of the two parts, each sorted ascending.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Split {
@@ -33,7 +48,7 @@ pub fn stratified_split(
     test_fraction: f64,
     seed: u64,
 ) -> Result<Split, TrainError> {
-    if !(test_fraction > 0.0 && test_fraction < 1.0) {
+    if !test_fraction_ok(test_fraction) {
         return Err(TrainError::InvalidParam {
             name: "test_fraction",
             value: test_fraction.to_string(),

@@ -32,9 +32,31 @@ pub fn estimate(n: u64) -> String {
     count((n + unit / 2) / unit * unit)
 }
 
+/// A duration in milliseconds as people read it: "850 ms", "1.5 s", "2 min 5 s".
+pub fn duration_ms(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 60_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!(
+            "{:.0} min {:.0} s",
+            (ms / 60_000.0).floor(),
+            (ms % 60_000.0) / 1000.0
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration_ms(850.4), "850 ms");
+        assert_eq!(duration_ms(1500.0), "1.5 s");
+        assert_eq!(duration_ms(125_000.0), "2 min 5 s");
+    }
 
     #[test]
     fn estimates_keep_three_digits() {

@@ -23,17 +23,20 @@ use crate::ingest::Ingested;
 use crate::knn::KnnParams;
 use crate::metrics::Metrics;
 use crate::model::{Estimator, Holdout, ModelKind, ModelMeta, TrainedModel};
+use crate::params::MaxFeatures;
 use crate::preprocess::Preprocessor;
 use crate::rows::Rows;
 use crate::smote::{smote, SMOTE_K};
-use crate::split::{stratified_split, Split};
+use crate::split::{stratified_split, Split, DEFAULT_SEED, DEFAULT_TEST_FRACTION};
 use crate::svc::SvcParams;
+use crate::text::percent;
 use crate::tree::boost::BoostParams;
 use crate::tree::flat::TreeEnsemble;
 use crate::tree::forest::{merge_forests, BaggingParams, ForestParams, ForestValidParams};
 
 mod blockers;
 mod protocol;
+mod settings;
 pub use blockers::{blockers, Blocker, SetAside, MIN_ROWS_TO_SPLIT};
 pub use protocol::{why_they_differ, Leakage, Protocol};
 
@@ -61,8 +64,8 @@ impl Default for TrainOptions {
             features: FeatureSet::original_nine(),
             cap_outliers: true,
             balance: Balance::None,
-            test_fraction: 0.2,
-            seed: 42,
+            test_fraction: DEFAULT_TEST_FRACTION,
+            seed: DEFAULT_SEED,
         }
     }
 }
@@ -113,22 +116,36 @@ impl ModelSpec {
         }
     }
 
-    /// The settings in words (stored in the model's meta, shown by the CLI).
+    /// The settings in words, the one wording of them: the model file's settings line, the
+    /// auto-tune leaderboard (every setting the search varies) and the CLI's tables.
     pub fn settings(&self) -> String {
         match self {
             ModelSpec::Forest(ForestParams(p)) | ModelSpec::Bagging(BaggingParams(p)) => format!(
-                "{} trees, max depth {}, min samples per leaf {}, features per split {:?}",
+                "{} trees, {} per split, max depth {}, min {} per leaf",
                 p.n_trees(),
+                match p.max_features() {
+                    MaxFeatures::Sqrt => "√ of the features".to_string(),
+                    MaxFeatures::All => "all features".to_string(),
+                    MaxFeatures::Count(1) => "1 feature".to_string(),
+                    MaxFeatures::Count(n) => format!("{n} features"),
+                },
                 depth_text(p.max_depth()),
-                p.min_samples_leaf(),
-                p.max_features()
+                match p.min_samples_leaf() {
+                    1 => "1 row".to_string(),
+                    n => format!("{n} rows"),
+                }
             ),
             ModelSpec::Boost(BoostParams(p)) => format!(
-                "up to {} rounds, learning rate {}, {} leaves, early stopping after {}",
-                p.max_rounds(),
+                "learning rate {}, {} leaves, up to {} rounds (early stopping after {}), \
+                 rows {}, features {} per tree, L2 {}, min {} rows per leaf",
                 p.learning_rate(),
                 p.max_leaves(),
-                p.early_stopping_rounds()
+                p.max_rounds(),
+                p.early_stopping_rounds(),
+                percent(p.row_fraction()),
+                percent(p.feature_fraction()),
+                p.lambda(),
+                p.min_data_in_leaf()
             ),
             ModelSpec::Knn(p) => format!("k = {}", p.0.k()),
             ModelSpec::Tree(p) => format!("max depth {}", depth_text(p.0.max_depth())),

@@ -16,12 +16,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::TrainError;
 use crate::fitting::Progress;
 use crate::model::ModelKind;
+use crate::params::MaxFeatures;
 use crate::rng::Rng;
 use crate::rows::Rows;
 use crate::text::percent;
 use crate::train::{train_model, ModelSpec, Prepared};
 use crate::tree::boost::BoostParams;
-use crate::tree::forest::{ForestParams, MaxFeatures};
+use crate::tree::forest::ForestParams;
 
 /// What a search covers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -198,53 +199,14 @@ pub fn candidate(options: &TuneOptions, index: usize) -> ModelSpec {
     }
 }
 
-/// Every setting the search varies, in words (the leaderboard's and the tuned model's line):
-/// for the booster its learning rate, leaves, rounds and early stopping, row and feature
-/// subsampling, L2 and minimum rows per leaf; for the forest its trees, features per split,
-/// depth and minimum rows per leaf. Other models: their usual line ([`ModelSpec::settings`]).
-pub fn settings_in_words(spec: &ModelSpec) -> String {
-    match spec {
-        ModelSpec::Boost(BoostParams(p)) => format!(
-            "learning rate {}, {} leaves, up to {} rounds (early stopping after {}), \
-             rows {}, features {} per tree, L2 {}, min {} rows per leaf",
-            p.learning_rate(),
-            p.max_leaves(),
-            p.max_rounds(),
-            p.early_stopping_rounds(),
-            percent(p.row_fraction()),
-            percent(p.feature_fraction()),
-            p.lambda(),
-            p.min_data_in_leaf()
-        ),
-        ModelSpec::Forest(ForestParams(p)) => format!(
-            "{} trees, {} per split, max depth {}, min {} per leaf",
-            p.n_trees(),
-            match p.max_features() {
-                MaxFeatures::Sqrt => "√ of the features".to_string(),
-                MaxFeatures::All => "all features".to_string(),
-                MaxFeatures::Count(1) => "1 feature".to_string(),
-                MaxFeatures::Count(n) => format!("{n} features"),
-            },
-            p.max_depth().map_or("none".to_string(), |d| d.to_string()),
-            match p.min_samples_leaf() {
-                1 => "1 row".to_string(),
-                n => format!("{n} rows"),
-            }
-        ),
-        other => other.settings(),
-    }
-}
-
-/// What a tuned model's file records after its usual settings line: that a search chose
-/// them, its score, and every searched setting in words (so the settings can be read back from
-/// a saved model).
+/// What a tuned model's file records after its settings line (which names every searched
+/// setting, [`ModelSpec::settings`]): that a search chose them, and its score.
 pub fn tuned_note(trial: &Trial, folds: usize) -> String {
     format!(
-        "; auto-tuned (trial {}, {}-fold CV accuracy {} on the training part): {}",
+        "; auto-tuned (trial {}, {}-fold CV accuracy {} on the training part)",
         trial.index + 1,
         folds,
-        percent(trial.cv_accuracy),
-        settings_in_words(&trial.spec)
+        percent(trial.cv_accuracy)
     )
 }
 
@@ -521,15 +483,15 @@ mod tests {
     }
 
     #[test]
-    fn settings_in_words_name_every_searched_setting() {
+    fn the_settings_line_names_every_searched_setting() {
         let o = TuneOptions::default();
-        let boost = settings_in_words(&candidate(&o, 0));
+        let boost = candidate(&o, 0).settings();
         assert_eq!(
             boost,
             "learning rate 0.05, 31 leaves, up to 600 rounds (early stopping after 40), \
              rows 80.0%, features 80.0% per tree, L2 1, min 20 rows per leaf"
         );
-        let forest = settings_in_words(&candidate(&o, 1));
+        let forest = candidate(&o, 1).settings();
         assert_eq!(
             forest,
             "100 trees, √ of the features per split, max depth none, min 1 row per leaf"
@@ -538,7 +500,7 @@ mod tests {
         assert!((trial.cv_accuracy - 0.6).abs() < 1e-12);
         let note = tuned_note(&trial, 2);
         assert!(
-            note.starts_with("; auto-tuned (trial 5, 2-fold CV accuracy 60.0% on the training part): learning rate"),
+            note == "; auto-tuned (trial 5, 2-fold CV accuracy 60.0% on the training part)",
             "{note}"
         );
     }

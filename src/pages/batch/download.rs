@@ -8,7 +8,8 @@
 use genre_core::ingest::{RecordSpans, RecordWriter};
 
 use super::run::Row;
-use crate::csv_upload::{now_ms, yield_now};
+use crate::csv_upload::yield_now;
+use crate::perf::now;
 
 const SLICE_MS: f64 = 12.0;
 /// Rows per writer step: a fraction of a millisecond, so a slice ends close to its time.
@@ -66,11 +67,11 @@ pub async fn predictions_csv(
     let mut added = |row_number: u64, cells: &mut Vec<String>| {
         added_cells(next.next_if(|r| r.row == row_number), classes, cells)
     };
-    let mut slice_start = now_ms();
+    let mut slice_start = now();
     while writer.step(STEP_ROWS, &mut added).map_err(err)? {
-        if now_ms() - slice_start > SLICE_MS {
+        if now() - slice_start > SLICE_MS {
             yield_now().await;
-            slice_start = now_ms();
+            slice_start = now();
         }
     }
     writer.finish().map_err(err)

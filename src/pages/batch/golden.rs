@@ -1,8 +1,7 @@
 //! The Batch download is byte-identical to the one recorded in `tests/golden/batch/`.
 //!
-//! The goldens were written by the download code as it was before the CSV reader moved into the
-//! core (issue 12): each `NAME.csv` there (the e2e Batch files small enough to keep, and files
-//! with the awkward cases: `;`, BOM, CRLF, lone CR, quotes, ragged and blank rows) and each
+//! Each `NAME.csv` there (the e2e Batch files small enough to keep, and files with the
+//! awkward cases: `;`, BOM, CRLF, lone CR, quotes, ragged and blank rows) and each
 //! readable file of the bad-input corpus has its download in `NAME.predictions.csv`. The e2e
 //! files too big to keep (the holdout split and the 10,000 / 100,000-row files) have the
 //! SHA-256 of their download in `e2e.sha256`, checked by an ignored test once `./x test` has

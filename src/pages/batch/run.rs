@@ -5,13 +5,14 @@ use genre_core::ingest::Ingested;
 use genre_core::metrics::Metrics;
 use genre_core::model::TrainedModel;
 
-use crate::csv_upload::{now_ms, yield_now};
+use crate::csv_upload::yield_now;
+use crate::perf::now;
 
 /// Work per slice before giving the browser a turn: well under the 50 ms long-task line, with
 /// room for a slow or busy machine.
 const SLICE_MS: f64 = 8.0;
 /// A row is "far outside the training range" when a value is more than this many training-range
-/// widths beyond it (issue 8: such predictions cannot be trusted).
+/// widths beyond it (such predictions cannot be trusted).
 pub const FAR_OUT_WIDTHS: f64 = 0.5;
 
 /// One predicted row.
@@ -105,17 +106,17 @@ pub async fn predict_all(
 ) -> Vec<Row> {
     let total = data.tracks.len();
     let mut rows = Vec::with_capacity(total);
-    let mut slice_start = now_ms();
+    let mut slice_start = now();
     for tracks in data.tracks.chunks(BATCH_ROWS) {
         let raws = model.raw_rows(tracks);
         let predictions = model.predict_batch(&raws);
         for ((track, raw), p) in tracks.iter().zip(&raws).zip(predictions) {
             rows.push(to_row(model, track, raw, p));
         }
-        if now_ms() - slice_start > SLICE_MS {
+        if now() - slice_start > SLICE_MS {
             progress(rows.len(), total);
             yield_now().await;
-            slice_start = now_ms();
+            slice_start = now();
         }
     }
     progress(total, total);

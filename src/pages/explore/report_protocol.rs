@@ -11,7 +11,6 @@ use leptos::task::spawn_local;
 
 use super::report_run::{run, JobState, Phase, Side};
 use crate::pages::explore::controls::ChoiceBox;
-use crate::pages::train::seconds;
 use crate::worker::scheduler;
 
 /// The comparison's choices, progress and results: Explore's state (`ExploreState`), so a run
@@ -167,7 +166,7 @@ fn status(phase: Phase) -> Option<AnyView> {
         Phase::Training(protocol) => {
             line(format!("Training under {} protocol…", protocol_name(protocol))).into_any()
         }
-        Phase::Done { wall_ms } => line(format!("Both protocols done in {}.", seconds(wall_ms)))
+        Phase::Done { wall_ms } => line(format!("Both protocols done in {}.", genre_core::text::duration_ms(wall_ms)))
             .into_any(),
         Phase::Failed(message) => {
             view! { <p class="msg error" id="report-error" role="alert">{message}</p> }.into_any()

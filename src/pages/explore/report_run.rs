@@ -5,7 +5,6 @@ use genre_core::model::ModelKind;
 use genre_core::train::{why_they_differ, ModelSpec, Protocol};
 use leptos::prelude::*;
 
-use crate::pages::train::{BUNDLED_NAME, BUNDLED_URL};
 use crate::perf::now;
 use crate::worker::calls::CsvInput;
 use crate::worker::pool::{default_workers, trainer, WorkerError};
@@ -13,7 +12,7 @@ use crate::worker::scheduler::{self, JobEvent, RunEnd, RunPlan};
 use genre_core::train::Leakage;
 
 /// The seed of both protocols (the report's split is random; ours is seeded, as the CLI's).
-pub(super) const SEED: u64 = 42;
+pub(super) const SEED: u64 = genre_core::split::DEFAULT_SEED;
 
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum JobState {
@@ -71,10 +70,7 @@ pub(super) async fn run(
         });
         let input = match &file {
             Some(f) => CsvInput::File(f),
-            None => CsvInput::Bundled {
-                url: BUNDLED_URL,
-                name: BUNDLED_NAME,
-            },
+            None => CsvInput::BUNDLED,
         };
         let progress = move |done, total| {
             if matches!(phase.get_untracked(), Phase::Reading { .. }) {

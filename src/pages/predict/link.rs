@@ -11,7 +11,7 @@
 use genre_core::feature::Feature;
 
 use crate::model_store::BundledModel;
-use crate::widget::options::percent_decode;
+use crate::route::{location_hash, percent_encode, query_pairs};
 
 /// What a Predict link holds.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -30,9 +30,7 @@ impl PredictLink {
         let Some((_, query)) = hash.split_once('?') else {
             return link;
         };
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let (key, value) = (percent_decode(key), percent_decode(value));
+        for (key, value) in query_pairs(query) {
             if key.eq_ignore_ascii_case("model") {
                 link.model =
                     BundledModel::from_code(&value).filter(|m| *m != BundledModel::Boosted);
@@ -67,26 +65,6 @@ impl PredictLink {
         }
         format!("#/?{}", parts.join("&"))
     }
-}
-
-/// Escapes everything but letters, digits, `-._~` and `:` (a duration's separator, legal in a
-/// fragment), so `&`, `=`, `#`, `%`, `+` and spaces in typed text survive the round trip.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn location_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
 }
 
 /// The link the page was opened with (or last rewritten to).

@@ -26,7 +26,7 @@ fn reload(page: TrainState, error: RwSignal<Option<String>>) {
     spawn_local(async move {
         match storage::corrections().await {
             Ok(list) => page.corrections.set(list),
-            Err(e) => error.set(Some(e)),
+            Err(e) => error.set(Some(e.to_string())),
         }
     });
 }
@@ -92,7 +92,7 @@ fn CorrectionItem(
         spawn_local(async move {
             match storage::delete_corrections(Some(&id.get_value())).await {
                 Ok(()) => reload(page, error),
-                Err(e) => error.set(Some(e)),
+                Err(e) => error.set(Some(e.to_string())),
             }
         });
     };
@@ -155,7 +155,7 @@ pub fn Corrections() -> impl IntoView {
         spawn_local(async move {
             match storage::delete_corrections(None).await {
                 Ok(()) => reload(page, error),
-                Err(e) => error.set(Some(e)),
+                Err(e) => error.set(Some(e.to_string())),
             }
         });
     };

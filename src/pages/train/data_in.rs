@@ -16,13 +16,9 @@ use super::too_large::TooLargeOffer;
 use super::{figures, DataState, ParseFailure, Reading, SourceRef, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::FileDrop;
-use crate::worker::calls::{CsvInput, Split};
+use crate::worker::calls::{CsvInput, Split, BUNDLED_NAME};
 use crate::worker::pool::{parser, WorkerError};
 use crate::worker::protocol::DataSummary;
-
-/// The bundled data set, gzip-compressed at build time by `./x` (fetched only on request).
-pub const BUNDLED_URL: &str = "data/genres_v2.csv.gz";
-pub const BUNDLED_NAME: &str = "genres_v2.csv";
 
 impl SourceRef {
     fn name(&self) -> String {
@@ -43,10 +39,7 @@ async fn parse(
 ) -> Result<DataSummary, WorkerError> {
     let input = match src {
         SourceRef::File(f) => CsvInput::File(f),
-        SourceRef::Bundled => CsvInput::Bundled {
-            url: BUNDLED_URL,
-            name: BUNDLED_NAME,
-        },
+        SourceRef::Bundled => CsvInput::BUNDLED,
     };
     parser()
         .parse(input, page.label_column.get_untracked(), sample, progress)

@@ -31,19 +31,8 @@ pub fn pct(x: f64) -> String {
     genre_core::text::percent(x)
 }
 
-pub fn seconds(ms: f64) -> String {
-    if ms < 1000.0 {
-        format!("{ms:.0} ms")
-    } else if ms < 60_000.0 {
-        format!("{:.1} s", ms / 1000.0)
-    } else {
-        format!(
-            "{:.0} min {:.0} s",
-            (ms / 60_000.0).floor(),
-            (ms % 60_000.0) / 1000.0
-        )
-    }
-}
+/// A duration as the product writes it everywhere (the core's `text::duration_ms`).
+pub use genre_core::text::duration_ms as seconds;
 
 pub fn bytes(n: u64) -> String {
     if n < 1024 {
@@ -63,7 +52,6 @@ mod tests {
     fn best_and_formatting() {
         assert_eq!(best(&[0.5, 0.7, 0.7], true), Some(1));
         assert_eq!(best(&[3.0, 1.0, f64::NAN], false), Some(1));
-        assert_eq!(seconds(1500.0), "1.5 s");
         assert_eq!(bytes(2048), "2.0 KB");
     }
 }

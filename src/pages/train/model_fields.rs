@@ -11,7 +11,6 @@ use genre_core::params::{find, param_specs, ParamSpec};
 use genre_core::train::ModelSpec;
 use leptos::prelude::*;
 
-use super::options::set_member;
 use super::TrainState;
 
 /// The models offered, in the original comparison's order, then what the core adds.
@@ -177,6 +176,16 @@ pub fn ModelFieldset(kind: ModelKind) -> impl IntoView {
             <div class="params">{fields}</div>
         </fieldset>
     }
+}
+
+/// A ticked box adds `item` to `list` (once), an unticked one removes it.
+pub fn set_member<T: PartialEq + Send + Sync + 'static>(list: RwSignal<Vec<T>>, item: T, on: bool) {
+    list.update(|v| {
+        v.retain(|x| *x != item);
+        if on {
+            v.push(item);
+        }
+    });
 }
 
 #[cfg(test)]

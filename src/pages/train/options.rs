@@ -8,11 +8,17 @@ use std::collections::HashMap;
 
 use genre_core::feature::{Feature, FeatureSet};
 use genre_core::model::ModelKind;
+use genre_core::split::{DEFAULT_SEED, DEFAULT_TEST_FRACTION, TEST_FRACTION_BOUNDS};
 use genre_core::train::{Balance, ModelSpec, TrainOptions};
 use leptos::prelude::*;
 
 use super::model_fields::{default_fields, spec_from_fields, MODELS, WORKERS, WORKERS_MAX};
-use super::option_fields::{parse_between, parse_count, parse_seed};
+use super::option_fields::{parse_between, parse_count, parse_seed, OptionError};
+
+/// The test fraction typed, within the split's own bounds.
+fn parse_test_fraction(text: &str) -> Result<f64, OptionError> {
+    parse_between(text, TEST_FRACTION_BOUNDS.0, TEST_FRACTION_BOUNDS.1)
+}
 use crate::worker::pool::default_workers;
 
 #[derive(Clone, Copy)]
@@ -33,12 +39,14 @@ impl Options {
     pub fn new() -> Options {
         let mut fields = default_fields();
         fields.insert(WORKERS.0, default_workers().to_string());
+        // The form starts at the pipeline's own defaults.
+        let start = TrainOptions::default();
         Options {
-            features: RwSignal::new(FeatureSet::original_nine().as_slice().to_vec()),
-            cap: RwSignal::new(true),
-            balance: RwSignal::new(Balance::None),
-            test_fraction: RwSignal::new("0.2".into()),
-            seed: RwSignal::new("42".into()),
+            features: RwSignal::new(start.features.as_slice().to_vec()),
+            cap: RwSignal::new(start.cap_outliers),
+            balance: RwSignal::new(start.balance),
+            test_fraction: RwSignal::new(start.test_fraction.to_string()),
+            seed: RwSignal::new(start.seed.to_string()),
             models: RwSignal::new(MODELS.to_vec()),
             fields: RwSignal::new(fields),
             errors: RwSignal::new(HashMap::new()),
@@ -68,14 +76,15 @@ impl Options {
 
     /// The test fraction if it parses (for the live blocking checks).
     pub fn test_fraction_value(&self) -> f64 {
-        parse_between(&self.test_fraction.get(), 0.0, 1.0).unwrap_or(0.2)
+        parse_test_fraction(&self.test_fraction.get()).unwrap_or(DEFAULT_TEST_FRACTION)
     }
 
-    /// Everything needed to train, or the problems (also put at their fields).
-    pub fn build(&self) -> Result<(TrainOptions, Vec<ModelSpec>, usize), String> {
+    /// Everything needed to train, or `None` when a field needs fixing (its problem is put at
+    /// the field).
+    pub fn build(&self) -> Option<(TrainOptions, Vec<ModelSpec>, usize)> {
         let mut errors: HashMap<&'static str, String> = HashMap::new();
-        let mut check = |id: &'static str, r: Result<(), String>| {
-            if let Err(e) = r {
+        let mut check = |id: &'static str, problem: Option<String>| {
+            if let Some(e) = problem {
                 errors.insert(id, e);
             }
         };
@@ -89,18 +98,17 @@ impl Options {
         check(
             "features",
             features
-                .as_ref()
-                .map(|_| ())
-                .map_err(|_| "Choose at least one feature.".into()),
+                .is_err()
+                .then(|| "Choose at least one feature.".to_string()),
         );
-        let test_fraction = parse_between(&self.test_fraction.get_untracked(), 0.0, 1.0);
+        let test_fraction = parse_test_fraction(&self.test_fraction.get_untracked());
         check(
             "test-fraction",
-            test_fraction.as_ref().map(|_| ()).map_err(Clone::clone),
+            test_fraction.as_ref().err().map(ToString::to_string),
         );
         let seed = parse_seed(&self.seed.get_untracked());
-        check("seed", seed.as_ref().map(|_| ()).map_err(Clone::clone));
-        let seed_v = *seed.as_ref().unwrap_or(&42);
+        check("seed", seed.as_ref().err().map(ToString::to_string));
+        let seed_v = *seed.as_ref().unwrap_or(&DEFAULT_SEED);
 
         let mut specs = Vec::new();
         let models = self.models.get_untracked();
@@ -109,7 +117,7 @@ impl Options {
         }
         let workers = parse_count(&self.field(WORKERS.0), 1, WORKERS_MAX)
             .map_err(|e| {
-                errors.insert(WORKERS.0, e);
+                errors.insert(WORKERS.0, e.to_string());
             })
             .unwrap_or(1);
         for kind in MODELS.into_iter().filter(|k| models.contains(k)) {
@@ -125,7 +133,7 @@ impl Options {
         let ok = errors.is_empty();
         self.errors.set(errors);
         match (ok, features, test_fraction, seed) {
-            (true, Ok(features), Ok(test_fraction), Ok(seed)) => Ok((
+            (true, Ok(features), Ok(test_fraction), Ok(seed)) => Some((
                 TrainOptions {
                     features,
                     cap_outliers: self.cap.get_untracked(),
@@ -136,19 +144,9 @@ impl Options {
                 specs,
                 workers,
             )),
-            _ => Err("Some options need fixing (see the marked fields).".into()),
+            _ => None,
         }
     }
-}
-
-/// A ticked box adds `item` to `list` (once), an unticked one removes it.
-pub fn set_member<T: PartialEq + Send + Sync + 'static>(list: RwSignal<Vec<T>>, item: T, on: bool) {
-    list.update(|v| {
-        v.retain(|x| *x != item);
-        if on {
-            v.push(item);
-        }
-    });
 }
 
 impl Default for Options {

@@ -8,8 +8,7 @@ use genre_core::feature::Feature;
 use genre_core::train::Balance;
 use leptos::prelude::*;
 
-use super::model_fields::{ModelFieldset, TextField, MODELS};
-use super::options::set_member;
+use super::model_fields::{set_member, ModelFieldset, TextField, MODELS};
 use super::TrainState;
 
 /// A text field of the run's own options (not a model's).

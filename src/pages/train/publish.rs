@@ -1,30 +1,18 @@
 //! Publish a kept model: its file (downloaded when the user presses Publish) goes on the user's
 //! own web server, and the widget loads it from there with `model=<URL>`. The panel asks where
 //! the file will be, and writes both embed snippets (the iframe and the custom element, the
-//! Embed page's own [`iframe_snippet`] and [`element_snippet`]) for that address.
+//! Embed page's [`iframe_snippet`] and [`element_snippet`]) for that address.
 
 use leptos::prelude::*;
 
-use crate::pages::embed::{
-    element_snippet, iframe_snippet, site_base, site_origin, widget_query, Snippet,
+use crate::components::snippet::Snippet;
+use crate::widget::connect::absolute;
+use crate::widget::snippets::{
+    element_snippet, iframe_snippet, site_base, site_origin, widget_query,
 };
 
 /// The header the file's server must send so the widget (on this site) may read it.
 const CORS_HEADER: &str = "Access-Control-Allow-Origin: *";
-
-/// The address typed, when it is one the widget can load: absolute, http(s).
-fn checked_url(typed: &str) -> Result<String, String> {
-    let t = typed.trim();
-    let url = web_sys::Url::new(t).map_err(|_| {
-        "Type the full address the file will have, starting with https://".to_string()
-    })?;
-    match url.protocol().as_str() {
-        "https:" | "http:" => Ok(url.href()),
-        other => Err(format!(
-            "The widget loads model files over https:// (this address uses {other})."
-        )),
-    }
-}
 
 #[component]
 pub fn PublishPanel(
@@ -35,7 +23,7 @@ pub fn PublishPanel(
     let typed = RwSignal::new(String::new());
     let checked = Memo::new(move |_| {
         let t = typed.get();
-        (!t.trim().is_empty()).then(|| checked_url(&t))
+        (!t.trim().is_empty()).then(|| absolute(&t).map(|u| u.href))
     });
     // Until a valid address is typed, the snippets show the example one: a complete template.
     let ex = example.clone();
@@ -82,7 +70,7 @@ pub fn PublishPanel(
                         {move || match checked.get() {
                             None => "The snippets below use the example address until you type yours.".to_string(),
                             Some(Ok(_)) => "The snippets below load the model from this address.".to_string(),
-                            Some(Err(e)) => e,
+                            Some(Err(e)) => e.to_string(),
                         }}
                     </p>
                 </li>

@@ -62,11 +62,11 @@ fn done(page: TrainState) -> Vec<Arc<ModelResult>> {
 
 /// Saves the result (once) and returns its storage key. Its description is read from the model
 /// file without decoding the model.
-async fn ensure_saved(r: &ModelResult) -> Result<String, String> {
+async fn ensure_saved(r: &ModelResult) -> Result<String, LoadError> {
     if let Some(id) = r.saved_id.get_untracked() {
         return Ok(id);
     }
-    let info = read_info(&r.file).map_err(|e| LoadError::from(e).to_string())?;
+    let info = read_info(&r.file)?;
     let meta = storage::save(SavedModel::describing(&info), &r.file).await?;
     r.saved_id.set(Some(meta.id.clone()));
     Ok(meta.id)
@@ -125,7 +125,7 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
                         "Saved in this browser (see Saved models).".into(),
                     )));
                 }
-                Err(e) => message.set(Some((false, e))),
+                Err(e) => message.set(Some((false, e.to_string()))),
             }
             busy.set(false);
         });

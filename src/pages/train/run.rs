@@ -13,7 +13,6 @@ use js_sys::Uint8Array;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::tune::TuneView;
 use super::{figures, JobStatus, JobView, ModelResult, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::perf::now;
@@ -81,17 +80,14 @@ pub fn start_training_with_corrections(page: TrainState) {
 }
 
 fn start_run(page: TrainState, corrections: Vec<StoredCorrection>) {
-    if page.running.get_untracked()
-        || page.tune.phase.with_untracked(TuneView::is_busy)
-        || page.reading.with_untracked(Option::is_some)
-    {
+    if page.working_untracked() {
         return;
     }
     let Some(summary) = page.summary() else {
         return;
     };
     // Option problems are shown at their fields and summed up by `RunCard` while they last.
-    let Ok((options, specs, workers)) = page.options.build() else {
+    let Some((options, specs, workers)) = page.options.build() else {
         return page.run_error.set(None);
     };
     if let Some(b) = first_blocker(&summary, &options) {
@@ -318,7 +314,7 @@ pub fn RunCard() -> impl IntoView {
                     class="button"
                     id="train-start"
                     on:click=move |_| start_training(page)
-                    disabled=move || page.running.get() || page.tune.busy() || page.is_reading() || blocked()
+                    disabled=move || page.working() || blocked()
                 >
                     "Train the selected models"
                 </button>

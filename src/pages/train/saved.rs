@@ -15,7 +15,7 @@ pub const MODEL_FILE_TYPE: &str = "application/octet-stream";
 use crate::browser;
 use crate::components::rich_text::rich_text;
 use crate::model_store::{load, LoadError, ModelSource, ModelState, ModelStore};
-use crate::storage::{self, SavedModel};
+use crate::storage::{self, SavedModel, StorageError};
 
 /// A kept model's file name: its name with anything but ASCII letters and digits as `-`.
 pub fn model_file_name(name: &str) -> String {
@@ -28,7 +28,7 @@ pub fn model_file_name(name: &str) -> String {
 
 /// Downloads the kept model `id` as `file`, the bytes exactly as stored.
 async fn download_kept(id: &str, file: &str) -> Result<(), String> {
-    let bytes = storage::load(id).await?;
+    let bytes = storage::load(id).await.map_err(|e| e.to_string())?;
     browser::download(file, MODEL_FILE_TYPE, &bytes)
 }
 
@@ -85,7 +85,7 @@ fn SavedRow(
                     }
                     page.saved_version.update(|v| *v += 1);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => error.set(Some(e.to_string())),
             }
         });
     };
@@ -100,7 +100,7 @@ fn SavedRow(
                     editing.set(false);
                     page.saved_version.update(|v| *v += 1);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => error.set(Some(e.to_string())),
             }
         });
     };
@@ -166,7 +166,7 @@ fn SavedRow(
 pub fn SavedModels() -> impl IntoView {
     let page = TrainState::use_state();
     let store = ModelStore::use_store();
-    let list: RwSignal<Option<Result<Vec<SavedModel>, String>>> = RwSignal::new(None);
+    let list: RwSignal<Option<Result<Vec<SavedModel>, StorageError>>> = RwSignal::new(None);
     Effect::new(move |_| {
         page.saved_version.track();
         spawn_local(async move {
@@ -197,8 +197,8 @@ pub fn SavedModels() -> impl IntoView {
             };
             let label = loaded.model.meta.name.clone();
             let saved = match meta {
-                Ok(meta) => storage::save(meta, &bytes).await,
-                Err(e) => Err(LoadError::from(e).to_string()),
+                Ok(meta) => storage::save(meta, &bytes).await.map_err(LoadError::from),
+                Err(e) => Err(LoadError::from(e)),
             };
             let message = match saved {
                 Ok(saved) => {
@@ -233,7 +233,7 @@ pub fn SavedModels() -> impl IntoView {
     let rows = move || {
         match list.get() {
         None => view! { <p class="hint">"Loading saved models…"</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="msg error" id="storage-error" role="alert">{e}</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="msg error" id="storage-error" role="alert">{e.to_string()}</p> }.into_any(),
         Some(Ok(v)) if v.is_empty() => {
             view! { <p class="hint" id="saved-empty">"No saved models yet. Train one above, or load a model file."</p> }.into_any()
         }

@@ -160,22 +160,20 @@ impl Default for TuneView {
 /// budget field or on the card, and nothing starts).
 pub fn start_tune(page: TrainState) {
     let t = page.tune;
-    if page.running.get_untracked()
-        || t.phase.with_untracked(TuneView::is_busy)
-        || page.reading.with_untracked(Option::is_some)
-    {
+    if page.working_untracked() {
         return;
     }
     t.error.set(None);
     let budget = parse_budget(&t.budget.get_untracked());
-    t.budget_error.set(budget.as_ref().err().cloned());
+    t.budget_error
+        .set(budget.as_ref().err().map(ToString::to_string));
     let Ok(minutes) = budget else { return };
     let Some(summary) = page.summary() else {
         return t
             .error
             .set(Some("Choose a data set first (step 1).".into()));
     };
-    let Ok((options, _, workers)) = page.options.build() else {
+    let Some((options, _, workers)) = page.options.build() else {
         return t.error.set(Some(
             "Some options need fixing (see the marked fields).".into(),
         ));

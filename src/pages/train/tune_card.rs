@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use genre_core::tune::settings_in_words;
 use leptos::prelude::*;
 
 use super::option_fields::BUDGET_MINUTES;
@@ -111,7 +110,7 @@ fn BoardRow(row: TrialRow, best: bool, tick: RwSignal<f64>) -> impl IntoView {
                 {best.then(|| view! { <span class="visually-hidden">" (best)"</span> })}
             </td>
             <td class="tune-time">{time}</td>
-            <td class="tune-settings">{settings_in_words(&row.spec)}</td>
+            <td class="tune-settings">{row.spec.settings()}</td>
         </tr>
     }
 }
@@ -142,7 +141,7 @@ pub fn TuneCard() -> impl IntoView {
             TunePhase::Done { spec, .. } => Some(view! {
                 <p class="tune-chosen" id="tune-chosen">
                     <strong>{format!("Chosen settings ({}): ", spec.kind().label())}</strong>
-                    {settings_in_words(spec)}
+                    {spec.settings()}
                 </p>
             }),
             _ => None,
@@ -215,7 +214,7 @@ pub fn TuneCard() -> impl IntoView {
                     class="button"
                     id="tune-start"
                     on:click=move |_| start_tune(page)
-                    disabled=move || page.running.get() || t.busy() || page.is_reading()
+                    disabled=move || page.working()
                 >
                     "Find the best settings"
                 </button>

@@ -1077,7 +1077,7 @@ return out;
 "##;
 
 impl Browser {
-    /// The look checks of issue 11, on the page as it is now (its heaviest state is the
+    /// The look checks, on the page as it is now (its heaviest state is the
     /// caller's business), then a full-page screenshot `target/screenshots/<name>.png`:
     /// (a) no CSP violation and no console error since the document loaded; (b) no horizontal
     /// overflow; (c) every bar chart's drawn lengths proportional to its numbers; (d) chart text

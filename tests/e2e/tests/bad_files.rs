@@ -1,4 +1,4 @@
-//! Bad files in headless Chromium (issue 8, item 1): a representative subset of the corpus in
+//! Bad files in headless Chromium: a representative subset of the corpus in
 //! `tests/bad_inputs/` uploaded where users upload it. Each gets its sentence (the core's message,
 //! naming the row, column or field) and the page keeps working: after the bad files, a good one
 //! goes through. (Bad training CSVs on the Train page: `train.rs`.)

@@ -202,7 +202,7 @@ async fn batch_10k_fast_and_100k_without_long_tasks() -> Result<()> {
     .await?;
     println!("MEASURE batch 10,000 rows: {:.0} ms from reading to the table on screen; longest task {:.0} ms", t10.0, t10.1);
     println!("MEASURE batch 100,000 rows: {:.0} ms; longest main-thread task {:.0} ms (0 = none over 50 ms)", t100.0, t100.1);
-    // Speed goals live in benchmarks, not here: the figures above go to the README (`./x measure`
+    // Speed goals live in benchmarks, not here: the figures above go to docs/benchmarks.md (`./x measure`
     // prints the same lines). What this test guards is the design, with margins far above the
     // noise of a shared 2-core machine (the longest task is ~50 ms there, a time slice):
     // - the rows are predicted in slices, so the page never freezes for a whole file (one

@@ -1,4 +1,4 @@
-//! Hardening in headless Chromium (issue 8, items 3 and 4).
+//! Hardening in headless Chromium.
 //!
 //! - Markup that comes from data is text: a CSV whose song names and genre names (and whose file
 //!   name) hold `<script>`, `<img onerror>`, `"` and `'` is uploaded on the Batch, Train and

@@ -1,4 +1,4 @@
-//! What the user sees is what is tested (issue 11). Every page in its heaviest state, at 1280 px
+//! What the user sees is what is tested. Every page in its heaviest state, at 1280 px
 //! (desktop window) and 390 px (emulated phone), goes through `Browser::look`: no CSP violation
 //! and no console error, no sideways scrolling, bar lengths proportional to their numbers, chart
 //! text of at least 11 px; each state is photographed into `target/screenshots/look-*.png`.

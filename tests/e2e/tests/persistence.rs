@@ -1,4 +1,4 @@
-//! Nothing is lost (issue 8, item 5), in headless Chromium:
+//! Nothing is lost, in headless Chromium:
 //!
 //! - a save that hits the storage quota (a tiny quota set through DevTools, as Chromium's
 //!   "simulate custom storage quota" does) is reported, leaves nothing half-written, the model

@@ -1,5 +1,5 @@
 //! What the user sees on the Predict page and in the widget, checked in headless Chromium
-//! against the core (issue 11, items 6 to 8):
+//! against the core:
 //!
 //! - the widget's fields show exactly the values a host's partial request was predicted for
 //!   (the training medians for the features it left out), and the genre the core gives them;

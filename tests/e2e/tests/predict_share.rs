@@ -1,4 +1,4 @@
-//! The Predict page's shareable link and its second bundled model (issue 13): a copied link
+//! The Predict page's shareable link and its second bundled model: a copied link
 //! opened in a fresh browser profile shows the same values and probabilities; an invalid value
 //! in a link is shown at its field; edits add no history entries; the random forest is fetched
 //! only when chosen and predicts exactly as the core does natively; the widget runs it with

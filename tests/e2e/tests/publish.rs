@@ -1,4 +1,4 @@
-//! Publish a model (issue 13, item 1) in headless Chromium, across three origins:
+//! Publish a model in headless Chromium, across three origins:
 //!
 //! 1. the site (Train page): a small forest is trained, kept, and published: Publish downloads
 //!    its file and writes both snippets for the address typed;

@@ -1,4 +1,4 @@
-//! Explore's additions of issue 13, in headless Chromium: the data preview (the core's
+//! Explore in headless Chromium: the data preview (the core's
 //! `describe()` figures for the bundled data), the box plots after 1.5×IQR capping, and the
 //! original report's protocol run beside the honest one in the training workers: its random
 //! forest lands within 2 points of the report's 77.27%, the honest figure beside it, and the

@@ -4,7 +4,7 @@
 //! main-thread task over 50 ms while parsing and training. Screenshots in target/screenshots/.
 //!
 //! `GENRE_LENS_TRAIN_BENCH=1 cargo test -p genre-lens-e2e --test train -- --ignored --nocapture`
-//! measures the 100-tree forest with 1 and 2 workers and the heap for a 100 MB CSV (README).
+//! measures the 100-tree forest with 1 and 2 workers and the heap for a 100 MB CSV (docs/benchmarks.md).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -152,7 +152,7 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
             .all(|s| !s.starts_with("Model:") || s.contains("Random forest")),
         "after a reload the page shows no model before the kept one: {reload_statuses:?}"
     );
-    // The measured figure goes to the README; the test guards the design (parsing and training
+    // The measured figure goes to docs/benchmarks.md; the test guards the design (parsing and training
     // run in workers, the page only draws), with a margin above a busy 2-core machine's noise.
     assert!(
         longest < 500.0,
@@ -255,7 +255,7 @@ async fn cancelled_training_leaves_the_active_model_and_workers_restart() -> Res
     Ok(())
 }
 
-/// The README's figures: forest training time with 1 and 2 workers, and a 100 MB CSV.
+/// The figures of docs/benchmarks.md: forest training time with 1 and 2 workers, and a 100 MB CSV.
 #[tokio::test]
 #[ignore]
 async fn measure_forest_workers_and_big_csv() -> Result<()> {

@@ -13,30 +13,11 @@ use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use crate::error::TrainError;
 use crate::fitting::{classes_of, fit_through_linfa, Run};
+pub use crate::params::MaxFeatures;
 use crate::params::{
     linfa_params, require, Value, BAG_DEPTH, BAG_TREES, RF_DEPTH, RF_LEAF, RF_MAXF, RF_TREES,
 };
 use crate::rng::Rng;
-
-/// How many features each split may look at.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum MaxFeatures {
-    /// ⌊√p⌋, scikit-learn's default for classification.
-    Sqrt,
-    /// All features: plain bagging of trees.
-    All,
-    Count(usize),
-}
-
-impl MaxFeatures {
-    pub fn resolve(self, p: usize) -> usize {
-        match self {
-            MaxFeatures::Sqrt => ((p as f64).sqrt() as usize).max(1),
-            MaxFeatures::All => p,
-            MaxFeatures::Count(k) => k.clamp(1, p),
-        }
-    }
-}
 
 impl Default for ForestParams {
     fn default() -> Self {

@@ -1,4 +1,4 @@
-//! Site measurements for the README: `dist/` sizes (raw, gzip -9, brotli -q 11), navigation to
+//! Site measurements for docs/benchmarks.md: `dist/` sizes (raw, gzip -9, brotli -q 11), navigation to
 //! first prediction in headless Chromium (median of 5 cold loads, each in a fresh profile), and
 //! prediction latency inside the page (release build, through `wasmBindings.bench_predict`).
 //!

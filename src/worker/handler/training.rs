@@ -1,0 +1,264 @@
+//! Training in the worker: the split (made here or sent by the page), each model or forest
+//! share, the merge of a forest's shares, an auto-tuning trial and the report's protocol.
+
+use super::*;
+
+pub(super) fn prepare(
+    id: RequestId,
+    options: &train::TrainOptions,
+    data_file: &str,
+    corrections: &[Correction],
+) {
+    let result = STATE.with_borrow(|s| match &s.ingested {
+        Some(d) => train::prepare(d, options, data_file)
+            .and_then(|mut prep| {
+                if !corrections.is_empty() {
+                    train::add_corrections(&mut prep, corrections, CORRECTION_WEIGHT)?;
+                }
+                Ok(prep)
+            })
+            .map_err(|e| e.to_string()),
+        None => Err("No data has been read yet: choose a file first.".to_string()),
+    });
+    match result {
+        Ok(prep) => {
+            let summary = SplitSummary {
+                train_rows: prep.train_y.len(),
+                test_rows: prep.test_y.len(),
+                classes: prep.classes.clone(),
+            };
+            match encode(&prep) {
+                Ok(bytes) => post(id, Response::Prepared(summary), vec![bytes]),
+                Err(e) => fail(id, format!("Could not encode the split: {e}")),
+            }
+        }
+        Err(e) => fail(id, e),
+    }
+}
+
+/// `value` in postcard, in a buffer of exactly its size: a growing buffer would take up to
+/// twice the bytes at its last doubling (the split of a million rows is 75 MB).
+fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, postcard::Error> {
+    let size = postcard::experimental::serialized_size(value)?;
+    postcard::to_extend(value, Vec::with_capacity(size))
+}
+
+/// A [`Request::PrepareProtocol`] once its file is read.
+pub(super) struct ProtocolRun {
+    pub(super) protocol: train::Protocol,
+    pub(super) options: train::TrainOptions,
+    pub(super) data_file: String,
+}
+
+impl ProtocolRun {
+    pub(super) fn prepare(self, id: RequestId, read: Result<Ingested, IngestError>) {
+        let data = match read {
+            Ok(d) => d,
+            Err(e) => return fail(id, e.to_string()),
+        };
+        let prepared = self.protocol.prepare(&data, &self.options, &self.data_file);
+        match prepared {
+            Ok((prep, leakage)) => {
+                let split = SplitSummary {
+                    train_rows: prep.train_y.len(),
+                    test_rows: prep.test_y.len(),
+                    classes: prep.classes.clone(),
+                };
+                let msg = Response::ProtocolPrepared {
+                    split,
+                    leakage,
+                    duplicates_dropped: data.report.duplicates_dropped,
+                };
+                match encode(&prep) {
+                    Ok(bytes) => post(id, msg, vec![bytes]),
+                    Err(e) => fail(id, format!("Could not encode the split: {e}")),
+                }
+            }
+            Err(e) => fail(id, e.to_string()),
+        }
+    }
+}
+
+/// Decodes the split unless this worker already holds the one named `data_id`.
+pub(super) fn load_data(data_id: u64, bytes: Option<&Vec<u8>>) -> Result<(), WorkError> {
+    if STATE.with_borrow(|s| s.data.as_ref().is_some_and(|(d, _)| *d == data_id)) {
+        return Ok(());
+    }
+    let bytes = bytes.ok_or(WorkError::NoData)?;
+    let prep: Prepared = postcard::from_bytes(bytes).map_err(WorkError::UnreadableData)?;
+    STATE.with_borrow_mut(|s| {
+        s.data = Some((data_id, prep));
+        s.stages.clear();
+    });
+    Ok(())
+}
+
+/// Runs `f` with the split and the stage for `kind`, fitting the stage on first use.
+fn with_stage<T>(
+    kind: genre_core::model::ModelKind,
+    f: impl FnOnce(&Prepared, &TrainingSet) -> T,
+) -> Result<T, WorkError> {
+    let scaled = kind.needs_scaling();
+    STATE.with_borrow_mut(|s| {
+        let (_, prep) = s.data.as_ref().ok_or(WorkError::NoSplit)?;
+        if !s.stages.iter().any(|(k, _)| *k == scaled) {
+            let stage = train::build_training_set(prep, kind)?;
+            s.stages.push((scaled, stage));
+        }
+        let stage = &s
+            .stages
+            .iter()
+            .find(|(k, _)| *k == scaled)
+            .expect("fitted")
+            .1;
+        Ok(f(prep, stage))
+    })
+}
+
+fn progress_poster(id: RequestId) -> impl FnMut(Progress) {
+    let mut last = 0.0;
+    move |p: Progress| {
+        let t = now();
+        if t - last >= PROGRESS_EVERY_MS || p.done == p.total {
+            last = t;
+            let msg = Response::Progress {
+                done: p.done as u64,
+                total: p.total as u64,
+            };
+            post(id, msg, Vec::new());
+        }
+    }
+}
+
+fn summary(
+    model: &genre_core::model::TrainedModel,
+    metrics: genre_core::metrics::Metrics,
+    fit_ms: f64,
+    prep: &Prepared,
+) -> TrainedSummary {
+    let corrections = model
+        .predict_batch(&prep.corrections.x)
+        .into_iter()
+        .map(|p| CorrectionPrediction {
+            genre: model.classes[p.class].clone(),
+            probability: p.confidence(),
+        })
+        .collect();
+    TrainedSummary {
+        metrics,
+        classes: model.classes.clone(),
+        features: model.features().as_slice().to_vec(),
+        importance: model.importance().map(<[f32]>::to_vec),
+        fit_ms,
+        corrections,
+        settings: model.meta.settings.clone(),
+    }
+}
+
+/// What one training request produced.
+enum TrainOutput {
+    Share(Estimator),
+    Model(Box<genre_core::model::TrainedModel>, Box<TrainedSummary>),
+}
+
+pub(super) fn train_one(
+    id: RequestId,
+    spec: &train::ModelSpec,
+    share: Option<std::ops::Range<usize>>,
+    name: &str,
+    trained_at: &str,
+    note: &str,
+) {
+    let never = AtomicBool::new(false);
+    let start = now();
+    let mut progress = progress_poster(id);
+    let is_share = share.is_some();
+    let result = with_stage(spec.kind(), |prep, stage| {
+        let est = train::fit_estimator(
+            stage,
+            prep.classes.len(),
+            spec,
+            share,
+            &mut progress,
+            &never,
+        )?;
+        if is_share {
+            return Ok(TrainOutput::Share(est));
+        }
+        let (mut model, metrics) = train::finish(prep, stage, spec, est, name, trained_at);
+        model.meta.settings.push_str(note);
+        let summary = summary(&model, metrics, 0.0, prep);
+        Ok::<_, WorkError>(TrainOutput::Model(Box::new(model), Box::new(summary)))
+    })
+    .and_then(|r| r);
+    let fit_ms = now() - start;
+    match result {
+        Err(e) => fail(id, e),
+        Ok(TrainOutput::Share(est)) => match encode(&est) {
+            Ok(b) => post(id, Response::Share { fit_ms }, vec![b]),
+            Err(e) => fail(id, format!("Could not encode the trees: {e}")),
+        },
+        Ok(TrainOutput::Model(model, summary)) => {
+            let bytes = model.to_bytes();
+            let msg = Response::Trained(TrainedSummary { fit_ms, ..*summary });
+            post(id, msg, vec![bytes]);
+        }
+    }
+}
+
+pub(super) fn finish_forest(
+    id: RequestId,
+    spec: &train::ModelSpec,
+    parts: Vec<Vec<u8>>,
+    name: &str,
+    trained_at: &str,
+    note: &str,
+) {
+    // Each share's bytes are freed as soon as it is decoded.
+    let decoded: Result<Vec<Estimator>, WorkError> = parts
+        .into_iter()
+        .map(|b| postcard::from_bytes(&b).map_err(WorkError::UnreadableShare))
+        .collect();
+    let merged = match decoded.map(train::merge_estimators) {
+        Ok(Some(m)) => m,
+        Ok(None) => return fail(id, WorkError::NoShare),
+        Err(e) => return fail(id, e),
+    };
+    let result = with_stage(spec.kind(), |prep, stage| {
+        let (mut model, metrics) = train::finish(prep, stage, spec, merged, name, trained_at);
+        model.meta.settings.push_str(note);
+        let summary = summary(&model, metrics, 0.0, prep);
+        (model, summary)
+    });
+    match result {
+        Ok((model, summary)) => {
+            let bytes = model.to_bytes();
+            post(id, Response::Trained(summary), vec![bytes]);
+        }
+        Err(e) => fail(id, e),
+    }
+}
+
+/// One auto-tuning trial on the split this worker holds. Cancelling terminates the worker, so
+/// the core's flag stays unset here too.
+pub(super) fn run_trial(id: RequestId, options: &genre_core::tune::TuneOptions, index: usize) {
+    let start = now();
+    let result = STATE.with_borrow(|s| match &s.data {
+        Some((_, prep)) => {
+            genre_core::tune::run_trial(prep, options, index, &AtomicBool::new(false))
+                .map_err(|e| e.to_string())
+        }
+        None => Err("No training data.".to_string()),
+    });
+    match result {
+        Ok(trial) => post(
+            id,
+            Response::Scored {
+                trial,
+                fit_ms: now() - start,
+            },
+            Vec::new(),
+        ),
+        Err(e) => fail(id, e),
+    }
+}
