@@ -1,0 +1,1 @@
+//! Our tree models as LightGBM text models (written below).
