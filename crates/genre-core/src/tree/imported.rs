@@ -333,8 +333,8 @@ mod tests {
         let none = stump(MISSING_NONE, -0.5, vec![]);
         assert_eq!(side(&nan_left, lgb, f64::NAN), "L");
         assert_eq!(side(&nan_left, lgb, 0.5), "L", "x <= threshold goes left");
-        assert_eq!(side(&nan_left, lgb, 0.500_000_000_000_000_1), "L");
-        assert_eq!(side(&nan_left, lgb, 0.500_000_000_000_001), "R");
+        assert_eq!(side(&nan_left, lgb, 0.500_000_000_000_000_01), "L");
+        assert_eq!(side(&nan_left, lgb, 0.500_000_000_000_000_2), "R", "one f64 step above");
         assert_eq!(side(&nan_right, lgb, f64::NAN), "R");
         assert_eq!(side(&nan_right, lgb, 0.0), "R", "zero is a number here");
         // Zero as missing: 0 and NaN take the default side even though 0 <= 0.5.
