@@ -158,3 +158,12 @@ pub enum ImportError {
     #[error("{given} class names were given, but the model has {expected} classes.")]
     ClassCount { given: usize, expected: usize },
 }
+
+/// Why a model cannot be written as a LightGBM model.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ExportError {
+    #[error("A {kind} model has no trees: only tree models (gradient-boosted trees, random forest, bagging, decision tree) can be written as a LightGBM model.")]
+    NotTrees { kind: &'static str },
+    #[error("The model scales its features, which a LightGBM tree cannot fold into its thresholds: only tree models without scaling can be exported.")]
+    Scaled,
+}

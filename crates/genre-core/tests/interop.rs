@@ -419,3 +419,109 @@ fn an_imported_model_file_is_version_2_and_decoding_it_never_panics() {
         }
     }
 }
+
+mod common;
+
+/// Rows to compare on: the bundled data's first tracks (some with missing loudness), the
+/// same with every value pushed far beyond the caps, and all missing.
+fn raw_rows_for(model: &TrainedModel) -> Vec<Vec<f64>> {
+    use genre_core::ingest::{read_csv, IngestOptions};
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/genres_v2.csv");
+    let file = std::fs::File::open(path).unwrap();
+    let data = read_csv(file, &IngestOptions::for_training()).unwrap();
+    let mut rows: Vec<Vec<f64>> = model.raw_rows(&data.tracks[..2000]);
+    assert!(
+        rows.iter().any(|r| r.iter().any(|v| v.is_nan())),
+        "some rows have missing values"
+    );
+    let extreme: Vec<Vec<f64>> = rows[..200]
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.iter()
+                .map(|v| v * if i % 2 == 0 { 50.0 } else { -50.0 })
+                .collect()
+        })
+        .collect();
+    rows.extend(extreme);
+    rows.push(vec![f64::NAN; model.features().len()]);
+    rows
+}
+
+fn export_round_trip(model: &TrainedModel, what: &str) -> f64 {
+    use genre_core::interop::export::to_lightgbm;
+    let text = to_lightgbm(model).unwrap();
+    let back = import(
+        text.as_bytes(),
+        &ImportOptions {
+            classes: Some(model.classes.clone()),
+            ..ImportOptions::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{what}: {e}"));
+    // The import keeps the features the trees split on, in the model's order.
+    let ours_f = model.features().as_slice();
+    let cols: Vec<usize> = back
+        .features()
+        .as_slice()
+        .iter()
+        .map(|f| ours_f.iter().position(|g| g == f).expect("one of ours"))
+        .collect();
+    assert!(cols.windows(2).all(|w| w[0] < w[1]), "{what}");
+    let rows = raw_rows_for(model);
+    let back_rows: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|r| cols.iter().map(|&c| r[c]).collect())
+        .collect();
+    let ours = model.predict_batch(&rows);
+    let theirs = back.predict_batch(&back_rows);
+    let mut worst = 0.0f64;
+    for (a, b) in ours.iter().zip(&theirs) {
+        for (x, y) in a.probabilities.iter().zip(&b.probabilities) {
+            worst = worst.max((x - y).abs() as f64);
+        }
+    }
+    eprintln!("{what}: exported and read back, max probability difference {worst:.2e}");
+    worst
+}
+
+#[test]
+fn the_bundled_models_exported_to_lightgbm_predict_raw_rows_as_we_do() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../public");
+    for file in ["model.bin", "forest.bin"] {
+        let model = TrainedModel::from_bytes(&std::fs::read(dir.join(file)).unwrap()).unwrap();
+        assert!(
+            model.preprocessor.caps.is_some(),
+            "{file}: the bundled models cap outliers"
+        );
+        let worst = export_round_trip(&model, file);
+        assert!(worst <= 1e-5, "{file}: {worst}");
+    }
+}
+
+#[test]
+fn an_export_folds_capping_and_imputation_into_the_trees() {
+    use genre_core::interop::export::to_lightgbm;
+    use genre_core::model::ModelKind;
+    use genre_core::train::{prepare, ModelSpec, TrainOptions};
+    let data = common::synthetic(900, 3);
+    let prep = prepare(&data, &TrainOptions::default(), "synthetic.csv").unwrap();
+    for kind in [
+        ModelKind::GradientBoosting,
+        ModelKind::RandomForest,
+        ModelKind::DecisionTree,
+    ] {
+        let model = common::fit(&prep, &ModelSpec::default_for(kind, 3), "t");
+        let text = to_lightgbm(&model).unwrap();
+        // The missing side is chosen per split: both sides occur.
+        assert!(text.contains(" 10") || text.contains("=10"), "{kind:?}");
+        let worst = export_round_trip(&model, kind.code());
+        assert!(worst <= 1e-5, "{kind:?}: {worst}");
+    }
+    let knn = common::fit(&prep, &ModelSpec::default_for(ModelKind::Knn, 3), "k");
+    let err = to_lightgbm(&knn).unwrap_err().to_string();
+    assert!(
+        err.contains("k-nearest neighbours model has no trees"),
+        "{err}"
+    );
+}

@@ -334,7 +334,11 @@ mod tests {
         assert_eq!(side(&nan_left, lgb, f64::NAN), "L");
         assert_eq!(side(&nan_left, lgb, 0.5), "L", "x <= threshold goes left");
         assert_eq!(side(&nan_left, lgb, 0.500_000_000_000_000_01), "L");
-        assert_eq!(side(&nan_left, lgb, 0.500_000_000_000_000_2), "R", "one f64 step above");
+        assert_eq!(
+            side(&nan_left, lgb, 0.500_000_000_000_000_2),
+            "R",
+            "one f64 step above"
+        );
         assert_eq!(side(&nan_right, lgb, f64::NAN), "R");
         assert_eq!(side(&nan_right, lgb, 0.0), "R", "zero is a number here");
         // Zero as missing: 0 and NaN take the default side even though 0 <= 0.5.
