@@ -9,6 +9,6 @@ venv="$root/target/interop-venv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import lightgbm, xgboost, pandas, dask.dataframe, distributed, sklearn' 2>/dev/null; then
     python3 -m venv "$venv" >&2
     "$venv/bin/pip" install -q --upgrade pip >&2
-    "$venv/bin/pip" install -q lightgbm xgboost pandas 'dask[dataframe]' distributed scikit-learn >&2
+    "$venv/bin/pip" install -q lightgbm xgboost pandas 'dask[dataframe,distributed]' scikit-learn >&2
 fi
 echo "$venv/bin/python"

@@ -113,14 +113,12 @@ pub fn import(a: ImportArgs) -> Result<()> {
         file_name,
         imported_at: a.date.clone().unwrap_or_else(today),
     };
-    let (library, objective) = (foreign.library, foreign.objective.clone());
     let model = foreign.into_model(&options).map_err(import_err)?;
     let out = model.to_bytes();
     write_file(&a.out, &out)?;
     eprintln!(
-        "{}: {} {objective} model, {}; {} classes ({}); features {} -> {} ({} bytes)",
+        "{}: {}; {} classes ({}); features {} -> {} ({} bytes)",
         a.model.display(),
-        library.name(),
         model.meta.settings,
         model.classes.len(),
         model.classes.join(", "),
