@@ -96,7 +96,7 @@ impl ImportedTree {
             return match library {
                 Library::LightGbm => {
                     // `static_cast<int>`: truncation; values beyond i32 go right either way.
-                    if x.is_nan() || x < 0.0 || x >= 2_147_483_648.0 {
+                    if !(0.0..2_147_483_648.0).contains(&x) {
                         return true;
                     }
                     set.binary_search(&(x as u32)).is_err()
@@ -333,12 +333,8 @@ mod tests {
         let none = stump(MISSING_NONE, -0.5, vec![]);
         assert_eq!(side(&nan_left, lgb, f64::NAN), "L");
         assert_eq!(side(&nan_left, lgb, 0.5), "L", "x <= threshold goes left");
-        assert_eq!(side(&nan_left, lgb, 0.500_000_000_000_000_01), "L");
-        assert_eq!(
-            side(&nan_left, lgb, 0.500_000_000_000_000_2),
-            "R",
-            "one f64 step above"
-        );
+        let just_above = f64::from_bits(0.5f64.to_bits() + 1);
+        assert_eq!(side(&nan_left, lgb, just_above), "R", "one f64 step above");
         assert_eq!(side(&nan_right, lgb, f64::NAN), "R");
         assert_eq!(side(&nan_right, lgb, 0.0), "R", "zero is a number here");
         // Zero as missing: 0 and NaN take the default side even though 0 <= 0.5.
