@@ -163,11 +163,14 @@ def measure(bin_, out, sizes, scheduler, rounds):
                    "--features", "all", "--rounds", str(rounds), "--json"], capture_output=True, text=True)
         seconds = time.time() - start
         rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", res.stderr).group(1))
+        cpu = sum(float(re.search(rf"{k} time \(seconds\): ([\d.]+)", res.stderr).group(1))
+                  for k in ["User", "System"])
         ours = json.loads(res.stdout)["models"][0]
         table.append((n, dask, seconds, rss_kb * 1024, ours))
-        print(f"{n} rows: LightGBM on Dask ({dask['workers']}) {dask['seconds']} s, peak "
-              f"{dask['peak_memory_bytes'] / 1e9:.2f} GB, holdout accuracy {dask['holdout_accuracy']:.3f}; "
-              f"genre-lens eval --model gbt (one core) {seconds:.1f} s, peak {rss_kb * 1024 / 1e9:.2f} GB, "
+        print(f"{n} rows: LightGBM on Dask ({dask['workers']}, {rounds} rounds) {dask['seconds']} s "
+              f"({dask.get('cpu_seconds', float('nan'))} CPU s), peak {dask['peak_memory_bytes'] / 1e9:.2f} GB, "
+              f"holdout accuracy {dask['holdout_accuracy']:.3f}; genre-lens eval --model gbt --rounds {rounds} "
+              f"(one core) {seconds:.1f} s ({cpu:.1f} CPU s), peak {rss_kb * 1024 / 1e9:.2f} GB, "
               f"holdout accuracy {ours.get('accuracy', float('nan')):.3f}")
     return table
 

@@ -29,12 +29,15 @@ FEATURES = ["danceability", "energy", "key", "loudness", "mode", "speechiness", 
 
 class PeakMemory:
     """Samples the resident memory of this process and all its descendants (the LocalCluster's
-    nanny and worker processes) every 100 ms; `peak` is the largest sum seen."""
+    nanny and worker processes) every 100 ms; `peak` is the largest sum seen. Also keeps each
+    process's last CPU time (user + system), so `cpu_seconds` is what the run used on all cores
+    (a fairer figure than the wall clock on a shared machine)."""
 
     def __init__(self):
         import psutil
         self.psutil = psutil
         self.peak = 0
+        self.cpu = {}
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
@@ -45,6 +48,8 @@ class PeakMemory:
         for p in [me] + me.children(recursive=True):
             try:
                 total += p.memory_info().rss
+                t = p.cpu_times()
+                self.cpu[p.pid] = t.user + t.system
             except self.psutil.Error:
                 pass
         return total
@@ -58,6 +63,9 @@ class PeakMemory:
         self.stop.set()
         self.thread.join()
         return self.peak
+
+    def cpu_seconds(self):
+        return sum(self.cpu.values())
 
 
 def main():
@@ -129,8 +137,9 @@ def main():
     if cluster is not None:
         cluster.close()
     peak = memory.finish()
+    cpu = memory.cpu_seconds()
     run = {"train_rows": rows, "holdout_rows": len(held), "seconds": round(train_seconds, 1),
-           "peak_memory_bytes": peak, "holdout_accuracy": accuracy,
+           "peak_memory_bytes": peak, "cpu_seconds": round(cpu, 1), "holdout_accuracy": accuracy,
            "workers": "scheduler " + a.scheduler if a.scheduler else f"LocalCluster {a.workers}x{a.threads_per_worker}",
            "rounds": a.rounds, "leaves": a.leaves, "learning_rate": a.learning_rate}
     with open(os.path.join(a.out, "run.json"), "w") as f:
