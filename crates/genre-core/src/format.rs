@@ -1066,5 +1066,6 @@ fn read_imported(r: &mut Reader, n_classes: usize, p: usize) -> Res<ImportedTree
         base_score,
         average,
         importance,
+        packed: Default::default(),
     })
 }

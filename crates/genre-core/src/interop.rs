@@ -289,6 +289,7 @@ impl ForeignModel {
             base_score: self.base_score,
             average: self.average,
             importance,
+            packed: Default::default(),
         };
         Ok(TrainedModel {
             meta: ModelMeta {

@@ -15,6 +15,8 @@
 //! Leaf values, thresholds and the base score are `f64` (XGBoost's `f32` values are held exactly),
 //! and scores are summed in `f64` in the library's tree order.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use super::flat::{Explanation, LEAF};
@@ -64,6 +66,78 @@ const ZERO_THRESHOLD: f64 = 1e-35f32 as f64;
 /// XGBoost: a category must be below 2^24 (the last integer an `f32` holds exactly).
 const XGB_MAX_CATEGORY: f32 = 16_777_216.0;
 
+/// Whether `x` goes right at a node with these `flags` and `threshold` (for a categorical node:
+/// the index of its set in `categories`), by `library`'s rule (see the module docs).
+#[inline]
+fn decide(library: Library, flags: u8, threshold: f64, categories: &[Vec<u32>], x: f64) -> bool {
+    let default_right = flags & DEFAULT_LEFT == 0;
+    if flags & CATEGORICAL != 0 {
+        let set = &categories[threshold as usize];
+        return match library {
+            Library::LightGbm => {
+                // `static_cast<int>`: truncation; NaN, negative values and values beyond i32
+                // go right.
+                if !(0.0..2_147_483_648.0).contains(&x) {
+                    return true;
+                }
+                set.binary_search(&(x as u32)).is_err()
+            }
+            Library::XgBoost => {
+                if x.is_nan() {
+                    return default_right;
+                }
+                let v = x as f32;
+                if !(0.0..XGB_MAX_CATEGORY).contains(&v) {
+                    return false;
+                }
+                set.binary_search(&(v as u32)).is_ok()
+            }
+        };
+    }
+    match library {
+        Library::LightGbm => {
+            let missing = (flags >> MISSING_SHIFT) & 3;
+            let mut v = x;
+            if v.is_nan() && missing != MISSING_NAN {
+                v = 0.0;
+            }
+            if (missing == MISSING_ZERO && (-ZERO_THRESHOLD..=ZERO_THRESHOLD).contains(&v))
+                || (missing == MISSING_NAN && v.is_nan())
+            {
+                return default_right;
+            }
+            v > threshold
+        }
+        Library::XgBoost => {
+            if x.is_nan() {
+                return default_right;
+            }
+            (x as f32) >= threshold as f32
+        }
+    }
+}
+
+/// One node of the predictor's packed copy: what a step of a walk reads, in 16 bytes.
+#[derive(Debug, Clone, Copy)]
+struct PackedNode {
+    threshold: f64,
+    /// Internal node: the left child's index in the packed array. Leaf: its leaf number.
+    child: u32,
+    feature: u8,
+    flags: u8,
+}
+
+/// All trees' nodes in one array, built on first use (prediction only). A cache, not part of
+/// the model: equal whatever it holds.
+#[derive(Debug, Clone, Default)]
+pub struct PackedTrees(OnceLock<(Vec<PackedNode>, Vec<u32>)>);
+
+impl PartialEq for PackedTrees {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ImportedTree {
     /// Split feature (index into the model's feature set), or [`LEAF`].
@@ -89,51 +163,13 @@ impl ImportedTree {
     /// Whether `x` (the node's feature value, NaN = missing) goes right at internal node `i`.
     #[inline]
     fn goes_right(&self, library: Library, i: usize, x: f64) -> bool {
-        let flags = self.flags[i];
-        let default_right = flags & DEFAULT_LEFT == 0;
-        if flags & CATEGORICAL != 0 {
-            let set = &self.categories[self.threshold[i] as usize];
-            return match library {
-                Library::LightGbm => {
-                    // `static_cast<int>`: truncation; values beyond i32 go right either way.
-                    if !(0.0..2_147_483_648.0).contains(&x) {
-                        return true;
-                    }
-                    set.binary_search(&(x as u32)).is_err()
-                }
-                Library::XgBoost => {
-                    if x.is_nan() {
-                        return default_right;
-                    }
-                    let v = x as f32;
-                    if !(0.0..XGB_MAX_CATEGORY).contains(&v) {
-                        return false;
-                    }
-                    set.binary_search(&(v as u32)).is_ok()
-                }
-            };
-        }
-        match library {
-            Library::LightGbm => {
-                let missing = (flags >> MISSING_SHIFT) & 3;
-                let mut v = x;
-                if v.is_nan() && missing != MISSING_NAN {
-                    v = 0.0;
-                }
-                if (missing == MISSING_ZERO && (-ZERO_THRESHOLD..=ZERO_THRESHOLD).contains(&v))
-                    || (missing == MISSING_NAN && v.is_nan())
-                {
-                    return default_right;
-                }
-                v > self.threshold[i]
-            }
-            Library::XgBoost => {
-                if x.is_nan() {
-                    return default_right;
-                }
-                (x as f32) >= self.threshold[i] as f32
-            }
-        }
+        decide(
+            library,
+            self.flags[i],
+            self.threshold[i],
+            &self.categories,
+            x,
+        )
     }
 
     /// The node index of the leaf `x` reaches.
@@ -190,6 +226,10 @@ pub struct ImportedTrees {
     pub average: bool,
     /// Total split gain per feature, normalised to sum 1 (all zero when the model has none).
     pub importance: Vec<f32>,
+    /// The predictor's packed copy of the trees. Code that changes `trees` after predicting
+    /// must reset it.
+    #[serde(skip)]
+    pub packed: PackedTrees,
 }
 
 impl ImportedTrees {
@@ -206,12 +246,49 @@ impl ImportedTrees {
         (self.trees.len() / self.n_scores().max(1)).max(1) as f64
     }
 
+    fn packed(&self) -> &(Vec<PackedNode>, Vec<u32>) {
+        self.packed.0.get_or_init(|| {
+            let mut nodes = Vec::with_capacity(self.n_nodes());
+            let mut roots = Vec::with_capacity(self.trees.len());
+            for t in &self.trees {
+                let base = nodes.len() as u32;
+                roots.push(base);
+                for i in 0..t.n_nodes() {
+                    let leaf = t.feature[i] == LEAF;
+                    nodes.push(PackedNode {
+                        threshold: t.threshold[i],
+                        child: if leaf { t.child[i] } else { base + t.child[i] },
+                        feature: t.feature[i],
+                        flags: t.flags[i],
+                    });
+                }
+            }
+            (nodes, roots)
+        })
+    }
+
     /// The scores before the link: base, plus the trees in the library's order, averaged in
     /// random-forest mode.
     pub fn raw_scores(&self, x: &[f64]) -> Vec<f64> {
         let mut raw = self.base_score.clone();
-        for (tree, &s) in self.trees.iter().zip(&self.tree_score) {
-            raw[s as usize] += tree.leaf_value(self.library, x);
+        let (nodes, roots) = self.packed();
+        for (t, (tree, &s)) in self.trees.iter().zip(&self.tree_score).enumerate() {
+            let mut i = roots[t] as usize;
+            let leaf = loop {
+                let n = nodes[i];
+                if n.feature == LEAF {
+                    break n.child as usize;
+                }
+                let right = decide(
+                    self.library,
+                    n.flags,
+                    n.threshold,
+                    &tree.categories,
+                    x[n.feature as usize],
+                );
+                i = n.child as usize + right as usize;
+            };
+            raw[s as usize] += tree.leaf_values[leaf];
         }
         if self.average {
             let n = self.iterations();
