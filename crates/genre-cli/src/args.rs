@@ -151,6 +151,9 @@ pub struct EvalArgs {
     /// Trees for rf (default 100).
     #[arg(long)]
     pub trees: Option<usize>,
+    /// Most boosting rounds for gbt (default 600; early stopping may stop sooner).
+    #[arg(long)]
+    pub rounds: Option<usize>,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,

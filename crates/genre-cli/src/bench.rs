@@ -158,6 +158,7 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
     std::hint::black_box(sink);
     let n_nodes = match &model.estimator {
         genre_core::model::Estimator::Trees(t) => t.n_nodes(),
+        genre_core::model::Estimator::Imported(t) => t.n_nodes(),
         _ => 0,
     };
     let rows = vec![

@@ -188,6 +188,9 @@ pub fn eval(a: EvalArgs) -> Result<()> {
         if let (Some(n), ModelSpec::Forest(p)) = (a.trees, &mut spec) {
             *p = p.clone().n_trees(n);
         }
+        if let (Some(n), ModelSpec::Boost(p)) = (a.rounds, &mut spec) {
+            *p = p.clone().max_rounds(n);
+        }
         outcomes.push(run_model(&prep, &spec, "evaluated model", "", a.json)?);
     }
     if a.json {
@@ -209,7 +212,7 @@ pub fn eval(a: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn predict(model_path: &Path, input: &Path, output: &Path) -> Result<()> {
+pub fn predict(model_path: &Path, input: &Path, output: &Path, probabilities: bool) -> Result<()> {
     let model = read_model(model_path)?;
     let data = read_data(input, &IngestOptions::for_prediction())?;
     model
@@ -231,6 +234,9 @@ pub fn predict(model_path: &Path, input: &Path, output: &Path) -> Result<()> {
         header.push(format!("top{i}_confidence"));
     }
     header.push("warning".into());
+    if probabilities {
+        header.extend(model.classes.iter().map(|c| format!("p_{c}")));
+    }
     let werr = |e: csv::Error| CliError::Io {
         path: output.display().to_string(),
         message: e.to_string(),
@@ -266,6 +272,10 @@ pub fn predict(model_path: &Path, input: &Path, output: &Path) -> Result<()> {
         } else {
             format!("far outside the training range: {}", far.join(", "))
         });
+        if probabilities {
+            // The shortest text that reads back to the same f32: for comparisons with other tools.
+            rec.extend(p.probabilities.iter().map(|v| v.to_string()));
+        }
         w.write_record(&rec).map_err(werr)?;
     }
     w.flush().map_err(io_err(output))?;

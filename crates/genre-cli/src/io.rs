@@ -4,7 +4,7 @@
 use std::fs::File;
 use std::path::Path;
 
-use genre_core::error::{IngestError, ModelFileError, TrainError};
+use genre_core::error::{ExportError, ImportError, IngestError, ModelFileError, TrainError};
 use genre_core::ingest::{read_csv_with, IngestOptions, Ingested};
 use genre_core::model::TrainedModel;
 
@@ -17,6 +17,10 @@ pub enum CliError {
         path: String,
         source: ModelFileError,
     },
+    #[error("{path}: {source}")]
+    Import { path: String, source: ImportError },
+    #[error("{path}: {source}")]
+    Export { path: String, source: ExportError },
     #[error("{0}")]
     Train(#[from] TrainError),
     #[error("{path}: {source}")]

@@ -6,6 +6,7 @@ mod bench;
 mod commands;
 mod evaluate;
 mod forest;
+mod interop;
 mod io;
 mod protocols;
 mod report;
@@ -44,7 +45,15 @@ enum Command {
         input: PathBuf,
         #[arg(long)]
         output: PathBuf,
+        /// Add every class's probability, one column each (`p_<genre>`), after the others.
+        #[arg(long)]
+        probabilities: bool,
     },
+    /// Import a LightGBM text model (`model.txt`) or an XGBoost JSON model into our model file:
+    /// predicted with the library's own rules, missing values as missing.
+    Import(interop::ImportArgs),
+    /// Write our tree model as another library's model (`--to lightgbm`), predicting raw rows.
+    Export(interop::ExportArgs),
     /// Write the deduplicated, stratified train/test split as two CSV files (the exact rows
     /// `eval --data` uses), so other tools (bench/sklearn_baseline.py) can score the same rows.
     Split {
@@ -86,7 +95,10 @@ fn main() -> ExitCode {
             model,
             input,
             output,
-        } => commands::predict(&model, &input, &output),
+            probabilities,
+        } => commands::predict(&model, &input, &output, probabilities),
+        Command::Import(args) => interop::import(args),
+        Command::Export(args) => interop::export(args),
         Command::Split {
             data,
             out_dir,

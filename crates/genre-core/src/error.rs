@@ -106,3 +106,64 @@ pub enum ModelFileError {
     #[error("This model uses a feature this version of Genre Lens does not know (feature number {id}); it was made by a newer version. Update the app, or re-train the model on the 13 known features.")]
     UnknownFeature { id: u8 },
 }
+
+/// Why a LightGBM or XGBoost model file could not be imported. Each message names what was
+/// found and why it cannot be predicted here.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ImportError {
+    #[error("The model file is empty.")]
+    Empty,
+    #[error("This is an XGBoost UBJSON model (.ubj), which is not read here: save it as JSON instead (`booster.save_model(\"model.json\")`).")]
+    Ubjson,
+    #[error("This file is neither a LightGBM text model (`model.txt`, starting with `tree`) nor an XGBoost JSON model (`save_model(\"model.json\")`).")]
+    UnknownFormat,
+    #[error("The model file is not valid {library}: {what}.")]
+    Malformed { library: &'static str, what: String },
+    #[error("LightGBM tree {tree} has linear leaves (`linear_tree`), which are not supported here: each leaf would need its own linear model of the features.")]
+    LinearTree { tree: usize },
+    #[error("The XGBoost model is DART without its tree weights (`weight_drop`): its predictions cannot be reproduced without them.")]
+    DartWithoutWeights,
+    #[error("The XGBoost model has vector leaves (`multi_strategy=\"multi_output_tree\"`, {size} values a leaf), which are not supported here: train it with one tree per class (the default).")]
+    VectorLeaves { size: usize },
+    #[error("The XGBoost model is a linear booster (`gblinear`), not trees: only tree models are imported.")]
+    LinearBooster,
+    #[error("The {library} objective `{objective}` does not predict class probabilities: only classifiers are imported ({supported}).")]
+    UnsupportedObjective {
+        library: &'static str,
+        objective: String,
+        supported: &'static str,
+    },
+    #[error(
+        "The XGBoost model has {targets} targets: only single-target classifiers are imported."
+    )]
+    MultiTarget { targets: usize },
+    #[error("The XGBoost model encodes its categories from a data frame's category names; only numeric categories (the values themselves) are imported.")]
+    NamedCategories,
+    #[error("The model's feature {position} (`{name}`) is not one of the audio features (expected one of: {expected}); name the model's features in order with `--features`.")]
+    UnknownFeature {
+        position: usize,
+        name: String,
+        expected: String,
+    },
+    #[error("The model's features have no names (`{example}`): give their names in the model's column order with `--features` (e.g. `--features energy,tempo,…`).")]
+    UnnamedFeatures { example: String },
+    #[error("{given} feature names were given, but the model has {expected} features.")]
+    FeatureCount { given: usize, expected: usize },
+    #[error("The model's features {first} and {second} are both `{feature}`.")]
+    DuplicateFeature {
+        first: usize,
+        second: usize,
+        feature: String,
+    },
+    #[error("{given} class names were given, but the model has {expected} classes.")]
+    ClassCount { given: usize, expected: usize },
+}
+
+/// Why a model cannot be written as a LightGBM model.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ExportError {
+    #[error("A {kind} model has no trees: only tree models (gradient-boosted trees, random forest, bagging, decision tree) can be written as a LightGBM model.")]
+    NotTrees { kind: &'static str },
+    #[error("The model scales its features, which a LightGBM tree cannot fold into its thresholds: only tree models without scaling can be exported.")]
+    Scaled,
+}

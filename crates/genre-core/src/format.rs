@@ -3,7 +3,7 @@
 //! ```text
 //! offset  size  field
 //! 0       4     magic "GLNS"
-//! 4       2     format version (u16 LE), currently 1
+//! 4       2     format version (u16 LE): 1, or 2 for an imported model (below)
 //! 6       2     reserved (0)
 //! 8       4     payload length (u32 LE)
 //! 12      4     CRC-32 (IEEE) of the payload
@@ -15,6 +15,12 @@
 //! in 1/255 steps; boosting: i16 steps of a per-model scale). [`quantize`] applies the same
 //! rounding in memory right after training, so a saved model decodes to exactly the model
 //! that was evaluated.
+//!
+//! Version 2 adds the estimator of an imported LightGBM/XGBoost model (type 3): full-precision
+//! `f64` thresholds (a per-feature table, as above) and leaf values, node flags (default side,
+//! missing type, categorical) and category sets, the tree → score map, the base scores and the
+//! link. A file is written with the lowest version that holds it, so our own models' files are
+//! unchanged, and an older app refuses an imported model as "made by a newer version".
 //!
 //! Decoding never panics and never allocates more than the file can back: every count is
 //! checked against the bytes that remain before anything is reserved. [`read_info`] reads only
@@ -28,9 +34,15 @@ use crate::model::{Estimator, Holdout, ModelKind, ModelMeta, TrainedModel};
 use crate::preprocess::Preprocessor;
 use crate::svc::SvcModel;
 use crate::tree::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
+use crate::tree::imported::{
+    ImportedTree, ImportedTrees, Library, Link, CATEGORICAL, MISSING_SHIFT,
+};
 
 pub const MAGIC: &[u8; 4] = b"GLNS";
-pub const FORMAT_VERSION: u16 = 1;
+/// The newest version this code reads and writes.
+pub const FORMAT_VERSION: u16 = 2;
+/// The version of files without an imported model.
+const BASE_VERSION: u16 = 1;
 const HEADER_LEN: usize = 16;
 
 /// Rounds covers and leaf values to what the file can hold (see the module docs).
@@ -247,11 +259,19 @@ impl TrainedModel {
                 w.f32s(&s.phase);
                 w.f32s(&s.weights);
             }
+            Estimator::Imported(t) => {
+                w.u8(3);
+                write_imported(&mut w, t);
+            }
         }
+        let version = match self.estimator {
+            Estimator::Imported(_) => FORMAT_VERSION,
+            _ => BASE_VERSION,
+        };
         let payload = w.0;
         let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&0u16.to_le_bytes());
         out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
         out.extend_from_slice(&crc32(&payload).to_le_bytes());
@@ -261,7 +281,7 @@ impl TrainedModel {
 
     /// Decodes and validates a model file.
     pub fn from_bytes(bytes: &[u8]) -> Result<TrainedModel, ModelFileError> {
-        let mut r = open_payload(bytes)?;
+        let (mut r, version) = open_payload_versioned(bytes)?;
         let meta = read_meta(&mut r)?;
         let classes = read_classes(&mut r)?;
         let n_classes = classes.len();
@@ -312,6 +332,7 @@ impl TrainedModel {
                     weights,
                 })
             }
+            3 if version >= 2 => Estimator::Imported(read_imported(&mut r, n_classes, p)?),
             t => return corrupt(format!("unknown estimator type {t}")),
         };
         if r.remaining() != 0 {
@@ -381,6 +402,11 @@ pub fn read_info(bytes: &[u8]) -> Result<ModelInfo, ModelFileError> {
 /// Checks the header (signature, version, length, checksum) and returns a reader over the
 /// payload.
 fn open_payload(bytes: &[u8]) -> Res<Reader<'_>> {
+    open_payload_versioned(bytes).map(|(r, _)| r)
+}
+
+/// [`open_payload`], with the file's format version.
+fn open_payload_versioned(bytes: &[u8]) -> Res<(Reader<'_>, u16)> {
     if bytes.is_empty() {
         return Err(ModelFileError::Empty);
     }
@@ -424,11 +450,14 @@ fn open_payload(bytes: &[u8]) -> Res<Reader<'_>> {
     if computed != stored {
         return Err(ModelFileError::Checksum { stored, computed });
     }
-    Ok(Reader {
-        data: payload,
-        pos: 0,
-        base: HEADER_LEN,
-    })
+    Ok((
+        Reader {
+            data: payload,
+            pos: 0,
+            base: HEADER_LEN,
+        },
+        version,
+    ))
 }
 
 fn read_classes(r: &mut Reader) -> Res<Vec<String>> {
@@ -815,6 +844,227 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
         n_features: p,
         trees,
         base_score,
+        importance,
+        packed: Default::default(),
+    })
+}
+
+/// Per-feature tables of the distinct thresholds of numeric nodes, sorted by bits.
+fn imported_tables(e: &ImportedTrees) -> Vec<Vec<f64>> {
+    let mut tables: Vec<Vec<f64>> = vec![Vec::new(); e.n_features];
+    for t in &e.trees {
+        for (i, &f) in t.feature.iter().enumerate() {
+            if f != LEAF && t.flags[i] & CATEGORICAL == 0 {
+                tables[f as usize].push(t.threshold[i]);
+            }
+        }
+    }
+    for table in &mut tables {
+        table.sort_by(f64::total_cmp);
+        table.dedup_by(|a, b| a.to_bits() == b.to_bits());
+    }
+    tables
+}
+
+fn write_imported(w: &mut Writer, e: &ImportedTrees) {
+    w.u8(match e.library {
+        Library::LightGbm => 0,
+        Library::XgBoost => 1,
+    });
+    match e.link {
+        Link::Softmax => w.u8(0),
+        Link::OneVsRest { sigmoid } => {
+            w.u8(1);
+            w.f64(sigmoid);
+        }
+        Link::Binary { sigmoid } => {
+            w.u8(2);
+            w.f64(sigmoid);
+        }
+        Link::Identity => w.u8(3),
+    }
+    w.u8(e.average as u8);
+    w.u32(e.base_score.len() as u32);
+    e.base_score.iter().for_each(|&b| w.f64(b));
+    w.f32s(&e.importance);
+    let tables = imported_tables(e);
+    for table in &tables {
+        w.u32(table.len() as u32);
+        table.iter().for_each(|&v| w.f64(v));
+    }
+    w.u32(e.trees.len() as u32);
+    for (t, &score) in e.trees.iter().zip(&e.tree_score) {
+        w.u16(score);
+        w.u32(t.n_nodes() as u32);
+        let mut order = Vec::with_capacity(t.n_nodes());
+        let mut stack = vec![0usize];
+        while let Some(i) = stack.pop() {
+            order.push(i);
+            if t.feature[i] != LEAF {
+                let c = t.child[i] as usize;
+                stack.push(c + 1);
+                stack.push(c);
+            }
+        }
+        order.iter().for_each(|&i| w.u8(t.feature[i]));
+        for &i in &order {
+            let f = t.feature[i];
+            if f == LEAF {
+                w.f64(t.leaf_values[t.child[i] as usize]);
+                w.f64(t.cover[i]);
+                continue;
+            }
+            w.u8(t.flags[i]);
+            w.f64(t.cover[i]);
+            if t.flags[i] & CATEGORICAL != 0 {
+                let set = &t.categories[t.threshold[i] as usize];
+                w.u32(set.len() as u32);
+                set.iter().for_each(|&c| w.u32(c));
+            } else {
+                let table = &tables[f as usize];
+                let idx = table
+                    .binary_search_by(|v| v.total_cmp(&t.threshold[i]))
+                    .expect("threshold is in its table") as u32;
+                if table.len() <= 256 {
+                    w.u8(idx as u8);
+                } else if table.len() <= 65536 {
+                    w.u16(idx as u16);
+                } else {
+                    w.u32(idx);
+                }
+            }
+        }
+    }
+}
+
+fn read_imported(r: &mut Reader, n_classes: usize, p: usize) -> Res<ImportedTrees> {
+    let library = match r.u8()? {
+        0 => Library::LightGbm,
+        1 => Library::XgBoost,
+        l => return corrupt(format!("unknown library {l}")),
+    };
+    let link = match r.u8()? {
+        0 => Link::Softmax,
+        1 => Link::OneVsRest { sigmoid: r.f64()? },
+        2 => Link::Binary { sigmoid: r.f64()? },
+        3 => Link::Identity,
+        l => return corrupt(format!("unknown link {l}")),
+    };
+    if matches!(link, Link::Binary { .. }) && n_classes != 2 {
+        return corrupt("a binary model with other than 2 classes");
+    }
+    let average = match r.u8()? {
+        0 => false,
+        1 => true,
+        _ => return corrupt("bad averaging flag"),
+    };
+    let n_scores = match link {
+        Link::Binary { .. } => 1,
+        _ => n_classes,
+    };
+    let n_base = r.count(8, "base score")?;
+    if n_base != n_scores {
+        return corrupt("the base scores do not fit the model's classes");
+    }
+    let base_score = (0..n_base).map(|_| r.f64()).collect::<Res<Vec<_>>>()?;
+    let importance = r.f32s("importance")?;
+    if importance.len() != p {
+        return corrupt("the importances do not fit the model's features");
+    }
+    let mut tables = Vec::with_capacity(p);
+    for _ in 0..p {
+        let n = r.count(8, "threshold")?;
+        tables.push((0..n).map(|_| r.f64()).collect::<Res<Vec<_>>>()?);
+    }
+    let n_trees = r.count(7, "tree")?;
+    let mut trees = Vec::with_capacity(n_trees);
+    let mut tree_score = Vec::with_capacity(n_trees);
+    for ti in 0..n_trees {
+        let score = r.u16()?;
+        if score as usize >= n_scores {
+            return corrupt(format!("tree {ti} adds to score {score} of {n_scores}"));
+        }
+        tree_score.push(score);
+        let n = r.count(1, "node")?;
+        if n == 0 {
+            return corrupt(format!("tree {ti} has no nodes"));
+        }
+        let features = r.take(n)?.to_vec();
+        let mut tree = ImportedTree::default();
+        let push = |tree: &mut ImportedTree| {
+            tree.feature.push(LEAF);
+            tree.flags.push(0);
+            tree.threshold.push(0.0);
+            tree.child.push(0);
+            tree.cover.push(0.0);
+            tree.feature.len() - 1
+        };
+        push(&mut tree);
+        let mut stack = vec![0usize];
+        for (k, &f) in features.iter().enumerate() {
+            let Some(slot) = stack.pop() else {
+                return corrupt(format!("tree {ti} has {} nodes after its last leaf", n - k));
+            };
+            tree.feature[slot] = f;
+            if f == LEAF {
+                tree.child[slot] = tree.leaf_values.len() as u32;
+                tree.leaf_values.push(r.f64()?);
+                tree.cover[slot] = r.f64()?;
+                continue;
+            }
+            if f as usize >= p {
+                return corrupt(format!("tree {ti} splits on feature {f} of {p}"));
+            }
+            let flags = r.u8()?;
+            if flags & !(1 | (3 << MISSING_SHIFT) | CATEGORICAL) != 0
+                || (flags >> MISSING_SHIFT) & 3 == 3
+            {
+                return corrupt(format!("tree {ti} has a node with flags {flags}"));
+            }
+            tree.flags[slot] = flags;
+            tree.cover[slot] = r.f64()?;
+            if flags & CATEGORICAL != 0 {
+                let m = r.count(4, "category")?;
+                let set = (0..m).map(|_| r.u32()).collect::<Res<Vec<_>>>()?;
+                if set.windows(2).any(|w| w[0] >= w[1]) {
+                    return corrupt(format!("tree {ti} has an unsorted category set"));
+                }
+                tree.threshold[slot] = tree.categories.len() as f64;
+                tree.categories.push(set);
+            } else {
+                let table = &tables[f as usize];
+                let idx = if table.len() <= 256 {
+                    r.u8()? as usize
+                } else if table.len() <= 65536 {
+                    r.u16()? as usize
+                } else {
+                    r.u32()? as usize
+                };
+                let Some(&th) = table.get(idx) else {
+                    return corrupt(format!("tree {ti} uses threshold {idx} of {}", table.len()));
+                };
+                tree.threshold[slot] = th;
+            }
+            let l = push(&mut tree);
+            push(&mut tree);
+            tree.child[slot] = l as u32;
+            stack.push(l + 1);
+            stack.push(l);
+        }
+        if !stack.is_empty() || tree.n_nodes() != n {
+            return corrupt(format!("tree {ti} is incomplete"));
+        }
+        trees.push(tree);
+    }
+    Ok(ImportedTrees {
+        library,
+        link,
+        n_classes,
+        n_features: p,
+        trees,
+        tree_score,
+        base_score,
+        average,
         importance,
         packed: Default::default(),
     })

@@ -8,6 +8,7 @@ pub mod fitting;
 pub mod format;
 pub mod genre;
 pub mod ingest;
+pub mod interop;
 pub mod knn;
 pub mod metrics;
 pub mod model;

@@ -12,17 +12,22 @@ pub use crate::model_kind::ModelKind;
 use crate::preprocess::Preprocessor;
 use crate::svc::SvcModel;
 use crate::tree::flat::{Explanation, TreeEnsemble};
+use crate::tree::imported::ImportedTrees;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Estimator {
     Trees(TreeEnsemble),
     Knn(KnnModel),
     Svc(SvcModel),
+    /// A LightGBM or XGBoost model, predicted with its library's rules (`crate::interop`). It
+    /// reads raw rows: missing values stay NaN, nothing is imputed or capped.
+    Imported(ImportedTrees),
 }
 
 impl Estimator {
     pub fn n_classes(&self) -> usize {
         match self {
+            Estimator::Imported(t) => t.n_classes,
             Estimator::Trees(t) => t.n_classes,
             Estimator::Knn(k) => k.n_classes,
             Estimator::Svc(s) => s.n_classes,
@@ -58,6 +63,7 @@ impl Estimator {
             Estimator::Trees(t) => t.predict_proba_into(x, out),
             Estimator::Knn(k) => k.predict_proba_into(x, out),
             Estimator::Svc(s) => s.predict_proba_into(x, out),
+            Estimator::Imported(t) => t.predict_proba_into(x, out),
         }
     }
 }
@@ -146,9 +152,25 @@ impl TrainedModel {
         self.classes.len()
     }
 
+    /// The row the estimator reads: the preprocessor's steps for our models; the raw values
+    /// themselves (NaN = missing) for an imported model, whose trees handle missing values the
+    /// way their library does.
+    pub fn estimator_row(&self, raw: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; self.features().len()];
+        self.estimator_row_into(raw, &mut out);
+        out
+    }
+
+    fn estimator_row_into(&self, raw: &[f64], out: &mut [f64]) {
+        match &self.estimator {
+            Estimator::Imported(_) => out.copy_from_slice(&raw[..out.len()]),
+            _ => self.preprocessor.transform_into(raw, out),
+        }
+    }
+
     /// Probabilities for one row of raw values in the model's feature order (NaN = missing).
     pub fn predict_raw(&self, raw: &[f64]) -> Prediction {
-        let x = self.preprocessor.transform(raw);
+        let x = self.estimator_row(raw);
         let mut probabilities = vec![0.0f32; self.n_classes()];
         self.estimator.predict_row(&x, &mut probabilities);
         let class = argmax(&probabilities);
@@ -193,8 +215,7 @@ impl TrainedModel {
         let p = self.features().len();
         let mut x = Array2::zeros((raw_rows.len(), p));
         for (r, mut out) in raw_rows.zip(x.rows_mut()) {
-            self.preprocessor
-                .transform_into(r, out.as_slice_mut().expect("a new array is contiguous"));
+            self.estimator_row_into(r, out.as_slice_mut().expect("a new array is contiguous"));
         }
         x
     }
@@ -216,6 +237,7 @@ impl TrainedModel {
     pub fn explain_raw(&self, raw: &[f64], class: usize) -> Option<Explanation> {
         match &self.estimator {
             Estimator::Trees(t) => Some(t.explain(&self.preprocessor.transform(raw), class)),
+            Estimator::Imported(t) => Some(t.explain(raw, class)),
             _ => None,
         }
     }
@@ -224,6 +246,7 @@ impl TrainedModel {
     pub fn importance(&self) -> Option<&[f32]> {
         match &self.estimator {
             Estimator::Trees(t) => Some(&t.importance),
+            Estimator::Imported(t) => Some(&t.importance),
             _ => None,
         }
     }

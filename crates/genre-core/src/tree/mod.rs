@@ -3,3 +3,4 @@ pub mod binning;
 pub mod boost;
 pub mod flat;
 pub mod forest;
+pub mod imported;

@@ -1,0 +1,458 @@
+//! Tree ensembles made by another library (LightGBM, XGBoost), kept in full precision and
+//! predicted with that library's own split rule, so that an imported model gives the library's
+//! probabilities (see `crate::interop`, which builds them).
+//!
+//! The trees use the canonical layout of [`FlatTree`](super::flat::FlatTree): node 0 is the root,
+//! an internal node's children are `child` and `child + 1`, after their parent; a leaf's `child`
+//! is its leaf number. What differs from our own trees is what a node decides:
+//! - LightGBM: `x <= threshold` in `f64`; a missing type per node (None: NaN is read as 0; Zero:
+//!   0 and NaN take the default side; NaN: NaN takes the default side); categorical nodes send the
+//!   categories in their set left, and NaN and negative values right.
+//! - XGBoost: the value is rounded to `f32` and goes left when `x < threshold`; NaN takes the
+//!   default side; categorical nodes send the categories in their set right, NaN to the default
+//!   side, and anything else (negative, too large, not in the set) left.
+//!
+//! Leaf values, thresholds and the base score are `f64` (XGBoost's `f32` values are held exactly),
+//! and scores are summed in `f64` in the library's tree order.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::flat::{Explanation, LEAF};
+
+/// Which library's split rule the trees follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Library {
+    LightGbm,
+    XgBoost,
+}
+
+impl Library {
+    pub fn name(self) -> &'static str {
+        match self {
+            Library::LightGbm => "LightGBM",
+            Library::XgBoost => "XGBoost",
+        }
+    }
+}
+
+/// How the summed scores become class probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Link {
+    /// One score per class, softmax (LightGBM `multiclass`, XGBoost `multi:softprob`/`softmax`).
+    Softmax,
+    /// One score per class, each through its own sigmoid `1 / (1 + exp(-s·x))`, not normalised
+    /// (LightGBM `multiclassova`: its `predict_proba` returns them as they are).
+    OneVsRest { sigmoid: f64 },
+    /// Two classes from one score: `p1 = 1 / (1 + exp(-s·x))`, `p0 = 1 - p1`.
+    Binary { sigmoid: f64 },
+    /// The (averaged) scores are the probabilities themselves: a model with no objective in
+    /// random-forest mode, as `genre-lens export` writes our forests.
+    Identity,
+}
+
+/// Node flags.
+pub const DEFAULT_LEFT: u8 = 1;
+/// LightGBM's missing types, in bits 1-2: 0 none, 1 zero, 2 NaN.
+pub const MISSING_SHIFT: u8 = 1;
+pub const MISSING_NONE: u8 = 0;
+pub const MISSING_ZERO: u8 = 1;
+pub const MISSING_NAN: u8 = 2;
+pub const CATEGORICAL: u8 = 8;
+
+/// LightGBM's `kZeroThreshold`: a value within it of 0 counts as zero.
+const ZERO_THRESHOLD: f64 = 1e-35f32 as f64;
+/// XGBoost: a category must be below 2^24 (the last integer an `f32` holds exactly).
+const XGB_MAX_CATEGORY: f32 = 16_777_216.0;
+
+/// Whether `x` goes right at a node with these `flags` and `threshold` (for a categorical node:
+/// the index of its set in `categories`), by `library`'s rule (see the module docs).
+#[inline]
+fn decide(library: Library, flags: u8, threshold: f64, categories: &[Vec<u32>], x: f64) -> bool {
+    let default_right = flags & DEFAULT_LEFT == 0;
+    if flags & CATEGORICAL != 0 {
+        let set = &categories[threshold as usize];
+        return match library {
+            Library::LightGbm => {
+                // `static_cast<int>`: truncation; NaN, negative values and values beyond i32
+                // go right.
+                if !(0.0..2_147_483_648.0).contains(&x) {
+                    return true;
+                }
+                set.binary_search(&(x as u32)).is_err()
+            }
+            Library::XgBoost => {
+                if x.is_nan() {
+                    return default_right;
+                }
+                let v = x as f32;
+                if !(0.0..XGB_MAX_CATEGORY).contains(&v) {
+                    return false;
+                }
+                set.binary_search(&(v as u32)).is_ok()
+            }
+        };
+    }
+    match library {
+        Library::LightGbm => {
+            let missing = (flags >> MISSING_SHIFT) & 3;
+            let mut v = x;
+            if v.is_nan() && missing != MISSING_NAN {
+                v = 0.0;
+            }
+            if (missing == MISSING_ZERO && (-ZERO_THRESHOLD..=ZERO_THRESHOLD).contains(&v))
+                || (missing == MISSING_NAN && v.is_nan())
+            {
+                return default_right;
+            }
+            v > threshold
+        }
+        Library::XgBoost => {
+            if x.is_nan() {
+                return default_right;
+            }
+            (x as f32) >= threshold as f32
+        }
+    }
+}
+
+/// One node of the predictor's packed copy: what a step of a walk reads, in 16 bytes.
+#[derive(Debug, Clone, Copy)]
+struct PackedNode {
+    threshold: f64,
+    /// Internal node: the left child's index in the packed array. Leaf: its leaf number.
+    child: u32,
+    feature: u8,
+    flags: u8,
+}
+
+/// All trees' nodes in one array, built on first use (prediction only). A cache, not part of
+/// the model: equal whatever it holds.
+#[derive(Debug, Clone, Default)]
+pub struct PackedTrees(OnceLock<(Vec<PackedNode>, Vec<u32>)>);
+
+impl PartialEq for PackedTrees {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ImportedTree {
+    /// Split feature (index into the model's feature set), or [`LEAF`].
+    pub feature: Vec<u8>,
+    /// [`DEFAULT_LEFT`], the missing type and [`CATEGORICAL`]; 0 at leaves.
+    pub flags: Vec<u8>,
+    /// Numeric node: the threshold. Categorical node: the index of its set in `categories`.
+    pub threshold: Vec<f64>,
+    /// Internal node: the left child (the right one is next). Leaf: its leaf number.
+    pub child: Vec<u32>,
+    /// Training weight (hessian sum or row count) that reached the node, for explanations.
+    pub cover: Vec<f64>,
+    pub leaf_values: Vec<f64>,
+    /// The category sets of the categorical nodes, each sorted.
+    pub categories: Vec<Vec<u32>>,
+}
+
+impl ImportedTree {
+    pub fn n_nodes(&self) -> usize {
+        self.feature.len()
+    }
+
+    /// Whether `x` (the node's feature value, NaN = missing) goes right at internal node `i`.
+    #[inline]
+    fn goes_right(&self, library: Library, i: usize, x: f64) -> bool {
+        decide(
+            library,
+            self.flags[i],
+            self.threshold[i],
+            &self.categories,
+            x,
+        )
+    }
+
+    /// The node index of the leaf `x` reaches.
+    #[inline]
+    pub fn leaf_node(&self, library: Library, x: &[f64]) -> usize {
+        let mut i = 0usize;
+        loop {
+            let f = self.feature[i];
+            if f == LEAF {
+                return i;
+            }
+            i = self.child[i] as usize + self.goes_right(library, i, x[f as usize]) as usize;
+        }
+    }
+
+    pub fn leaf_value(&self, library: Library, x: &[f64]) -> f64 {
+        self.leaf_values[self.child[self.leaf_node(library, x)] as usize]
+    }
+
+    /// Each node's value: the leaf value at leaves, the cover-weighted mean of the children
+    /// elsewhere (children come after parents, so one backward pass suffices).
+    fn node_values(&self) -> Vec<f64> {
+        let n = self.n_nodes();
+        let mut v = vec![0.0f64; n];
+        for i in (0..n).rev() {
+            let c = self.child[i] as usize;
+            if self.feature[i] == LEAF {
+                v[i] = self.leaf_values[c];
+            } else {
+                let (wl, wr) = (self.cover[c], self.cover[c + 1]);
+                v[i] = if wl + wr > 0.0 {
+                    (wl * v[c] + wr * v[c + 1]) / (wl + wr)
+                } else {
+                    0.5 * (v[c] + v[c + 1])
+                };
+            }
+        }
+        v
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportedTrees {
+    pub library: Library,
+    pub link: Link,
+    pub n_classes: usize,
+    pub n_features: usize,
+    pub trees: Vec<ImportedTree>,
+    /// The score each tree adds to (`0..n_scores()`).
+    pub tree_score: Vec<u16>,
+    /// The score each sum starts from (XGBoost's base margin; zeros for LightGBM).
+    pub base_score: Vec<f64>,
+    /// Random-forest mode: the sums are divided by the number of iterations.
+    pub average: bool,
+    /// Total split gain per feature, normalised to sum 1 (all zero when the model has none).
+    pub importance: Vec<f32>,
+    /// The predictor's packed copy of the trees. Code that changes `trees` after predicting
+    /// must reset it.
+    #[serde(skip)]
+    pub packed: PackedTrees,
+}
+
+impl ImportedTrees {
+    /// How many scores the trees add to: one per class, or one for a binary model.
+    pub fn n_scores(&self) -> usize {
+        match self.link {
+            Link::Binary { .. } => 1,
+            _ => self.n_classes,
+        }
+    }
+
+    /// How many trees add to each score, the divisor in random-forest mode.
+    fn iterations(&self) -> f64 {
+        (self.trees.len() / self.n_scores().max(1)).max(1) as f64
+    }
+
+    fn packed(&self) -> &(Vec<PackedNode>, Vec<u32>) {
+        self.packed.0.get_or_init(|| {
+            let mut nodes = Vec::with_capacity(self.n_nodes());
+            let mut roots = Vec::with_capacity(self.trees.len());
+            for t in &self.trees {
+                let base = nodes.len() as u32;
+                roots.push(base);
+                for i in 0..t.n_nodes() {
+                    let leaf = t.feature[i] == LEAF;
+                    nodes.push(PackedNode {
+                        threshold: t.threshold[i],
+                        child: if leaf { t.child[i] } else { base + t.child[i] },
+                        feature: t.feature[i],
+                        flags: t.flags[i],
+                    });
+                }
+            }
+            (nodes, roots)
+        })
+    }
+
+    /// The scores before the link: base, plus the trees in the library's order, averaged in
+    /// random-forest mode.
+    pub fn raw_scores(&self, x: &[f64]) -> Vec<f64> {
+        let mut raw = self.base_score.clone();
+        let (nodes, roots) = self.packed();
+        for (t, (tree, &s)) in self.trees.iter().zip(&self.tree_score).enumerate() {
+            let mut i = roots[t] as usize;
+            let leaf = loop {
+                let n = nodes[i];
+                if n.feature == LEAF {
+                    break n.child as usize;
+                }
+                let right = decide(
+                    self.library,
+                    n.flags,
+                    n.threshold,
+                    &tree.categories,
+                    x[n.feature as usize],
+                );
+                i = n.child as usize + right as usize;
+            };
+            raw[s as usize] += tree.leaf_values[leaf];
+        }
+        if self.average {
+            let n = self.iterations();
+            raw.iter_mut().for_each(|r| *r /= n);
+        }
+        raw
+    }
+
+    /// Class probabilities for one raw row (model feature order, NaN = missing).
+    pub fn predict_proba_into(&self, x: &[f64], out: &mut [f32]) {
+        let raw = self.raw_scores(x);
+        match self.link {
+            Link::Softmax => {
+                let max = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let e: Vec<f64> = raw.iter().map(|r| libm::exp(r - max)).collect();
+                let sum: f64 = e.iter().sum();
+                for (o, v) in out.iter_mut().zip(&e) {
+                    *o = (v / sum) as f32;
+                }
+            }
+            Link::OneVsRest { sigmoid } => {
+                for (o, r) in out.iter_mut().zip(&raw) {
+                    *o = sigmoid_of(sigmoid * r) as f32;
+                }
+            }
+            Link::Binary { sigmoid } => {
+                let p = sigmoid_of(sigmoid * raw[0]);
+                out[0] = (1.0 - p) as f32;
+                out[1] = p as f32;
+            }
+            Link::Identity => {
+                for (o, r) in out.iter_mut().zip(&raw) {
+                    *o = *r as f32;
+                }
+            }
+        }
+    }
+
+    /// Path-based contributions (Saabas) of each feature to the score of `class` (for a binary
+    /// model: to its one score, whose sign favours class 1), in the scores' own units: raw
+    /// scores, or probabilities for [`Link::Identity`].
+    pub fn explain(&self, x: &[f64], class: usize) -> Explanation {
+        let score = class.min(self.n_scores() - 1);
+        let mut contributions = vec![0.0f64; self.n_features];
+        let mut bias = self.base_score[score];
+        let mut output = bias;
+        for (t, _) in self
+            .tree_score
+            .iter()
+            .enumerate()
+            .filter(|&(_, &s)| s as usize == score)
+        {
+            let tree = &self.trees[t];
+            let values = tree.node_values();
+            bias += values[0];
+            let mut i = 0usize;
+            while tree.feature[i] != LEAF {
+                let f = tree.feature[i] as usize;
+                let next = tree.child[i] as usize + tree.goes_right(self.library, i, x[f]) as usize;
+                contributions[f] += values[next] - values[i];
+                i = next;
+            }
+            output += values[i];
+        }
+        if self.average {
+            let n = self.iterations();
+            bias /= n;
+            output /= n;
+            contributions.iter_mut().for_each(|c| *c /= n);
+        }
+        Explanation {
+            class,
+            bias,
+            contributions,
+            output,
+        }
+    }
+
+    pub fn n_nodes(&self) -> usize {
+        self.trees.iter().map(ImportedTree::n_nodes).sum()
+    }
+}
+
+fn sigmoid_of(z: f64) -> f64 {
+    1.0 / (1.0 + libm::exp(-z))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One split on feature 0 at 0.5, with `flags`; leaves -1 (left) and +1 (right).
+    fn stump(flags: u8, threshold: f64, categories: Vec<Vec<u32>>) -> ImportedTree {
+        ImportedTree {
+            feature: vec![0, LEAF, LEAF],
+            flags: vec![flags, 0, 0],
+            threshold: vec![threshold, 0.0, 0.0],
+            child: vec![1, 0, 1],
+            cover: vec![2.0, 1.0, 1.0],
+            leaf_values: vec![-1.0, 1.0],
+            categories,
+        }
+    }
+
+    fn side(t: &ImportedTree, lib: Library, x: f64) -> &'static str {
+        if t.leaf_value(lib, &[x]) < 0.0 {
+            "L"
+        } else {
+            "R"
+        }
+    }
+
+    #[test]
+    fn lightgbm_missing_types_and_default_sides() {
+        let lgb = Library::LightGbm;
+        let nan_left = stump(DEFAULT_LEFT | (MISSING_NAN << MISSING_SHIFT), 0.5, vec![]);
+        let nan_right = stump(MISSING_NAN << MISSING_SHIFT, -0.5, vec![]);
+        let zero_right = stump(MISSING_ZERO << MISSING_SHIFT, 0.5, vec![]);
+        let none = stump(MISSING_NONE, -0.5, vec![]);
+        assert_eq!(side(&nan_left, lgb, f64::NAN), "L");
+        assert_eq!(side(&nan_left, lgb, 0.5), "L", "x <= threshold goes left");
+        let just_above = f64::from_bits(0.5f64.to_bits() + 1);
+        assert_eq!(side(&nan_left, lgb, just_above), "R", "one f64 step above");
+        assert_eq!(side(&nan_right, lgb, f64::NAN), "R");
+        assert_eq!(side(&nan_right, lgb, 0.0), "R", "zero is a number here");
+        // Zero as missing: 0 and NaN take the default side even though 0 <= 0.5.
+        assert_eq!(side(&zero_right, lgb, 0.0), "R");
+        assert_eq!(side(&zero_right, lgb, 1e-36), "R");
+        assert_eq!(side(&zero_right, lgb, f64::NAN), "R");
+        assert_eq!(side(&zero_right, lgb, 0.25), "L");
+        // None: NaN is read as 0.
+        assert_eq!(side(&none, lgb, f64::NAN), "R");
+        assert_eq!(side(&none, lgb, -1.0), "L");
+    }
+
+    #[test]
+    fn lightgbm_and_xgboost_categories_go_opposite_ways() {
+        let t = stump(CATEGORICAL, 0.0, vec![vec![1, 4, 40]]);
+        let lgb = Library::LightGbm;
+        let xgb = Library::XgBoost;
+        for (x, l, x_side) in [
+            (4.0, "L", "R"),
+            (4.9, "L", "R"),
+            (5.0, "R", "L"),
+            (-1.0, "R", "L"),
+            (f64::NAN, "R", "R"),
+            (1e12, "R", "L"),
+        ] {
+            assert_eq!(side(&t, lgb, x), l, "LightGBM {x}");
+            assert_eq!(side(&t, xgb, x), x_side, "XGBoost {x}");
+        }
+        let default_left = stump(CATEGORICAL | DEFAULT_LEFT, 0.0, vec![vec![1]]);
+        assert_eq!(side(&default_left, xgb, f64::NAN), "L");
+    }
+
+    #[test]
+    fn xgboost_compares_in_f32_strictly() {
+        let t = stump(0, 0.1f32 as f64, vec![]);
+        let xgb = Library::XgBoost;
+        // 0.1 rounds to the same f32 as the threshold: not below it, so right.
+        assert_eq!(side(&t, xgb, 0.1), "R");
+        assert_eq!(side(&t, xgb, 0.099_999_99), "L");
+        assert_eq!(side(&t, xgb, f64::NAN), "R");
+        let left = stump(DEFAULT_LEFT, 0.1f32 as f64, vec![]);
+        assert_eq!(side(&left, xgb, f64::NAN), "L");
+    }
+}
