@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use genre_lens_e2e::{
-    dist_dir, genres_csv, repo_root, with_browser, Browser, Result, StaticServer,
+    dist_dir, genres_csv, repo_root, site_at_1280_and_390, with_browser, Browser, Result,
+    StaticServer,
 };
 use serde_json::json;
 
@@ -258,6 +259,7 @@ async fn cancelling_a_read_keeps_the_data_set_in_use() -> Result<()> {
         assert!(b.visible("#opt-balance").await?, "the options stay");
         let current = b.text("#train-file-current").await?.unwrap_or_default();
         assert!(current.contains("journey-small.csv"), "in use: {current}");
+        b.look("journey-read-cancelled-1280").await?;
         // Training reads the kept file again (the parser was stopped) and runs.
         only(b, "tree").await?;
         b.click_id("train-start").await?;
@@ -341,9 +343,8 @@ async fn a_model_kept_in_another_tab_shows_in_the_list() -> Result<()> {
 #[tokio::test]
 async fn a_label_that_is_not_the_genre_gets_one_message() -> Result<()> {
     let file = spread_rows("journey-names.csv", 2000, &[])?;
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| {
-        open(b, &server, "train").await?;
+    site_at_1280_and_390(async |b, server, w| {
+        open(b, server, "train").await?;
         b.upload_then(
             "train-file",
             &file,
@@ -361,7 +362,8 @@ async fn a_label_that_is_not_the_genre_gets_one_message() -> Result<()> {
         assert!(text.as_str().unwrap_or_default().contains("at most 255 genres"), "{text}");
         assert_eq!(b.count("#train-blockers li").await?, 1);
         let height: f64 = b.js_as("return document.documentElement.scrollHeight;").await?;
-        assert!(height < 6000.0, "the page stays short: {height} px");
+        assert!(height < 8000.0, "the page stays short: {height} px");
+        b.look(&format!("journey-label-not-genre-{w}")).await?;
         Ok(())
     })
     .await
@@ -392,9 +394,8 @@ async fn a_genre_of_one_row_is_set_aside_and_the_rest_trains() -> Result<()> {
         .collect();
     let odd = odd.join(",");
     let file = spread_rows("journey-one-row.csv", 1200, &[&odd])?;
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| {
-        open(b, &server, "train").await?;
+    site_at_1280_and_390(async |b, server, w| {
+        open(b, server, "train").await?;
         let note = b
             .upload_then_text(
                 "train-file",
@@ -412,6 +413,7 @@ async fn a_genre_of_one_row_is_set_aside_and_the_rest_trains() -> Result<()> {
         only(b, "tree").await?;
         b.click_id("train-start").await?;
         wait_done(b, "tree").await?;
+        b.look(&format!("journey-set-aside-{w}")).await?;
         Ok(())
     })
     .await
