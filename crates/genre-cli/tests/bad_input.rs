@@ -127,7 +127,7 @@ fn bad_model_files_name_the_model_file() {
         ),
         (
             "model/newer_version.bin",
-            "The model file was made by a newer version of Genre Lens (format 2",
+            "The model file was made by a newer version of Genre Lens (format 3",
         ),
         (
             "model/csv_renamed.bin",

@@ -670,13 +670,13 @@ fn model_newer_format_version() {
     assert_eq!(
         e,
         ModelFileError::NewerVersion {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: 2
         }
     );
     assert!(e
         .to_string()
-        .contains("format 2; this version reads up to 1"));
+        .contains("format 3; this version reads up to 2"));
 }
 
 #[test]
@@ -902,7 +902,7 @@ fn write_model_corpus() {
     flipped[valid.len() / 2] ^= 0x04;
     write("flipped_byte.bin", &flipped);
     let mut newer = valid.clone();
-    newer[4..6].copy_from_slice(&2u16.to_le_bytes());
+    newer[4..6].copy_from_slice(&(genre_core::format::FORMAT_VERSION + 1).to_le_bytes());
     write("newer_version.bin", &newer);
     write(
         "other_features.bin",

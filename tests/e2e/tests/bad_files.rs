@@ -176,7 +176,7 @@ async fn train_bad_model_files_get_their_message_and_keep_the_active_model() -> 
         ("flipped_byte.bin", "its checksum does not match"),
         (
             "newer_version.bin",
-            "made by a newer version of Genre Lens (format 2",
+            "made by a newer version of Genre Lens (format 3",
         ),
         ("csv_renamed.bin", "not a Genre Lens model file"),
     ];
