@@ -4,6 +4,7 @@
 #  0. The rest of the site (the `app` binary and the other pages' styles) gets hashed names.
 #  1. widget.html: index.html marked data-view="widget", so the same first-load wasm/JS (hashed
 #     names and integrity attributes included) mounts the embeddable widget instead of Predict.
+#  1b. worker_loader.js: the training workers start their wasm with wasm-bindgen's object form.
 #  2. sw.js: the service worker gets this build's version (a hash of every shipped file) and the
 #     list of files to precache, so each build has its own cache and old ones are deleted.
 set -eu
@@ -39,6 +40,12 @@ sed -e 's/<html lang="en">/<html lang="en" data-view="widget">/' \
     index.html > widget.html
 grep -q 'data-view="widget"' widget.html || { echo "post-build: could not mark widget.html" >&2; exit 1; }
 grep -q "connect-src 'self' https:" widget.html || { echo "post-build: could not widen widget.html's connect-src" >&2; exit 1; }
+
+# 1b. The training workers' loader: trunk's shim starts the wasm with a bare URL,
+#    `wasm_bindgen("./worker_bg.wasm")`, which wasm-bindgen reports in every worker's console as
+#    "using deprecated parameters for the initialization function"; pass its object instead.
+sed -i 's#wasm_bindgen("\(\./[^"]*\)");#wasm_bindgen({ module_or_path: "\1" });#' worker_loader.js
+grep -q 'wasm_bindgen({ module_or_path: "./worker_bg.wasm" });' worker_loader.js || { echo "post-build: could not update worker_loader.js" >&2; exit 1; }
 
 # 2. The service worker. Precache the app shell, code, styles, model and summaries; not the
 #    Train page's 10 MB data set (data/) nor the bundled forest (forest.bin, ~0.8 MB: fetched

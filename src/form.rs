@@ -145,13 +145,15 @@ fn nice(x: f64) -> f64 {
     }
 }
 
-/// The slider's `min`, `max` and `step` attributes: the training range rounded inwards to whole
-/// steps, so every position is a round number ("0.65", not "0.6503") and inside the range.
+/// The slider's `min`, `max` and `step` attributes: the training range's ends rounded to the
+/// nearest whole step, so every position is a round number ("0.65", not "0.6503").
 pub fn slider_attrs(range: (f64, f64), feature: Feature) -> (String, String, String) {
     let step = slider_step(range, feature);
     let decimals = (-step.log10().floor()).max(0.0) as usize;
-    let lo = (range.0 / step).ceil() * step;
-    let hi = (range.1 / step).floor() * step;
+    // The ends rounded to the nearest step, as the hint under the field rounds them
+    // ("Trained on 0 to 0.99": a slider that stopped at 0.98 would contradict it).
+    let lo = (range.0 / step).round() * step;
+    let hi = (range.1 / step).round() * step;
     let (lo, hi) = if lo <= hi { (lo, hi) } else { range };
     let f = |x: f64| trim_number(format!("{x:.decimals$}"));
     (f(lo), f(hi), f(step))
@@ -289,13 +291,13 @@ mod tests {
         assert_eq!(slider_step((1.0, 1.0), Feature::Energy), 0.01);
         // (range, feature, the slider's min, max and step)
         let sliders = [
-            ((0.0203, 0.988), Feature::Energy, ["0.03", "0.98", "0.01"]),
+            ((0.0203, 0.988), Feature::Energy, ["0.02", "0.99", "0.01"]),
             (
                 (25_600.0, 913_052.0),
                 Feature::DurationMs,
                 ["30000", "910000", "10000"],
             ),
-            ((57.3, 220.2), Feature::Tempo, ["58", "220", "1"]),
+            ((57.3, 220.2), Feature::Tempo, ["57", "220", "1"]),
             ((0.5, 0.5), Feature::Energy, ["0.5", "0.5", "0.01"]),
         ];
         for (range, f, [min, max, step]) in sliders {

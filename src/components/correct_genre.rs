@@ -147,7 +147,8 @@ pub fn CorrectGenre(
                     type="button"
                     class="button secondary small"
                     id=format!("{id}-open")
-                    aria-label=label.get_value()
+                    // The accessible name starts with the visible text (WCAG's label in name).
+                    aria-label=format!("Correct… the genre of {}", source.get_value())
                     on:click=move |_| open.set(true)
                 >
                     "Correct…"

@@ -71,7 +71,7 @@ pub fn install(options: Arc<WidgetOptions>, state: RwSignal<ModelState>, host_va
         ModelState::Loading => {}
         ModelState::Ready(model) => {
             announce(&options, &message::ready(&model));
-            if let Some(note) = missing_fields_note(&options, &model) {
+            if let Some(note) = options.fields_note(model.features().as_slice()) {
                 // Not fatal (the widget works with the fields it has), but the host asked for
                 // something the widget cannot show: tell it, as the widget's note tells the visitor.
                 announce(&options, &message::error(None, &note));
@@ -88,24 +88,6 @@ pub fn install(options: Arc<WidgetOptions>, state: RwSignal<ModelState>, host_va
             }
         }
     });
-}
-
-/// The sentence for `fields=` naming features this model does not use, if any did.
-pub fn missing_fields_note(options: &WidgetOptions, model: &TrainedModel) -> Option<String> {
-    let missing = options.missing_fields(model.features().as_slice());
-    (!missing.is_empty()).then(|| {
-        let names: Vec<&str> = missing.iter().map(|f| f.name()).collect();
-        format!(
-            "fields= names {} but this model does not use {}, so the widget cannot show {}.",
-            names.join(", "),
-            if missing.len() == 1 { "it" } else { "them" },
-            if missing.len() == 1 {
-                "that field"
-            } else {
-                "those fields"
-            },
-        )
-    })
 }
 
 fn handle(ev: &MessageEvent, model: &TrainedModel, host_values: HostValues) {

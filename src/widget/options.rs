@@ -65,6 +65,9 @@ pub struct WidgetOptions {
     /// `fields=energy,tempo`: the features shown, in this order (`all`: every model feature).
     /// None: the original form's nine fields the model uses.
     pub fields: Option<FieldChoice>,
+    /// Names in `fields=` that are no audio feature (as typed, at most [`MAX_UNKNOWN`]): the
+    /// widget says so instead of dropping them silently.
+    pub unknown_fields: Vec<String>,
     /// `origin=https://a.example,https://b.example`: the only origins whose messages are
     /// answered and to which predictions are announced. Empty: any origin (replies still go only
     /// to the sender's origin).
@@ -77,6 +80,9 @@ pub enum FieldChoice {
     Some(Vec<Feature>),
 }
 
+/// At most this many unknown `fields=` names are named back (each cut to 40 characters).
+const MAX_UNKNOWN: usize = 8;
+
 /// At most this many allowed origins (a query is not a place for a long list).
 const MAX_ORIGINS: usize = 16;
 
@@ -87,6 +93,7 @@ impl WidgetOptions {
             model: ModelChoice::Bundled,
             theme: Theme::Auto,
             fields: None,
+            unknown_fields: Vec::new(),
             origins: Vec::new(),
         };
         for (key, value) in query_pairs(query) {
@@ -99,7 +106,7 @@ impl WidgetOptions {
                         _ => Theme::Auto,
                     }
                 }
-                "fields" => out.fields = parse_fields(&value),
+                "fields" => (out.fields, out.unknown_fields) = parse_fields(&value),
                 "origin" | "origins" => {
                     out.origins = value
                         .split(',')
@@ -132,6 +139,36 @@ impl WidgetOptions {
         }
     }
 
+    /// The sentence for what `fields=` asks that the widget cannot show: names that are no
+    /// audio feature, and features this model does not use. Shown in the widget and sent to
+    /// the host as an `error` message (not fatal: the widget works with the fields it has).
+    pub fn fields_note(&self, model_features: &[Feature]) -> Option<String> {
+        let mut notes = Vec::new();
+        if !self.unknown_fields.is_empty() {
+            let n = self.unknown_fields.len();
+            notes.push(format!(
+                "fields= names {}, which {} no audio feature the widget knows.",
+                self.unknown_fields.join(", "),
+                if n == 1 { "is" } else { "are" }
+            ));
+        }
+        let missing = self.missing_fields(model_features);
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|f| f.name()).collect();
+            notes.push(format!(
+                "fields= names {} but this model does not use {}, so the widget cannot show {}.",
+                names.join(", "),
+                if missing.len() == 1 { "it" } else { "them" },
+                if missing.len() == 1 {
+                    "that field"
+                } else {
+                    "those fields"
+                },
+            ));
+        }
+        (!notes.is_empty()).then(|| notes.join(" "))
+    }
+
     /// Indices (in the model's feature order) of the fields to show.
     pub fn shown_fields(&self, model_features: &[Feature]) -> Vec<usize> {
         let pick = |wanted: &[Feature]| -> Vec<usize> {
@@ -154,19 +191,25 @@ impl WidgetOptions {
     }
 }
 
-fn parse_fields(value: &str) -> Option<FieldChoice> {
+/// The features `fields=` names, and the names in it that are no feature.
+fn parse_fields(value: &str) -> (Option<FieldChoice>, Vec<String>) {
     if value.trim().eq_ignore_ascii_case("all") {
-        return Some(FieldChoice::All);
+        return (Some(FieldChoice::All), Vec::new());
     }
     let mut list: Vec<Feature> = Vec::new();
-    for name in value.split(',') {
-        if let Some(f) = Feature::from_header(name.trim()) {
-            if !list.contains(&f) {
-                list.push(f);
-            }
+    let mut unknown = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        match Feature::from_header(name) {
+            Some(f) if !list.contains(&f) => list.push(f),
+            Some(_) => {}
+            None if unknown.len() < MAX_UNKNOWN => unknown.push(name.chars().take(40).collect()),
+            None => {}
         }
     }
-    (!list.is_empty()).then_some(FieldChoice::Some(list))
+    (
+        (!list.is_empty()).then_some(FieldChoice::Some(list)),
+        unknown,
+    )
 }
 
 #[cfg(test)]
@@ -265,5 +308,35 @@ mod tests {
         assert!(WidgetOptions::parse("fields=all")
             .missing_fields(&model)
             .is_empty());
+    }
+
+    #[test]
+    fn unknown_field_names_are_kept_and_named() {
+        let model = [Feature::Energy, Feature::Tempo];
+        let o = WidgetOptions::parse("fields=energy,bogus,tempo,,Tempo,vibes");
+        assert_eq!(
+            o.fields,
+            Some(FieldChoice::Some(vec![Feature::Energy, Feature::Tempo]))
+        );
+        assert_eq!(o.unknown_fields, ["bogus", "vibes"]);
+        assert_eq!(
+            o.fields_note(&model).as_deref(),
+            Some("fields= names bogus, vibes, which are no audio feature the widget knows.")
+        );
+        let both = WidgetOptions::parse("fields=liveness,nope");
+        let note = both.fields_note(&model).unwrap();
+        assert!(
+            note.starts_with("fields= names nope, which is no audio feature"),
+            "{note}"
+        );
+        assert!(
+            note.contains("names liveness but this model does not use it"),
+            "{note}"
+        );
+        assert_eq!(
+            WidgetOptions::parse("fields=energy").fields_note(&model),
+            None
+        );
+        assert!(WidgetOptions::parse("fields=all").unknown_fields.is_empty());
     }
 }

@@ -109,7 +109,7 @@ pub fn Widget(
             <form class="w-fields" on:submit=move |ev| ev.prevent_default() aria-label="Audio features">
                 {field_views}
             </form>
-            {bridge::missing_fields_note(&options, &model).map(|note| view! {
+            {options.fields_note(model.features().as_slice()).map(|note| view! {
                 <p class="w-note" id="w-fields-note">{note}</p>
             })}
             <p class="w-note" id="w-note" hidden=move || !any_warning()>

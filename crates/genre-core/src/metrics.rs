@@ -26,8 +26,9 @@ pub struct Metrics {
 
 impl Metrics {
     /// Computes everything from true and predicted class indices. A class with no predictions
-    /// has precision 0 (scikit-learn's `zero_division=0`); classes with no support are left
-    /// out of the macro average.
+    /// has precision 0 (scikit-learn's `zero_division=0`). The macro averages are over every
+    /// class that has a true row or a prediction, as scikit-learn's are (its labels are those
+    /// in either): a genre predicted but absent from the data counts, with an F1 of 0.
     pub fn compute(truth: &[usize], predicted: &[usize], n_classes: usize) -> Metrics {
         assert_eq!(truth.len(), predicted.len(), "one prediction per row");
         let mut confusion = vec![vec![0u64; n_classes]; n_classes];
@@ -37,10 +38,12 @@ impl Metrics {
         let total = truth.len() as f64;
         let correct: u64 = (0..n_classes).map(|c| confusion[c][c]).sum();
         let mut per_class = Vec::with_capacity(n_classes);
+        let mut seen = vec![false; n_classes];
         for c in 0..n_classes {
             let tp = confusion[c][c] as f64;
             let support: u64 = confusion[c].iter().sum();
             let predicted_c: u64 = confusion.iter().map(|row| row[c]).sum();
+            seen[c] = support > 0 || predicted_c > 0;
             let precision = if predicted_c > 0 {
                 tp / predicted_c as f64
             } else {
@@ -63,7 +66,12 @@ impl Metrics {
                 support,
             });
         }
-        let present: Vec<&ClassMetrics> = per_class.iter().filter(|m| m.support > 0).collect();
+        let present: Vec<&ClassMetrics> = per_class
+            .iter()
+            .zip(&seen)
+            .filter(|(_, &s)| s)
+            .map(|(m, _)| m)
+            .collect();
         let k = present.len().max(1) as f64;
         let macro_of = |f: fn(&ClassMetrics) -> f64| present.iter().map(|m| f(m)).sum::<f64>() / k;
         let weighted_of = |f: fn(&ClassMetrics) -> f64| {
@@ -165,5 +173,17 @@ mod tests {
         assert_eq!(m.per_class[1].precision, 0.0);
         assert_eq!(m.per_class[1].f1, 0.0);
         close(m.per_class[0].precision, 0.5);
+    }
+
+    #[test]
+    fn macro_averages_count_every_genre_seen_in_the_truth_or_the_predictions() {
+        // Every row is genre 0; the model also says 1 and 2; genre 3 appears nowhere.
+        // scikit-learn: f1_score([0]*4, [0,0,1,2], average="macro") == (2/3 + 0 + 0) / 3.
+        let m = Metrics::compute(&[0, 0, 0, 0], &[0, 0, 1, 2], 4);
+        let f1_0 = 2.0 * 1.0 * 0.5 / 1.5;
+        assert!((m.per_class[0].f1 - f1_0).abs() < 1e-12);
+        assert!((m.macro_f1 - f1_0 / 3.0).abs() < 1e-12, "{}", m.macro_f1);
+        assert!((m.macro_precision - 1.0 / 3.0).abs() < 1e-12);
+        assert!((m.macro_recall - 0.5 / 3.0).abs() < 1e-12);
     }
 }

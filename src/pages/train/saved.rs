@@ -17,13 +17,26 @@ use crate::components::rich_text::rich_text;
 use crate::model_store::{load, LoadError, ModelSource, ModelState, ModelStore};
 use crate::storage::{self, SavedModel, StorageError};
 
-/// A kept model's file name: its name with anything but ASCII letters and digits as `-`.
+/// A kept model's file name: its name as a lower-case slug (letters and digits, one `-` between
+/// words, a data file's `.csv` left out): "Random forest · genres_v2.csv" is
+/// `random-forest-genres-v2.bin`.
 pub fn model_file_name(name: &str) -> String {
-    let stem: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+    let mut name = name.trim().to_ascii_lowercase();
+    for ext in [".csv.gz", ".csv", ".tsv", ".txt"] {
+        if let Some(stem) = name.strip_suffix(ext) {
+            name = stem.to_string();
+            break;
+        }
+    }
+    let words: Vec<&str> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
         .collect();
-    format!("{stem}.bin")
+    if words.is_empty() {
+        "model.bin".to_string()
+    } else {
+        format!("{}.bin", words.join("-"))
+    }
 }
 
 /// Downloads the kept model `id` as `file`, the bytes exactly as stored.
@@ -264,5 +277,20 @@ pub fn SavedModels() -> impl IntoView {
                 <p class=if ok { "msg ok" } else { "msg error" } id="model-file-message" role="status">{rich_text(&m)}</p>
             })}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_model_file_is_named_by_a_clean_slug() {
+        assert_eq!(
+            model_file_name("Random forest · genres_v2.csv"),
+            "random-forest-genres-v2.bin"
+        );
+        assert_eq!(model_file_name("  My model (v2)!  "), "my-model-v2.bin");
+        assert_eq!(model_file_name("···"), "model.bin");
     }
 }
