@@ -45,7 +45,13 @@ pub fn Report() -> impl IntoView {
     };
     // Genres too small to split: left out with a note, not a reason to refuse the file.
     let set_aside = move || {
-        let note = page.summary()?.set_aside.note()?;
+        let s = page.summary()?;
+        // A label that is not the genre has one message (the blocker), not a list of values.
+        let labelled = s.report.class_counts.iter().filter(|(_, n)| *n > 0).count();
+        if labelled > train::MAX_CLASSES {
+            return None;
+        }
+        let note = s.set_aside.note()?;
         Some(view! { <p class="msg info" id="set-aside" role="status">{rich_text(&note)}</p> })
     };
     let body = move || {

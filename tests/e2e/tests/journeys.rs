@@ -361,6 +361,7 @@ async fn a_label_that_is_not_the_genre_gets_one_message() -> Result<()> {
             .await?;
         assert!(text.as_str().unwrap_or_default().contains("at most 255 genres"), "{text}");
         assert_eq!(b.count("#train-blockers li").await?, 1);
+        assert!(!b.visible("#set-aside").await?, "no list of the values set aside");
         let height: f64 = b.js_as("return document.documentElement.scrollHeight;").await?;
         assert!(height < 8000.0, "the page stays short: {height} px");
         b.look(&format!("journey-label-not-genre-{w}")).await?;
