@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use super::batch::{visit_leaves, GroupWalk, GROUP};
+
 pub const LEAF: u8 = u8::MAX;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -48,6 +50,11 @@ impl FlatTree {
     pub fn leaf_slice(&self, x: &[f64], stride: usize) -> &[f32] {
         let leaf = self.child[self.leaf_node(x)] as usize;
         &self.leaf_values[leaf * stride..(leaf + 1) * stride]
+    }
+
+    /// The number of steps from the root to the deepest leaf.
+    pub fn depth(&self) -> usize {
+        depth_of(&self.feature, &self.child)
     }
 
     /// Value of component `k` at every node: the leaf value at leaves, the cover-weighted mean of
@@ -109,6 +116,23 @@ impl FlatTree {
     }
 }
 
+/// The number of steps from the root to the deepest leaf of a tree in the canonical layout
+/// (`feature[i] == LEAF` at leaves, an internal node's children at `child[i]` and next to it).
+pub(crate) fn depth_of(feature: &[u8], child: &[u32]) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((i, d)) = stack.pop() {
+        if feature[i] == LEAF {
+            deepest = deepest.max(d);
+        } else {
+            let c = child[i] as usize;
+            stack.push((c, d + 1));
+            stack.push((c + 1, d + 1));
+        }
+    }
+    deepest
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EnsembleKind {
     /// Leaves hold class probabilities; the output is their mean over trees.
@@ -133,95 +157,142 @@ pub struct TreeEnsemble {
     pub packed: PackedCache,
 }
 
-/// One step of a tree walk in 8 bytes, so that the bundled model's nodes fit in a core's L2
-/// cache and each level costs one load.
+/// One step of a tree walk in 8 bytes, so that a block of trees fits in a core's L1 cache and
+/// each level costs one load.
 #[derive(Debug, Clone, Copy)]
 struct PackedNode {
+    /// Go right when `x > threshold`. NaN at a leaf: no value is greater, so a walk that has
+    /// reached its leaf stays there (see `meta`).
     threshold: f32,
-    /// Split feature in the top 8 bits (`0xFF` at a leaf); below, the index of the left child
-    /// (right = left + 1) or, at a leaf, the leaf's number in the ensemble.
+    /// Split feature in the top 8 bits (0 at a leaf); below, the index of the left child
+    /// (right = left + 1) or, at a leaf, the leaf's own index.
     meta: u32,
 }
 
-const PACKED_LEAF: u32 = 0xFF;
 const PACKED_INDEX_BITS: u32 = 24;
 const PACKED_INDEX_MASK: u32 = (1 << PACKED_INDEX_BITS) - 1;
 
-/// All trees' nodes in one array (prediction only; the model keeps the SoA trees). The leaf
-/// values are read from the trees themselves: they are most of a forest's bytes (15 `f32`s a
-/// leaf against 8 bytes a node), and a copy here doubled a big forest in memory (a million-row
-/// forest: 110 MB more while the holdout was scored).
+/// All trees' nodes in one array (prediction only; the model keeps the SoA trees), and each
+/// tree's depth: a walk takes exactly that many steps, with no test for having reached a leaf
+/// (the leaf leads to itself), and the leaf's number is read from its tree. The leaf values
+/// are read from the trees too: they are most of a forest's bytes (15 `f32`s a leaf against 8
+/// bytes a node), and a copy here doubled a big forest in memory (a million-row forest: 110 MB
+/// more while the holdout was scored).
 /// `None` when the ensemble is too big for 24-bit indices: prediction then walks the SoA trees.
 #[derive(Debug, Clone, Default)]
 pub struct Packed {
     nodes: Vec<PackedNode>,
     roots: Vec<u32>,
+    depths: Vec<u16>,
+    /// The class each tree adds to (boosting: trees come round by round, one per class).
+    classes: Vec<u16>,
 }
 
 impl Packed {
     fn build(e: &TreeEnsemble) -> Option<Packed> {
         let total: usize = e.n_nodes();
-        if total >= PACKED_INDEX_MASK as usize {
+        if total >= PACKED_INDEX_MASK as usize || e.n_features > PACKED_FEATURES {
             return None;
         }
         let mut p = Packed::default();
-        for t in &e.trees {
+        for (n, t) in e.trees.iter().enumerate() {
             let base = p.nodes.len() as u32;
             p.roots.push(base);
+            p.depths.push(t.depth() as u16);
+            p.classes.push((n % e.n_classes.max(1)) as u16);
             for i in 0..t.n_nodes() {
-                let meta = if t.feature[i] == LEAF {
-                    (PACKED_LEAF << PACKED_INDEX_BITS) | t.child[i]
+                p.nodes.push(if t.feature[i] == LEAF {
+                    PackedNode {
+                        threshold: f32::NAN,
+                        meta: base + i as u32,
+                    }
                 } else {
-                    ((t.feature[i] as u32) << PACKED_INDEX_BITS) | (base + t.child[i])
-                };
-                p.nodes.push(PackedNode {
-                    threshold: t.threshold[i],
-                    meta,
+                    PackedNode {
+                        threshold: t.threshold[i],
+                        meta: ((t.feature[i] as u32) << PACKED_INDEX_BITS) | (base + t.child[i]),
+                    }
                 });
             }
         }
         Some(p)
     }
 
-    /// The number (in its tree) of the leaf `x` reaches in tree `tree`.
+    /// The packed index of the leaf `x` reaches in tree `tree`.
     #[inline]
     fn walk(&self, tree: usize, x: &[f64]) -> usize {
         let mut i = self.roots[tree] as usize;
-        loop {
+        for _ in 0..self.depths[tree] {
             let n = self.nodes[i];
-            let feature = n.meta >> PACKED_INDEX_BITS;
-            let index = (n.meta & PACKED_INDEX_MASK) as usize;
-            if feature == PACKED_LEAF {
-                return index;
-            }
-            i = index + (x[feature as usize] > n.threshold as f64) as usize;
+            let feature = (n.meta >> PACKED_INDEX_BITS) as usize;
+            i = (n.meta & PACKED_INDEX_MASK) as usize + (x[feature] > n.threshold as f64) as usize;
         }
+        i
+    }
+}
+
+/// The most features a packed ensemble reads: a row is then a fixed array, indexed with no
+/// bounds check.
+const PACKED_FEATURES: usize = 16;
+
+/// The smallest `f32` not below `x` (NaN stays NaN). For an `f32` threshold `t`,
+/// `x > t` exactly when `up_to_f32(x) > t`: if `x > t`, the rounded value is at least `x`; if
+/// `x <= t`, `t` is an `f32` not below `x`, so the smallest one is at most `t`. The walk then
+/// compares in `f32`, half the bytes a row, and the same leaves.
+#[inline]
+fn up_to_f32(x: f64) -> f32 {
+    let r = x as f32;
+    if (r as f64) < x {
+        r.next_up()
+    } else {
+        r
+    }
+}
+
+impl GroupWalk for TreeEnsemble {
+    type Row = [f32; PACKED_FEATURES];
+    const NODE_BYTES: usize = std::mem::size_of::<PackedNode>();
+
+    fn n_trees(&self) -> usize {
+        self.trees.len()
     }
 
-    /// Walks tree `tree` for several rows at once, one level at a time: the walks are
-    /// independent, so the processor overlaps their memory loads.
+    fn tree_nodes(&self, tree: usize) -> usize {
+        self.trees[tree].n_nodes()
+    }
+
     #[inline]
-    fn walk_many<const N: usize>(&self, tree: usize, xs: [&[f64]; N], out: &mut [usize; N]) {
-        let root = self.roots[tree] as usize;
-        let mut idx = [root; N];
-        let mut done = [false; N];
-        let mut remaining = N;
-        while remaining > 0 {
-            for r in 0..N {
-                if done[r] {
-                    continue;
-                }
-                let n = self.nodes[idx[r]];
-                let feature = n.meta >> PACKED_INDEX_BITS;
-                let index = (n.meta & PACKED_INDEX_MASK) as usize;
-                if feature == PACKED_LEAF {
-                    out[r] = index;
-                    done[r] = true;
-                    remaining -= 1;
-                } else {
-                    idx[r] = index + (xs[r][feature as usize] > n.threshold as f64) as usize;
-                }
+    fn row(&self, x: &[f64]) -> Self::Row {
+        let mut row = [0.0f32; PACKED_FEATURES];
+        for (r, &v) in row.iter_mut().zip(x) {
+            *r = up_to_f32(v);
+        }
+        row
+    }
+
+    #[inline]
+    fn walk_group(&self, tree: usize, xs: &[Self::Row; GROUP], leaves: &mut [u32; GROUP]) {
+        let p = self.packed().expect("batches walk packed trees");
+        let root = p.roots[tree] as usize;
+        let mut idx = [root; GROUP];
+        // At most the tree's depth; fewer when every row has reached its leaf (one that did
+        // no longer moves).
+        for _ in 0..p.depths[tree] {
+            let mut moved = false;
+            for (i, x) in idx.iter_mut().zip(xs) {
+                let n = p.nodes[*i];
+                let feature = (n.meta >> PACKED_INDEX_BITS) as usize % PACKED_FEATURES;
+                let next =
+                    (n.meta & PACKED_INDEX_MASK) as usize + (x[feature] > n.threshold) as usize;
+                moved |= next != *i;
+                *i = next;
             }
+            if !moved {
+                break;
+            }
+        }
+        let child = &self.trees[tree].child;
+        for (l, i) in leaves.iter_mut().zip(idx) {
+            *l = child[i - root];
         }
     }
 }
@@ -266,8 +337,9 @@ impl TreeEnsemble {
         let stride = self.stride();
         match self.packed() {
             Some(p) => {
-                let leaf = p.walk(t, x);
-                &self.trees[t].leaf_values[leaf * stride..(leaf + 1) * stride]
+                let tree = &self.trees[t];
+                let leaf = tree.child[p.walk(t, x) - p.roots[t] as usize] as usize;
+                &tree.leaf_values[leaf * stride..(leaf + 1) * stride]
             }
             None => self.trees[t].leaf_slice(x, stride),
         }
@@ -309,55 +381,36 @@ impl TreeEnsemble {
     }
 
     /// Probabilities for many rows: `out` holds `n_classes` values per row. Same numbers as
-    /// [`predict_proba_into`](Self::predict_proba_into) row by row (the additions happen in the
-    /// same order), several times faster.
+    /// [`predict_proba_into`](Self::predict_proba_into) row by row (each row's additions happen
+    /// in the same order), several times faster (see `batch.rs`).
     pub fn predict_proba_batch(&self, xs: &[&[f64]], out: &mut [f32]) {
-        const N: usize = 8;
         let k = self.n_classes;
-        let stride = self.stride();
         let Some(p) = self.packed() else {
             for (x, o) in xs.iter().zip(out.chunks_exact_mut(k)) {
                 self.predict_proba_into(x, o);
             }
             return;
         };
-        for (rows, outs) in xs.chunks(N).zip(out.chunks_mut(N * k)) {
-            if rows.len() < N {
-                for (x, o) in rows.iter().zip(outs.chunks_exact_mut(k)) {
-                    self.predict_proba_into(x, o);
-                }
-                continue;
-            }
-            let group: [&[f64]; N] = std::array::from_fn(|r| rows[r]);
-            let mut leaves = [0usize; N];
-            match self.kind {
-                EnsembleKind::Forest => outs.fill(0.0),
-                EnsembleKind::Boosted => {
-                    for o in outs.chunks_exact_mut(k) {
-                        o.copy_from_slice(&self.base_score);
+        let out = &mut out[..xs.len() * k];
+        match self.kind {
+            EnsembleKind::Forest => {
+                out.fill(0.0);
+                visit_leaves(self, xs, |r, t, leaf| {
+                    let values = &self.trees[t].leaf_values[leaf * k..(leaf + 1) * k];
+                    for (o, v) in out[r * k..(r + 1) * k].iter_mut().zip(values) {
+                        *o += v;
                     }
-                }
+                });
+                out.chunks_exact_mut(k).for_each(|o| self.finish_forest(o));
             }
-            for t in 0..self.trees.len() {
-                p.walk_many(t, group, &mut leaves);
-                let values = &self.trees[t].leaf_values;
-                for (r, &leaf) in leaves.iter().enumerate() {
-                    let vals = &values[leaf * stride..(leaf + 1) * stride];
-                    match self.kind {
-                        EnsembleKind::Forest => {
-                            for (o, v) in outs[r * k..(r + 1) * k].iter_mut().zip(vals) {
-                                *o += v;
-                            }
-                        }
-                        EnsembleKind::Boosted => outs[r * k + t % k] += vals[0],
-                    }
+            EnsembleKind::Boosted => {
+                for o in out.chunks_exact_mut(k) {
+                    o.copy_from_slice(&self.base_score);
                 }
-            }
-            for o in outs.chunks_exact_mut(k) {
-                match self.kind {
-                    EnsembleKind::Forest => self.finish_forest(o),
-                    EnsembleKind::Boosted => softmax_in_place(o),
-                }
+                visit_leaves(self, xs, |r, t, leaf| {
+                    out[r * k + p.classes[t] as usize] += self.trees[t].leaf_values[leaf];
+                });
+                out.chunks_exact_mut(k).for_each(softmax_in_place);
             }
         }
     }
@@ -454,6 +507,95 @@ mod tests {
             assert_eq!(t.leaf_slice(&x, 2), c.leaf_slice(&x, 2));
         }
         assert_eq!(c.canonicalize(2), c);
+    }
+
+    /// Values on both sides of `t` as close as an `f64` gets, `t` itself, the next `f32`s, and
+    /// the values no threshold orders (NaN, the infinities).
+    fn around(t: f32) -> Vec<f64> {
+        let t64 = t as f64;
+        vec![
+            t64,
+            t64.next_up(),
+            t64.next_down(),
+            t.next_up() as f64,
+            t.next_down() as f64,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ]
+    }
+
+    #[test]
+    fn packed_walks_one_row_or_a_batch_reach_the_trees_own_leaves() {
+        let t = two_split_tree().canonicalize(2);
+        // A second tree that splits the other way round, so that rows take different paths.
+        let u = FlatTree {
+            feature: vec![1, LEAF, 0, LEAF, LEAF],
+            threshold: vec![2.0, 0.0, 0.5, 0.0, 0.0],
+            ..two_split_tree()
+        }
+        .canonicalize(2);
+        let mut rows = Vec::new();
+        for a in around(0.5) {
+            for b in around(2.0) {
+                rows.push(vec![a, b]);
+            }
+        }
+        let xs: Vec<&[f64]> = rows.iter().map(Vec::as_slice).collect();
+        for kind in [EnsembleKind::Forest, EnsembleKind::Boosted] {
+            let trees = vec![t.clone(), u.clone(), u.clone(), t.clone(), u.clone()];
+            let e = TreeEnsemble {
+                kind,
+                n_classes: 2,
+                n_features: 2,
+                trees: match kind {
+                    EnsembleKind::Forest => trees,
+                    EnsembleKind::Boosted => trees
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, t)| FlatTree {
+                            leaf_values: vec![0.25 * i as f32, -0.5, 1.0 + i as f32],
+                            ..t
+                        })
+                        .collect(),
+                },
+                base_score: vec![0.1, -0.2],
+                importance: vec![0.5, 0.5],
+                packed: Default::default(),
+            };
+            let stride = e.stride();
+            let mut batch = vec![0.0f32; rows.len() * 2];
+            e.predict_proba_batch(&xs, &mut batch);
+            for (r, x) in rows.iter().enumerate() {
+                // The reference: each tree's own walk over its arrays, summed in tree order.
+                let mut want = [0.0f32; 2];
+                if kind == EnsembleKind::Boosted {
+                    want.copy_from_slice(&e.base_score);
+                }
+                for (i, tree) in e.trees.iter().enumerate() {
+                    let leaf = tree.leaf_slice(x, stride);
+                    match kind {
+                        EnsembleKind::Forest => {
+                            want.iter_mut().zip(leaf).for_each(|(w, v)| *w += v)
+                        }
+                        EnsembleKind::Boosted => want[i % 2] += leaf[0],
+                    }
+                }
+                match kind {
+                    EnsembleKind::Forest => e.finish_forest(&mut want),
+                    EnsembleKind::Boosted => softmax_in_place(&mut want),
+                }
+                let mut one = [0.0f32; 2];
+                e.predict_proba_into(x, &mut one);
+                let bits = |v: &[f32]| v.iter().map(|p| p.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&one), bits(&want), "{kind:?} row {x:?}: one row");
+                assert_eq!(
+                    bits(&batch[2 * r..2 * r + 2]),
+                    bits(&want),
+                    "{kind:?} row {x:?}"
+                );
+            }
+        }
     }
 
     #[test]

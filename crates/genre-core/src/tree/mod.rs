@@ -1,4 +1,5 @@
 //! Tree ensembles: histogram binning, the flat tree layout, the forest and the booster.
+pub(crate) mod batch;
 pub mod binning;
 pub mod boost;
 pub mod flat;
