@@ -25,29 +25,53 @@ pub(crate) trait GroupWalk {
     type Row: Copy + Default;
     /// Bytes of one packed node.
     const NODE_BYTES: usize;
-    fn n_trees(&self) -> usize;
-    fn tree_nodes(&self, tree: usize) -> usize;
+    /// The number of nodes of each tree, in order.
+    fn tree_sizes(&self) -> Vec<usize>;
     fn row(&self, x: &[f64]) -> Self::Row;
     /// The leaf numbers (in their tree) that the rows `xs` reach in `tree`.
     fn walk_group(&self, tree: usize, xs: &[Self::Row; GROUP], leaves: &mut [u32; GROUP]);
 }
 
 /// Consecutive trees whose nodes fill about [`BLOCK_BYTES`] (at least one tree each).
-fn tree_blocks(walk: &impl GroupWalk, node_bytes: usize) -> Vec<Range<usize>> {
+fn tree_blocks(sizes: &[usize], node_bytes: usize) -> Vec<Range<usize>> {
     let mut blocks = Vec::new();
     let (mut start, mut bytes) = (0, 0);
-    for t in 0..walk.n_trees() {
-        let b = walk.tree_nodes(t) * node_bytes;
+    for (t, &nodes) in sizes.iter().enumerate() {
+        let b = nodes * node_bytes;
         if bytes > 0 && bytes + b > BLOCK_BYTES {
             blocks.push(start..t);
             (start, bytes) = (t, 0);
         }
         bytes += b;
     }
-    if start < walk.n_trees() {
-        blocks.push(start..walk.n_trees());
+    if start < sizes.len() {
+        blocks.push(start..sizes.len());
     }
     blocks
+}
+
+/// The nodes a group's walks reach from `root` in at most `depth` steps, stopping when none
+/// moves (a leaf leads to itself); `step(lane, node)` is the node after `node` for that lane's
+/// row.
+#[inline]
+pub(crate) fn walk_lanes(
+    root: usize,
+    depth: u16,
+    mut step: impl FnMut(usize, usize) -> usize,
+) -> [usize; GROUP] {
+    let mut idx = [root; GROUP];
+    for _ in 0..depth {
+        let mut moved = false;
+        for (lane, i) in idx.iter_mut().enumerate() {
+            let next = step(lane, *i);
+            moved |= next != *i;
+            *i = next;
+        }
+        if !moved {
+            break;
+        }
+    }
+    idx
 }
 
 /// Calls `visit(row, tree, leaf)` for every row of `rows` and every tree, each row's trees in
@@ -60,7 +84,7 @@ pub(crate) fn visit_leaves<W: GroupWalk>(
     if rows.is_empty() {
         return;
     }
-    let blocks = tree_blocks(walk, W::NODE_BYTES);
+    let blocks = tree_blocks(&walk.tree_sizes(), W::NODE_BYTES);
     let mut leaves = [0u32; GROUP];
     let mut prepared = [W::Row::default(); ROW_BLOCK];
     for (b, row_block) in rows.chunks(ROW_BLOCK).enumerate() {
@@ -100,11 +124,8 @@ mod tests {
     impl GroupWalk for Fake {
         type Row = f64;
         const NODE_BYTES: usize = 8;
-        fn n_trees(&self) -> usize {
-            self.sizes.len()
-        }
-        fn tree_nodes(&self, tree: usize) -> usize {
-            self.sizes[tree]
+        fn tree_sizes(&self) -> Vec<usize> {
+            self.sizes.clone()
         }
         fn row(&self, x: &[f64]) -> f64 {
             x[0]
@@ -133,7 +154,7 @@ mod tests {
                 (0..fake.sizes.len()).map(|t| (t, r * 100 + t)).collect();
             assert_eq!(s, &expected, "row {r}");
         }
-        let blocks = tree_blocks(&fake, 8);
+        let blocks = tree_blocks(&fake.sizes, 8);
         assert!(
             blocks.len() > 1 && blocks.len() < fake.sizes.len(),
             "{blocks:?}"

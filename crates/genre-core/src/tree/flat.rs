@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::batch::{visit_leaves, GroupWalk, GROUP};
+use super::batch::{visit_leaves, walk_lanes, GroupWalk, GROUP};
 
 pub const LEAF: u8 = u8::MAX;
 
@@ -252,12 +252,8 @@ impl GroupWalk for TreeEnsemble {
     type Row = [f32; PACKED_FEATURES];
     const NODE_BYTES: usize = std::mem::size_of::<PackedNode>();
 
-    fn n_trees(&self) -> usize {
-        self.trees.len()
-    }
-
-    fn tree_nodes(&self, tree: usize) -> usize {
-        self.trees[tree].n_nodes()
+    fn tree_sizes(&self) -> Vec<usize> {
+        self.trees.iter().map(FlatTree::n_nodes).collect()
     }
 
     #[inline]
@@ -273,23 +269,11 @@ impl GroupWalk for TreeEnsemble {
     fn walk_group(&self, tree: usize, xs: &[Self::Row; GROUP], leaves: &mut [u32; GROUP]) {
         let p = self.packed().expect("batches walk packed trees");
         let root = p.roots[tree] as usize;
-        let mut idx = [root; GROUP];
-        // At most the tree's depth; fewer when every row has reached its leaf (one that did
-        // no longer moves).
-        for _ in 0..p.depths[tree] {
-            let mut moved = false;
-            for (i, x) in idx.iter_mut().zip(xs) {
-                let n = p.nodes[*i];
-                let feature = (n.meta >> PACKED_INDEX_BITS) as usize % PACKED_FEATURES;
-                let next =
-                    (n.meta & PACKED_INDEX_MASK) as usize + (x[feature] > n.threshold) as usize;
-                moved |= next != *i;
-                *i = next;
-            }
-            if !moved {
-                break;
-            }
-        }
+        let idx = walk_lanes(root, p.depths[tree], |lane, i| {
+            let n = p.nodes[i];
+            let feature = (n.meta >> PACKED_INDEX_BITS) as usize % PACKED_FEATURES;
+            (n.meta & PACKED_INDEX_MASK) as usize + (xs[lane][feature] > n.threshold) as usize
+        });
         let child = &self.trees[tree].child;
         for (l, i) in leaves.iter_mut().zip(idx) {
             *l = child[i - root];

@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::batch::{visit_leaves, GroupWalk, GROUP};
+use super::batch::{visit_leaves, walk_lanes, GroupWalk, GROUP};
 use super::flat::{depth_of, Explanation, LEAF};
 
 /// Which library's split rule the trees follow.
@@ -515,12 +515,8 @@ impl GroupWalk for ImportedTrees {
     type Row = RankedRow;
     const NODE_BYTES: usize = std::mem::size_of::<PackedNode>();
 
-    fn n_trees(&self) -> usize {
-        self.trees.len()
-    }
-
-    fn tree_nodes(&self, tree: usize) -> usize {
-        self.trees[tree].n_nodes()
+    fn tree_sizes(&self) -> Vec<usize> {
+        self.trees.iter().map(ImportedTree::n_nodes).collect()
     }
 
     #[inline]
@@ -551,33 +547,23 @@ impl GroupWalk for ImportedTrees {
         let p = self.packed().expect("batches walk packed trees");
         let root = p.roots[tree] as usize;
         let t = &self.trees[tree];
-        let mut idx = [root; GROUP];
-        // At most the tree's depth; fewer when every row has reached its leaf.
-        for _ in 0..p.depths[tree] {
-            let mut moved = false;
-            for (i, x) in idx.iter_mut().zip(xs) {
-                let n = p.nodes[*i];
-                let f = n.feature as usize % PACKED_FEATURES;
-                let right = if n.kind & GENERAL != 0 {
-                    let local = *i - root;
-                    decide(
-                        self.library,
-                        t.flags[local],
-                        t.threshold[local],
-                        &t.categories,
-                        x.values[f],
-                    )
-                } else {
-                    (x.ranks[f] > n.rank) | ((n.kind & NAN_RIGHT) & (x.nan >> f) as u8 & 1 != 0)
-                };
-                let next = n.next as usize + right as usize;
-                moved |= next != *i;
-                *i = next;
-            }
-            if !moved {
-                break;
-            }
-        }
+        let idx = walk_lanes(root, p.depths[tree], |lane, i| {
+            let (n, x) = (p.nodes[i], &xs[lane]);
+            let f = n.feature as usize % PACKED_FEATURES;
+            let right = if n.kind & GENERAL != 0 {
+                let local = i - root;
+                decide(
+                    self.library,
+                    t.flags[local],
+                    t.threshold[local],
+                    &t.categories,
+                    x.values[f],
+                )
+            } else {
+                (x.ranks[f] > n.rank) | ((n.kind & NAN_RIGHT) & (x.nan >> f) as u8 & 1 != 0)
+            };
+            n.next as usize + right as usize
+        });
         for (l, i) in leaves.iter_mut().zip(idx) {
             *l = t.child[i - root];
         }
