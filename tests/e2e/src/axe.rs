@@ -5,6 +5,7 @@
 //! page's Content-Security-Policy does not govern.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
@@ -17,6 +18,9 @@ pub const ALWAYS_FAIL: [&str; 3] = [
     "page-has-heading-one",
     "scrollable-region-focusable",
 ];
+
+/// How long axe-core may take on one page.
+const AXE_PATIENCE: Duration = Duration::from_secs(300);
 
 /// Impacts that fail the check for any rule.
 const FAILING_IMPACTS: [&str; 2] = ["serious", "critical"];
@@ -81,12 +85,25 @@ impl Browser {
         if !loaded {
             self.js(&format!("{}\nreturn true;", script()?)).await?;
         }
-        let found = self
-            .js("return axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
+        // Started here and read when done: on a large page (a 120-genre confusion matrix) axe
+        // takes longer than one WebDriver script may.
+        let started = Instant::now();
+        self.js("window.__axeFound = null; axe.run(document, { resultTypes: ['violations'] }).then((r) => { window.__axeFound = r.violations.map((v) => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')}: ${(n.failureSummary || '').replace(/\\s+/g, ' ')}`),
-            })));")
+            })); }, (e) => { window.__axeFound = { failed: String(e) }; }); return true;")
             .await?;
+        let found = self
+            .wait_js(
+                "return window.__axeFound;",
+                "axe-core's checks",
+                AXE_PATIENCE,
+            )
+            .await?;
+        if let Some(why) = found.get("failed") {
+            return Err(format!("axe-core failed: {why}").into());
+        }
+        println!("axe: {:.1} s", started.elapsed().as_secs_f64());
         Ok(serde_json::from_value(found)?)
     }
 
