@@ -86,7 +86,7 @@ impl Browser {
             self.js(&format!("{}\nreturn true;", script()?)).await?;
         }
         // Started here and read when done: on a large page (a 120-genre confusion matrix) axe
-        // takes longer than one WebDriver script may.
+        // may take longer than one WebDriver script may run (30 s).
         let started = Instant::now();
         self.js("window.__axeFound = null; axe.run(document, { resultTypes: ['violations'] }).then((r) => { window.__axeFound = r.violations.map((v) => ({
                 id: v.id, impact: v.impact, help: v.help,
