@@ -59,6 +59,19 @@ new PerformanceObserver((marks, observer) => {
   }
 }).observe({ type: "mark", buffered: true });
 
+// The widget (widget.html): a host may post a request as soon as the frame has loaded, while
+// the wasm is still on its way. Such messages are kept here and handed to the widget when it
+// starts (src/widget/bridge.rs), which answers them like any other.
+if (document.documentElement.dataset.view === "widget") {
+  const early = [];
+  const keep = (event) => early.push(event);
+  window.addEventListener("message", keep);
+  window.genreLensTakeEarlyMessages = () => {
+    window.removeEventListener("message", keep);
+    return early.splice(0);
+  };
+}
+
 // The first load: the Predict page, or the widget (the `predict` binary, src/first_load.rs).
 const bindings = await import(here(boot.dataset.js));
 await bindings.default({ module_or_path: here(boot.dataset.wasm) });

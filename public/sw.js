@@ -14,13 +14,32 @@ const CACHE = PREFIX + VERSION;
 // the page, after decoding them): not this build's, so they survive a new build.
 const MODEL_URLS = PREFIX + "model-urls";
 
+// Precached only when the page that registered this worker used it (it is then in the HTTP
+// cache): the widget with `model=forest` or a host's model never asks for the bundled model, and
+// its precache must not download it either. A page that needs it later gets it through
+// `cacheFirst`, which keeps it.
+const IF_USED = ["model.bin"];
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: cacheMode(url) }))))
+      .then(async (cache) => {
+        const used = await Promise.all(PRECACHE.map((url) => !IF_USED.includes(url) || inHttpCache(url)));
+        const wanted = PRECACHE.filter((_, i) => used[i]);
+        return cache.addAll(wanted.map((url) => new Request(url, { cache: cacheMode(url) })));
+      })
       .then(() => self.skipWaiting()),
   );
 });
+
+// Whether the browser holds a copy of `url`, without a request to the server.
+async function inHttpCache(url) {
+  try {
+    return (await fetch(url, { cache: "only-if-cached", mode: "same-origin" })).ok;
+  } catch {
+    return false;
+  }
+}
 
 // The precache starts after the first prediction (public/boot.js), so the page has just fetched
 // most of these files: take them from the HTTP cache instead of downloading them again, while

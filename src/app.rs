@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::model_store::{ModelState, ModelStore};
 use crate::pages::{batch::BatchPage, explore::ExplorePage, predict::PredictPage};
-use crate::route::{use_current_page, Page};
+use crate::route::{use_current_page, Page, PredictAddress};
 
 /// The whole site: every page.
 #[component]
@@ -48,13 +48,20 @@ pub fn SiteFrame(page: ReadSignal<Page>, store: ModelStore, children: Children) 
         current
     });
 
+    let predict = PredictAddress::provide();
+    let href = move |p: Page| {
+        move || match p {
+            Page::Predict => predict.href(),
+            other => other.href(),
+        }
+    };
     let nav = Page::ALL
         .into_iter()
         .map(|p| {
             view! {
                 <li>
                     <a
-                        href=p.href()
+                        href=href(p)
                         id=format!("nav-{}", p.id())
                         aria-current=move || (page.get() == p).then_some("page")
                     >
@@ -74,7 +81,7 @@ pub fn SiteFrame(page: ReadSignal<Page>, store: ModelStore, children: Children) 
     view! {
         <header class="site-header">
             <div class="wrap header-row">
-                <a class="brand" href=Page::Predict.href()>
+                <a class="brand" href=href(Page::Predict)>
                     <svg class="logo" viewBox="0 0 24 24" aria-hidden="true">
                         <circle cx="10.5" cy="10.5" r="6.5" />
                         <line x1="15.5" y1="15.5" x2="21" y2="21" />

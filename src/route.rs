@@ -134,6 +134,47 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
+/// Where the navigation's Predict link goes: the Predict page's last address in this page
+/// (`#/?energy=0.8&…`), so a visitor who opened a shared prediction, went to Train and came
+/// back finds it as they left it. Kept on `window` too, where the whole site reads it when it
+/// takes over from the first app (two binaries in one page, src/first_load.rs).
+#[derive(Debug, Clone, Copy)]
+pub struct PredictAddress(RwSignal<String>);
+
+/// The `window` property the two binaries share the Predict address through.
+const PREDICT_ADDRESS_SLOT: &str = "genreLensPredictAddress";
+
+impl PredictAddress {
+    /// The address kept by this page so far (`#/` at first), in context for the navigation and
+    /// the Predict page.
+    pub fn provide() -> PredictAddress {
+        let kept = js_sys::Reflect::get(&js_sys::global(), &PREDICT_ADDRESS_SLOT.into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .filter(|hash| Page::from_hash(hash) == Page::Predict);
+        let address = PredictAddress(RwSignal::new(kept.unwrap_or_else(|| Page::Predict.href())));
+        provide_context(address);
+        address
+    }
+
+    /// Where the Predict link goes now (tracked).
+    pub fn href(&self) -> String {
+        self.0.get()
+    }
+
+    /// The Predict page is now at `hash`: the link goes there from now on.
+    pub fn remember(hash: &str) {
+        if let Some(address) = use_context::<PredictAddress>() {
+            address.0.set(hash.to_string());
+        }
+        let _ = js_sys::Reflect::set(
+            &js_sys::global(),
+            &PREDICT_ADDRESS_SLOT.into(),
+            &hash.into(),
+        );
+    }
+}
+
 /// The current page as a signal, kept in sync with `hashchange` (links, back/forward, typing).
 pub fn use_current_page() -> ReadSignal<Page> {
     let initial = window().location().hash().unwrap_or_default();

@@ -3,7 +3,8 @@
 //! Every chart uses a `viewBox` in pixel units and is shown at its natural size, so text never
 //! shrinks to an unreadable size on a phone. Explore lays its charts out for the window's width
 //! ([`ChartWidth`]): on a phone they are drawn narrower (fewer ticks, fewer legend columns), not
-//! cut off; the correlation matrix keeps its size and scrolls in its box (`.chart-scroll`).
+//! cut off; the correlation matrix fills its box and scrolls in it where its values need more
+//! room than a phone has (`.chart-scroll`).
 //! Colours come from presentation attributes (`fill=`), never `style=` attributes, which the
 //! site's Content-Security-Policy (`style-src 'self'`) would block.
 

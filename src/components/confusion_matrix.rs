@@ -9,6 +9,8 @@ use genre_core::genre::display_name;
 use genre_core::metrics::top_confusions;
 use leptos::prelude::*;
 
+use crate::components::scroll_box::ScrollBox;
+
 /// Geometry in CSS pixels: the SVG is drawn at its natural size (never scaled down, so its text
 /// stays at least 11 px on a phone) and scrolls sideways in its box when wider than the screen.
 const CELL: f64 = 32.0;
@@ -204,7 +206,7 @@ pub fn ConfusionMatrix(
                 </label>
             </div>
             {confused}
-            <div class="cm-scroll" class:many=many>
+            <ScrollBox label="Confusion matrix" class={if many { "cm-scroll many" } else { "cm-scroll" }}>
             <svg
                 class="cm-chart"
                 width=width
@@ -218,7 +220,7 @@ pub fn ConfusionMatrix(
                 {labels}
                 {cells}
             </svg>
-            </div>
+            </ScrollBox>
             <figcaption class="cm-caption" aria-live="polite">{caption}</figcaption>
         </figure>
     }

@@ -19,9 +19,17 @@ pub fn ExamplePicker(
     genres: Vec<String>,
     /// Called with the chosen track; returns how many missing values were filled in.
     on_pick: Callback<Arc<ExampleTrack>, usize>,
+    /// The genre the user chose, kept by the page across models: a new model that has it
+    /// starts with it instead of its first genre.
+    chosen: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let store = ModelStore::use_store();
-    let (genre, set_genre) = signal(genres.first().cloned().unwrap_or_default());
+    let first = chosen
+        .get_untracked()
+        .filter(|g| genres.contains(g))
+        .or_else(|| genres.first().cloned())
+        .unwrap_or_default();
+    let (genre, set_genre) = signal(first);
     let (picked, set_picked) = signal::<Option<(Arc<ExampleTrack>, usize)>>(None);
     let genres = StoredValue::new(genres);
 
@@ -52,7 +60,11 @@ pub fn ExamplePicker(
         <div class="example-picker">
             <label for="example-genre">"Random example of"</label>
             <div class="example-row">
-                <select id="example-genre" on:change=move |ev| set_genre.set(event_target_value(&ev))>
+                <select id="example-genre" on:change=move |ev| {
+                    let g = event_target_value(&ev);
+                    chosen.set(Some(g.clone()));
+                    set_genre.set(g);
+                }>
                     {move || genres.get_value().into_iter().map(|g| {
                         let selected = g == genre.get_untracked();
                         view! { <option value=g.clone() selected=selected>{display_name(&g)}</option> }

@@ -11,4 +11,5 @@ pub mod feature_field;
 pub mod live_prediction;
 pub mod page_intro;
 pub mod rich_text;
+pub mod scroll_box;
 pub mod snippet;

@@ -2,6 +2,7 @@
 //! and rejected (with the reasons), missing values. Everything from the file is rendered as
 //! text (Leptos escapes it), never as markup.
 
+use crate::components::scroll_box::ScrollBox;
 use genre_core::ingest::{ColumnRole, IngestReport};
 use leptos::prelude::*;
 
@@ -99,12 +100,12 @@ pub fn IngestReportView(file_name: String, report: IngestReport) -> impl IntoVie
             {missing}
             <details class="report-columns">
                 <summary>{format!("Columns ({})", r.columns.len())}</summary>
-                <div class="table-scroll">
+                <ScrollBox label="The file's columns">
                     <table class="data-table compact">
                         <thead><tr><th scope="col">"Column"</th><th scope="col">"Read as"</th></tr></thead>
                         <tbody>{columns}</tbody>
                     </table>
-                </div>
+                </ScrollBox>
             </details>
             {rejections}
         </div>

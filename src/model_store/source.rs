@@ -118,11 +118,50 @@ async fn download(url: &str) -> Result<Vec<u8>, LoadError> {
         .map_err(|e| LoadError::Download(e.sentence(url)))
 }
 
-/// The bundled model's bytes: fetched by default (index.html preloads it while the wasm
-/// compiles); compiled into the wasm with the `embed-model` feature, for comparison (see docs/benchmarks.md).
+/// Where a page keeps its one download of the bundled model: a promise of its bytes on
+/// `window`. The first app (`predict` binary) and the whole site (`app` binary) run one after
+/// the other in the same page (src/first_load.rs) and cannot share Rust values; through this
+/// the site takes the bytes the first app fetched (or is still fetching) instead of fetching
+/// them again.
+#[cfg(not(feature = "embed-model"))]
+const BUNDLED_BYTES_SLOT: &str = "genreLensBundledModel";
+
+/// The bundled model's bytes: fetched once per page (index.html preloads them while the wasm
+/// compiles), then shared ([`BUNDLED_BYTES_SLOT`]); compiled into the wasm with the
+/// `embed-model` feature, for comparison (see docs/benchmarks.md).
 #[cfg(not(feature = "embed-model"))]
 async fn bundled_model_bytes() -> Result<Vec<u8>, LoadError> {
-    download(MODEL_URL).await
+    use wasm_bindgen::{JsCast, JsValue};
+
+    let global = js_sys::global();
+    let slot = JsValue::from_str(BUNDLED_BYTES_SLOT);
+    let shared = js_sys::Reflect::get(&global, &slot)
+        .ok()
+        .and_then(|v| v.dyn_into::<js_sys::Promise>().ok());
+    let promise = shared.unwrap_or_else(|| {
+        let fetching = wasm_bindgen_futures::future_to_promise(async {
+            download(MODEL_URL)
+                .await
+                .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice()).into())
+                .map_err(|e| JsValue::from_str(&e.to_string()))
+        });
+        let _ = js_sys::Reflect::set(&global, &slot, &fetching);
+        fetching
+    });
+    match wasm_bindgen_futures::JsFuture::from(promise.clone()).await {
+        Ok(bytes) => Ok(js_sys::Uint8Array::new(&bytes).to_vec()),
+        Err(why) => {
+            // A failed download is not kept: "Try again" fetches anew.
+            let kept = js_sys::Reflect::get(&global, &slot).unwrap_or(JsValue::UNDEFINED);
+            if js_sys::Object::is(&kept, &promise) {
+                let _ = js_sys::Reflect::delete_property(
+                    global.unchecked_ref::<js_sys::Object>(),
+                    &slot,
+                );
+            }
+            Err(LoadError::Download(why.as_string().unwrap_or_default()))
+        }
+    }
 }
 
 #[cfg(feature = "embed-model")]

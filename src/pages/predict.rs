@@ -36,6 +36,8 @@ const LEAD: &str =
 #[component]
 pub fn PredictPage() -> impl IntoView {
     let store = ModelStore::use_store();
+    // "Random example of": the user's genre outlives a switch of model.
+    let example_genre = RwSignal::new(None::<String>);
     view! {
         <PageIntro title="Which genre is this track?" lead=LEAD />
         <ModelChooser />
@@ -51,13 +53,13 @@ pub fn PredictPage() -> impl IntoView {
                 </div>
             }
             .into_any(),
-            ModelState::Ready(model) => view! { <Predictor model /> }.into_any(),
+            ModelState::Ready(model) => view! { <Predictor model example_genre /> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
+fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) -> impl IntoView {
     let live = LivePrediction::new(&model);
     let (fields, values, prediction) = (live.fields, live.values, live.prediction);
     let store = ModelStore::use_store();
@@ -179,7 +181,7 @@ fn Predictor(model: Arc<TrainedModel>) -> impl IntoView {
             >
                 <div class="card-head">
                     <h2 id="form-title">"Audio features"</h2>
-                    <ExamplePicker genres on_pick />
+                    <ExamplePicker genres on_pick chosen=example_genre />
                 </div>
                 // Stays in view while scrolling the long form, so slider moves show their effect
                 // (on phones the full result is below the form). Hidden from screen readers: the

@@ -37,7 +37,7 @@ pub type HostValues = RwSignal<Option<Vec<f64>>>;
 /// Starts listening; lives as long as the page.
 pub fn install(options: Arc<WidgetOptions>, state: RwSignal<ModelState>, host_values: HostValues) {
     let opts = options.clone();
-    let listener = window_event_listener(leptos::ev::message, move |ev: MessageEvent| {
+    let receive = move |ev: MessageEvent| {
         if !opts.allows(&ev.origin()) {
             return;
         }
@@ -62,9 +62,14 @@ pub fn install(options: Arc<WidgetOptions>, state: RwSignal<ModelState>, host_va
                 }
             }
         }
-    });
+    };
+    let listener = window_event_listener(leptos::ev::message, receive.clone());
     // Never removed: the widget page is the listener's whole lifetime.
     std::mem::forget(listener);
+    // What a host sent before this code ran (public/boot.js kept it): answered like the rest.
+    for ev in early_messages() {
+        receive(ev);
+    }
 
     // Once the model is there: tell the parent, then answer what waited.
     Effect::new(move |_| match state.get() {
@@ -88,6 +93,22 @@ pub fn install(options: Arc<WidgetOptions>, state: RwSignal<ModelState>, host_va
             }
         }
     });
+}
+
+/// The messages that reached the widget page before the widget started, in order: public/boot.js
+/// listens from the page's first script (a host may post as soon as the frame has loaded, while
+/// the wasm is still downloading) and hands them over once, here.
+fn early_messages() -> Vec<MessageEvent> {
+    let take = js_sys::Reflect::get(&window(), &"genreLensTakeEarlyMessages".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(list) = take.and_then(|f| f.call0(&wasm_bindgen::JsValue::UNDEFINED).ok()) else {
+        return Vec::new();
+    };
+    js_sys::Array::from(&list)
+        .iter()
+        .filter_map(|m| m.dyn_into::<MessageEvent>().ok())
+        .collect()
 }
 
 fn handle(ev: &MessageEvent, model: &TrainedModel, host_values: HostValues) {

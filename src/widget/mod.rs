@@ -57,7 +57,9 @@ pub fn WidgetApp() -> impl IntoView {
     connect::narrow(model_url.as_ref().and_then(|u| u.as_ref().ok()));
     load(options.model.clone(), model_url, state);
 
+    // The page's one landmark: a host's frame shows nothing else.
     view! {
+        <main class="w-main">
         {move || match state.get() {
             ModelState::Loading => view! { <Busy class="w-status" text="Loading the model…" /> }.into_any(),
             // Never a blank box: what failed, in the widget's own box (the host gets the same
@@ -74,6 +76,7 @@ pub fn WidgetApp() -> impl IntoView {
                 view! { <view::Widget model options host_values /> }.into_any()
             }
         }}
+        </main>
     }
 }
 

@@ -93,7 +93,9 @@ pub fn Widget(
     view! {
         <div class="widget">
             <header class="w-head">
-                <a class="w-brand" href="./" target="_blank" rel="noopener">"Genre Lens"</a>
+                <h1 class="w-title">
+                    <a class="w-brand" href="./" target="_blank" rel="noopener">"Genre Lens"</a>
+                </h1>
                 <span class="w-model" title="The model this widget runs">{model.meta.name.clone()}</span>
             </header>
             <section class="w-result" aria-label="Prediction">

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::components::scroll_box::ScrollBox;
 use genre_core::feature::Feature;
 use genre_core::genre::display_name;
 use genre_core::text::percent;
@@ -213,7 +214,7 @@ pub fn ResultsTable(
                 view! {
                     <tr>
                         <td class="num-cell">{row.row}</td>
-                        <td class="name-cell">{name}</td>
+                        <td class="name-cell" title=name.clone()>{name.clone()}</td>
                         <td class="genre-cell">{display_name(&c[row.class as usize])} " " {warn}</td>
                         <td class="num-cell">{percent(row.confidence)}</td>
                         <td class="top3">{top}</td>
@@ -259,7 +260,7 @@ pub fn ResultsTable(
                     on:click=move |_| page.update(|p| *p += 1)>"Next ›"</button>
             </div>
         </div>
-        <div class="table-scroll">
+        <ScrollBox label="Predictions">
             <table class="data-table" id="batch-table">
                 <caption class="visually-hidden">"Predicted genre of every track in the file"</caption>
                 <thead>
@@ -275,7 +276,7 @@ pub fn ResultsTable(
                 </thead>
                 <tbody>{body}</tbody>
             </table>
-        </div>
+        </ScrollBox>
     }
 }
 

@@ -2,6 +2,7 @@
 //! per-column summary (`describe()` plus the missing cells). The figures are the core's
 //! (`eda::summarize`); this only lays them out.
 
+use crate::components::scroll_box::ScrollBox;
 use genre_core::eda::{ColumnSummary, EdaSummary, PreviewRow};
 use genre_core::feature::Feature;
 use genre_core::genre::display_name;
@@ -27,19 +28,19 @@ fn number(v: f64) -> String {
 fn preview_table(
     heading: &'static str,
     id: &'static str,
-    header: impl IntoView,
-    rows: impl IntoView,
+    header: impl IntoView + 'static,
+    rows: impl IntoView + 'static,
 ) -> impl IntoView {
     view! {
         <h3>{heading}</h3>
-        <div class="table-scroll">
+        <ScrollBox label=heading>
             <table class="data-table compact preview-table" id=id>
                 <thead>
                     <tr>{header}</tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </ScrollBox>
     }
 }
 

@@ -4,6 +4,7 @@
 //! are trained by the scheduler like the Train page's, and the core writes the sentence on why
 //! the two figures differ.
 
+use crate::components::scroll_box::ScrollBox;
 use genre_core::text::{count, percent};
 use genre_core::train::Protocol;
 use leptos::prelude::*;
@@ -224,12 +225,12 @@ fn SideTable(side: Side) -> impl IntoView {
                     },
                 ))}
             </p>
-            <div class="table-scroll">
+            <ScrollBox label=format!("Scores: {}", side.protocol.label())>
                 <table class="data-table compact">
                     <thead><tr><th>"Model"</th><th class="num-cell">"Accuracy"</th><th class="num-cell">"Macro F1"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
-            </div>
+            </ScrollBox>
         </div>
     }
 }

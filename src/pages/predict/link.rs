@@ -11,7 +11,7 @@
 use genre_core::feature::Feature;
 
 use crate::model_store::BundledModel;
-use crate::route::{location_hash, percent_encode, query_pairs};
+use crate::route::{location_hash, percent_encode, query_pairs, PredictAddress};
 
 /// What a Predict link holds.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -85,9 +85,11 @@ pub fn model_in_location() -> Option<BundledModel> {
         .flatten()
 }
 
-/// Puts `link` in the address bar in place of the current entry (no new history entry).
+/// Puts `link` in the address bar in place of the current entry (no new history entry), and
+/// makes it where the navigation's Predict link goes.
 pub fn replace(link: &PredictLink) {
     let hash = link.to_hash();
+    PredictAddress::remember(&hash);
     if location_hash() == hash {
         return;
     }

@@ -177,7 +177,8 @@ pub fn Report() -> impl IntoView {
                         <label for="label-column">"Genre (label) column"</label>
                         <select id="label-column" on:change=on_label>{label_options}</select>
                     </div>
-                    <ul class="columns" id="report-columns">{columns}</ul>
+                    // Scrolls when the file has many columns: a keyboard stop with a name.
+                    <ul class="columns" id="report-columns" tabindex="0" aria-label="The file's columns">{columns}</ul>
                 </div>
                 <div class="report-block">
                     <h3>"Tracks per genre"</h3>

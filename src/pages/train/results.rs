@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::components::scroll_box::ScrollBox;
 use genre_core::format::read_info;
 use genre_core::genre::display_name;
 use leptos::prelude::*;
@@ -206,12 +207,13 @@ fn Detail(result: Arc<ModelResult>) -> impl IntoView {
                 </div>
                 <div class="detail-block">
                     <h3>"Per genre"</h3>
-                    <div class="table-scroll" class:long={classes.len() > MANY_GENRES}>
+                    <ScrollBox label="Per-genre scores"
+                        class={if classes.len() > MANY_GENRES { "table-scroll long" } else { "table-scroll" }}>
                     <table class="data-table per-class" id="per-class">
                         <thead><tr><th scope="col">"Genre"</th><th scope="col">"Precision"</th><th scope="col">"Recall"</th><th scope="col">"F1"</th><th scope="col">"Support"</th></tr></thead>
                         <tbody>{per_class}</tbody>
                     </table>
-                    </div>
+                    </ScrollBox>
                 </div>
             </div>
             {importances}
@@ -284,7 +286,7 @@ pub fn Results() -> impl IntoView {
             })
             .collect_view();
         Some(view! {
-            <div class="table-scroll">
+            <ScrollBox label="Models trained">
                 <table class="data-table results-table" id="results-table">
                     <thead>
                         <tr>
@@ -294,7 +296,7 @@ pub fn Results() -> impl IntoView {
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
-            </div>
+            </ScrollBox>
             <p class="hint">"Scores on the test part, which no step of the training saw (P = precision, R = recall). Best per column in bold. Choose a model to see its details."</p>
         })
     };

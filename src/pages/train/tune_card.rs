@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::components::scroll_box::ScrollBox;
 use leptos::prelude::*;
 
 use super::option_fields::BUDGET_MINUTES;
@@ -163,7 +164,7 @@ pub fn TuneCard() -> impl IntoView {
             })
             .collect_view();
         Some(view! {
-            <div class="table-scroll">
+            <ScrollBox label="Trials of the search">
                 <table class="data-table tune-board" id="tune-board">
                     <thead><tr>
                         <th scope="col">"Trial"</th>
@@ -174,7 +175,7 @@ pub fn TuneCard() -> impl IntoView {
                     </tr></thead>
                     <tbody>{body}</tbody>
                 </table>
-            </div>
+            </ScrollBox>
         })
     };
     let (lo, hi) = BUDGET_MINUTES;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
 
+pub mod axe;
 pub mod memory;
 use genre_core::model::TrainedModel;
 use serde::Deserialize;
@@ -1073,6 +1074,45 @@ for (const t of document.querySelectorAll("svg text, [data-bars] *")) {
   if (px < 10.95) out.small.push(`"${t.textContent.trim().slice(0, 24)}" ${px.toFixed(1)} px`);
   if (out.small.length >= 8) break;
 }
+// (e) Charts marked [data-labels-apart]: no two of their texts overlap as drawn (rotated ones
+// too: each text is the quadrilateral of its box on screen, compared by separating axes), and a
+// value drawn in a cell (the text after a rect.cell) stays inside that cell.
+out.overlaps = [];
+const quad = (t) => {
+  const b = t.getBBox(), m = t.getScreenCTM();
+  return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+    .map(([x, y]) => new DOMPoint(x, y).matrixTransform(m));
+};
+const apart = (p, q) => {
+  for (const poly of [p, q]) {
+    for (let i = 0; i < 4; i++) {
+      const a = poly[i], b = poly[(i + 1) % 4];
+      const nx = b.y - a.y, ny = a.x - b.x, len = Math.hypot(nx, ny) || 1;
+      const proj = (s) => s.map((c) => (c.x * nx + c.y * ny) / len);
+      const [pp, qq] = [proj(p), proj(q)];
+      // Apart along this axis, allowing half a pixel of antialiasing.
+      if (Math.max(...pp) <= Math.min(...qq) + 0.5 || Math.max(...qq) <= Math.min(...pp) + 0.5) return true;
+    }
+  }
+  return false;
+};
+for (const chart of document.querySelectorAll("svg[data-labels-apart]")) {
+  if (chart.getClientRects().length === 0) continue;
+  const texts = [...chart.querySelectorAll("text")].filter((t) => t.textContent.trim())
+    .map((t) => ({ text: t.textContent.trim(), q: quad(t), cell: t.previousElementSibling?.matches("rect.cell") ? t.previousElementSibling.getBoundingClientRect() : null }));
+  for (let i = 0; i < texts.length; i++) {
+    const a = texts[i];
+    if (a.cell) {
+      const xs = a.q.map((c) => c.x), ys = a.q.map((c) => c.y);
+      if (Math.min(...xs) < a.cell.left - 0.5 || Math.max(...xs) > a.cell.right + 0.5 || Math.min(...ys) < a.cell.top - 0.5 || Math.max(...ys) > a.cell.bottom + 0.5)
+        out.overlaps.push(`"${a.text}" (${(Math.max(...xs) - Math.min(...xs)).toFixed(1)} px) outside its ${a.cell.width.toFixed(1)} px cell`);
+    }
+    for (let j = i + 1; j < texts.length; j++) {
+      if (!apart(a.q, texts[j].q)) out.overlaps.push(`"${a.text}" overlaps "${texts[j].text}"`);
+    }
+  }
+  out.labelsChecked = (out.labelsChecked || 0) + texts.length;
+}
 return out;
 "##;
 
@@ -1081,7 +1121,10 @@ impl Browser {
     /// caller's business), then a full-page screenshot `target/screenshots/<name>.png`:
     /// (a) no CSP violation and no console error since the document loaded; (b) no horizontal
     /// overflow; (c) every bar chart's drawn lengths proportional to its numbers; (d) chart text
-    /// at least 11 px. Fails naming every problem found.
+    /// at least 11 px; (e) in a chart marked `data-labels-apart` (the correlation matrix), no
+    /// two labels overlapping and each cell's value inside its cell; (f) axe-core's serious and
+    /// critical violations, and the rules of [`axe::ALWAYS_FAIL`]. Fails naming every problem
+    /// found.
     pub async fn look(&self, name: &str) -> Result<()> {
         // Let pending renders and transitions (bar widths animate) settle.
         tokio::time::sleep(Duration::from_millis(400)).await;
@@ -1120,9 +1163,18 @@ impl Browser {
         if m["small"].as_array().is_some_and(|s| !s.is_empty()) {
             problems.push(format!("chart text under 11 px: {}", m["small"]));
         }
+        if let Some(overlaps) = m["overlaps"].as_array().filter(|o| !o.is_empty()) {
+            problems.push(format!(
+                "{} chart label(s) overlapping or outside their cell: {:?}",
+                overlaps.len(),
+                overlaps.iter().take(8).collect::<Vec<_>>()
+            ));
+        }
+        problems.extend(self.axe_problems().await?);
         println!(
-            "LOOK {name}: {} bar chart(s) checked, {} problem(s)",
+            "LOOK {name}: {} bar chart(s), {} chart label(s) checked, {} problem(s)",
             charts.len(),
+            m["labelsChecked"].as_u64().unwrap_or(0),
             problems.len()
         );
         if problems.is_empty() {

@@ -1,6 +1,7 @@
 //! The embeddable widget in headless Chromium, from a host page on another origin (another local
 //! port): the iframe's postMessage API and the `<genre-lens-widget>` custom element give the
-//! core's own prediction, bad messages get error replies, the origin allow-list holds, host
+//! core's own prediction, bad messages get error replies, a request sent before the widget is
+//! ready is answered once it is, the origin allow-list holds, host
 //! styles do not reach the widget; and the site served from a sub-path works on every page.
 //! Screenshots: the Embed page, the widget light and dark, the example page.
 
@@ -272,6 +273,75 @@ async fn host_on_another_origin_gets_the_cores_predictions() -> Result<()> {
         assert_eq!(got, want, "{what}");
     }
     assert!(out.notes.is_empty(), "{:#?}", out.notes);
+    Ok(())
+}
+
+/// A host that posts its request the moment the widget's frame has loaded, before the widget
+/// has said it is ready (the wasm is still on its way then): the request is answered once the
+/// widget is ready, with the core's prediction.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_sent_before_the_widget_is_ready_is_answered() -> Result<()> {
+    let model = native_model()?;
+    let features = model.features().as_slice().to_vec();
+    let track = complete_examples()?
+        .into_iter()
+        .next()
+        .ok_or("no example")?;
+    let (obj, raw) = track_features(&features, &track.values);
+    let native = model.predict_raw(&raw);
+    let site = StaticServer::start(&dist_dir()?, "/")?;
+    let host_dir = std::env::temp_dir().join(format!("genre-lens-early-{}", std::process::id()));
+    std::fs::create_dir_all(&host_dir)?;
+    let request = json!({"type": "predict", "id": "early", "features": obj});
+    std::fs::write(
+        host_dir.join("early.html"),
+        format!(
+            r#"<!doctype html><html><head><meta charset="utf-8"><title>early host</title></head><body>
+<script>
+  window.msgs = [];
+  window.readyBeforeSending = null;
+  window.addEventListener("message", (e) => window.msgs.push(e.data));
+  const frame = document.createElement("iframe");
+  frame.src = "{site}widget.html";
+  frame.addEventListener("load", () => {{
+    window.readyBeforeSending = window.msgs.some((m) => m && m.type === "ready");
+    frame.contentWindow.postMessage({request}, new URL(frame.src).origin);
+  }});
+  document.body.append(frame);
+</script></body></html>"#,
+            site = site.url()
+        ),
+    )?;
+    let host = StaticServer::start(&host_dir, "/")?;
+    let (ready_before, reply, order) = with_browser(1000, 800, async |b| {
+        b.client.goto(&format!("{}early.html", host.url())).await?;
+        let reply = b
+            .until(
+                "return window.msgs.find((m) => m && m.id === 'early') || null;",
+                "the reply to the early request",
+            )
+            .await?;
+        let order: Vec<String> = b.js_as("return window.msgs.map((m) => m.type);").await?;
+        let ready_before = b.js("return window.readyBeforeSending;").await?;
+        Ok((ready_before, reply, order))
+    })
+    .await?;
+    assert_eq!(
+        ready_before,
+        Value::Bool(false),
+        "the request left before the widget was ready: {order:?}"
+    );
+    assert_eq!(reply["type"], json!("prediction"), "{reply}");
+    assert_eq!(
+        reply["genre"],
+        json!(model.classes[native.class]),
+        "{reply}"
+    );
+    assert_eq!(
+        order.iter().filter(|t| *t == "prediction").count(),
+        1,
+        "answered once: {order:?}"
+    );
     Ok(())
 }
 

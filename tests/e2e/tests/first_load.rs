@@ -2,7 +2,7 @@
 //! rest of the site (the `app` binary and its styles) loads when the visitor goes to another
 //! page, takes over the page, and comes from the service worker's cache once it has been
 //! precached. The precache starts after the first prediction and does not download again what
-//! the page already has. A site that cannot load says so and can be tried again.
+//! the page already has; the site takes over the model the first app fetched. A site that cannot load says so and can be tried again.
 
 use genre_lens_e2e::{
     dist_dir, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer, PATIENCE,
@@ -103,6 +103,39 @@ async fn predict_loads_alone_and_the_site_when_asked_from_the_cache() -> Result<
     );
     assert_eq!(site_styles.as_u64(), Some(1));
     assert!(back.as_str().is_some_and(|g| !g.is_empty()), "{back}");
+    Ok(())
+}
+
+/// A first visit to another page than Predict: the first app starts fetching the model, and
+/// the whole site, which takes over at once, takes its bytes instead of fetching them again.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_site_takes_over_the_model_the_first_app_fetched() -> Result<()> {
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    let url = server.url();
+    let fetched: Vec<String> = with_browser(1280, 900, async |b: &Browser| {
+        b.client.goto(&format!("{url}#/train")).await?;
+        b.until(&shown("train"), "the Train page").await?;
+        b.until(
+            "return document.querySelector('.model-status')?.textContent.startsWith('Model:') || null;",
+            "the site's model",
+        )
+        .await?;
+        b.js_as("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);")
+            .await
+    })
+    .await?;
+    assert_eq!(
+        count(&fetched, "/app-"),
+        2,
+        "the site took over: {fetched:?}"
+    );
+    assert_eq!(
+        count(&fetched, "/model.bin"),
+        1,
+        "the page fetched the model once: {fetched:?}"
+    );
+    let downloads = server.downloads();
+    assert_eq!(count(&downloads, "/model.bin"), 1, "{downloads:?}");
     Ok(())
 }
 

@@ -21,6 +21,11 @@ use serde_json::{json, Value};
 
 const TRAIN: Duration = Duration::from_secs(900);
 
+/// The tallest a Batch result row may be on a 390 px phone: one line, whose tallest item is the
+/// "Correct…" button (about 30 px), plus the cells' padding (13 px); two lines of text would pass
+/// 56 px, and the rows were 94 px tall when the "Top 3" and the track name wrapped.
+const BATCH_ROW_MAX_PX: f64 = 52.0;
+
 fn bad(name: &str) -> PathBuf {
     repo_root().join("tests/bad_inputs/csv").join(name)
 }
@@ -404,6 +409,22 @@ async fn batch_and_explore_states(
     );
     b.look(&format!("look-{w}-batch-results")).await?;
     headings_clear_the_header(b).await?;
+    if w == "390" {
+        // A phone: one line a row (the table scrolls sideways in its box); a row is then the
+        // height of its tallest control, the "Correct…" button, and the cells' padding.
+        let heights: Vec<f64> = b
+            .js_as("return [...document.querySelectorAll('#batch-table tbody tr')].map((r) => r.getBoundingClientRect().height);")
+            .await?;
+        let tallest = heights.iter().copied().fold(0.0, f64::max);
+        println!(
+            "batch rows at 390 px: tallest {tallest:.1} px of {}",
+            heights.len()
+        );
+        assert!(
+            !heights.is_empty() && tallest <= BATCH_ROW_MAX_PX,
+            "batch rows on a phone at most {BATCH_ROW_MAX_PX} px: {heights:?}"
+        );
+    }
 
     // A file that cannot be read keeps the results shown (and their download).
     let error = b
@@ -435,6 +456,23 @@ async fn batch_and_explore_states(
     )
     .await?;
     b.look(&format!("look-{w}-explore-bundled")).await?;
+    // The correlation matrix: its 169 values measured by the look check (no overlap, each in
+    // its cell); on a wide screen it takes its box's width, on a phone it scrolls in its box.
+    let (values, drawn, room, scrolls): (u64, f64, f64, bool) = b
+        .js_as("const s = document.querySelector('#chart-heatmap svg'); const box = s.parentElement; return [s.querySelectorAll('text.cell-value').length, s.getBoundingClientRect().width, box.clientWidth, box.scrollWidth > box.clientWidth];")
+        .await?;
+    assert_eq!(values, 169, "13 × 13 values in the matrix");
+    if w == "1280" {
+        assert!(
+            drawn <= room && drawn >= room - 20.0,
+            "the matrix uses its box's width: {drawn} of {room} px"
+        );
+    } else {
+        assert!(
+            scrolls,
+            "on a phone the matrix scrolls in its box ({drawn} in {room} px)"
+        );
+    }
     headings_clear_the_header(b).await?;
     b.upload("explore-file", test).await?;
     b.until(

@@ -2,7 +2,8 @@
 //! opened in a fresh browser profile shows the same values and probabilities; an invalid value
 //! in a link is shown at its field; edits add no history entries; the random forest is fetched
 //! only when chosen and predicts exactly as the core does natively; the widget runs it with
-//! `model=forest`. Screenshots of the page with the forest chosen at 1280 and 390 px.
+//! `model=forest` (and never downloads `model.bin` then); the navigation's Predict link keeps a
+//! shared prediction; the example picker keeps its genre across models. Screenshots of the page with the forest chosen at 1280 and 390 px.
 
 use genre_core::feature::Feature;
 use genre_core::genre::display_name;
@@ -246,37 +247,50 @@ async fn the_forest_is_fetched_only_when_chosen_and_predicts_like_the_core() -> 
         .clone()
         .ok_or("forest without metrics")?;
 
-    let (before, fields, boosted_shown, forest_shown, back) = with_browser(1280, 900, async |b| {
-        open(b, &url).await?;
-        // The service worker's precache is part of a first load: wait for it too.
-        b.until(
-            "return navigator.serviceWorker.ready.then(() => true);",
-            "the service worker",
-        )
+    let example_genre = boosted.classes[3].clone();
+    assert!(forest.classes.contains(&example_genre), "{example_genre}");
+    let (before, fields, boosted_shown, forest_shown, back, example_kept) =
+        with_browser(1280, 900, async |b| {
+            open(b, &url).await?;
+            // The service worker's precache is part of a first load: wait for it too.
+            b.until(
+                "return navigator.serviceWorker.ready.then(() => true);",
+                "the service worker",
+            )
+            .await?;
+            let before_choice = server.requests();
+            enter(b, &values).await?;
+            let boosted_shown = model_shown(b).await?;
+            // "Random example of": a genre other than the first, which the forest has too.
+            b.choose("example-genre", &example_genre).await?;
+            choose_bundled(b, "model-forest", "Bundled forest").await?;
+            let example_kept = b
+                .js_as::<String>("return document.getElementById('example-genre').value;")
+                .await?;
+            let fields = support::read_fields(
+                b,
+                "field-",
+                &values.iter().map(|&(f, _)| f).collect::<Vec<_>>(),
+            )
+            .await?;
+            let forest_shown = model_shown(b).await?;
+            b.look("predict-forest-1280").await?;
+            // Back to the boosted trees: the values stay.
+            choose_bundled(b, "model-boosted", "Bundled model").await?;
+            Ok((
+                before_choice,
+                fields,
+                boosted_shown,
+                forest_shown,
+                model_shown(b).await?,
+                example_kept,
+            ))
+        })
         .await?;
-        let before_choice = server.requests();
-        enter(b, &values).await?;
-        let boosted_shown = model_shown(b).await?;
-        choose_bundled(b, "model-forest", "Bundled forest").await?;
-        let fields = support::read_fields(
-            b,
-            "field-",
-            &values.iter().map(|&(f, _)| f).collect::<Vec<_>>(),
-        )
-        .await?;
-        let forest_shown = model_shown(b).await?;
-        b.look("predict-forest-1280").await?;
-        // Back to the boosted trees: the values stay.
-        choose_bundled(b, "model-boosted", "Bundled model").await?;
-        Ok((
-            before_choice,
-            fields,
-            boosted_shown,
-            forest_shown,
-            model_shown(b).await?,
-        ))
-    })
-    .await?;
+    assert_eq!(
+        example_kept, example_genre,
+        "the example picker keeps its genre when the model changes"
+    );
     assert!(
         before.iter().any(|r| r.ends_with("model.bin")),
         "the boosted model was loaded: {before:?}"
@@ -339,6 +353,12 @@ async fn the_widget_runs_the_forest_with_model_forest() -> Result<()> {
     with_browser(800, 700, async |b| {
         b.open_widget(&format!("{}widget.html?model=forest&fields=all", server.url()))
             .await?;
+        // The service worker's precache is part of a first load: wait for it too.
+        b.until(
+            "return navigator.serviceWorker.ready.then(() => true);",
+            "the service worker",
+        )
+        .await?;
         for &(f, v) in &values {
             support::set_feature(b, "w-field-", f, v).await?;
         }
@@ -366,10 +386,61 @@ async fn the_widget_runs_the_forest_with_model_forest() -> Result<()> {
         .map(|(c, p)| format!("{}{}", display_name(&forest.classes[c]), percent(p)))
         .collect();
     assert_eq!(top, expected);
+    let requests = server.requests();
     assert!(
-        server.requests().iter().any(|r| r.ends_with("forest.bin")),
+        requests.iter().any(|r| r.ends_with("forest.bin")),
         "the widget fetched forest.bin"
     );
+    assert!(
+        !requests.iter().any(|r| r.ends_with("/model.bin")),
+        "model.bin is neither fetched nor precached for model=forest: {requests:?}"
+    );
+    Ok(())
+}
+
+/// A prediction opened from a shared link, then Train, then the navigation's Predict link: the
+/// link's values are back (across the hand-over from the first app to the whole site, and
+/// again within it).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_navigations_predict_link_brings_back_a_shared_prediction() -> Result<()> {
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    let url = server.url();
+    let seen = with_browser(1280, 900, async |b| {
+        open(b, &format!("{url}#/?energy=0.123&tempo=99.5")).await?;
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            b.click_id("nav-train").await?;
+            b.until(
+                "const m = document.querySelector('main'); return !document.getElementById('site-loading') && m?.dataset.page === 'train' && !!m.querySelector('h1');",
+                "the Train page",
+            )
+            .await?;
+            b.click_id("nav-predict").await?;
+            open_after_click(b).await?;
+            let fields =
+                support::read_fields(b, "field-", &[Feature::Energy, Feature::Tempo]).await?;
+            seen.push((fields, b.js_as::<String>("return location.hash;").await?));
+        }
+        Ok(seen)
+    })
+    .await?;
+    for (fields, hash) in seen {
+        assert_eq!(fields, ["0.123", "99.5"], "the link's values in {hash}");
+        assert!(
+            hash.contains("energy=0.123") && hash.contains("tempo=99.5"),
+            "{hash}"
+        );
+    }
+    Ok(())
+}
+
+/// Waits for the Predict page's prediction after a click took the browser there.
+async fn open_after_click(b: &Browser) -> Result<()> {
+    b.until(
+        "const e = document.getElementById('top-genre'); return e ? e.textContent.trim() : '';",
+        "the prediction",
+    )
+    .await?;
     Ok(())
 }
 
