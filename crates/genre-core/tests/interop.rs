@@ -241,12 +241,7 @@ fn foreign_files_are_told_from_ours_by_their_first_bytes() {
         .unwrap()
         .to_bytes();
     assert!(!is_foreign(&ours));
-    for other in [
-        &b""[..],
-        b"   ",
-        b"energy,tempo,genre\n",
-        b"\"tree\",1\n",
-    ] {
+    for other in [&b""[..], b"   ", b"energy,tempo,genre\n", b"\"tree\",1\n"] {
         assert!(!is_foreign(other), "{:?}", String::from_utf8_lossy(other));
     }
 }
