@@ -90,33 +90,50 @@ impl ImportView {
 
     /// What the user said, as the core's options (or why the class list cannot be read).
     fn options(self, draft: &ImportDraft) -> Result<ImportOptions, ImportError> {
-        let classes = class_names(&self.classes.get_untracked())?;
-        let picked = self.features.get_untracked();
-        // Unpicked columns keep the file's name: the core says why that is not enough for a
-        // column the trees use, and ignores it for one they do not.
-        let features = draft
-            .summary
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| match picked.get(i).copied().flatten() {
-                Some(f) => f.name().to_string(),
-                None => c.name.clone(),
-            })
-            .collect();
-        let name = self.name.get_untracked().trim().to_string();
-        Ok(ImportOptions {
-            classes: (!classes.is_empty()).then_some(classes),
-            features: Some(features),
-            name: if name.is_empty() {
-                draft.file_name.clone()
-            } else {
-                name
-            },
-            file_name: draft.file_name.clone(),
-            imported_at: crate::storage::timestamp(),
-        })
+        import_options(
+            draft,
+            &self.classes.get_untracked(),
+            &self.features.get_untracked(),
+            &self.name.get_untracked(),
+            crate::storage::timestamp(),
+        )
     }
+}
+
+/// The core's options from what the panel holds: the class box, the feature picked for each
+/// column, the name (the file's when empty) and the date.
+fn import_options(
+    draft: &ImportDraft,
+    classes: &str,
+    picked: &[Option<Feature>],
+    name: &str,
+    imported_at: String,
+) -> Result<ImportOptions, ImportError> {
+    let classes = class_names(classes)?;
+    // Unpicked columns keep the file's name: the core says why that is not enough for a
+    // column the trees use, and ignores it for one they do not.
+    let features = draft
+        .summary
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match picked.get(i).copied().flatten() {
+            Some(f) => f.name().to_string(),
+            None => c.name.clone(),
+        })
+        .collect();
+    let name = name.trim();
+    Ok(ImportOptions {
+        classes: (!classes.is_empty()).then_some(classes),
+        features: Some(features),
+        name: if name.is_empty() {
+            draft.file_name.clone()
+        } else {
+            name.to_string()
+        },
+        file_name: draft.file_name.clone(),
+        imported_at,
+    })
 }
 
 /// The class names in a CSV's label column, found as the ingest finds it for training, in
@@ -323,5 +340,70 @@ fn column_row(i: usize, name: String, used: bool, view: ImportView) -> impl Into
                 </select>
             </td>
         </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use genre_core::interop::{import, read};
+
+    const UNNAMED: &str =
+        include_str!("../../../crates/genre-core/tests/fixtures/interop/lgb_unnamed.txt");
+    const NAMED: &str =
+        include_str!("../../../crates/genre-core/tests/fixtures/interop/lgb_multiclass.txt");
+
+    fn draft(text: &str) -> ImportDraft {
+        ImportDraft {
+            file_name: "model.txt".into(),
+            file: Arc::new(text.as_bytes().to_vec()),
+            summary: read(text.as_bytes()).unwrap().summary(),
+        }
+    }
+
+    #[test]
+    fn the_panels_answers_are_what_the_core_needs() {
+        let unnamed = draft(UNNAMED);
+        let columns = unnamed.summary.columns.len();
+        // Nothing picked: the file's placeholders go to the core, which names the first used.
+        let nothing = import_options(&unnamed, "", &vec![None; columns], " ", "d".into()).unwrap();
+        assert_eq!(nothing.classes, None);
+        assert_eq!(nothing.name, "model.txt");
+        let err = import(UNNAMED.as_bytes(), &nothing).unwrap_err();
+        assert!(matches!(err, ImportError::UnknownFeature { .. }), "{err}");
+        assert!(err.to_string().contains("feature picker"), "{err}");
+        // Picked as the named twin's columns: it imports, each column its feature.
+        let picked: Vec<Option<Feature>> = read(NAMED.as_bytes())
+            .unwrap()
+            .summary()
+            .columns
+            .iter()
+            .map(|c| c.feature)
+            .collect();
+        assert!(picked.iter().all(Option::is_some));
+        let opts = import_options(&unnamed, "a\nb\nc\nd", &picked, " Mine ", "d".into()).unwrap();
+        assert_eq!(opts.name, "Mine");
+        let model = import(UNNAMED.as_bytes(), &opts).unwrap();
+        assert_eq!(model.classes, ["a", "b", "c", "d"]);
+        let used: Vec<Feature> = picked
+            .iter()
+            .zip(&unnamed.summary.columns)
+            .filter(|(_, c)| c.used)
+            .map(|(f, _)| f.unwrap())
+            .collect();
+        assert_eq!(model.features().as_slice(), used.as_slice());
+        // Three names for four classes: the core's count, not a guess.
+        let short = import_options(&unnamed, "a, b, c", &picked, "", "d".into()).unwrap();
+        assert_eq!(
+            import(UNNAMED.as_bytes(), &short).unwrap_err(),
+            ImportError::ClassCount {
+                given: 3,
+                expected: 4
+            }
+        );
+        assert_eq!(
+            import_options(&unnamed, "a,,b", &picked, "", "d".into()).unwrap_err(),
+            ImportError::EmptyClassName { position: 2 }
+        );
     }
 }
