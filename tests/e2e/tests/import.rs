@@ -181,6 +181,41 @@ async fn on_batch(b: &Browser, site: &str) -> Result<String> {
     Ok(summary.as_str().unwrap_or_default().to_string())
 }
 
+/// The active model used everywhere: Predict with `row` (probabilities, explanation), Batch,
+/// then Publish on Train as `url` (its file).
+async fn use_it(
+    b: &Browser,
+    site: &str,
+    model: &TrainedModel,
+    row: &Track,
+    url: &str,
+) -> Result<((Map<String, Value>, Value), String, Vec<u8>)> {
+    let predict = on_predict(b, site, model, row).await?;
+    let batch = on_batch(b, site).await?;
+    b.open_page(&format!("{site}#/train")).await?;
+    b.until(
+        "return document.querySelector('#saved-list .saved.active');",
+        "the kept model",
+    )
+    .await?;
+    Ok((predict, batch, publish(b, url).await?))
+}
+
+fn shown(
+    read: Value,
+    message: String,
+    ((predict, explained), batch, file): ((Map<String, Value>, Value), String, Vec<u8>),
+) -> Shown {
+    Shown {
+        read: read.as_str().unwrap_or_default().into(),
+        message,
+        predict,
+        explained,
+        batch,
+        file,
+    }
+}
+
 /// A page on the models' origin embedding the widget once per published model, recording
 /// every reply.
 fn write_host_page(dir: &Path, site: &str, models: &[(&str, String)]) -> Result<()> {
@@ -339,13 +374,9 @@ async fn imported_models_predict_as_the_core_on_predict_batch_and_in_the_widget(
         b.type_into("#import-name", &lgb_name()).await?;
         let (ok, message) = press_import(b).await?;
         assert!(ok, "{message}");
-        let (predict, explained) = on_predict(b, &site.url(), &named(&lgb, &lgb_name()), &row).await?;
-        let batch = on_batch(b, &site.url()).await?;
-        b.open_page(&format!("{}#/train", site.url())).await?;
-        b.until("return document.querySelector('#saved-list .saved.active');", "the kept model").await?;
-        let file = publish(b, &urls[0].1).await?;
-        std::fs::write(tmp.join("lgb.bin"), &file)?;
-        seen.push(Shown { read: read.as_str().unwrap_or_default().into(), message, predict, explained, batch, file });
+        let used = use_it(b, &site.url(), &named(&lgb, &lgb_name()), &row, &urls[0].1).await?;
+        std::fs::write(tmp.join("lgb.bin"), &used.2)?;
+        seen.push(shown(read, message, used));
 
         // XGBoost, the class names from a CSV's label column.
         let read = open_import(b, &fixture("xgb_softprob.json")).await?;
@@ -356,13 +387,9 @@ async fn imported_models_predict_as_the_core_on_predict_batch_and_in_the_widget(
         let (ok, message) = press_import(b).await?;
         assert!(ok, "{message}");
         let name = "XGBoost model (xgb_softprob.json)";
-        let (predict, explained) = on_predict(b, &site.url(), &named(&xgb, name), &row).await?;
-        let batch = on_batch(b, &site.url()).await?;
-        b.open_page(&format!("{}#/train", site.url())).await?;
-        b.until("return document.querySelector('#saved-list .saved.active');", "the kept model").await?;
-        let file = publish(b, &urls[1].1).await?;
-        std::fs::write(tmp.join("xgb.bin"), &file)?;
-        seen.push(Shown { read: read.as_str().unwrap_or_default().into(), message, predict, explained, batch, file });
+        let used = use_it(b, &site.url(), &named(&xgb, name), &row, &urls[1].1).await?;
+        std::fs::write(tmp.join("xgb.bin"), &used.2)?;
+        seen.push(shown(read, message, used));
         let kept = b.count("#saved-list .saved").await?;
         assert_eq!(kept, 2, "both imports kept");
 
@@ -470,7 +497,7 @@ async fn placeholder_names_need_the_picker_and_a_refused_model_gets_its_sentence
                 refused
                     .as_str()
                     .is_some_and(|m| m.starts_with("lgb_regression.txt: ")
-                        && m.contains("`regression`")
+                        && m.contains("objective regression does not predict")
                         && m.contains("class probabilities")),
                 "{refused}"
             );
