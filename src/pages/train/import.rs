@@ -278,7 +278,7 @@ pub fn ImportPanel(
                     </div>
                     <div class="param">
                         <label for="import-name">"Name"</label>
-                        <input id="import-name" class="num rename-input"
+                        <input id="import-name" class="num import-name"
                             prop:value=move || view.name.get()
                             on:input=move |ev| view.name.set(event_target_value(&ev)) />
                     </div>
@@ -315,7 +315,7 @@ fn column_row(i: usize, name: String, used: bool, view: ImportView) -> impl Into
     let empty = if used {
         "— pick a feature —"
     } else {
-        "— not used by the trees —"
+        "— unused —"
     };
     let options = Feature::ALL
         .into_iter()
@@ -330,9 +330,9 @@ fn column_row(i: usize, name: String, used: bool, view: ImportView) -> impl Into
         <tr class:missing=missing>
             <td>
                 <code>{name}</code>
-                {(!used).then(|| view! { <span class="hint">" (unused)"</span> })}
+                {(!used).then(|| view! { <span class="hint">" (not used by the trees)"</span> })}
             </td>
-            <td class="param" class:invalid=missing>
+            <td class:invalid=missing>
                 <select id=format!("import-feature-{i}") aria-label=label
                     aria-invalid=move || missing().to_string() on:change=on_pick>
                     <option value="" selected=move || picked().is_none()>{empty}</option>
