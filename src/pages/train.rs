@@ -9,6 +9,7 @@ mod corrections;
 mod data_in;
 mod figures;
 mod import;
+mod keep;
 mod model_fields;
 mod option_fields;
 mod options;

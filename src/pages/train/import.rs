@@ -18,7 +18,7 @@ use genre_core::text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::saved::{keep_and_use, Brought};
+use super::keep::{keep_and_use, Brought};
 use super::TrainState;
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::{read_file, sliced::read_csv_sliced, Upload};

@@ -3,13 +3,13 @@
 //! or a LightGBM or XGBoost model through the import panel (`import.rs`);
 //! back to the bundled model. Storage problems are shown, never swallowed.
 
-use genre_core::format::read_info;
 use genre_core::interop;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
 
 use super::import::ImportPanel;
+use super::keep::keep_and_use;
 use super::publish::PublishPanel;
 use super::{figures, TrainState};
 
@@ -18,7 +18,7 @@ pub const MODEL_FILE_TYPE: &str = "application/octet-stream";
 use crate::browser;
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::FileDrop;
-use crate::model_store::{load, LoadError, ModelSource, ModelState, ModelStore};
+use crate::model_store::{load, ModelSource, ModelState, ModelStore};
 use crate::storage::{self, SavedModel, StorageError};
 
 /// A kept model's file name: its name as a lower-case slug (letters and digits, one `-` between
@@ -46,61 +46,6 @@ pub fn model_file_name(name: &str) -> String {
 /// What the model file input takes: our files, LightGBM's text and XGBoost's JSON.
 const MODEL_FILE_ACCEPT: &str =
     ".bin,.txt,.json,.model,application/octet-stream,text/plain,application/json";
-
-/// What became of a model file the user brought (loaded or imported).
-pub enum Brought {
-    /// Kept in this browser and active: the sentence saying so.
-    Kept(String),
-    /// Active in this tab, but storage refused to keep it: the sentence.
-    NotKept(String),
-    /// Not a model file this version reads: the sentence, naming the file.
-    Refused(String),
-}
-
-impl Brought {
-    /// The saved-models card's message: whether it is good news, and the sentence.
-    pub fn message(self) -> (bool, String) {
-        match self {
-            Brought::Kept(m) => (true, m),
-            Brought::NotKept(m) | Brought::Refused(m) => (false, m),
-        }
-    }
-}
-
-/// Decodes a model file (`name`, as the user chose it), keeps it and makes it `store`'s active
-/// model; `verb` says how it came ("Loaded", "Imported").
-pub async fn keep_and_use(
-    (page, store): (TrainState, ModelStore),
-    name: &str,
-    verb: &str,
-    bytes: Vec<u8>,
-) -> Brought {
-    // Described from the file's own record; then decoded once, to use it.
-    let meta = read_info(&bytes).map(|info| SavedModel::describing(&info));
-    let mut loaded = match load(ModelSource::Bytes(bytes.clone())).await {
-        Ok(loaded) => loaded,
-        Err(e) => return Brought::Refused(format!("{name}: {e}")),
-    };
-    let label = loaded.model.meta.name.clone();
-    let saved = match meta {
-        Ok(meta) => storage::save(meta, &bytes).await.map_err(LoadError::from),
-        Err(e) => Err(LoadError::from(e)),
-    };
-    let brought = match saved {
-        Ok(saved) => {
-            loaded.saved_id = Some(saved.id);
-            page.saved_version.update(|v| *v += 1);
-            Brought::Kept(format!(
-                "{verb} {name}: \"{label}\" is now the active model."
-            ))
-        }
-        Err(e) => Brought::NotKept(format!(
-            "\"{label}\" is active in this tab, but not kept: {e}"
-        )),
-    };
-    store.activate(loaded);
-    brought
-}
 
 /// Downloads the kept model `id` as `file`, the bytes exactly as stored.
 async fn download_kept(id: &str, file: &str) -> Result<(), String> {
