@@ -96,6 +96,9 @@ pub fn FileDrop(
     /// The name of the file the page is using now, shown in the zone.
     #[prop(into, optional)]
     current: Signal<Option<String>>,
+    /// The `<input>`'s `accept` list; CSV and text files when not given.
+    #[prop(optional)]
+    accept: Option<&'static str>,
 ) -> impl IntoView {
     let (over, set_over) = signal(false);
     let on_change = move |ev: leptos::ev::Event| {
@@ -136,7 +139,7 @@ pub fn FileDrop(
                 id=id
                 type="file"
                 class="visually-hidden"
-                accept=".csv,.tsv,.txt,text/csv,text/plain"
+                accept=accept.unwrap_or(".csv,.tsv,.txt,text/csv,text/plain")
                 disabled=disabled
                 on:change=on_change
             />

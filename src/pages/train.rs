@@ -8,6 +8,8 @@
 mod corrections;
 mod data_in;
 mod figures;
+mod import;
+mod keep;
 mod model_fields;
 mod option_fields;
 mod options;
@@ -146,6 +148,8 @@ pub struct TrainState {
     pub run_corrections: RwSignal<Vec<String>>,
     /// "Find the best settings": the search and its leaderboard.
     pub tune: tune::TuneView,
+    /// A LightGBM or XGBoost model being imported: what was read and what the user said.
+    pub import: import::ImportView,
 }
 
 impl TrainState {
@@ -205,6 +209,7 @@ pub fn provide_train_state() -> TrainState {
         corrections: RwSignal::new(Vec::new()),
         run_corrections: RwSignal::new(Vec::new()),
         tune: tune::TuneView::new(),
+        import: import::ImportView::new(),
     };
     provide_context(page);
     // Saves, renames, deletions and corrections made in another tab show here too.

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use genre_core::corrections::Correction;
 use genre_core::ingest::RowSample;
+use genre_core::interop::{ForeignSummary, ImportOptions};
 use genre_core::train::{Leakage, ModelSpec, Protocol, TrainOptions};
 use genre_core::tune::{Trial, TuneOptions};
 use js_sys::Uint8Array;
@@ -262,6 +263,37 @@ impl WorkerClient {
             .await?;
         match answer.response {
             Response::Scored { trial, fit_ms } => Ok((trial, fit_ms)),
+            _ => Err(unexpected()),
+        }
+    }
+}
+
+impl WorkerClient {
+    /// What a LightGBM or XGBoost model file holds, read in the worker.
+    pub async fn read_model(&self, file: &[u8]) -> Result<ForeignSummary, WorkerError> {
+        let file = [Uint8Array::from(file)];
+        let answer = self
+            .request_moving(&Request::ReadModel, None, &[], &file, |_, _| {})
+            .await?;
+        match answer.response {
+            Response::ModelRead(summary) => Ok(summary),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Imports a LightGBM or XGBoost model file as `options` say: our model file for it.
+    pub async fn import_model(
+        &self,
+        file: &[u8],
+        options: ImportOptions,
+    ) -> Result<Vec<u8>, WorkerError> {
+        let file = [Uint8Array::from(file)];
+        let request = Request::ImportModel { options };
+        let answer = self
+            .request_moving(&request, None, &[], &file, |_, _| {})
+            .await?;
+        match (answer.response, answer.bytes.first()) {
+            (Response::ModelImported, Some(model)) => Ok(model.to_vec()),
             _ => Err(unexpected()),
         }
     }

@@ -22,9 +22,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
+mod importing;
 mod reading;
 mod training;
 
+use importing::{import_model, read_model};
 use reading::{blob_reader, fetch_gunzip, parse_blob, parse_reader, read_with_progress};
 use training::{finish_forest, load_data, prepare, run_trial, train_one, ProtocolRun};
 
@@ -106,6 +108,8 @@ enum WorkError {
     UnreadableShare(postcard::Error),
     #[error("No forest share to merge.")]
     NoShare,
+    #[error("No model file was attached.")]
+    NoModelFile,
     #[error(transparent)]
     Train(#[from] genre_core::error::TrainError),
 }
@@ -187,6 +191,8 @@ fn on_message(ev: &MessageEvent) {
             ..
         } => finish_forest(id, &spec, bytes.split_off(1), &name, &trained_at, &note),
         Request::Trial { options, index, .. } => run_trial(id, &options, index),
+        Request::ReadModel => read_model(id, bytes.first()),
+        Request::ImportModel { options } => import_model(id, bytes.first(), &options),
         Request::PrepareProtocol {
             protocol,
             source,

@@ -15,6 +15,7 @@ use genre_core::capacity::TooLarge;
 use genre_core::corrections::Correction;
 use genre_core::feature::Feature;
 use genre_core::ingest::{IngestReport, RowSample};
+use genre_core::interop::{ForeignSummary, ImportOptions};
 use genre_core::metrics::Metrics;
 use genre_core::train::{Leakage, ModelSpec, Protocol, SetAside, TrainOptions};
 use genre_core::tune::{Trial, TuneOptions};
@@ -98,6 +99,12 @@ pub enum Request {
         options: TrainOptions,
         data_file: String,
     },
+    /// Read a LightGBM text model or an XGBoost JSON model (`bytes[0]`); answers `ModelRead`
+    /// with what it holds. A big model is megabytes of text: parsed here, not on the page.
+    ReadModel,
+    /// Import the model file `bytes[0]` as `options` say (classes, features, name); answers
+    /// `ModelImported` with our model file as `bytes[0]`.
+    ImportModel { options: ImportOptions },
 }
 
 /// What the page needs to show about a file before training.
@@ -189,6 +196,10 @@ pub enum Response {
         leakage: Leakage,
         duplicates_dropped: u64,
     },
+    /// What a LightGBM or XGBoost model file holds.
+    ModelRead(ForeignSummary),
+    /// An imported model, its model file as `bytes[0]`.
+    ModelImported,
 }
 
 /// One message as it crosses `postMessage`, either way.

@@ -51,25 +51,16 @@ pub struct ExportArgs {
     pub out: PathBuf,
 }
 
-/// A comma list, or the lines of a file when `spec` names one.
+/// A comma list, or the lines of a file when `spec` names one (the core's reading of a list of
+/// class names, as the Train page reads its box).
 fn class_names(spec: &str) -> Result<Vec<String>> {
     let path = Path::new(spec);
-    let names: Vec<String> = if path.is_file() {
-        std::fs::read_to_string(path)
-            .map_err(io_err(path))?
-            .lines()
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect()
+    let text = if path.is_file() {
+        std::fs::read_to_string(path).map_err(io_err(path))?
     } else {
-        spec.split(',').map(|s| s.trim().to_string()).collect()
+        spec.to_string()
     };
-    if names.iter().any(String::is_empty) {
-        return Err(CliError::Usage(format!(
-            "--classes `{spec}`: a class name is empty"
-        )));
-    }
-    Ok(names)
+    interop::class_names(&text).map_err(|e| CliError::Usage(format!("--classes `{spec}`: {e}")))
 }
 
 /// Today's date (UTC) as ISO-8601, from the system clock (civil-from-days).

@@ -139,13 +139,13 @@ pub enum ImportError {
     MultiTarget { targets: usize },
     #[error("The XGBoost model encodes its categories from a data frame's category names; only numeric categories (the values themselves) are imported.")]
     NamedCategories,
-    #[error("The model's feature {position} (`{name}`) is not one of the audio features (expected one of: {expected}); name the model's features in order with `--features`.")]
+    #[error("The model's feature {position} (`{name}`) is not one of the audio features (expected one of: {expected}); say which audio feature it is (the Train page's feature picker, or `--features` on the command line).")]
     UnknownFeature {
         position: usize,
         name: String,
         expected: String,
     },
-    #[error("The model's features have no names (`{example}`): give their names in the model's column order with `--features` (e.g. `--features energy,tempo,…`).")]
+    #[error("The model's features have no names (`{example}`): say which audio feature each one is (the Train page's feature picker, or `--features energy,tempo,…` on the command line, in the model's column order).")]
     UnnamedFeatures { example: String },
     #[error("{given} feature names were given, but the model has {expected} features.")]
     FeatureCount { given: usize, expected: usize },
@@ -157,6 +157,8 @@ pub enum ImportError {
     },
     #[error("{given} class names were given, but the model has {expected} classes.")]
     ClassCount { given: usize, expected: usize },
+    #[error("Class name {position} is empty: give one name a line, or a comma-separated list.")]
+    EmptyClassName { position: usize },
 }
 
 /// Why a model cannot be written as a LightGBM model.

@@ -17,6 +17,8 @@ pub mod export;
 pub mod lightgbm;
 pub mod xgboost;
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::ImportError;
 use crate::feature::{Feature, FeatureSet};
 use crate::model::{Estimator, ModelKind, ModelMeta, TrainedModel};
@@ -42,6 +44,23 @@ pub(crate) struct RawNode {
     pub gain: f64,
 }
 
+impl RawNode {
+    /// A leaf with the library's value and cover (the column, flags and children are unused).
+    pub(crate) fn leaf(value: f64, cover: f64) -> RawNode {
+        RawNode {
+            column: 0,
+            flags: 0,
+            threshold: 0.0,
+            categories: Vec::new(),
+            left: 0,
+            right: 0,
+            leaf: Some(value),
+            cover,
+            gain: 0.0,
+        }
+    }
+}
+
 /// A model as read from its file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForeignModel {
@@ -64,8 +83,33 @@ pub struct ForeignModel {
     pub(crate) average: bool,
 }
 
+/// What a page shows about a model before it is imported: what was read, and each column with
+/// the feature its name matches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForeignSummary {
+    pub library: Library,
+    pub objective: String,
+    pub version: String,
+    pub trees: usize,
+    pub n_classes: usize,
+    pub placeholder_names: bool,
+    pub columns: Vec<ForeignColumn>,
+}
+
+/// One column of a model's input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForeignColumn {
+    /// Its name in the file.
+    pub name: String,
+    /// Whether any tree splits on it (an unused column needs no feature).
+    pub used: bool,
+    /// The feature its name matches by the ingest's header normalisation; never for the
+    /// library's placeholder names.
+    pub feature: Option<Feature>,
+}
+
 /// What the user says about an imported model.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImportOptions {
     /// Class names in the library's class order (its labels 0, 1, …); `None`: the labels.
     pub classes: Option<Vec<String>>,
@@ -79,15 +123,59 @@ pub struct ImportOptions {
     pub imported_at: String,
 }
 
+/// The content after leading whitespace and a byte-order mark; `None` when nothing is left.
+fn body(bytes: &[u8]) -> Option<&[u8]> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    Some(
+        bytes[start..]
+            .strip_prefix("\u{feff}".as_bytes())
+            .unwrap_or(&bytes[start..]),
+    )
+}
+
+/// Whether `bytes` open as a LightGBM text model (`tree`) or an XGBoost model (`{`): what
+/// [`read`] is for, rather than our own model file (`GLNS`) or something else.
+pub fn is_foreign(bytes: &[u8]) -> bool {
+    body(bytes).is_some_and(|b| b.first() == Some(&b'{') || b.starts_with(b"tree"))
+}
+
+/// Class names as a person gives them: one a line when the text has several lines (blank
+/// lines skipped), else a comma-separated list. An empty text gives no names.
+pub fn class_names(text: &str) -> Result<Vec<String>, ImportError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    if text.contains('\n') {
+        return Ok(text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect());
+    }
+    text.split(',')
+        .enumerate()
+        .map(|(i, name)| match name.trim() {
+            "" => Err(ImportError::EmptyClassName { position: i + 1 }),
+            name => Ok(name.to_string()),
+        })
+        .collect()
+}
+
+/// The classes a library was trained on, in its class order, from the labels a data file holds:
+/// distinct and sorted, as scikit-learn's `LabelEncoder` (and so `LGBMClassifier` and
+/// `XGBClassifier`) numbers them.
+pub fn label_encoder_order(labels: &[String]) -> Vec<String> {
+    let mut classes = labels.to_vec();
+    classes.sort_unstable();
+    classes.dedup();
+    classes
+}
+
 /// Reads a LightGBM text model or an XGBoost JSON model, whichever the content is.
 pub fn read(bytes: &[u8]) -> Result<ForeignModel, ImportError> {
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .ok_or(ImportError::Empty)?;
-    let body = bytes[start..]
-        .strip_prefix("\u{feff}".as_bytes())
-        .unwrap_or(&bytes[start..]);
+    let body = body(bytes).ok_or(ImportError::Empty)?;
     match body.first() {
         Some(b'{') => {
             // UBJSON also opens with `{`, followed by binary length markers.
@@ -125,6 +213,33 @@ impl ForeignModel {
             }
         }
         used
+    }
+
+    /// What was read, for a page to show before the import.
+    pub fn summary(&self) -> ForeignSummary {
+        let used = self.used_columns();
+        ForeignSummary {
+            library: self.library,
+            objective: self.objective.clone(),
+            version: self.version.clone(),
+            trees: self.trees.len(),
+            n_classes: self.n_classes,
+            placeholder_names: self.placeholder_names,
+            columns: self
+                .feature_names
+                .iter()
+                .zip(used)
+                .map(|(name, used)| ForeignColumn {
+                    name: name.clone(),
+                    used,
+                    feature: if self.placeholder_names {
+                        None
+                    } else {
+                        Feature::from_header(name)
+                    },
+                })
+                .collect(),
+        }
     }
 
     /// Maps the features and names the classes: a model like any other.

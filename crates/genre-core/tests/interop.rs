@@ -185,6 +185,100 @@ fn lightgbm_unnamed_features_need_their_names() {
 }
 
 #[test]
+fn a_summary_names_what_was_read_and_matches_columns_by_name() {
+    use genre_core::feature::Feature;
+    use genre_core::tree::imported::Library;
+    let named = read(text("lgb_multiclass.txt").as_bytes()).unwrap();
+    let s = named.summary();
+    assert_eq!(s.library, Library::LightGbm);
+    assert_eq!((s.objective.as_str(), s.n_classes), ("multiclass", 4));
+    // 5 rounds × 4 classes.
+    assert_eq!(s.trees, 20);
+    assert!(!s.placeholder_names);
+    let names: Vec<&str> = s.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        named
+            .feature_names
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
+    for c in &s.columns {
+        assert_eq!(c.feature, Feature::from_header(&c.name), "{}", c.name);
+        assert!(c.feature.is_some(), "{} is an audio feature", c.name);
+    }
+    assert_eq!(
+        s.columns.iter().map(|c| c.used).collect::<Vec<_>>(),
+        named.used_columns()
+    );
+    // Placeholder names match nothing, even where a name could.
+    let unnamed = read(text("lgb_unnamed.txt").as_bytes()).unwrap().summary();
+    assert!(unnamed.placeholder_names);
+    assert_eq!(unnamed.columns[0].name, "Column_0");
+    assert!(unnamed.columns.iter().all(|c| c.feature.is_none()));
+    assert!(unnamed.columns.iter().any(|c| c.used));
+    let xgb = read(text("xgb_softprob.json").as_bytes())
+        .unwrap()
+        .summary();
+    assert_eq!((xgb.library, xgb.n_classes), (Library::XgBoost, 4));
+    assert_eq!(xgb.objective, "multi:softprob");
+    // A summary crosses to a page as JSON and back unchanged.
+    let json = serde_json::to_string(&xgb).unwrap();
+    assert_eq!(
+        serde_json::from_str::<genre_core::interop::ForeignSummary>(&json).unwrap(),
+        xgb
+    );
+}
+
+#[test]
+fn foreign_files_are_told_from_ours_by_their_first_bytes() {
+    use genre_core::interop::is_foreign;
+    assert!(is_foreign(text("lgb_multiclass.txt").as_bytes()));
+    assert!(is_foreign(text("xgb_softprob.json").as_bytes()));
+    assert!(is_foreign(b" \n\xef\xbb\xbf{\"learner\": {}}"));
+    let ours = import(text("lgb_multiclass.txt").as_bytes(), &options())
+        .unwrap()
+        .to_bytes();
+    assert!(!is_foreign(&ours));
+    for other in [&b""[..], b"   ", b"energy,tempo,genre\n", b"\"tree\",1\n"] {
+        assert!(!is_foreign(other), "{:?}", String::from_utf8_lossy(other));
+    }
+}
+
+#[test]
+fn class_names_are_read_as_a_list_or_by_line_and_sorted_as_label_encoder_does() {
+    use genre_core::interop::{class_names, label_encoder_order};
+    let lines = text("classes.txt");
+    assert_eq!(class_names(&lines).unwrap(), classes());
+    assert_eq!(
+        class_names(&lines.replace('\n', "\r\n\n")).unwrap(),
+        classes()
+    );
+    assert_eq!(
+        class_names(" Dark Trap, Underground Rap ,dnb,hardstyle ").unwrap(),
+        classes()
+    );
+    assert_eq!(class_names("  \n ").unwrap(), Vec::<String>::new());
+    assert_eq!(
+        class_names("a,,b").unwrap_err(),
+        ImportError::EmptyClassName { position: 2 }
+    );
+    // Code-point order: capitals first, as Python sorts strings.
+    let seen: Vec<String> = ["hardstyle", "dnb", "Underground Rap", "dnb", "Dark Trap"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(label_encoder_order(&seen), classes());
+    // Named so, the fixture imports to the library's own probabilities.
+    let opts = ImportOptions {
+        classes: Some(label_encoder_order(&seen)),
+        ..options()
+    };
+    let m = import(text("xgb_softprob.json").as_bytes(), &opts).unwrap();
+    assert!(compare(&m, "xgb_softprob.proba.csv") <= 1e-5);
+}
+
+#[test]
 fn xgboost_softprob_with_a_base_score_per_class_matches_the_library() {
     let json = text("xgb_softprob.json");
     assert!(

@@ -1,12 +1,15 @@
 //! Step 6: models kept in this browser. List (newest first), use, rename, delete, download;
-//! load a model file (validated by the core: a wrong, corrupt or newer file gets its message);
+//! load a model file (validated by the core: a wrong, corrupt or newer file gets its message),
+//! or a LightGBM or XGBoost model through the import panel (`import.rs`);
 //! back to the bundled model. Storage problems are shown, never swallowed.
 
-use genre_core::format::read_info;
+use genre_core::interop;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
 
+use super::import::ImportPanel;
+use super::keep::keep_and_use;
 use super::publish::PublishPanel;
 use super::{figures, TrainState};
 
@@ -14,7 +17,8 @@ use super::{figures, TrainState};
 pub const MODEL_FILE_TYPE: &str = "application/octet-stream";
 use crate::browser;
 use crate::components::rich_text::rich_text;
-use crate::model_store::{load, LoadError, ModelSource, ModelState, ModelStore};
+use crate::csv_upload::FileDrop;
+use crate::model_store::{load, ModelSource, ModelState, ModelStore};
 use crate::storage::{self, SavedModel, StorageError};
 
 /// A kept model's file name: its name as a lower-case slug (letters and digits, one `-` between
@@ -38,6 +42,10 @@ pub fn model_file_name(name: &str) -> String {
         format!("{}.bin", words.join("-"))
     }
 }
+
+/// What the model file input takes: our files, LightGBM's text and XGBoost's JSON.
+const MODEL_FILE_ACCEPT: &str =
+    ".bin,.txt,.json,.model,application/octet-stream,text/plain,application/json";
 
 /// Downloads the kept model `id` as `file`, the bytes exactly as stored.
 async fn download_kept(id: &str, file: &str) -> Result<(), String> {
@@ -188,12 +196,7 @@ pub fn SavedModels() -> impl IntoView {
     });
     let publishing = RwSignal::new(None::<String>);
     let file_message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
-    let on_model_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
+    let on_model_file = Callback::new(move |file: web_sys::File| {
         spawn_local(async move {
             let name = file.name();
             let bytes = match JsFuture::from(file.array_buffer()).await {
@@ -202,35 +205,23 @@ pub fn SavedModels() -> impl IntoView {
                     return file_message.set(Some((false, format!("{name} could not be read."))))
                 }
             };
-            // Described from the file's own record; then decoded once, to use it.
-            let meta = read_info(&bytes).map(|info| SavedModel::describing(&info));
-            let mut loaded = match load(ModelSource::Bytes(bytes.clone())).await {
-                Ok(loaded) => loaded,
-                Err(e) => return file_message.set(Some((false, format!("{name}: {e}")))),
-            };
-            let label = loaded.model.meta.name.clone();
-            let saved = match meta {
-                Ok(meta) => storage::save(meta, &bytes).await.map_err(LoadError::from),
-                Err(e) => Err(LoadError::from(e)),
-            };
-            let message = match saved {
-                Ok(saved) => {
-                    loaded.saved_id = Some(saved.id);
-                    page.saved_version.update(|v| *v += 1);
-                    (
-                        true,
-                        format!("Loaded {name}: \"{label}\" is now the active model."),
-                    )
+            // A LightGBM or XGBoost model opens the import panel; anything else is ours (or
+            // gets our decoder's message).
+            if interop::is_foreign(&bytes) {
+                file_message.set(None);
+                if let Err(e) = page.import.open(name.clone(), bytes).await {
+                    file_message.set(Some((false, format!("{name}: {e}"))));
                 }
-                Err(e) => (
-                    false,
-                    format!("\"{label}\" is active in this tab, but not kept: {e}"),
-                ),
-            };
-            store.activate(loaded);
-            file_message.set(Some(message));
+                return;
+            }
+            page.import.draft.set(None);
+            file_message.set(Some(
+                keep_and_use((page, store), &name, "Loaded", bytes)
+                    .await
+                    .message(),
+            ));
         });
-    };
+    });
     let current = move || match store.state.get() {
         ModelState::Ready(m) => {
             let which = if store.saved_id.get().is_some() {
@@ -264,18 +255,25 @@ pub fn SavedModels() -> impl IntoView {
             <p class="active-model" id="active-model">{current}</p>
             {move || store.storage_error.get().map(|e| view! { <p class="msg error" role="alert">{e}</p> })}
             {rows}
-            <div class="saved-tools">
-                <label class="button secondary file-button">
-                    "Load a model file…"
-                    <input type="file" id="model-file" accept=".bin,application/octet-stream" class="visually-hidden" on:change=on_model_file />
-                </label>
-                <button class="button secondary" id="back-to-bundled" on:click=move |_| store.back_to_bundled()>
-                    "Back to the bundled model"
-                </button>
+            <div class="model-file-drop">
+                <FileDrop
+                    id="model-file"
+                    label="Load a model file"
+                    hint="A Genre Lens .bin, a LightGBM text model (model.txt) or an XGBoost JSON model (model.json)"
+                    accept=MODEL_FILE_ACCEPT
+                    on_file=on_model_file
+                    disabled=Signal::derive(move || page.import.busy.get())
+                />
             </div>
             {move || file_message.get().map(|(ok, m)| view! {
                 <p class=if ok { "msg ok" } else { "msg error" } id="model-file-message" role="status">{rich_text(&m)}</p>
             })}
+            <ImportPanel file_message />
+            <div class="saved-tools">
+                <button class="button secondary" id="back-to-bundled" on:click=move |_| store.back_to_bundled()>
+                    "Back to the bundled model"
+                </button>
+            </div>
         </section>
     }
 }

@@ -27,7 +27,7 @@ use genre_lens_e2e::{
     Result, StaticServer, PATIENCE,
 };
 use serde_json::{json, Map, Value};
-use support::{set_feature, settle};
+use support::{predict_page_probabilities, publish, set_feature, settle};
 
 /// Iframes of the host page: id, the `model=` URL (filled in by the test), extra query.
 const FRAMES: [(&str, &str); 6] = [
@@ -122,43 +122,6 @@ async fn frame_text(b: &Browser, id: &str, css: &str) -> Result<String> {
         .await;
     b.client.enter_parent_frame().await?;
     Ok(text?.as_str().unwrap_or_default().to_string())
-}
-
-/// Train page: presses Publish on the kept model (the active row), captures the model file
-/// the page downloads, and types `url` as the file's address.
-async fn publish(b: &Browser, url: &str) -> Result<Vec<u8>> {
-    b.js("window.__blobs = []; const orig = URL.createObjectURL; URL.createObjectURL = (x) => { window.__blobs.push(x); return orig.call(URL, x); }; return true;")
-        .await?;
-    b.js("const p = document.querySelector('#saved-list .saved.active .saved-publish'); p.scrollIntoView({ block: 'center' }); return true;")
-        .await?;
-    b.client
-        .find(Locator::Css("#saved-list .saved.active .saved-publish"))
-        .await?
-        .click()
-        .await?;
-    b.until(
-        "return window.__blobs.length > 0 && document.getElementById('publish-panel');",
-        "the published file",
-    )
-    .await?;
-    let bytes = b
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; window.__blobs[0].arrayBuffer().then((a) => done(Array.from(new Uint8Array(a))));",
-            vec![],
-        )
-        .await?;
-    b.type_into("#publish-url", url).await?;
-    settle(b).await?;
-    Ok(serde_json::from_value(bytes)?)
-}
-
-/// The Predict page's probabilities by the genre's shown name (the bar chart's data-value).
-async fn predict_page_probabilities(b: &Browser) -> Result<Map<String, Value>> {
-    let v = b
-        .js("const out = {}; for (const g of document.querySelectorAll('svg.bar-chart g')) out[g.querySelector('.bar-label').textContent.trim()] = parseFloat(g.querySelector('.bar').dataset.value); return out;")
-        .await?;
-    Ok(v.as_object().cloned().unwrap_or_default())
 }
 
 struct Seen {

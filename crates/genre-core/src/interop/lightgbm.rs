@@ -292,7 +292,7 @@ fn parse_tree(b: &Block, columns: usize) -> Result<Vec<RawNode>, ImportError> {
             .unwrap_or_else(|| vec![1.0; leaves]),
     };
     if leaves == 1 {
-        return Ok(vec![leaf_node(leaf_value[0], leaf_cover[0])]);
+        return Ok(vec![RawNode::leaf(leaf_value[0], leaf_cover[0])]);
     }
     let inner = leaves - 1;
     let split_feature = b.numbers("split_feature", inner, int)?;
@@ -391,21 +391,7 @@ fn parse_tree(b: &Block, columns: usize) -> Result<Vec<RawNode>, ImportError> {
         });
     }
     for l in 0..leaves {
-        nodes.push(leaf_node(leaf_value[l], leaf_cover[l]));
+        nodes.push(RawNode::leaf(leaf_value[l], leaf_cover[l]));
     }
     Ok(nodes)
-}
-
-fn leaf_node(value: f64, cover: f64) -> RawNode {
-    RawNode {
-        column: 0,
-        flags: 0,
-        threshold: 0.0,
-        categories: Vec::new(),
-        left: 0,
-        right: 0,
-        leaf: Some(value),
-        cover,
-        gain: 0.0,
-    }
 }

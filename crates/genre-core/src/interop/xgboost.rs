@@ -323,17 +323,7 @@ fn parse_tree(
     let mut nodes = Vec::with_capacity(n);
     for i in 0..n {
         if left[i] < 0.0 {
-            nodes.push(RawNode {
-                column: 0,
-                flags: 0,
-                threshold: 0.0,
-                categories: Vec::new(),
-                left: 0,
-                right: 0,
-                leaf: Some(cond[i] as f32 as f64 * weight),
-                cover: hessian[i],
-                gain: 0.0,
-            });
+            nodes.push(RawNode::leaf(cond[i] as f32 as f64 * weight, hessian[i]));
             continue;
         }
         let column = index[i];

@@ -1,5 +1,6 @@
-//! Helpers shared by the Predict page's e2e tests (`site.rs`, `predict_look.rs`): setting a
-//! feature through the control a user uses for it, and reading back what a field shows. The
+//! Helpers shared by the e2e tests (`site.rs`, `predict_look.rs`, `publish.rs`, `import.rs`):
+//! setting a feature through the control a user uses for it, reading back what a field shows,
+//! the Predict page's probabilities, and publishing the active kept model on Train. The
 //! m:ss formatting is written here again on purpose, not taken from the app, so the tests check
 //! the app's wording instead of repeating it.
 #![allow(dead_code)]
@@ -8,7 +9,7 @@ use fantoccini::Locator;
 use genre_core::feature::Feature;
 use genre_core::model::TrainedModel;
 use genre_lens_e2e::{dist_dir, native_model, Browser, Result, StaticServer};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// The bundled model, the site served at `/` (kept running while the tuple is held) and its URL.
 pub fn model_and_site() -> Result<(TrainedModel, StaticServer, String)> {
@@ -128,4 +129,41 @@ pub async fn settle(b: &Browser) -> Result<Value> {
         "return await new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 0)));",
     )
     .await
+}
+
+/// Train page: presses Publish on the kept model (the active row), captures the model file
+/// the page downloads, and types `url` as the file's address.
+pub async fn publish(b: &Browser, url: &str) -> Result<Vec<u8>> {
+    b.js("window.__blobs = []; const orig = URL.createObjectURL; URL.createObjectURL = (x) => { window.__blobs.push(x); return orig.call(URL, x); }; return true;")
+        .await?;
+    b.js("const p = document.querySelector('#saved-list .saved.active .saved-publish'); p.scrollIntoView({ block: 'center' }); return true;")
+        .await?;
+    b.client
+        .find(Locator::Css("#saved-list .saved.active .saved-publish"))
+        .await?
+        .click()
+        .await?;
+    b.until(
+        "return window.__blobs.length > 0 && document.getElementById('publish-panel');",
+        "the published file",
+    )
+    .await?;
+    let bytes = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; window.__blobs[0].arrayBuffer().then((a) => done(Array.from(new Uint8Array(a))));",
+            vec![],
+        )
+        .await?;
+    b.type_into("#publish-url", url).await?;
+    settle(b).await?;
+    Ok(serde_json::from_value(bytes)?)
+}
+
+/// The Predict page's probabilities by the genre's shown name (the bar chart's data-value).
+pub async fn predict_page_probabilities(b: &Browser) -> Result<Map<String, Value>> {
+    let v = b
+        .js("const out = {}; for (const g of document.querySelectorAll('svg.bar-chart g')) out[g.querySelector('.bar-label').textContent.trim()] = parseFloat(g.querySelector('.bar').dataset.value); return out;")
+        .await?;
+    Ok(v.as_object().cloned().unwrap_or_default())
 }
