@@ -3,7 +3,8 @@
 //! an imported LightGBM model), one thread. For each: the median of 7 runs of `predict_batch`
 //! (CPU time where Linux reports it),
 //! and a check that every probability equals the row-by-row path (`predict_raw`) bit for bit.
-//! Run: `cargo bench -p genre-core --bench predict [-- MODEL.bin …]`.
+//! Run: `cargo bench -p genre-core --bench predict [-- MODEL.bin …]` (paths from the repository's
+//! root).
 
 use std::time::Instant;
 
@@ -31,6 +32,11 @@ fn main() {
     let mut paths: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
+        // Cargo runs benches in the crate's folder: a relative path is from the repository's.
+        .map(|a| match std::path::Path::new(&a).is_absolute() {
+            true => a,
+            false => format!("{root}/{a}"),
+        })
         .collect();
     if paths.is_empty() {
         paths = vec![
@@ -73,11 +79,7 @@ fn main() {
                 .zip(&b.probabilities)
                 .all(|(x, y)| x.to_bits() == y.to_bits())
         });
-        let name = std::path::Path::new(&path)
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+        let name = path.strip_prefix(&format!("{root}/")).unwrap_or(&path);
         let ms = times[RUNS / 2];
         println!(
             "| {name} | {trees} | {nodes} | {ms:.1} ms | {:.1} µs | {} |",
