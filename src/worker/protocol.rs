@@ -24,6 +24,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
+use super::failure::{Failure, WorkError};
+
 pub type RequestId = u64;
 
 /// The id of the unsolicited "I have loaded" message every worker sends first.
@@ -155,6 +157,10 @@ pub enum Response {
     Progress {
         done: u64,
         total: u64,
+        /// Training with early stopping: where it ends unless it improves again
+        /// (`genre_core::train::Progress::stops_by`).
+        #[serde(default)]
+        stops_by: Option<u64>,
     },
     Parsed(DataSummary),
     /// The split, as `bytes[0]`.
@@ -169,19 +175,13 @@ pub enum Response {
         trial: Trial,
         fit_ms: f64,
     },
-    /// A sentence for the user (the core's error messages are written for that).
-    Failed {
-        message: String,
-    },
+    /// Why the request could not be done, typed; the page makes the sentence where it shows
+    /// it. (A file without a recognised genre column is `Failure::Ingest(MissingLabelColumn)`,
+    /// whose `columns` the Train page offers as the label.)
+    Failed(Failure),
     /// The file would not fit in the tab (`genre_core::capacity`): what it would need, and the
     /// sample the page can offer instead.
     TooLarge(TooLarge),
-    /// The file has no column recognised as the genre: the sentence, and the file's columns for
-    /// the page to offer as the label.
-    NeedsLabel {
-        message: String,
-        columns: Vec<String>,
-    },
     /// A protocol's split, as `bytes[0]`, with what its test part holds and the exact
     /// duplicates the read dropped.
     ProtocolPrepared {
@@ -246,12 +246,17 @@ impl<M: Serialize> Envelope<M> {
 }
 
 impl<M: DeserializeOwned> Envelope<M> {
-    /// Reads a received envelope; an unreadable `msg` is a sentence naming the problem.
-    pub fn decode(data: &JsValue) -> Result<Envelope<M>, String> {
+    /// Reads a received envelope.
+    pub fn decode(data: &JsValue) -> Result<Envelope<M>, WorkError> {
         let get = |key: &str| Reflect::get(data, &key.into()).unwrap_or(JsValue::UNDEFINED);
-        let id = envelope_id(data).ok_or("a worker message without an id")?;
-        let msg = serde_wasm_bindgen::from_value(get("msg"))
-            .map_err(|e| format!("unreadable worker message: {e}"))?;
+        let id = envelope_id(data).ok_or_else(|| WorkError::UnreadableMessage {
+            reason: "it has no id".into(),
+        })?;
+        let msg = serde_wasm_bindgen::from_value(get("msg")).map_err(|e| {
+            WorkError::UnreadableMessage {
+                reason: e.to_string(),
+            }
+        })?;
         let blob = get("blob").dyn_into::<Blob>().ok();
         let bytes = Some(get("bytes"))
             .filter(Array::is_array)
