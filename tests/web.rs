@@ -508,20 +508,15 @@ async fn storage_upgrades_a_version_1_database_and_keeps_its_models() {
     idb_done(&factory.delete_database(name).unwrap(), "success").await;
 }
 
-/// Corrections are kept with their record, listed oldest first, deleted one or all.
-#[wasm_bindgen_test]
-async fn corrections_are_kept_listed_in_order_and_deleted() {
-    use genre_lens::storage::{self, StoredCorrection};
-
-    storage::delete_corrections(None).await.unwrap();
-    // Two tracks (one correction per track: the same track again would replace the first).
-    let make = |genre: &str| StoredCorrection {
+/// A correction made on Predict of the bundled model's "Rap": the track `values` is `genre`.
+fn correction_of(
+    values: Vec<(Feature, f64)>,
+    genre: &str,
+) -> genre_lens::storage::StoredCorrection {
+    genre_lens::storage::StoredCorrection {
         id: String::new(),
         correction: genre_core::corrections::Correction {
-            values: vec![
-                (Feature::Energy, if genre == "dnb" { 0.25 } else { 0.75 }),
-                (Feature::DurationMs, 201_000.0),
-            ],
+            values,
             genre: genre.into(),
         },
         predicted: "Rap".into(),
@@ -529,6 +524,22 @@ async fn corrections_are_kept_listed_in_order_and_deleted() {
         model: "bundled".into(),
         source: "Predict".into(),
         saved_at: String::new(),
+    }
+}
+
+/// Corrections are kept with their record, listed oldest first, deleted one or all.
+#[wasm_bindgen_test]
+async fn corrections_are_kept_listed_in_order_and_deleted() {
+    use genre_lens::storage;
+
+    storage::delete_corrections(None).await.unwrap();
+    // Two tracks (one correction per track: the same track again would replace the first).
+    let make = |genre: &str| {
+        let energy = if genre == "dnb" { 0.25 } else { 0.75 };
+        correction_of(
+            vec![(Feature::Energy, energy), (Feature::DurationMs, 201_000.0)],
+            genre,
+        )
     };
     let (first, _) = storage::add_correction(make("dnb")).await.unwrap();
     let (second, _) = storage::add_correction(make("trap")).await.unwrap();
@@ -544,22 +555,12 @@ async fn corrections_are_kept_listed_in_order_and_deleted() {
 #[wasm_bindgen_test]
 async fn a_replaced_correction_is_never_missing_nor_kept_twice() {
     use genre_core::corrections::Placement;
-    use genre_lens::storage::{self, StoredCorrection};
+    use genre_lens::storage;
 
     storage::delete_corrections(None).await.unwrap();
     // One track, its genre changed again and again: each correction replaces the last.
-    let make = |genre: &str| StoredCorrection {
-        id: String::new(),
-        correction: genre_core::corrections::Correction {
-            values: vec![(Feature::Energy, 0.5), (Feature::Tempo, 128.0)],
-            genre: genre.into(),
-        },
-        predicted: "Rap".into(),
-        probability: 0.5,
-        model: "bundled".into(),
-        source: "Predict".into(),
-        saved_at: String::new(),
-    };
+    let make =
+        |genre: &str| correction_of(vec![(Feature::Energy, 0.5), (Feature::Tempo, 128.0)], genre);
     storage::add_correction(make("dnb")).await.unwrap();
     let replacing_done = std::cell::Cell::new(false);
     let replacing = async {

@@ -129,12 +129,7 @@ async fn back_to_train_after_and_during_training() -> Result<()> {
             "the forest's progress to move",
         )
         .await?;
-        b.click_id("train-cancel").await?;
-        b.until(
-            "return document.getElementById('job-rf')?.className.includes('job-cancelled');",
-            "the cancel",
-        )
-        .await?;
+        cancel_the_forest(b).await?;
         Ok(())
     })
     .await
@@ -147,21 +142,7 @@ async fn leaving_explore_while_the_comparison_runs() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
     with_browser(1280, 900, async |b| {
         open(b, &server, "explore").await?;
-        b.until(
-            "return document.getElementById('report-run');",
-            "the comparison card",
-        )
-        .await?;
-        for m in ["rf", "bagging", "knn", "svc"] {
-            b.set_checked(&format!("report-model-{m}"), false).await?;
-        }
-        b.set_checked("report-model-tree", true).await?;
-        b.click_id("report-run").await?;
-        b.until(
-            "return document.getElementById('report-status');",
-            "the run to start",
-        )
-        .await?;
+        start_comparison(b, &["tree"]).await?;
         go(b, "predict").await?;
         go(b, "explore").await?;
         b.no_crash_so_far("back on Explore during the comparison")
@@ -184,6 +165,17 @@ async fn leaving_explore_while_the_comparison_runs() -> Result<()> {
         Ok(())
     })
     .await
+}
+
+/// Train: cancels the run and waits until the forest's job says so.
+async fn cancel_the_forest(b: &Browser) -> Result<()> {
+    b.click_id("train-cancel").await?;
+    b.until(
+        "return document.getElementById('job-rf')?.className.includes('job-cancelled');",
+        "the cancel",
+    )
+    .await?;
+    Ok(())
 }
 
 /// Explore: starts "Run both protocols" with only `models` ticked.
@@ -224,12 +216,7 @@ async fn cancelling_train_or_the_comparison_leaves_the_other_running() -> Result
         go(b, "explore").await?;
         start_comparison(b, &["tree"]).await?;
         go(b, "train").await?;
-        b.click_id("train-cancel").await?;
-        b.until(
-            "return document.getElementById('job-rf')?.className.includes('job-cancelled');",
-            "Train's cancel",
-        )
-        .await?;
+        cancel_the_forest(b).await?;
         go(b, "explore").await?;
         b.wait_js(
             "return document.getElementById('report-why')?.textContent;",
