@@ -1,5 +1,5 @@
-//! Why a worker could not do what it was asked, as it crosses the protocol
-//! ([`Response::Failed`](super::protocol::Response::Failed)): the core's own error when the
+//! Why a worker could not do what it was asked, as it crosses the protocol (`protocol.rs`'s
+//! `Response::Failed`): the core's own error when the
 //! core is the reason (its fields intact, so the page can act on them, e.g. offer a file's
 //! columns as the label), or one of the worker's few of its own. Data, not sentences: the page
 //! makes the sentence (`Display`) where it shows it, from the one wording each error has.
@@ -89,78 +89,4 @@ pub enum BundledDataError {
     Decompression,
     #[error("Could not load the bundled data set (the file is not valid gzip).")]
     NotGzip,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::worker::protocol::Response;
-
-    /// Natively through serde (JSON stands in for serde-wasm-bindgen, which only runs in the
-    /// browser: `worker_messages_round_trip_through_the_envelope` in tests/web.rs sends the
-    /// same errors through the envelope there). Each comes back the same variant with the same
-    /// fields, so the page shows what the worker found and can act on its fields.
-    #[test]
-    fn every_kind_of_failure_round_trips_with_its_fields() {
-        let failures = [
-            Failure::Ingest(IngestError::MissingLabelColumn {
-                found: "`energy`, `style`".into(),
-                columns: vec!["energy".into(), "style".into()],
-            }),
-            Failure::Ingest(IngestError::NotUtf8 {
-                row: 12,
-                column: "song_name".into(),
-            }),
-            Failure::Train(TrainError::InvalidParam {
-                name: "opt-rf-trees".into(),
-                value: "0".into(),
-                expected: "a whole number from 1 to 2000".into(),
-            }),
-            Failure::Train(TrainError::ClassTooSmall {
-                class: "Emo".into(),
-                count: 1,
-                needed: 2,
-                purpose: "to put one in the training part and one in the test part".into(),
-            }),
-            Failure::ModelFile(ModelFileError::NewerVersion {
-                found: 9,
-                supported: 2,
-            }),
-            Failure::Import(ImportError::UnsupportedObjective {
-                library: "XGBoost".into(),
-                objective: "reg:squarederror".into(),
-                supported: "`multi:softprob`".into(),
-            }),
-            Failure::BundledData(BundledDataError::Answered(404)),
-            Failure::Work(WorkError::Encode {
-                what: Encoded::Split,
-                reason: "out of memory".into(),
-            }),
-        ];
-        for failure in failures {
-            let answer = Response::Failed(failure.clone());
-            let text = serde_json::to_string(&answer).unwrap();
-            let back: Response = serde_json::from_str(&text).unwrap();
-            assert_eq!(back, answer, "{text}");
-            // The sentence is the core's (or the worker's) own, made where it is shown.
-            let Response::Failed(back) = back else {
-                unreachable!()
-            };
-            assert_eq!(back.to_string(), failure.to_string());
-        }
-    }
-
-    #[test]
-    fn the_sentence_is_the_cores_own() {
-        let e = IngestError::Binary { offset: 3 };
-        assert_eq!(Failure::from(e.clone()).to_string(), e.to_string());
-        assert_eq!(
-            Failure::from(WorkError::Encode {
-                what: Encoded::Trees,
-                reason: "no room".into()
-            })
-            .to_string(),
-            "Could not encode the trees: no room"
-        );
-    }
 }

@@ -304,6 +304,8 @@ pub fn shares(n_trees: usize, parts: usize) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::worker::failure::{BundledDataError, Encoded};
+    use genre_core::error::{ImportError, IngestError, ModelFileError, TrainError};
 
     #[test]
     fn shares_cover_all_trees_in_order() {
@@ -311,5 +313,73 @@ mod tests {
         assert_eq!(shares(10, 3), vec![0..4, 4..7, 7..10]);
         assert_eq!(shares(2, 8), vec![0..1, 1..2]);
         assert_eq!(shares(5, 0), vec![0..5]);
+    }
+
+    /// Natively through serde (JSON stands in for serde-wasm-bindgen, which only runs in the
+    /// browser: `worker_messages_round_trip_through_the_envelope` in tests/web.rs sends the
+    /// same errors through the envelope there). Each comes back the same variant with the same
+    /// fields, so the page shows what the worker found and can act on its fields.
+    #[test]
+    fn every_kind_of_failure_round_trips_with_its_fields() {
+        let failures = [
+            Failure::Ingest(IngestError::MissingLabelColumn {
+                found: "`energy`, `style`".into(),
+                columns: vec!["energy".into(), "style".into()],
+            }),
+            Failure::Ingest(IngestError::NotUtf8 {
+                row: 12,
+                column: "song_name".into(),
+            }),
+            Failure::Train(TrainError::InvalidParam {
+                name: "opt-rf-trees".into(),
+                value: "0".into(),
+                expected: "a whole number from 1 to 2000".into(),
+            }),
+            Failure::Train(TrainError::ClassTooSmall {
+                class: "Emo".into(),
+                count: 1,
+                needed: 2,
+                purpose: "to put one in the training part and one in the test part".into(),
+            }),
+            Failure::ModelFile(ModelFileError::NewerVersion {
+                found: 9,
+                supported: 2,
+            }),
+            Failure::Import(ImportError::UnsupportedObjective {
+                library: "XGBoost".into(),
+                objective: "reg:squarederror".into(),
+                supported: "`multi:softprob`".into(),
+            }),
+            Failure::BundledData(BundledDataError::Answered(404)),
+            Failure::Work(WorkError::Encode {
+                what: Encoded::Split,
+                reason: "out of memory".into(),
+            }),
+        ];
+        for failure in failures {
+            let answer = Response::Failed(failure.clone());
+            let text = serde_json::to_string(&answer).unwrap();
+            let back: Response = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, answer, "{text}");
+            // The sentence is the core's (or the worker's) own, made where it is shown.
+            let Response::Failed(back) = back else {
+                unreachable!()
+            };
+            assert_eq!(back.to_string(), failure.to_string());
+        }
+    }
+
+    #[test]
+    fn the_sentence_is_the_cores_own() {
+        let e = IngestError::Binary { offset: 3 };
+        assert_eq!(Failure::from(e.clone()).to_string(), e.to_string());
+        assert_eq!(
+            Failure::from(WorkError::Encode {
+                what: Encoded::Trees,
+                reason: "no room".into()
+            })
+            .to_string(),
+            "Could not encode the trees: no room"
+        );
     }
 }
