@@ -13,7 +13,6 @@ use genre_lens_e2e::{
     dist_dir, genres_csv, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer,
     PATIENCE,
 };
-use serde_json::Value;
 
 const TRAIN: Duration = Duration::from_secs(600);
 
