@@ -26,5 +26,4 @@ run() {
 
 run csv_ingest seeds/csv_ingest ../tests/bad_inputs/csv
 run model_file seeds/model_file ../tests/bad_inputs/model
-run import_lightgbm seeds/import_lightgbm
-run import_xgboost seeds/import_xgboost
+run import seeds/import_lightgbm seeds/import_xgboost

@@ -173,11 +173,16 @@ async fn get_all<T: serde::de::DeserializeOwned>(
         .and_then(|s| s.get_all())
         .map_err(|e| fail(what, &e))?;
     let all = done(&req).await.map_err(|e| fail(what, &e))?;
-    Ok(js_sys::Array::from(&all)
+    Ok(records(&all))
+}
+
+/// The records of a `getAll` answer (JSON text) that read as a `T`, in key order.
+fn records<T: serde::de::DeserializeOwned>(all: &JsValue) -> Vec<T> {
+    js_sys::Array::from(all)
         .iter()
         .filter_map(|v| v.as_string())
         .filter_map(|s| serde_json::from_str(&s).ok())
-        .collect())
+        .collect()
 }
 
 async fn db() -> Result<IdbDatabase> {
@@ -384,22 +389,37 @@ fn new_correction_id() -> String {
 /// the same genre is not kept twice, and with another genre the newer word replaces the older.
 /// Returns the correction as kept (with its key) and where it went. Keys grow with time, so
 /// [`corrections`] lists them in the order they were made.
+///
+/// All in one transaction: the list read, the older correction deleted and the new one put
+/// commit together or not at all. Nothing (another tab reading, a failed write) ever sees the
+/// track with no correction or with two, and two tabs correcting the same track at once are
+/// placed one after the other.
 pub async fn add_correction(mut c: StoredCorrection) -> Result<(StoredCorrection, Placement)> {
-    let kept = corrections().await?;
+    const WHAT: &str = "keep the correction";
+    let db = db().await?;
+    let t = tx(&db, &[CORRECTIONS], true)?;
+    let store = t.object_store(CORRECTIONS).map_err(|e| fail(WHAT, &e))?;
+    let all = store.get_all().map_err(|e| fail(WHAT, &e))?;
+    let kept: Vec<StoredCorrection> = records(&done(&all).await.map_err(|e| fail(WHAT, &e))?);
     let existing: Vec<Correction> = kept.iter().map(|k| k.correction.clone()).collect();
     let placement = place(&existing, &c.correction);
     match placement {
+        // Nothing to change: the transaction ends with the read.
         Placement::AlreadyKept(i) => return Ok((kept[i].clone(), placement)),
-        Placement::Replaces(i) => delete_corrections(Some(&kept[i].id)).await?,
+        Placement::Replaces(i) => {
+            store
+                .delete(&JsValue::from_str(&kept[i].id))
+                .map_err(|e| fail(WHAT, &e))?;
+        }
         Placement::New => {}
     }
     c.id = new_correction_id();
     c.saved_at = timestamp();
     let json = serde_json::to_string(&c).expect("a correction serialises");
-    write(CORRECTIONS, "keep the correction", |store| {
-        store.put_with_key(&JsValue::from_str(&json), &JsValue::from_str(&c.id))
-    })
-    .await?;
+    store
+        .put_with_key(&JsValue::from_str(&json), &JsValue::from_str(&c.id))
+        .map_err(|e| fail(WHAT, &e))?;
+    committed(&t, WHAT).await?;
     announce(Change::Corrections);
     Ok((c, placement))
 }

@@ -14,7 +14,9 @@
 //! 5. The one model-loading path: the bundled model loaded from each `ModelSource` (bundled,
 //!    kept in IndexedDB, a URL, bytes) is the same model and predicts the native rows alike.
 //! 6. Storage: a database of the previous version (1: kept models only) is upgraded with the
-//!    corrections store and keeps its models; corrections are kept, listed in order, deleted.
+//!    corrections store and keeps its models; corrections are kept, listed in order, deleted;
+//!    a track corrected again is replaced in one transaction (a reader never sees it missing
+//!    or twice).
 #![cfg(target_arch = "wasm32")]
 
 use std::sync::Arc;
@@ -377,10 +379,23 @@ fn worker_messages_round_trip_through_the_envelope() {
         ),
         fit_ms: 1234.5,
     };
-    let failed = Response::Failed {
-        message: "no".into(),
-    };
-    for answer in [scored, failed] {
+    // Failures cross typed, with their fields (the page makes the sentence).
+    use genre_core::error::{IngestError, TrainError};
+    use genre_lens::worker::failure::{Failure, WorkError};
+    let no_label = Response::Failed(Failure::Ingest(IngestError::MissingLabelColumn {
+        found: "`energy`, `style`".into(),
+        columns: vec!["energy".into(), "style".into()],
+    }));
+    let too_small = Response::Failed(Failure::Train(TrainError::ClassTooSmall {
+        class: "Emo".into(),
+        count: 1,
+        needed: 2,
+        purpose: "to put one in the training part and one in the test part".into(),
+    }));
+    let unreadable = Response::Failed(Failure::Work(WorkError::UnreadableData {
+        reason: "unexpected end".into(),
+    }));
+    for answer in [scored, no_label, too_small, unreadable] {
         let (js, _) = Envelope::new(9, answer.clone()).encode(0);
         assert_eq!(Envelope::<Response>::decode(&js).unwrap().msg, answer);
     }
@@ -493,20 +508,15 @@ async fn storage_upgrades_a_version_1_database_and_keeps_its_models() {
     idb_done(&factory.delete_database(name).unwrap(), "success").await;
 }
 
-/// Corrections are kept with their record, listed oldest first, deleted one or all.
-#[wasm_bindgen_test]
-async fn corrections_are_kept_listed_in_order_and_deleted() {
-    use genre_lens::storage::{self, StoredCorrection};
-
-    storage::delete_corrections(None).await.unwrap();
-    // Two tracks (one correction per track: the same track again would replace the first).
-    let make = |genre: &str| StoredCorrection {
+/// A correction made on Predict of the bundled model's "Rap": the track `values` is `genre`.
+fn correction_of(
+    values: Vec<(Feature, f64)>,
+    genre: &str,
+) -> genre_lens::storage::StoredCorrection {
+    genre_lens::storage::StoredCorrection {
         id: String::new(),
         correction: genre_core::corrections::Correction {
-            values: vec![
-                (Feature::Energy, if genre == "dnb" { 0.25 } else { 0.75 }),
-                (Feature::DurationMs, 201_000.0),
-            ],
+            values,
             genre: genre.into(),
         },
         predicted: "Rap".into(),
@@ -514,6 +524,22 @@ async fn corrections_are_kept_listed_in_order_and_deleted() {
         model: "bundled".into(),
         source: "Predict".into(),
         saved_at: String::new(),
+    }
+}
+
+/// Corrections are kept with their record, listed oldest first, deleted one or all.
+#[wasm_bindgen_test]
+async fn corrections_are_kept_listed_in_order_and_deleted() {
+    use genre_lens::storage;
+
+    storage::delete_corrections(None).await.unwrap();
+    // Two tracks (one correction per track: the same track again would replace the first).
+    let make = |genre: &str| {
+        let energy = if genre == "dnb" { 0.25 } else { 0.75 };
+        correction_of(
+            vec![(Feature::Energy, energy), (Feature::DurationMs, 201_000.0)],
+            genre,
+        )
     };
     let (first, _) = storage::add_correction(make("dnb")).await.unwrap();
     let (second, _) = storage::add_correction(make("trap")).await.unwrap();
@@ -524,4 +550,42 @@ async fn corrections_are_kept_listed_in_order_and_deleted() {
     assert_eq!(storage::corrections().await.unwrap(), vec![second]);
     storage::delete_corrections(None).await.unwrap();
     assert!(storage::corrections().await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_replaced_correction_is_never_missing_nor_kept_twice() {
+    use genre_core::corrections::Placement;
+    use genre_lens::storage;
+
+    storage::delete_corrections(None).await.unwrap();
+    // One track, its genre changed again and again: each correction replaces the last.
+    let make =
+        |genre: &str| correction_of(vec![(Feature::Energy, 0.5), (Feature::Tempo, 128.0)], genre);
+    storage::add_correction(make("dnb")).await.unwrap();
+    let replacing_done = std::cell::Cell::new(false);
+    let replacing = async {
+        for genre in ["trap", "dnb"].repeat(6) {
+            let (_, placement) = storage::add_correction(make(genre)).await.unwrap();
+            assert!(matches!(placement, Placement::Replaces(0)), "{placement:?}");
+        }
+        replacing_done.set(true);
+    };
+    // Meanwhile the store is listed again and again, as another tab would.
+    let reading = async {
+        let mut seen = Vec::new();
+        while !replacing_done.get() {
+            seen.push(storage::corrections().await.unwrap().len());
+        }
+        seen
+    };
+    let ((), seen) = futures::join!(replacing, reading);
+    assert!(seen.len() >= 6, "read while replacing: {seen:?}");
+    assert!(
+        seen.iter().all(|&n| n == 1),
+        "the track has exactly one correction at every read: {seen:?}"
+    );
+    let kept = storage::corrections().await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].correction.genre, "dnb");
+    storage::delete_corrections(None).await.unwrap();
 }

@@ -33,6 +33,7 @@ use leptos::prelude::*;
 use crate::components::page_intro::PageIntro;
 use crate::storage::changes::Change;
 use crate::storage::StoredCorrection;
+use crate::worker::pool::{Canceller, WorkerError};
 use crate::worker::protocol::{DataSummary, TrainedSummary};
 
 /// What the page is for, under its title.
@@ -70,7 +71,8 @@ pub struct Reading {
 #[derive(Clone)]
 pub struct ParseFailure {
     pub name: String,
-    pub message: String,
+    /// Why (made a sentence where it is shown).
+    pub problem: WorkerError,
     /// When no genre column was recognised: the file's columns, offered as the label.
     pub columns: Vec<String>,
     /// The file, to read again with the label the user picks.
@@ -99,9 +101,15 @@ pub struct ModelResult {
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobStatus {
     Queued,
-    Running { done: u64, total: u64, started: f64 },
+    Running {
+        done: u64,
+        total: u64,
+        /// Where early stopping ends the run unless it improves again.
+        stops_by: Option<u64>,
+        started: f64,
+    },
     Done(Arc<ModelResult>),
-    Failed(String),
+    Failed(WorkerError),
     Cancelled,
 }
 
@@ -150,6 +158,9 @@ pub struct TrainState {
     pub tune: tune::TuneView,
     /// A LightGBM or XGBoost model being imported: what was read and what the user said.
     pub import: import::ImportView,
+    /// Cancels the page's work on the training workers now (a run or a search), and no other
+    /// page's (Explore's comparison has its own workers).
+    pub trainers: StoredValue<Canceller, LocalStorage>,
 }
 
 impl TrainState {
@@ -181,6 +192,19 @@ impl TrainState {
             DataState::Empty => None,
         }
     }
+
+    /// No data yet, or the data and options have a blocker (shown by the report): the Train
+    /// button and "Find the best settings" are disabled alike (tracked).
+    pub fn training_blocked(&self) -> bool {
+        self.summary().is_none_or(|s| {
+            !genre_core::train::blockers(
+                &s.report.class_counts,
+                self.options.test_fraction_value(),
+                self.options.balance.get(),
+            )
+            .is_empty()
+        })
+    }
 }
 
 /// Keeps the Train page's state across navigation (going to Predict and back keeps the data
@@ -210,6 +234,7 @@ pub fn provide_train_state() -> TrainState {
         run_corrections: RwSignal::new(Vec::new()),
         tune: tune::TuneView::new(),
         import: import::ImportView::new(),
+        trainers: StoredValue::new_local(Canceller::default()),
     };
     provide_context(page);
     // Saves, renames, deletions and corrections made in another tab show here too.

@@ -12,7 +12,7 @@ use genre_core::tune::{Trial, TuneOptions};
 use js_sys::Uint8Array;
 use wasm_bindgen::JsCast;
 
-use super::pool::{Answer, WorkerClient, WorkerError};
+use super::pool::{Answer, Progress, WorkerClient, WorkerError};
 use super::protocol::{DataSummary, Request, Response, Source, SplitSummary, TrainedSummary};
 
 /// A CSV for the parser worker.
@@ -65,8 +65,14 @@ pub struct TrainJob {
     pub note: String,
 }
 
-fn unexpected() -> WorkerError {
-    WorkerError::Failed("Unexpected answer from the worker.".into())
+/// The answer was not `expected` (a file, a split, a share, …).
+fn unexpected(expected: &'static str) -> WorkerError {
+    WorkerError::Unexpected { expected }
+}
+
+/// Progress in bytes read, for the calls that read a file.
+fn bytes_read(mut progress: impl FnMut(u64, u64) + 'static) -> impl FnMut(Progress) + 'static {
+    move |p: Progress| progress(p.done, p.total)
 }
 
 impl WorkerClient {
@@ -85,9 +91,13 @@ impl WorkerClient {
             label_column,
             sample,
         };
-        match self.request(&request, blob, &[], progress).await?.response {
+        match self
+            .request(&request, blob, &[], bytes_read(progress))
+            .await?
+            .response
+        {
             Response::Parsed(summary) => Ok(summary),
-            _ => Err(unexpected()),
+            _ => Err(unexpected("the file's report")),
         }
     }
 
@@ -110,7 +120,10 @@ impl WorkerClient {
             options,
             data_file,
         };
-        match self.request(&request, blob, &[], progress).await? {
+        match self
+            .request(&request, blob, &[], bytes_read(progress))
+            .await?
+        {
             Answer {
                 response:
                     Response::ProtocolPrepared {
@@ -127,7 +140,7 @@ impl WorkerClient {
                 leakage,
                 duplicates_dropped,
             }),
-            _ => Err(WorkerError::Failed("The data could not be split.".into())),
+            _ => Err(unexpected("the split")),
         }
     }
 
@@ -155,7 +168,7 @@ impl WorkerClient {
             data_file,
             corrections,
         };
-        match self.request(&request, None, &[], |_, _| {}).await? {
+        match self.request(&request, None, &[], |_| {}).await? {
             Answer {
                 response: Response::Prepared(summary),
                 bytes,
@@ -163,16 +176,16 @@ impl WorkerClient {
                 summary,
                 data: bytes[0].clone(),
             }),
-            _ => Err(WorkerError::Failed("The data could not be split.".into())),
+            _ => Err(unexpected("the split")),
         }
     }
 
-    /// Trains `job`'s whole model on `data`. `progress(units done, total)`.
+    /// Trains `job`'s whole model on `data`; `progress` in work units.
     pub async fn train(
         &self,
         job: &TrainJob,
         data: &Uint8Array,
-        progress: impl FnMut(u64, u64) + 'static,
+        progress: impl FnMut(Progress) + 'static,
     ) -> Result<TrainedFile, WorkerError> {
         let answer = self
             .request(
@@ -192,7 +205,7 @@ impl WorkerClient {
         job: &TrainJob,
         share: Range<usize>,
         data: &Uint8Array,
-        progress: impl FnMut(u64, u64) + 'static,
+        progress: impl FnMut(Progress) + 'static,
     ) -> Result<Uint8Array, WorkerError> {
         let answer = self
             .request(
@@ -207,9 +220,7 @@ impl WorkerClient {
                 response: Response::Share { .. },
                 mut bytes,
             } if !bytes.is_empty() => Ok(bytes.swap_remove(0)),
-            _ => Err(WorkerError::Failed(
-                "A forest share came back empty.".into(),
-            )),
+            _ => Err(unexpected("a forest share")),
         }
     }
 
@@ -230,13 +241,7 @@ impl WorkerClient {
             note: job.note.clone(),
         };
         let answer = self
-            .request_moving(
-                &request,
-                None,
-                std::slice::from_ref(data),
-                shares,
-                |_, _| {},
-            )
+            .request_moving(&request, None, std::slice::from_ref(data), shares, |_| {})
             .await?;
         trained_file(answer)
     }
@@ -259,11 +264,11 @@ impl WorkerClient {
             index,
         };
         let answer = self
-            .request(&request, None, std::slice::from_ref(data), |_, _| {})
+            .request(&request, None, std::slice::from_ref(data), |_| {})
             .await?;
         match answer.response {
             Response::Scored { trial, fit_ms } => Ok((trial, fit_ms)),
-            _ => Err(unexpected()),
+            _ => Err(unexpected("a trial's scores")),
         }
     }
 }
@@ -273,11 +278,11 @@ impl WorkerClient {
     pub async fn read_model(&self, file: &[u8]) -> Result<ForeignSummary, WorkerError> {
         let file = [Uint8Array::from(file)];
         let answer = self
-            .request_moving(&Request::ReadModel, None, &[], &file, |_, _| {})
+            .request_moving(&Request::ReadModel, None, &[], &file, |_| {})
             .await?;
         match answer.response {
             Response::ModelRead(summary) => Ok(summary),
-            _ => Err(unexpected()),
+            _ => Err(unexpected("what the model file holds")),
         }
     }
 
@@ -290,11 +295,11 @@ impl WorkerClient {
         let file = [Uint8Array::from(file)];
         let request = Request::ImportModel { options };
         let answer = self
-            .request_moving(&request, None, &[], &file, |_, _| {})
+            .request_moving(&request, None, &[], &file, |_| {})
             .await?;
         match (answer.response, answer.bytes.first()) {
             (Response::ModelImported, Some(model)) => Ok(model.to_vec()),
-            _ => Err(unexpected()),
+            _ => Err(unexpected("the imported model")),
         }
     }
 }
@@ -337,8 +342,8 @@ fn trained_file(answer: Answer) -> Result<TrainedFile, WorkerError> {
                 summary,
                 file: file.to_vec(),
             }),
-            None => Err(unexpected()),
+            None => Err(unexpected("a model file")),
         },
-        _ => Err(unexpected()),
+        _ => Err(unexpected("a trained model")),
     }
 }

@@ -3,8 +3,10 @@
 //! A worker is long-lived and keeps what it needs between requests: the last file it read (so
 //! the page can re-split with other options without re-reading) and the last split it was sent
 //! with the stages fitted on it (so the forest, bagging and the finish step fit the
-//! preprocessing once). Cancelling is done by the page terminating the worker, so the core's
-//! cancel flag here is never set.
+//! preprocessing once). Cancelling is done by the page terminating the worker: a worker busy
+//! in one long call into wasm hears no message, and without `SharedArrayBuffer` (which a static
+//! host without cross-origin isolation does not give) it shares no memory with the page, so
+//! the core's cancel flag is the CLI's (Ctrl+C), and here one that nothing sets.
 
 use std::cell::RefCell;
 use std::io::Read;
@@ -30,6 +32,7 @@ use importing::{import_model, read_model};
 use reading::{blob_reader, fetch_gunzip, parse_blob, parse_reader, read_with_progress};
 use training::{finish_forest, load_data, prepare, run_trial, train_one, ProtocolRun};
 
+use super::failure::{BundledDataError, Encoded, Failure, WorkError};
 use super::protocol::*;
 use crate::fetch::{fetch_stream, FetchError};
 use crate::perf::now;
@@ -82,36 +85,9 @@ fn post(id: RequestId, msg: Response, bytes: Vec<Vec<u8>>) {
     }
 }
 
-/// Answers that the request failed, with the problem's sentence (what the page shows).
-fn fail(id: RequestId, problem: impl std::fmt::Display) {
-    post(
-        id,
-        Response::Failed {
-            message: problem.to_string(),
-        },
-        Vec::new(),
-    );
-}
-
-/// Why a training request could not be done; sent to the page as its sentence.
-#[derive(Debug, thiserror::Error)]
-enum WorkError {
-    #[error("No file was attached.")]
-    NoFile,
-    #[error("The training data was not attached.")]
-    NoData,
-    #[error("No training data.")]
-    NoSplit,
-    #[error("Unreadable training data: {0}")]
-    UnreadableData(postcard::Error),
-    #[error("Unreadable forest share: {0}")]
-    UnreadableShare(postcard::Error),
-    #[error("No forest share to merge.")]
-    NoShare,
-    #[error("No model file was attached.")]
-    NoModelFile,
-    #[error(transparent)]
-    Train(#[from] genre_core::error::TrainError),
+/// Answers that the request failed, and why (the page makes the sentence where it shows it).
+fn fail(id: RequestId, problem: impl Into<Failure>) {
+    post(id, Response::Failed(problem.into()), Vec::new());
 }
 
 fn on_message(ev: &MessageEvent) {

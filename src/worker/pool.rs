@@ -18,26 +18,41 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions};
 
+use super::failure::Failure;
 use super::protocol::{envelope_id, Envelope, Request, RequestId, Response, READY_ID};
+use genre_core::error::IngestError;
 
 /// The loader trunk writes for the worker binary, relative to the page (sub-path safe).
 pub const WORKER_URL: &str = "./worker_loader.js";
 
+/// What a request to a worker ended with instead of its answer. Its `Display` is the sentence
+/// a page shows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerError {
     /// The page terminated the worker (cancel); nothing to show.
     Cancelled,
     /// The worker died; the browser's message.
     Crashed(String),
-    /// The worker answered with an error sentence (bad data, invalid setting, ...).
-    Failed(String),
-    /// The file has no recognised genre column: the sentence and the columns to pick from.
-    NeedsLabel {
-        message: String,
-        columns: Vec<String>,
-    },
+    /// The worker could not do it: bad data, an invalid setting, … (typed, as the worker sent it).
+    Failed(Failure),
+    /// The worker answered, but not what the request expects (`expected`: the answer's kind).
+    Unexpected { expected: &'static str },
     /// The file is too large to read whole in this tab (the page offers a sample).
     TooLarge(genre_core::capacity::TooLarge),
+}
+
+impl WorkerError {
+    /// The file's columns, when it was refused for having no recognised genre column (the
+    /// Train page offers them as the label).
+    pub fn label_choices(&self) -> Option<&[String]> {
+        match self {
+            WorkerError::Failed(Failure::Ingest(IngestError::MissingLabelColumn {
+                columns,
+                ..
+            })) => Some(columns),
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for WorkerError {
@@ -48,9 +63,11 @@ impl std::fmt::Display for WorkerError {
                 f,
                 "The background worker stopped unexpectedly ({m}). It has been restarted; try again."
             ),
-            WorkerError::Failed(m) | WorkerError::NeedsLabel { message: m, .. } => {
-                write!(f, "{m}")
-            }
+            WorkerError::Failed(failure) => write!(f, "{failure}"),
+            WorkerError::Unexpected { expected } => write!(
+                f,
+                "The background worker gave an unexpected answer (expected {expected}); try again."
+            ),
             WorkerError::TooLarge(t) => write!(
                 f,
                 "It has about {} rows: training on all of them would need about {} of memory in this tab, which keeps to {}.",
@@ -73,11 +90,18 @@ pub(super) struct Answer {
     pub bytes: Vec<Uint8Array>,
 }
 
-type Progress = Box<dyn FnMut(u64, u64)>;
+/// How far a request is: bytes read of `total`, or trees/rounds/epochs done of `total` (and,
+/// with early stopping, where the run ends unless it improves again).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+    pub stops_by: Option<u64>,
+}
 
 struct Pending {
     done: oneshot::Sender<Result<Answer, WorkerError>>,
-    progress: Progress,
+    progress: Box<dyn FnMut(Progress)>,
 }
 
 #[derive(Default)]
@@ -94,11 +118,15 @@ struct Slot {
     pending: HashMap<RequestId, Pending>,
     /// The worker's `message` and `error` listeners (removed when dropped).
     listeners: Vec<EventListener>,
+    /// A training worker held by a [`Lease`].
+    leased: bool,
 }
 
 thread_local! {
     static NEXT_ID: Cell<RequestId> = const { Cell::new(READY_ID + 1) };
     static PARSER: WorkerClient = WorkerClient::named("genre-lens parser");
+    /// Every training worker made so far (kept for the page's lifetime), each leased to one
+    /// piece of work at a time.
     static TRAINERS: RefCell<Vec<WorkerClient>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -107,21 +135,90 @@ pub fn parser() -> WorkerClient {
     PARSER.with(Clone::clone)
 }
 
-/// Training worker `i` (spawned on first use, kept for the page's lifetime).
-pub fn trainer(i: usize) -> WorkerClient {
-    TRAINERS.with_borrow_mut(|t| {
-        while t.len() <= i {
-            let n = t.len() + 1;
-            t.push(WorkerClient::named(&format!("genre-lens trainer {n}")));
-        }
-        t[i].clone()
-    })
+/// The training workers one piece of work (a training run, a search, Explore's comparison)
+/// has to itself: leased on first use, handed back when the last clone is dropped. Cancelling
+/// it terminates these workers and no others, so Train and Explore can each run and cancel
+/// their own work side by side; a second piece of work started meanwhile gets other workers.
+#[derive(Clone)]
+pub struct Lease(Rc<Leased>);
+
+struct Leased {
+    workers: RefCell<Vec<WorkerClient>>,
+    cancelled: Cell<bool>,
 }
 
-/// Terminates every training worker: their pending requests end as [`WorkerError::Cancelled`].
-pub fn cancel_training() {
-    let all: Vec<WorkerClient> = TRAINERS.with_borrow(|t| t.clone());
-    all.iter().for_each(WorkerClient::terminate);
+impl Drop for Leased {
+    fn drop(&mut self) {
+        for w in self.workers.get_mut().iter() {
+            w.0.borrow_mut().leased = false;
+        }
+    }
+}
+
+impl Lease {
+    pub fn new() -> Lease {
+        Lease(Rc::new(Leased {
+            workers: RefCell::new(Vec::new()),
+            cancelled: Cell::new(false),
+        }))
+    }
+
+    /// Worker `i` of this lease (the ones up to it leased on first use: idle workers first,
+    /// then new ones, `genre-lens trainer N`).
+    pub fn worker(&self, i: usize) -> WorkerClient {
+        let mut workers = self.0.workers.borrow_mut();
+        while workers.len() <= i {
+            workers.push(lease_trainer());
+        }
+        workers[i].clone()
+    }
+
+    /// Whether its [`Canceller`] was used.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.cancelled.get()
+    }
+
+    /// What the page keeps to cancel this work (it does not keep the workers leased).
+    pub fn canceller(&self) -> Canceller {
+        Canceller(Rc::downgrade(&self.0))
+    }
+}
+
+impl Default for Lease {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Cancels a [`Lease`]'s work from outside it (a page's Cancel button).
+#[derive(Clone, Default)]
+pub struct Canceller(Weak<Leased>);
+
+impl Canceller {
+    /// Stops the work now, if it still runs: its workers are terminated (each is respawned by
+    /// its next request) and what they had pending ends as [`WorkerError::Cancelled`]. Only
+    /// termination stops a worker busy in one long call into wasm (see `handler.rs`).
+    pub fn cancel(&self) {
+        if let Some(leased) = self.0.upgrade() {
+            leased.cancelled.set(true);
+            let workers = leased.workers.borrow().clone();
+            workers.iter().for_each(WorkerClient::terminate);
+        }
+    }
+}
+
+/// An idle training worker, or a new one, marked leased.
+fn lease_trainer() -> WorkerClient {
+    TRAINERS.with_borrow_mut(|all| {
+        let idle = all.iter().find(|w| !w.0.borrow().leased).cloned();
+        let worker = idle.unwrap_or_else(|| {
+            let w = WorkerClient::named(&format!("genre-lens trainer {}", all.len() + 1));
+            all.push(w.clone());
+            w
+        });
+        worker.0.borrow_mut().leased = true;
+        worker
+    })
 }
 
 /// How many workers train a forest: one per core the browser reports, at least 1, at most 8.
@@ -144,13 +241,13 @@ impl WorkerClient {
     }
 
     /// Sends `request` (with an optional file and byte payloads) and resolves to the final
-    /// answer; `progress(done, total)` sees the progress messages in between.
+    /// answer; `progress` sees the progress messages in between.
     pub(super) async fn request(
         &self,
         request: &Request,
         blob: Option<&Blob>,
         bytes: &[Uint8Array],
-        progress: impl FnMut(u64, u64) + 'static,
+        progress: impl FnMut(Progress) + 'static,
     ) -> Result<Answer, WorkerError> {
         self.request_moving(request, blob, bytes, &[], progress)
             .await
@@ -165,7 +262,7 @@ impl WorkerClient {
         blob: Option<&Blob>,
         bytes: &[Uint8Array],
         moved: &[Uint8Array],
-        progress: impl FnMut(u64, u64) + 'static,
+        progress: impl FnMut(Progress) + 'static,
     ) -> Result<Answer, WorkerError> {
         let id = NEXT_ID.with(|n| {
             let id = n.get();
@@ -179,9 +276,7 @@ impl WorkerClient {
         };
         let (envelope, transfer) = envelope.encode(bytes.len());
         let (tx, rx) = oneshot::channel();
-        if let Err(e) = self.ensure_spawned() {
-            return Err(WorkerError::Crashed(e));
-        }
+        self.ensure_spawned()?;
         let post_now = {
             let mut slot = self.0.borrow_mut();
             slot.pending.insert(
@@ -235,14 +330,14 @@ impl WorkerClient {
         }
     }
 
-    fn ensure_spawned(&self) -> Result<(), String> {
+    fn ensure_spawned(&self) -> Result<(), WorkerError> {
         if self.0.borrow().worker.is_some() {
             return Ok(());
         }
         let options = WorkerOptions::new();
         options.set_name(&self.0.borrow().name);
-        let worker =
-            Worker::new_with_options(WORKER_URL, &options).map_err(|e| js_error_text(&e))?;
+        let worker = Worker::new_with_options(WORKER_URL, &options)
+            .map_err(|e| WorkerError::Crashed(js_error_text(&e)))?;
         let weak: Weak<RefCell<Slot>> = Rc::downgrade(&self.0);
         let on_message = EventListener::new(&worker, "message", move |ev| {
             if let Some(slot) = weak.upgrade() {
@@ -295,18 +390,27 @@ impl WorkerClient {
         }
         let (response, bytes) = match Envelope::<Response>::decode(&data) {
             Ok(envelope) => (envelope.msg, envelope.bytes),
-            Err(message) => (Response::Failed { message }, Vec::new()),
+            Err(e) => (Response::Failed(e.into()), Vec::new()),
         };
-        if let Response::Progress { done, total } = response {
+        if let Response::Progress {
+            done,
+            total,
+            stops_by,
+        } = response
+        {
             // Take the callback out while calling it, so it may itself use the pool.
             let cb = self
                 .0
                 .borrow_mut()
                 .pending
                 .get_mut(&id)
-                .map(|p| std::mem::replace(&mut p.progress, Box::new(|_, _| {})));
+                .map(|p| std::mem::replace(&mut p.progress, Box::new(|_| {})));
             if let Some(mut cb) = cb {
-                cb(done, total);
+                cb(Progress {
+                    done,
+                    total,
+                    stops_by,
+                });
                 if let Some(p) = self.0.borrow_mut().pending.get_mut(&id) {
                     p.progress = cb;
                 }
@@ -318,10 +422,7 @@ impl WorkerClient {
             return;
         };
         let result = match response {
-            Response::Failed { message } => Err(WorkerError::Failed(message)),
-            Response::NeedsLabel { message, columns } => {
-                Err(WorkerError::NeedsLabel { message, columns })
-            }
+            Response::Failed(failure) => Err(WorkerError::Failed(failure)),
             Response::TooLarge(t) => Err(WorkerError::TooLarge(t)),
             response => Ok(Answer { response, bytes }),
         };

@@ -25,6 +25,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
+use super::failure::{Failure, WorkError};
+
 pub type RequestId = u64;
 
 /// The id of the unsolicited "I have loaded" message every worker sends first.
@@ -162,6 +164,10 @@ pub enum Response {
     Progress {
         done: u64,
         total: u64,
+        /// Training with early stopping: where it ends unless it improves again
+        /// (`genre_core::train::Progress::stops_by`).
+        #[serde(default)]
+        stops_by: Option<u64>,
     },
     Parsed(DataSummary),
     /// The split, as `bytes[0]`.
@@ -176,19 +182,13 @@ pub enum Response {
         trial: Trial,
         fit_ms: f64,
     },
-    /// A sentence for the user (the core's error messages are written for that).
-    Failed {
-        message: String,
-    },
+    /// Why the request could not be done, typed; the page makes the sentence where it shows
+    /// it. (A file without a recognised genre column is `Failure::Ingest(MissingLabelColumn)`,
+    /// whose `columns` the Train page offers as the label.)
+    Failed(Failure),
     /// The file would not fit in the tab (`genre_core::capacity`): what it would need, and the
     /// sample the page can offer instead.
     TooLarge(TooLarge),
-    /// The file has no column recognised as the genre: the sentence, and the file's columns for
-    /// the page to offer as the label.
-    NeedsLabel {
-        message: String,
-        columns: Vec<String>,
-    },
     /// A protocol's split, as `bytes[0]`, with what its test part holds and the exact
     /// duplicates the read dropped.
     ProtocolPrepared {
@@ -257,12 +257,17 @@ impl<M: Serialize> Envelope<M> {
 }
 
 impl<M: DeserializeOwned> Envelope<M> {
-    /// Reads a received envelope; an unreadable `msg` is a sentence naming the problem.
-    pub fn decode(data: &JsValue) -> Result<Envelope<M>, String> {
+    /// Reads a received envelope.
+    pub fn decode(data: &JsValue) -> Result<Envelope<M>, WorkError> {
         let get = |key: &str| Reflect::get(data, &key.into()).unwrap_or(JsValue::UNDEFINED);
-        let id = envelope_id(data).ok_or("a worker message without an id")?;
-        let msg = serde_wasm_bindgen::from_value(get("msg"))
-            .map_err(|e| format!("unreadable worker message: {e}"))?;
+        let id = envelope_id(data).ok_or_else(|| WorkError::UnreadableMessage {
+            reason: "it has no id".into(),
+        })?;
+        let msg = serde_wasm_bindgen::from_value(get("msg")).map_err(|e| {
+            WorkError::UnreadableMessage {
+                reason: e.to_string(),
+            }
+        })?;
         let blob = get("blob").dyn_into::<Blob>().ok();
         let bytes = Some(get("bytes"))
             .filter(Array::is_array)
@@ -310,6 +315,8 @@ pub fn shares(n_trees: usize, parts: usize) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::worker::failure::{BundledDataError, Encoded};
+    use genre_core::error::{ImportError, IngestError, ModelFileError, TrainError};
 
     #[test]
     fn shares_cover_all_trees_in_order() {
@@ -317,5 +324,73 @@ mod tests {
         assert_eq!(shares(10, 3), vec![0..4, 4..7, 7..10]);
         assert_eq!(shares(2, 8), vec![0..1, 1..2]);
         assert_eq!(shares(5, 0), vec![0..5]);
+    }
+
+    /// Natively through serde (JSON stands in for serde-wasm-bindgen, which only runs in the
+    /// browser: `worker_messages_round_trip_through_the_envelope` in tests/web.rs sends the
+    /// same errors through the envelope there). Each comes back the same variant with the same
+    /// fields, so the page shows what the worker found and can act on its fields.
+    #[test]
+    fn every_kind_of_failure_round_trips_with_its_fields() {
+        let failures = [
+            Failure::Ingest(IngestError::MissingLabelColumn {
+                found: "`energy`, `style`".into(),
+                columns: vec!["energy".into(), "style".into()],
+            }),
+            Failure::Ingest(IngestError::NotUtf8 {
+                row: 12,
+                column: "song_name".into(),
+            }),
+            Failure::Train(TrainError::InvalidParam {
+                name: "opt-rf-trees".into(),
+                value: "0".into(),
+                expected: "a whole number from 1 to 2000".into(),
+            }),
+            Failure::Train(TrainError::ClassTooSmall {
+                class: "Emo".into(),
+                count: 1,
+                needed: 2,
+                purpose: "to put one in the training part and one in the test part".into(),
+            }),
+            Failure::ModelFile(ModelFileError::NewerVersion {
+                found: 9,
+                supported: 2,
+            }),
+            Failure::Import(ImportError::UnsupportedObjective {
+                library: "XGBoost".into(),
+                objective: "reg:squarederror".into(),
+                supported: "`multi:softprob`".into(),
+            }),
+            Failure::BundledData(BundledDataError::Answered(404)),
+            Failure::Work(WorkError::Encode {
+                what: Encoded::Split,
+                reason: "out of memory".into(),
+            }),
+        ];
+        for failure in failures {
+            let answer = Response::Failed(failure.clone());
+            let text = serde_json::to_string(&answer).unwrap();
+            let back: Response = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, answer, "{text}");
+            // The sentence is the core's (or the worker's) own, made where it is shown.
+            let Response::Failed(back) = back else {
+                unreachable!()
+            };
+            assert_eq!(back.to_string(), failure.to_string());
+        }
+    }
+
+    #[test]
+    fn the_sentence_is_the_cores_own() {
+        let e = IngestError::Binary { offset: 3 };
+        assert_eq!(Failure::from(e.clone()).to_string(), e.to_string());
+        assert_eq!(
+            Failure::from(WorkError::Encode {
+                what: Encoded::Trees,
+                reason: "no room".into()
+            })
+            .to_string(),
+            "Could not encode the trees: no room"
+        );
     }
 }

@@ -3,8 +3,10 @@
 //! The split (opaque bytes from the parser) goes to every worker; each worker trains one task at
 //! a time. A forest is cut into N shares of trees (tree i always uses the seed derived for i, so
 //! the merged forest equals one run), then merged and scored by whichever worker finished the
-//! last share; other models take one worker each. [`cancel`] terminates the training workers,
-//! which really stops the work. The page learns what happens through [`JobEvent`]s.
+//! last share; other models take one worker each. The run's workers are its own ([`Lease`]):
+//! the page cancels it through the lease's `Canceller`, which terminates them (the one way to
+//! stop a worker busy in wasm), and no other run's. The page learns what happens through
+//! [`JobEvent`]s.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -15,14 +17,20 @@ use genre_core::train::ModelSpec;
 use js_sys::Uint8Array;
 
 use super::calls::{TrainJob, TrainedFile};
-use super::pool::{self, trainer, WorkerClient, WorkerError};
+use super::pool::{Lease, Progress, WorkerClient, WorkerError};
 use super::protocol::shares;
 use crate::perf::now;
 
 /// What happens to one model of a run.
 pub enum JobEvent {
-    /// Work units (trees, rounds, epochs) done of `total`, since `started` (`performance.now()`).
-    Progress { done: u64, total: u64, started: f64 },
+    /// Work units (trees, rounds, epochs) done of `total`, since `started` (`performance.now()`);
+    /// `stops_by`: where early stopping ends it unless it improves again.
+    Progress {
+        done: u64,
+        total: u64,
+        stops_by: Option<u64>,
+        started: f64,
+    },
     /// The model and its wall time from its first task's start to its arrival on the page.
     /// (Boxed: the figures are big beside the other events.)
     Trained {
@@ -76,7 +84,7 @@ struct Run {
     started: RefCell<Vec<Option<f64>>>,
     /// Jobs that failed: their remaining tasks are skipped, later failures not reported.
     failed: RefCell<Vec<bool>>,
-    cancelled: Rc<Cell<bool>>,
+    lease: Lease,
     /// Per worker: the worker and the job whose forest share it is training right now, so a
     /// failed share can stop its sibling shares instead of letting them run to the end.
     workers: Vec<WorkerClient>,
@@ -85,9 +93,6 @@ struct Run {
 }
 
 thread_local! {
-    /// The cancel flag of the work on the training workers now (a run, or a search's trials):
-    /// one at a time, which [`cancel`] stops.
-    static CURRENT: RefCell<Option<Rc<Cell<bool>>>> = const { RefCell::new(None) };
     static DATA_ID: Cell<u64> = const { Cell::new(1) };
 }
 
@@ -101,11 +106,13 @@ pub(super) fn next_data_id() -> u64 {
     })
 }
 
-/// Trains `plan`'s models on the split `data`, reporting to `events(job index, event)`, and
-/// resolves when every model is trained, failed or cancelled.
+/// Trains `plan`'s models on the split `data` on `lease`'s workers, reporting to
+/// `events(job index, event)`, and resolves when every model is trained, failed or cancelled
+/// (through the lease's `Canceller`).
 pub async fn run(
     data: Uint8Array,
     plan: RunPlan,
+    lease: Lease,
     events: impl Fn(usize, JobEvent) + 'static,
 ) -> RunEnd {
     let RunPlan {
@@ -155,48 +162,22 @@ pub async fn run(
         share_done: RefCell::new(HashMap::new()),
         started: RefCell::new(vec![None; n_jobs]),
         failed: RefCell::new(vec![false; n_jobs]),
-        cancelled: Rc::new(Cell::new(false)),
-        workers: (0..workers).map(trainer).collect(),
+        workers: (0..workers).map(|w| lease.worker(w)).collect(),
+        lease,
         sharing: RefCell::new(vec![None; workers]),
         events: Box::new(events),
     });
-    let cancelled = run.cancelled.clone();
-    if on_training_workers(cancelled, workers, |w| work(run.clone(), w)).await {
+    futures::future::join_all((0..workers).map(|w| work(run.clone(), w))).await;
+    if run.lease.is_cancelled() {
         RunEnd::Cancelled
     } else {
         RunEnd::Finished
     }
 }
 
-/// Runs `work(w)` for each of `workers` training workers until all have returned, as the
-/// current work, whose flag [`cancel`] sets; returns whether it was cancelled.
-pub(super) async fn on_training_workers<F: std::future::Future<Output = ()>>(
-    cancelled: Rc<Cell<bool>>,
-    workers: usize,
-    work: impl Fn(usize) -> F,
-) -> bool {
-    CURRENT.with_borrow_mut(|c| *c = Some(cancelled.clone()));
-    futures::future::join_all((0..workers).map(work)).await;
-    CURRENT.with_borrow_mut(|c| {
-        if c.as_ref().is_some_and(|r| Rc::ptr_eq(r, &cancelled)) {
-            *c = None;
-        }
-    });
-    cancelled.get()
-}
-
-/// Stops the current run or search now: the training workers are terminated (and respawned
-/// for the next one); what they had pending ends as [`WorkerError::Cancelled`].
-pub fn cancel() {
-    if let Some(cancelled) = CURRENT.with_borrow_mut(Option::take) {
-        cancelled.set(true);
-    }
-    pool::cancel_training();
-}
-
 impl Run {
     fn next_task(&self) -> Option<Task> {
-        if self.cancelled.get() {
+        if self.lease.is_cancelled() {
             return None;
         }
         let mut q = self.queue.borrow_mut();
@@ -214,8 +195,13 @@ impl Run {
         *s[j].get_or_insert_with(now)
     }
 
-    fn progress(&self, j: usize, share: Option<usize>, done: u64, total: u64) {
+    fn progress(&self, j: usize, share: Option<usize>, p: Progress) {
         let started = self.start(j);
+        let Progress {
+            done,
+            total,
+            stops_by,
+        } = p;
         let (done, total) = match share {
             None => (done, total),
             Some(k) => {
@@ -234,6 +220,7 @@ impl Run {
             JobEvent::Progress {
                 done,
                 total,
+                stops_by,
                 started,
             },
         );
@@ -295,9 +282,7 @@ async fn work(run: Rc<Run>, w: usize) {
                 run.start(j);
                 let r = run.clone();
                 let result = worker
-                    .train(&run.jobs[j], &run.data, move |d, t| {
-                        r.progress(j, None, d, t)
-                    })
+                    .train(&run.jobs[j], &run.data, move |p| r.progress(j, None, p))
                     .await;
                 run.finished(j, result);
             }
@@ -306,8 +291,8 @@ async fn work(run: Rc<Run>, w: usize) {
                 let r = run.clone();
                 run.sharing.borrow_mut()[w] = Some(j);
                 let result = worker
-                    .train_share(&run.jobs[j], range, &run.data, move |d, t| {
-                        r.progress(j, Some(k), d, t)
+                    .train_share(&run.jobs[j], range, &run.data, move |p| {
+                        r.progress(j, Some(k), p)
                     })
                     .await;
                 run.sharing.borrow_mut()[w] = None;

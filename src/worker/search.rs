@@ -11,8 +11,9 @@
 //! trial is the smallest unit that gives a score at all), and it guarantees a result for any
 //! budget: each worker's first trial always ends (with the first two being the defaults of the
 //! boosted trees and of the forest, the best is never worse than an untuned run). So a search
-//! can overrun its budget by up to one trial; [`cancel`] is the way to stop at once. It
-//! terminates the training workers: trials in flight are dropped, finished ones are kept.
+//! can overrun its budget by up to one trial; cancelling (the lease's `Canceller`) is the way to
+//! stop at once. It terminates the search's training workers: trials in flight are dropped,
+//! finished ones are kept.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -21,8 +22,8 @@ use genre_core::train::ModelSpec;
 use genre_core::tune::{candidate, Trial, TuneOptions};
 use js_sys::Uint8Array;
 
-use super::pool::{trainer, WorkerError};
-use super::scheduler::{next_data_id, on_training_workers};
+use super::pool::{Lease, WorkerError};
+use super::scheduler::next_data_id;
 use crate::perf::now;
 
 /// What the search covers and for how long.
@@ -61,15 +62,17 @@ struct Search {
     data_id: u64,
     deadline: f64,
     next: Cell<usize>,
-    cancelled: Rc<Cell<bool>>,
+    lease: Lease,
     events: Box<dyn Fn(TrialEvent)>,
 }
 
-/// Runs trials 0, 1, 2 … of `plan.options` on the split `data` over `plan.workers` training
-/// workers until the budget is spent or [`scheduler::cancel`](super::scheduler::cancel) is called, reporting each trial to `events`.
+/// Runs trials 0, 1, 2 … of `plan.options` on the split `data` over `plan.workers` of
+/// `lease`'s training workers until the budget is spent or the lease is cancelled, reporting
+/// each trial to `events`.
 pub async fn search(
     data: Uint8Array,
     plan: SearchPlan,
+    lease: Lease,
     events: impl Fn(TrialEvent) + 'static,
 ) -> SearchEnd {
     let workers = plan.workers.max(1);
@@ -79,11 +82,11 @@ pub async fn search(
         data_id: next_data_id(),
         deadline: now() + plan.budget_ms,
         next: Cell::new(0),
-        cancelled: Rc::new(Cell::new(false)),
+        lease,
         events: Box::new(events),
     });
-    let cancelled = search.cancelled.clone();
-    if on_training_workers(cancelled, workers, |w| work(search.clone(), w)).await {
+    futures::future::join_all((0..workers).map(|w| work(search.clone(), w))).await;
+    if search.lease.is_cancelled() {
         SearchEnd::Cancelled
     } else {
         SearchEnd::Budget
@@ -94,8 +97,8 @@ pub async fn search(
 async fn work(search: Rc<Search>, w: usize) {
     // One request per task: each carries the split, which the page copies (see the scheduler).
     crate::csv_upload::yield_now().await;
-    let worker = trainer(w);
-    while !search.cancelled.get() && now() < search.deadline {
+    let worker = search.lease.worker(w);
+    while !search.lease.is_cancelled() && now() < search.deadline {
         let index = search.next.get();
         search.next.set(index + 1);
         let started = now();
@@ -107,7 +110,7 @@ async fn work(search: Rc<Search>, w: usize) {
         let answer = worker
             .trial(search.data_id, &search.options, index, &search.data)
             .await;
-        if search.cancelled.get() {
+        if search.lease.is_cancelled() {
             return; // an answer that raced the cancel is dropped with the rest
         }
         match answer {

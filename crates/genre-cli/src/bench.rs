@@ -1,7 +1,6 @@
 //! `genre-lens bench`: training and prediction timings, printed as a table.
 
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use genre_core::feature::FeatureSet;
@@ -94,7 +93,7 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
                     &spec,
                     None,
                     &mut |p| units = p.done,
-                    &AtomicBool::new(false),
+                    crate::interrupt::flag(),
                 )?;
                 cpu.push(cpu_seconds() - c);
                 wall.push(t.elapsed().as_secs_f64());
@@ -194,7 +193,7 @@ fn quantization_table(data: &genre_core::ingest::Ingested) -> Result<(), CliErro
         ..TrainOptions::default()
     };
     let prep = prepare(data, &options, "bench")?;
-    let no = AtomicBool::new(false);
+    let cancel = crate::interrupt::flag();
     let mut rows = Vec::new();
     for kind in [ModelKind::RandomForest, ModelKind::GradientBoosting] {
         let spec = ModelSpec::default_for(kind, 42);
@@ -204,14 +203,16 @@ fn quantization_table(data: &genre_core::ingest::Ingested) -> Result<(), CliErro
         let data = stage.dataset();
         let full = match &spec {
             ModelSpec::Forest(p) => {
-                Training::new(p.check_ref()?, k, &mut |_| {}, &no).fit(&data)?
+                Training::new(p.check_ref()?, k, &mut |_| {}, cancel).fit(&data)?
             }
-            ModelSpec::Boost(p) => Training::new(p.check_ref()?, k, &mut |_| {}, &no).fit(&data)?,
+            ModelSpec::Boost(p) => {
+                Training::new(p.check_ref()?, k, &mut |_| {}, cancel).fit(&data)?
+            }
             _ => unreachable!("tree models only"),
         };
         let full = Estimator::Trees(full);
         let (_, full_m) = finish(&prep, &stage, &spec, full, "full", "");
-        let saved = fit_estimator(&stage, k, &spec, None, &mut |_| {}, &no)?;
+        let saved = fit_estimator(&stage, k, &spec, None, &mut |_| {}, cancel)?;
         let (model, saved_m) = finish(&prep, &stage, &spec, saved, "saved", "");
         let bytes = model.to_bytes();
         rows.push(vec![

@@ -2,7 +2,6 @@
 //! `eval --json`'s rows): shared by `train`, `eval`, `tune`, the report's protocol and the
 //! bundled forest.
 
-use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use genre_core::feature::{Feature, FeatureSet};
@@ -72,7 +71,7 @@ pub fn run_model(
             bar.set_length(p.total as u64);
             bar.set_position(p.done as u64);
         },
-        &AtomicBool::new(false),
+        crate::interrupt::flag(),
     )?;
     let train_seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();

@@ -7,7 +7,6 @@
 //! fully grown forest's.
 
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
 use genre_core::feature::FeatureSet;
 use genre_core::model::Estimator;
@@ -88,11 +87,11 @@ pub fn curve(a: CurveArgs) -> Result<()> {
     let most = *trees.last().unwrap_or(&100);
     let stage = build_training_set(&prep, genre_core::model::ModelKind::RandomForest)?;
     let k = prep.classes.len();
-    let no = AtomicBool::new(false);
+    let cancel = crate::interrupt::flag();
 
     // The reference: fully grown trees, scikit-learn's 100.
     let full_spec = forest_spec(100, None, 1, a.seed);
-    let full = fit_estimator(&stage, k, &full_spec, None, &mut |_| {}, &no)?;
+    let full = fit_estimator(&stage, k, &full_spec, None, &mut |_| {}, cancel)?;
     let (full_model, full_m) = finish(&prep, &stage, &full_spec, full, "curve", "");
     let floor = full_m.accuracy - ACCURACY_SLACK;
     let full_bytes = full_model.to_bytes();
@@ -108,7 +107,7 @@ pub fn curve(a: CurveArgs) -> Result<()> {
     for &depth in &depths {
         for &leaf in &a.leaves {
             let spec = forest_spec(most, depth, leaf, a.seed);
-            let Estimator::Trees(all) = fit_estimator(&stage, k, &spec, None, &mut |_| {}, &no)?
+            let Estimator::Trees(all) = fit_estimator(&stage, k, &spec, None, &mut |_| {}, cancel)?
             else {
                 unreachable!("a forest is trees")
             };

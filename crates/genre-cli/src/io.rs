@@ -31,6 +31,24 @@ pub enum CliError {
     Usage(String),
 }
 
+impl CliError {
+    /// The run was stopped by Ctrl+C (see `interrupt`): the reader's or a trainer's cancel.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(
+            self,
+            CliError::Train(TrainError::Cancelled)
+                | CliError::Data {
+                    source: TrainError::Cancelled,
+                    ..
+                }
+                | CliError::Ingest {
+                    source: IngestError::Cancelled,
+                    ..
+                }
+        )
+    }
+}
+
 pub type Result<T> = std::result::Result<T, CliError>;
 
 pub fn io_err(path: &Path) -> impl Fn(std::io::Error) -> CliError + '_ {
@@ -42,9 +60,12 @@ pub fn io_err(path: &Path) -> impl Fn(std::io::Error) -> CliError + '_ {
 
 pub fn read_data(path: &Path, opts: &IngestOptions) -> Result<Ingested> {
     let file = File::open(path).map_err(io_err(path))?;
-    read_csv_with(file, opts, &mut |_| true).map_err(|source| CliError::Ingest {
-        path: path.display().to_string(),
-        source,
+    // Ctrl+C stops a long read too.
+    read_csv_with(file, opts, &mut |_| !crate::interrupt::interrupted()).map_err(|source| {
+        CliError::Ingest {
+            path: path.display().to_string(),
+            source,
+        }
     })
 }
 
@@ -82,9 +103,18 @@ pub fn data_err(path: &Path) -> impl Fn(TrainError) -> CliError + '_ {
 }
 
 /// Writes a file, making its folder first.
+/// Writes `bytes` to `path` whole or not at all: into a file beside it, renamed over `path`
+/// once complete, so a stop (Ctrl+C, a full disk) never leaves a half-written model behind.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     }
-    std::fs::write(path, bytes).map_err(io_err(path))
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written.map_err(io_err(path))
 }

@@ -7,6 +7,7 @@ mod commands;
 mod evaluate;
 mod forest;
 mod interop;
+mod interrupt;
 mod io;
 mod protocols;
 mod report;
@@ -86,6 +87,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    interrupt::install();
     let result = match cli.command {
         Command::Train(args) => commands::train(args),
         Command::Eval(args) => commands::eval(args),
@@ -113,6 +115,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_cancelled() => {
+            eprintln!("{e} Stopped by Ctrl+C; no file was left half written.");
+            ExitCode::from(interrupt::EXIT_STATUS)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

@@ -3,7 +3,6 @@
 //! and scored once on the holdout, side by side.
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use clap::Args;
@@ -171,7 +170,7 @@ pub fn run(a: TuneArgs) -> Result<()> {
             );
             watch.budget_used() < a.budget
         },
-        &AtomicBool::new(false),
+        crate::interrupt::flag(),
     )
     .map_err(data_err(&a.data))?;
     println!(

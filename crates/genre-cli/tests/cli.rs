@@ -439,3 +439,68 @@ fn a_sample_is_stratified_and_reproducible_and_tune_starts_from_the_defaults() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--sample samples --data"));
 }
+
+/// Ctrl+C during a long `train`: the trainer reads the core's cancel flag between trees, so the
+/// run stops within a second, says it was cancelled, exits 130 and writes no model file (not
+/// even part of one).
+#[test]
+fn ctrl_c_stops_a_long_training_within_a_second_and_writes_nothing() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let dir = tmp("ctrl-c");
+    let out = dir.join("model.bin");
+    let mut child = bin()
+        .args(["train", "--candidates", "rf", "--no-forest", "--data"])
+        .arg(repo().join("data/genres_v2.csv"))
+        .arg("--out")
+        .arg(&out)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // The split is made once the file is read: training starts right after this line.
+    let started = rx
+        .iter()
+        .find(|line| line.contains("holdout"))
+        .expect("train reports its split before training");
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the forest is still training when Ctrl+C comes ({started})"
+    );
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: `pid` is our own child, still running (checked just above).
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let sent = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            sent.elapsed() < Duration::from_secs(10),
+            "still running 10 s after Ctrl+C"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let took = sent.elapsed();
+    reader.join().unwrap();
+    let said: Vec<String> = rx.try_iter().collect();
+    let said = said.join("\n");
+    assert_eq!(status.code(), Some(130), "{said}");
+    assert!(
+        took < Duration::from_secs(1),
+        "stopped {took:?} after Ctrl+C: {said}"
+    );
+    assert!(said.contains("Training was cancelled"), "{said}");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert!(left.is_empty(), "no file written: {left:?}");
+}

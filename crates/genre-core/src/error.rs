@@ -1,11 +1,18 @@
 //! Typed errors of the core. Every message is a full sentence a user can act on: it names the
 //! row (spreadsheet numbering: the header is row 1), the column or the field, and what was expected.
+//!
+//! They are data as well as sentences: each serialises (serde), so the browser's workers send
+//! the error itself to the page, which makes the sentence where it shows it. Names fixed in the
+//! code (a setting's id, a library) are `Cow<'static, str>` so that they read back owned.
 
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Why a CSV file could not be read at all. Problems confined to single rows are not errors:
 /// they become [`crate::ingest::RowRejection`]s in the report.
-#[derive(Debug, Error, Clone, PartialEq)]
+#[derive(Debug, Error, Clone, PartialEq, Serialize, Deserialize)]
 pub enum IngestError {
     #[error("The file is empty: expected a CSV file with a header row and one row per track.")]
     Empty,
@@ -47,11 +54,11 @@ pub enum IngestError {
 }
 
 /// Why training cannot run or stopped.
-#[derive(Debug, Error, Clone, PartialEq)]
+#[derive(Debug, Error, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TrainError {
     #[error("Invalid setting `{name}` = {value}: expected {expected}.")]
     InvalidParam {
-        name: &'static str,
+        name: Cow<'static, str>,
         value: String,
         expected: String,
     },
@@ -62,7 +69,7 @@ pub enum TrainError {
         class: String,
         count: usize,
         needed: usize,
-        purpose: &'static str,
+        purpose: Cow<'static, str>,
     },
     #[error("Not enough rows to train: {rows} (at least {needed} needed).")]
     TooFewRows { rows: usize, needed: usize },
@@ -84,7 +91,7 @@ impl From<linfa::Error> for TrainError {
 }
 
 /// Why a model file could not be loaded. Decoding never panics: every failure is one of these.
-#[derive(Debug, Error, Clone, PartialEq)]
+#[derive(Debug, Error, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ModelFileError {
     #[error("The model file is empty.")]
     Empty,
@@ -109,7 +116,7 @@ pub enum ModelFileError {
 
 /// Why a LightGBM or XGBoost model file could not be imported. Each message names what was
 /// found and why it cannot be predicted here.
-#[derive(Debug, Error, Clone, PartialEq)]
+#[derive(Debug, Error, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ImportError {
     #[error("The model file is empty.")]
     Empty,
@@ -118,7 +125,10 @@ pub enum ImportError {
     #[error("This file is neither a LightGBM text model (`model.txt`, starting with `tree`) nor an XGBoost JSON model (`save_model(\"model.json\")`).")]
     UnknownFormat,
     #[error("The model file is not valid {library}: {what}.")]
-    Malformed { library: &'static str, what: String },
+    Malformed {
+        library: Cow<'static, str>,
+        what: String,
+    },
     #[error("LightGBM tree {tree} has linear leaves (`linear_tree`), which are not supported here: each leaf would need its own linear model of the features.")]
     LinearTree { tree: usize },
     #[error("The XGBoost model is DART without its tree weights (`weight_drop`): its predictions cannot be reproduced without them.")]
@@ -129,9 +139,9 @@ pub enum ImportError {
     LinearBooster,
     #[error("The {library} objective `{objective}` does not predict class probabilities: only classifiers are imported ({supported}).")]
     UnsupportedObjective {
-        library: &'static str,
+        library: Cow<'static, str>,
         objective: String,
-        supported: &'static str,
+        supported: Cow<'static, str>,
     },
     #[error(
         "The XGBoost model has {targets} targets: only single-target classifiers are imported."

@@ -20,6 +20,10 @@ use crate::error::TrainError;
 pub struct Progress {
     pub done: usize,
     pub total: usize,
+    /// With early stopping (the boosted trees): the unit at which the run ends unless its
+    /// validation score improves again, `done` itself when it ends now. `total` is then only
+    /// the most it can take, so an estimate of the time left from `total` alone overshoots.
+    pub stops_by: Option<usize>,
 }
 
 /// linfa's `Fit` for a model's [`Training`], written once: every model fits a `DatasetBase` of
@@ -72,7 +76,16 @@ impl Run<'_> {
 
     /// After each work unit.
     pub(crate) fn report(&self, done: usize, total: usize) {
-        (self.progress.borrow_mut())(Progress { done, total });
+        self.report_stopping(done, total, None);
+    }
+
+    /// After each work unit of a run that early stopping can end at `stops_by`.
+    pub(crate) fn report_stopping(&self, done: usize, total: usize, stops_by: Option<usize>) {
+        (self.progress.borrow_mut())(Progress {
+            done,
+            total,
+            stops_by,
+        });
     }
 
     /// Between work units: a set cancel flag stops the run.

@@ -91,6 +91,22 @@ fn quantize_cover(c: f32, root: f32) -> u16 {
     ((c / root * 65535.0).round() as u32).clamp(1, 65535) as u16
 }
 
+/// The nodes of a tree in the canonical layout (`feature[i]`, `LEAF` for a leaf; a split's
+/// children at `child[i]` and `child[i] + 1`), in the pre-order the file stores them in: our
+/// trees and imported ones alike.
+fn pre_order(feature: &[u8], child: &[u32]) -> Vec<usize> {
+    let mut order = Vec::with_capacity(feature.len());
+    let mut stack = vec![0usize];
+    while let Some(i) = stack.pop() {
+        order.push(i);
+        if feature[i] != LEAF {
+            let c = child[i] as usize;
+            stack.push(c + 1);
+            stack.push(c);
+        }
+    }
+    order
+}
 fn boosted_scale(e: &TreeEnsemble) -> f32 {
     let max = e
         .trees
@@ -634,17 +650,7 @@ fn write_trees(w: &mut Writer, e: &TreeEnsemble) {
     }
     for t in &e.trees {
         w.u32(t.n_nodes() as u32);
-        // Pre-order walk of the canonical layout.
-        let mut order = Vec::with_capacity(t.n_nodes());
-        let mut stack = vec![0usize];
-        while let Some(i) = stack.pop() {
-            order.push(i);
-            if t.feature[i] != LEAF {
-                let c = t.child[i] as usize;
-                stack.push(c + 1);
-                stack.push(c);
-            }
-        }
+        let order = pre_order(&t.feature, &t.child);
         order.iter().for_each(|&i| w.u8(t.feature[i]));
         for &i in &order {
             let f = t.feature[i];
@@ -896,16 +902,7 @@ fn write_imported(w: &mut Writer, e: &ImportedTrees) {
     for (t, &score) in e.trees.iter().zip(&e.tree_score) {
         w.u16(score);
         w.u32(t.n_nodes() as u32);
-        let mut order = Vec::with_capacity(t.n_nodes());
-        let mut stack = vec![0usize];
-        while let Some(i) = stack.pop() {
-            order.push(i);
-            if t.feature[i] != LEAF {
-                let c = t.child[i] as usize;
-                stack.push(c + 1);
-                stack.push(c);
-            }
-        }
+        let order = pre_order(&t.feature, &t.child);
         order.iter().for_each(|&i| w.u8(t.feature[i]));
         for &i in &order {
             let f = t.feature[i];

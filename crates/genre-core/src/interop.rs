@@ -188,7 +188,7 @@ pub fn read(bytes: &[u8]) -> Result<ForeignModel, ImportError> {
         }
         Some(b't') if body.starts_with(b"tree") => {
             let text = std::str::from_utf8(body).map_err(|e| ImportError::Malformed {
-                library: "LightGBM",
+                library: "LightGBM".into(),
                 what: format!("the text is not UTF-8 near byte {}", e.valid_up_to()),
             })?;
             lightgbm::parse(text)
@@ -318,7 +318,7 @@ impl ForeignModel {
         for (t, raw) in self.trees.iter().enumerate() {
             trees.push(canonical(raw, &slot_of, &mut importance).map_err(|what| {
                 ImportError::Malformed {
-                    library: self.library.name(),
+                    library: self.library.name().into(),
                     what: format!("tree {t} {what}"),
                 }
             })?);

@@ -272,7 +272,7 @@ impl ParamSpec {
             Ok(())
         } else {
             Err(TrainError::InvalidParam {
-                name: self.id,
+                name: self.id.into(),
                 value: v.shown(),
                 expected: self.domain.describe(),
             })
@@ -291,7 +291,7 @@ pub(crate) fn require(
         Ok(())
     } else {
         Err(TrainError::InvalidParam {
-            name,
+            name: name.into(),
             value: value.to_string(),
             expected: expected.into(),
         })

@@ -60,7 +60,8 @@ pub fn smote_with(
                 count: rows.len(),
                 needed: k + 1,
                 purpose:
-                    "in the training part for SMOTE (k = 5 neighbours); or turn class balancing off",
+                    "in the training part for SMOTE (k = 5 neighbours); or turn class balancing off"
+                        .into(),
             });
         }
     }

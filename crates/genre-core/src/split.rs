@@ -50,7 +50,7 @@ pub fn stratified_split(
 ) -> Result<Split, TrainError> {
     if !test_fraction_ok(test_fraction) {
         return Err(TrainError::InvalidParam {
-            name: "test_fraction",
+            name: "test_fraction".into(),
             value: test_fraction.to_string(),
             expected: "a fraction strictly between 0 and 1".into(),
         });
@@ -74,7 +74,7 @@ pub fn stratified_split(
                 class: class_names[c].clone(),
                 count: rows.len(),
                 needed: 2,
-                purpose: "to put one in the training part and one in the test part",
+                purpose: "to put one in the training part and one in the test part".into(),
             });
         }
         rng.shuffle(&mut rows);

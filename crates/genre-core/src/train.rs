@@ -342,7 +342,7 @@ impl<'a> Labelled<'a> {
         for f in options.features.as_slice() {
             if !data.present.contains(f) {
                 return Err(TrainError::InvalidParam {
-                    name: "features",
+                    name: "features".into(),
                     value: f.name().to_string(),
                     expected: features_expected.into(),
                 });
@@ -368,7 +368,7 @@ impl<'a> Labelled<'a> {
         }
         if classes.len() > MAX_CLASSES {
             return Err(TrainError::InvalidParam {
-                name: "label column",
+                name: "label column".into(),
                 value: format!("{} distinct values", classes.len()),
                 expected: "at most 255 genres (is the label column really the genre?)".into(),
             });
@@ -418,7 +418,7 @@ pub fn prepare_two(
     for f in options.features.as_slice() {
         if !test.present.contains(f) {
             return Err(TrainError::InvalidParam {
-                name: "features",
+                name: "features".into(),
                 value: f.name().to_string(),
                 expected: "features that are columns of the test file".into(),
             });

@@ -213,14 +213,14 @@ pub fn tuned_note(trial: &Trial, folds: usize) -> String {
 fn check_options(options: &TuneOptions) -> Result<(), TrainError> {
     if options.models.is_empty() {
         return Err(TrainError::InvalidParam {
-            name: "models",
+            name: "models".into(),
             value: "none".into(),
             expected: "at least one model to tune".into(),
         });
     }
     if options.folds < 2 {
         return Err(TrainError::InvalidParam {
-            name: "folds",
+            name: "folds".into(),
             value: options.folds.to_string(),
             expected: "at least 2 folds".into(),
         });

@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 
 use super::report_run::{run, JobState, Phase, Side};
 use crate::pages::explore::controls::ChoiceBox;
-use crate::worker::scheduler;
+use crate::worker::pool::{Canceller, Lease};
 
 /// The comparison's choices, progress and results: Explore's state (`ExploreState`), so a run
 /// goes on, and its tables stay, while the user is on another page.
@@ -22,6 +22,8 @@ pub struct Comparison {
     phase: RwSignal<Phase>,
     sides: RwSignal<Vec<Side>>,
     why: RwSignal<Option<String>>,
+    /// Cancels the comparison's own training workers (not a training on the Train page).
+    trainers: StoredValue<Canceller, LocalStorage>,
 }
 
 impl Comparison {
@@ -31,6 +33,7 @@ impl Comparison {
             phase: RwSignal::new(Phase::Idle),
             sides: RwSignal::new(Vec::new()),
             why: RwSignal::new(None),
+            trainers: StoredValue::new_local(Canceller::default()),
         }
     }
 }
@@ -48,6 +51,7 @@ pub fn ReportComparison(
         phase,
         sides,
         why,
+        trainers,
     } = state;
     let running = move || matches!(phase.get(), Phase::Reading { .. } | Phase::Training(_));
     let start = move |_| {
@@ -70,11 +74,13 @@ pub fn ReportComparison(
         why.set(None);
         let file = file.get_value();
         let data_file = name.get_untracked();
-        spawn_local(run(new_sides, file, data_file, phase, why));
+        let lease = Lease::new();
+        trainers.set_value(lease.canceller());
+        spawn_local(run(new_sides, file, data_file, lease, phase, why));
     };
     let cancel = move |_| {
         phase.set(Phase::Cancelled);
-        scheduler::cancel();
+        trainers.with_value(Canceller::cancel);
         sides.with_untracked(|sides| {
             for (_, job) in sides.iter().flat_map(|s| &s.jobs) {
                 if !matches!(

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::perf::now;
 use crate::worker::calls::CsvInput;
-use crate::worker::pool::{default_workers, trainer, WorkerError};
+use crate::worker::pool::{default_workers, Lease, WorkerError};
 use crate::worker::scheduler::{self, JobEvent, RunEnd, RunPlan};
 use genre_core::train::Leakage;
 
@@ -49,11 +49,12 @@ pub(super) enum Phase {
     Cancelled,
 }
 
-/// Splits and trains under each protocol in turn, the report's first.
+/// Splits and trains under each protocol in turn, the report's first, on `lease`'s workers.
 pub(super) async fn run(
     sides: Vec<Side>,
     file: Option<web_sys::File>,
     data_file: String,
+    lease: Lease,
     phase: RwSignal<Phase>,
     why: RwSignal<Option<String>>,
 ) {
@@ -83,7 +84,8 @@ pub(super) async fn run(
         };
         // The split is made by a training worker, so that cancelling stops it too and the
         // Train page's parser keeps its file.
-        let split = trainer(0)
+        let split = lease
+            .worker(0)
             .prepare_protocol(
                 protocol,
                 input,
@@ -122,7 +124,7 @@ pub(super) async fn run(
             workers: default_workers(),
             note: String::new(),
         };
-        let end = scheduler::run(split.split.data, plan, move |j, event| {
+        let end = scheduler::run(split.split.data, plan, lease.clone(), move |j, event| {
             jobs[j].1.set(match event {
                 JobEvent::Progress { done, total, .. } => JobState::Running { done, total },
                 JobEvent::Trained { file, .. } => JobState::Done {

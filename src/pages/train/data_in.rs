@@ -82,7 +82,7 @@ pub fn start_parse(page: TrainState, src: SourceRef, sample: Option<RowSample>) 
             return;
         }
         page.reading.set(None);
-        let failure = match read {
+        let problem = match read {
             Ok(summary) => {
                 page.source.set_value(Some(src));
                 page.sample.set_value(sample);
@@ -94,15 +94,17 @@ pub fn start_parse(page: TrainState, src: SourceRef, sample: Option<RowSample>) 
                 return;
             }
             Err(WorkerError::Cancelled) => return,
-            Err(WorkerError::NeedsLabel { message, columns }) => (message, columns, None),
-            Err(e @ WorkerError::TooLarge(too)) => (e.to_string(), Vec::new(), Some(too)),
-            Err(e) => (e.to_string(), Vec::new(), None),
+            Err(e) => e,
         };
-        let (message, columns, too_large) = failure;
+        let columns = problem.label_choices().unwrap_or_default().to_vec();
+        let too_large = match problem {
+            WorkerError::TooLarge(too) => Some(too),
+            _ => None,
+        };
         keep_data_in_use(page);
         page.parse_error.set(Some(ParseFailure {
             name,
-            message,
+            problem,
             columns,
             source: src,
             sample,
@@ -305,7 +307,7 @@ pub fn DataIn() -> impl IntoView {
         Some(view! {
             <div class="msg error" id="parse-error" role="alert">
                 <strong>{title}</strong>
-                {rich_text(&f.message)}
+                {rich_text(&f.problem.to_string())}
                 {kept}
                 {picker}
                 {offer}

@@ -100,7 +100,10 @@ pub fn spec_from_fields(
         Ok(()) => Ok(spec),
         Err(e) => {
             let at = match &e {
-                TrainError::InvalidParam { name, .. } if find(kind, name).is_some() => *name,
+                // The field's own id (`'static`, from the parameter table), not the error's copy.
+                TrainError::InvalidParam { name, .. } => {
+                    find(kind, name).map_or("models", |p| p.id)
+                }
                 _ => "models",
             };
             Err(vec![(at, e.to_string())])

@@ -17,7 +17,8 @@ use super::{figures, JobStatus, JobView, ModelResult, TrainState};
 use crate::components::rich_text::rich_text;
 use crate::perf::now;
 use crate::storage::StoredCorrection;
-use crate::worker::pool::WorkerError;
+use crate::worker::pool::Canceller;
+use crate::worker::pool::{Lease, WorkerError};
 use crate::worker::protocol::DataSummary;
 use crate::worker::scheduler::{self, JobEvent, RunEnd, RunPlan};
 
@@ -39,10 +40,12 @@ fn show(job: &JobView, name: &str, event: JobEvent) {
         JobEvent::Progress {
             done,
             total,
+            stops_by,
             started,
         } => JobStatus::Running {
             done,
             total,
+            stops_by,
             started,
         },
         // The details (a confusion matrix of every genre pair) open when the user picks a
@@ -56,7 +59,7 @@ fn show(job: &JobView, name: &str, event: JobEvent) {
             saved_id: ArcRwSignal::new(None),
         })),
         JobEvent::Failed(WorkerError::Cancelled) => JobStatus::Cancelled,
-        JobEvent::Failed(e) => JobStatus::Failed(e.to_string()),
+        JobEvent::Failed(e) => JobStatus::Failed(e),
     };
     job.status.set(status);
 }
@@ -165,16 +168,21 @@ pub(super) async fn train_jobs(
     plan: RunPlan,
 ) -> RunEnd {
     let names = plan.names.clone();
-    let end = scheduler::run(data, plan, move |j, event| show(&jobs[j], &names[j], event)).await;
+    let lease = Lease::new();
+    page.trainers.set_value(lease.canceller());
+    let end = scheduler::run(data, plan, lease, move |j, event| {
+        show(&jobs[j], &names[j], event)
+    })
+    .await;
     if end == RunEnd::Finished {
         page.running.set(false);
     }
     end
 }
 
-/// Stops the run now: the training workers are terminated (and respawned on the next run).
+/// Stops the run now: its training workers are terminated (and respawned on the next run).
 pub fn cancel_training(page: TrainState) {
-    scheduler::cancel();
+    page.trainers.with_value(Canceller::cancel);
     page.jobs.with_untracked(|jobs| {
         for j in jobs {
             if !matches!(
@@ -214,23 +222,15 @@ fn JobRow(job: JobView, tick: RwSignal<f64>) -> impl IntoView {
             JobStatus::Running {
                 done,
                 total,
+                stops_by,
                 started,
             } => {
                 let elapsed = (t.max(now()) - started).max(0.0);
-                let eta = if done > 0 && done < total {
-                    format!(
-                        " · about {} left",
-                        figures::seconds(elapsed * (total - done) as f64 / done as f64)
-                    )
-                } else if done >= total && total > 0 {
-                    " · scoring on the test part".to_string()
-                } else {
-                    String::new()
-                };
                 format!(
-                    "{done} / {total} {} · {}{eta}",
+                    "{done} / {total} {} · {}{}",
                     unit(kind),
-                    figures::seconds(elapsed)
+                    figures::seconds(elapsed),
+                    figures::time_left(elapsed, done, total, stops_by)
                 )
             }
             JobStatus::Done(r) => format!(
@@ -238,7 +238,7 @@ fn JobRow(job: JobView, tick: RwSignal<f64>) -> impl IntoView {
                 figures::seconds(r.wall_ms),
                 figures::pct(r.summary.metrics.accuracy)
             ),
-            JobStatus::Failed(e) => e,
+            JobStatus::Failed(e) => e.to_string(),
             JobStatus::Cancelled => "Cancelled".to_string(),
         }
     };
@@ -289,16 +289,6 @@ pub fn RunCard() -> impl IntoView {
     ) {
         on_cleanup(move || handle.clear());
     }
-    let blocked = move || {
-        page.summary().is_none_or(|s| {
-            !train::blockers(
-                &s.report.class_counts,
-                page.options.test_fraction_value(),
-                page.options.balance.get(),
-            )
-            .is_empty()
-        })
-    };
     let jobs = move || {
         page.jobs
             .get()
@@ -314,7 +304,7 @@ pub fn RunCard() -> impl IntoView {
                     class="button"
                     id="train-start"
                     on:click=move |_| start_training(page)
-                    disabled=move || page.working() || blocked()
+                    disabled=move || page.working() || page.training_blocked()
                 >
                     "Train the selected models"
                 </button>

@@ -16,7 +16,8 @@ use super::option_fields::parse_budget;
 use super::run::{cancel_training, first_blocker, new_jobs, train_jobs};
 use super::{JobStatus, TrainState};
 use crate::perf::now;
-use crate::worker::scheduler::{self, RunPlan};
+use crate::worker::pool::{Canceller, Lease};
+use crate::worker::scheduler::RunPlan;
 use crate::worker::search::{self, SearchEnd, SearchPlan, TrialEvent};
 
 /// Where the search is.
@@ -221,7 +222,9 @@ pub fn start_tune(page: TrainState) {
             budget_ms,
             workers,
         };
-        let end = search::search(split.data.clone(), plan, move |e| t.on_event(e)).await;
+        let lease = Lease::new();
+        page.trainers.set_value(lease.canceller());
+        let end = search::search(split.data.clone(), plan, lease, move |e| t.on_event(e)).await;
         // The core's choice: the defaults unless a trial beats them by more than the noise.
         let (best, passed_over) = t.board.with_untracked(|b| {
             let top = b.best().map(|t| (t.index, t.cv_accuracy));
@@ -266,7 +269,7 @@ pub fn start_tune(page: TrainState) {
                 spec: best.spec,
                 passed_over,
             },
-            Some(JobStatus::Failed(e)) => TunePhase::Stopped(e),
+            Some(JobStatus::Failed(e)) => TunePhase::Stopped(e.to_string()),
             _ => TunePhase::Stopped(
                 "The tuned model's training was cancelled; the leaderboard stays.".into(),
             ),
@@ -281,7 +284,7 @@ pub fn cancel_tune(page: TrainState) {
     match t.phase.get_untracked() {
         TunePhase::Preparing => t.phase.set(TunePhase::Stopped("Cancelled.".into())),
         TunePhase::Searching { .. } => {
-            scheduler::cancel();
+            page.trainers.with_value(Canceller::cancel);
             t.rows.update(|rows| {
                 rows.iter_mut()
                     .filter(|r| matches!(r.state, TrialState::Running { .. }))

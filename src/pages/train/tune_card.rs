@@ -215,7 +215,7 @@ pub fn TuneCard() -> impl IntoView {
                     class="button"
                     id="tune-start"
                     on:click=move |_| start_tune(page)
-                    disabled=move || page.working()
+                    disabled=move || page.working() || page.training_blocked()
                 >
                     "Find the best settings"
                 </button>

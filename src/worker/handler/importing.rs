@@ -5,7 +5,7 @@ use genre_core::interop::{self, ImportOptions};
 
 use super::*;
 
-/// Answers what the file holds, or the core's sentence for why it cannot be imported.
+/// Answers what the file holds, or why it cannot be imported.
 pub(super) fn read_model(id: RequestId, file: Option<&Vec<u8>>) {
     let Some(file) = file else {
         return fail(id, WorkError::NoModelFile);
@@ -16,7 +16,7 @@ pub(super) fn read_model(id: RequestId, file: Option<&Vec<u8>>) {
     }
 }
 
-/// Answers our model file for the imported model, or the core's sentence (a wrong class count,
+/// Answers our model file for the imported model, or why not (a wrong class count,
 /// a column that is no audio feature, …).
 pub(super) fn import_model(id: RequestId, file: Option<&Vec<u8>>, options: &ImportOptions) {
     let Some(file) = file else {

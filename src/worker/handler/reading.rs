@@ -48,9 +48,8 @@ fn read_slice(
 }
 
 /// A `Blob` as a reader, with its size.
-pub(super) fn blob_reader(blob: Blob) -> Result<(BlobReader, f64), &'static str> {
-    let reader =
-        FileReaderSync::new().map_err(|_| "This browser cannot read files in a worker.")?;
+pub(super) fn blob_reader(blob: Blob) -> Result<(BlobReader, f64), WorkError> {
+    let reader = FileReaderSync::new().map_err(|_| WorkError::NoFileReader)?;
     let size = blob.size();
     let r = BlobReader {
         blob,
@@ -115,6 +114,7 @@ fn read_within(
             let msg = Response::Progress {
                 done: p.bytes,
                 total: size as u64,
+                stops_by: None,
             };
             post(id, msg, Vec::new());
         }
@@ -172,17 +172,7 @@ pub(super) fn parse_reader(
         }
         Err(e) => {
             STATE.with_borrow_mut(|s| s.ingested = None);
-            match e {
-                IngestError::MissingLabelColumn { ref columns, .. } => post(
-                    id,
-                    Response::NeedsLabel {
-                        message: e.to_string(),
-                        columns: columns.clone(),
-                    },
-                    Vec::new(),
-                ),
-                e => fail(id, e.to_string()),
-            }
+            fail(id, e);
         }
     }
 }
@@ -227,25 +217,4 @@ pub(super) async fn fetch_gunzip(url: &str) -> Result<Vec<u8>, BundledDataError>
         .await
         .map_err(|_| E::NotGzip)?;
     Ok(Uint8Array::new(&buf).to_vec())
-}
-
-/// Why the bundled data set could not be had; sent to the page as its sentence.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub(super) enum BundledDataError {
-    #[error(
-        "The bundled data set (1.4 MB) is downloaded the first time it is used, and this browser \
-         seems to be offline. Connect once and choose it again: it is then kept for offline \
-         use. Your own CSV files work offline."
-    )]
-    Offline,
-    #[error("Could not load the bundled data set (the server answered {0}).")]
-    Answered(u16),
-    #[error("Could not load the bundled data set ({0}).")]
-    Read(String),
-    #[error("Could not load the bundled data set (this browser cannot decompress gzip).")]
-    NoGunzip,
-    #[error("Could not load the bundled data set (decompression failed).")]
-    Decompression,
-    #[error("Could not load the bundled data set (the file is not valid gzip).")]
-    NotGzip,
 }

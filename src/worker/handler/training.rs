@@ -17,8 +17,8 @@ pub(super) fn prepare(
                 }
                 Ok(prep)
             })
-            .map_err(|e| e.to_string()),
-        None => Err("No data has been read yet: choose a file first.".to_string()),
+            .map_err(Failure::from),
+        None => Err(WorkError::NothingRead.into()),
     });
     match result {
         Ok(prep) => {
@@ -29,10 +29,17 @@ pub(super) fn prepare(
             };
             match encode(&prep) {
                 Ok(bytes) => post(id, Response::Prepared(summary), vec![bytes]),
-                Err(e) => fail(id, format!("Could not encode the split: {e}")),
+                Err(e) => fail(id, encode_failed(Encoded::Split, e)),
             }
         }
         Err(e) => fail(id, e),
+    }
+}
+
+fn encode_failed(what: Encoded, e: postcard::Error) -> WorkError {
+    WorkError::Encode {
+        what,
+        reason: e.to_string(),
     }
 }
 
@@ -54,7 +61,7 @@ impl ProtocolRun {
     pub(super) fn prepare(self, id: RequestId, read: Result<Ingested, IngestError>) {
         let data = match read {
             Ok(d) => d,
-            Err(e) => return fail(id, e.to_string()),
+            Err(e) => return fail(id, e),
         };
         let prepared = self.protocol.prepare(&data, &self.options, &self.data_file);
         match prepared {
@@ -71,10 +78,10 @@ impl ProtocolRun {
                 };
                 match encode(&prep) {
                     Ok(bytes) => post(id, msg, vec![bytes]),
-                    Err(e) => fail(id, format!("Could not encode the split: {e}")),
+                    Err(e) => fail(id, encode_failed(Encoded::Split, e)),
                 }
             }
-            Err(e) => fail(id, e.to_string()),
+            Err(e) => fail(id, e),
         }
     }
 }
@@ -85,7 +92,9 @@ pub(super) fn load_data(data_id: u64, bytes: Option<&Vec<u8>>) -> Result<(), Wor
         return Ok(());
     }
     let bytes = bytes.ok_or(WorkError::NoData)?;
-    let prep: Prepared = postcard::from_bytes(bytes).map_err(WorkError::UnreadableData)?;
+    let prep: Prepared = postcard::from_bytes(bytes).map_err(|e| WorkError::UnreadableData {
+        reason: e.to_string(),
+    })?;
     STATE.with_borrow_mut(|s| {
         s.data = Some((data_id, prep));
         s.stages.clear();
@@ -97,7 +106,7 @@ pub(super) fn load_data(data_id: u64, bytes: Option<&Vec<u8>>) -> Result<(), Wor
 fn with_stage<T>(
     kind: genre_core::model::ModelKind,
     f: impl FnOnce(&Prepared, &TrainingSet) -> T,
-) -> Result<T, WorkError> {
+) -> Result<T, Failure> {
     let scaled = kind.needs_scaling();
     STATE.with_borrow_mut(|s| {
         let (_, prep) = s.data.as_ref().ok_or(WorkError::NoSplit)?;
@@ -119,11 +128,12 @@ fn progress_poster(id: RequestId) -> impl FnMut(Progress) {
     let mut last = 0.0;
     move |p: Progress| {
         let t = now();
-        if t - last >= PROGRESS_EVERY_MS || p.done == p.total {
+        if t - last >= PROGRESS_EVERY_MS || p.done == p.total || p.stops_by == Some(p.done) {
             last = t;
             let msg = Response::Progress {
                 done: p.done as u64,
                 total: p.total as u64,
+                stops_by: p.stops_by.map(|s| s as u64),
             };
             post(id, msg, Vec::new());
         }
@@ -157,7 +167,7 @@ fn summary(
 
 /// What one training request produced.
 enum TrainOutput {
-    Share(Estimator),
+    Share(Box<Estimator>),
     Model(Box<genre_core::model::TrainedModel>, Box<TrainedSummary>),
 }
 
@@ -183,20 +193,20 @@ pub(super) fn train_one(
             &never,
         )?;
         if is_share {
-            return Ok(TrainOutput::Share(est));
+            return Ok(TrainOutput::Share(Box::new(est)));
         }
         let (mut model, metrics) = train::finish(prep, stage, spec, est, name, trained_at);
         model.meta.settings.push_str(note);
         let summary = summary(&model, metrics, 0.0, prep);
-        Ok::<_, WorkError>(TrainOutput::Model(Box::new(model), Box::new(summary)))
+        Ok::<_, Failure>(TrainOutput::Model(Box::new(model), Box::new(summary)))
     })
     .and_then(|r| r);
     let fit_ms = now() - start;
     match result {
         Err(e) => fail(id, e),
-        Ok(TrainOutput::Share(est)) => match encode(&est) {
+        Ok(TrainOutput::Share(est)) => match encode(&*est) {
             Ok(b) => post(id, Response::Share { fit_ms }, vec![b]),
-            Err(e) => fail(id, format!("Could not encode the trees: {e}")),
+            Err(e) => fail(id, encode_failed(Encoded::Trees, e)),
         },
         Ok(TrainOutput::Model(model, summary)) => {
             let bytes = model.to_bytes();
@@ -217,7 +227,11 @@ pub(super) fn finish_forest(
     // Each share's bytes are freed as soon as it is decoded.
     let decoded: Result<Vec<Estimator>, WorkError> = parts
         .into_iter()
-        .map(|b| postcard::from_bytes(&b).map_err(WorkError::UnreadableShare))
+        .map(|b| {
+            postcard::from_bytes(&b).map_err(|e| WorkError::UnreadableShare {
+                reason: e.to_string(),
+            })
+        })
         .collect();
     let merged = match decoded.map(train::merge_estimators) {
         Ok(Some(m)) => m,
@@ -246,9 +260,9 @@ pub(super) fn run_trial(id: RequestId, options: &genre_core::tune::TuneOptions, 
     let result = STATE.with_borrow(|s| match &s.data {
         Some((_, prep)) => {
             genre_core::tune::run_trial(prep, options, index, &AtomicBool::new(false))
-                .map_err(|e| e.to_string())
+                .map_err(Failure::from)
         }
-        None => Err("No training data.".to_string()),
+        None => Err(WorkError::NoSplit.into()),
     });
     match result {
         Ok(trial) => post(

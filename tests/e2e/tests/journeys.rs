@@ -2,7 +2,8 @@
 //! headless Chromium: back to Train after (and during) a training, leaving Explore while its
 //! comparison runs, the decision tree with SMOTE, cancelling a file read, Batch results across
 //! a visit to another page, a model kept in another tab, a label column that is not the genre,
-//! a genre of one row, and a track corrected twice. Every walk also fails on any crash the
+//! a genre of one row, a track corrected twice, and Train and the comparison each cancelled
+//! while the other runs. Every walk also fails on any crash the
 //! console reports (the harness's rule: `CONSOLE_PROBLEMS`).
 
 use std::path::PathBuf;
@@ -128,12 +129,7 @@ async fn back_to_train_after_and_during_training() -> Result<()> {
             "the forest's progress to move",
         )
         .await?;
-        b.click_id("train-cancel").await?;
-        b.until(
-            "return document.getElementById('job-rf')?.className.includes('job-cancelled');",
-            "the cancel",
-        )
-        .await?;
+        cancel_the_forest(b).await?;
         Ok(())
     })
     .await
@@ -146,21 +142,7 @@ async fn leaving_explore_while_the_comparison_runs() -> Result<()> {
     let server = StaticServer::start(&dist_dir()?, "/")?;
     with_browser(1280, 900, async |b| {
         open(b, &server, "explore").await?;
-        b.until(
-            "return document.getElementById('report-run');",
-            "the comparison card",
-        )
-        .await?;
-        for m in ["rf", "bagging", "knn", "svc"] {
-            b.set_checked(&format!("report-model-{m}"), false).await?;
-        }
-        b.set_checked("report-model-tree", true).await?;
-        b.click_id("report-run").await?;
-        b.until(
-            "return document.getElementById('report-status');",
-            "the run to start",
-        )
-        .await?;
+        start_comparison(b, &["tree"]).await?;
         go(b, "predict").await?;
         go(b, "explore").await?;
         b.no_crash_so_far("back on Explore during the comparison")
@@ -180,6 +162,98 @@ async fn leaving_explore_while_the_comparison_runs() -> Result<()> {
                 .unwrap_or_default();
             assert!(acc.ends_with('%'), "{side}: {acc}");
         }
+        Ok(())
+    })
+    .await
+}
+
+/// Train: cancels the run and waits until the forest's job says so.
+async fn cancel_the_forest(b: &Browser) -> Result<()> {
+    b.click_id("train-cancel").await?;
+    b.until(
+        "return document.getElementById('job-rf')?.className.includes('job-cancelled');",
+        "the cancel",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Explore: starts "Run both protocols" with only `models` ticked.
+async fn start_comparison(b: &Browser, models: &[&str]) -> Result<()> {
+    b.until(
+        "return document.getElementById('report-run');",
+        "the comparison card",
+    )
+    .await?;
+    for m in ["rf", "bagging", "knn", "svc", "tree"] {
+        b.set_checked(&format!("report-model-{m}"), models.contains(&m))
+            .await?;
+    }
+    b.click_id("report-run").await?;
+    b.until(
+        "return document.getElementById('report-status');",
+        "the comparison to start",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Train and Explore's comparison at once, each cancelled while the other runs: a cancel stops
+/// its own work and no other (each has its own training workers). A forest of many trees on
+/// Train, the comparison with the decision tree on Explore, Train cancelled: the comparison
+/// finishes. Then the comparison with the random forest, a small forest on Train, the
+/// comparison cancelled: the forest finishes.
+#[tokio::test]
+async fn cancelling_train_or_the_comparison_leaves_the_other_running() -> Result<()> {
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    with_browser(1280, 900, async |b| {
+        open(b, &server, "train").await?;
+        b.use_bundled_data().await?;
+        only(b, "rf").await?;
+        b.type_into("#opt-rf-trees", "3000").await?;
+        b.click_id("train-start").await?;
+        b.wait_first_trees().await?;
+        go(b, "explore").await?;
+        start_comparison(b, &["tree"]).await?;
+        go(b, "train").await?;
+        cancel_the_forest(b).await?;
+        go(b, "explore").await?;
+        b.wait_js(
+            "return document.getElementById('report-why')?.textContent;",
+            "the comparison to finish after Train's cancel",
+            TRAIN,
+        )
+        .await?;
+        for side in ["report", "honest"] {
+            let acc = b
+                .text(&format!("#{side}-acc-tree"))
+                .await?
+                .unwrap_or_default();
+            assert!(acc.ends_with('%'), "{side}: {acc}");
+        }
+
+        start_comparison(b, &["rf"]).await?;
+        go(b, "train").await?;
+        b.type_into("#opt-rf-trees", "8").await?;
+        b.click_id("train-start").await?;
+        b.until(
+            "return document.getElementById('job-rf')?.className.includes('job-cancelled') === false;",
+            "Train's run to start",
+        )
+        .await?;
+        go(b, "explore").await?;
+        b.click_id("report-cancel").await?;
+        b.until(
+            "return document.getElementById('report-status')?.textContent === 'Cancelled.';",
+            "the comparison's cancel",
+        )
+        .await?;
+        go(b, "train").await?;
+        let jobs = b.wait_jobs(TRAIN).await?;
+        assert!(
+            jobs.iter().all(|(_, s)| s.contains("job-done")),
+            "Train's forest finishes after the comparison's cancel: {jobs:?}"
+        );
         Ok(())
     })
     .await

@@ -16,16 +16,16 @@ use crate::tree::imported::{Library, Link, CATEGORICAL, DEFAULT_LEFT, MISSING_SH
 
 fn bad(what: impl Into<String>) -> ImportError {
     ImportError::Malformed {
-        library: "LightGBM text model",
+        library: "LightGBM text model".into(),
         what: what.into(),
     }
 }
 
 fn unsupported(objective: &str) -> ImportError {
     ImportError::UnsupportedObjective {
-        library: "LightGBM",
+        library: "LightGBM".into(),
         objective: objective.to_string(),
-        supported: "`multiclass`, `multiclassova`, `binary`",
+        supported: "`multiclass`, `multiclassova`, `binary`".into(),
     }
 }
 

@@ -21,7 +21,7 @@ use crate::tree::imported::{Library, Link, CATEGORICAL, DEFAULT_LEFT};
 
 fn bad(what: impl Into<String>) -> ImportError {
     ImportError::Malformed {
-        library: "XGBoost JSON model",
+        library: "XGBoost JSON model".into(),
         what: what.into(),
     }
 }
@@ -109,9 +109,9 @@ pub(crate) fn parse(text: &str) -> Result<ForeignModel, ImportError> {
         "binary:logistic" => (Link::Binary { sigmoid: 1.0 }, 2, 1),
         other => {
             return Err(ImportError::UnsupportedObjective {
-                library: "XGBoost",
+                library: "XGBoost".into(),
                 objective: other.to_string(),
-                supported: "`multi:softprob`, `multi:softmax`, `binary:logistic`",
+                supported: "`multi:softprob`, `multi:softmax`, `binary:logistic`".into(),
             })
         }
     };

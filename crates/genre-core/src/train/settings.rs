@@ -119,9 +119,9 @@ mod tests {
         }
     }
 
-    fn names(e: TrainError) -> &'static str {
+    fn names(e: TrainError) -> String {
         match e {
-            TrainError::InvalidParam { name, .. } => name,
+            TrainError::InvalidParam { name, .. } => name.into_owned(),
             other => panic!("not an InvalidParam: {other:?}"),
         }
     }

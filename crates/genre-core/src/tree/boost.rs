@@ -244,7 +244,6 @@ impl BoostValidParams {
                 }
                 model.trees.push(tree);
             }
-            run.report(round + 1, self.max_rounds);
             if self.early_stopping_rounds > 0 {
                 let mut loss = 0.0;
                 for (vi, &row) in val_rows.iter().enumerate() {
@@ -256,12 +255,18 @@ impl BoostValidParams {
                     best_loss = loss;
                     best_round = round + 1;
                     importance_at_best.clone_from(&importance);
-                } else if round + 1 - best_round >= self.early_stopping_rounds {
+                }
+                // Unless the score improves again, the run ends `early_stopping_rounds` after
+                // its best round (or at `max_rounds`): what an estimate of the time left needs.
+                let stops_by = (best_round + self.early_stopping_rounds).min(self.max_rounds);
+                run.report_stopping(round + 1, self.max_rounds, Some(stops_by));
+                if round + 1 >= stops_by {
                     break;
                 }
             } else {
                 best_round = round + 1;
                 importance_at_best.clone_from(&importance);
+                run.report(round + 1, self.max_rounds);
             }
         }
         model.trees.truncate(best_round * k);
@@ -535,6 +540,57 @@ mod tests {
             .unwrap();
         assert!(rounds < 400, "stopped at {rounds}");
         assert_eq!(m.trees.len(), (rounds - 5) * 3);
+    }
+
+    #[test]
+    fn progress_says_where_early_stopping_would_end_the_run() {
+        let (x, y) = toy(600, 3);
+        let patience = 5;
+        let params = BoostParams::default()
+            .max_rounds(400)
+            .learning_rate(0.5)
+            .early_stopping_rounds(patience)
+            .check()
+            .unwrap();
+        let never = AtomicBool::new(false);
+        let mut seen = Vec::new();
+        let mut progress = |p: Progress| seen.push(p);
+        let m = Training::new(&params, 3, &mut progress, &never)
+            .fit(&dataset_of(&x, &y))
+            .unwrap();
+        let (last, before) = seen.split_last().unwrap();
+        assert!(last.done < last.total, "it stopped early: {last:?}");
+        assert_eq!(
+            last.stops_by,
+            Some(last.done),
+            "the round early stopping ends the run says so"
+        );
+        for p in before {
+            let stops_by = p.stops_by.expect("every round says where it may end");
+            assert!(
+                stops_by > p.done && stops_by <= p.done + patience,
+                "within the patience ahead of the round: {p:?}"
+            );
+        }
+        // The last best round is `patience` before the end, and its trees are the model.
+        assert_eq!(m.trees.len(), (last.done - patience) * 3);
+        // Without early stopping the total is the end: nothing else is said.
+        let params = BoostParams::default()
+            .max_rounds(4)
+            .early_stopping_rounds(0)
+            .check()
+            .unwrap();
+        let mut seen = Vec::new();
+        let mut progress = |p: Progress| seen.push(p);
+        Training::new(&params, 3, &mut progress, &never)
+            .fit(&dataset_of(&x, &y))
+            .unwrap();
+        assert_eq!(
+            seen.iter()
+                .map(|p| (p.done, p.stops_by))
+                .collect::<Vec<_>>(),
+            [(1, None), (2, None), (3, None), (4, None)]
+        );
     }
 
     #[test]

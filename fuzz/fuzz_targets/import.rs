@@ -1,6 +1,8 @@
 //! The model import (`genre_core::interop::import`): any bytes give a model or a typed error;
 //! an imported model predicts and explains rows without panicking, and its model file decodes
-//! to the same bytes again. Seeded with the XGBoost fixtures (fuzz/seeds/import_xgboost/).
+//! to the same bytes again. One target for both libraries: `import` detects the format from
+//! the content, so any input reaches the LightGBM and the XGBoost parser alike. Seeded with
+//! each library's fixtures (fuzz/seeds/import_lightgbm/, fuzz/seeds/import_xgboost/).
 #![no_main]
 
 use genre_core::interop::{import, ImportOptions};
