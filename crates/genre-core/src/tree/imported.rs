@@ -146,6 +146,8 @@ struct Packed {
     nodes: Vec<PackedNode>,
     roots: Vec<u32>,
     depths: Vec<u16>,
+    /// Whether a tree has a node [`decide`] decides: the others walk with no branch for it.
+    general: Vec<bool>,
     cuts: Vec<Vec<f64>>,
 }
 
@@ -212,6 +214,10 @@ impl Packed {
             let base = p.nodes.len() as u32;
             p.roots.push(base);
             p.depths.push(t.depth() as u16);
+            p.general.push(
+                (0..t.n_nodes())
+                    .any(|i| t.feature[i] != LEAF && plain_threshold(m.library, t, i).is_none()),
+            );
             for i in 0..t.n_nodes() {
                 let node = p.pack_node(m.library, t, base, i);
                 p.nodes.push(node);
@@ -547,23 +553,34 @@ impl GroupWalk for ImportedTrees {
         let p = self.packed().expect("batches walk packed trees");
         let root = p.roots[tree] as usize;
         let t = &self.trees[tree];
-        let idx = walk_lanes(root, p.depths[tree], |lane, i| {
-            let (n, x) = (p.nodes[i], &xs[lane]);
+        let by_rank = |n: PackedNode, x: &RankedRow| {
             let f = n.feature as usize % PACKED_FEATURES;
-            let right = if n.kind & GENERAL != 0 {
-                let local = i - root;
-                decide(
-                    self.library,
-                    t.flags[local],
-                    t.threshold[local],
-                    &t.categories,
-                    x.values[f],
-                )
-            } else {
-                (x.ranks[f] > n.rank) | ((n.kind & NAN_RIGHT) & (x.nan >> f) as u8 & 1 != 0)
-            };
-            n.next as usize + right as usize
-        });
+            (x.ranks[f] > n.rank) | ((n.kind & NAN_RIGHT) & (x.nan >> f) as u8 & 1 != 0)
+        };
+        let idx = if p.general[tree] {
+            walk_lanes(root, p.depths[tree], |lane, i| {
+                let (n, x) = (p.nodes[i], &xs[lane]);
+                let right = if n.kind & GENERAL != 0 {
+                    let local = i - root;
+                    let v = x.values[n.feature as usize % PACKED_FEATURES];
+                    decide(
+                        self.library,
+                        t.flags[local],
+                        t.threshold[local],
+                        &t.categories,
+                        v,
+                    )
+                } else {
+                    by_rank(n, x)
+                };
+                n.next as usize + right as usize
+            })
+        } else {
+            walk_lanes(root, p.depths[tree], |lane, i| {
+                let n = p.nodes[i];
+                n.next as usize + by_rank(n, &xs[lane]) as usize
+            })
+        };
         for (l, i) in leaves.iter_mut().zip(idx) {
             *l = t.child[i - root];
         }
