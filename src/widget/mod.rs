@@ -66,7 +66,7 @@ pub fn WidgetApp() -> impl IntoView {
             // sentence as an `error` message).
             ModelState::Failed(message) => view! {
                 <div class="w-status w-error" role="alert" id="w-error">
-                    <p class="w-error-title">"This widget could not load its model"</p>
+                    <h1 class="w-error-title">"This widget could not load its model"</h1>
                     <p class="w-error-text" id="w-error-text">{rich_text(&message)}</p>
                 </div>
             }
