@@ -988,15 +988,7 @@ fn read_imported(r: &mut Reader, n_classes: usize, p: usize) -> Res<ImportedTree
         }
         let features = r.take(n)?.to_vec();
         let mut tree = ImportedTree::default();
-        let push = |tree: &mut ImportedTree| {
-            tree.feature.push(LEAF);
-            tree.flags.push(0);
-            tree.threshold.push(0.0);
-            tree.child.push(0);
-            tree.cover.push(0.0);
-            tree.feature.len() - 1
-        };
-        push(&mut tree);
+        tree.push_placeholder();
         let mut stack = vec![0usize];
         for (k, &f) in features.iter().enumerate() {
             let Some(slot) = stack.pop() else {
@@ -1042,8 +1034,8 @@ fn read_imported(r: &mut Reader, n_classes: usize, p: usize) -> Res<ImportedTree
                 };
                 tree.threshold[slot] = th;
             }
-            let l = push(&mut tree);
-            push(&mut tree);
+            let l = tree.push_placeholder();
+            tree.push_placeholder();
             tree.child[slot] = l as u32;
             stack.push(l + 1);
             stack.push(l);

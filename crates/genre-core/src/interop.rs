@@ -442,15 +442,7 @@ fn canonical(
     }
     let mut out = ImportedTree::default();
     let mut reached = vec![false; raw.len()];
-    let push = |out: &mut ImportedTree| {
-        out.feature.push(LEAF);
-        out.flags.push(0);
-        out.threshold.push(0.0);
-        out.child.push(0);
-        out.cover.push(0.0);
-        out.feature.len() - 1
-    };
-    push(&mut out);
+    out.push_placeholder();
     let mut stack = vec![(0usize, 0usize)];
     while let Some((old, slot)) = stack.pop() {
         if std::mem::replace(&mut reached[old], true) {
@@ -487,8 +479,8 @@ fn canonical(
         if node.gain.is_finite() && node.gain > 0.0 {
             importance[f as usize] += node.gain;
         }
-        let l = push(&mut out);
-        push(&mut out);
+        let l = out.push_placeholder();
+        out.push_placeholder();
         out.child[slot] = l as u32;
         stack.push((node.right, l + 1));
         stack.push((node.left, l));

@@ -330,6 +330,16 @@ impl ImportedTree {
         depth_of(&self.feature, &self.child)
     }
 
+    /// Appends a node (a leaf until it is filled in) and gives its index.
+    pub(crate) fn push_placeholder(&mut self) -> usize {
+        self.feature.push(LEAF);
+        self.flags.push(0);
+        self.threshold.push(0.0);
+        self.child.push(0);
+        self.cover.push(0.0);
+        self.feature.len() - 1
+    }
+
     pub fn leaf_value(&self, library: Library, x: &[f64]) -> f64 {
         self.leaf_values[self.child[self.leaf_node(library, x)] as usize]
     }
