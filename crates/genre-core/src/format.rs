@@ -107,6 +107,41 @@ fn pre_order(feature: &[u8], child: &[u32]) -> Vec<usize> {
     }
     order
 }
+/// A tree the readers rebuild in pre-order: nodes appended as placeholders, filled in as the
+/// walk reaches them.
+trait PreOrderTree {
+    fn push_placeholder(&mut self) -> usize;
+    fn set_child(&mut self, slot: usize, child: u32);
+}
+
+impl PreOrderTree for FlatTree {
+    fn push_placeholder(&mut self) -> usize {
+        FlatTree::push_placeholder(self)
+    }
+    fn set_child(&mut self, slot: usize, child: u32) {
+        self.child[slot] = child;
+    }
+}
+
+impl PreOrderTree for ImportedTree {
+    fn push_placeholder(&mut self) -> usize {
+        ImportedTree::push_placeholder(self)
+    }
+    fn set_child(&mut self, slot: usize, child: u32) {
+        self.child[slot] = child;
+    }
+}
+
+/// Gives internal node `slot` its two children, side by side, and puts them on the walk's
+/// stack so that the left one is filled in next.
+fn open_children(tree: &mut impl PreOrderTree, slot: usize, stack: &mut Vec<usize>) {
+    let l = tree.push_placeholder();
+    tree.push_placeholder();
+    tree.set_child(slot, l as u32);
+    stack.push(l + 1);
+    stack.push(l);
+}
+
 fn boosted_scale(e: &TreeEnsemble) -> f32 {
     let max = e
         .trees
@@ -768,11 +803,7 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
                 if f as usize >= p {
                     return corrupt(format!("tree {ti} splits on feature {f} of {p}"));
                 }
-                let l = tree.push_placeholder();
-                tree.push_placeholder();
-                tree.child[slot] = l as u32;
-                stack.push(l + 1);
-                stack.push(l);
+                open_children(&mut tree, slot, &mut stack);
             }
         }
         if !stack.is_empty() || tree.n_nodes() != n {
@@ -1034,11 +1065,7 @@ fn read_imported(r: &mut Reader, n_classes: usize, p: usize) -> Res<ImportedTree
                 };
                 tree.threshold[slot] = th;
             }
-            let l = tree.push_placeholder();
-            tree.push_placeholder();
-            tree.child[slot] = l as u32;
-            stack.push(l + 1);
-            stack.push(l);
+            open_children(&mut tree, slot, &mut stack);
         }
         if !stack.is_empty() || tree.n_nodes() != n {
             return corrupt(format!("tree {ti} is incomplete"));
