@@ -79,13 +79,24 @@ async fn open(b: &Browser, server: &StaticServer, page: &str) -> Result<()> {
     b.open_page(&format!("{}#/{page}", server.url())).await
 }
 
+/// Serves `dist/` at `/` and walks `steps` in a 1280 x 900 window opened on `page`.
+async fn journey(
+    page: &str,
+    steps: impl AsyncFnOnce(&Browser, &StaticServer) -> Result<()>,
+) -> Result<()> {
+    let server = StaticServer::start(&dist_dir()?, "/")?;
+    with_browser(1280, 900, async |b| {
+        open(b, &server, page).await?;
+        steps(b, &server).await
+    })
+    .await
+}
+
 /// Train → bundled data → k-nearest neighbours → Predict → Train: the run, its result and the
 /// data are there, and the app still navigates; then the same while a forest is training.
 #[tokio::test]
 async fn back_to_train_after_and_during_training() -> Result<()> {
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| {
-        open(b, &server, "train").await?;
+    journey("train", async |b, _server| {
         b.use_bundled_data().await?;
         only(b, "knn").await?;
         b.click_id("train-start").await?;
@@ -139,9 +150,7 @@ async fn back_to_train_after_and_during_training() -> Result<()> {
 /// SMOTE) → Predict while it runs → Explore: the comparison went on and finishes.
 #[tokio::test]
 async fn leaving_explore_while_the_comparison_runs() -> Result<()> {
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| {
-        open(b, &server, "explore").await?;
+    journey("explore", async |b, _server| {
         start_comparison(b, &["tree"]).await?;
         go(b, "predict").await?;
         go(b, "explore").await?;
@@ -205,9 +214,7 @@ async fn start_comparison(b: &Browser, models: &[&str]) -> Result<()> {
 /// comparison cancelled: the forest finishes.
 #[tokio::test]
 async fn cancelling_train_or_the_comparison_leaves_the_other_running() -> Result<()> {
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| {
-        open(b, &server, "train").await?;
+    journey("train", async |b, _server| {
         b.use_bundled_data().await?;
         only(b, "rf").await?;
         b.type_into("#opt-rf-trees", "3000").await?;
@@ -263,9 +270,7 @@ async fn cancelling_train_or_the_comparison_leaves_the_other_running() -> Result
 /// gives the same accuracy.
 #[tokio::test]
 async fn the_decision_tree_trains_with_smote() -> Result<()> {
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| {
-        open(b, &server, "train").await?;
+    journey("train", async |b, _server| {
         b.use_bundled_data().await?;
         b.choose("opt-balance", "smote").await?;
         only(b, "tree").await?;
@@ -294,9 +299,7 @@ async fn the_decision_tree_trains_with_smote() -> Result<()> {
 async fn cancelling_a_read_keeps_the_data_set_in_use() -> Result<()> {
     let small = spread_rows("journey-small.csv", 1500, &[])?;
     let big = genres_csv(500_000)?;
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| {
-        open(b, &server, "train").await?;
+    journey("train", async |b, _server| {
         b.upload_then(
             "train-file",
             &small,
@@ -347,9 +350,7 @@ async fn cancelling_a_read_keeps_the_data_set_in_use() -> Result<()> {
 #[tokio::test]
 async fn batch_results_stay_when_leaving_the_page() -> Result<()> {
     let file = spread_rows("journey-batch.csv", 300, &[])?;
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| {
-        open(b, &server, "batch").await?;
+    journey("batch", async |b, _server| {
         b.upload_then(
             "batch-file",
             &file,
@@ -382,16 +383,14 @@ async fn batch_results_stay_when_leaving_the_page() -> Result<()> {
 /// A model kept in a second tab shows in the first tab's list without a reload.
 #[tokio::test]
 async fn a_model_kept_in_another_tab_shows_in_the_list() -> Result<()> {
-    let server = StaticServer::start(&dist_dir()?, "/")?;
     let model = repo_root().join("public/forest.bin");
-    with_browser(1280, 900, async |b| {
-        open(b, &server, "train").await?;
+    journey("train", async |b, server| {
         let first = b.client.window().await?;
         let count = "return document.querySelectorAll('#saved-list .saved').length;";
         let before: u64 = b.js_as(count).await?;
         let second = b.client.new_window(true).await?;
         b.client.switch_to_window(second.handle).await?;
-        open(b, &server, "train").await?;
+        open(b, server, "train").await?;
         b.upload_then(
             "model-file",
             &model,
@@ -497,9 +496,7 @@ async fn a_genre_of_one_row_is_set_aside_and_the_rest_trains() -> Result<()> {
 /// "Keep" twice keeps the track once; the model's own answer is not kept as a correction.
 #[tokio::test]
 async fn a_track_is_kept_once() -> Result<()> {
-    let server = StaticServer::start(&dist_dir()?, "/")?;
-    with_browser(1280, 900, async |b| {
-        open(b, &server, "").await?;
+    journey("", async |b, _server| {
         let genres: Vec<(String, String)> = b
             .js_as("return [...document.getElementById('correct-genre').options].filter((o) => o.value !== '').map((o) => [o.value, o.textContent]);")
             .await?;
