@@ -178,8 +178,8 @@ async fn leaving_explore_while_the_comparison_runs() -> Result<()> {
 
 /// Train: cancels the run and waits until the forest's job says so.
 async fn cancel_the_forest(b: &Browser) -> Result<()> {
-    b.click_id("train-cancel").await?;
-    b.until(
+    b.click_until(
+        "train-cancel",
         "return document.getElementById('job-rf')?.className.includes('job-cancelled');",
         "the cancel",
     )
@@ -198,8 +198,8 @@ async fn start_comparison(b: &Browser, models: &[&str]) -> Result<()> {
         b.set_checked(&format!("report-model-{m}"), models.contains(&m))
             .await?;
     }
-    b.click_id("report-run").await?;
-    b.until(
+    b.click_until(
+        "report-run",
         "return document.getElementById('report-status');",
         "the comparison to start",
     )
