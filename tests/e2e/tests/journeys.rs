@@ -242,15 +242,15 @@ async fn cancelling_train_or_the_comparison_leaves_the_other_running() -> Result
         start_comparison(b, &["rf"]).await?;
         go(b, "train").await?;
         b.type_into("#opt-rf-trees", "8").await?;
-        b.click_id("train-start").await?;
-        b.until(
+        b.click_until(
+            "train-start",
             "return document.getElementById('job-rf')?.className.includes('job-cancelled') === false;",
             "Train's run to start",
         )
         .await?;
         go(b, "explore").await?;
-        b.click_id("report-cancel").await?;
-        b.until(
+        b.click_until(
+            "report-cancel",
             "return document.getElementById('report-status')?.textContent === 'Cancelled.';",
             "the comparison's cancel",
         )
