@@ -128,7 +128,7 @@ impl PreOrderTree for ImportedTree {
         ImportedTree::push_placeholder(self)
     }
     fn set_child(&mut self, slot: usize, child: u32) {
-        self.child[slot] = child;
+        self.nodes.child[slot] = child;
     }
 }
 
@@ -890,9 +890,9 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
 fn imported_tables(e: &ImportedTrees) -> Vec<Vec<f64>> {
     let mut tables: Vec<Vec<f64>> = vec![Vec::new(); e.n_features];
     for t in &e.trees {
-        for (i, &f) in t.feature.iter().enumerate() {
+        for (i, &f) in t.nodes.feature.iter().enumerate() {
             if f != LEAF && t.flags[i] & CATEGORICAL == 0 {
-                tables[f as usize].push(t.threshold[i]);
+                tables[f as usize].push(t.nodes.threshold[i]);
             }
         }
     }
@@ -933,25 +933,25 @@ fn write_imported(w: &mut Writer, e: &ImportedTrees) {
     for (t, &score) in e.trees.iter().zip(&e.tree_score) {
         w.u16(score);
         w.u32(t.n_nodes() as u32);
-        let order = pre_order(&t.feature, &t.child);
-        order.iter().for_each(|&i| w.u8(t.feature[i]));
+        let order = pre_order(&t.nodes.feature, &t.nodes.child);
+        order.iter().for_each(|&i| w.u8(t.nodes.feature[i]));
         for &i in &order {
-            let f = t.feature[i];
+            let f = t.nodes.feature[i];
             if f == LEAF {
-                w.f64(t.leaf_values[t.child[i] as usize]);
-                w.f64(t.cover[i]);
+                w.f64(t.nodes.leaf_values[t.nodes.child[i] as usize]);
+                w.f64(t.nodes.cover[i]);
                 continue;
             }
             w.u8(t.flags[i]);
-            w.f64(t.cover[i]);
+            w.f64(t.nodes.cover[i]);
             if t.flags[i] & CATEGORICAL != 0 {
-                let set = &t.categories[t.threshold[i] as usize];
+                let set = &t.categories[t.nodes.threshold[i] as usize];
                 w.u32(set.len() as u32);
                 set.iter().for_each(|&c| w.u32(c));
             } else {
                 let table = &tables[f as usize];
                 let idx = table
-                    .binary_search_by(|v| v.total_cmp(&t.threshold[i]))
+                    .binary_search_by(|v| v.total_cmp(&t.nodes.threshold[i]))
                     .expect("threshold is in its table") as u32;
                 if table.len() <= 256 {
                     w.u8(idx as u8);
@@ -1025,11 +1025,11 @@ fn read_imported(r: &mut Reader, n_classes: usize, p: usize) -> Res<ImportedTree
             let Some(slot) = stack.pop() else {
                 return corrupt(format!("tree {ti} has {} nodes after its last leaf", n - k));
             };
-            tree.feature[slot] = f;
+            tree.nodes.feature[slot] = f;
             if f == LEAF {
-                tree.child[slot] = tree.leaf_values.len() as u32;
-                tree.leaf_values.push(r.f64()?);
-                tree.cover[slot] = r.f64()?;
+                tree.nodes.child[slot] = tree.nodes.leaf_values.len() as u32;
+                tree.nodes.leaf_values.push(r.f64()?);
+                tree.nodes.cover[slot] = r.f64()?;
                 continue;
             }
             if f as usize >= p {
@@ -1042,14 +1042,14 @@ fn read_imported(r: &mut Reader, n_classes: usize, p: usize) -> Res<ImportedTree
                 return corrupt(format!("tree {ti} has a node with flags {flags}"));
             }
             tree.flags[slot] = flags;
-            tree.cover[slot] = r.f64()?;
+            tree.nodes.cover[slot] = r.f64()?;
             if flags & CATEGORICAL != 0 {
                 let m = r.count(4, "category")?;
                 let set = (0..m).map(|_| r.u32()).collect::<Res<Vec<_>>>()?;
                 if set.windows(2).any(|w| w[0] >= w[1]) {
                     return corrupt(format!("tree {ti} has an unsorted category set"));
                 }
-                tree.threshold[slot] = tree.categories.len() as f64;
+                tree.nodes.threshold[slot] = tree.categories.len() as f64;
                 tree.categories.push(set);
             } else {
                 let table = &tables[f as usize];
@@ -1063,7 +1063,7 @@ fn read_imported(r: &mut Reader, n_classes: usize, p: usize) -> Res<ImportedTree
                 let Some(&th) = table.get(idx) else {
                     return corrupt(format!("tree {ti} uses threshold {idx} of {}", table.len()));
                 };
-                tree.threshold[slot] = th;
+                tree.nodes.threshold[slot] = th;
             }
             open_children(&mut tree, slot, &mut stack);
         }

@@ -333,19 +333,19 @@ impl ForeignModel {
         let mut spans: Vec<Option<(f64, f64)>> = vec![None; p];
         for tree in &trees {
             for i in 0..tree.n_nodes() {
-                let f = tree.feature[i];
+                let f = tree.nodes.feature[i];
                 if f == LEAF {
                     continue;
                 }
                 let values: Vec<f64> = if tree.flags[i] & CATEGORICAL != 0 {
-                    let set = &tree.categories[tree.threshold[i] as usize];
+                    let set = &tree.categories[tree.nodes.threshold[i] as usize];
                     set.first()
                         .iter()
                         .chain(set.last().iter())
                         .map(|&&c| c as f64)
                         .collect()
                 } else {
-                    vec![tree.threshold[i]]
+                    vec![tree.nodes.threshold[i]]
                 };
                 for v in values.into_iter().filter(|v| v.is_finite()) {
                     let s = spans[f as usize].get_or_insert((v, v));
@@ -449,10 +449,10 @@ fn canonical(
             return Err(format!("reaches node {old} twice (it is not a tree)"));
         }
         let node = &raw[old];
-        out.cover[slot] = node.cover;
+        out.nodes.cover[slot] = node.cover;
         if let Some(value) = node.leaf {
-            out.child[slot] = out.leaf_values.len() as u32;
-            out.leaf_values.push(value);
+            out.nodes.child[slot] = out.nodes.leaf_values.len() as u32;
+            out.nodes.leaf_values.push(value);
             continue;
         }
         let Some(f) = slot_of.get(node.column as usize).copied().flatten() else {
@@ -468,9 +468,9 @@ fn canonical(
                 raw.len()
             ));
         }
-        out.feature[slot] = f;
+        out.nodes.feature[slot] = f;
         out.flags[slot] = node.flags;
-        out.threshold[slot] = if node.flags & CATEGORICAL != 0 {
+        out.nodes.threshold[slot] = if node.flags & CATEGORICAL != 0 {
             out.categories.push(node.categories.clone());
             (out.categories.len() - 1) as f64
         } else {
@@ -481,7 +481,7 @@ fn canonical(
         }
         let l = out.push_placeholder();
         out.push_placeholder();
-        out.child[slot] = l as u32;
+        out.nodes.child[slot] = l as u32;
         stack.push((node.right, l + 1));
         stack.push((node.left, l));
     }

@@ -1,81 +1,29 @@
 //! Flat struct-of-arrays trees and ensembles: what is predicted with, saved and explained.
 //!
-//! Layout invariant ("canonical"): node 0 is the root; an internal node's children sit side by
-//! side at `child` and `child + 1`, always after their parent; nodes are numbered in the order a
-//! left-first depth-first walk allocates them, and leaves are numbered in the order that walk
-//! meets them. The model file stores only the pre-order shape and rebuilds exactly this layout.
-
-use std::sync::OnceLock;
+//! Trees are in the canonical layout of [`Nodes`], and more: nodes are numbered in the order a
+//! left-first depth-first walk allocates them, and leaves in the order that walk meets them. The
+//! model file stores only the pre-order shape and rebuilds exactly this layout.
 
 use serde::{Deserialize, Serialize};
 
 use super::batch::{visit_leaves, walk_lanes, GroupWalk, GROUP};
+pub use super::nodes::LEAF;
+use super::nodes::{BuiltOnce, Nodes};
 
-pub const LEAF: u8 = u8::MAX;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct FlatTree {
-    /// Split feature (index into the model's feature set), or [`LEAF`].
-    pub feature: Vec<u8>,
-    /// Go left when `x <= threshold`.
-    pub threshold: Vec<f32>,
-    /// Internal node: index of the left child (the right one is next). Leaf: leaf number.
-    pub child: Vec<u32>,
-    /// Training weight that reached the node (sample weight for forests, hessian for boosting).
-    pub cover: Vec<f32>,
-    /// `stride` values per leaf, in leaf-number order.
-    pub leaf_values: Vec<f32>,
-}
+/// Our own trees: `f32` thresholds (go left when `x <= threshold`), covers and leaf values.
+pub type FlatTree = Nodes<f32>;
 
 impl FlatTree {
-    pub fn n_nodes(&self) -> usize {
-        self.feature.len()
-    }
-
     /// The node index of the leaf `x` falls into.
     #[inline]
     pub fn leaf_node(&self, x: &[f64]) -> usize {
-        let mut i = 0usize;
-        loop {
-            let f = self.feature[i];
-            if f == LEAF {
-                return i;
-            }
-            let go_right = x[f as usize] > self.threshold[i] as f64;
-            i = self.child[i] as usize + go_right as usize;
-        }
+        self.leaf_node_by(x, |i, v| v > self.threshold[i] as f64)
     }
 
     #[inline]
     pub fn leaf_slice(&self, x: &[f64], stride: usize) -> &[f32] {
         let leaf = self.child[self.leaf_node(x)] as usize;
         &self.leaf_values[leaf * stride..(leaf + 1) * stride]
-    }
-
-    /// The number of steps from the root to the deepest leaf.
-    pub fn depth(&self) -> usize {
-        depth_of(&self.feature, &self.child)
-    }
-
-    /// Value of component `k` at every node: the leaf value at leaves, the cover-weighted mean of
-    /// the children elsewhere (children come after parents, so one backward pass suffices).
-    pub fn node_values(&self, stride: usize, k: usize) -> Vec<f64> {
-        let n = self.n_nodes();
-        let mut v = vec![0.0f64; n];
-        for i in (0..n).rev() {
-            let c = self.child[i] as usize;
-            if self.feature[i] == LEAF {
-                v[i] = self.leaf_values[c * stride + k] as f64;
-            } else {
-                let (wl, wr) = (self.cover[c] as f64, self.cover[c + 1] as f64);
-                v[i] = if wl + wr > 0.0 {
-                    (wl * v[c] + wr * v[c + 1]) / (wl + wr)
-                } else {
-                    0.5 * (v[c] + v[c + 1])
-                };
-            }
-        }
-        v
     }
 
     /// Rewrites the tree into the canonical layout (see the module docs).
@@ -106,31 +54,6 @@ impl FlatTree {
         }
         out
     }
-
-    pub(crate) fn push_placeholder(&mut self) -> usize {
-        self.feature.push(LEAF);
-        self.threshold.push(0.0);
-        self.child.push(0);
-        self.cover.push(0.0);
-        self.feature.len() - 1
-    }
-}
-
-/// The number of steps from the root to the deepest leaf of a tree in the canonical layout
-/// (`feature[i] == LEAF` at leaves, an internal node's children at `child[i]` and next to it).
-pub(crate) fn depth_of(feature: &[u8], child: &[u32]) -> usize {
-    let mut deepest = 0;
-    let mut stack = vec![(0usize, 0usize)];
-    while let Some((i, d)) = stack.pop() {
-        if feature[i] == LEAF {
-            deepest = deepest.max(d);
-        } else {
-            let c = child[i] as usize;
-            stack.push((c, d + 1));
-            stack.push((c + 1, d + 1));
-        }
-    }
-    deepest
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,7 +77,7 @@ pub struct TreeEnsemble {
     /// The predictor's packed copy of the trees, built on first use. Code that changes `trees`
     /// after predicting must reset it (`packed: Default::default()`).
     #[serde(skip)]
-    pub packed: PackedCache,
+    pub packed: BuiltOnce<Packed>,
 }
 
 /// One step of a tree walk in 8 bytes, so that a block of trees fits in a core's L1 cache and
@@ -281,16 +204,6 @@ impl GroupWalk for TreeEnsemble {
     }
 }
 
-/// A cache, not part of the model: equal whatever it holds.
-#[derive(Debug, Clone, Default)]
-pub struct PackedCache(OnceLock<Option<Packed>>);
-
-impl PartialEq for PackedCache {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
 /// How one prediction decomposes: `bias + contributions.sum() == output` (up to rounding).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
@@ -303,6 +216,41 @@ pub struct Explanation {
     pub output: f64,
 }
 
+impl Explanation {
+    /// The explanation of a sum of trees, starting from `start`: `path` adds one tree's
+    /// contributions and gives its root's and leaf's values.
+    pub(crate) fn summed<T>(
+        class: usize,
+        n_features: usize,
+        start: f64,
+        trees: impl Iterator<Item = T>,
+        path: impl Fn(T, &mut [f64]) -> (f64, f64),
+    ) -> Explanation {
+        let mut sum = Explanation {
+            class,
+            bias: start,
+            contributions: vec![0.0; n_features],
+            output: start,
+        };
+        for t in trees {
+            let (root, leaf) = path(t, &mut sum.contributions);
+            sum.bias += root;
+            sum.output += leaf;
+        }
+        sum
+    }
+
+    /// The explanation of the mean of `n` trees' outputs, from that of their sum.
+    pub(crate) fn averaged_over(self, n: f64) -> Explanation {
+        Explanation {
+            bias: self.bias / n,
+            output: self.output / n,
+            contributions: self.contributions.iter().map(|c| c / n).collect(),
+            ..self
+        }
+    }
+}
+
 impl TreeEnsemble {
     pub fn stride(&self) -> usize {
         match self.kind {
@@ -312,7 +260,7 @@ impl TreeEnsemble {
     }
 
     fn packed(&self) -> Option<&Packed> {
-        self.packed.0.get_or_init(|| Packed::build(self)).as_ref()
+        self.packed.get_or_build(|| Packed::build(self))
     }
 
     /// Leaf values of tree `t` for `x`.
@@ -401,9 +349,6 @@ impl TreeEnsemble {
 
     /// Path-based contributions (Saabas / treeinterpreter) of each feature to `class`.
     pub fn explain(&self, x: &[f64], class: usize) -> Explanation {
-        let mut contributions = vec![0.0f64; self.n_features];
-        let mut bias = 0.0f64;
-        let mut output = 0.0f64;
         let stride = self.stride();
         let trees: Vec<&FlatTree> = match self.kind {
             EnsembleKind::Forest => self.trees.iter().collect(),
@@ -419,35 +364,19 @@ impl TreeEnsemble {
         } else {
             0
         };
-        for t in &trees {
-            let values = t.node_values(stride, k);
-            bias += values[0];
-            let mut i = 0usize;
-            while t.feature[i] != LEAF {
-                let f = t.feature[i] as usize;
-                let next = t.child[i] as usize + (x[f] > t.threshold[i] as f64) as usize;
-                contributions[f] += values[next] - values[i];
-                i = next;
-            }
-            output += values[i];
-        }
+        let sum = Explanation::summed(class, self.n_features, 0.0, trees.iter(), |t, c| {
+            t.add_path_contributions(x, (stride, k), |i, v| v > t.threshold[i] as f64, c)
+        });
         match self.kind {
-            EnsembleKind::Forest => {
-                let n = trees.len().max(1) as f64;
-                bias /= n;
-                output /= n;
-                contributions.iter_mut().for_each(|c| *c /= n);
-            }
+            EnsembleKind::Forest => sum.averaged_over(trees.len().max(1) as f64),
             EnsembleKind::Boosted => {
-                bias += self.base_score[class] as f64;
-                output += self.base_score[class] as f64;
+                let base = self.base_score[class] as f64;
+                Explanation {
+                    bias: sum.bias + base,
+                    output: sum.output + base,
+                    ..sum
+                }
             }
-        }
-        Explanation {
-            class,
-            bias,
-            contributions,
-            output,
         }
     }
 

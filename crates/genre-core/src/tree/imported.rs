@@ -15,12 +15,11 @@
 //! Leaf values, thresholds and the base score are `f64` (XGBoost's `f32` values are held exactly),
 //! and scores are summed in `f64` in the library's tree order.
 
-use std::sync::OnceLock;
-
 use serde::{Deserialize, Serialize};
 
 use super::batch::{visit_leaves, walk_lanes, GroupWalk, GROUP};
-use super::flat::{depth_of, Explanation, LEAF};
+use super::flat::Explanation;
+use super::nodes::{BuiltOnce, Nodes, LEAF};
 
 /// Which library's split rule the trees follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,7 +141,7 @@ const GENERAL: u8 = 2;
 /// The packed nodes of all trees, each tree's root and depth, and each feature's thresholds
 /// (sorted, distinct) that the ranks index.
 #[derive(Debug, Clone, Default)]
-struct Packed {
+pub struct Packed {
     nodes: Vec<PackedNode>,
     roots: Vec<u32>,
     depths: Vec<u16>,
@@ -177,10 +176,10 @@ fn plain_threshold(library: Library, tree: &ImportedTree, i: usize) -> Option<f6
     let flags = tree.flags[i];
     let missing = (flags >> MISSING_SHIFT) & 3;
     match library {
-        _ if tree.feature[i] == LEAF || flags & CATEGORICAL != 0 => None,
+        _ if tree.nodes.feature[i] == LEAF || flags & CATEGORICAL != 0 => None,
         Library::LightGbm if missing == MISSING_ZERO => None,
-        Library::LightGbm => Some(tree.threshold[i]),
-        Library::XgBoost => Some(tree.threshold[i] as f32 as f64),
+        Library::LightGbm => Some(tree.nodes.threshold[i]),
+        Library::XgBoost => Some(tree.nodes.threshold[i] as f32 as f64),
     }
 }
 
@@ -193,7 +192,7 @@ impl Packed {
         for t in &m.trees {
             for i in 0..t.n_nodes() {
                 if let Some(c) = plain_threshold(m.library, t, i) {
-                    cuts[t.feature[i] as usize].push(c);
+                    cuts[t.nodes.feature[i] as usize].push(c);
                 }
             }
         }
@@ -213,10 +212,11 @@ impl Packed {
         for t in &m.trees {
             let base = p.nodes.len() as u32;
             p.roots.push(base);
-            p.depths.push(t.depth() as u16);
+            p.depths.push(t.nodes.depth() as u16);
             p.general.push(
-                (0..t.n_nodes())
-                    .any(|i| t.feature[i] != LEAF && plain_threshold(m.library, t, i).is_none()),
+                (0..t.n_nodes()).any(|i| {
+                    t.nodes.feature[i] != LEAF && plain_threshold(m.library, t, i).is_none()
+                }),
             );
             for i in 0..t.n_nodes() {
                 let node = p.pack_node(m.library, t, base, i);
@@ -228,7 +228,7 @@ impl Packed {
 
     /// Packs node `i` of `tree` (at `base` in the packed array).
     fn pack_node(&self, library: Library, tree: &ImportedTree, base: u32, i: usize) -> PackedNode {
-        if tree.feature[i] == LEAF {
+        if tree.nodes.feature[i] == LEAF {
             return PackedNode {
                 rank: u16::MAX,
                 feature: 0,
@@ -236,8 +236,8 @@ impl Packed {
                 next: base + i as u32,
             };
         }
-        let feature = tree.feature[i];
-        let next = base + tree.child[i];
+        let feature = tree.nodes.feature[i];
+        let next = base + tree.nodes.child[i];
         let Some(threshold) = plain_threshold(library, tree, i) else {
             return PackedNode {
                 rank: 0,
@@ -264,40 +264,23 @@ impl Packed {
     }
 }
 
-/// The batch predictor's copy of the trees, built on first use. A cache, not part of the
-/// model: equal whatever it holds.
-#[derive(Debug, Clone, Default)]
-pub struct PackedTrees(OnceLock<Option<Packed>>);
-
-impl PartialEq for PackedTrees {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
 /// The most features a packed ensemble reads: a row is then a fixed array.
 const PACKED_FEATURES: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ImportedTree {
-    /// Split feature (index into the model's feature set), or [`LEAF`].
-    pub feature: Vec<u8>,
+    /// A numeric node's threshold is the library's; a categorical node's is the index of its
+    /// set in `categories`. One value per leaf.
+    pub nodes: Nodes<f64>,
     /// [`DEFAULT_LEFT`], the missing type and [`CATEGORICAL`]; 0 at leaves.
     pub flags: Vec<u8>,
-    /// Numeric node: the threshold. Categorical node: the index of its set in `categories`.
-    pub threshold: Vec<f64>,
-    /// Internal node: the left child (the right one is next). Leaf: its leaf number.
-    pub child: Vec<u32>,
-    /// Training weight (hessian sum or row count) that reached the node, for explanations.
-    pub cover: Vec<f64>,
-    pub leaf_values: Vec<f64>,
     /// The category sets of the categorical nodes, each sorted.
     pub categories: Vec<Vec<u32>>,
 }
 
 impl ImportedTree {
     pub fn n_nodes(&self) -> usize {
-        self.feature.len()
+        self.nodes.n_nodes()
     }
 
     /// Whether `x` (the node's feature value, NaN = missing) goes right at internal node `i`.
@@ -306,7 +289,7 @@ impl ImportedTree {
         decide(
             library,
             self.flags[i],
-            self.threshold[i],
+            self.nodes.threshold[i],
             &self.categories,
             x,
         )
@@ -315,76 +298,43 @@ impl ImportedTree {
     /// The node index of the leaf `x` reaches.
     #[inline]
     pub fn leaf_node(&self, library: Library, x: &[f64]) -> usize {
-        let mut i = 0usize;
-        loop {
-            let f = self.feature[i];
-            if f == LEAF {
-                return i;
-            }
-            i = self.child[i] as usize + self.goes_right(library, i, x[f as usize]) as usize;
-        }
-    }
-
-    /// The number of steps from the root to the deepest leaf.
-    pub fn depth(&self) -> usize {
-        depth_of(&self.feature, &self.child)
+        self.nodes
+            .leaf_node_by(x, |i, v| self.goes_right(library, i, v))
     }
 
     /// Appends a node (a leaf until it is filled in) and gives its index.
     pub(crate) fn push_placeholder(&mut self) -> usize {
-        self.feature.push(LEAF);
         self.flags.push(0);
-        self.threshold.push(0.0);
-        self.child.push(0);
-        self.cover.push(0.0);
-        self.feature.len() - 1
+        self.nodes.push_placeholder()
     }
 
     pub fn leaf_value(&self, library: Library, x: &[f64]) -> f64 {
-        self.leaf_values[self.child[self.leaf_node(library, x)] as usize]
-    }
-
-    /// Each node's value: the leaf value at leaves, the cover-weighted mean of the children
-    /// elsewhere (children come after parents, so one backward pass suffices).
-    fn node_values(&self) -> Vec<f64> {
-        let n = self.n_nodes();
-        let mut v = vec![0.0f64; n];
-        for i in (0..n).rev() {
-            let c = self.child[i] as usize;
-            if self.feature[i] == LEAF {
-                v[i] = self.leaf_values[c];
-            } else {
-                let (wl, wr) = (self.cover[c], self.cover[c + 1]);
-                v[i] = if wl + wr > 0.0 {
-                    (wl * v[c] + wr * v[c + 1]) / (wl + wr)
-                } else {
-                    0.5 * (v[c] + v[c + 1])
-                };
-            }
-        }
-        v
+        self.nodes.leaf_values[self.nodes.child[self.leaf_node(library, x)] as usize]
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportedTrees {
-    pub library: Library,
-    pub link: Link,
-    pub n_classes: usize,
-    pub n_features: usize,
+    /// The trees in the library's order, which is the order their scores are summed in.
     pub trees: Vec<ImportedTree>,
     /// The score each tree adds to (`0..n_scores()`).
     pub tree_score: Vec<u16>,
+    /// Whose split rule the trees follow.
+    pub library: Library,
     /// The score each sum starts from (XGBoost's base margin; zeros for LightGBM).
     pub base_score: Vec<f64>,
     /// Random-forest mode: the sums are divided by the number of iterations.
     pub average: bool,
+    /// How the scores become probabilities.
+    pub link: Link,
+    pub n_classes: usize,
+    pub n_features: usize,
     /// Total split gain per feature, normalised to sum 1 (all zero when the model has none).
     pub importance: Vec<f32>,
     /// The predictor's packed copy of the trees. Code that changes `trees` after predicting
     /// must reset it.
     #[serde(skip)]
-    pub packed: PackedTrees,
+    pub packed: BuiltOnce<Packed>,
 }
 
 impl ImportedTrees {
@@ -402,7 +352,7 @@ impl ImportedTrees {
     }
 
     fn packed(&self) -> Option<&Packed> {
-        self.packed.0.get_or_init(|| Packed::build(self)).as_ref()
+        self.packed.get_or_build(|| Packed::build(self))
     }
 
     /// The scores before the link: base, plus the trees in the library's order, averaged in
@@ -440,7 +390,7 @@ impl ImportedTrees {
             raw.extend_from_slice(&self.base_score);
         }
         visit_leaves(self, xs, |r, t, leaf| {
-            raw[r * scores + self.tree_score[t] as usize] += self.trees[t].leaf_values[leaf];
+            raw[r * scores + self.tree_score[t] as usize] += self.trees[t].nodes.leaf_values[leaf];
         });
         for (r, o) in raw.chunks_exact_mut(scores).zip(out.chunks_exact_mut(k)) {
             self.finish_raw(r);
@@ -487,38 +437,18 @@ impl ImportedTrees {
     /// scores, or probabilities for [`Link::Identity`].
     pub fn explain(&self, x: &[f64], class: usize) -> Explanation {
         let score = class.min(self.n_scores() - 1);
-        let mut contributions = vec![0.0f64; self.n_features];
-        let mut bias = self.base_score[score];
-        let mut output = bias;
-        for (t, _) in self
-            .tree_score
-            .iter()
-            .enumerate()
+        let trees = (self.trees.iter().zip(&self.tree_score))
             .filter(|&(_, &s)| s as usize == score)
-        {
-            let tree = &self.trees[t];
-            let values = tree.node_values();
-            bias += values[0];
-            let mut i = 0usize;
-            while tree.feature[i] != LEAF {
-                let f = tree.feature[i] as usize;
-                let next = tree.child[i] as usize + tree.goes_right(self.library, i, x[f]) as usize;
-                contributions[f] += values[next] - values[i];
-                i = next;
-            }
-            output += values[i];
-        }
+            .map(|(t, _)| t);
+        let start = self.base_score[score];
+        let sum = Explanation::summed(class, self.n_features, start, trees, |t, c| {
+            let goes_right = |i: usize, v: f64| t.goes_right(self.library, i, v);
+            t.nodes.add_path_contributions(x, (1, 0), goes_right, c)
+        });
         if self.average {
-            let n = self.iterations();
-            bias /= n;
-            output /= n;
-            contributions.iter_mut().for_each(|c| *c /= n);
-        }
-        Explanation {
-            class,
-            bias,
-            contributions,
-            output,
+            sum.averaged_over(self.iterations())
+        } else {
+            sum
         }
     }
 
@@ -576,7 +506,7 @@ impl GroupWalk for ImportedTrees {
                     decide(
                         self.library,
                         t.flags[local],
-                        t.threshold[local],
+                        t.nodes.threshold[local],
                         &t.categories,
                         v,
                     )
@@ -592,7 +522,7 @@ impl GroupWalk for ImportedTrees {
             })
         };
         for (l, i) in leaves.iter_mut().zip(idx) {
-            *l = t.child[i - root];
+            *l = t.nodes.child[i - root];
         }
     }
 }
@@ -608,12 +538,14 @@ mod tests {
     /// One split on feature 0 at 0.5, with `flags`; leaves -1 (left) and +1 (right).
     fn stump(flags: u8, threshold: f64, categories: Vec<Vec<u32>>) -> ImportedTree {
         ImportedTree {
-            feature: vec![0, LEAF, LEAF],
+            nodes: Nodes {
+                feature: vec![0, LEAF, LEAF],
+                threshold: vec![threshold, 0.0, 0.0],
+                child: vec![1, 0, 1],
+                cover: vec![2.0, 1.0, 1.0],
+                leaf_values: vec![-1.0, 1.0],
+            },
             flags: vec![flags, 0, 0],
-            threshold: vec![threshold, 0.0, 0.0],
-            child: vec![1, 0, 1],
-            cover: vec![2.0, 1.0, 1.0],
-            leaf_values: vec![-1.0, 1.0],
             categories,
         }
     }
@@ -722,7 +654,7 @@ mod tests {
             trees.push(categorical.clone());
             for (i, t) in trees.iter_mut().enumerate() {
                 // Distinct leaf values, so that a wrong side changes the sum.
-                t.leaf_values = vec![-1.0 / (i + 2) as f64, 1.0 / (i + 3) as f64];
+                t.nodes.leaf_values = vec![-1.0 / (i + 2) as f64, 1.0 / (i + 3) as f64];
             }
             let n = trees.len();
             let model = ImportedTrees {

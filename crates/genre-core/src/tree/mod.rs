@@ -5,3 +5,4 @@ pub mod boost;
 pub mod flat;
 pub mod forest;
 pub mod imported;
+pub mod nodes;
