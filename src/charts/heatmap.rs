@@ -15,10 +15,19 @@ use crate::components::scroll_box::ScrollBox;
 const LEFT: f64 = 124.0;
 /// Room above the grid for the rotated column labels ("Instrumentalness" is the longest).
 const TOP: f64 = 120.0;
-const LEGEND_GAP: f64 = 22.0;
-const LEGEND_W: f64 = 14.0;
-/// Right of the legend bar: its ticks and their labels ("−0.50").
-const LEGEND_TEXT: f64 = 48.0;
+/// The colour legend right of the grid, in px.
+struct LegendRoom {
+    /// Between the grid and the legend's bar.
+    gap: f64,
+    bar: f64,
+    /// Right of the bar: its ticks and their labels ("−0.50").
+    text: f64,
+}
+const LEGEND: LegendRoom = LegendRoom {
+    gap: 22.0,
+    bar: 14.0,
+    text: 48.0,
+};
 /// The narrowest cell: its value as written ([`cell_text`], "−.46": about 28 px at 12.5 px)
 /// with 6 px clear on each side.
 pub const MIN_CELL: f64 = 40.0;
@@ -35,7 +44,7 @@ struct Layout {
 
 impl Layout {
     fn new(p: usize, room: f64) -> Layout {
-        let fixed = LEFT + LEGEND_GAP + LEGEND_W + LEGEND_TEXT;
+        let fixed = LEFT + LEGEND.gap + LEGEND.bar + LEGEND.text;
         let cell = ((room - fixed) / p.max(1) as f64)
             .floor()
             .clamp(MIN_CELL, MAX_CELL);
@@ -140,7 +149,7 @@ fn matrix_svg(features: &[Feature], matrix: &[Vec<f64>], layout: Layout) -> impl
     } = layout;
     let p = features.len();
     let grid = cell_size * p as f64;
-    let legend_x = LEFT + grid + LEGEND_GAP;
+    let legend_x = LEFT + grid + LEGEND.gap;
 
     let col_labels = features
         .iter()
@@ -207,8 +216,8 @@ fn matrix_svg(features: &[Feature], matrix: &[Vec<f64>], layout: Layout) -> impl
         .map(|r| {
             let y = TOP + (1.0 - r) / 2.0 * grid;
             view! {
-                <line class="axis" x1=legend_x + LEGEND_W x2=legend_x + LEGEND_W + 4.0 y1=y y2=y />
-                <text class="tick-label" x=legend_x + LEGEND_W + 7.0 y=y dominant-baseline="central">{fmt_r(r)}</text>
+                <line class="axis" x1=legend_x + LEGEND.bar x2=legend_x + LEGEND.bar + 4.0 y1=y y2=y />
+                <text class="tick-label" x=legend_x + LEGEND.bar + 7.0 y=y dominant-baseline="central">{fmt_r(r)}</text>
             }
         })
         .collect_view();
@@ -227,7 +236,7 @@ fn matrix_svg(features: &[Feature], matrix: &[Vec<f64>], layout: Layout) -> impl
             </defs>
             {col_labels}
             {rows}
-            <rect class="legend-bar" x=legend_x y=TOP width=LEGEND_W height=grid fill="url(#corr-gradient)" />
+            <rect class="legend-bar" x=legend_x y=TOP width=LEGEND.bar height=grid fill="url(#corr-gradient)" />
             {legend_ticks}
             <text class="axis-title" x=legend_x y=TOP - 10.0>"r"</text>
         </svg>

@@ -13,3 +13,4 @@ pub mod page_intro;
 pub mod rich_text;
 pub mod scroll_box;
 pub mod snippet;
+pub mod start_cancel;

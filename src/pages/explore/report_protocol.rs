@@ -8,6 +8,8 @@ use crate::components::scroll_box::ScrollBox;
 use genre_core::text::{count, percent};
 use genre_core::train::Protocol;
 use leptos::prelude::*;
+
+use crate::components::start_cancel::StartCancel;
 use leptos::task::spawn_local;
 
 use super::report_run::{run, JobState, Phase, Side};
@@ -54,7 +56,7 @@ pub fn ReportComparison(
         trainers,
     } = state;
     let running = move || matches!(phase.get(), Phase::Reading { .. } | Phase::Training(_));
-    let start = move |_| {
+    let start = move || {
         let models = chosen.get_untracked();
         if models.is_empty() {
             return;
@@ -78,7 +80,7 @@ pub fn ReportComparison(
         trainers.set_value(lease.canceller());
         spawn_local(run(new_sides, file, data_file, lease, phase, why));
     };
-    let cancel = move |_| {
+    let cancel = move || {
         phase.set(Phase::Cancelled);
         trainers.with_value(Canceller::cancel);
         sides.with_untracked(|sides| {
@@ -125,20 +127,9 @@ pub fn ReportComparison(
                 <div class="chips">{model_boxes}</div>
             </fieldset>
             <div class="run-actions">
-                <button
-                    type="button"
-                    class="button"
-                    id="report-run"
-                    on:click=start
-                    disabled=move || running() || chosen.with(Vec::is_empty)
-                >
-                    "Run both protocols"
-                </button>
-                <Show when=running>
-                    <button type="button" class="button danger" id="report-cancel" on:click=cancel>
-                        "Cancel"
-                    </button>
-                </Show>
+                <StartCancel name="report" labels=("Run both protocols", "Cancel")
+                    on_start=start on_cancel=cancel running=Signal::derive(running)
+                    disabled=Signal::derive(move || running() || chosen.with(Vec::is_empty)) />
                 <span class="hint">
                     "In background workers. The random forest alone takes about a minute; all \
                      five several minutes (KNN and SVC on 55,000 training rows are slow)."

@@ -11,6 +11,8 @@ use genre_core::model::ModelKind;
 use genre_core::train::{self, ModelSpec, TrainOptions};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
+
+use crate::components::start_cancel::StartCancel;
 use leptos::task::spawn_local;
 
 use super::{figures, JobStatus, JobView, ModelResult, TrainState};
@@ -300,19 +302,10 @@ pub fn RunCard() -> impl IntoView {
         <section class="card" aria-labelledby="run-title">
             <h2 id="run-title"><super::StepNumber step=super::Step::Run />"Train"</h2>
             <div class="run-actions">
-                <button
-                    class="button"
-                    id="train-start"
-                    on:click=move |_| start_training(page)
-                    disabled=move || page.working() || page.training_blocked()
-                >
-                    "Train the selected models"
-                </button>
-                <Show when=move || page.running.get()>
-                    <button class="button danger" id="train-cancel" on:click=move |_| cancel_training(page)>
-                        "Cancel"
-                    </button>
-                </Show>
+                <StartCancel name="train" labels=("Train the selected models", "Cancel")
+                    on_start=move || start_training(page) on_cancel=move || cancel_training(page)
+                    disabled=Signal::derive(move || page.working() || page.training_blocked())
+                    running=page.running />
                 <span class="hint">
                     {move || format!(
                         "Runs in background workers ({} for the forests); the page stays usable.",

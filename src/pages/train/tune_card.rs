@@ -7,6 +7,8 @@ use std::time::Duration;
 use crate::components::scroll_box::ScrollBox;
 use leptos::prelude::*;
 
+use crate::components::start_cancel::StartCancel;
+
 use super::option_fields::BUDGET_MINUTES;
 use super::tune::{cancel_tune, start_tune, TrialRow, TrialState, TunePhase, TuneView};
 use super::{figures, TrainState};
@@ -211,19 +213,10 @@ pub fn TuneCard() -> impl IntoView {
                         <span class="msg error field-error" id="tune-budget-error">{e}</span>
                     })}
                 </div>
-                <button
-                    class="button"
-                    id="tune-start"
-                    on:click=move |_| start_tune(page)
-                    disabled=move || page.working() || page.training_blocked()
-                >
-                    "Find the best settings"
-                </button>
-                <Show when=move || t.busy()>
-                    <button class="button danger" id="tune-cancel" on:click=move |_| cancel_tune(page)>
-                        "Cancel (keep the best so far)"
-                    </button>
-                </Show>
+                <StartCancel name="tune" labels=("Find the best settings", "Cancel (keep the best so far)")
+                    on_start=move || start_tune(page) on_cancel=move || cancel_tune(page)
+                    disabled=Signal::derive(move || page.working() || page.training_blocked())
+                    running=Signal::derive(move || t.busy()) />
             </div>
             {move || t.error.get().map(|e| view! { <p class="msg error" id="tune-error" role="alert">{rich_text(&e)}</p> })}
             {status}

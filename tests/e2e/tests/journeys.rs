@@ -110,12 +110,7 @@ async fn back_to_train_after_and_during_training() -> Result<()> {
         assert!(b.visible("#parse-done").await?, "the data set is still read");
         assert!(b.visible("#report").await?, "the report is still shown");
         // The result can still be opened and used.
-        b.click_until(
-            "show-knn",
-            "return document.getElementById('use-model');",
-            "the result's details",
-        )
-        .await?;
+        b.click_until("show-knn", &exists("use-model"), "the result's details").await?;
 
         // During a run: a forest of many trees, left and come back to.
         only(b, "rf").await?;
@@ -156,41 +151,44 @@ async fn leaving_explore_while_the_comparison_runs() -> Result<()> {
         go(b, "explore").await?;
         b.no_crash_so_far("back on Explore during the comparison")
             .await?;
-        let why = b
-            .wait_js(
-                "return document.getElementById('report-why')?.textContent;",
-                "both protocols to finish",
-                TRAIN,
-            )
-            .await?;
-        assert!(why.as_str().unwrap_or_default().contains("Decision tree") || !why.is_null());
-        for side in ["report", "honest"] {
-            let acc = b
-                .text(&format!("#{side}-acc-tree"))
-                .await?
-                .unwrap_or_default();
-            assert!(acc.ends_with('%'), "{side}: {acc}");
-        }
+        tree_compared(b, "both protocols to finish").await?;
         Ok(())
     })
     .await
 }
 
+/// Explore: waits for the comparison's verdict, then checks that the decision tree has an
+/// accuracy under both protocols.
+async fn tree_compared(b: &Browser, what: &str) -> Result<()> {
+    let why = b
+        .wait_js(
+            "return document.getElementById('report-why')?.textContent;",
+            what,
+            TRAIN,
+        )
+        .await?;
+    assert!(!why.is_null(), "{what}: no verdict");
+    for side in ["report", "honest"] {
+        let acc = b
+            .text(&format!("#{side}-acc-tree"))
+            .await?
+            .unwrap_or_default();
+        assert!(acc.ends_with('%'), "{side}: {acc}");
+    }
+    Ok(())
+}
+
 /// Train: cancels the run and waits until the forest's job says so.
 async fn cancel_the_forest(b: &Browser) -> Result<()> {
-    b.click_until(
-        "train-cancel",
-        "return document.getElementById('job-rf')?.className.includes('job-cancelled');",
-        "the cancel",
-    )
-    .await?;
+    let done = "return document.getElementById('job-rf')?.className.includes('job-cancelled');";
+    b.click_until("train-cancel", done, "the cancel").await?;
     Ok(())
 }
 
 /// Explore: starts "Run both protocols" with only `models` ticked.
 async fn start_comparison(b: &Browser, models: &[&str]) -> Result<()> {
     b.until(
-        "return document.getElementById('report-run');",
+        "return document.getElementById('report-start');",
         "the comparison card",
     )
     .await?;
@@ -199,8 +197,8 @@ async fn start_comparison(b: &Browser, models: &[&str]) -> Result<()> {
             .await?;
     }
     b.click_until(
-        "report-run",
-        "return document.getElementById('report-status');",
+        "report-start",
+        &exists("report-status"),
         "the comparison to start",
     )
     .await?;
@@ -225,36 +223,16 @@ async fn cancelling_train_or_the_comparison_leaves_the_other_running() -> Result
         go(b, "train").await?;
         cancel_the_forest(b).await?;
         go(b, "explore").await?;
-        b.wait_js(
-            "return document.getElementById('report-why')?.textContent;",
-            "the comparison to finish after Train's cancel",
-            TRAIN,
-        )
-        .await?;
-        for side in ["report", "honest"] {
-            let acc = b
-                .text(&format!("#{side}-acc-tree"))
-                .await?
-                .unwrap_or_default();
-            assert!(acc.ends_with('%'), "{side}: {acc}");
-        }
+        tree_compared(b, "the comparison to finish after Train's cancel").await?;
 
         start_comparison(b, &["rf"]).await?;
         go(b, "train").await?;
         b.type_into("#opt-rf-trees", "8").await?;
-        b.click_until(
-            "train-start",
-            "return document.getElementById('job-rf')?.className.includes('job-cancelled') === false;",
-            "Train's run to start",
-        )
-        .await?;
+        let done = "return document.getElementById('job-rf')?.className.includes('job-cancelled') === false;";
+        b.click_until("train-start", done, "Train's run to start").await?;
         go(b, "explore").await?;
-        b.click_until(
-            "report-cancel",
-            "return document.getElementById('report-status')?.textContent === 'Cancelled.';",
-            "the comparison's cancel",
-        )
-        .await?;
+        let done = "return document.getElementById('report-status')?.textContent === 'Cancelled.';";
+        b.click_until("report-cancel", done, "the comparison's cancel").await?;
         go(b, "train").await?;
         let jobs = b.wait_jobs(TRAIN).await?;
         assert!(
@@ -300,18 +278,14 @@ async fn cancelling_a_read_keeps_the_data_set_in_use() -> Result<()> {
     let small = spread_rows("journey-small.csv", 1500, &[])?;
     let big = genres_csv(500_000)?;
     journey("train", async |b, _server| {
-        b.upload_then(
-            "train-file",
-            &small,
-            "return document.getElementById('rows-kept')?.textContent;",
-            "the small file's report",
-        )
-        .await?;
+        let shown = "return document.getElementById('rows-kept')?.textContent;";
+        b.upload_then("train-file", &small, shown, "the small file's report")
+            .await?;
         let kept = b.text("#rows-kept").await?;
         b.upload_then(
             "train-file",
             &big,
-            "return document.getElementById('parse-cancel');",
+            &exists("parse-cancel"),
             "the big file's reading",
         )
         .await?;
@@ -351,22 +325,14 @@ async fn cancelling_a_read_keeps_the_data_set_in_use() -> Result<()> {
 async fn batch_results_stay_when_leaving_the_page() -> Result<()> {
     let file = spread_rows("journey-batch.csv", 300, &[])?;
     journey("batch", async |b, _server| {
-        b.upload_then(
-            "batch-file",
-            &file,
-            "return document.querySelectorAll('#batch-table tbody tr').length;",
-            "the predictions",
-        )
-        .await?;
+        let shown = "return document.querySelectorAll('#batch-table tbody tr').length;";
+        b.upload_then("batch-file", &file, shown, "the predictions")
+            .await?;
         let rows = b.count("#batch-table tbody tr").await?;
         let accuracy = b.text("#batch-accuracy").await?;
         go(b, "predict").await?;
         go(b, "batch").await?;
-        b.until(
-            "return document.querySelectorAll('#batch-table tbody tr').length;",
-            "the predictions again",
-        )
-        .await?;
+        b.until(shown, "the predictions again").await?;
         assert_eq!(b.count("#batch-table tbody tr").await?, rows);
         assert_eq!(b.text("#batch-accuracy").await?, accuracy);
         let current = b.text("#batch-file-current").await?.unwrap_or_default();
@@ -391,10 +357,11 @@ async fn a_model_kept_in_another_tab_shows_in_the_list() -> Result<()> {
         let second = b.client.new_window(true).await?;
         b.client.switch_to_window(second.handle).await?;
         open(b, server, "train").await?;
+        let shown = "return document.querySelectorAll('#saved-list .saved').length > 0;";
         b.upload_then(
             "model-file",
             &model,
-            "return document.querySelectorAll('#saved-list .saved').length > 0;",
+            shown,
             "the model kept in the second tab",
         )
         .await?;
@@ -418,13 +385,7 @@ async fn a_label_that_is_not_the_genre_gets_one_message() -> Result<()> {
     let file = spread_rows("journey-names.csv", 2000, &[])?;
     site_at_1280_and_390(async |b, server, w| {
         open(b, server, "train").await?;
-        b.upload_then(
-            "train-file",
-            &file,
-            "return document.getElementById('label-column');",
-            "the report",
-        )
-        .await?;
+        b.upload_then("train-file", &file, &exists("label-column"), "the report").await?;
         b.choose("label-column", "song_name").await?;
         let text = b
             .until(
@@ -529,14 +490,16 @@ async fn a_track_is_kept_once() -> Result<()> {
         assert!(kept.contains(other_name.as_str()), "{kept}");
         status(other, "Already kept").await?;
         go(b, "train").await?;
-        b.until(
-            "return document.querySelectorAll('#corrections-list .correction').length === 1;",
-            "one correction listed",
-        )
-        .await?;
+        let one = "return document.querySelectorAll('#corrections-list .correction').length === 1;";
+        b.until(one, "one correction listed").await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(b.count("#corrections-list .correction").await?, 1);
         Ok(())
     })
     .await
+}
+
+/// A script that is truthy once the element `id` is on the page.
+fn exists(id: &str) -> String {
+    format!("return document.getElementById('{id}');")
 }

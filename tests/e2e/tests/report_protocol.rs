@@ -135,7 +135,7 @@ async fn explore_with_everything(b: &Browser, url: &str, width: &str) -> Result<
         .await?;
     }
     let started = Instant::now();
-    b.js("document.getElementById('report-run').click(); return true;")
+    b.js("document.getElementById('report-start').click(); return true;")
         .await?;
     b.until(
         "return !!document.getElementById('report-cancel') || !!document.getElementById('report-why');",
