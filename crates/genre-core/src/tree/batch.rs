@@ -28,8 +28,15 @@ pub(crate) trait GroupWalk {
     /// The number of nodes of each tree, in order.
     fn tree_sizes(&self) -> Vec<usize>;
     fn row(&self, x: &[f64]) -> Self::Row;
-    /// The leaf numbers (in their tree) that the rows `xs` reach in `tree`.
-    fn walk_group(&self, tree: usize, xs: &[Self::Row; GROUP], leaves: &mut [u32; GROUP]);
+    /// The leaf numbers (in their tree) that the rows `xs` reach in `tree`; `raw` are the same
+    /// rows as given, for the nodes a prepared row cannot decide.
+    fn walk_group(
+        &self,
+        tree: usize,
+        xs: &[Self::Row; GROUP],
+        raw: &[&[f64]; GROUP],
+        leaves: &mut [u32; GROUP],
+    );
 }
 
 /// Consecutive trees whose nodes fill about [`BLOCK_BYTES`] (at least one tree each).
@@ -101,8 +108,10 @@ pub(crate) fn visit_leaves<W: GroupWalk>(
                 }
                 let group: &[W::Row; GROUP] = group.try_into().expect("chunks of GROUP");
                 let real = (b * ROW_BLOCK + row_block.len() - first_row).min(GROUP);
+                let raw: [&[f64]; GROUP] =
+                    std::array::from_fn(|r| row_block.get(g * GROUP + r).copied().unwrap_or(last));
                 for t in trees.clone() {
-                    walk.walk_group(t, group, &mut leaves);
+                    walk.walk_group(t, group, &raw, &mut leaves);
                     for (r, &leaf) in leaves.iter().take(real).enumerate() {
                         visit(first_row + r, t, leaf as usize);
                     }
@@ -130,7 +139,13 @@ mod tests {
         fn row(&self, x: &[f64]) -> f64 {
             x[0]
         }
-        fn walk_group(&self, tree: usize, xs: &[f64; GROUP], leaves: &mut [u32; GROUP]) {
+        fn walk_group(
+            &self,
+            tree: usize,
+            xs: &[f64; GROUP],
+            _: &[&[f64]; GROUP],
+            leaves: &mut [u32; GROUP],
+        ) {
             for (l, x) in leaves.iter_mut().zip(xs) {
                 *l = *x as u32 + tree as u32;
             }

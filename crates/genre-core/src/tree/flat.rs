@@ -189,7 +189,13 @@ impl GroupWalk for TreeEnsemble {
     }
 
     #[inline]
-    fn walk_group(&self, tree: usize, xs: &[Self::Row; GROUP], leaves: &mut [u32; GROUP]) {
+    fn walk_group(
+        &self,
+        tree: usize,
+        xs: &[Self::Row; GROUP],
+        _: &[&[f64]; GROUP],
+        leaves: &mut [u32; GROUP],
+    ) {
         let p = self.packed().expect("batches walk packed trees");
         let root = p.roots[tree] as usize;
         let idx = walk_lanes(root, p.depths[tree], |lane, i| {

@@ -120,23 +120,26 @@ fn decide(library: Library, flags: u8, threshold: f64, categories: &[Vec<u32>], 
 /// One node of the batch predictor's packed copy, in 8 bytes. A plain numeric node compares
 /// ranks: its threshold's place among all thresholds on its feature (`Packed::cuts`) against
 /// the row's value's place, which [`GroupWalk::row`] finds once per row, so `x > threshold`
-/// (LightGBM) or `x >= threshold` in `f32` (XGBoost) is one integer comparison, or'd with
-/// `nan_right` when `x` is NaN: exactly [`decide`] for those nodes (see `pack_node`).
-/// Categorical nodes and LightGBM's zero-as-missing go through [`decide`] itself. A leaf's rank
-/// is above any row's, and it leads to itself, so a walk can take a fixed number of steps.
+/// (LightGBM) or `x >= threshold` in `f32` (XGBoost) is one integer comparison: exactly
+/// [`decide`] for those nodes (see `pack_node`). A row holds each rank twice, differing only
+/// where the value is missing ([`RankedRow`]), and a node reads the copy that sends NaN its
+/// way. Categorical nodes and LightGBM's zero-as-missing go through [`decide`] itself. A leaf's
+/// rank is above any row's, and it leads to itself, so a walk can take a fixed number of steps.
 #[derive(Debug, Clone, Copy)]
 struct PackedNode {
     rank: u16,
-    feature: u8,
-    /// [`NAN_RIGHT`], [`GENERAL`].
+    /// The rank a node reads: its feature, plus [`PACKED_FEATURES`] if NaN goes left.
+    slot: u8,
+    /// [`GENERAL`] or 0.
     kind: u8,
     /// Internal node: the left child's index in the packed array. Leaf: its own index.
     next: u32,
 }
 
-const NAN_RIGHT: u8 = 1;
 /// Decided by [`decide`] with the tree's own flags and threshold.
 const GENERAL: u8 = 2;
+/// A missing value's rank where NaN goes right: above every threshold's, below a leaf's.
+const NAN_RANK: u16 = u16::MAX - 1;
 
 /// The packed nodes of all trees, each tree's root and depth, and each feature's thresholds
 /// (sorted, distinct) that the ranks index.
@@ -150,21 +153,19 @@ pub struct Packed {
     cuts: Vec<Vec<f64>>,
 }
 
-/// A row as the batch walk reads it: each value's rank among its feature's thresholds, which
-/// values are NaN (a bit each), and the values themselves for the nodes [`decide`] decides.
+/// A row as the batch walk reads it: each value's rank among its feature's thresholds, for
+/// the nodes that send NaN right (`ranks[f]`: a NaN's is [`NAN_RANK`], right of every
+/// threshold) and for those that send it left (`ranks[PACKED_FEATURES + f]`: a NaN's is 0,
+/// left of all).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RankedRow {
-    ranks: [u16; PACKED_FEATURES],
-    nan: u16,
-    values: [f64; PACKED_FEATURES],
+    ranks: [u16; 2 * PACKED_FEATURES],
 }
 
 impl Default for RankedRow {
     fn default() -> Self {
         RankedRow {
-            ranks: [0; PACKED_FEATURES],
-            nan: 0,
-            values: [0.0; PACKED_FEATURES],
+            ranks: [0; 2 * PACKED_FEATURES],
         }
     }
 }
@@ -200,8 +201,9 @@ impl Packed {
             c.sort_by(f64::total_cmp);
             // -0 and 0 are one threshold: they order every value alike.
             c.dedup_by(|a, b| a == b);
-            // Ranks are u16 and a leaf's is u16::MAX, above every row's.
-            if c.len() >= u16::MAX as usize {
+            // Ranks are u16: a threshold's stays below a missing value's, and a leaf's
+            // (u16::MAX) above every row's.
+            if c.len() >= NAN_RANK as usize {
                 return None;
             }
         }
@@ -231,7 +233,7 @@ impl Packed {
         if tree.nodes.feature[i] == LEAF {
             return PackedNode {
                 rank: u16::MAX,
-                feature: 0,
+                slot: 0,
                 kind: 0,
                 next: base + i as u32,
             };
@@ -241,7 +243,7 @@ impl Packed {
         let Some(threshold) = plain_threshold(library, tree, i) else {
             return PackedNode {
                 rank: 0,
-                feature,
+                slot: feature,
                 kind: GENERAL,
                 next,
             };
@@ -257,8 +259,12 @@ impl Packed {
         };
         PackedNode {
             rank,
-            feature,
-            kind: if nan_right { NAN_RIGHT } else { 0 },
+            slot: if nan_right {
+                feature
+            } else {
+                feature + PACKED_FEATURES as u8
+            },
+            kind: 0,
             next,
         }
     }
@@ -470,39 +476,45 @@ impl GroupWalk for ImportedTrees {
         let p = self.packed().expect("batches walk packed trees");
         let mut row = RankedRow::default();
         for (f, (&v, cuts)) in x.iter().zip(&p.cuts).enumerate() {
-            row.values[f] = v;
             if v.is_nan() {
-                row.nan |= 1 << f;
+                row.ranks[f] = NAN_RANK;
                 continue;
             }
             // Right of threshold j exactly when more than j thresholds are passed: LightGBM
             // passes those below `x`, XGBoost those not above `x` rounded to `f32`.
-            row.ranks[f] = match self.library {
+            let rank = match self.library {
                 Library::LightGbm => cuts.partition_point(|&c| c < v),
                 Library::XgBoost => {
                     let v = v as f32 as f64;
                     cuts.partition_point(|&c| c <= v)
                 }
             } as u16;
+            row.ranks[f] = rank;
+            row.ranks[PACKED_FEATURES + f] = rank;
         }
         row
     }
 
     #[inline]
-    fn walk_group(&self, tree: usize, xs: &[RankedRow; GROUP], leaves: &mut [u32; GROUP]) {
+    fn walk_group(
+        &self,
+        tree: usize,
+        xs: &[RankedRow; GROUP],
+        raw: &[&[f64]; GROUP],
+        leaves: &mut [u32; GROUP],
+    ) {
         let p = self.packed().expect("batches walk packed trees");
         let root = p.roots[tree] as usize;
         let t = &self.trees[tree];
         let by_rank = |n: PackedNode, x: &RankedRow| {
-            let f = n.feature as usize % PACKED_FEATURES;
-            (x.ranks[f] > n.rank) | ((n.kind & NAN_RIGHT) & (x.nan >> f) as u8 & 1 != 0)
+            x.ranks[n.slot as usize % (2 * PACKED_FEATURES)] > n.rank
         };
         let idx = if p.general[tree] {
             walk_lanes(root, p.depths[tree], |lane, i| {
                 let (n, x) = (p.nodes[i], &xs[lane]);
                 let right = if n.kind & GENERAL != 0 {
                     let local = i - root;
-                    let v = x.values[n.feature as usize % PACKED_FEATURES];
+                    let v = raw[lane][n.slot as usize];
                     decide(
                         self.library,
                         t.flags[local],
