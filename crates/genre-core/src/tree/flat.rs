@@ -6,9 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::batch::{visit_leaves, walk_lanes, GroupWalk, GROUP};
+use super::batch::{visit_leaves, GroupWalk, GROUP};
 pub use super::nodes::LEAF;
 use super::nodes::{BuiltOnce, Nodes};
+use super::ranked::{RankRule, Ranked, RankedRow, Split};
 
 /// Our own trees: `f32` thresholds (go left when `x <= threshold`), covers and leaf values.
 pub type FlatTree = Nodes<f32>;
@@ -80,100 +81,51 @@ pub struct TreeEnsemble {
     pub packed: BuiltOnce<Packed>,
 }
 
-/// One step of a tree walk in 8 bytes, so that a block of trees fits in a core's L1 cache and
-/// each level costs one load.
-#[derive(Debug, Clone, Copy)]
-struct PackedNode {
-    /// Go right when `x > threshold`. NaN at a leaf: no value is greater, so a walk that has
-    /// reached its leaf stays there (see `meta`).
-    threshold: f32,
-    /// Split feature in the top 8 bits (0 at a leaf); below, the index of the left child
-    /// (right = left + 1) or, at a leaf, the leaf's own index.
-    meta: u32,
-}
-
-const PACKED_INDEX_BITS: u32 = 24;
-const PACKED_INDEX_MASK: u32 = (1 << PACKED_INDEX_BITS) - 1;
-
-/// All trees' nodes in one array (prediction only; the model keeps the SoA trees), and each
-/// tree's depth: a walk takes exactly that many steps, with no test for having reached a leaf
-/// (the leaf leads to itself), and the leaf's number is read from its tree. The leaf values
-/// are read from the trees too: they are most of a forest's bytes (15 `f32`s a leaf against 8
-/// bytes a node), and a copy here doubled a big forest in memory (a million-row forest: 110 MB
-/// more while the holdout was scored).
-/// `None` when the ensemble is too big for 24-bit indices: prediction then walks the SoA trees.
-#[derive(Debug, Clone, Default)]
+/// The predictor's copy of the trees ([`Ranked`]), and the class each tree adds to. The leaf
+/// numbers and values are read from the trees themselves: leaf values are most of a forest's
+/// bytes (15 `f32`s a leaf against 8 bytes a node), and a copy here doubled a big forest in
+/// memory (a million-row forest: 110 MB more while the holdout was scored).
+/// `None` when the ensemble cannot be packed: prediction then walks the SoA trees.
+#[derive(Debug, Clone)]
 pub struct Packed {
-    nodes: Vec<PackedNode>,
-    roots: Vec<u32>,
-    depths: Vec<u16>,
+    ranked: Ranked,
     /// The class each tree adds to (boosting: trees come round by round, one per class).
     classes: Vec<u16>,
 }
 
 impl Packed {
     fn build(e: &TreeEnsemble) -> Option<Packed> {
-        let total: usize = e.n_nodes();
-        if total >= PACKED_INDEX_MASK as usize || e.n_features > PACKED_FEATURES {
-            return None;
-        }
-        let mut p = Packed::default();
-        for (n, t) in e.trees.iter().enumerate() {
-            let base = p.nodes.len() as u32;
-            p.roots.push(base);
-            p.depths.push(t.depth() as u16);
-            p.classes.push((n % e.n_classes.max(1)) as u16);
-            for i in 0..t.n_nodes() {
-                p.nodes.push(if t.feature[i] == LEAF {
-                    PackedNode {
-                        threshold: f32::NAN,
-                        meta: base + i as u32,
-                    }
-                } else {
-                    PackedNode {
-                        threshold: t.threshold[i],
-                        meta: ((t.feature[i] as u32) << PACKED_INDEX_BITS) | (base + t.child[i]),
-                    }
-                });
-            }
-        }
-        Some(p)
-    }
-
-    /// The packed index of the leaf `x` reaches in tree `tree`.
-    #[inline]
-    fn walk(&self, tree: usize, x: &[f64]) -> usize {
-        let mut i = self.roots[tree] as usize;
-        for _ in 0..self.depths[tree] {
-            let n = self.nodes[i];
-            let feature = (n.meta >> PACKED_INDEX_BITS) as usize;
-            i = (n.meta & PACKED_INDEX_MASK) as usize + (x[feature] > n.threshold as f64) as usize;
-        }
-        i
-    }
-}
-
-/// The most features a packed ensemble reads: a row is then a fixed array, indexed with no
-/// bounds check.
-const PACKED_FEATURES: usize = 16;
-
-/// The smallest `f32` not below `x` (NaN stays NaN). For an `f32` threshold `t`,
-/// `x > t` exactly when `up_to_f32(x) > t`: if `x > t`, the rounded value is at least `x`; if
-/// `x <= t`, `t` is an `f32` not below `x`, so the smallest one is at most `t`. The walk then
-/// compares in `f32`, half the bytes a row, and the same leaves.
-#[inline]
-fn up_to_f32(x: f64) -> f32 {
-    let r = x as f32;
-    if (r as f64) < x {
-        r.next_up()
-    } else {
-        r
+        let trees: Vec<(u16, Vec<Split>)> = e
+            .trees
+            .iter()
+            .map(|t| {
+                let splits = (0..t.n_nodes())
+                    .map(|i| match t.feature[i] {
+                        LEAF => Split::Leaf,
+                        feature => Split::Plain {
+                            feature,
+                            // Right when `x > threshold`, which NaN never is.
+                            threshold: t.threshold[i] as f64,
+                            nan_right: false,
+                            left: t.child[i],
+                        },
+                    })
+                    .collect();
+                (t.depth() as u16, splits)
+            })
+            .collect();
+        Some(Packed {
+            ranked: Ranked::build(RankRule::Above, e.n_features, &trees)?,
+            classes: (0..e.trees.len())
+                .map(|n| (n % e.n_classes.max(1)) as u16)
+                .collect(),
+        })
     }
 }
 
 impl GroupWalk for TreeEnsemble {
-    type Row = [f32; PACKED_FEATURES];
-    const NODE_BYTES: usize = std::mem::size_of::<PackedNode>();
+    type Row = RankedRow;
+    const NODE_BYTES: usize = 8;
 
     fn tree_sizes(&self) -> Vec<usize> {
         self.trees.iter().map(FlatTree::n_nodes).collect()
@@ -181,11 +133,8 @@ impl GroupWalk for TreeEnsemble {
 
     #[inline]
     fn row(&self, x: &[f64]) -> Self::Row {
-        let mut row = [0.0f32; PACKED_FEATURES];
-        for (r, &v) in row.iter_mut().zip(x) {
-            *r = up_to_f32(v);
-        }
-        row
+        let p = self.packed().expect("batches walk packed trees");
+        p.ranked.row(x)
     }
 
     #[inline]
@@ -197,15 +146,10 @@ impl GroupWalk for TreeEnsemble {
         leaves: &mut [u32; GROUP],
     ) {
         let p = self.packed().expect("batches walk packed trees");
-        let root = p.roots[tree] as usize;
-        let idx = walk_lanes(root, p.depths[tree], |lane, i| {
-            let n = p.nodes[i];
-            let feature = (n.meta >> PACKED_INDEX_BITS) as usize % PACKED_FEATURES;
-            (n.meta & PACKED_INDEX_MASK) as usize + (xs[lane][feature] > n.threshold) as usize
-        });
+        let idx = p.ranked.walk_group(tree, xs, |_, _, _| false);
         let child = &self.trees[tree].child;
         for (l, i) in leaves.iter_mut().zip(idx) {
-            *l = child[i - root];
+            *l = child[i];
         }
     }
 }
@@ -269,17 +213,23 @@ impl TreeEnsemble {
         self.packed.get_or_build(|| Packed::build(self))
     }
 
-    /// Leaf values of tree `t` for `x`.
+    /// Calls `visit(tree, its leaf values)` for every tree, in order, for one row `x`.
     #[inline]
-    fn leaf_values_of(&self, t: usize, x: &[f64]) -> &[f32] {
+    fn visit_leaf_values(&self, x: &[f64], mut visit: impl FnMut(usize, &[f32])) {
         let stride = self.stride();
         match self.packed() {
             Some(p) => {
-                let tree = &self.trees[t];
-                let leaf = tree.child[p.walk(t, x) - p.roots[t] as usize] as usize;
-                &tree.leaf_values[leaf * stride..(leaf + 1) * stride]
+                let row = p.ranked.row(x);
+                for (t, tree) in self.trees.iter().enumerate() {
+                    let leaf = tree.child[p.ranked.walk_plain(t, &row)] as usize;
+                    visit(t, &tree.leaf_values[leaf * stride..(leaf + 1) * stride]);
+                }
             }
-            None => self.trees[t].leaf_slice(x, stride),
+            None => {
+                for (t, tree) in self.trees.iter().enumerate() {
+                    visit(t, tree.leaf_slice(x, stride));
+                }
+            }
         }
     }
 
@@ -288,11 +238,11 @@ impl TreeEnsemble {
         match self.kind {
             EnsembleKind::Forest => {
                 out.fill(0.0);
-                for t in 0..self.trees.len() {
-                    for (o, v) in out.iter_mut().zip(self.leaf_values_of(t, x)) {
+                self.visit_leaf_values(x, |_, values| {
+                    for (o, v) in out.iter_mut().zip(values) {
                         *o += v;
                     }
-                }
+                });
                 self.finish_forest(out);
             }
             EnsembleKind::Boosted => {
@@ -313,9 +263,8 @@ impl TreeEnsemble {
     pub fn raw_scores_into(&self, x: &[f64], out: &mut [f32]) {
         out.copy_from_slice(&self.base_score);
         // Trees are stored round by round, one per class.
-        for t in 0..self.trees.len() {
-            out[t % self.n_classes] += self.leaf_values_of(t, x)[0];
-        }
+        let k = self.n_classes;
+        self.visit_leaf_values(x, |t, values| out[t % k] += values[0]);
     }
 
     /// Probabilities for many rows: `out` holds `n_classes` values per row. Same numbers as

@@ -17,9 +17,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::batch::{visit_leaves, walk_lanes, GroupWalk, GROUP};
+use super::batch::{visit_leaves, GroupWalk, GROUP};
 use super::flat::Explanation;
 use super::nodes::{BuiltOnce, Nodes, LEAF};
+use super::ranked::{RankRule, Ranked, RankedRow, Split};
 
 /// Which library's split rule the trees follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,59 +118,6 @@ fn decide(library: Library, flags: u8, threshold: f64, categories: &[Vec<u32>], 
     }
 }
 
-/// One node of the batch predictor's packed copy, in 8 bytes. A plain numeric node compares
-/// ranks: its threshold's place among all thresholds on its feature (`Packed::cuts`) against
-/// the row's value's place, which [`GroupWalk::row`] finds once per row, so `x > threshold`
-/// (LightGBM) or `x >= threshold` in `f32` (XGBoost) is one integer comparison: exactly
-/// [`decide`] for those nodes (see `pack_node`). A row holds each rank twice, differing only
-/// where the value is missing ([`RankedRow`]), and a node reads the copy that sends NaN its
-/// way. Categorical nodes and LightGBM's zero-as-missing go through [`decide`] itself. A leaf's
-/// rank is above any row's, and it leads to itself, so a walk can take a fixed number of steps.
-#[derive(Debug, Clone, Copy)]
-struct PackedNode {
-    rank: u16,
-    /// The rank a node reads: its feature, plus [`PACKED_FEATURES`] if NaN goes left.
-    slot: u8,
-    /// [`GENERAL`] or 0.
-    kind: u8,
-    /// Internal node: the left child's index in the packed array. Leaf: its own index.
-    next: u32,
-}
-
-/// Decided by [`decide`] with the tree's own flags and threshold.
-const GENERAL: u8 = 2;
-/// A missing value's rank where NaN goes right: above every threshold's, below a leaf's.
-const NAN_RANK: u16 = u16::MAX - 1;
-
-/// The packed nodes of all trees, each tree's root and depth, and each feature's thresholds
-/// (sorted, distinct) that the ranks index.
-#[derive(Debug, Clone, Default)]
-pub struct Packed {
-    nodes: Vec<PackedNode>,
-    roots: Vec<u32>,
-    depths: Vec<u16>,
-    /// Whether a tree has a node [`decide`] decides: the others walk with no branch for it.
-    general: Vec<bool>,
-    cuts: Vec<Vec<f64>>,
-}
-
-/// A row as the batch walk reads it: each value's rank among its feature's thresholds, for
-/// the nodes that send NaN right (`ranks[f]`: a NaN's is [`NAN_RANK`], right of every
-/// threshold) and for those that send it left (`ranks[PACKED_FEATURES + f]`: a NaN's is 0,
-/// left of all).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RankedRow {
-    ranks: [u16; 2 * PACKED_FEATURES],
-}
-
-impl Default for RankedRow {
-    fn default() -> Self {
-        RankedRow {
-            ranks: [0; 2 * PACKED_FEATURES],
-        }
-    }
-}
-
 /// Whether node `i` of a tree is compared by rank, and the value it compares against: the
 /// threshold, as an `f32` for XGBoost (which compares in `f32`: every `f32` is exact in an
 /// `f64`).
@@ -184,94 +132,50 @@ fn plain_threshold(library: Library, tree: &ImportedTree, i: usize) -> Option<f6
     }
 }
 
-impl Packed {
-    fn build(m: &ImportedTrees) -> Option<Packed> {
-        if m.n_features > PACKED_FEATURES || m.n_nodes() >= u32::MAX as usize {
-            return None;
-        }
-        let mut cuts = vec![Vec::new(); m.n_features];
-        for t in &m.trees {
-            for i in 0..t.n_nodes() {
-                if let Some(c) = plain_threshold(m.library, t, i) {
-                    cuts[t.nodes.feature[i] as usize].push(c);
-                }
-            }
-        }
-        for c in &mut cuts {
-            c.sort_by(f64::total_cmp);
-            // -0 and 0 are one threshold: they order every value alike.
-            c.dedup_by(|a, b| a == b);
-            // Ranks are u16: a threshold's stays below a missing value's, and a leaf's
-            // (u16::MAX) above every row's.
-            if c.len() >= NAN_RANK as usize {
-                return None;
-            }
-        }
-        let mut p = Packed {
-            cuts,
-            ..Packed::default()
-        };
-        for t in &m.trees {
-            let base = p.nodes.len() as u32;
-            p.roots.push(base);
-            p.depths.push(t.nodes.depth() as u16);
-            p.general.push(
-                (0..t.n_nodes()).any(|i| {
-                    t.nodes.feature[i] != LEAF && plain_threshold(m.library, t, i).is_none()
-                }),
-            );
-            for i in 0..t.n_nodes() {
-                let node = p.pack_node(m.library, t, base, i);
-                p.nodes.push(node);
-            }
-        }
-        Some(p)
-    }
-
-    /// Packs node `i` of `tree` (at `base` in the packed array).
-    fn pack_node(&self, library: Library, tree: &ImportedTree, base: u32, i: usize) -> PackedNode {
-        if tree.nodes.feature[i] == LEAF {
-            return PackedNode {
-                rank: u16::MAX,
-                slot: 0,
-                kind: 0,
-                next: base + i as u32,
-            };
-        }
-        let feature = tree.nodes.feature[i];
-        let next = base + tree.nodes.child[i];
-        let Some(threshold) = plain_threshold(library, tree, i) else {
-            return PackedNode {
-                rank: 0,
-                slot: feature,
-                kind: GENERAL,
-                next,
-            };
-        };
-        let cuts = &self.cuts[feature as usize];
-        let rank = cuts.partition_point(|&c| c < threshold) as u16;
-        let flags = tree.flags[i];
-        let default_right = flags & DEFAULT_LEFT == 0;
-        let nan_right = match library {
-            // NaN is read as 0 (missing type None) or takes the default side (NaN).
-            Library::LightGbm if (flags >> MISSING_SHIFT) & 3 == MISSING_NONE => 0.0 > threshold,
-            _ => default_right,
-        };
-        PackedNode {
-            rank,
-            slot: if nan_right {
-                feature
-            } else {
-                feature + PACKED_FEATURES as u8
-            },
-            kind: 0,
-            next,
-        }
-    }
+/// The packed copy of the trees: each node as a rank comparison where a rank decides it.
+fn pack(m: &ImportedTrees) -> Option<Ranked> {
+    let trees: Vec<(u16, Vec<Split>)> = m
+        .trees
+        .iter()
+        .map(|t| {
+            let splits = (0..t.n_nodes())
+                .map(|i| split_of(m.library, t, i))
+                .collect();
+            (t.nodes.depth() as u16, splits)
+        })
+        .collect();
+    let rule = match m.library {
+        Library::LightGbm => RankRule::Above,
+        Library::XgBoost => RankRule::F32AtOrAbove,
+    };
+    Ranked::build(rule, m.n_features, &trees)
 }
 
-/// The most features a packed ensemble reads: a row is then a fixed array.
-const PACKED_FEATURES: usize = 16;
+/// Node `i` of `tree` as the packed copy takes it: plain nodes with the side NaN takes, which
+/// is [`decide`]'s for them.
+fn split_of(library: Library, tree: &ImportedTree, i: usize) -> Split {
+    let feature = tree.nodes.feature[i];
+    if feature == LEAF {
+        return Split::Leaf;
+    }
+    let left = tree.nodes.child[i];
+    let Some(threshold) = plain_threshold(library, tree, i) else {
+        return Split::General { feature, left };
+    };
+    let flags = tree.flags[i];
+    let default_right = flags & DEFAULT_LEFT == 0;
+    let nan_right = match library {
+        // NaN is read as 0 (missing type None) or takes the default side (NaN).
+        Library::LightGbm if (flags >> MISSING_SHIFT) & 3 == MISSING_NONE => 0.0 > threshold,
+        _ => default_right,
+    };
+    Split::Plain {
+        feature,
+        threshold,
+        nan_right,
+        left,
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ImportedTree {
@@ -340,7 +244,7 @@ pub struct ImportedTrees {
     /// The predictor's packed copy of the trees. Code that changes `trees` after predicting
     /// must reset it.
     #[serde(skip)]
-    pub packed: BuiltOnce<Packed>,
+    pub packed: BuiltOnce<Ranked>,
 }
 
 impl ImportedTrees {
@@ -357,8 +261,8 @@ impl ImportedTrees {
         (self.trees.len() / self.n_scores().max(1)).max(1) as f64
     }
 
-    fn packed(&self) -> Option<&Packed> {
-        self.packed.get_or_build(|| Packed::build(self))
+    fn packed(&self) -> Option<&Ranked> {
+        self.packed.get_or_build(|| pack(self))
     }
 
     /// The scores before the link: base, plus the trees in the library's order, averaged in
@@ -465,7 +369,7 @@ impl ImportedTrees {
 
 impl GroupWalk for ImportedTrees {
     type Row = RankedRow;
-    const NODE_BYTES: usize = std::mem::size_of::<PackedNode>();
+    const NODE_BYTES: usize = 8;
 
     fn tree_sizes(&self) -> Vec<usize> {
         self.trees.iter().map(ImportedTree::n_nodes).collect()
@@ -473,26 +377,7 @@ impl GroupWalk for ImportedTrees {
 
     #[inline]
     fn row(&self, x: &[f64]) -> RankedRow {
-        let p = self.packed().expect("batches walk packed trees");
-        let mut row = RankedRow::default();
-        for (f, (&v, cuts)) in x.iter().zip(&p.cuts).enumerate() {
-            if v.is_nan() {
-                row.ranks[f] = NAN_RANK;
-                continue;
-            }
-            // Right of threshold j exactly when more than j thresholds are passed: LightGBM
-            // passes those below `x`, XGBoost those not above `x` rounded to `f32`.
-            let rank = match self.library {
-                Library::LightGbm => cuts.partition_point(|&c| c < v),
-                Library::XgBoost => {
-                    let v = v as f32 as f64;
-                    cuts.partition_point(|&c| c <= v)
-                }
-            } as u16;
-            row.ranks[f] = rank;
-            row.ranks[PACKED_FEATURES + f] = rank;
-        }
-        row
+        self.packed().expect("batches walk packed trees").row(x)
     }
 
     #[inline]
@@ -504,37 +389,12 @@ impl GroupWalk for ImportedTrees {
         leaves: &mut [u32; GROUP],
     ) {
         let p = self.packed().expect("batches walk packed trees");
-        let root = p.roots[tree] as usize;
         let t = &self.trees[tree];
-        let by_rank = |n: PackedNode, x: &RankedRow| {
-            x.ranks[n.slot as usize % (2 * PACKED_FEATURES)] > n.rank
-        };
-        let idx = if p.general[tree] {
-            walk_lanes(root, p.depths[tree], |lane, i| {
-                let (n, x) = (p.nodes[i], &xs[lane]);
-                let right = if n.kind & GENERAL != 0 {
-                    let local = i - root;
-                    let v = raw[lane][n.slot as usize];
-                    decide(
-                        self.library,
-                        t.flags[local],
-                        t.nodes.threshold[local],
-                        &t.categories,
-                        v,
-                    )
-                } else {
-                    by_rank(n, x)
-                };
-                n.next as usize + right as usize
-            })
-        } else {
-            walk_lanes(root, p.depths[tree], |lane, i| {
-                let n = p.nodes[i];
-                n.next as usize + by_rank(n, &xs[lane]) as usize
-            })
-        };
+        let idx = p.walk_group(tree, xs, |lane, node, feature| {
+            t.goes_right(self.library, node, raw[lane][feature])
+        });
         for (l, i) in leaves.iter_mut().zip(idx) {
-            *l = t.nodes.child[i - root];
+            *l = t.nodes.child[i];
         }
     }
 }

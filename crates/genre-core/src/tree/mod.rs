@@ -6,3 +6,4 @@ pub mod flat;
 pub mod forest;
 pub mod imported;
 pub mod nodes;
+pub mod ranked;
