@@ -95,27 +95,22 @@ pub struct Packed {
 
 impl Packed {
     fn build(e: &TreeEnsemble) -> Option<Packed> {
-        let trees: Vec<(u16, Vec<Split>)> = e
-            .trees
-            .iter()
-            .map(|t| {
-                let splits = (0..t.n_nodes())
-                    .map(|i| match t.feature[i] {
-                        LEAF => Split::Leaf,
-                        feature => Split::Plain {
-                            feature,
-                            // Right when `x > threshold`, which NaN never is.
-                            threshold: t.threshold[i] as f64,
-                            nan_right: false,
-                            left: t.child[i],
-                        },
-                    })
-                    .collect();
-                (t.depth() as u16, splits)
+        let depths = e.trees.iter().map(|t| t.depth() as u16).collect();
+        let splits = |t: usize| {
+            let tree = &e.trees[t];
+            (0..tree.n_nodes()).map(move |i| match tree.feature[i] {
+                LEAF => Split::Leaf,
+                feature => Split::Plain {
+                    feature,
+                    // Right when `x > threshold`, which NaN never is.
+                    threshold: tree.threshold[i] as f64,
+                    nan_right: false,
+                    left: tree.child[i],
+                },
             })
-            .collect();
+        };
         Some(Packed {
-            ranked: Ranked::build(RankRule::Above, e.n_features, &trees)?,
+            ranked: Ranked::build(RankRule::Above, e.n_features, depths, splits)?,
             classes: (0..e.trees.len())
                 .map(|n| (n % e.n_classes.max(1)) as u16)
                 .collect(),

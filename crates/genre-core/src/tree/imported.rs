@@ -134,21 +134,16 @@ fn plain_threshold(library: Library, tree: &ImportedTree, i: usize) -> Option<f6
 
 /// The packed copy of the trees: each node as a rank comparison where a rank decides it.
 fn pack(m: &ImportedTrees) -> Option<Ranked> {
-    let trees: Vec<(u16, Vec<Split>)> = m
-        .trees
-        .iter()
-        .map(|t| {
-            let splits = (0..t.n_nodes())
-                .map(|i| split_of(m.library, t, i))
-                .collect();
-            (t.nodes.depth() as u16, splits)
-        })
-        .collect();
+    let depths = m.trees.iter().map(|t| t.nodes.depth() as u16).collect();
+    let splits = |t: usize| {
+        let tree = &m.trees[t];
+        (0..tree.n_nodes()).map(move |i| split_of(m.library, tree, i))
+    };
     let rule = match m.library {
         Library::LightGbm => RankRule::Above,
         Library::XgBoost => RankRule::F32AtOrAbove,
     };
-    Ranked::build(rule, m.n_features, &trees)
+    Ranked::build(rule, m.n_features, depths, splits)
 }
 
 /// Node `i` of `tree` as the packed copy takes it: plain nodes with the side NaN takes, which

@@ -85,25 +85,33 @@ pub struct Ranked {
 }
 
 impl Ranked {
-    /// The packed copy of `trees` (each: its depth and its nodes' splits, in the tree's own
-    /// numbering); `None` when it cannot have one (too many features, nodes or thresholds).
-    pub(crate) fn build(
+    /// The packed copy of trees of `depths`, whose nodes `splits(tree)` gives in the tree's
+    /// own numbering (read twice, and never all held at once: a big forest has millions of
+    /// nodes); `None` when it cannot have one (too many features, nodes or thresholds).
+    pub(crate) fn build<I: Iterator<Item = Split>>(
         rule: RankRule,
         n_features: usize,
-        trees: &[(u16, Vec<Split>)],
+        depths: Vec<u16>,
+        splits: impl Fn(usize) -> I,
     ) -> Option<Ranked> {
-        let total: usize = trees.iter().map(|(_, s)| s.len()).sum();
-        if n_features > PACKED_FEATURES || total >= u32::MAX as usize {
+        if n_features > PACKED_FEATURES {
             return None;
         }
         let mut cuts = vec![Vec::new(); n_features];
-        for split in trees.iter().flat_map(|(_, s)| s) {
-            if let Split::Plain {
-                feature, threshold, ..
-            } = *split
-            {
-                cuts[feature as usize].push(threshold);
+        let mut total = 0usize;
+        for t in 0..depths.len() {
+            for split in splits(t) {
+                total += 1;
+                if let Split::Plain {
+                    feature, threshold, ..
+                } = split
+                {
+                    cuts[feature as usize].push(threshold);
+                }
             }
+        }
+        if total >= u32::MAX as usize {
+            return None;
         }
         for c in &mut cuts {
             c.sort_by(f64::total_cmp);
@@ -113,24 +121,25 @@ impl Ranked {
                 return None;
             }
         }
+        let n_trees = depths.len();
         let mut r = Ranked {
             rule,
             nodes: Vec::with_capacity(total),
-            roots: Vec::with_capacity(trees.len()),
-            depths: Vec::with_capacity(trees.len()),
-            general: Vec::with_capacity(trees.len()),
+            roots: Vec::with_capacity(n_trees),
+            depths,
+            general: Vec::with_capacity(n_trees),
             cuts,
         };
-        for (depth, splits) in trees {
+        for t in 0..n_trees {
             let base = r.nodes.len() as u32;
             r.roots.push(base);
-            r.depths.push(*depth);
-            r.general
-                .push(splits.iter().any(|s| matches!(s, Split::General { .. })));
-            for (i, &split) in splits.iter().enumerate() {
+            let mut general = false;
+            for (i, split) in splits(t).enumerate() {
+                general |= matches!(split, Split::General { .. });
                 let node = r.pack(split, base, i as u32);
                 r.nodes.push(node);
             }
+            r.general.push(general);
         }
         Some(r)
     }
@@ -237,5 +246,50 @@ impl Ranked {
             i = n.next as usize + Self::by_rank(n, x) as usize;
         }
         i - root
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` stumps on feature 0, tree `t` split at `t`; NaN goes right in the odd ones.
+    fn stumps(n: usize) -> Option<Ranked> {
+        let depths = vec![1; n];
+        Ranked::build(RankRule::Above, 1, depths, |t| {
+            [
+                Split::Plain {
+                    feature: 0,
+                    threshold: t as f64,
+                    nan_right: t % 2 == 1,
+                    left: 1,
+                },
+                Split::Leaf,
+                Split::Leaf,
+            ]
+            .into_iter()
+        })
+    }
+
+    #[test]
+    fn ranks_send_values_and_nan_the_way_the_thresholds_do() {
+        let r = stumps(6).expect("packs");
+        let group = |v: f64| {
+            let row = r.row(&[v]);
+            (0..6).map(|t| r.walk_plain(t, &row)).collect::<Vec<_>>()
+        };
+        // Node 1 is the left leaf, 2 the right one: right when v > t.
+        assert_eq!(group(2.0), vec![2, 2, 1, 1, 1, 1]);
+        assert_eq!(group(2.5), vec![2, 2, 2, 1, 1, 1]);
+        assert_eq!(group(-1.0), vec![1; 6]);
+        assert_eq!(group(f64::NAN), vec![1, 2, 1, 2, 1, 2]);
+        let rows = [r.row(&[2.5]); GROUP];
+        assert_eq!(r.walk_group(2, &rows, |_, _, _| unreachable!()), [2; GROUP]);
+    }
+
+    #[test]
+    fn a_feature_with_more_thresholds_than_ranks_has_no_packed_copy() {
+        assert!(stumps(NAN_RANK as usize - 1).is_some());
+        assert!(stumps(NAN_RANK as usize).is_none());
     }
 }
