@@ -126,7 +126,11 @@ fn load(
                 .map_err(WidgetError::from),
         };
         state.set(match result {
-            Ok(loaded) => ModelState::Ready(Arc::new(loaded.model)),
+            Ok(loaded) => {
+                let model = Arc::new(loaded.model);
+                crate::perf::set_bench_model(model.clone());
+                ModelState::Ready(model)
+            }
             Err(e) => ModelState::Failed(e.to_string()),
         });
     });
