@@ -29,7 +29,16 @@ impl FlatTree {
 
     /// Rewrites the tree into the canonical layout (see the module docs).
     pub fn canonicalize(&self, stride: usize) -> FlatTree {
-        let mut out = FlatTree::default();
+        // Exactly as long as the tree: a forest keeps its trees, and growing by doubling left
+        // up to half of each one's arrays unused.
+        let n = self.n_nodes();
+        let mut out = FlatTree {
+            feature: Vec::with_capacity(n),
+            threshold: Vec::with_capacity(n),
+            child: Vec::with_capacity(n),
+            cover: Vec::with_capacity(n),
+            leaf_values: Vec::with_capacity(self.leaf_values.len()),
+        };
         out.push_placeholder();
         let mut stack = vec![(0usize, 0usize)]; // (old node, new slot)
         let mut next_leaf = 0u32;
