@@ -22,8 +22,9 @@ pub const FOREST_URL: &str = "forest.bin";
 pub enum BundledModel {
     /// Gradient-boosted trees (`model.bin`): the most accurate, and the default.
     Boosted,
-    /// The random forest (`forest.bin`): the original report's model, with limits that keep
-    /// its file under 1 MB gzip.
+    /// The random forest (`forest.bin`): the original report's model with the forest's
+    /// defaults, whose limits make it more accurate than fully grown trees and keep its file
+    /// under 1 MB gzip.
     Forest,
 }
 

@@ -13,6 +13,7 @@ use genre_core::train::{
     build_training_set, finish, fit_estimator, prepare, ModelSpec, TrainOptions,
 };
 use genre_core::tree::boost::BoostParams;
+use genre_core::tree::forest::ForestParams;
 
 use crate::io::{read_data, read_model, CliError};
 use crate::report::table;
@@ -67,6 +68,11 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
         };
         let prep = prepare(&data, &options, "bench")?;
         let specs = [
+            // scikit-learn's settings, as the baseline script trains its forest.
+            (
+                "rf, 100 fully grown trees",
+                ModelSpec::Forest(ForestParams::fully_grown()),
+            ),
             ("rf", ModelSpec::default_for(ModelKind::RandomForest, 42)),
             (
                 "gbt",

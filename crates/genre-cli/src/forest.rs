@@ -3,13 +3,13 @@
 //! accuracy and file size against trees, depth and leaf limits; docs/benchmarks.md has the table).
 //!
 //! Fully grown (scikit-learn's defaults: 100 trees, no limits) the forest's file is 2.6 MB gzip;
-//! the site ships one of at most 1 MB gzip whose holdout accuracy is within half a point of the
-//! fully grown forest's.
+//! the site ships the forest's defaults, limited trees that are both more accurate and at most
+//! 1 MB gzip.
 
 use std::path::Path;
 
 use genre_core::feature::FeatureSet;
-use genre_core::model::Estimator;
+use genre_core::model::{Estimator, ModelKind};
 use genre_core::train::{build_training_set, finish, fit_estimator, prepare, ModelSpec};
 use genre_core::tree::forest::ForestParams;
 
@@ -18,28 +18,15 @@ use crate::bench::gzip_len;
 use crate::io::{data_err, read_data, training_read, Result};
 use crate::report::table;
 
-/// The bundled forest's limits, picked from the curve (see docs/benchmarks.md, "The bundled forest").
-/// On the curve the forest gains from limits (fully grown trees fit noise): at depth 10 and 4
-/// rows per leaf, 60 trees score within half a point of the best setting measured, in a
-/// seventh of the fully grown forest's gzip size.
-pub const TREES: usize = 60;
-pub const MAX_DEPTH: Option<usize> = Some(10);
-pub const MIN_SAMPLES_LEAF: usize = 4;
-
 /// At most this many bytes gzip (the budget for the second bundled model).
 pub const GZIP_BUDGET: usize = 1_000_000;
 /// At most this far below the fully grown forest's holdout accuracy.
 pub const ACCURACY_SLACK: f64 = 0.005;
 
-/// The bundled forest's settings with this seed (every other setting is the forest's default).
+/// The bundled forest: the forest's defaults with this seed (their limits were picked from the
+/// curve; see docs/benchmarks.md, "The bundled forest").
 pub fn bundled_spec(seed: u64) -> ModelSpec {
-    ModelSpec::Forest(
-        ForestParams::default()
-            .n_trees(TREES)
-            .max_depth(MAX_DEPTH)
-            .min_samples_leaf(MIN_SAMPLES_LEAF)
-            .seed(seed),
-    )
+    ModelSpec::default_for(ModelKind::RandomForest, seed)
 }
 
 fn forest_spec(trees: usize, depth: Option<usize>, leaf: usize, seed: u64) -> ModelSpec {
@@ -90,7 +77,7 @@ pub fn curve(a: CurveArgs) -> Result<()> {
     let cancel = crate::interrupt::flag();
 
     // The reference: fully grown trees, scikit-learn's 100.
-    let full_spec = forest_spec(100, None, 1, a.seed);
+    let full_spec = ModelSpec::Forest(ForestParams::fully_grown().seed(a.seed));
     let full = fit_estimator(&stage, k, &full_spec, None, &mut |_| {}, cancel)?;
     let (full_model, full_m) = finish(&prep, &stage, &full_spec, full, "curve", "");
     let floor = full_m.accuracy - ACCURACY_SLACK;
@@ -125,7 +112,7 @@ pub fn curve(a: CurveArgs) -> Result<()> {
                     _ => 0,
                 };
                 let fits = gz <= GZIP_BUDGET && m.accuracy >= floor;
-                let bundled = n == TREES && depth == MAX_DEPTH && leaf == MIN_SAMPLES_LEAF;
+                let bundled = spec_n == bundled_spec(a.seed);
                 rows.push(vec![
                     n.to_string(),
                     depth.map_or("none".into(), |d| d.to_string()),
@@ -175,10 +162,8 @@ pub fn write_bundled(
     let forest = crate::evaluate::run_model(prep, &spec, "Bundled forest", trained_at, false)?;
     crate::io::write_file(out, &forest.bytes)?;
     eprintln!(
-        "saved the bundled forest ({} trees, max depth {:?}, min {} rows per leaf; {} bytes, {} gzip, holdout accuracy {:.4}) to {}",
-        TREES,
-        MAX_DEPTH,
-        MIN_SAMPLES_LEAF,
+        "saved the bundled forest ({}; {} bytes, {} gzip, holdout accuracy {:.4}) to {}",
+        spec.settings(),
         forest.bytes.len(),
         gzip_len(&forest.bytes),
         forest.metrics.accuracy,

@@ -55,7 +55,7 @@ pub fn compare(a: &EvalArgs) -> Result<()> {
             .map_err(data_err(path))?;
         let mut outcomes = Vec::new();
         for &kind in &kinds {
-            let mut spec = ModelSpec::default_for(kind, a.split.seed);
+            let mut spec = ModelSpec::report_model(kind, a.split.seed);
             if let (Some(n), ModelSpec::Forest(p)) = (a.trees, &mut spec) {
                 *p = p.clone().n_trees(n);
             }

@@ -417,11 +417,14 @@ fn a_sample_is_stratified_and_reproducible_and_tune_starts_from_the_defaults() {
         log.contains("on 480 training rows (5-fold CV; the 120 holdout rows"),
         "{log}"
     );
+    // The settings lines of the core's defaults (what the Train page's fields start from).
+    let defaults = |kind| {
+        let spec = genre_core::train::ModelSpec::default_for(kind, 42);
+        format!("{} · {}", kind.code(), spec.settings())
+    };
     assert!(
-        text.contains("gbt · learning rate 0.05, 31 leaves, up to 600 rounds")
-            && text.contains(
-                "rf · 100 trees, √ of the features per split, max depth none, min 1 row per leaf"
-            ),
+        text.contains(&defaults(genre_core::model::ModelKind::GradientBoosting))
+            && text.contains(&defaults(genre_core::model::ModelKind::RandomForest)),
         "the first turn is the defaults of both models: {text}"
     );
     assert!(

@@ -93,6 +93,16 @@ impl ModelSpec {
         }
     }
 
+    /// The original report's model of this kind: scikit-learn's defaults, which the report
+    /// protocol's comparison trains under both protocols. Only the forest's differ from ours
+    /// (fully grown trees, [`ForestParams::fully_grown`]).
+    pub fn report_model(kind: ModelKind, seed: u64) -> ModelSpec {
+        match kind {
+            ModelKind::RandomForest => ModelSpec::Forest(ForestParams::fully_grown().seed(seed)),
+            _ => ModelSpec::default_for(kind, seed),
+        }
+    }
+
     pub fn kind(&self) -> ModelKind {
         match self {
             ModelSpec::Forest(_) => ModelKind::RandomForest,

@@ -494,7 +494,7 @@ mod tests {
         let forest = candidate(&o, 1).settings();
         assert_eq!(
             forest,
-            "100 trees, √ of the features per split, max depth none, min 1 row per leaf"
+            "60 trees, √ of the features per split, max depth 12, min 4 rows per leaf"
         );
         let trial = Trial::scored(4, candidate(&o, 4), vec![0.5, 0.7]);
         assert!((trial.cv_accuracy - 0.6).abs() < 1e-12);

@@ -114,7 +114,7 @@ pub(super) async fn run(
         let plan = RunPlan {
             specs: jobs
                 .iter()
-                .map(|&(k, _)| ModelSpec::default_for(k, SEED))
+                .map(|&(k, _)| ModelSpec::report_model(k, SEED))
                 .collect(),
             names: jobs
                 .iter()

@@ -145,9 +145,10 @@ mod tests {
         }
         // The values the README and the Train page state.
         assert_eq!(SVC_C.default_text(), "100");
-        assert_eq!(RF_TREES.default_text(), "100");
+        assert_eq!(RF_TREES.default_text(), "60");
         assert_eq!(BAG_TREES.default_text(), "10");
-        assert_eq!(RF_DEPTH.default_text(), "");
+        assert_eq!(RF_DEPTH.default_text(), "12");
+        assert_eq!(RF_LEAF.default_text(), "4");
         assert_eq!(RF_MAXF.default_text(), "sqrt");
     }
 

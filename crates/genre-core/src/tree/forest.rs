@@ -19,8 +19,27 @@ use crate::params::{
 };
 use crate::rng::Rng;
 
+/// The forest's defaults (the CLI, the Train page, auto-tune's first trial, the bundled
+/// `forest.bin`): 60 trees of at most 12 levels with at least 4 rows a leaf. On the bundled
+/// split fully grown trees fit noise: these limits score 2 points above 100 fully grown trees
+/// in a sixth of the file (docs/benchmarks.md, "The bundled forest", has the curve they were
+/// read from).
 impl Default for ForestParams {
     fn default() -> Self {
+        ForestParams(ForestValidParams {
+            n_trees: 60,
+            max_depth: Some(12),
+            min_samples_leaf: 4,
+            ..ForestParams::fully_grown().0
+        })
+    }
+}
+
+impl ForestParams {
+    /// scikit-learn's `RandomForestClassifier` defaults: 100 fully grown trees (no depth limit,
+    /// one row a leaf). The original report's model, and the reference its protocol and the
+    /// benchmarks against scikit-learn train.
+    pub fn fully_grown() -> Self {
         ForestParams(ForestValidParams {
             n_trees: 100,
             max_depth: None,
@@ -80,7 +99,7 @@ impl Default for BaggingParams {
         BaggingParams(ForestValidParams {
             n_trees: 10,
             max_features: MaxFeatures::All,
-            ..ForestParams::default().0
+            ..ForestParams::fully_grown().0
         })
     }
 }
