@@ -1,9 +1,33 @@
 // Starts the app. Lives in its own file instead of trunk's inline loader so the page's
 // Content-Security-Policy can forbid inline scripts. trunk writes the hashed names of the
-// wasm-bindgen JS and wasm into #genre-lens-boot (see pattern_script in Trunk.toml), and
-// scripts/post-build.sh adds the names of the rest of the site's files (data-site-*).
+// wasm-bindgen JS and wasm on this script's own tag, #genre-lens-boot (see pattern_script in
+// Trunk.toml), and scripts/post-build.sh adds the names of the rest of the site's files
+// (data-site-*). It runs as soon as it arrives (`async`, first in <head>): the document may
+// still be arriving, so the app itself starts only once it has been read.
 const boot = document.getElementById("genre-lens-boot");
 const here = (path) => new URL(path, document.baseURI).href;
+
+// The first load's wasm starts compiling now, while its JS glue is imported and model.bin is
+// still downloading (index.html preloads both); the same request as trunk's preload (its
+// integrity included), so the preloaded bytes are used. Should streaming compilation fail (a
+// server that sends the wasm with another type), wasm-bindgen fetches the file itself.
+const firstWasm = (() => {
+  const url = here(boot.dataset.wasm);
+  const preload = document.querySelector(`link[rel="preload"][href="${boot.dataset.wasm}"]`);
+  return WebAssembly.compileStreaming(fetch(url, { integrity: preload?.integrity ?? "" })).catch(() => url);
+})();
+
+// Whether a model kept in this browser may be waiting (src/storage/presence.rs): listing the
+// site's databases takes the browser 100 ms or more on a first visit, so the Predict page asks
+// now, beside the wasm's compilation, and the app takes the answer (`genreLensDatabases`).
+if (document.documentElement.dataset.view !== "widget") {
+  try {
+    window.genreLensDatabases = indexedDB.databases?.();
+    window.genreLensDatabases?.catch(() => {});
+  } catch {
+    // No storage here (an opaque origin): the app finds out and says so on Train.
+  }
+}
 
 // The rest of the site (Batch, Explore, Train, Embed): its styles, then its code (the `app`
 // binary), which mounts the whole site when it starts. Called by the first app the first time a
@@ -70,10 +94,26 @@ if (document.documentElement.dataset.view === "widget") {
     window.removeEventListener("message", keep);
     return early.splice(0);
   };
+  // Without `model=` the widget runs the bundled model (src/widget/options.rs): its download
+  // starts now rather than once the app has started, and the app's fetch takes it over (the
+  // same request as index.html's preload). Any `model=` is left to the app.
+  if (!new URLSearchParams(location.search).has("model")) {
+    const link = document.createElement("link");
+    Object.assign(link, { rel: "preload", href: "model.bin", as: "fetch", type: "application/octet-stream" });
+    link.crossOrigin = "anonymous";
+    document.head.append(link);
+  }
 }
 
-// The first load: the Predict page, or the widget (the `predict` binary, src/first_load.rs).
+// The first load: the Predict page, or the widget (the `predict` binary, src/first_load.rs),
+// which mounts on <body> as it starts.
+const parsed = new Promise((resolve) => {
+  if (document.readyState !== "loading") resolve();
+  else document.addEventListener("DOMContentLoaded", () => resolve(), { once: true });
+});
 const bindings = await import(here(boot.dataset.js));
-await bindings.default({ module_or_path: here(boot.dataset.wasm) });
+const firstModule = await firstWasm;
+await parsed;
+await bindings.default({ module_or_path: firstModule });
 // The measurement script calls bench hooks through this, like trunk's default loader does.
 window.wasmBindings = bindings;

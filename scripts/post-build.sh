@@ -25,11 +25,11 @@ site_styles="upload.css train.css explore-batch.css embed.css"
 css_hash=$(cat $site_styles | sha256sum | cut -c1-16)
 # shellcheck disable=SC2086
 cat $site_styles > "site-$css_hash.css" && rm $site_styles
-sed -i "s#<div hidden id=\"genre-lens-boot\"#<div hidden id=\"genre-lens-boot\" data-site-js=\"./app-$site_hash.js\" data-site-wasm=\"./app-${site_hash}_bg.wasm\" data-site-css=\"./site-$css_hash.css\"#" index.html
+sed -i "s#<script type=\"module\" async id=\"genre-lens-boot\"#<script type=\"module\" async id=\"genre-lens-boot\" data-site-js=\"./app-$site_hash.js\" data-site-wasm=\"./app-${site_hash}_bg.wasm\" data-site-css=\"./site-$css_hash.css\"#" index.html
 grep -q "data-site-js=\"./app-$site_hash.js\"" index.html || { echo "post-build: could not name the site's files in index.html" >&2; exit 1; }
 
-# 1. The widget page. It does not need the Predict page's example tracks, nor a preload of the
-#    bundled model: it fetches only the model its `model=` names (forest.bin, a host's URL, a
+# 1. The widget page. It does not need a preload of the bundled model: it fetches only the
+#    model its `model=` names (forest.bin, a host's URL, a
 #    kept model or model.bin), so `model=forest` never downloads model.bin.
 #    Its connect-src also allows https: origins (and http: on loopback, for development): a host
 #    may name a model file it publishes (model=https://...). The widget narrows this at start to
@@ -37,7 +37,6 @@ grep -q "data-site-js=\"./app-$site_hash.js\"" index.html || { echo "post-build:
 #    second policy (src/widget/connect.rs); the site's pages keep connect-src 'self'.
 sed -e 's/<html lang="en">/<html lang="en" data-view="widget">/' \
     -e 's#<title>Genre Lens</title>#<title>Genre Lens widget</title>#' \
-    -e '/href="examples.json"/d' \
     -e '/href="model.bin"/d' \
     -e "s#connect-src 'self';#connect-src 'self' https: http://localhost:* http://127.0.0.1:*;#" \
     index.html > widget.html

@@ -1,6 +1,7 @@
 //! Small browser plumbing shared by every page: turning a thrown JavaScript value into a
-//! sentence, and offering bytes as a download. One owner each, so that every page words a
-//! browser failure the same way and every download lives as long as the browser needs it.
+//! sentence, offering bytes as a download, and waiting for the next paint. One owner each, so
+//! that every page words a browser failure the same way, every download lives as long as the
+//! browser needs it and every "after the first paint" means the same moment.
 
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -39,4 +40,17 @@ pub fn download(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String>
     // The URL is revoked when `url` is dropped: keep it until the download has surely started.
     gloo_timers::callback::Timeout::new(DOWNLOAD_URL_LIFETIME_MS, move || drop(url)).forget();
     Ok(())
+}
+
+/// Runs `then` in the first task after the next frame is painted: `requestAnimationFrame` runs
+/// just before the frame's style, layout and paint, and a zero timeout queued from there runs
+/// after them. What a page shows first is painted before `then` adds the rest. Natively (the
+/// app's native tests) `then` runs at once.
+pub fn after_next_paint(then: impl FnOnce() + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(then, std::time::Duration::ZERO)
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    then();
 }

@@ -1,4 +1,7 @@
 //! Performance marks read by the measurement script, and an in-page benchmark hook.
+//!
+//! The one place that sets `performance.mark`s. A mark is an entry in the page's own timeline:
+//! nothing reads it unless a measurement does (`./x measure`, `tests/e2e/src/bin/measure.rs`).
 
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
@@ -6,7 +9,8 @@ use std::sync::Arc;
 use genre_core::model::TrainedModel;
 
 thread_local! {
-    static FIRST_PREDICTION_MARKED: Cell<bool> = const { Cell::new(false) };
+    /// The [`FirstAnswer`] phases already marked on this page, one bit each.
+    static FIRST_ANSWER_MARKED: Cell<u8> = const { Cell::new(0) };
     static BENCH_MODEL: RefCell<Option<Arc<TrainedModel>>> = const { RefCell::new(None) };
 }
 
@@ -28,14 +32,60 @@ pub fn now() -> f64 {
     }
 }
 
-/// Sets `performance.mark("first-prediction")` once, when the first prediction is on screen.
-/// `bench/`'s "navigation to first prediction" figure is this mark's `startTime`.
-pub fn mark_first_prediction() {
-    if FIRST_PREDICTION_MARKED.with(|m| m.replace(true)) {
-        return;
-    }
+/// Sets `performance.mark(name)` (Batch's "batch-start" and "batch-shown", the first answer's
+/// phases). Natively, and in a browser without the Performance API, nothing happens.
+pub fn mark(name: &str) {
     if let Some(p) = performance() {
-        let _ = p.mark("first-prediction");
+        let _ = p.mark(name);
+    }
+}
+
+/// The phases of a page's first answer (the Predict page or the widget), in the order they
+/// happen; each is marked once per page, the first time it is reached. `./x measure` reads
+/// them, with the Resource Timing of the wasm and of `model.bin`, as the first answer's
+/// breakdown; their names are the marks it looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstAnswer {
+    /// The wasm is compiled and instantiated: the first line of the `predict` binary's `main`.
+    Started,
+    /// The first model's file is decoded.
+    ModelDecoded,
+    /// The form is in the document.
+    FormRendered,
+    /// The first prediction is in the document. `bench/`'s "navigation to first prediction"
+    /// figure is this mark's `startTime`.
+    Prediction,
+    /// The frame that shows the form and the first prediction has been painted.
+    Painted,
+    /// The first explanation ("Why …?") is in the document (the Predict page; the widget has
+    /// none).
+    Explanation,
+}
+
+impl FirstAnswer {
+    /// The mark's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            FirstAnswer::Started => "app-started",
+            FirstAnswer::ModelDecoded => "model-decoded",
+            FirstAnswer::FormRendered => "form-rendered",
+            FirstAnswer::Prediction => "first-prediction",
+            FirstAnswer::Painted => "first-answer-painted",
+            FirstAnswer::Explanation => "explanation-shown",
+        }
+    }
+
+    /// Marks this phase, unless it was marked before on this page. Reaching the first
+    /// prediction also marks, after the next paint, [`FirstAnswer::Painted`].
+    pub fn reached(self) {
+        let bit = 1u8 << self as u8;
+        if FIRST_ANSWER_MARKED.with(|m| m.replace(m.get() | bit)) & bit != 0 {
+            return;
+        }
+        mark(self.name());
+        if self == FirstAnswer::Prediction {
+            crate::browser::after_next_paint(|| FirstAnswer::Painted.reached());
+        }
     }
 }
 

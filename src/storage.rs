@@ -10,6 +10,7 @@
 
 pub mod changes;
 mod error;
+mod presence;
 
 use std::cell::RefCell;
 
@@ -350,6 +351,10 @@ pub async fn active() -> Result<Option<String>> {
 /// The description of the saved model that was active at the last visit.
 /// `Ok(None)`: the bundled model is the active one.
 pub async fn active_model() -> Result<Option<SavedModel>> {
+    // A first visit: nothing was ever kept, and opening would create the database.
+    if presence::database_exists(DB_NAME).await == Some(false) {
+        return Ok(None);
+    }
     let Some(id) = active().await? else {
         return Ok(None);
     };

@@ -4,6 +4,8 @@
 use wasm_bindgen::prelude::wasm_bindgen;
 
 fn main() {
+    // The wasm is compiled and instantiated: the first phase of the first answer.
+    genre_lens::perf::FirstAnswer::Started.reached();
     // Turn Rust panics into readable console errors instead of "unreachable executed".
     console_error_panic_hook::set_once();
     // widget.html (data-view="widget") is the embeddable predictor, with no site chrome.

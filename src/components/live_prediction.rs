@@ -47,7 +47,7 @@ impl LivePrediction {
         let prediction = Memo::new(move |_| values.with(|v| m.predict_raw(v)));
         Effect::new(move |_| {
             prediction.track();
-            crate::perf::mark_first_prediction();
+            crate::perf::FirstAnswer::Prediction.reached();
         });
         LivePrediction {
             fields,

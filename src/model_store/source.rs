@@ -92,7 +92,7 @@ pub async fn load(source: ModelSource) -> Result<LoadedModel, LoadError> {
         ModelSource::Url(url) => {
             let (bytes, fresh) = super::remote::bytes(&url).await?;
             // Decoded before it is kept: the cache only ever holds files the widget can use.
-            let model = TrainedModel::from_bytes(&bytes)?;
+            let model = decode(&bytes)?;
             if fresh {
                 super::remote::keep(&url, &bytes).await;
             }
@@ -108,9 +108,16 @@ pub async fn load(source: ModelSource) -> Result<LoadedModel, LoadError> {
         ModelSource::Bytes(bytes) => (bytes, None),
     };
     Ok(LoadedModel {
-        model: TrainedModel::from_bytes(&bytes)?,
+        model: decode(&bytes)?,
         saved_id,
     })
+}
+
+/// Decodes a model file; the page's first decoded model is a phase of its first answer.
+fn decode(bytes: &[u8]) -> Result<TrainedModel, LoadError> {
+    let model = TrainedModel::from_bytes(bytes)?;
+    crate::perf::FirstAnswer::ModelDecoded.reached();
+    Ok(model)
 }
 
 async fn download(url: &str) -> Result<Vec<u8>, LoadError> {

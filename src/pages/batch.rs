@@ -24,7 +24,7 @@ use crate::csv_upload::report::IngestReportView;
 use crate::csv_upload::sliced::read_csv_sliced;
 use crate::csv_upload::{read_file, yield_now, FileDrop, Upload};
 use crate::model_store::{ModelState, ModelStore};
-use crate::perf::now;
+use crate::perf::{mark, now};
 use results::Results;
 use run::{predict_all, score, Row, Score};
 
@@ -64,12 +64,6 @@ enum RunStatus {
         report: Option<(String, IngestReport)>,
     },
     Done(Arc<BatchResult>),
-}
-
-fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
-    }
 }
 
 /// The results on screen and the file they came from. A new file replaces them only once it

@@ -24,6 +24,7 @@ use crate::components::page_intro::PageIntro;
 use crate::examples::ExampleTrack;
 use crate::form::with_unit;
 use crate::model_store::{BundledModel, ModelState, ModelStore};
+use crate::perf::FirstAnswer;
 use chooser::ModelChooser;
 use link::PredictLink;
 use share::ShareLink;
@@ -60,6 +61,8 @@ pub fn PredictPage() -> impl IntoView {
 
 #[component]
 fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) -> impl IntoView {
+    // Effects run after the view is mounted, in the order they were made: this one first.
+    Effect::new(|_| FirstAnswer::FormRendered.reached());
     let live = LivePrediction::new(&model);
     let (fields, values, prediction) = (live.fields, live.values, live.prediction);
     let store = ModelStore::use_store();
@@ -94,10 +97,29 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
         link::replace(&now);
     });
     let share_url = Signal::derive(move || link_now.with(link::absolute_url));
+    // The answer comes first: the form and the predicted genre are painted, then (in the first
+    // task after that frame) the explanation is computed, from then on with every prediction,
+    // and the charts and the model's card are drawn.
+    let answer_painted = RwSignal::new(false);
+    // Scheduled once the view is mounted, after the first prediction's mark (an earlier effect),
+    // so that its "painted" mark comes before this work.
+    Effect::new(move |_| {
+        crate::browser::after_next_paint(move || {
+            answer_painted.try_set(true);
+        })
+    });
     let m = model.clone();
     let explanation = Memo::new(move |_| {
+        if !answer_painted.get() {
+            return None;
+        }
         let class = prediction.with(|p| p.class);
         values.with(|v| m.explain_raw(v, class))
+    });
+    Effect::new(move |_| {
+        if explanation.with(Option::is_some) {
+            FirstAnswer::Explanation.reached();
+        }
     });
     let any_invalid = move || fields.with_value(|fs| fs.iter().any(|f| f.error.get().is_some()));
 
@@ -162,6 +184,7 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
         }),
     });
     let model_name = model.meta.name.clone();
+    let about = model.clone();
     let model_genres = Arc::new(model.classes.clone());
 
     let genres = model.classes.clone();
@@ -208,9 +231,11 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
                     <p class="stale-note" id="stale-note" hidden=move || !any_invalid()>
                         "A field is invalid: this is the prediction for the last valid values."
                     </p>
-                    <BarChart labels=classes.to_vec() probabilities />
+                    {move || answer_painted.get().then(|| view! { <BarChart labels=classes.to_vec() probabilities /> })}
                     <ShareLink link=share_url />
-                    <CorrectGenre genres=model_genres predicted model=model_name source="Predict" id="correct" />
+                    {move || answer_painted.get().then(|| view! {
+                        <CorrectGenre genres=model_genres.clone() predicted model=model_name.clone() source="Predict" id="correct" />
+                    })}
                 </section>
                 <section class="card why-card" aria-labelledby="why-title" hidden=move || !has_explanation()>
                     <h2 id="why-title">"Why " {move || top_genre.get()} "?"</h2>
@@ -220,7 +245,7 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
                     </p>
                     <ContribChart genre=top_genre items=contributions />
                 </section>
-                <AboutModel model=model.clone() />
+                {move || answer_painted.get().then(|| view! { <AboutModel model=about.clone() /> })}
             </div>
         </div>
     }

@@ -22,6 +22,8 @@ pub fn Widget(
     options: Arc<WidgetOptions>,
     host_values: HostValues,
 ) -> impl IntoView {
+    // Effects run after the view is mounted, in the order they were made: this one first.
+    Effect::new(|_| crate::perf::FirstAnswer::FormRendered.reached());
     let features = model.features().as_slice().to_vec();
     let live = LivePrediction::new(&model);
     let (fields, values, prediction) = (live.fields, live.values, live.prediction);

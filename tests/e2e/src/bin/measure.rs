@@ -1,17 +1,25 @@
-//! Site measurements for docs/benchmarks.md: `dist/` sizes (raw, gzip -9, brotli -q 11), navigation to
-//! first prediction in headless Chromium (median of 5 cold loads, each in a fresh profile), and
-//! prediction latency inside the page (release build, through `wasmBindings.bench_predict`).
+//! Site measurements for docs/benchmarks.md: `dist/` sizes (raw, gzip -9, brotli -q 11), the
+//! first answer of the Predict page and of the widget in headless Chromium (7 cold loads each,
+//! each in a fresh profile: when each phase was reached, the gaps between them, main-thread
+//! tasks over 50 ms), and prediction latency inside the page (release build, through
+//! `wasmBindings.bench_predict`).
 //!
-//! Usage: `cargo run --release -p genre-lens-e2e --bin measure [-- LABEL=DIST ...]`
-//! (default: `fetch=dist`). `./x measure` also builds the `embed-model` variant and compares.
+//! Usage: `cargo run --release -p genre-lens-e2e --bin measure [-- [--first-answer] LABEL=DIST ...]`
+//! (default: `fetch=dist`). Several builds are measured interleaved, load by load (Predict then
+//! the widget, each build in turn, the order of the builds reversed every other round), so noise
+//! on the machine falls on all of them alike; the first build is the one the others are compared
+//! with. `--first-answer`: only the first answer (no sizes, no in-page latency).
+//! `./x measure` also builds the `embed-model` variant and compares.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use genre_lens_e2e::{dist_dir, repo_root, Browser, Result, StaticServer};
+use serde_json::json;
 
-const COLD_LOADS: usize = 5;
+const COLD_LOADS: usize = 7;
 
 fn compressed_len(tool: &[&str], path: &Path) -> Result<usize> {
     let out = Command::new(tool[0])
@@ -104,38 +112,201 @@ fn sizes(dist: &Path, requested: &[String]) -> Result<Sizes> {
     })
 }
 
-/// One cold load: fresh Chromium profile, navigate, wait for the first-prediction mark. Returns
-/// the mark's time and the paths the page fetched before it (its own Resource Timing entries
-/// that started before the mark, and the page itself): what the first prediction waited for,
-/// without the service worker's precache, which starts after the mark.
-async fn cold_load(server: &StaticServer) -> Result<(f64, Vec<String>)> {
-    let url = server.url();
+/// Where the first answer's phases come from, in the order they happen: the page's own
+/// Resource Timing (when a file had arrived) and the marks the app sets (`src/perf.rs`,
+/// `FirstAnswer`; a build without them shows only the files and `first-prediction`).
+const PHASES: &[(&str, &str)] = &[
+    ("html", "index.html (or widget.html) received"),
+    ("boot.js", "`boot.js` downloaded"),
+    ("parsed", "document parsed (`domInteractive`)"),
+    ("wasm", "`predict` wasm downloaded"),
+    ("model.bin", "`model.bin` downloaded"),
+    (
+        "app-started",
+        "wasm compiled and instantiated (`main` starts)",
+    ),
+    ("model-decoded", "model decoded"),
+    ("form-rendered", "form in the page"),
+    ("first-prediction", "**first prediction in the page**"),
+    ("first-answer-painted", "form and prediction painted"),
+    ("explanation-shown", "explanation (\"Why …?\") in the page"),
+];
+
+/// Records the main thread's tasks over 50 ms from the document's first line (a Long Tasks
+/// observer, added by the measurement only).
+const LONG_TASK_RECORDER: &str = r#"(() => {
+  const tasks = [];
+  Object.defineProperty(window, "__longTasks", { value: tasks });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) tasks.push([e.startTime, e.duration]);
+    }).observe({ type: "longtask" });
+  } catch (e) {}
+})();"#;
+
+/// Reads the phases once the first prediction is marked and, in a build that marks its phases,
+/// once the page's last phases (`arguments[0]`) are marked too (or 5 s after the prediction).
+const READ_PHASES: &str = r#"
+const first = performance.getEntriesByName('first-prediction')[0];
+if (!first) return null;
+const marked = (n) => performance.getEntriesByName(n, 'mark').length > 0;
+if (marked('app-started') && !arguments[0].every(marked) && performance.now() < first.startTime + 5000) return null;
+const t = {};
+const nav = performance.getEntriesByType('navigation')[0];
+if (nav) { t['html'] = nav.responseEnd; t['parsed'] = nav.domInteractive; }
+const resources = performance.getEntriesByType('resource');
+for (const e of resources) {
+  const path = new URL(e.name).pathname;
+  if (/\/predict-[^/]*_bg\.wasm$/.test(path)) t['wasm'] ??= e.responseEnd;
+  if (path.endsWith('/model.bin')) t['model.bin'] ??= e.responseEnd;
+  if (path.endsWith('/boot.js')) t['boot.js'] ??= e.responseEnd;
+  t['fetches of ' + path] = (t['fetches of ' + path] || 0) + 1;
+}
+for (const e of performance.getEntriesByType('mark')) t[e.name] ??= e.startTime;
+const before = resources.filter(e => e.startTime < first.startTime).map(e => new URL(e.name).pathname);
+return [t, ['/'].concat(before), window.__longTasks || []];"#;
+
+/// What one cold load saw.
+struct ColdLoad {
+    /// When each phase ([`PHASES`]) was reached, in ms since navigation start.
+    times: HashMap<String, f64>,
+    /// The paths fetched before the first prediction, the page first.
+    requested: Vec<String>,
+    /// Main-thread tasks over 50 ms before the page's last phase: (start, duration) in ms.
+    long_tasks: Vec<(f64, f64)>,
+}
+
+/// The two pages of a first visit.
+#[derive(Clone, Copy, PartialEq)]
+enum FirstPage {
+    Predict,
+    Widget,
+}
+
+impl FirstPage {
+    fn title(self) -> &'static str {
+        match self {
+            FirstPage::Predict => "Predict (`/`)",
+            FirstPage::Widget => "widget (`widget.html`)",
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            FirstPage::Predict => "",
+            FirstPage::Widget => "widget.html",
+        }
+    }
+
+    /// The page's last phases: waited for before the load is read.
+    fn last_marks(self) -> Vec<&'static str> {
+        match self {
+            FirstPage::Predict => vec!["first-answer-painted", "explanation-shown"],
+            FirstPage::Widget => vec!["first-answer-painted"],
+        }
+    }
+}
+
+/// One cold load: fresh Chromium profile, navigate, read the first answer's phases.
+async fn cold_load(server: &StaticServer, page: FirstPage) -> Result<ColdLoad> {
+    let url = format!("{}{}", server.url(), page.path());
     let b = Browser::start(1280, 900).await?;
     let result = async {
+        b.devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": LONG_TASK_RECORDER }),
+        )
+        .await?;
         b.client.goto(&url).await?;
         let v = b
-            .wait_js(
-                "const m = performance.getEntriesByName('first-prediction');
-                 if (!m.length) return null;
-                 const before = performance.getEntriesByType('resource')
-                     .filter(e => e.startTime < m[0].startTime)
-                     .map(e => new URL(e.name).pathname);
-                 return [m[0].startTime, ['/'].concat(before)];",
+            .wait_js_args(
+                READ_PHASES,
+                vec![json!(page.last_marks())],
                 "the first-prediction mark",
                 Duration::from_secs(30),
             )
             .await?;
+        let times: HashMap<String, f64> = serde_json::from_value(v[0].clone())?;
         let requested: Vec<String> = serde_json::from_value(v[1].clone())?;
-        Ok::<(f64, Vec<String>), genre_lens_e2e::Error>((
-            v[0].as_f64().unwrap_or(f64::NAN),
+        let tasks: Vec<(f64, f64)> = serde_json::from_value(v[2].clone())?;
+        let end = page
+            .last_marks()
+            .iter()
+            .chain(["first-prediction"].iter())
+            .filter_map(|n| times.get(*n).copied())
+            .fold(0.0, f64::max);
+        let long_tasks = tasks
+            .into_iter()
+            .filter(|&(start, _)| start < end)
+            .collect();
+        Ok::<ColdLoad, genre_lens_e2e::Error>(ColdLoad {
+            times,
             requested,
-        ))
+            long_tasks,
+        })
     }
     .await;
     let closed = b.close().await;
     let v = result?;
     closed?;
     Ok(v)
+}
+
+/// The breakdown of one build's first answer on one page: each phase's median time since
+/// navigation start and the median gap from the phase before it (per load, so a phase's gap
+/// is what it added in that load).
+fn breakdown(loads: &[ColdLoad]) -> String {
+    let mut table = String::from(
+        "| phase | since navigation start | gap from the previous phase |\n|---|---:|---:|\n",
+    );
+    for (i, (key, label)) in PHASES.iter().enumerate() {
+        let at: Vec<f64> = loads
+            .iter()
+            .filter_map(|l| l.times.get(*key).copied())
+            .collect();
+        if at.is_empty() {
+            continue;
+        }
+        let gaps: Vec<f64> = loads
+            .iter()
+            .filter_map(|l| {
+                let t = l.times.get(*key)?;
+                let previous = PHASES[..i]
+                    .iter()
+                    .rev()
+                    .find_map(|(k, _)| l.times.get(*k))?;
+                Some(t - previous)
+            })
+            .collect();
+        let gap = if gaps.is_empty() {
+            String::from("")
+        } else {
+            format!("{:+.0} ms", median(gaps))
+        };
+        table += &format!("| {label} | {:.0} ms | {gap} |\n", median(at));
+    }
+    table
+}
+
+/// Main-thread tasks over 50 ms during the first answer: in how many loads, and the longest.
+fn long_task_summary(loads: &[ColdLoad]) -> String {
+    let with = loads.iter().filter(|l| !l.long_tasks.is_empty()).count();
+    let longest = loads
+        .iter()
+        .flat_map(|l| l.long_tasks.iter().map(|&(_, d)| d))
+        .fold(0.0, f64::max);
+    if with == 0 {
+        String::from("none")
+    } else {
+        format!("{with} of {} loads (longest {longest:.0} ms)", loads.len())
+    }
+}
+
+fn first_prediction_times(loads: &[ColdLoad]) -> Vec<f64> {
+    loads
+        .iter()
+        .map(|l| l.times.get("first-prediction").copied().unwrap_or(f64::NAN))
+        .collect()
 }
 
 struct Latency {
@@ -192,8 +363,10 @@ async fn latency(url: &str) -> Result<Latency> {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let mut variants: Vec<(String, PathBuf)> = std::env::args()
-        .skip(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let first_answer_only = args.iter().any(|a| a == "--first-answer");
+    let mut variants: Vec<(String, PathBuf)> = args
+        .iter()
         .filter_map(|a| {
             a.split_once('=')
                 .map(|(l, d)| (l.to_string(), repo_root().join(d)))
@@ -202,45 +375,103 @@ async fn main() -> Result<()> {
     if variants.is_empty() {
         variants.push(("fetch model.bin".into(), dist_dir()?));
     }
-    let mut report = String::new();
-    let mut summary = String::from(
-        "| variant | loaded before first prediction (brotli) | (gzip) | first prediction after navigation, median of 5 cold loads (min–max) |\n|---|---:|---:|---|\n",
-    );
-    let mut latency_line = String::new();
-    for (i, (label, dist)) in variants.iter().enumerate() {
-        let server = StaticServer::start(dist, "/")?;
-        let mut loads = Vec::new();
-        let mut requested = Vec::new();
-        for k in 0..COLD_LOADS {
-            let (t, seen) = cold_load(&server).await?;
-            loads.push(t);
-            if k == 0 {
-                requested = seen;
+    let servers = variants
+        .iter()
+        .map(|(_, dist)| StaticServer::start(dist, "/"))
+        .collect::<Result<Vec<_>>>()?;
+    let pages = [FirstPage::Predict, FirstPage::Widget];
+    // loads[page][variant]
+    let mut loads: Vec<Vec<Vec<ColdLoad>>> = pages
+        .iter()
+        .map(|_| variants.iter().map(|_| Vec::new()).collect())
+        .collect();
+    for round in 0..COLD_LOADS {
+        let mut order: Vec<usize> = (0..variants.len()).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for (p, &page) in pages.iter().enumerate() {
+            for &v in &order {
+                let load = cold_load(&servers[v], page).await?;
+                // A file the page fetched twice (a preload it did not use) is worth knowing.
+                let twice: Vec<&str> = load
+                    .times
+                    .iter()
+                    .filter(|(k, &n)| k.starts_with("fetches of ") && n > 1.0)
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                eprintln!(
+                    "round {}: {} {}: first prediction {:.0} ms{}",
+                    round + 1,
+                    variants[v].0,
+                    page.title(),
+                    load.times
+                        .get("first-prediction")
+                        .copied()
+                        .unwrap_or(f64::NAN),
+                    if twice.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({} more than once)", twice.join(", "))
+                    }
+                );
+                loads[p][v].push(load);
             }
         }
-        let s = sizes(dist, &requested)?;
-        let lo = loads.iter().cloned().fold(f64::INFINITY, f64::min);
-        let hi = loads.iter().cloned().fold(0.0, f64::max);
-        summary += &format!(
-            "| {label} | {} | {} | **{:.0} ms** ({lo:.0}–{hi:.0}) |\n",
+    }
+
+    let mut summary = format!(
+        "| page | build | first prediction after navigation, median of {COLD_LOADS} cold loads (min–max) | × {} | main-thread tasks over 50 ms before the answer |\n|---|---|---|---:|---|\n",
+        variants[0].0
+    );
+    let mut breakdowns = String::new();
+    for (p, page) in pages.iter().enumerate() {
+        let reference = median(first_prediction_times(&loads[p][0]));
+        for (v, (label, _)) in variants.iter().enumerate() {
+            let times = first_prediction_times(&loads[p][v]);
+            let lo = times.iter().cloned().fold(f64::INFINITY, f64::min);
+            let hi = times.iter().cloned().fold(0.0, f64::max);
+            let at = median(times);
+            summary += &format!(
+                "| {} | {label} | **{at:.0} ms** ({lo:.0}–{hi:.0}) | {:.2} | {} |\n",
+                page.title(),
+                at / reference,
+                long_task_summary(&loads[p][v])
+            );
+            breakdowns += &format!(
+                "\n#### {}, {label}: the first answer, medians of {COLD_LOADS} cold loads\n\n{}",
+                page.title(),
+                breakdown(&loads[p][v])
+            );
+        }
+    }
+    if first_answer_only {
+        println!("{summary}{breakdowns}");
+        return Ok(());
+    }
+
+    let mut sizes_summary = String::from(
+        "| build | loaded before the Predict page's first prediction (brotli) | (gzip) |\n|---|---:|---:|\n",
+    );
+    let mut report = String::new();
+    for (v, (label, dist)) in variants.iter().enumerate() {
+        let s = sizes(dist, &loads[0][v][0].requested)?;
+        sizes_summary += &format!(
+            "| {label} | {} | {} |\n",
             kb(s.first_load.2),
-            kb(s.first_load.1),
-            median(loads.clone())
+            kb(s.first_load.1)
         );
         report += &format!(
             "\n#### `{}` ({label})\n\n{}",
             dist.strip_prefix(repo_root()).unwrap_or(dist).display(),
             s.table
         );
-        if i == 0 {
-            let l = latency(&server.url()).await?;
-            latency_line = format!(
-                "| predict 1 track, `predict_raw` (mean of 1,000 calls, median of 7 runs) | {:.4} ms |\n| predict 10,000 tracks, 10,000 `predict_raw` calls (median of 7 runs) | {:.1} ms |\n| predict 10,000 tracks, one `predict_batch` call (median of 7 runs) | {:.1} ms |\n| slider input → prediction re-rendered (median of 41 moves) | {:.2} ms |\n",
-                l.one_ms, l.ten_k_ms, l.ten_k_batch_ms, l.input_ms
-            );
-        }
-        eprintln!("measured {label}: loads {loads:?}");
     }
-    println!("{summary}\n| in the page (release build, headless Chromium) | |\n|---|---:|\n{latency_line}{report}");
+    let l = latency(&servers[0].url()).await?;
+    let latency_table = format!(
+        "| in the page ({}, release build, headless Chromium) | |\n|---|---:|\n| predict 1 track, `predict_raw` (mean of 1,000 calls, median of 7 runs) | {:.4} ms |\n| predict 10,000 tracks, 10,000 `predict_raw` calls (median of 7 runs) | {:.1} ms |\n| predict 10,000 tracks, one `predict_batch` call (median of 7 runs) | {:.1} ms |\n| slider input → prediction re-rendered (median of 41 moves) | {:.2} ms |\n",
+        variants[0].0, l.one_ms, l.ten_k_ms, l.ten_k_batch_ms, l.input_ms
+    );
+    println!("{summary}{breakdowns}\n{sizes_summary}\n{latency_table}{report}");
     Ok(())
 }
