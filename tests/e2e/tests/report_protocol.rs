@@ -32,7 +32,7 @@ fn native_rf() -> Result<(f64, f64)> {
     for protocol in Protocol::BOTH {
         let data = read_csv(std::fs::File::open(&path)?, &protocol.ingest_options(None))?;
         let (prep, _) = protocol.prepare(&data, &Protocol::report_options(42), "genres_v2.csv")?;
-        let spec = ModelSpec::default_for(ModelKind::RandomForest, 42);
+        let spec = ModelSpec::report_model(ModelKind::RandomForest, 42);
         let never = AtomicBool::new(false);
         let (_, metrics) = train_model(&prep, &spec, "", "", &mut |_| {}, &never)?;
         out.push(metrics.accuracy);
