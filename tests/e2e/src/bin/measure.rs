@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use genre_lens_e2e::{dist_dir, repo_root, Browser, Result, StaticServer};
+use genre_lens_e2e::{dist_dir, median, repo_root, Browser, Result, StaticServer};
 use serde_json::json;
 
 const COLD_LOADS: usize = 7;
@@ -32,16 +32,6 @@ fn compressed_len(tool: &[&str], path: &Path) -> Result<usize> {
         return Err(format!("{} failed on {}", tool[0], path.display()).into());
     }
     Ok(out.stdout.len())
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
 }
 
 fn kb(n: usize) -> String {

@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use genre_lens_e2e::{dist_dir, repo_root, Browser, Result, StaticServer};
+use genre_lens_e2e::{dist_dir, median, repo_root, Browser, Result, StaticServer};
 
 const ROUNDS: usize = 7;
 const ROWS: u32 = 10_000;
@@ -45,11 +45,6 @@ async fn one_run(site: &str, model_url: &str) -> Result<f64> {
     let ms = result?;
     closed?;
     Ok(ms)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 #[tokio::main]
