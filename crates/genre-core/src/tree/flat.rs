@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::batch::{visit_leaves, GroupWalk, GROUP};
 pub use super::nodes::LEAF;
 use super::nodes::{BuiltOnce, Nodes};
-use super::ranked::{RankRule, Ranked, RankedRow, Split};
+use super::ranked::{self, RankRule, Ranked, RankedRow, Split};
 
 /// Our own trees: `f32` thresholds (go left when `x <= threshold`), covers and leaf values.
 pub type FlatTree = Nodes<f32>;
@@ -129,7 +129,7 @@ impl Packed {
 
 impl GroupWalk for TreeEnsemble {
     type Row = RankedRow;
-    const NODE_BYTES: usize = 8;
+    const NODE_BYTES: usize = ranked::NODE_BYTES;
 
     fn tree_sizes(&self) -> Vec<usize> {
         self.trees.iter().map(FlatTree::n_nodes).collect()

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::batch::{visit_leaves, GroupWalk, GROUP};
 use super::flat::Explanation;
 use super::nodes::{BuiltOnce, Nodes, LEAF};
-use super::ranked::{RankRule, Ranked, RankedRow, Split};
+use super::ranked::{self, RankRule, Ranked, RankedRow, Split};
 
 /// Which library's split rule the trees follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -364,7 +364,7 @@ impl ImportedTrees {
 
 impl GroupWalk for ImportedTrees {
     type Row = RankedRow;
-    const NODE_BYTES: usize = 8;
+    const NODE_BYTES: usize = ranked::NODE_BYTES;
 
     fn tree_sizes(&self) -> Vec<usize> {
         self.trees.iter().map(ImportedTree::n_nodes).collect()

@@ -17,6 +17,9 @@ use super::batch::{walk_lanes, GROUP};
 /// The most features a packed ensemble reads: a row is then a fixed array.
 pub(crate) const PACKED_FEATURES: usize = 16;
 
+/// Bytes of one packed node, what the batch walk sizes its blocks of trees by.
+pub(crate) const NODE_BYTES: usize = std::mem::size_of::<RankNode>();
+
 /// A missing value's rank where NaN goes right: above every threshold's, below a leaf's.
 const NAN_RANK: u16 = u16::MAX - 1;
 
