@@ -163,20 +163,9 @@ fn dequantize_i16(q: i16, scale: f32) -> f32 {
     q as f32 * scale
 }
 
-/// CRC-32 (IEEE 802.3), bitwise; the files are small.
+/// CRC-32 (IEEE 802.3).
 pub fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
+    crc32fast::hash(data)
 }
 
 struct Writer(Vec<u8>);
@@ -777,13 +766,16 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
         1
     };
     let mut trees = Vec::with_capacity(n_trees);
+    // Reused from tree to tree: decoding is the page's first work, and allocation was a fifth
+    // of it.
+    let (mut slot_of, mut stack) = (Vec::new(), Vec::new());
     for ti in 0..n_trees {
         let n = r.count(1, "node")?;
-        let features = r.take(n)?.to_vec();
+        let features = r.take(n)?;
         // Rebuild the canonical layout from the pre-order shape.
-        let mut tree = FlatTree::default();
-        let mut slot_of = Vec::with_capacity(n);
-        let mut stack = Vec::new();
+        let mut tree = FlatTree::with_capacity(n);
+        slot_of.clear();
+        stack.clear();
         if n == 0 {
             return corrupt(format!("tree {ti} has no nodes"));
         }
@@ -833,7 +825,7 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
         sum_internal_covers(&mut tree);
         tree.leaf_values = vec![0.0; leaves as usize * stride];
         let mut leaf = 0usize;
-        for &f in &features {
+        for &f in features {
             if f != LEAF {
                 continue;
             }

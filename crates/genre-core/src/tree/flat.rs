@@ -221,7 +221,8 @@ impl TreeEnsemble {
     #[inline]
     fn visit_leaf_values(&self, x: &[f64], mut visit: impl FnMut(usize, &[f32])) {
         let stride = self.stride();
-        match self.packed() {
+        // The packed walk only once a batch has built it: one row does not pay for it.
+        match self.packed.built() {
             Some(p) => {
                 let row = p.ranked.row(x);
                 for (t, tree) in self.trees.iter().enumerate() {

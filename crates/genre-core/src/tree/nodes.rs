@@ -92,6 +92,17 @@ impl<T: Copy + Default + Into<f64>> Nodes<T> {
         (values[0], values[i])
     }
 
+    /// No nodes yet, room for `n`.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Nodes {
+            feature: Vec::with_capacity(n),
+            threshold: Vec::with_capacity(n),
+            child: Vec::with_capacity(n),
+            cover: Vec::with_capacity(n),
+            leaf_values: Vec::new(),
+        }
+    }
+
     /// Appends a node (a leaf until it is filled in) and gives its index.
     pub(crate) fn push_placeholder(&mut self) -> usize {
         self.feature.push(LEAF);
@@ -139,5 +150,11 @@ impl<T> BuiltOnce<T> {
     /// The copy, built by `build` the first time (`None`: this model cannot have one).
     pub fn get_or_build(&self, build: impl FnOnce() -> Option<T>) -> Option<&T> {
         self.0.get_or_init(build).as_ref()
+    }
+
+    /// The copy if it was built already: one row is answered as fast without it, and building
+    /// it for the page's first answer cost more than the answer (sorting every threshold).
+    pub fn built(&self) -> Option<&T> {
+        self.0.get().and_then(Option::as_ref)
     }
 }
