@@ -108,7 +108,9 @@ impl Packed {
         let splits = |t: usize| {
             let tree = &e.trees[t];
             (0..tree.n_nodes()).map(move |i| match tree.feature[i] {
-                LEAF => Split::Leaf,
+                LEAF => Split::Leaf {
+                    number: tree.child[i],
+                },
                 feature => Split::Plain {
                     feature,
                     // Right when `x > threshold`, which NaN never is.
@@ -150,11 +152,7 @@ impl GroupWalk for TreeEnsemble {
         leaves: &mut [u32; GROUP],
     ) {
         let p = self.packed().expect("batches walk packed trees");
-        let idx = p.ranked.walk_group(tree, xs, |_, _, _| false);
-        let child = &self.trees[tree].child;
-        for (l, i) in leaves.iter_mut().zip(idx) {
-            *l = child[i];
-        }
+        *leaves = p.ranked.walk_group(tree, xs, |_, _, _| false);
     }
 }
 
@@ -226,7 +224,7 @@ impl TreeEnsemble {
             Some(p) => {
                 let row = p.ranked.row(x);
                 for (t, tree) in self.trees.iter().enumerate() {
-                    let leaf = tree.child[p.ranked.walk_plain(t, &row)] as usize;
+                    let leaf = p.ranked.walk_plain(t, &row) as usize;
                     visit(t, &tree.leaf_values[leaf * stride..(leaf + 1) * stride]);
                 }
             }

@@ -151,7 +151,9 @@ fn pack(m: &ImportedTrees) -> Option<Ranked> {
 fn split_of(library: Library, tree: &ImportedTree, i: usize) -> Split {
     let feature = tree.nodes.feature[i];
     if feature == LEAF {
-        return Split::Leaf;
+        return Split::Leaf {
+            number: tree.nodes.child[i],
+        };
     }
     let left = tree.nodes.child[i];
     let Some(threshold) = plain_threshold(library, tree, i) else {
@@ -385,12 +387,9 @@ impl GroupWalk for ImportedTrees {
     ) {
         let p = self.packed().expect("batches walk packed trees");
         let t = &self.trees[tree];
-        let idx = p.walk_group(tree, xs, |lane, node, feature| {
+        *leaves = p.walk_group(tree, xs, |lane, node, feature| {
             t.goes_right(self.library, node, raw[lane][feature])
         });
-        for (l, i) in leaves.iter_mut().zip(idx) {
-            *l = t.nodes.child[i];
-        }
     }
 }
 

@@ -5,17 +5,22 @@
 //! ([`Ranked::cuts`]), and a row is ranked once ([`Ranked::row`]), so each step of a walk is one
 //! integer comparison. A row holds each rank twice, differing only where its value is missing:
 //! a node reads the copy that sends NaN its way. Nodes no rank can decide (categorical splits,
-//! LightGBM's zero-as-missing) are marked, and their tree's walk asks the caller. A leaf's rank
-//! is above any row's and it leads to itself, so a walk takes its tree's depth in steps with no
-//! test for having arrived.
+//! LightGBM's zero-as-missing) are marked, and their tree's walk asks the caller. A leaf reads a
+//! rank no row has (the last slot, which no feature uses) and leads to itself, so a walk takes
+//! its tree's depth in steps with no test for having arrived; its own rank field holds its leaf
+//! number, so the walk ends with the answer in the node it already holds.
 //!
 //! Our own trainers bin every feature into at most 255 bins, so our models have at most 255
 //! thresholds a feature; imported models with more than [`NAN_RANK`] have no packed copy.
 
 use super::batch::{walk_lanes, GROUP};
 
-/// The most features a packed ensemble reads: a row is then a fixed array.
+/// One more than the most features a packed ensemble reads: a row is then a fixed array, and
+/// its last slot (feature 15's NaN-left copy) is always 0, for the leaves.
 pub(crate) const PACKED_FEATURES: usize = 16;
+
+/// The slot a leaf reads: never above any rank, so a leaf always "goes left" to itself.
+const ZERO_SLOT: u8 = 2 * PACKED_FEATURES as u8 - 1;
 
 /// Bytes of one packed node, what the batch walk sizes its blocks of trees by.
 pub(crate) const NODE_BYTES: usize = std::mem::size_of::<RankNode>();
@@ -35,7 +40,8 @@ pub(crate) enum RankRule {
 /// What a node of a tree does, as the packed copy is built from it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Split {
-    Leaf,
+    /// Its number among the tree's leaves (what the walk answers).
+    Leaf { number: u32 },
     /// Decided by the rank of `feature`'s value; `left` is the left child in the tree.
     Plain {
         feature: u8,
@@ -44,14 +50,12 @@ pub(crate) enum Split {
         left: u32,
     },
     /// Decided by the caller (categorical, zero-as-missing).
-    General {
-        feature: u8,
-        left: u32,
-    },
+    General { feature: u8, left: u32 },
 }
 
 #[derive(Debug, Clone, Copy)]
 struct RankNode {
+    /// Internal node: its threshold's rank. Leaf: its leaf number (as much as fits).
     rank: u16,
     /// The rank a node reads: its feature, plus [`PACKED_FEATURES`] if NaN goes left.
     slot: u8,
@@ -85,6 +89,9 @@ pub struct Ranked {
     general: Vec<bool>,
     /// Each feature's thresholds, sorted and distinct: what the ranks index.
     cuts: Vec<Vec<f64>>,
+    /// The leaf numbers of a tree with more leaves than a rank field holds (a fully grown
+    /// forest on a million rows), by node from its root; empty for every other tree.
+    wide_leaves: Vec<Vec<u32>>,
 }
 
 impl Ranked {
@@ -97,7 +104,7 @@ impl Ranked {
         depths: Vec<u16>,
         splits: impl Fn(usize) -> I,
     ) -> Option<Ranked> {
-        if n_features > PACKED_FEATURES {
+        if n_features >= PACKED_FEATURES {
             return None;
         }
         let mut cuts = vec![Vec::new(); n_features];
@@ -132,26 +139,40 @@ impl Ranked {
             depths,
             general: Vec::with_capacity(n_trees),
             cuts,
+            wide_leaves: Vec::with_capacity(n_trees),
         };
         for t in 0..n_trees {
             let base = r.nodes.len() as u32;
             r.roots.push(base);
             let mut general = false;
+            let mut wide = Vec::new();
             for (i, split) in splits(t).enumerate() {
                 general |= matches!(split, Split::General { .. });
+                if let Split::Leaf { number } = split {
+                    if number > u16::MAX as u32 && wide.is_empty() {
+                        // Every leaf's number, from the first node on.
+                        wide = splits(t)
+                            .map(|s| match s {
+                                Split::Leaf { number } => number,
+                                _ => 0,
+                            })
+                            .collect();
+                    }
+                }
                 let node = r.pack(split, base, i as u32);
                 r.nodes.push(node);
             }
             r.general.push(general);
+            r.wide_leaves.push(wide);
         }
         Some(r)
     }
 
     fn pack(&self, split: Split, base: u32, i: u32) -> RankNode {
         match split {
-            Split::Leaf => RankNode {
-                rank: u16::MAX,
-                slot: 0,
+            Split::Leaf { number } => RankNode {
+                rank: number as u16,
+                slot: ZERO_SLOT,
                 general: false,
                 next: base + i,
             },
@@ -209,17 +230,17 @@ impl Ranked {
         x.ranks[n.slot as usize % (2 * PACKED_FEATURES)] > n.rank
     }
 
-    /// The nodes (numbered in their tree) that the rows `xs` reach in `tree`; `general(lane,
-    /// node, feature)` decides the nodes ranks cannot.
+    /// The leaves (their numbers) that the rows `xs` reach in `tree`; `general(lane, node,
+    /// feature)` decides the nodes ranks cannot (`node` numbered in its tree).
     #[inline]
     pub(crate) fn walk_group(
         &self,
         tree: usize,
         xs: &[RankedRow; GROUP],
         general: impl Fn(usize, usize, usize) -> bool,
-    ) -> [usize; GROUP] {
+    ) -> [u32; GROUP] {
         let root = self.roots[tree] as usize;
-        let mut idx = if self.general[tree] {
+        let idx = if self.general[tree] {
             walk_lanes(root, self.depths[tree], |lane, i| {
                 let n = self.nodes[i];
                 let right = match n.general {
@@ -234,21 +255,28 @@ impl Ranked {
                 n.next as usize + Self::by_rank(n, &xs[lane]) as usize
             })
         };
-        idx.iter_mut().for_each(|i| *i -= root);
-        idx
+        idx.map(|i| self.leaf_number(tree, root, i))
     }
 
-    /// The node (numbered in its tree) that one ranked row reaches in `tree`, for a tree with
-    /// no node the caller decides.
     #[inline]
-    pub(crate) fn walk_plain(&self, tree: usize, x: &RankedRow) -> usize {
+    fn leaf_number(&self, tree: usize, root: usize, node: usize) -> u32 {
+        match self.wide_leaves[tree].as_slice() {
+            [] => self.nodes[node].rank as u32,
+            numbers => numbers[node - root],
+        }
+    }
+
+    /// The leaf (its number) that one ranked row reaches in `tree`, for a tree with no node the
+    /// caller decides.
+    #[inline]
+    pub(crate) fn walk_plain(&self, tree: usize, x: &RankedRow) -> u32 {
         let root = self.roots[tree] as usize;
         let mut i = root;
         for _ in 0..self.depths[tree] {
             let n = self.nodes[i];
             i = n.next as usize + Self::by_rank(n, x) as usize;
         }
-        i - root
+        self.leaf_number(tree, root, i)
     }
 }
 
@@ -267,8 +295,8 @@ mod tests {
                     nan_right: t % 2 == 1,
                     left: 1,
                 },
-                Split::Leaf,
-                Split::Leaf,
+                Split::Leaf { number: 0 },
+                Split::Leaf { number: 1 },
             ]
             .into_iter()
         })
@@ -281,13 +309,51 @@ mod tests {
             let row = r.row(&[v]);
             (0..6).map(|t| r.walk_plain(t, &row)).collect::<Vec<_>>()
         };
-        // Node 1 is the left leaf, 2 the right one: right when v > t.
-        assert_eq!(group(2.0), vec![2, 2, 1, 1, 1, 1]);
-        assert_eq!(group(2.5), vec![2, 2, 2, 1, 1, 1]);
-        assert_eq!(group(-1.0), vec![1; 6]);
-        assert_eq!(group(f64::NAN), vec![1, 2, 1, 2, 1, 2]);
+        // Leaf 0 is the left one, 1 the right one: right when v > t.
+        assert_eq!(group(2.0), vec![1, 1, 0, 0, 0, 0]);
+        assert_eq!(group(2.5), vec![1, 1, 1, 0, 0, 0]);
+        assert_eq!(group(-1.0), vec![0; 6]);
+        assert_eq!(group(f64::NAN), vec![0, 1, 0, 1, 0, 1]);
         let rows = [r.row(&[2.5]); GROUP];
-        assert_eq!(r.walk_group(2, &rows, |_, _, _| unreachable!()), [2; GROUP]);
+        assert_eq!(r.walk_group(2, &rows, |_, _, _| unreachable!()), [1; GROUP]);
+    }
+
+    #[test]
+    fn leaf_numbers_beyond_a_rank_field_come_whole() {
+        let r = Ranked::build(RankRule::Above, 1, vec![1, 1], |t| {
+            [
+                Split::Plain {
+                    feature: 0,
+                    threshold: 0.5,
+                    nan_right: false,
+                    left: 1,
+                },
+                Split::Leaf { number: 3 },
+                Split::Leaf {
+                    number: 70_000 + t as u32,
+                },
+            ]
+            .into_iter()
+        })
+        .expect("packs");
+        let (low, high) = (r.row(&[0.0]), r.row(&[1.0]));
+        assert_eq!([r.walk_plain(0, &low), r.walk_plain(0, &high)], [3, 70_000]);
+        assert_eq!([r.walk_plain(1, &low), r.walk_plain(1, &high)], [3, 70_001]);
+        assert_eq!(
+            r.walk_group(1, &[high; GROUP], |_, _, _| false),
+            [70_001; GROUP]
+        );
+    }
+
+    #[test]
+    fn the_last_feature_slot_is_the_leaves_own() {
+        let build = |n| {
+            Ranked::build(RankRule::Above, n, vec![0], |_| {
+                [Split::Leaf { number: 0 }].into_iter()
+            })
+        };
+        assert!(build(PACKED_FEATURES - 1).is_some());
+        assert!(build(PACKED_FEATURES).is_none());
     }
 
     #[test]
