@@ -10,7 +10,7 @@ use genre_core::model::TrainedModel;
 
 thread_local! {
     /// The [`FirstAnswer`] phases already marked on this page, one bit each.
-    static FIRST_ANSWER_MARKED: Cell<u8> = const { Cell::new(0) };
+    static FIRST_ANSWER_MARKED: Cell<u16> = const { Cell::new(0) };
     static BENCH_MODEL: RefCell<Option<Arc<TrainedModel>>> = const { RefCell::new(None) };
 }
 
@@ -48,6 +48,11 @@ pub fn mark(name: &str) {
 pub enum FirstAnswer {
     /// The wasm is compiled and instantiated: the first line of the `predict` binary's `main`.
     Started,
+    /// The page's first render (its frame, "Loading the model…") is in the document.
+    FrameRendered,
+    /// The first model's bytes are in the app (downloaded, or read from the browser's
+    /// storage): decoding starts.
+    ModelBytes,
     /// The first model's file is decoded.
     ModelDecoded,
     /// The form is in the document.
@@ -67,6 +72,8 @@ impl FirstAnswer {
     pub fn name(self) -> &'static str {
         match self {
             FirstAnswer::Started => "app-started",
+            FirstAnswer::FrameRendered => "frame-rendered",
+            FirstAnswer::ModelBytes => "model-bytes",
             FirstAnswer::ModelDecoded => "model-decoded",
             FirstAnswer::FormRendered => "form-rendered",
             FirstAnswer::Prediction => "first-prediction",
@@ -78,7 +85,7 @@ impl FirstAnswer {
     /// Marks this phase, unless it was marked before on this page. Reaching the first
     /// prediction also marks, after the next paint, [`FirstAnswer::Painted`].
     pub fn reached(self) {
-        let bit = 1u8 << self as u8;
+        let bit = 1u16 << self as u16;
         if FIRST_ANSWER_MARKED.with(|m| m.replace(m.get() | bit)) & bit != 0 {
             return;
         }

@@ -115,6 +115,7 @@ pub async fn load(source: ModelSource) -> Result<LoadedModel, LoadError> {
 
 /// Decodes a model file; the page's first decoded model is a phase of its first answer.
 fn decode(bytes: &[u8]) -> Result<TrainedModel, LoadError> {
+    crate::perf::FirstAnswer::ModelBytes.reached();
     let model = TrainedModel::from_bytes(bytes)?;
     crate::perf::FirstAnswer::ModelDecoded.reached();
     Ok(model)
@@ -127,9 +128,10 @@ async fn download(url: &str) -> Result<Vec<u8>, LoadError> {
 }
 
 /// Where a page keeps its one download of the bundled model: a promise of its bytes on
-/// `window`. The first app (`predict` binary) and the whole site (`app` binary) run one after
-/// the other in the same page (src/first_load.rs) and cannot share Rust values; through this
-/// the site takes the bytes the first app fetched (or is still fetching) instead of fetching
+/// `window`, which `public/boot.js` starts as the page starts (so the bytes are in memory when
+/// the app asks), or else the first app to want them. The first app (`predict` binary) and the
+/// whole site (`app` binary) run one after the other in the same page (src/first_load.rs) and
+/// cannot share Rust values; through this the site takes the same bytes instead of fetching
 /// them again.
 #[cfg(not(feature = "embed-model"))]
 const BUNDLED_BYTES_SLOT: &str = "genreLensBundledModel";

@@ -115,6 +115,11 @@ const PHASES: &[(&str, &str)] = &[
         "app-started",
         "wasm compiled and instantiated (`main` starts)",
     ),
+    (
+        "frame-rendered",
+        "page frame rendered (\"Loading the model…\")",
+    ),
+    ("model-bytes", "model's bytes in the app"),
     ("model-decoded", "model decoded"),
     ("form-rendered", "form in the page"),
     ("first-prediction", "**first prediction in the page**"),
