@@ -97,7 +97,7 @@ impl ModelStore {
         match linked {
             Some(BundledModel::Forest) => store.load_bundled_model(BundledModel::Forest),
             _ => {
-                store.restore_kept();
+                store.restore_kept(storage::kept_model_may_be_active());
                 store.load_bundled();
             }
         }
@@ -204,12 +204,15 @@ impl ModelStore {
         });
     }
 
-    /// If a kept model was active at the last visit, it becomes the active model; until the
-    /// restore is over (or [`RESTORE_PATIENCE_MS`] have passed), the bundled model's load waits.
-    fn restore_kept(&self) {
+    /// If a kept model was active at the last visit, it becomes the active model. With `wait`
+    /// (storage's hint says one may be), the bundled model's load waits until the restore is
+    /// over (or [`RESTORE_PATIENCE_MS`] have passed).
+    fn restore_kept(&self, wait: bool) {
         let store = *self;
-        store.startup.set_value(Startup::Restoring(None));
-        Timeout::new(RESTORE_PATIENCE_MS, move || store.restore_done(None)).forget();
+        if wait {
+            store.startup.set_value(Startup::Restoring(None));
+            Timeout::new(RESTORE_PATIENCE_MS, move || store.restore_done(None)).forget();
+        }
         spawn_local(async move {
             let kept = match storage::active_model().await {
                 Ok(Some(meta)) => match load(ModelSource::Saved(meta.id)).await {

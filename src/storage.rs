@@ -21,6 +21,7 @@ use genre_core::corrections::{place, Correction, Placement};
 use genre_core::format::ModelInfo;
 use gloo_events::EventListener;
 use js_sys::{Promise, Uint8Array};
+pub use presence::kept_model_may_be_active;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -338,7 +339,9 @@ pub async fn set_active(id: Option<&str>) -> Result<()> {
         Some(id) => store.put_with_key(&JsValue::from_str(id), &key),
         None => store.delete(&key),
     })
-    .await
+    .await?;
+    presence::remember_kept_active(id.is_some());
+    Ok(())
 }
 
 /// The key of the active saved model, if one is.

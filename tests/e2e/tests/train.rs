@@ -108,6 +108,9 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         b.click_id("use-model").await?;
         b.until("return document.querySelector('.model-status')?.textContent.includes('Random forest');", "the trained forest to become active")
         .await?;
+        // The hint that makes the next visit wait for the kept model (src/storage/presence.rs).
+        b.until("return localStorage.getItem('genre-lens:kept-model-active') === '1';", "the kept-model hint")
+            .await?;
         // Every model status the reloaded page ever shows, recorded from its very start.
         b.devtools(
             "Page.addScriptToEvaluateOnNewDocument",
@@ -127,6 +130,8 @@ async fn train_five_models_use_one_and_keep_it_across_reloads() -> Result<()> {
         b.click_id("back-to-bundled").await?;
         b.until(&format!("return document.querySelector('.model-status')?.textContent === {:?};", bundled), "the bundled model again")
         .await?;
+        b.until("return localStorage.getItem('genre-lens:kept-model-active') === null;", "no kept-model hint with the bundled model")
+            .await?;
         seen = (read, kept.as_str().unwrap_or_default().to_string(), jobs, cells, longest, after_reload, cm_cells.to_string());
         reload_statuses = serde_json::from_value(statuses)?;
         println!("MEASURE train: page answered a script in {roundtrip:?} while training");
