@@ -1,6 +1,7 @@
 //! A model file the user brought (loaded as it is, or imported from LightGBM or XGBoost):
 //! decoded, kept in this browser and made the active model, with the sentence saying so.
 
+use genre_core::error::ModelFileError;
 use genre_core::format::read_info;
 use leptos::prelude::*;
 
@@ -40,6 +41,12 @@ pub async fn keep_and_use(
     let meta = read_info(&bytes).map(|info| SavedModel::describing(&info));
     let mut loaded = match load(ModelSource::Bytes(bytes.clone())).await {
         Ok(loaded) => loaded,
+        // Not ours: the file box also takes the other libraries' models, so say which.
+        Err(e @ LoadError::File(ModelFileError::BadMagic)) => {
+            return Brought::Refused(format!(
+                "{name}: {e} This box reads Genre Lens model files (.bin), LightGBM text models and XGBoost JSON models."
+            ))
+        }
         Err(e) => return Brought::Refused(format!("{name}: {e}")),
     };
     let label = loaded.model.meta.name.clone();

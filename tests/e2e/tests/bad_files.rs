@@ -178,7 +178,10 @@ async fn train_bad_model_files_get_their_message_and_keep_the_active_model() -> 
             "newer_version.bin",
             "made by a newer version of Genre Lens (format 3",
         ),
-        ("csv_renamed.bin", "not a Genre Lens model file"),
+        (
+            "csv_renamed.bin",
+            "not a Genre Lens model file (it does not start with the GLNS signature). This box reads Genre Lens model files (.bin), LightGBM text models and XGBoost JSON models.",
+        ),
     ];
     let mut seen = Vec::new();
     let mut end = (String::new(), String::new(), String::new(), 0u64);
