@@ -1125,6 +1125,10 @@ for (const chart of document.querySelectorAll("svg[data-labels-apart]")) {
   }
   out.labelsChecked = (out.labelsChecked || 0) + texts.length;
 }
+// (f) A field's unit ("BPM", "beats/bar") is drawn whole: the label holding it is not cut off.
+out.cutUnits = [...document.querySelectorAll("label .unit")]
+  .filter((u) => u.getClientRects().length > 0 && u.parentElement.scrollWidth > u.parentElement.clientWidth + 1)
+  .map((u) => `${u.parentElement.textContent.trim()} (${u.parentElement.scrollWidth} px in ${u.parentElement.clientWidth})`);
 return out;
 "##;
 
@@ -1134,9 +1138,9 @@ impl Browser {
     /// (a) no CSP violation and no console error since the document loaded; (b) no horizontal
     /// overflow; (c) every bar chart's drawn lengths proportional to its numbers; (d) chart text
     /// at least 11 px; (e) in a chart marked `data-labels-apart` (the correlation matrix), no
-    /// two labels overlapping and each cell's value inside its cell; (f) axe-core's serious and
-    /// critical violations, and the rules of [`axe::ALWAYS_FAIL`]. Fails naming every problem
-    /// found.
+    /// two labels overlapping and each cell's value inside its cell; (f) no field label cut off
+    /// with its unit; (g) axe-core's serious and critical violations, and the rules of
+    /// [`axe::ALWAYS_FAIL`]. Fails naming every problem found.
     pub async fn look(&self, name: &str) -> Result<()> {
         // Let pending renders and transitions (bar widths animate) settle.
         tokio::time::sleep(Duration::from_millis(400)).await;
@@ -1174,6 +1178,9 @@ impl Browser {
         }
         if m["small"].as_array().is_some_and(|s| !s.is_empty()) {
             problems.push(format!("chart text under 11 px: {}", m["small"]));
+        }
+        if let Some(cut) = m["cutUnits"].as_array().filter(|c| !c.is_empty()) {
+            problems.push(format!("field labels cut off with their unit: {cut:?}"));
         }
         if let Some(overlaps) = m["overlaps"].as_array().filter(|o| !o.is_empty()) {
             problems.push(format!(
