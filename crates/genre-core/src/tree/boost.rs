@@ -628,17 +628,14 @@ impl BoostValidParams {
         }
         let parent = c.g * c.g / (c.h + self.lambda);
         let mut best: Option<(f64, usize, u8)> = None;
+        // What a gain must exceed, and the bound that skips the divisions of most bins.
+        let mut bar = 1e-12;
+        let mut reach = GainBound::new(bar, parent);
         for &f in allowed {
             let nb = mapper.n_bins(f);
             let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0u32);
             let (sums, counts) = (&c.hist.sums[f], &c.hist.counts[f]);
             for b in 0..nb.saturating_sub(1) {
-                // A bin without rows (and so nothing summed) leaves everything as at the bin
-                // before, whose gain was weighed already (or whose split was not allowed): only
-                // the first bin has no such twin.
-                if counts[b] == 0 && sums[b] == [0.0; 2] && b > 0 {
-                    continue;
-                }
                 gl += sums[b][0];
                 hl += sums[b][1];
                 nl += counts[b];
@@ -650,13 +647,50 @@ impl BoostValidParams {
                 if nr < min_n || hr < self.min_hessian_in_leaf {
                     break;
                 }
-                let gain = gl * gl / (hl + self.lambda) + gr * gr / (hr + self.lambda) - parent;
-                if gain > 1e-12 && best.is_none_or(|bst| gain > bst.0) {
+                let (left, left_h) = (gl * gl, hl + self.lambda);
+                let (right, right_h) = (gr * gr, hr + self.lambda);
+                if reach.cannot_exceed(left, left_h, right, right_h) {
+                    continue;
+                }
+                let gain = left / left_h + right / right_h - parent;
+                if gain > bar {
                     best = Some((gain, f, b as u8));
+                    bar = gain;
+                    reach = GainBound::new(bar, parent);
                 }
             }
         }
         best
+    }
+}
+
+/// Tells, without dividing, when a split's gain `a / b + c / d - parent` as computed cannot
+/// exceed `bar` (both divisions were most of the split search, and almost no bin beats the best
+/// so far). Only a sure answer skips a bin, so the search picks exactly what it did: the exact
+/// `a / b + c / d` is at most `(bar + parent) (1 - 1e-9)` when `a d + c b < that b d` with both
+/// sides computed (a few roundings, each off by at most 2^-53 relatively, far inside the 1e-9);
+/// then the computed sum, off by a few roundings too, is below `bar + parent`, and the rounded
+/// difference at most `bar`. Sides too small for that (near the subnormals) or not finite
+/// settle nothing.
+#[derive(Clone, Copy)]
+struct GainBound {
+    /// `(bar + parent) (1 - 1e-9)`.
+    reach: f64,
+}
+
+impl GainBound {
+    fn new(bar: f64, parent: f64) -> GainBound {
+        GainBound {
+            reach: (bar + parent) * (1.0 - 1e-9),
+        }
+    }
+
+    #[inline(always)]
+    fn cannot_exceed(self, a: f64, b: f64, c: f64, d: f64) -> bool {
+        const SMALLEST: f64 = 1e-280;
+        let reach_b = self.reach * b;
+        let (lhs, rhs) = (a * d + c * b, reach_b * d);
+        b > 0.0 && d > 0.0 && reach_b > SMALLEST && rhs > SMALLEST && rhs.is_finite() && lhs < rhs
     }
 }
 
