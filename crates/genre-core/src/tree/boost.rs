@@ -833,6 +833,20 @@ mod tests {
             .unzip()
     }
 
+    /// The share of `rows` whose most probable class is their label.
+    fn accuracy(m: &TreeEnsemble, rows: &[Vec<f64>], labels: &[usize]) -> f64 {
+        let mut p = [0.0f32; 3];
+        let correct = rows
+            .iter()
+            .zip(labels)
+            .filter(|(r, &c)| {
+                m.predict_proba_into(r, &mut p);
+                (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap() == c
+            })
+            .count();
+        correct as f64 / rows.len() as f64
+    }
+
     /// `params`, checked, fitted quietly on the three toy classes.
     fn fitted(params: BoostParams, x: &[Vec<f64>], y: &[usize]) -> TreeEnsemble {
         let params = params.check().unwrap();
@@ -846,16 +860,8 @@ mod tests {
         let m = fitted(params.clone(), &x, &y);
         assert_eq!(m.trees.len() % 3, 0);
         let (tx, ty) = toy(500, 2);
-        let mut p = [0.0f32; 3];
-        let correct = tx
-            .iter()
-            .zip(&ty)
-            .filter(|(r, &c)| {
-                m.predict_proba_into(r, &mut p);
-                (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap() == c
-            })
-            .count();
-        assert!(correct as f64 / 500.0 > 0.93, "{correct}");
+        let accuracy = accuracy(&m, &tx, &ty);
+        assert!(accuracy > 0.93, "{accuracy}");
         assert!(m.importance[2] < 0.1, "{:?}", m.importance);
         let again = fitted(params, &x, &y);
         assert_eq!(m, again);
@@ -960,16 +966,8 @@ mod tests {
         let m = fitted(params, &wide(&x, &mut rng), &y);
         assert_eq!(m.n_features, 20);
         let (tx, ty) = toy(500, 7);
-        let mut p = [0.0f32; 3];
-        let correct = wide(&tx, &mut rng)
-            .iter()
-            .zip(&ty)
-            .filter(|(r, &c)| {
-                m.predict_proba_into(r, &mut p);
-                (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap() == c
-            })
-            .count();
-        assert!(correct as f64 / 500.0 > 0.9, "{correct}");
+        let accuracy = accuracy(&m, &wide(&tx, &mut rng), &ty);
+        assert!(accuracy > 0.9, "{accuracy}");
     }
 
     /// Arguments where libm's `exp` changes branch, a few ulps either side.
