@@ -1,6 +1,8 @@
 //! Gradient-boosted trees for multi-class classification (softmax), histogram-based and grown
 //! leaf-wise as LightGBM does, with early stopping on a validation slice of the training part.
 
+use std::ops::Range;
+
 use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use super::forest::normalize;
@@ -90,6 +92,128 @@ fn check_boost(p: &BoostValidParams) -> Result<(), TrainError> {
 }
 
 const BINS: usize = 256;
+/// Rows per block of the gradient pass (a block's scores stay in L1).
+const GRADIENT_BLOCK: usize = 64;
+
+/// Gradient statistics of one leaf's rows, per feature and bin. Histograms are taken from and
+/// given back to a [`Workspace`], so growing a tree allocates none after the first few.
+struct Histogram {
+    /// `[feature][bin]` = (sum of gradients, sum of hessians): one 16-byte entry, so adding a
+    /// row is one load, one add and one store per feature.
+    sums: Vec<[[f64; 2]; BINS]>,
+    /// `[feature][bin]` = rows.
+    counts: Vec<[u32; BINS]>,
+}
+
+impl Histogram {
+    fn new(p: usize) -> Histogram {
+        Histogram {
+            sums: vec![[[0.0; 2]; BINS]; p],
+            counts: vec![[0; BINS]; p],
+        }
+    }
+
+    /// Overwrites the histogram with the sums over `rows`, added in their order (the order
+    /// decides the last bits of the sums, so it is part of what makes a model), and their
+    /// counts unless `COUNTS` is false (the caller then knows them).
+    fn fill<const COUNTS: bool>(&mut self, rows: &[LeafRow], bins: &[BinBlock], data: &Binned) {
+        let p = data.p;
+        // Only the bins a feature has: the rest stay zero from `new`, as nothing adds to them.
+        for (f, sums) in self.sums.iter_mut().enumerate() {
+            sums[..data.mapper.n_bins(f)].fill([0.0; 2]);
+        }
+        if COUNTS {
+            for (f, counts) in self.counts.iter_mut().enumerate() {
+                counts[..data.mapper.n_bins(f)].fill(0);
+            }
+        }
+        // Features four at a time, unrolled: the loop's own bookkeeping was as much work as
+        // the additions.
+        let unrolled = p - p % 4;
+        let (sums4, sums_rest) = self.sums.split_at_mut(unrolled);
+        let (counts4, counts_rest) = self.counts.split_at_mut(unrolled);
+        for (row, blocks) in rows.iter().zip(bins.chunks_exact(data.blocks_per_row)) {
+            let [g, h] = row.grad_hess;
+            let (bins4, bins_rest) = blocks.as_flattened()[..p].split_at(unrolled);
+            let quads = bins4
+                .chunks_exact(4)
+                .zip(sums4.chunks_exact_mut(4))
+                .zip(counts4.chunks_exact_mut(4));
+            for ((b, s), c) in quads {
+                for q in 0..4 {
+                    add_to_bin::<COUNTS>(&mut s[q], &mut c[q], b[q], g, h);
+                }
+            }
+            for ((&b, s), c) in bins_rest.iter().zip(&mut *sums_rest).zip(&mut *counts_rest) {
+                add_to_bin::<COUNTS>(s, c, b, g, h);
+            }
+        }
+    }
+
+    /// Sets the counts to those of `rows`' bins.
+    fn count(&mut self, rows: &[u32], data: &Binned) {
+        self.counts.as_flattened_mut().fill(0);
+        for &r in rows {
+            for (counts, &b) in self.counts.iter_mut().zip(data.row(r)) {
+                counts[b as usize] += 1;
+            }
+        }
+    }
+
+    /// `self - other`, in place (a parent's histogram becomes its larger child's).
+    fn subtract(&mut self, other: &Histogram) {
+        for (mine, theirs) in self.sums.iter_mut().zip(&other.sums) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                m[0] -= t[0];
+                m[1] -= t[1];
+            }
+        }
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m -= t;
+            }
+        }
+    }
+
+    /// The leaf's (sum of gradients, sum of hessians), read from feature `f`'s bins.
+    fn totals(&self, f: usize) -> (f64, f64) {
+        (
+            self.sums[f].iter().map(|e| e[0]).sum(),
+            self.sums[f].iter().map(|e| e[1]).sum(),
+        )
+    }
+}
+
+#[inline(always)]
+fn add_to_bin<const COUNTS: bool>(
+    sums: &mut [[f64; 2]; BINS],
+    counts: &mut [u32; BINS],
+    bin: u8,
+    g: f64,
+    h: f64,
+) {
+    let e = &mut sums[bin as usize];
+    e[0] += g;
+    e[1] += h;
+    if COUNTS {
+        counts[bin as usize] += 1;
+    }
+}
+
+/// What growing trees needs besides the data, kept from tree to tree so that splitting a leaf
+/// allocates nothing: histograms of split or finished leaves go back to `free`.
+struct Workspace {
+    p: usize,
+    free: Vec<Histogram>,
+    /// The bin counts of the round's rows: every tree of the round starts from them.
+    root: Histogram,
+}
+
+impl Workspace {
+    fn histogram(&mut self) -> Histogram {
+        self.free.pop().unwrap_or_else(|| Histogram::new(self.p))
+    }
+}
 
 /// One leaf waiting to be split, with its gradient histogram.
 struct Candidate {
@@ -98,9 +222,90 @@ struct Candidate {
     end: usize,
     g: f64,
     h: f64,
-    /// `[f * BINS + b]` = (sum g, sum h, count)
-    hist: Vec<(f64, f64, u32)>,
+    hist: Histogram,
     best: Option<(f64, usize, u8)>,
+}
+
+/// A fitting row with its gradient and hessian for the tree being grown. The rows of a tree are
+/// kept in leaf order (each leaf's side by side) together with their bins (`BinBlock`s, in a
+/// second array alongside), so that splitting a leaf and summing one read them in one pass, in
+/// order, never looking up a row elsewhere.
+#[derive(Clone, Copy, Default)]
+struct LeafRow {
+    row: u32,
+    grad_hess: [f64; 2],
+}
+
+/// Sixteen features' bins of a row (the last block of a row padded with zeros): a row's bins
+/// move as whole blocks.
+type BinBlock = [u8; 16];
+
+/// The rows of the tree being grown, in leaf order (each leaf's side by side), with their bins
+/// alongside: splitting a leaf and summing one read them in order, never a row elsewhere.
+struct TreeRows {
+    rows: Vec<LeafRow>,
+    /// `blocks_per_row` per row, in the order of `rows`.
+    bins: Vec<BinBlock>,
+    blocks_per_row: usize,
+}
+
+impl TreeRows {
+    /// `rows` with their gradients and hessians, and their bins `round_bins`.
+    fn reset(&mut self, rows: &[u32], round_bins: &[BinBlock], grad_hess: &[[f64; 2]]) {
+        self.rows.clear();
+        self.rows.extend(rows.iter().map(|&row| LeafRow {
+            row,
+            grad_hess: grad_hess[row as usize],
+        }));
+        self.bins.clone_from_slice(round_bins);
+    }
+
+    /// The rows `range`, with their bins.
+    fn leaf(&self, range: Range<usize>) -> (&[LeafRow], &[BinBlock]) {
+        let per_row = self.blocks_per_row;
+        (
+            &self.rows[range.clone()],
+            &self.bins[range.start * per_row..range.end * per_row],
+        )
+    }
+
+    /// Moves the rows of the leaf `range` whose feature `f` is in a bin `<= bin` before the
+    /// others and gives where the others start. The order it leaves is part of the model (the
+    /// histograms' sums follow it): look at the row at `i`; if it goes left step on, else swap
+    /// it with the last unplaced row. Leaf-wise splits are mostly lopsided, so the branch is
+    /// well predicted.
+    fn split(&mut self, range: Range<usize>, f: usize, bin: u8) -> usize {
+        let per_row = self.blocks_per_row;
+        let rows = &mut self.rows[range.clone()];
+        let bins = &mut self.bins[range.start * per_row..range.end * per_row];
+        let (block, byte) = (f / 16, f % 16);
+        let (mut i, mut j) = (0, rows.len());
+        if per_row == 1 {
+            // Up to 16 features (all of this app's): one block a row, moved as one.
+            while i < j {
+                if bins[i][byte] <= bin {
+                    i += 1;
+                } else {
+                    j -= 1;
+                    rows.swap(i, j);
+                    bins.swap(i, j);
+                }
+            }
+        } else {
+            while i < j {
+                if bins[i * per_row + block][byte] <= bin {
+                    i += 1;
+                } else {
+                    j -= 1;
+                    rows.swap(i, j);
+                    for b in 0..per_row {
+                        bins.swap(i * per_row + b, j * per_row + b);
+                    }
+                }
+            }
+        }
+        range.start + i
+    }
 }
 
 // linfa's `Fit`: records are preprocessed rows, targets class indices; the run's weights, when
@@ -139,10 +344,11 @@ impl BoostValidParams {
             .collect();
         let (mapper, col_bins) =
             BinMapper::fit_binned((0..p).map(|j| fx.iter().map(|r| r[j]).collect()));
-        let mut rb = vec![0u8; n * p];
+        let blocks_per_row = p.div_ceil(16).max(1);
+        let mut blocks = vec![[0u8; 16]; n * blocks_per_row];
         for (f, col) in col_bins.iter().enumerate() {
             for (i, &b) in col.iter().enumerate() {
-                rb[i * p + f] = b;
+                blocks[i * blocks_per_row + f / 16][f % 16] = b;
             }
         }
 
@@ -154,12 +360,11 @@ impl BoostValidParams {
         let total: f64 = prior.iter().sum();
         let base_score: Vec<f32> = prior.iter().map(|&c| libm::log(c / total) as f32).collect();
 
-        let mut raw = vec![0.0f64; n * k];
-        for i in 0..n {
-            for c in 0..k {
-                raw[c * n + i] = base_score[c] as f64;
-            }
-        }
+        // Scores are class-major (`[class * n + row]`), as each tree adds to one class's.
+        let mut raw: Vec<f64> = base_score
+            .iter()
+            .flat_map(|&b| std::iter::repeat_n(b as f64, n))
+            .collect();
         let mut val_raw: Vec<f64> = val_rows
             .iter()
             .flat_map(|_| base_score.iter().map(|&b| b as f64))
@@ -179,29 +384,56 @@ impl BoostValidParams {
         let mut best_loss = f64::INFINITY;
         let mut best_round = 0usize;
         let mut rng = Rng::new(self.seed);
-        let mut grad = vec![0.0f64; n * k];
-        let mut hess = vec![0.0f64; n * k];
+        // Gradients and hessians are class-major (`[class * n + row]`), side by side: each tree
+        // reads one class's, a row's pair in one 16-byte load.
+        let mut grad_hess = vec![[0.0f64; 2]; n * k];
         let factor = k as f64 / (k as f64 - 1.0).max(1.0);
         let mut prob = vec![0.0f64; k];
-        // Scores, gradients and hessians are class-major (`[class * n + row]`): each tree reads
-        // and writes one class, so its working set stays small and contiguous.
-        let mut scores = vec![0.0f64; k];
+        let mut block = vec![0.0f64; GRADIENT_BLOCK * k];
         let mut rows: Vec<u32> = Vec::with_capacity(n);
         let mut in_sample = vec![true; n];
         let mut features: Vec<usize> = (0..p).collect();
         let n_feat = ((p as f64 * self.feature_fraction).round() as usize).clamp(1, p);
+        let mut workspace = Workspace {
+            p,
+            free: Vec::new(),
+            root: Histogram::new(p),
+        };
+        let data = Binned {
+            blocks,
+            blocks_per_row,
+            p,
+            mapper: &mapper,
+        };
+        // The bins of the round's rows, in order: each tree starts from a copy.
+        let mut round_bins: Vec<BinBlock> = Vec::with_capacity(n * blocks_per_row);
+        let mut tree_rows = TreeRows {
+            rows: Vec::with_capacity(n),
+            bins: Vec::with_capacity(n * blocks_per_row),
+            blocks_per_row,
+        };
 
         for round in 0..self.max_rounds {
             run.check_cancel()?;
-            for i in 0..n {
-                for (c, s) in scores.iter_mut().enumerate() {
-                    *s = raw[c * n + i];
-                }
-                softmax(&scores, &mut prob);
+            // A block of rows at a time, turned row-major for the softmax and back, so that every
+            // array is read and written in runs.
+            for start in (0..n).step_by(GRADIENT_BLOCK) {
+                let rows_in_block = GRADIENT_BLOCK.min(n - start);
+                let block = &mut block[..rows_in_block * k];
                 for c in 0..k {
-                    let t = if fy[i] == c { 1.0 } else { 0.0 };
-                    grad[c * n + i] = (prob[c] - t) * fw[i];
-                    hess[c * n + i] = (factor * prob[c] * (1.0 - prob[c])).max(1e-16) * fw[i];
+                    let class_scores = &raw[c * n + start..c * n + start + rows_in_block];
+                    for (row, &score) in block.chunks_exact_mut(k).zip(class_scores) {
+                        row[c] = score;
+                    }
+                }
+                softmax_rows(block, k);
+                for c in 0..k {
+                    let out = &mut grad_hess[c * n + start..c * n + start + rows_in_block];
+                    let rows = block.chunks_exact(k).zip(&fy[start..]).zip(&fw[start..]);
+                    for (gh, ((row, &label), &w)) in out.iter_mut().zip(rows) {
+                        let (pc, t) = (row[c], if label == c { 1.0 } else { 0.0 });
+                        *gh = [(pc - t) * w, (factor * pc * (1.0 - pc)).max(1e-16) * w];
+                    }
                 }
             }
             // Row subsample shared by the round's K trees.
@@ -216,17 +448,21 @@ impl BoostValidParams {
             } else {
                 rows.extend(0..n as u32);
             }
+            workspace.root.count(&rows, &data);
+            round_bins.clear();
+            for &row in &rows {
+                round_bins.extend_from_slice(data.blocks_of(row));
+            }
+            tree_rows.bins.resize(round_bins.len(), [0; 16]);
             for c in 0..k {
                 rng.shuffle(&mut features);
                 let allowed = &features[..n_feat];
-                let mut tree_rows = rows.clone();
+                tree_rows.reset(&rows, &round_bins, &grad_hess[c * n..(c + 1) * n]);
                 let tree = self.grow(
-                    &rb,
-                    p,
-                    &mapper,
-                    (&grad[c * n..(c + 1) * n], &hess[c * n..(c + 1) * n]),
+                    &data,
                     &mut tree_rows,
                     allowed,
+                    &mut workspace,
                     &mut importance,
                     &mut raw[c * n..(c + 1) * n],
                 );
@@ -274,35 +510,36 @@ impl BoostValidParams {
         Ok(model)
     }
 
+    /// Grows one class's tree on `rows` (reordered: each leaf's rows end up side by side) and
+    /// adds its leaf values to those rows' scores in `raw`.
     #[allow(clippy::too_many_arguments)]
-    #[inline(never)]
     fn grow(
         &self,
-        rb: &[u8],
-        p: usize,
-        mapper: &BinMapper,
-        (grad, hess): (&[f64], &[f64]),
-        rows: &mut [u32],
+        data: &Binned,
+        rows: &mut TreeRows,
         allowed: &[usize],
+        workspace: &mut Workspace,
         importance: &mut [f64],
         raw: &mut [f64],
     ) -> FlatTree {
         let mut tree = FlatTree::default();
-        let mut leaf_g: Vec<(usize, f64, f64, usize, usize)> = Vec::new();
         let root = tree.push_placeholder();
+        let mut hist = workspace.histogram();
+        let n = rows.rows.len();
+        let (root_rows, root_bins) = rows.leaf(0..n);
+        hist.fill::<false>(root_rows, root_bins, data);
+        hist.counts.clone_from(&workspace.root.counts);
+        let (g, h) = hist.totals(0);
         let mut root_c = Candidate {
             slot: root,
             start: 0,
-            end: rows.len(),
-            g: 0.0,
-            h: 0.0,
-            hist: vec![(0.0, 0.0, 0); p * BINS],
+            end: n,
+            g,
+            h,
+            hist,
             best: None,
         };
-        self.fill_hist(&mut root_c, rows, rb, p, grad, hess);
-        root_c.g = root_c.hist[..BINS].iter().map(|e| e.0).sum();
-        root_c.h = root_c.hist[..BINS].iter().map(|e| e.1).sum();
-        root_c.best = self.best_split(&root_c, mapper, allowed);
+        root_c.best = self.best_split(&root_c, data.mapper, allowed);
         let mut open = vec![root_c];
         let mut leaves = 1usize;
         while leaves < self.max_leaves {
@@ -315,107 +552,67 @@ impl BoostValidParams {
             else {
                 break;
             };
-            let mut parent = open.swap_remove(pick);
+            let parent = open.swap_remove(pick);
             let (gain, f, bin) = parent.best.expect("filtered");
             importance[f] += gain;
-            let slice = &mut rows[parent.start..parent.end];
-            let (mut i, mut j) = (0, slice.len());
-            while i < j {
-                if rb[slice[i] as usize * p + f] <= bin {
-                    i += 1;
-                } else {
-                    j -= 1;
-                    slice.swap(i, j);
-                }
-            }
-            let mid = parent.start + i;
+            let mid = rows.split(parent.start..parent.end, f, bin);
             let l = tree.push_placeholder();
             tree.push_placeholder();
             tree.feature[parent.slot] = f as u8;
-            tree.threshold[parent.slot] = mapper.edges[f][bin as usize];
+            tree.threshold[parent.slot] = data.mapper.edges[f][bin as usize];
             tree.child[parent.slot] = l as u32;
             tree.cover[parent.slot] = parent.h as f32;
-            let mut left = Candidate {
-                slot: l,
-                start: parent.start,
-                end: mid,
-                g: 0.0,
-                h: 0.0,
-                hist: Vec::new(),
-                best: None,
-            };
-            let mut right = Candidate {
-                slot: l + 1,
-                start: mid,
-                end: parent.end,
-                g: 0.0,
-                h: 0.0,
-                hist: Vec::new(),
-                best: None,
-            };
-            // Build the smaller child's histogram; the larger one is parent minus smaller.
-            let (small, large) = if mid - parent.start <= parent.end - mid {
-                (&mut left, &mut right)
+            // Build the smaller child's histogram; the larger one's is the parent's minus it.
+            let left_is_smaller = mid - parent.start <= parent.end - mid;
+            let small_rows = if left_is_smaller {
+                parent.start..mid
             } else {
-                (&mut right, &mut left)
+                mid..parent.end
             };
-            small.hist = vec![(0.0, 0.0, 0); p * BINS];
-            self.fill_hist(small, rows, rb, p, grad, hess);
-            for (ph, sh) in parent.hist.iter_mut().zip(&small.hist) {
-                ph.0 -= sh.0;
-                ph.1 -= sh.1;
-                ph.2 -= sh.2;
+            let mut small_hist = workspace.histogram();
+            let (small_rows, small_bins) = rows.leaf(small_rows);
+            small_hist.fill::<true>(small_rows, small_bins, data);
+            let mut large_hist = parent.hist;
+            large_hist.subtract(&small_hist);
+            let (left_hist, right_hist) = if left_is_smaller {
+                (small_hist, large_hist)
+            } else {
+                (large_hist, small_hist)
+            };
+            let f0 = allowed[0];
+            for (slot, start, end, hist) in [
+                (l, parent.start, mid, left_hist),
+                (l + 1, mid, parent.end, right_hist),
+            ] {
+                let (g, h) = hist.totals(f0);
+                let mut c = Candidate {
+                    slot,
+                    start,
+                    end,
+                    g,
+                    h,
+                    hist,
+                    best: None,
+                };
+                c.best = self.best_split(&c, data.mapper, allowed);
+                open.push(c);
             }
-            large.hist = std::mem::take(&mut parent.hist);
-            for c in [&mut left, &mut right] {
-                let f0 = allowed[0];
-                c.g = c.hist[f0 * BINS..(f0 + 1) * BINS].iter().map(|e| e.0).sum();
-                c.h = c.hist[f0 * BINS..(f0 + 1) * BINS].iter().map(|e| e.1).sum();
-                c.best = self.best_split(c, mapper, allowed);
-            }
-            open.push(left);
-            open.push(right);
             leaves += 1;
         }
-        for c in &open {
-            leaf_g.push((c.slot, c.g, c.h, c.start, c.end));
-        }
-        leaf_g.sort_by_key(|e| e.0);
-        for (slot, g, h, start, end) in leaf_g {
-            let value = (-g / (h + self.lambda) * self.learning_rate) as f32;
-            tree.feature[slot] = LEAF;
-            tree.cover[slot] = h as f32;
-            tree.child[slot] = tree.leaf_values.len() as u32;
+        // Leaf numbers follow node order.
+        open.sort_by_key(|c| c.slot);
+        for c in open {
+            let value = (-c.g / (c.h + self.lambda) * self.learning_rate) as f32;
+            tree.feature[c.slot] = LEAF;
+            tree.cover[c.slot] = c.h as f32;
+            tree.child[c.slot] = tree.leaf_values.len() as u32;
             tree.leaf_values.push(value);
-            for &r in &rows[start..end] {
-                raw[r as usize] += value as f64;
+            for r in rows.leaf(c.start..c.end).0 {
+                raw[r.row as usize] += value as f64;
             }
+            workspace.free.push(c.hist);
         }
         tree.canonicalize(1)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn fill_hist(
-        &self,
-        c: &mut Candidate,
-        rows: &[u32],
-        rb: &[u8],
-        p: usize,
-        grad: &[f64],
-        hess: &[f64],
-    ) {
-        for &r in &rows[c.start..c.end] {
-            let r = r as usize;
-            let g = grad[r];
-            let h = hess[r];
-            let bins = &rb[r * p..(r + 1) * p];
-            for (f, &b) in bins.iter().enumerate() {
-                let e = &mut c.hist[f * BINS + b as usize];
-                e.0 += g;
-                e.1 += h;
-                e.2 += 1;
-            }
-        }
     }
 
     fn best_split(
@@ -431,14 +628,17 @@ impl BoostValidParams {
         }
         let parent = c.g * c.g / (c.h + self.lambda);
         let mut best: Option<(f64, usize, u8)> = None;
+        // What a gain must exceed, and the bound that skips the divisions of most bins.
+        let mut bar = 1e-12;
+        let mut reach = GainBound::new(bar, parent);
         for &f in allowed {
             let nb = mapper.n_bins(f);
             let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0u32);
+            let (sums, counts) = (&c.hist.sums[f], &c.hist.counts[f]);
             for b in 0..nb.saturating_sub(1) {
-                let e = c.hist[f * BINS + b];
-                gl += e.0;
-                hl += e.1;
-                nl += e.2;
+                gl += sums[b][0];
+                hl += sums[b][1];
+                nl += counts[b];
                 if nl < min_n || hl < self.min_hessian_in_leaf {
                     continue;
                 }
@@ -447,9 +647,16 @@ impl BoostValidParams {
                 if nr < min_n || hr < self.min_hessian_in_leaf {
                     break;
                 }
-                let gain = gl * gl / (hl + self.lambda) + gr * gr / (hr + self.lambda) - parent;
-                if gain > 1e-12 && best.is_none_or(|bst| gain > bst.0) {
+                let (left, left_h) = (gl * gl, hl + self.lambda);
+                let (right, right_h) = (gr * gr, hr + self.lambda);
+                if reach.cannot_exceed(left, left_h, right, right_h) {
+                    continue;
+                }
+                let gain = left / left_h + right / right_h - parent;
+                if gain > bar {
                     best = Some((gain, f, b as u8));
+                    bar = gain;
+                    reach = GainBound::new(bar, parent);
                 }
             }
         }
@@ -457,16 +664,147 @@ impl BoostValidParams {
     }
 }
 
-#[inline(never)]
-fn softmax(raw: &[f64], out: &mut [f64]) {
-    let max = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut sum = 0.0;
-    for (o, &r) in out.iter_mut().zip(raw) {
-        // libm, not std: the same bits natively and in the browser (see flat::softmax_in_place).
-        *o = libm::exp(r - max);
-        sum += *o;
+/// Tells, without dividing, when a split's gain `a / b + c / d - parent` as computed cannot
+/// exceed `bar` (both divisions were most of the split search, and almost no bin beats the best
+/// so far). Only a sure answer skips a bin, so the search picks exactly what it did: the exact
+/// `a / b + c / d` is at most `(bar + parent) (1 - 1e-9)` when `a d + c b < that b d` with both
+/// sides computed (a few roundings, each off by at most 2^-53 relatively, far inside the 1e-9);
+/// then the computed sum, off by a few roundings too, is below `bar + parent`, and the rounded
+/// difference at most `bar`. Sides too small for that (near the subnormals) or not finite
+/// settle nothing.
+#[derive(Clone, Copy)]
+struct GainBound {
+    /// `(bar + parent) (1 - 1e-9)`.
+    reach: f64,
+}
+
+impl GainBound {
+    fn new(bar: f64, parent: f64) -> GainBound {
+        GainBound {
+            reach: (bar + parent) * (1.0 - 1e-9),
+        }
     }
-    out.iter_mut().for_each(|o| *o /= sum);
+
+    #[inline(always)]
+    fn cannot_exceed(self, a: f64, b: f64, c: f64, d: f64) -> bool {
+        const SMALLEST: f64 = 1e-280;
+        let reach_b = self.reach * b;
+        let (lhs, rhs) = (a * d + c * b, reach_b * d);
+        b > 0.0 && d > 0.0 && reach_b > SMALLEST && rhs > SMALLEST && rhs.is_finite() && lhs < rhs
+    }
+}
+
+/// The binned fitting rows: `bins[row * p + feature]`, and the edges the bins stand for.
+struct Binned<'a> {
+    /// Row-major, `blocks_per_row` per row.
+    blocks: Vec<BinBlock>,
+    blocks_per_row: usize,
+    p: usize,
+    mapper: &'a BinMapper,
+}
+
+impl Binned<'_> {
+    fn blocks_of(&self, row: u32) -> &[BinBlock] {
+        let r = row as usize * self.blocks_per_row;
+        &self.blocks[r..r + self.blocks_per_row]
+    }
+
+    fn row(&self, row: u32) -> &[u8] {
+        &self.blocks_of(row).as_flattened()[..self.p]
+    }
+}
+
+/// Softmax of one row of scores, as [`softmax_rows`].
+fn softmax(raw: &[f64], out: &mut [f64]) {
+    out.copy_from_slice(raw);
+    softmax_rows(out, raw.len());
+}
+
+/// Softmax of each row of `k` scores, in place: `exp(score - max)` (libm's `exp`, see
+/// [`exp_in_place`]), each divided by their sum taken in class order.
+fn softmax_rows(rows: &mut [f64], k: usize) {
+    for row in rows.chunks_exact_mut(k) {
+        let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        row.iter_mut().for_each(|s| *s -= max);
+    }
+    exp_in_place(rows);
+    for row in rows.chunks_exact_mut(k) {
+        let mut sum = 0.0;
+        for &e in row.iter() {
+            sum += e;
+        }
+        row.iter_mut().for_each(|e| *e /= sum);
+    }
+}
+
+// libm's constants, by their bits (as its source gives them beside the decimals).
+const LN2HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+const INVLN2: f64 = f64::from_bits(0x3ff7_1547_652b_82fe);
+/// What libm's `exp` compares the high word of `|x|` with, as doubles (`|x|`'s bits are in the
+/// same order as its value): `|x| >= EXP_FAR` is its overflow and underflow range...
+const EXP_FAR: f64 = f64::from_bits(0x4086_232b_0000_0000);
+/// ... from this on `k` is computed, below it is -1 (x < 0) ...
+const EXP_K_FROM_X: f64 = f64::from_bits(0x3ff0_a2b2_0000_0000);
+/// ... from this on `k` is not 0 ...
+const EXP_K_NOT_0: f64 = f64::from_bits(0x3fd6_2e43_0000_0000);
+/// ... and below this `exp(x)` is `1 + x`.
+const EXP_TINY: f64 = f64::from_bits(0x3e30_0001_0000_0000);
+
+/// `x = libm::exp(x)` for every `x`, bit for bit, so the same natively and in the browser (see
+/// `flat::softmax_in_place`). A softmax's arguments are all `<= 0` and above libm's underflow
+/// range: for them [`exp_common`] repeats libm's operations without its branches and calls,
+/// which lets the compiler do two at a time. Anything else goes to libm.
+fn exp_in_place(xs: &mut [f64]) {
+    let common = |x: f64| x <= 0.0 && x > -EXP_FAR;
+    if xs.iter().all(|&x| common(x)) {
+        xs.iter_mut().for_each(|x| *x = exp_common(*x));
+    } else {
+        for x in xs.iter_mut() {
+            *x = if common(*x) {
+                exp_common(*x)
+            } else {
+                libm::exp(*x)
+            };
+        }
+    }
+}
+
+/// libm's `exp` (FreeBSD's `e_exp.c`) for `-708.39 < x <= 0`: the same operations in the same
+/// order, so the same rounding, with its branches turned into selects. Wrong elsewhere.
+#[inline(always)]
+fn exp_common(x: f64) -> f64 {
+    const P1: f64 = f64::from_bits(0x3fc5_5555_5555_553e);
+    const P2: f64 = f64::from_bits(0xbf66_c16c_16be_bd93);
+    const P3: f64 = f64::from_bits(0x3f11_566a_af25_de2c);
+    const P4: f64 = f64::from_bits(0xbebb_bd41_c5d2_6bf1);
+    const P5: f64 = f64::from_bits(0x3e66_3769_72be_a4d0);
+    /// Adding and subtracting it rounds a double below 2^51 to an integer.
+    const ROUND: f64 = 6_755_399_441_055_744.0;
+    let ax = x.abs();
+    // x = k ln2 + r, |r| <= ln2 / 2. libm: k = (INVLN2 * x - 0.5) as i32, a truncation,
+    // which for this negative value is the ceiling.
+    let t = INVLN2 * x - 0.5;
+    let nearest = (t + ROUND) - ROUND;
+    let k_from_x = if nearest < t { nearest + 1.0 } else { nearest };
+    let k_near = if ax >= EXP_K_NOT_0 { -1.0 } else { 0.0 };
+    let k = if ax >= EXP_K_FROM_X { k_from_x } else { k_near };
+    // k = 0 leaves x as it is: x - 0 * LN2HI - 0 is x, as libm's k = 0 branch has it.
+    let hi = x - k * LN2HI;
+    let lo = k * LN2LO;
+    let r = hi - lo;
+    let rr = r * r;
+    let c = r - rr * (P1 + rr * (P2 + rr * (P3 + rr * (P4 + rr * P5))));
+    let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
+    // scalbn(y, k) is y * 2^k here (2^k is normal: k >= -1022 above the underflow range);
+    // 2^k's bits from k + 1023 + 2^52, whose low bits are k + 1023.
+    let biased = (k + 4_503_599_627_371_519.0).to_bits();
+    let e = y * f64::from_bits(biased << 52);
+    if ax < EXP_TINY {
+        1.0 + x
+    } else {
+        e
+    }
 }
 
 #[cfg(test)]
@@ -495,6 +833,20 @@ mod tests {
             .unzip()
     }
 
+    /// The share of `rows` whose most probable class is their label.
+    fn accuracy(m: &TreeEnsemble, rows: &[Vec<f64>], labels: &[usize]) -> f64 {
+        let mut p = [0.0f32; 3];
+        let correct = rows
+            .iter()
+            .zip(labels)
+            .filter(|(r, &c)| {
+                m.predict_proba_into(r, &mut p);
+                (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap() == c
+            })
+            .count();
+        correct as f64 / rows.len() as f64
+    }
+
     /// `params`, checked, fitted quietly on the three toy classes.
     fn fitted(params: BoostParams, x: &[Vec<f64>], y: &[usize]) -> TreeEnsemble {
         let params = params.check().unwrap();
@@ -508,16 +860,8 @@ mod tests {
         let m = fitted(params.clone(), &x, &y);
         assert_eq!(m.trees.len() % 3, 0);
         let (tx, ty) = toy(500, 2);
-        let mut p = [0.0f32; 3];
-        let correct = tx
-            .iter()
-            .zip(&ty)
-            .filter(|(r, &c)| {
-                m.predict_proba_into(r, &mut p);
-                (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap() == c
-            })
-            .count();
-        assert!(correct as f64 / 500.0 > 0.93, "{correct}");
+        let accuracy = accuracy(&m, &tx, &ty);
+        assert!(accuracy > 0.93, "{accuracy}");
         assert!(m.importance[2] < 0.1, "{:?}", m.importance);
         let again = fitted(params, &x, &y);
         assert_eq!(m, again);
@@ -599,6 +943,105 @@ mod tests {
         let m = fitted(BoostParams::default().max_rounds(3).max_leaves(4), &x, &y);
         for t in &m.trees {
             assert!(t.leaf_values.len() <= 4);
+        }
+    }
+
+    #[test]
+    fn more_than_sixteen_features_learn_the_same_boundary() {
+        // 20 features: each row's bins take two blocks. The toy's signal is in the first two,
+        // the rest noise; the last four copy the signal's, so a split may use either block.
+        let (x, y) = toy(1500, 5);
+        let mut rng = Rng::new(6);
+        let wide = |rows: &[Vec<f64>], rng: &mut Rng| -> Vec<Vec<f64>> {
+            rows.iter()
+                .map(|r| {
+                    let mut w = r.clone();
+                    w.extend((0..13).map(|_| rng.unit()));
+                    w.extend([r[0], r[1], r[0], r[1]]);
+                    w
+                })
+                .collect()
+        };
+        let params = BoostParams::default().max_rounds(60).learning_rate(0.2);
+        let m = fitted(params, &wide(&x, &mut rng), &y);
+        assert_eq!(m.n_features, 20);
+        let (tx, ty) = toy(500, 7);
+        let accuracy = accuracy(&m, &wide(&tx, &mut rng), &ty);
+        assert!(accuracy > 0.9, "{accuracy}");
+    }
+
+    /// Arguments where libm's `exp` changes branch, a few ulps either side.
+    fn exp_edges() -> Vec<f64> {
+        let mut xs = vec![0.0, -0.0, -1e-300, -f64::MIN_POSITIVE, -1.0, -700.0, -708.0];
+        for edge in [EXP_FAR, EXP_K_FROM_X, EXP_K_NOT_0, EXP_TINY] {
+            for ulps in -3i64..=3 {
+                xs.push(-f64::from_bits((edge.to_bits() as i64 + ulps) as u64));
+            }
+        }
+        // Where k steps: x = (k + 0.5) ln2, and around each half-integer of x / ln2.
+        for k in 0..1030 {
+            let at = -(k as f64 + 0.5) / INVLN2;
+            for ulps in -2i64..=2 {
+                xs.push(f64::from_bits((at.to_bits() as i64 + ulps) as u64));
+            }
+        }
+        xs
+    }
+
+    #[test]
+    fn exp_in_place_is_libm_exp_bit_for_bit() {
+        let mut rng = Rng::new(11);
+        let mut xs = exp_edges();
+        // Every range a softmax meets, and the ones it does not (positive, underflow, NaN).
+        xs.extend((0..200_000).map(|_| -rng.unit() * 20.0));
+        xs.extend((0..200_000).map(|_| -rng.unit() * 760.0));
+        xs.extend((0..50_000).map(|_| -rng.unit() * 1e-6));
+        xs.extend([
+            1.0,
+            0.5,
+            710.0,
+            -746.0,
+            f64::NAN,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+        ]);
+        let expected: Vec<u64> = xs.iter().map(|&x| libm::exp(x).to_bits()).collect();
+        // A slice with an argument outside the common range goes the scalar way: check both.
+        let mut common: Vec<f64> = xs
+            .iter()
+            .copied()
+            .filter(|&x| x <= 0.0 && x > -EXP_FAR)
+            .collect();
+        let common_expected: Vec<u64> = common.iter().map(|&x| libm::exp(x).to_bits()).collect();
+        exp_in_place(&mut common);
+        assert_eq!(common.len(), common_expected.len());
+        for (got, want) in common.iter().zip(&common_expected) {
+            assert_eq!(got.to_bits(), *want);
+        }
+        let mut all = xs.clone();
+        exp_in_place(&mut all);
+        for ((x, got), want) in xs.iter().zip(&all).zip(&expected) {
+            assert_eq!(got.to_bits(), *want, "exp({x:e})");
+        }
+    }
+
+    #[test]
+    fn softmax_rows_is_the_row_by_row_softmax() {
+        let mut rng = Rng::new(12);
+        let k = 5;
+        let scores: Vec<f64> = (0..k * 40).map(|_| (rng.unit() - 0.5) * 30.0).collect();
+        let mut rows = scores.clone();
+        softmax_rows(&mut rows, k);
+        for (row, got) in scores.chunks_exact(k).zip(rows.chunks_exact(k)) {
+            let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let e: Vec<f64> = row.iter().map(|&r| libm::exp(r - max)).collect();
+            let mut sum = 0.0;
+            for v in &e {
+                sum += v;
+            }
+            for (g, v) in got.iter().zip(&e) {
+                assert_eq!(g.to_bits(), (v / sum).to_bits());
+            }
         }
     }
 }
