@@ -187,13 +187,9 @@ impl WorkerClient {
         data: &Uint8Array,
         progress: impl FnMut(Progress) + 'static,
     ) -> Result<TrainedFile, WorkerError> {
+        let request = train_request(job, None);
         let answer = self
-            .request(
-                &train_request(job, None),
-                None,
-                std::slice::from_ref(data),
-                progress,
-            )
+            .request_on_split(&request, job.data_id, data, &[], progress)
             .await?;
         trained_file(answer)
     }
@@ -207,13 +203,9 @@ impl WorkerClient {
         data: &Uint8Array,
         progress: impl FnMut(Progress) + 'static,
     ) -> Result<Uint8Array, WorkerError> {
+        let request = train_request(job, Some(share));
         let answer = self
-            .request(
-                &train_request(job, Some(share)),
-                None,
-                std::slice::from_ref(data),
-                progress,
-            )
+            .request_on_split(&request, job.data_id, data, &[], progress)
             .await?;
         match answer {
             Answer {
@@ -241,13 +233,33 @@ impl WorkerClient {
             note: job.note.clone(),
         };
         let answer = self
-            .request_moving(&request, None, std::slice::from_ref(data), shares, |_| {})
+            .request_on_split(&request, job.data_id, data, shares, |_| {})
             .await?;
         trained_file(answer)
     }
 }
 
 impl WorkerClient {
+    /// Sends `request` about the split `data` (named `data_id`) with `moved` after it: the
+    /// split goes along only if this worker was not sent it yet ([`WorkerClient::split_payload`]).
+    async fn request_on_split(
+        &self,
+        request: &Request,
+        data_id: u64,
+        data: &Uint8Array,
+        moved: &[Uint8Array],
+        progress: impl FnMut(Progress) + 'static,
+    ) -> Result<Answer, WorkerError> {
+        let split = [self.split_payload(data_id, data)];
+        let answer = self
+            .request_moving(request, None, &split, moved, progress)
+            .await;
+        if answer.is_err() {
+            self.forget_split();
+        }
+        answer
+    }
+
     /// Runs auto-tuning trial `index` of `options` on the split `data` (named `data_id`, so a
     /// worker decodes it once per search): the trial's settings and accuracy per fold, and the
     /// worker's time on it (ms).
@@ -264,7 +276,7 @@ impl WorkerClient {
             index,
         };
         let answer = self
-            .request(&request, None, std::slice::from_ref(data), |_| {})
+            .request_on_split(&request, data_id, data, &[], |_| {})
             .await?;
         match answer.response {
             Response::Scored { trial, fit_ms } => Ok((trial, fit_ms)),

@@ -120,6 +120,8 @@ struct Slot {
     listeners: Vec<EventListener>,
     /// A training worker held by a [`Lease`].
     leased: bool,
+    /// The split this worker life was sent last (its `data_id`), which it keeps.
+    split: Option<u64>,
 }
 
 thread_local! {
@@ -302,6 +304,26 @@ impl WorkerClient {
         rx.await.unwrap_or(Err(WorkerError::Cancelled))
     }
 
+    /// The split named `data_id` as a request's first payload: `data` the first time this
+    /// worker life is asked about it, then an empty array, since the worker keeps the split it
+    /// decoded last (`handler::load_data`). A million rows' split is 75 MB: copying it on the
+    /// page with every request cost a long task each time.
+    pub(super) fn split_payload(&self, data_id: u64, data: &Uint8Array) -> Uint8Array {
+        let mut slot = self.0.borrow_mut();
+        if slot.split == Some(data_id) {
+            Uint8Array::new_with_length(0)
+        } else {
+            slot.split = Some(data_id);
+            data.clone()
+        }
+    }
+
+    /// Sends the split again with the next request (the last one failed, maybe before the
+    /// worker kept it).
+    pub(super) fn forget_split(&self) {
+        self.0.borrow_mut().split = None;
+    }
+
     /// Which worker life this is (see `Slot::generation`).
     pub fn generation(&self) -> u32 {
         self.0.borrow().generation
@@ -321,6 +343,7 @@ impl WorkerClient {
                 w.terminate();
             }
             slot.ready = false;
+            slot.split = None;
             slot.queue.clear();
             slot.listeners.clear();
             slot.pending.drain().map(|(_, p)| p).collect()
