@@ -240,8 +240,9 @@ impl WorkerClient {
 }
 
 impl WorkerClient {
-    /// Sends `request` about the split `data` (named `data_id`) with `moved` after it: the
-    /// split goes along only if this worker was not sent it yet ([`WorkerClient::split_payload`]).
+    /// Sends `request` about the split `data` (named `data_id`) with `moved` after it. The
+    /// split goes along only the first time this worker life is asked about it (it keeps the
+    /// split it decoded last, `handler::load_data`); later requests carry an empty array.
     async fn request_on_split(
         &self,
         request: &Request,
@@ -250,12 +251,20 @@ impl WorkerClient {
         moved: &[Uint8Array],
         progress: impl FnMut(Progress) + 'static,
     ) -> Result<Answer, WorkerError> {
-        let split = [self.split_payload(data_id, data)];
+        let split = match self.held_split() {
+            Some(held) if held == data_id => Uint8Array::new_with_length(0),
+            _ => sliced_copy(data).await,
+        };
+        self.set_held_split(Some(data_id));
+        let payload: Vec<Uint8Array> = std::iter::once(split)
+            .chain(moved.iter().cloned())
+            .collect();
         let answer = self
-            .request_moving(request, None, &split, moved, progress)
+            .request_moving(request, None, &[], &payload, progress)
             .await;
         if answer.is_err() {
-            self.forget_split();
+            // Maybe before the worker kept it: the next request sends it again.
+            self.set_held_split(None);
         }
         answer
     }
@@ -314,6 +323,27 @@ impl WorkerClient {
             _ => Err(unexpected("the imported model")),
         }
     }
+}
+
+/// Bytes copied a slice per task when the page copies a split for a worker.
+const COPY_SLICE: u32 = 4 << 20;
+
+/// A copy of `data` to move to a worker, made [`COPY_SLICE`] bytes per task. A million rows'
+/// split is 75 MB: posted as it is, `postMessage` copied it in one task that held the page for
+/// 200 ms and more; moving this copy costs nothing.
+async fn sliced_copy(data: &Uint8Array) -> Uint8Array {
+    let len = data.length();
+    let copy = Uint8Array::new_with_length(len);
+    let mut start = 0;
+    while start < len {
+        let end = len.min(start + COPY_SLICE);
+        copy.set(&data.subarray(start, end), start);
+        start = end;
+        if start < len {
+            crate::csv_upload::yield_now().await;
+        }
+    }
+    copy
 }
 
 /// Where a CSV comes from, and the `File` to attach when it is one.

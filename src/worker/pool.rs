@@ -304,24 +304,13 @@ impl WorkerClient {
         rx.await.unwrap_or(Err(WorkerError::Cancelled))
     }
 
-    /// The split named `data_id` as a request's first payload: `data` the first time this
-    /// worker life is asked about it, then an empty array, since the worker keeps the split it
-    /// decoded last (`handler::load_data`). A million rows' split is 75 MB: copying it on the
-    /// page with every request cost a long task each time.
-    pub(super) fn split_payload(&self, data_id: u64, data: &Uint8Array) -> Uint8Array {
-        let mut slot = self.0.borrow_mut();
-        if slot.split == Some(data_id) {
-            Uint8Array::new_with_length(0)
-        } else {
-            slot.split = Some(data_id);
-            data.clone()
-        }
+    /// The split (its `data_id`) this worker life was sent last, which it keeps.
+    pub(super) fn held_split(&self) -> Option<u64> {
+        self.0.borrow().split
     }
 
-    /// Sends the split again with the next request (the last one failed, maybe before the
-    /// worker kept it).
-    pub(super) fn forget_split(&self) {
-        self.0.borrow_mut().split = None;
+    pub(super) fn set_held_split(&self, data_id: Option<u64>) {
+        self.0.borrow_mut().split = data_id;
     }
 
     /// Which worker life this is (see `Slot::generation`).
