@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use genre_lens_e2e::{
-    dist_dir, genres_csv, median, repo_root, screenshot_dir, with_browser, Browser, Result, StaticServer,
-    PATIENCE,
+    dist_dir, genres_csv, median, repo_root, screenshot_dir, with_browser, Browser, Result,
+    StaticServer, PATIENCE,
 };
 
 const TRAIN: Duration = Duration::from_secs(600);
