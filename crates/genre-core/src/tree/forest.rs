@@ -344,7 +344,10 @@ impl<'a> Grower<'a> {
         let mut totals = vec![0.0f64; c];
         while let Some((slot, start, end, depth)) = stack.pop() {
             totals.iter_mut().for_each(|t| *t = 0.0);
-            for (&class, &w) in self.row_class[start..end].iter().zip(&self.row_w[start..end]) {
+            for (&class, &w) in self.row_class[start..end]
+                .iter()
+                .zip(&self.row_w[start..end])
+            {
                 totals[class as usize] += w;
             }
             let w: f64 = totals.iter().sum();
