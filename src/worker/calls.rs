@@ -187,13 +187,9 @@ impl WorkerClient {
         data: &Uint8Array,
         progress: impl FnMut(Progress) + 'static,
     ) -> Result<TrainedFile, WorkerError> {
+        let request = train_request(job, None);
         let answer = self
-            .request(
-                &train_request(job, None),
-                None,
-                std::slice::from_ref(data),
-                progress,
-            )
+            .request_on_split(&request, job.data_id, data, &[], progress)
             .await?;
         trained_file(answer)
     }
@@ -207,13 +203,9 @@ impl WorkerClient {
         data: &Uint8Array,
         progress: impl FnMut(Progress) + 'static,
     ) -> Result<Uint8Array, WorkerError> {
+        let request = train_request(job, Some(share));
         let answer = self
-            .request(
-                &train_request(job, Some(share)),
-                None,
-                std::slice::from_ref(data),
-                progress,
-            )
+            .request_on_split(&request, job.data_id, data, &[], progress)
             .await?;
         match answer {
             Answer {
@@ -241,13 +233,42 @@ impl WorkerClient {
             note: job.note.clone(),
         };
         let answer = self
-            .request_moving(&request, None, std::slice::from_ref(data), shares, |_| {})
+            .request_on_split(&request, job.data_id, data, shares, |_| {})
             .await?;
         trained_file(answer)
     }
 }
 
 impl WorkerClient {
+    /// Sends `request` about the split `data` (named `data_id`) with `moved` after it. The
+    /// split goes along only the first time this worker life is asked about it (it keeps the
+    /// split it decoded last, `handler::load_data`); later requests carry an empty array.
+    async fn request_on_split(
+        &self,
+        request: &Request,
+        data_id: u64,
+        data: &Uint8Array,
+        moved: &[Uint8Array],
+        progress: impl FnMut(Progress) + 'static,
+    ) -> Result<Answer, WorkerError> {
+        let split = match self.held_split() {
+            Some(held) if held == data_id => Uint8Array::new_with_length(0),
+            _ => sliced_copy(data).await,
+        };
+        self.set_held_split(Some(data_id));
+        let payload: Vec<Uint8Array> = std::iter::once(split)
+            .chain(moved.iter().cloned())
+            .collect();
+        let answer = self
+            .request_moving(request, None, &[], &payload, progress)
+            .await;
+        if answer.is_err() {
+            // Maybe before the worker kept it: the next request sends it again.
+            self.set_held_split(None);
+        }
+        answer
+    }
+
     /// Runs auto-tuning trial `index` of `options` on the split `data` (named `data_id`, so a
     /// worker decodes it once per search): the trial's settings and accuracy per fold, and the
     /// worker's time on it (ms).
@@ -264,7 +285,7 @@ impl WorkerClient {
             index,
         };
         let answer = self
-            .request(&request, None, std::slice::from_ref(data), |_| {})
+            .request_on_split(&request, data_id, data, &[], |_| {})
             .await?;
         match answer.response {
             Response::Scored { trial, fit_ms } => Ok((trial, fit_ms)),
@@ -302,6 +323,27 @@ impl WorkerClient {
             _ => Err(unexpected("the imported model")),
         }
     }
+}
+
+/// Bytes copied a slice per task when the page copies a split for a worker.
+const COPY_SLICE: u32 = 4 << 20;
+
+/// A copy of `data` to move to a worker, made [`COPY_SLICE`] bytes per task. A million rows'
+/// split is 75 MB: posted as it is, `postMessage` copied it in one task that held the page for
+/// 200 ms and more; moving this copy costs nothing.
+async fn sliced_copy(data: &Uint8Array) -> Uint8Array {
+    let len = data.length();
+    let copy = Uint8Array::new_with_length(len);
+    let mut start = 0;
+    while start < len {
+        let end = len.min(start + COPY_SLICE);
+        copy.set(&data.subarray(start, end), start);
+        start = end;
+        if start < len {
+            crate::csv_upload::yield_now().await;
+        }
+    }
+    copy
 }
 
 /// Where a CSV comes from, and the `File` to attach when it is one.

@@ -16,7 +16,6 @@ use genre_core::capacity;
 use genre_core::corrections::{Correction, CORRECTION_WEIGHT};
 use genre_core::error::IngestError;
 use genre_core::ingest::{read_csv_with, IngestOptions, IngestProgress, Ingested, RowSample};
-use genre_core::model::Estimator;
 use genre_core::train::{self, Prepared, Progress, TrainingSet};
 use gloo_events::EventListener;
 use js_sys::{Array, Reflect, Uint8Array};

@@ -120,6 +120,8 @@ struct Slot {
     listeners: Vec<EventListener>,
     /// A training worker held by a [`Lease`].
     leased: bool,
+    /// The split this worker life was sent last (its `data_id`), which it keeps.
+    split: Option<u64>,
 }
 
 thread_local! {
@@ -302,6 +304,15 @@ impl WorkerClient {
         rx.await.unwrap_or(Err(WorkerError::Cancelled))
     }
 
+    /// The split (its `data_id`) this worker life was sent last, which it keeps.
+    pub(super) fn held_split(&self) -> Option<u64> {
+        self.0.borrow().split
+    }
+
+    pub(super) fn set_held_split(&self, data_id: Option<u64>) {
+        self.0.borrow_mut().split = data_id;
+    }
+
     /// Which worker life this is (see `Slot::generation`).
     pub fn generation(&self) -> u32 {
         self.0.borrow().generation
@@ -321,6 +332,7 @@ impl WorkerClient {
                 w.terminate();
             }
             slot.ready = false;
+            slot.split = None;
             slot.queue.clear();
             slot.listeners.clear();
             slot.pending.drain().map(|(_, p)| p).collect()

@@ -61,7 +61,8 @@ pub enum Request {
         corrections: Vec<Correction>,
     },
     /// Train one model (or, with `share`, some of a forest's trees) on the split attached as
-    /// `bytes[0]`. `data_id` names that split, so a worker decodes it once per training run.
+    /// `bytes[0]`. `data_id` names that split: a worker decodes it once and keeps it, so the
+    /// page attaches it to a worker's first request about it only (an empty array after).
     Train {
         data_id: u64,
         spec: ModelSpec,
@@ -73,8 +74,8 @@ pub enum Request {
         #[serde(default)]
         note: String,
     },
-    /// Merge forest shares (`bytes[1..]`, in share order) and score the forest on the split
-    /// (`bytes[0]`).
+    /// Merge forest shares (`bytes[1..]`, in share order) and score the forest on the test
+    /// part of the split (`bytes[0]`, as for `Train`) from the leaves the shares' trees give it.
     Finish {
         data_id: u64,
         spec: ModelSpec,
@@ -172,7 +173,8 @@ pub enum Response {
     Parsed(DataSummary),
     /// The split, as `bytes[0]`.
     Prepared(SplitSummary),
-    /// A forest share, as `bytes[0]`.
+    /// A forest share (`genre_core::train::TrainedShare`: its trees and the leaves they give
+    /// the test part), as `bytes[0]`.
     Share {
         fit_ms: f64,
     },

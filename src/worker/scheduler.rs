@@ -1,9 +1,10 @@
 //! The training scheduler: runs a set of models on N long-lived training workers.
 //!
-//! The split (opaque bytes from the parser) goes to every worker; each worker trains one task at
-//! a time. A forest is cut into N shares of trees (tree i always uses the seed derived for i, so
-//! the merged forest equals one run), then merged and scored by whichever worker finished the
-//! last share; other models take one worker each. The run's workers are its own ([`Lease`]):
+//! The split (opaque bytes from the parser) goes to every worker once; each worker trains one
+//! task at a time. A forest is cut into N shares of trees (tree i always uses the seed derived
+//! for i, so the merged forest equals one run); each share's worker also walks its trees on the
+//! test part, so the worker that finished the last share only merges the shares and adds up
+//! their leaves to score the forest. Other models take one worker each. The run's workers are its own ([`Lease`]):
 //! the page cancels it through the lease's `Canceller`, which terminates them (the one way to
 //! stop a worker busy in wasm), and no other run's. The page learns what happens through
 //! [`JobEvent`]s.
@@ -273,8 +274,8 @@ impl Run {
 /// One worker's loop: takes the next task until there is none.
 async fn work(run: Rc<Run>, w: usize) {
     let worker = run.workers[w].clone();
-    // Every request carries the split, which the page copies to the worker: one request per
-    // task, so that a big split's copies (60 MB at a million rows) never add up in one.
+    // Each worker's first request carries a copy of the split (75 MB at a million rows), made
+    // a slice per task (`calls::sliced_copy`); start after the task that started the run.
     crate::csv_upload::yield_now().await;
     while let Some(task) = run.next_task() {
         match task {

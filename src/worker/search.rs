@@ -95,7 +95,8 @@ pub async fn search(
 
 /// One worker's loop: the next trial index while the budget lasts.
 async fn work(search: Rc<Search>, w: usize) {
-    // One request per task: each carries the split, which the page copies (see the scheduler).
+    // Each worker's first trial carries a copy of the split, made a slice per task (see the
+    // scheduler).
     crate::csv_upload::yield_now().await;
     let worker = search.lease.worker(w);
     while !search.lease.is_cancelled() && now() < search.deadline {

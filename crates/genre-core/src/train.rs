@@ -37,8 +37,10 @@ use crate::tree::forest::{merge_forests, BaggingParams, ForestParams, ForestVali
 mod blockers;
 mod protocol;
 mod settings;
+mod shares;
 pub use blockers::{blockers, Blocker, SetAside, MIN_ROWS_TO_SPLIT};
 pub use protocol::{why_they_differ, Leakage, Protocol};
+pub use shares::{finish_shares, fit_share, ShareMismatch, TrainedShare};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Balance {
@@ -625,7 +627,21 @@ pub fn finish(
     name: &str,
     trained_at: &str,
 ) -> (TrainedModel, Metrics) {
-    let mut model = TrainedModel {
+    let model = unscored_model(prep, stage, spec, estimator, name, trained_at);
+    let metrics = evaluate(&model, &prep.test_x, &prep.test_y);
+    scored(model, metrics, prep)
+}
+
+/// The model for `estimator`, its holdout figures not yet recorded.
+fn unscored_model(
+    prep: &Prepared,
+    stage: &TrainingSet,
+    spec: &ModelSpec,
+    estimator: Estimator,
+    name: &str,
+    trained_at: &str,
+) -> TrainedModel {
+    TrainedModel {
         meta: ModelMeta {
             kind: spec.kind(),
             name: name.to_string(),
@@ -649,8 +665,11 @@ pub fn finish(
         classes: prep.classes.clone(),
         preprocessor: stage.preprocessor.clone(),
         estimator,
-    };
-    let metrics = evaluate(&model, &prep.test_x, &prep.test_y);
+    }
+}
+
+/// `model` with its holdout `metrics` recorded in its file.
+fn scored(mut model: TrainedModel, metrics: Metrics, prep: &Prepared) -> (TrainedModel, Metrics) {
     model.meta.holdout = Some(Holdout {
         accuracy: metrics.accuracy,
         macro_f1: metrics.macro_f1,

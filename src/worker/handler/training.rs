@@ -86,12 +86,13 @@ impl ProtocolRun {
     }
 }
 
-/// Decodes the split unless this worker already holds the one named `data_id`.
+/// Decodes the split unless this worker already holds the one named `data_id` (the page then
+/// sends an empty array in its place).
 pub(super) fn load_data(data_id: u64, bytes: Option<&Vec<u8>>) -> Result<(), WorkError> {
     if STATE.with_borrow(|s| s.data.as_ref().is_some_and(|(d, _)| *d == data_id)) {
         return Ok(());
     }
-    let bytes = bytes.ok_or(WorkError::NoData)?;
+    let bytes = bytes.filter(|b| !b.is_empty()).ok_or(WorkError::NoData)?;
     let prep: Prepared = postcard::from_bytes(bytes).map_err(|e| WorkError::UnreadableData {
         reason: e.to_string(),
     })?;
@@ -146,8 +147,12 @@ fn summary(
     fit_ms: f64,
     prep: &Prepared,
 ) -> TrainedSummary {
-    let corrections = model
-        .predict_batch(&prep.corrections.x)
+    // Without corrections nothing is predicted: a batch of none would still pack the trees.
+    let corrected = match prep.corrections.x.len() {
+        0 => Vec::new(),
+        _ => model.predict_batch(&prep.corrections.x),
+    };
+    let corrections = corrected
         .into_iter()
         .map(|p| CorrectionPrediction {
             genre: model.classes[p.class].clone(),
@@ -167,7 +172,7 @@ fn summary(
 
 /// What one training request produced.
 enum TrainOutput {
-    Share(Box<Estimator>),
+    Share(Box<train::TrainedShare>),
     Model(Box<genre_core::model::TrainedModel>, Box<TrainedSummary>),
 }
 
@@ -182,19 +187,13 @@ pub(super) fn train_one(
     let never = AtomicBool::new(false);
     let start = now();
     let mut progress = progress_poster(id);
-    let is_share = share.is_some();
     let result = with_stage(spec.kind(), |prep, stage| {
-        let est = train::fit_estimator(
-            stage,
-            prep.classes.len(),
-            spec,
-            share,
-            &mut progress,
-            &never,
-        )?;
-        if is_share {
-            return Ok(TrainOutput::Share(Box::new(est)));
+        if let Some(trees) = share {
+            let share = train::fit_share(prep, stage, spec, trees, &mut progress, &never)?;
+            return Ok(TrainOutput::Share(Box::new(share)));
         }
+        let n_classes = prep.classes.len();
+        let est = train::fit_estimator(stage, n_classes, spec, None, &mut progress, &never)?;
         let (mut model, metrics) = train::finish(prep, stage, spec, est, name, trained_at);
         model.meta.settings.push_str(note);
         let summary = summary(&model, metrics, 0.0, prep);
@@ -225,7 +224,7 @@ pub(super) fn finish_forest(
     note: &str,
 ) {
     // Each share's bytes are freed as soon as it is decoded.
-    let decoded: Result<Vec<Estimator>, WorkError> = parts
+    let decoded: Result<Vec<train::TrainedShare>, WorkError> = parts
         .into_iter()
         .map(|b| {
             postcard::from_bytes(&b).map_err(|e| WorkError::UnreadableShare {
@@ -233,17 +232,23 @@ pub(super) fn finish_forest(
             })
         })
         .collect();
-    let merged = match decoded.map(train::merge_estimators) {
-        Ok(Some(m)) => m,
-        Ok(None) => return fail(id, WorkError::NoShare),
+    let shares = match decoded {
+        Ok(shares) if shares.is_empty() => return fail(id, WorkError::NoShare),
+        Ok(shares) => shares,
         Err(e) => return fail(id, e),
     };
     let result = with_stage(spec.kind(), |prep, stage| {
-        let (mut model, metrics) = train::finish(prep, stage, spec, merged, name, trained_at);
+        let (mut model, metrics) =
+            train::finish_shares(prep, stage, spec, shares, name, trained_at).map_err(|e| {
+                WorkError::UnreadableShare {
+                    reason: e.to_string(),
+                }
+            })?;
         model.meta.settings.push_str(note);
         let summary = summary(&model, metrics, 0.0, prep);
-        (model, summary)
-    });
+        Ok::<_, Failure>((model, summary))
+    })
+    .and_then(|r| r);
     match result {
         Ok((model, summary)) => {
             let bytes = model.to_bytes();

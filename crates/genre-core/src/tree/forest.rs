@@ -262,10 +262,17 @@ struct Grower<'a> {
     data: &'a BinnedClassData<'a>,
     params: &'a ForestValidParams,
     mtry: usize,
+    /// The tree's rows, each node's a contiguous range (partitioned in place as nodes split),
+    /// and beside them, in the same order, each row's class and weight: the loops over a
+    /// node's rows read those in sequence, and only the feature's bins at random (on a
+    /// million rows, a read from memory each).
     rows: Vec<u32>,
+    row_class: Vec<u32>,
+    row_w: Vec<f64>,
     row_weight: Vec<f64>,
     hist_w: Vec<f64>,
-    hist_n: Vec<u32>,
+    /// Rows per bin (a bin is a `u8`, so indexing needs no bounds check).
+    hist_n: [u32; 256],
     touched: Vec<u8>,
     features: Vec<usize>,
 }
@@ -284,9 +291,11 @@ impl<'a> Grower<'a> {
             params,
             mtry: params.max_features.resolve(p),
             rows: Vec::new(),
+            row_class: Vec::new(),
+            row_w: Vec::new(),
             row_weight: vec![0.0; data.y.len()],
             hist_w: vec![0.0; 256 * data.n_classes],
-            hist_n: vec![0; 256],
+            hist_n: [0; 256],
             touched: Vec::with_capacity(256),
             features: (0..p).collect(),
         }
@@ -310,8 +319,15 @@ impl<'a> Grower<'a> {
             }
         }
         self.rows.clear();
-        self.rows
-            .extend((0..n as u32).filter(|&i| self.row_weight[i as usize] > 0.0));
+        self.row_class.clear();
+        self.row_w.clear();
+        for (i, (&w, &class)) in self.row_weight.iter().zip(self.data.y).enumerate() {
+            if w > 0.0 {
+                self.rows.push(i as u32);
+                self.row_class.push(class as u32);
+                self.row_w.push(w);
+            }
+        }
         // Every tree draws its features from the same starting order: the draws shuffle this
         // list in place, and a tree must not depend on the trees grown before it in this run
         // (a worker's share starts from the first of its trees).
@@ -328,8 +344,11 @@ impl<'a> Grower<'a> {
         let mut totals = vec![0.0f64; c];
         while let Some((slot, start, end, depth)) = stack.pop() {
             totals.iter_mut().for_each(|t| *t = 0.0);
-            for &r in &self.rows[start..end] {
-                totals[self.data.y[r as usize]] += self.row_weight[r as usize];
+            for (&class, &w) in self.row_class[start..end]
+                .iter()
+                .zip(&self.row_w[start..end])
+            {
+                totals[class as usize] += w;
             }
             let w: f64 = totals.iter().sum();
             tree.cover[slot] = w as f32;
@@ -349,15 +368,19 @@ impl<'a> Grower<'a> {
                 Some(b) if b.score - parent_score > 1e-12 * w => {
                     importance[b.feature] += b.score - parent_score;
                     let col = &self.data.bins[b.feature];
-                    let slice = &mut self.rows[start..end];
+                    let rows = &mut self.rows[start..end];
+                    let class = &mut self.row_class[start..end];
+                    let weight = &mut self.row_w[start..end];
                     let mut i = 0;
-                    let mut j = slice.len();
+                    let mut j = rows.len();
                     while i < j {
-                        if col[slice[i] as usize] <= b.bin {
+                        if col[rows[i] as usize] <= b.bin {
                             i += 1;
                         } else {
                             j -= 1;
-                            slice.swap(i, j);
+                            rows.swap(i, j);
+                            class.swap(i, j);
+                            weight.swap(i, j);
                         }
                     }
                     let mid = start + i;
@@ -408,14 +431,18 @@ impl<'a> Grower<'a> {
             let f = self.features[k];
             let col = &self.data.bins[f];
             self.touched.clear();
-            for &r in &self.rows[start..end] {
+            let hist_w = &mut self.hist_w[..256 * c];
+            let node = self.rows[start..end]
+                .iter()
+                .zip(&self.row_class[start..end])
+                .zip(&self.row_w[start..end]);
+            for ((&r, &class), &w) in node {
                 let b = col[r as usize];
                 if self.hist_n[b as usize] == 0 {
                     self.touched.push(b);
                 }
                 self.hist_n[b as usize] += 1;
-                self.hist_w[b as usize * c + self.data.y[r as usize]] +=
-                    self.row_weight[r as usize];
+                hist_w[b as usize * c + class as usize] += w;
             }
             self.touched.sort_unstable();
             left.iter_mut().for_each(|v| *v = 0.0);

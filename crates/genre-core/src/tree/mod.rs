@@ -5,5 +5,6 @@ pub mod boost;
 pub mod flat;
 pub mod forest;
 pub mod imported;
+pub mod leaves;
 pub mod nodes;
 pub mod ranked;

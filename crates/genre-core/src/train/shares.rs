@@ -1,0 +1,209 @@
+//! A forest (or bagging) trained in shares of its trees, one per web worker, and scored on the
+//! holdout in those shares too: each share comes with the leaves its trees give the holdout
+//! rows ([`ShareLeaves`]), so the worker that merges the shares only adds leaf values up and
+//! never walks the trees again. The model and its figures are those of [`finish`] on the forest
+//! one run trains, bit for bit.
+
+use std::ops::Range;
+use std::sync::atomic::AtomicBool;
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    fit_estimator, merge_estimators, scored, unscored_model, ModelSpec, Prepared, Progress,
+    TrainingSet,
+};
+use crate::error::TrainError;
+use crate::metrics::Metrics;
+use crate::model::{argmax, Estimator, TrainedModel};
+use crate::tree::leaves::{forest_probabilities, LeavesMismatch, ShareLeaves};
+
+#[cfg(doc)]
+use super::finish;
+
+/// Some of a forest's trees and the leaves they give the holdout rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainedShare {
+    pub estimator: Estimator,
+    pub holdout: ShareLeaves,
+}
+
+/// Why shares cannot be made into one model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ShareMismatch {
+    #[error("there is no share to merge")]
+    NoShare,
+    #[error("a share holds no trees")]
+    NotTrees,
+    #[error(transparent)]
+    Leaves(#[from] LeavesMismatch),
+}
+
+/// Trains trees `trees` of the forest or bagging `spec` and walks them on the holdout rows.
+pub fn fit_share(
+    prep: &Prepared,
+    stage: &TrainingSet,
+    spec: &ModelSpec,
+    trees: Range<usize>,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<TrainedShare, TrainError> {
+    if !matches!(spec, ModelSpec::Forest(_) | ModelSpec::Bagging(_)) {
+        return Err(TrainError::InvalidParam {
+            name: "share".into(),
+            value: format!(
+                "{}..{} of a {}",
+                trees.start,
+                trees.end,
+                spec.kind().label()
+            ),
+            expected: "a share of a random forest's or bagging's trees".into(),
+        });
+    }
+    let n_classes = prep.classes.len();
+    let estimator = fit_estimator(stage, n_classes, spec, Some(trees), progress, cancel)?;
+    let Estimator::Trees(ensemble) = &estimator else {
+        unreachable!("forests and bagging fit trees");
+    };
+    // The holdout as the model reads it (`TrainedModel::predict_classes`' preprocessing).
+    let width = stage.preprocessor.features.len();
+    let mut values = vec![0.0; prep.test_x.len() * width];
+    for (raw, out) in prep
+        .test_x
+        .iter()
+        .zip(values.chunks_exact_mut(width.max(1)))
+    {
+        stage.preprocessor.transform_into(raw, out);
+    }
+    let rows: Vec<&[f64]> = match width {
+        0 => vec![&[]; prep.test_x.len()],
+        _ => values.chunks_exact(width).collect(),
+    };
+    let holdout = ShareLeaves::of(ensemble, &rows);
+    Ok(TrainedShare { estimator, holdout })
+}
+
+/// Merges `shares` (in share order) into the model and scores it on the holdout from their
+/// leaves: what [`finish`] gives for the forest one run trains.
+pub fn finish_shares(
+    prep: &Prepared,
+    stage: &TrainingSet,
+    spec: &ModelSpec,
+    shares: Vec<TrainedShare>,
+    name: &str,
+    trained_at: &str,
+) -> Result<(TrainedModel, Metrics), ShareMismatch> {
+    let (estimators, leaves): (Vec<Estimator>, Vec<ShareLeaves>) =
+        shares.into_iter().map(|s| (s.estimator, s.holdout)).unzip();
+    if estimators.is_empty() {
+        return Err(ShareMismatch::NoShare);
+    }
+    if !estimators.iter().all(|e| matches!(e, Estimator::Trees(_))) {
+        return Err(ShareMismatch::NotTrees);
+    }
+    let merged = merge_estimators(estimators).ok_or(ShareMismatch::NoShare)?;
+    let Estimator::Trees(forest) = &merged else {
+        unreachable!("merged from trees");
+    };
+    let k = prep.classes.len();
+    let probabilities = forest_probabilities(forest, &leaves)?;
+    if probabilities.len() != prep.test_y.len() * k {
+        return Err(LeavesMismatch::Rows {
+            found: probabilities.len() / k.max(1),
+            rows: prep.test_y.len(),
+        }
+        .into());
+    }
+    let predicted: Vec<usize> = probabilities.chunks_exact(k.max(1)).map(argmax).collect();
+    let metrics = Metrics::compute(&prep.test_y, &predicted, k);
+    let model = unscored_model(prep, stage, spec, merged, name, trained_at);
+    Ok(scored(model, metrics, prep))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feature::FeatureSet;
+    use crate::ingest::{read_csv, IngestOptions};
+    use crate::model::ModelKind;
+    use crate::train::{build_training_set, finish, prepare, TrainOptions};
+    use crate::tree::forest::{BaggingParams, ForestParams};
+
+    fn bundled_sample() -> Prepared {
+        // Every 6th row of the bundled data: 15 genres, enough rows for deep trees.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/genres_v2.csv");
+        let text = std::fs::read_to_string(path).unwrap();
+        let csv: String = text
+            .lines()
+            .enumerate()
+            .filter(|(i, _)| i % 6 == 0)
+            .map(|(_, l)| format!("{l}\n"))
+            .collect();
+        let data = read_csv(csv.as_bytes(), &IngestOptions::for_training()).unwrap();
+        let options = TrainOptions {
+            features: FeatureSet::all(),
+            ..TrainOptions::default()
+        };
+        prepare(&data, &options, "sample.csv").unwrap()
+    }
+
+    #[test]
+    fn shares_scored_apart_make_the_model_and_figures_of_one_run() {
+        let prep = bundled_sample();
+        let stage = build_training_set(&prep, ModelKind::RandomForest).unwrap();
+        let never = AtomicBool::new(false);
+        let specs = [
+            ModelSpec::Forest(ForestParams::default().n_trees(9)),
+            ModelSpec::Bagging(BaggingParams::default().n_trees(3)),
+        ];
+        for spec in specs {
+            let n = spec.work_units();
+            let whole = fit_estimator(&stage, prep.classes.len(), &spec, None, &mut |_| {}, &never)
+                .unwrap();
+            let (_, metrics) = finish(&prep, &stage, &spec, whole, "m", "today");
+            let cuts = [0, n / 3, n];
+            let shares = cuts
+                .windows(2)
+                .map(|w| fit_share(&prep, &stage, &spec, w[0]..w[1], &mut |_| {}, &never))
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap();
+            // The model of the shares' trees merged and scored by walking them.
+            let merged = merge_estimators(shares.iter().map(|s| s.estimator.clone()).collect());
+            let (model, walked) = finish(&prep, &stage, &spec, merged.unwrap(), "m", "today");
+            assert_eq!(walked, metrics, "{}", spec.settings());
+            let (from_shares, figures) =
+                finish_shares(&prep, &stage, &spec, shares, "m", "today").unwrap();
+            assert_eq!(figures, metrics, "{}", spec.settings());
+            // (Not assert_eq: a forest's debug text is megabytes.)
+            assert!(from_shares == model, "{}", spec.settings());
+            assert!(from_shares.to_bytes() == model.to_bytes());
+        }
+    }
+
+    #[test]
+    fn shares_that_do_not_fit_together_are_refused() {
+        let prep = bundled_sample();
+        let stage = build_training_set(&prep, ModelKind::RandomForest).unwrap();
+        let never = AtomicBool::new(false);
+        let spec = ModelSpec::Forest(ForestParams::default().n_trees(2));
+        let share = |r| fit_share(&prep, &stage, &spec, r, &mut |_| {}, &never).unwrap();
+        let (a, b) = (share(0..1), share(1..2));
+        let merge = |shares| finish_shares(&prep, &stage, &spec, shares, "m", "");
+        assert_eq!(merge(vec![]).unwrap_err(), ShareMismatch::NoShare);
+        // A share whose leaves are another holdout's.
+        let mut fewer = prep.clone();
+        fewer.test_x = crate::rows::Rows::new(prep.test_x.width());
+        fewer.test_y.clear();
+        let stray = fit_share(&fewer, &stage, &spec, 1..2, &mut |_| {}, &never).unwrap();
+        assert!(matches!(
+            merge(vec![a.clone(), stray]),
+            Err(ShareMismatch::Leaves(LeavesMismatch::Rows { .. }))
+        ));
+        assert!(merge(vec![a, b]).is_ok());
+        let knn = ModelSpec::default_for(ModelKind::Knn, 1);
+        assert!(matches!(
+            fit_share(&prep, &stage, &knn, 0..1, &mut |_| {}, &never),
+            Err(TrainError::InvalidParam { .. })
+        ));
+    }
+}
