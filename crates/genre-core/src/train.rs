@@ -535,13 +535,10 @@ pub fn build_training_set(prep: &Prepared, kind: ModelKind) -> Result<TrainingSe
             let (rows, y) = smote(&rows, &prep.train_y, &prep.classes, SMOTE_K, o.seed)?;
             (rows.concat(), y)
         }
-        Balance::None | Balance::ClassWeights => {
-            let mut flat = vec![0.0; prep.train_x.len() * p];
-            for (raw, out) in prep.train_x.iter().zip(flat.chunks_exact_mut(p.max(1))) {
-                preprocessor.transform_into(raw, out);
-            }
-            (flat, prep.train_y.clone())
-        }
+        Balance::None | Balance::ClassWeights => (
+            preprocessor.transform_rows(prep.train_x.iter()),
+            prep.train_y.clone(),
+        ),
     };
     flat.reserve(c.y.len() * c.weight * p);
     for (row, &class) in c.x.iter().zip(&c.y) {

@@ -67,14 +67,7 @@ pub fn fit_share(
     };
     // The holdout as the model reads it (`TrainedModel::predict_classes`' preprocessing).
     let width = stage.preprocessor.features.len();
-    let mut values = vec![0.0; prep.test_x.len() * width];
-    for (raw, out) in prep
-        .test_x
-        .iter()
-        .zip(values.chunks_exact_mut(width.max(1)))
-    {
-        stage.preprocessor.transform_into(raw, out);
-    }
+    let values = stage.preprocessor.transform_rows(prep.test_x.iter());
     let rows: Vec<&[f64]> = match width {
         0 => vec![&[]; prep.test_x.len()],
         _ => values.chunks_exact(width).collect(),

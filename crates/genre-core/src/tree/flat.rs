@@ -21,9 +21,15 @@ impl FlatTree {
         self.leaf_node_by(x, |i, v| v > self.threshold[i] as f64)
     }
 
+    /// The number of the leaf `x` falls into.
+    #[inline]
+    pub fn leaf(&self, x: &[f64]) -> u32 {
+        self.child[self.leaf_node(x)]
+    }
+
     #[inline]
     pub fn leaf_slice(&self, x: &[f64], stride: usize) -> &[f32] {
-        let leaf = self.child[self.leaf_node(x)] as usize;
+        let leaf = self.leaf(x) as usize;
         &self.leaf_values[leaf * stride..(leaf + 1) * stride]
     }
 
@@ -31,14 +37,8 @@ impl FlatTree {
     pub fn canonicalize(&self, stride: usize) -> FlatTree {
         // Exactly as long as the tree: a forest keeps its trees, and growing by doubling left
         // up to half of each one's arrays unused.
-        let n = self.n_nodes();
-        let mut out = FlatTree {
-            feature: Vec::with_capacity(n),
-            threshold: Vec::with_capacity(n),
-            child: Vec::with_capacity(n),
-            cover: Vec::with_capacity(n),
-            leaf_values: Vec::with_capacity(self.leaf_values.len()),
-        };
+        let mut out = FlatTree::with_capacity(self.n_nodes());
+        out.leaf_values.reserve_exact(self.leaf_values.len());
         out.push_placeholder();
         let mut stack = vec![(0usize, 0usize)]; // (old node, new slot)
         let mut next_leaf = 0u32;
@@ -211,7 +211,7 @@ impl TreeEnsemble {
         }
     }
 
-    fn packed(&self) -> Option<&Packed> {
+    pub(super) fn packed(&self) -> Option<&Packed> {
         self.packed.get_or_build(|| Packed::build(self))
     }
 

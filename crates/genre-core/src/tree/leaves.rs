@@ -52,15 +52,14 @@ impl ShareLeaves {
         let (n, trees) = (rows.len(), share.trees.len());
         let wide = share.trees.iter().any(|t| leaf_count(t, share) > 1 << 16);
         let mut numbers = vec![0u32; n * trees];
-        // The batch walk reads the packed copy, which an empty batch builds when the trees can
-        // be packed (`packed` then holds it); otherwise each row walks the trees' own arrays.
-        share.predict_proba_batch(&[], &mut []);
-        if share.packed.get_or_build(|| None).is_some() {
+        // The batch walk reads the packed copy (built here when the trees can be packed);
+        // otherwise each row walks the trees' own arrays.
+        if share.packed().is_some() {
             visit_leaves(share, rows, |r, t, leaf| numbers[t * n + r] = leaf as u32);
         } else {
             for (t, tree) in share.trees.iter().enumerate() {
                 for (r, x) in rows.iter().enumerate() {
-                    numbers[t * n + r] = tree.child[tree.leaf_node(x)];
+                    numbers[t * n + r] = tree.leaf(x);
                 }
             }
         }
