@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use genre_lens_e2e::{dist_dir, median, repo_root, Browser, Result, StaticServer};
+use genre_lens_e2e::{dist_dir, median, repo_root, with_browser, Result, StaticServer};
 use serde_json::json;
 
 const COLD_LOADS: usize = 7;
@@ -205,8 +205,7 @@ impl FirstPage {
 /// One cold load: fresh Chromium profile, navigate, read the first answer's phases.
 async fn cold_load(server: &StaticServer, page: FirstPage) -> Result<ColdLoad> {
     let url = format!("{}{}", server.url(), page.path());
-    let b = Browser::start(1280, 900).await?;
-    let result = async {
+    with_browser(1280, 900, async |b| {
         b.devtools(
             "Page.addScriptToEvaluateOnNewDocument",
             json!({ "source": LONG_TASK_RECORDER }),
@@ -234,17 +233,13 @@ async fn cold_load(server: &StaticServer, page: FirstPage) -> Result<ColdLoad> {
             .into_iter()
             .filter(|&(start, _)| start < end)
             .collect();
-        Ok::<ColdLoad, genre_lens_e2e::Error>(ColdLoad {
+        Ok(ColdLoad {
             times,
             requested,
             long_tasks,
         })
-    }
-    .await;
-    let closed = b.close().await;
-    let v = result?;
-    closed?;
-    Ok(v)
+    })
+    .await
 }
 
 /// The breakdown of one build's first answer on one page: each phase's median time since
@@ -313,8 +308,7 @@ struct Latency {
 
 /// Prediction latency inside the page, and slider input to updated DOM.
 async fn latency(url: &str) -> Result<Latency> {
-    let b = Browser::start(1280, 900).await?;
-    let result = async {
+    with_browser(1280, 900, async |b| {
         b.client.goto(url).await?;
         b.wait_js("return window.wasmBindings && window.wasmBindings.bench_predict(1, false) != null;", "the app", Duration::from_secs(30)).await?;
         // Warm up, then medians.
@@ -342,18 +336,14 @@ async fn latency(url: &str) -> Result<Latency> {
             times.sort((a, b) => a - b);
             return times[20];
         })();").await?;
-        Ok::<Latency, genre_lens_e2e::Error>(Latency {
+        Ok(Latency {
             one_ms: v[0].as_f64().unwrap_or(f64::NAN),
             ten_k_ms: v[1].as_f64().unwrap_or(f64::NAN),
             ten_k_batch_ms: v[2].as_f64().unwrap_or(f64::NAN),
             input_ms: input.as_f64().unwrap_or(f64::NAN),
         })
-    }
-    .await;
-    let closed = b.close().await;
-    let v = result?;
-    closed?;
-    Ok(v)
+    })
+    .await
 }
 
 #[tokio::main]

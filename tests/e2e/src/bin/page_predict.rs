@@ -11,15 +11,14 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use genre_lens_e2e::{dist_dir, median, repo_root, Browser, Result, StaticServer};
+use genre_lens_e2e::{dist_dir, median, repo_root, with_browser, Result, StaticServer};
 
 const ROUNDS: usize = 7;
 const ROWS: u32 = 10_000;
 
 /// Opens `model_url` in the widget and gives the page's time for one batch of [`ROWS`] rows.
 async fn one_run(site: &str, model_url: &str) -> Result<f64> {
-    let b = Browser::start(800, 600).await?;
-    let result = async {
+    with_browser(800, 600, async |b| {
         b.client
             .goto(&format!("{site}widget.html?model={model_url}"))
             .await?;
@@ -38,13 +37,9 @@ async fn one_run(site: &str, model_url: &str) -> Result<f64> {
                  return runs[3];"
             ))
             .await?;
-        Ok::<f64, genre_lens_e2e::Error>(ms.as_f64().unwrap_or(f64::NAN))
-    }
-    .await;
-    let closed = b.close().await;
-    let ms = result?;
-    closed?;
-    Ok(ms)
+        Ok(ms.as_f64().unwrap_or(f64::NAN))
+    })
+    .await
 }
 
 #[tokio::main]
