@@ -53,6 +53,10 @@ pub struct SavedModel {
     pub saved_at: String,
     pub trained_at: String,
     pub data_file: String,
+    /// Trained elsewhere and imported (`ModelMeta::imported`); entries kept before this was
+    /// recorded read as trained.
+    #[serde(default)]
+    pub imported: bool,
     pub accuracy: Option<f64>,
     pub macro_f1: Option<f64>,
     pub size: usize,
@@ -70,6 +74,7 @@ impl SavedModel {
             saved_at: timestamp(),
             trained_at: info.meta.trained_at.clone(),
             data_file: info.meta.data_file.clone(),
+            imported: info.meta.imported(),
             accuracy: holdout.map(|h| h.accuracy),
             macro_f1: holdout.map(|h| h.macro_f1),
             size: info.file_bytes,

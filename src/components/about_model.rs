@@ -44,8 +44,8 @@ pub fn AboutModel(model: Arc<TrainedModel>) -> impl IntoView {
                 <dd id="about-name">{meta.name.clone()}</dd>
                 <dt>"Kind"</dt>
                 <dd>{meta.kind.label()}</dd>
-                <dt>"Trained"</dt>
-                <dd>{format!("{} on {} ({} rows, seed {})", meta.trained_at, meta.data_file, meta.train_rows, meta.seed)}</dd>
+                <dt>"Origin"</dt>
+                <dd id="about-origin">{meta.origin()}</dd>
                 {holdout}
                 <dt>"Features"</dt>
                 <dd>{features}</dd>

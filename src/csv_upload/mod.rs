@@ -8,46 +8,8 @@ pub mod sliced;
 
 use leptos::prelude::*;
 
-/// Gives the browser a turn (paint, input) before continuing. Natively (unit tests) it returns
-/// at once.
-///
-/// Not `setTimeout(0)`: browsers clamp nested timeouts to 4 ms, which added a third to the time
-/// of a sliced loop of 8 ms slices. `scheduler.yield()` (Chromium) resumes right after pending
-/// input and paint; elsewhere a `MessageChannel` message does the same without the clamp.
-pub async fn yield_now() {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let _ = wasm_bindgen_futures::JsFuture::from(yield_promise()).await;
-    }
-}
-
-#[cfg(target_arch = "wasm32")]
-fn yield_promise() -> js_sys::Promise {
-    use js_sys::{Function, Promise, Reflect};
-    use wasm_bindgen::JsCast;
-    let global = js_sys::global();
-    let scheduler = Reflect::get(&global, &"scheduler".into()).ok();
-    let via_scheduler = scheduler.filter(|s| s.is_object()).and_then(|s| {
-        let f = Reflect::get(&s, &"yield".into()).ok()?;
-        let f = f.dyn_into::<Function>().ok()?;
-        f.call0(&s).ok()?.dyn_into::<Promise>().ok()
-    });
-    if let Some(p) = via_scheduler {
-        return p;
-    }
-    Promise::new(&mut |resolve, _| match web_sys::MessageChannel::new() {
-        Ok(channel) => {
-            channel.port1().set_onmessage(Some(&resolve));
-            let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
-        }
-        Err(_) => {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
-        }
-    })
-}
-
-/// Runs a future whose only awaits are [`yield_now`] (ready at once natively) to completion:
-/// lets native unit tests drive the sliced async loops.
+/// Runs a future whose only awaits are [`crate::browser::yield_now`] (ready at once natively)
+/// to completion: lets native unit tests drive the sliced async loops.
 #[cfg(test)]
 pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
     use std::task::{Context, Poll, Waker};

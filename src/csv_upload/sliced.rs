@@ -6,7 +6,7 @@
 use genre_core::error::IngestError;
 use genre_core::ingest::{IngestOptions, Ingested, Reader, Step};
 
-use super::yield_now;
+use crate::browser::yield_now;
 use crate::perf::now;
 
 /// Rows per step: well under a millisecond of core work, so a slice ends close to its time.

@@ -92,7 +92,7 @@ pub async fn load(source: ModelSource) -> Result<LoadedModel, LoadError> {
         ModelSource::Url(url) => {
             let (bytes, fresh) = super::remote::bytes(&url).await?;
             // Decoded before it is kept: the cache only ever holds files the widget can use.
-            let model = decode(&bytes)?;
+            let model = decode(&bytes).await?;
             if fresh {
                 super::remote::keep(&url, &bytes).await;
             }
@@ -108,16 +108,23 @@ pub async fn load(source: ModelSource) -> Result<LoadedModel, LoadError> {
         ModelSource::Bytes(bytes) => (bytes, None),
     };
     Ok(LoadedModel {
-        model: decode(&bytes)?,
+        model: decode(&bytes).await?,
         saved_id,
     })
 }
 
 /// Decodes a model file; the page's first decoded model is a phase of its first answer.
-fn decode(bytes: &[u8]) -> Result<TrainedModel, LoadError> {
+///
+/// Decoding is a task of its own, with a turn for the browser before and after it: the bundled
+/// model's bytes are usually in memory when the app first asks, so without the turns the wasm's
+/// start, the page's first render, the decoding and the form built from the model ran as one
+/// task of 60–100 ms, with no paint and no input in between.
+async fn decode(bytes: &[u8]) -> Result<TrainedModel, LoadError> {
     crate::perf::FirstAnswer::ModelBytes.reached();
+    crate::browser::yield_now().await;
     let model = TrainedModel::from_bytes(bytes)?;
     crate::perf::FirstAnswer::ModelDecoded.reached();
+    crate::browser::yield_now().await;
     Ok(model)
 }
 

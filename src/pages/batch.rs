@@ -17,12 +17,13 @@ use genre_core::ingest::{IngestOptions, IngestReport, RecordSpans};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::browser::yield_now;
 use crate::charts::fmt_count;
 use crate::components::busy::{Busy, ReadingProgress};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::report::IngestReportView;
 use crate::csv_upload::sliced::read_csv_sliced;
-use crate::csv_upload::{read_file, yield_now, FileDrop, Upload};
+use crate::csv_upload::{read_file, FileDrop, Upload};
 use crate::model_store::{ModelState, ModelStore};
 use crate::perf::{mark, now};
 use results::Results;

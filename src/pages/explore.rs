@@ -15,13 +15,14 @@ use genre_core::ingest::{IngestOptions, IngestReport};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::browser::yield_now;
 use crate::charts::fmt_count;
 use crate::charts::{width_for_window, ChartWidth, CHART_W};
 use crate::components::busy::{Busy, ReadingProgress};
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::report::IngestReportView;
 use crate::csv_upload::sliced::read_csv_sliced;
-use crate::csv_upload::{read_file, yield_now, FileDrop};
+use crate::csv_upload::{read_file, FileDrop};
 use crate::fetch::fetch_text;
 use eda_charts::Charts;
 use preview::DataPreview;

@@ -340,7 +340,7 @@ async fn sliced_copy(data: &Uint8Array) -> Uint8Array {
         copy.set(&data.subarray(start, end), start);
         start = end;
         if start < len {
-            crate::csv_upload::yield_now().await;
+            crate::browser::yield_now().await;
         }
     }
     copy

@@ -276,7 +276,7 @@ async fn work(run: Rc<Run>, w: usize) {
     let worker = run.workers[w].clone();
     // Each worker's first request carries a copy of the split (75 MB at a million rows), made
     // a slice per task (`calls::sliced_copy`); start after the task that started the run.
-    crate::csv_upload::yield_now().await;
+    crate::browser::yield_now().await;
     while let Some(task) = run.next_task() {
         match task {
             Task::Whole(j) => {

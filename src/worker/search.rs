@@ -97,7 +97,7 @@ pub async fn search(
 async fn work(search: Rc<Search>, w: usize) {
     // Each worker's first trial carries a copy of the split, made a slice per task (see the
     // scheduler).
-    crate::csv_upload::yield_now().await;
+    crate::browser::yield_now().await;
     let worker = search.lease.worker(w);
     while !search.lease.is_cancelled() && now() < search.deadline {
         let index = search.next.get();

@@ -412,6 +412,7 @@ impl ForeignModel {
                 name: options.name.clone(),
                 trained_at: options.imported_at.clone(),
                 data_file: options.file_name.clone(),
+                // What marks it imported (`ModelMeta::imported`): its rows were never here.
                 train_rows: 0,
                 seed: 0,
                 settings,

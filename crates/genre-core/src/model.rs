@@ -108,6 +108,30 @@ pub struct ModelMeta {
     pub holdout: Option<Holdout>,
 }
 
+impl ModelMeta {
+    /// A model trained elsewhere and imported (LightGBM, XGBoost): its file records no training
+    /// rows, as we never saw them (`interop`).
+    pub fn imported(&self) -> bool {
+        self.train_rows == 0
+    }
+
+    /// Where the model comes from, as the pages say it: "Trained 2026-12-07 on genres.csv
+    /// (33,844 rows, seed 42)", or "Imported 2026-12-07 from model.txt".
+    pub fn origin(&self) -> String {
+        if self.imported() {
+            format!("Imported {} from {}", self.trained_at, self.data_file)
+        } else {
+            format!(
+                "Trained {} on {} ({} rows, seed {})",
+                self.trained_at,
+                self.data_file,
+                crate::text::count(self.train_rows),
+                self.seed
+            )
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainedModel {
     pub meta: ModelMeta,

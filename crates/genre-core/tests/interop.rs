@@ -129,6 +129,20 @@ fn lightgbm_softmax_with_nan_as_missing_matches_the_library() {
 }
 
 #[test]
+fn an_imported_model_says_it_was_imported_and_from_which_file() {
+    let options = ImportOptions {
+        file_name: "model.txt".into(),
+        imported_at: "2026-12-07".into(),
+        ..options()
+    };
+    let m = import(text("lgb_multiclass.txt").as_bytes(), &options).unwrap();
+    assert!(m.meta.imported());
+    assert_eq!(m.meta.origin(), "Imported 2026-12-07 from model.txt");
+    let info = genre_core::format::read_info(&m.to_bytes()).unwrap();
+    assert!(info.meta.imported(), "the file keeps it imported");
+}
+
+#[test]
 fn lightgbm_zero_as_missing_matches_the_library() {
     let model = text("lgb_zero_missing.txt");
     // The fixture really has zero-as-missing nodes (missing type 1: decision_type 4 or 6).

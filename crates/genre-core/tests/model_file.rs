@@ -60,6 +60,22 @@ fn batch_prediction_equals_row_by_row_for_every_kind() {
 }
 
 #[test]
+fn a_trained_model_says_what_it_was_trained_on() {
+    let m = small_forest();
+    assert!(!m.meta.imported());
+    let origin = m.meta.origin();
+    assert!(origin.starts_with("Trained "), "{origin}");
+    assert!(
+        origin.ends_with(&format!(
+            "on synthetic.csv ({} rows, seed {})",
+            genre_core::text::count(m.meta.train_rows),
+            m.meta.seed
+        )),
+        "{origin}"
+    );
+}
+
+#[test]
 fn holdout_and_metadata_survive() {
     let m = trained(ModelKind::GradientBoosting, FeatureSet::all());
     let back = TrainedModel::from_bytes(&m.to_bytes()).unwrap();

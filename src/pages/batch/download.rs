@@ -8,7 +8,7 @@
 use genre_core::ingest::{RecordSpans, RecordWriter};
 
 use super::run::Row;
-use crate::csv_upload::yield_now;
+use crate::browser::yield_now;
 use crate::perf::now;
 
 const SLICE_MS: f64 = 12.0;

@@ -10,8 +10,9 @@ use super::metrics_panel::MetricsPanel;
 use super::table::ResultsTable;
 use super::{download, BatchResult};
 use crate::browser;
+use crate::browser::yield_now;
 use crate::charts::fmt_count;
-use crate::csv_upload::{yield_now, Upload};
+use crate::csv_upload::Upload;
 
 #[component]
 pub fn Results(outcome: Arc<BatchResult>, upload: RwSignal<Option<Upload>>) -> impl IntoView {

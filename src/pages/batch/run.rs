@@ -5,7 +5,7 @@ use genre_core::ingest::Ingested;
 use genre_core::metrics::Metrics;
 use genre_core::model::TrainedModel;
 
-use crate::csv_upload::yield_now;
+use crate::browser::yield_now;
 use crate::perf::now;
 
 /// Work per slice before giving the browser a turn: well under the 50 ms long-task line, with

@@ -126,8 +126,10 @@ fn SavedRow(
         });
     };
     let rename_click = move |_| rename();
+    let origin = if m.imported { "imported" } else { "trained" };
+    let link = if m.imported { "from" } else { "on" };
     let details = format!(
-        "{} · trained {} on {} · saved {}",
+        "{} · {origin} {} {link} {} · saved {}",
         m.kind, m.trained_at, m.data_file, m.saved_at
     );
     let score = m

@@ -392,6 +392,13 @@ async fn imported_models_predict_as_the_core_on_predict_batch_and_in_the_widget(
         seen.push(shown(read, message, used));
         let kept = b.count("#saved-list .saved").await?;
         assert_eq!(kept, 2, "both imports kept");
+        let details = b
+            .js("return [...document.querySelectorAll('#saved-list .saved-details')].map(e => e.textContent);")
+            .await?;
+        for d in details.as_array().into_iter().flatten() {
+            let d = d.as_str().unwrap_or_default();
+            assert!(d.contains(" · imported ") && d.contains(" from "), "{d}");
+        }
 
         // The published files in the widget, on the models' origin.
         b.client.goto(&format!("{}host.html", models.url())).await?;
