@@ -101,11 +101,18 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
     // task after that frame) the explanation is computed, from then on with every prediction,
     // and the charts and the model's card are drawn.
     let answer_painted = RwSignal::new(false);
+    // The correction control and "About this model" come one task later again: each task
+    // stays short enough for input to be answered in between.
+    let rest_shown = RwSignal::new(false);
     // Scheduled once the view is mounted, after the first prediction's mark (an earlier effect),
     // so that its "painted" mark comes before this work.
     Effect::new(move |_| {
         crate::browser::after_next_paint(move || {
             answer_painted.try_set(true);
+            leptos::task::spawn_local(async move {
+                crate::browser::yield_now().await;
+                rest_shown.try_set(true);
+            });
         })
     });
     let m = model.clone();
@@ -233,7 +240,7 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
                     </p>
                     {move || answer_painted.get().then(|| view! { <BarChart labels=classes.to_vec() probabilities /> })}
                     <ShareLink link=share_url />
-                    {move || answer_painted.get().then(|| view! {
+                    {move || rest_shown.get().then(|| view! {
                         <CorrectGenre genres=model_genres.clone() predicted model=model_name.clone() source="Predict" id="correct" />
                     })}
                 </section>
@@ -245,7 +252,7 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
                     </p>
                     <ContribChart genre=top_genre items=contributions />
                 </section>
-                {move || answer_painted.get().then(|| view! { <AboutModel model=about.clone() /> })}
+                {move || rest_shown.get().then(|| view! { <AboutModel model=about.clone() /> })}
             </div>
         </div>
     }

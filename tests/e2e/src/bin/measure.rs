@@ -278,6 +278,30 @@ fn breakdown(loads: &[ColdLoad]) -> String {
     table
 }
 
+/// Each long task of a load, with the phases marked while it ran: what to split next.
+fn long_task_lines(load: &ColdLoad) -> Vec<String> {
+    load.long_tasks
+        .iter()
+        .map(|&(start, duration)| {
+            let mut inside: Vec<(f64, &str)> = PHASES
+                .iter()
+                .filter_map(|(mark, _)| Some((*load.times.get(*mark)?, *mark)))
+                .filter(|&(t, _)| t >= start && t <= start + duration)
+                .collect();
+            inside.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let marks: Vec<&str> = inside.iter().map(|&(_, m)| m).collect();
+            format!(
+                "long task: {duration:.0} ms from {start:.0} ms (marks in it: {})",
+                if marks.is_empty() {
+                    "none".to_string()
+                } else {
+                    marks.join(", ")
+                }
+            )
+        })
+        .collect()
+}
+
 /// Main-thread tasks over 50 ms during the first answer: in how many loads, and the longest.
 fn long_task_summary(loads: &[ColdLoad]) -> String {
     let with = loads.iter().filter(|l| !l.long_tasks.is_empty()).count();
@@ -400,6 +424,9 @@ async fn main() -> Result<()> {
                         format!(" ({} more than once)", twice.join(", "))
                     }
                 );
+                for line in long_task_lines(&load) {
+                    eprintln!("  {line}");
+                }
                 loads[p][v].push(load);
             }
         }
