@@ -120,9 +120,20 @@ const parsed = new Promise((resolve) => {
   if (document.readyState !== "loading") resolve();
   else document.addEventListener("DOMContentLoaded", () => resolve(), { once: true });
 });
-const bindings = await import(here(boot.dataset.js));
-const firstModule = await firstWasm;
-await parsed;
-await bindings.default({ module_or_path: firstModule });
-// The measurement script calls bench hooks through this, like trunk's default loader does.
-window.wasmBindings = bindings;
+try {
+  const bindings = await import(here(boot.dataset.js));
+  const firstModule = await firstWasm;
+  await parsed;
+  await bindings.default({ module_or_path: firstModule });
+  // The measurement script calls bench hooks through this, like trunk's default loader does.
+  window.wasmBindings = bindings;
+} catch (e) {
+  // The app never started (a file missing or cut short, no WebAssembly): index.html's frame
+  // says so instead of loading forever.
+  const status = document.getElementById("shell-status");
+  if (status) {
+    status.setAttribute("role", "alert");
+    status.textContent = `Genre Lens could not start: ${e?.message ?? e}. Reload the page to try again.`;
+  }
+  throw e;
+}

@@ -3,7 +3,8 @@
 # in the staging folder that becomes dist/.
 #  0. The rest of the site (the `app` binary and the other pages' styles) gets hashed names.
 #  1. widget.html: index.html marked data-view="widget", so the same first-load wasm/JS (hashed
-#     names and integrity attributes included) mounts the embeddable widget instead of Predict.
+#     names and integrity attributes included) mounts the embeddable widget instead of Predict;
+#     without the site's frame (index.html's #shell).
 #  1b. worker_loader.js: the training workers start their wasm with wasm-bindgen's object form.
 #  2. sw.js: the service worker gets this build's version (a hash of every shipped file) and the
 #     list of files to precache, so each build has its own cache and old ones are deleted.
@@ -39,10 +40,12 @@ sed -e 's/<html lang="en">/<html lang="en" data-view="widget">/' \
     -e 's#<title>Genre Lens</title>#<title>Genre Lens widget</title>#' \
     -e '/href="model.bin"/d' \
     -e "s#connect-src 'self';#connect-src 'self' https: http://localhost:* http://127.0.0.1:*;#" \
+    -e '/<div id="shell">/,/<!-- \/shell -->/c\  <noscript><p class="noscript">Genre Lens runs its model in your browser and needs JavaScript and WebAssembly.</p></noscript>' \
     index.html > widget.html
 grep -q 'data-view="widget"' widget.html || { echo "post-build: could not mark widget.html" >&2; exit 1; }
 ! grep -q 'href="model.bin"' widget.html || { echo "post-build: could not drop widget.html's model preload" >&2; exit 1; }
 grep -q "connect-src 'self' https:" widget.html || { echo "post-build: could not widen widget.html's connect-src" >&2; exit 1; }
+! grep -q 'id="shell"' widget.html || { echo "post-build: could not drop the site's frame from widget.html" >&2; exit 1; }
 
 # 1b. The training workers' loader: trunk's shim starts the wasm with a bare URL,
 #    `wasm_bindgen("./worker_bg.wasm")`, which wasm-bindgen reports in every worker's console as

@@ -39,11 +39,18 @@ thread_local! {
     static MOUNTED: RefCell<Option<Box<dyn Any>>> = const { RefCell::new(None) };
 }
 
-/// Mounts [`FirstLoadApp`] on `<body>`.
+/// Mounts [`FirstLoadApp`] on `<body>`, in place of the site's frame that index.html shows
+/// while the wasm loads (`#shell`): both in one task, so no frame shows the two.
 pub fn mount() {
+    if let Some(shell) = document().get_element_by_id(SHELL_ID) {
+        shell.remove();
+    }
     let handle = leptos::mount::mount_to(document().body().expect("a <body>"), FirstLoadApp);
     MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));
 }
+
+/// index.html's static copy of the site's frame.
+const SHELL_ID: &str = "shell";
 
 /// The site's frame with the Predict page; any other page hands over to the whole site.
 #[component]
@@ -109,4 +116,42 @@ async fn hand_over() -> Result<(), String> {
     let handle = MOUNTED.with(|m| m.borrow_mut().take());
     drop(handle);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::route::Page;
+
+    /// index.html's frame (shown until the app mounts its own) links the pages the app's does,
+    /// under the same titles, in the same order.
+    #[test]
+    fn the_shell_in_index_html_links_the_apps_pages() {
+        let html = include_str!("../index.html");
+        let start = html
+            .find(&format!("<div id=\"{}\">", super::SHELL_ID))
+            .expect("a shell");
+        let shell = &html[start..html.find("<!-- /shell -->").expect("its end")];
+        let nav =
+            &shell[shell.find("<nav").expect("a nav")..shell.find("</nav>").expect("nav's end")];
+        let links: Vec<String> = nav
+            .split("<a href=\"")
+            .skip(1)
+            .map(|a| {
+                let (href, rest) = a.split_once("\">").expect("a link");
+                format!("{href} {}", rest.split_once("</a>").expect("its text").0)
+            })
+            .collect();
+        let pages: Vec<String> = Page::ALL
+            .iter()
+            .map(|p| format!("{} {}", p.href(), p.title()))
+            .collect();
+        assert_eq!(links, pages);
+        for class in ["site-header", "wrap header-row", "brand", "site-footer"] {
+            assert!(shell.contains(&format!("class=\"{class}\"")), "{class}");
+            assert!(
+                include_str!("app.rs").contains(&format!("class=\"{class}\"")),
+                "the app's frame has {class}"
+            );
+        }
+    }
 }
