@@ -109,6 +109,7 @@ const PHASES: &[(&str, &str)] = &[
     ("html", "index.html (or widget.html) received"),
     ("boot.js", "`boot.js` downloaded"),
     ("parsed", "document parsed (`domInteractive`)"),
+    ("fcp", "first contentful paint (the site's frame, or the widget's first text)"),
     ("wasm", "`predict` wasm downloaded"),
     ("model.bin", "`model.bin` downloaded"),
     (
@@ -149,6 +150,8 @@ if (marked('app-started') && !arguments[0].every(marked) && performance.now() < 
 const t = {};
 const nav = performance.getEntriesByType('navigation')[0];
 if (nav) { t['html'] = nav.responseEnd; t['parsed'] = nav.domInteractive; }
+const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+if (fcp) t['fcp'] = fcp.startTime;
 const resources = performance.getEntriesByType('resource');
 for (const e of resources) {
   const path = new URL(e.name).pathname;
