@@ -6,7 +6,8 @@ use crate::tree::binning::BinMapper;
 /// move as whole blocks.
 pub(super) type BinBlock = [u8; 16];
 
-/// The binned fitting rows: `bins[row * p + feature]`, and the edges the bins stand for.
+/// The binned fitting rows, row `r`'s feature `f` in `blocks[r * blocks_per_row + f / 16][f % 16]`,
+/// and the edges the bins stand for.
 pub(super) struct Binned<'a> {
     /// Row-major, `blocks_per_row` per row.
     pub(super) blocks: Vec<BinBlock>,
