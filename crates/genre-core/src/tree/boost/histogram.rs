@@ -1,0 +1,131 @@
+//! The gradient histograms of the leaves being split, and the pool they are taken from.
+
+use super::binned::{BinBlock, Binned};
+use super::leaf_rows::LeafRow;
+
+const BINS: usize = 256;
+
+/// Gradient statistics of one leaf's rows, per feature and bin. Histograms are taken from and
+/// given back to a [`Workspace`], so growing a tree allocates none after the first few.
+pub(super) struct Histogram {
+    /// `[feature][bin]` = (sum of gradients, sum of hessians): one 16-byte entry, so adding a
+    /// row is one load, one add and one store per feature.
+    pub(super) sums: Vec<[[f64; 2]; BINS]>,
+    /// `[feature][bin]` = rows.
+    pub(super) counts: Vec<[u32; BINS]>,
+}
+
+impl Histogram {
+    pub(super) fn new(p: usize) -> Histogram {
+        Histogram {
+            sums: vec![[[0.0; 2]; BINS]; p],
+            counts: vec![[0; BINS]; p],
+        }
+    }
+
+    /// Overwrites the histogram with the sums over `rows`, added in their order (the order
+    /// decides the last bits of the sums, so it is part of what makes a model), and their
+    /// counts unless `COUNTS` is false (the caller then knows them).
+    pub(super) fn fill<const COUNTS: bool>(
+        &mut self,
+        rows: &[LeafRow],
+        bins: &[BinBlock],
+        data: &Binned,
+    ) {
+        let p = data.p;
+        // Only the bins a feature has: the rest stay zero from `new`, as nothing adds to them.
+        for (f, sums) in self.sums.iter_mut().enumerate() {
+            sums[..data.mapper.n_bins(f)].fill([0.0; 2]);
+        }
+        if COUNTS {
+            for (f, counts) in self.counts.iter_mut().enumerate() {
+                counts[..data.mapper.n_bins(f)].fill(0);
+            }
+        }
+        // Features four at a time, unrolled: the loop's own bookkeeping was as much work as
+        // the additions.
+        let unrolled = p - p % 4;
+        let (sums4, sums_rest) = self.sums.split_at_mut(unrolled);
+        let (counts4, counts_rest) = self.counts.split_at_mut(unrolled);
+        for (row, blocks) in rows.iter().zip(bins.chunks_exact(data.blocks_per_row)) {
+            let [g, h] = row.grad_hess;
+            let (bins4, bins_rest) = blocks.as_flattened()[..p].split_at(unrolled);
+            let quads = bins4
+                .chunks_exact(4)
+                .zip(sums4.chunks_exact_mut(4))
+                .zip(counts4.chunks_exact_mut(4));
+            for ((b, s), c) in quads {
+                for q in 0..4 {
+                    add_to_bin::<COUNTS>(&mut s[q], &mut c[q], b[q], g, h);
+                }
+            }
+            for ((&b, s), c) in bins_rest.iter().zip(&mut *sums_rest).zip(&mut *counts_rest) {
+                add_to_bin::<COUNTS>(s, c, b, g, h);
+            }
+        }
+    }
+
+    /// Sets the counts to those of `rows`' bins.
+    pub(super) fn count(&mut self, rows: &[u32], data: &Binned) {
+        self.counts.as_flattened_mut().fill(0);
+        for &r in rows {
+            for (counts, &b) in self.counts.iter_mut().zip(data.row(r)) {
+                counts[b as usize] += 1;
+            }
+        }
+    }
+
+    /// `self - other`, in place (a parent's histogram becomes its larger child's).
+    pub(super) fn subtract(&mut self, other: &Histogram) {
+        for (mine, theirs) in self.sums.iter_mut().zip(&other.sums) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                m[0] -= t[0];
+                m[1] -= t[1];
+            }
+        }
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m -= t;
+            }
+        }
+    }
+
+    /// The leaf's (sum of gradients, sum of hessians), read from feature `f`'s bins.
+    pub(super) fn totals(&self, f: usize) -> (f64, f64) {
+        (
+            self.sums[f].iter().map(|e| e[0]).sum(),
+            self.sums[f].iter().map(|e| e[1]).sum(),
+        )
+    }
+}
+
+#[inline(always)]
+fn add_to_bin<const COUNTS: bool>(
+    sums: &mut [[f64; 2]; BINS],
+    counts: &mut [u32; BINS],
+    bin: u8,
+    g: f64,
+    h: f64,
+) {
+    let e = &mut sums[bin as usize];
+    e[0] += g;
+    e[1] += h;
+    if COUNTS {
+        counts[bin as usize] += 1;
+    }
+}
+
+/// What growing trees needs besides the data, kept from tree to tree so that splitting a leaf
+/// allocates nothing: histograms of split or finished leaves go back to `free`.
+pub(super) struct Workspace {
+    pub(super) p: usize,
+    pub(super) free: Vec<Histogram>,
+    /// The bin counts of the round's rows: every tree of the round starts from them.
+    pub(super) root: Histogram,
+}
+
+impl Workspace {
+    pub(super) fn histogram(&mut self) -> Histogram {
+        self.free.pop().unwrap_or_else(|| Histogram::new(self.p))
+    }
+}
