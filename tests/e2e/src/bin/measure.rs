@@ -109,7 +109,10 @@ const PHASES: &[(&str, &str)] = &[
     ("html", "index.html (or widget.html) received"),
     ("boot.js", "`boot.js` downloaded"),
     ("parsed", "document parsed (`domInteractive`)"),
-    ("fcp", "first contentful paint (the site's frame, or the widget's first text)"),
+    (
+        "fcp",
+        "first contentful paint (the site's frame, or the widget's first text)",
+    ),
     ("wasm", "`predict` wasm downloaded"),
     ("model.bin", "`model.bin` downloaded"),
     (
