@@ -26,6 +26,7 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 mod importing;
 mod reading;
 mod training;
+mod warm_up;
 
 use importing::{import_model, read_model};
 use reading::{blob_reader, fetch_gunzip, parse_blob, parse_reader, read_with_progress};

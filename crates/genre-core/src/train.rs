@@ -499,6 +499,21 @@ impl TrainingSet {
     pub fn dataset(&self) -> DatasetView<'_, f64, usize, Ix1> {
         DatasetBase::new(self.x.view(), self.y.view())
     }
+
+    /// Every `step`-th row (from the first), with its class and weight: a small set spread
+    /// through the whole one, so a file sorted by genre still gives every genre.
+    pub fn every_nth(&self, step: usize) -> TrainingSet {
+        let picked: Vec<usize> = (0..self.y.len()).step_by(step.max(1)).collect();
+        TrainingSet {
+            preprocessor: self.preprocessor.clone(),
+            x: self.x.select(ndarray::Axis(0), &picked),
+            y: self.y.select(ndarray::Axis(0), &picked),
+            weight: self
+                .weight
+                .as_ref()
+                .map(|w| picked.iter().map(|&i| w[i]).collect()),
+        }
+    }
 }
 
 pub fn build_training_set(prep: &Prepared, kind: ModelKind) -> Result<TrainingSet, TrainError> {

@@ -176,3 +176,24 @@ fn a_correction_with_a_genre_the_data_lacks_is_refused_by_number() {
     assert!(prep.corrections.x[0].iter().filter(|v| v.is_nan()).count() == 8);
     fit(&prep, &small(ModelKind::Knn), "sparse");
 }
+
+#[test]
+fn every_nth_row_keeps_each_rows_class_and_weight() {
+    let prep = split(Balance::ClassWeights);
+    let set = build_training_set(&prep, ModelKind::GradientBoosting).unwrap();
+    let weights = set.weight.as_ref().expect("class weights");
+    let sample = set.every_nth(7);
+    let rows = set.y.len();
+    assert_eq!(sample.y.len(), rows.div_ceil(7));
+    let sample_weights = sample.weight.as_ref().expect("kept");
+    for (k, i) in (0..rows).step_by(7).enumerate() {
+        assert_eq!(sample.x.row(k), set.x.row(i));
+        assert_eq!(sample.y[k], set.y[i]);
+        assert_eq!(sample_weights[k], weights[i]);
+    }
+    assert_eq!(
+        set.every_nth(0).y.len(),
+        rows,
+        "a step of 0 keeps every row"
+    );
+}

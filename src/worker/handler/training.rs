@@ -188,6 +188,7 @@ pub(super) fn train_one(
     let start = now();
     let mut progress = progress_poster(id);
     let result = with_stage(spec.kind(), |prep, stage| {
+        super::warm_up::warm_up(stage, prep.classes.len(), spec);
         if let Some(trees) = share {
             let share = train::fit_share(prep, stage, spec, trees, &mut progress, &never)?;
             return Ok(TrainOutput::Share(Box::new(share)));
