@@ -133,6 +133,7 @@ try {
   const status = document.getElementById("shell-status");
   if (status) {
     status.setAttribute("role", "alert");
+    status.className = "card load-error";
     status.textContent = `Genre Lens could not start: ${e?.message ?? e}. Reload the page to try again.`;
   }
   throw e;

@@ -201,3 +201,46 @@ async fn a_site_that_cannot_load_says_so_and_loads_when_tried_again() -> Result<
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_app_that_cannot_start_says_so_in_the_sites_frame() -> Result<()> {
+    // A copy of the site without the first binary's wasm: index.html's frame shows (its links
+    // work without the app), then says the app could not start instead of loading forever.
+    let copy = repo_root().join("target").join("e2e-no-start");
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(&copy)?;
+    for entry in std::fs::read_dir(dist_dir()?)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let first_wasm = name.starts_with("predict-") && name.ends_with("_bg.wasm");
+        if path.is_file() && !first_wasm {
+            std::fs::copy(&path, copy.join(&name))?;
+        }
+    }
+    let server = StaticServer::start(&copy, "/")?;
+    let mut seen = Value::Null;
+    with_browser(390, 844, async |b: &Browser| {
+        b.client.goto(&server.url()).await?;
+        seen = b
+            .until(
+                "const s = document.getElementById('shell-status'); \
+                 return s && s.getAttribute('role') === 'alert' \
+                   ? [s.textContent, document.querySelectorAll('#shell nav a').length] : null;",
+                "the frame's message",
+            )
+            .await?;
+        b.screenshot_full(390, &screenshot_dir().join("cannot-start-390.png"))
+            .await?;
+        Ok(())
+    })
+    .await?;
+    let text = seen[0].as_str().unwrap_or_default();
+    assert!(text.starts_with("Genre Lens could not start: "), "{text}");
+    assert!(text.ends_with("Reload the page to try again."), "{text}");
+    assert_eq!(seen[1].as_u64(), Some(5), "the frame's five page links");
+    Ok(())
+}
