@@ -139,29 +139,35 @@ async fn the_site_takes_over_the_model_the_first_app_fetched() -> Result<()> {
     Ok(())
 }
 
+/// A copy of the built site's files (not its folders) in `target/<name>`, and their names.
+fn copy_of_site(name: &str) -> Result<(std::path::PathBuf, Vec<String>)> {
+    let copy = repo_root().join("target").join(name);
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(&copy)?;
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dist_dir()?)? {
+        let path = entry?.path();
+        if path.is_file() {
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            std::fs::copy(&path, copy.join(&name))?;
+            names.push(name);
+        }
+    }
+    Ok((copy, names))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_site_that_cannot_load_says_so_and_loads_when_tried_again() -> Result<()> {
     // A copy of the site whose second binary is missing, then back.
-    let dist = dist_dir()?;
-    let copy = repo_root().join("target").join("e2e-first-load");
-    let _ = std::fs::remove_dir_all(&copy);
-    std::fs::create_dir_all(&copy)?;
-    let mut site_js = None;
-    for entry in std::fs::read_dir(&dist)? {
-        let path = entry?.path();
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
-        if path.is_file() {
-            std::fs::copy(&path, copy.join(&name))?;
-            if name.starts_with("app-") && name.ends_with(".js") {
-                site_js = Some(name);
-            }
-        }
-    }
-    let site_js = site_js.ok_or("dist has no app-*.js")?;
+    let (copy, names) = copy_of_site("e2e-first-load")?;
+    let site_js = names
+        .into_iter()
+        .find(|n| n.starts_with("app-") && n.ends_with(".js"))
+        .ok_or("dist has no app-*.js")?;
     std::fs::rename(copy.join(&site_js), copy.join("aside.js"))?;
     let server = StaticServer::start(&copy, "/")?;
     let url = server.url();
@@ -206,19 +212,10 @@ async fn a_site_that_cannot_load_says_so_and_loads_when_tried_again() -> Result<
 async fn an_app_that_cannot_start_says_so_in_the_sites_frame() -> Result<()> {
     // A copy of the site without the first binary's wasm: index.html's frame shows (its links
     // work without the app), then says the app could not start instead of loading forever.
-    let copy = repo_root().join("target").join("e2e-no-start");
-    let _ = std::fs::remove_dir_all(&copy);
-    std::fs::create_dir_all(&copy)?;
-    for entry in std::fs::read_dir(dist_dir()?)? {
-        let path = entry?.path();
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
-        let first_wasm = name.starts_with("predict-") && name.ends_with("_bg.wasm");
-        if path.is_file() && !first_wasm {
-            std::fs::copy(&path, copy.join(&name))?;
+    let (copy, names) = copy_of_site("e2e-no-start")?;
+    for name in names {
+        if name.starts_with("predict-") && name.ends_with("_bg.wasm") {
+            std::fs::remove_file(copy.join(name))?;
         }
     }
     let server = StaticServer::start(&copy, "/")?;
