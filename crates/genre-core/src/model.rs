@@ -115,20 +115,26 @@ impl ModelMeta {
         self.train_rows == 0
     }
 
-    /// Where the model comes from, as the pages say it: "Trained 2026-12-07 on genres.csv
-    /// (33,844 rows, seed 42)", or "Imported 2026-12-07 from model.txt".
+    /// Where the model comes from, as "About this model" says it: "Trained 2026-12-07 on
+    /// genres.csv (33,844 rows, seed 42)", or "Imported 2026-12-07 from model.txt".
     pub fn origin(&self) -> String {
-        if self.imported() {
-            format!("Imported {} from {}", self.trained_at, self.data_file)
-        } else {
-            format!(
-                "Trained {} on {} ({} rows, seed {})",
-                self.trained_at,
-                self.data_file,
-                crate::text::count(self.train_rows),
-                self.seed
-            )
+        let phrase = origin_phrase(self.imported(), &self.trained_at, &self.data_file);
+        let mut origin = phrase[..1].to_uppercase() + &phrase[1..];
+        if !self.imported() {
+            let rows = crate::text::count(self.train_rows);
+            origin.push_str(&format!(" ({rows} rows, seed {})", self.seed));
         }
+        origin
+    }
+}
+
+/// The one wording of where a model comes from, in a sentence: "trained 2026-12-07 on
+/// genres.csv", or "imported 2026-12-07 from model.txt" ([`ModelMeta::origin`], and the Train
+/// page's list of kept models, which knows only these three).
+pub fn origin_phrase(imported: bool, at: &str, file: &str) -> String {
+    match imported {
+        true => format!("imported {at} from {file}"),
+        false => format!("trained {at} on {file}"),
     }
 }
 

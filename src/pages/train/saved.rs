@@ -4,6 +4,7 @@
 //! back to the bundled model. Storage problems are shown, never swallowed.
 
 use genre_core::interop;
+use genre_core::model::origin_phrase;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
@@ -126,11 +127,11 @@ fn SavedRow(
         });
     };
     let rename_click = move |_| rename();
-    let origin = if m.imported { "imported" } else { "trained" };
-    let link = if m.imported { "from" } else { "on" };
     let details = format!(
-        "{} · {origin} {} {link} {} · saved {}",
-        m.kind, m.trained_at, m.data_file, m.saved_at
+        "{} · {} · saved {}",
+        m.kind,
+        origin_phrase(m.imported, &m.trained_at, &m.data_file),
+        m.saved_at
     );
     let score = m
         .accuracy
