@@ -101,8 +101,11 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
     // task after that frame) the explanation is computed, from then on with every prediction,
     // and the charts and the model's card are drawn.
     let answer_painted = RwSignal::new(false);
-    // The correction control and "About this model" come one task later again: each task
-    // stays short enough for input to be answered in between.
+    // Only the fields the first screen can show are built with the answer; the others (a
+    // field's height of blank until then) come in the next task, and the correction control
+    // and "About this model" in the one after: each task stays short enough for input to be
+    // answered in between.
+    let all_fields_shown = RwSignal::new(false);
     let rest_shown = RwSignal::new(false);
     // Scheduled once the view is mounted, after the first prediction's mark (an earlier effect),
     // so that its "painted" mark comes before this work.
@@ -110,6 +113,8 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
         crate::browser::after_next_paint(move || {
             answer_painted.try_set(true);
             leptos::task::spawn_local(async move {
+                crate::browser::yield_now().await;
+                all_fields_shown.try_set(true);
                 crate::browser::yield_now().await;
                 rest_shown.try_set(true);
             });
@@ -195,11 +200,29 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
     let model_genres = Arc::new(model.classes.clone());
 
     let genres = model.classes.clone();
-    let field_views = fields.with_value(|fs| {
-        fs.iter()
-            .map(|&field| view! { <FeatureField field /> })
-            .collect_view()
+    let (first_fields, later_fields) = fields.with_value(|fs| {
+        let (first, later) = fs.split_at(first_screen_fields(fs.len()));
+        (first.to_vec(), later.to_vec())
     });
+    let first_field_views = first_fields
+        .into_iter()
+        .map(|field| view! { <FeatureField field /> })
+        .collect_view();
+    let later_field_views = move || {
+        if all_fields_shown.get() {
+            later_fields
+                .iter()
+                .map(|&field| view! { <FeatureField field /> })
+                .collect_view()
+                .into_any()
+        } else {
+            later_fields
+                .iter()
+                .map(|_| view! { <div class="field field-pending" aria-hidden="true"></div> })
+                .collect_view()
+                .into_any()
+        }
+    };
 
     view! {
         <div class="predict-grid">
@@ -221,7 +244,7 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
                     <span class="mini-genre">{move || top_genre.get()}</span>
                     <span class="mini-conf">{move || confidence.get()}</span>
                 </div>
-                <div class="fields">{field_views}</div>
+                <div class="fields">{first_field_views}{later_field_views}</div>
                 <button type="submit" class="visually-hidden" tabindex="-1">"Predict"</button>
             </form>
             <div class="results">
@@ -255,5 +278,32 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
                 {move || rest_shown.get().then(|| view! { <AboutModel model=about.clone() /> })}
             </div>
         </div>
+    }
+}
+
+/// How many of the form's `n` fields are built with the answer: those that can be in the
+/// window, counting from the top of the form at the earliest it can start (below the header,
+/// the title and the model chooser, 300 px at any width) with fields at their shortest (5.5rem),
+/// so that a field built a task later is never one the screen shows. Natively (the app's native
+/// tests) all of them.
+fn first_screen_fields(n: usize) -> usize {
+    #[cfg(target_arch = "wasm32")]
+    {
+        const FORM_TOP_PX: f64 = 300.0;
+        const MIN_FIELD_PX: f64 = 88.0;
+        let Some(window) = web_sys::window() else {
+            return n;
+        };
+        let height = window
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(f64::INFINITY);
+        let bottom = height + window.scroll_y().unwrap_or(0.0);
+        (((bottom - FORM_TOP_PX) / MIN_FIELD_PX).ceil().max(1.0) as usize).min(n)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        n
     }
 }

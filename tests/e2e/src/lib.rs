@@ -635,6 +635,7 @@ impl Browser {
         self.goto_until(
             url,
             "return !document.getElementById('site-loading')
+                && !document.querySelector('.field-pending')
                 && document.querySelector('.model-status')?.textContent.startsWith('Model:');",
             "the model",
         )
@@ -672,8 +673,7 @@ impl Browser {
             vec![json!(id)],
         )
         .await?;
-        self.client
-            .find(fantoccini::Locator::Id(id))
+        self.find(fantoccini::Locator::Id(id))
             .await
             .map_err(|e| format!("#{id}: {e}"))?
             .click()
@@ -997,10 +997,22 @@ impl Browser {
         self.js_args(script, vec![json!(css)]).await
     }
 
+    /// The element `locator` finds, waiting up to [`PATIENCE`] for it to be in the page: the
+    /// Predict page builds the fields below its first screen a task after the first answer.
+    pub async fn find(
+        &self,
+        locator: fantoccini::Locator<'_>,
+    ) -> std::result::Result<fantoccini::elements::Element, fantoccini::error::CmdError> {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(locator)
+            .await
+    }
+
     /// Types `text` into the input `css` as a user would: focus, select all, type.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         let el = self
-            .client
             .find(fantoccini::Locator::Css(css))
             .await
             .map_err(|e| format!("{css}: {e}"))?;

@@ -48,10 +48,7 @@ async fn a_reload_without_the_server_still_predicts() -> Result<()> {
         b.client.refresh().await?;
         let offline = top_genre(b, "#top-genre").await?;
         // Still live: typing a new value predicts again.
-        let field = b
-            .client
-            .find(fantoccini::Locator::Css("#field-tempo"))
-            .await?;
+        let field = b.find(fantoccini::Locator::Css("#field-tempo")).await?;
         field.send_keys("\u{E009}a\u{E000}60").await?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let typed = top_genre(b, "#top-genre").await?;

@@ -34,10 +34,11 @@ const UPDATE: Duration = Duration::from_secs(5);
 const ARROW_RIGHT: &str = "\u{E014}";
 const ARROW_UP: &str = "\u{E013}";
 
-/// Opens the Predict page and waits for the first prediction.
+/// Opens the Predict page and waits for the first prediction and every field (those below the
+/// first screen are built a task after the answer).
 async fn open_predict(b: &Browser, url: &str) -> Result<()> {
     b.client.goto(url).await?;
-    b.until("const e = document.getElementById('top-genre'); return e && e.textContent.trim() ? true : null;", "the first prediction")
+    b.until("const e = document.getElementById('top-genre'); return e && e.textContent.trim() && !document.querySelector('.field-pending') ? true : null;", "the first prediction")
     .await?;
     Ok(())
 }
@@ -293,6 +294,68 @@ const COVER_PROBE: &str = "const e = document.getElementById(arguments[0]);
     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
     return { reached: !!hit && (hit === e || e.contains(hit)), top: r.top, bottom: r.bottom,
              barTop: bar.top, barBottom: bar.bottom, height: innerHeight };";
+
+/// Recorded from the document's first line: when the first prediction appears, where each field
+/// still to be built (`.field-pending`) is and how tall the window is.
+const AT_FIRST_ANSWER: &str = "new MutationObserver((_, observer) => {
+    const genre = document.getElementById('top-genre');
+    if (!genre || !genre.textContent.trim()) return;
+    observer.disconnect();
+    window.__atFirstAnswer = {
+        built: document.querySelectorAll('.field:not(.field-pending)').length,
+        pendingTops: [...document.querySelectorAll('.field-pending')]
+            .map((e) => e.getBoundingClientRect().top),
+        height: innerHeight,
+    };
+}).observe(document, { childList: true, subtree: true, characterData: true });";
+
+/// The first answer builds only the fields the first screen can show: the others are blank
+/// placeholders below the window's bottom, built a task later, and then every field is there.
+#[tokio::test(flavor = "multi_thread")]
+async fn fields_below_the_first_screen_come_after_the_answer_never_on_screen() -> Result<()> {
+    let (model, _server, url) = support::model_and_site()?;
+    let n = model.features().len();
+    for (width, height, phone) in [(1280, 900, false), (390, 844, true)] {
+        let check = async |b: &Browser| -> Result<Value> {
+            b.devtools(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": AT_FIRST_ANSWER }),
+            )
+            .await?;
+            open_predict(b, &url).await?;
+            let fields = b
+                .js("return document.querySelectorAll('.fields > .field').length;")
+                .await?;
+            assert_eq!(fields, json!(n), "every field once the page has settled");
+            b.js("return window.__atFirstAnswer;").await
+        };
+        let seen = if phone {
+            with_phone(width, height, check).await?
+        } else {
+            with_browser(width, height, check).await?
+        };
+        let built = seen["built"]
+            .as_u64()
+            .expect("recorded at the first answer") as usize;
+        let tops: Vec<f64> = seen["pendingTops"]
+            .as_array()
+            .expect("recorded")
+            .iter()
+            .filter_map(Value::as_f64)
+            .collect();
+        let window = seen["height"].as_f64().expect("recorded");
+        assert_eq!(built + tops.len(), n, "{width} px: {seen}");
+        assert!(
+            !tops.is_empty() && built >= 2,
+            "{width} px: some fields come with the answer, the rest after: {seen}"
+        );
+        assert!(
+            tops.iter().all(|&t| t >= window),
+            "{width} px: a field still to be built was on the first screen: {seen}"
+        );
+    }
+    Ok(())
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn on_a_phone_errors_stay_clear_of_the_sticky_bar_which_stays_in_view() -> Result<()> {

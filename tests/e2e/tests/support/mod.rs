@@ -63,16 +63,14 @@ pub async fn set_feature(b: &Browser, prefix: &str, f: Feature, v: f64) -> Resul
     let id = format!("{prefix}{}", f.name());
     match f {
         Feature::Key => {
-            b.client
-                .find(Locator::Id(&id))
+            b.find(Locator::Id(&id))
                 .await?
                 .select_by_value(&v.to_string())
                 .await?;
         }
         Feature::Mode => {
             let which = if v == 1.0 { "major" } else { "minor" };
-            b.client
-                .find(Locator::Css(&format!("label[for='{id}-{which}']")))
+            b.find(Locator::Css(&format!("label[for='{id}-{which}']")))
                 .await?
                 .click()
                 .await?;
@@ -100,6 +98,13 @@ pub async fn read_fields(b: &Browser, prefix: &str, features: &[Feature]) -> Res
         .iter()
         .map(|f| format!("{prefix}{}", f.name()))
         .collect();
+    // Every field is in the page (the Predict page builds those below its first screen a task
+    // after the first answer).
+    b.until(
+        "return !document.querySelector('.field-pending');",
+        "every field",
+    )
+    .await?;
     let v = b
         .js_args(
             &format!("{READ_FIELD} return arguments[0].map(read);"),
