@@ -106,6 +106,14 @@ fn check_boost(p: &BoostValidParams) -> Result<(), TrainError> {
 /// Rows per block of the gradient pass (a block's scores stay in L1).
 const GRADIENT_BLOCK: usize = 64;
 
+/// A round's rows (its subsample), their bins in that order, and one class's gradients and
+/// hessians (of every fitting row): what each of the round's trees starts from.
+struct Round<'a> {
+    rows: &'a [u32],
+    bins: &'a [BinBlock],
+    grad_hess: &'a [[f64; 2]],
+}
+
 /// One leaf waiting to be split, with its gradient histogram.
 struct Candidate {
     slot: usize,
@@ -262,13 +270,17 @@ impl BoostValidParams {
             for &row in &rows {
                 round_bins.extend_from_slice(data.blocks_of(row));
             }
-            tree_rows.bins.resize(round_bins.len(), [0; 16]);
             for c in 0..k {
                 rng.shuffle(&mut features);
                 let allowed = &features[..n_feat];
-                tree_rows.reset(&rows, &round_bins, &grad_hess[c * n..(c + 1) * n]);
+                let round = Round {
+                    rows: &rows,
+                    bins: &round_bins,
+                    grad_hess: &grad_hess[c * n..(c + 1) * n],
+                };
                 let tree = self.grow(
                     &data,
+                    &round,
                     &mut tree_rows,
                     allowed,
                     &mut workspace,
@@ -319,12 +331,13 @@ impl BoostValidParams {
         Ok(model)
     }
 
-    /// Grows one class's tree on `rows` (reordered: each leaf's rows end up side by side) and
-    /// adds its leaf values to those rows' scores in `raw`.
+    /// Grows one class's tree on the `round`'s rows (in `rows`, reordered: each leaf's rows end
+    /// up side by side) and adds its leaf values to those rows' scores in `raw`.
     #[allow(clippy::too_many_arguments)]
     fn grow(
         &self,
         data: &Binned,
+        round: &Round,
         rows: &mut TreeRows,
         allowed: &[usize],
         workspace: &mut Workspace,
@@ -334,9 +347,9 @@ impl BoostValidParams {
         let mut tree = FlatTree::default();
         let root = tree.push_placeholder();
         let mut hist = workspace.histogram();
-        let n = rows.rows.len();
-        let (root_rows, root_bins) = rows.leaf(0..n);
-        hist.fill::<false>(root_rows, root_bins, data);
+        let n = round.rows.len();
+        let root_grad_hess = round.rows.iter().map(|&r| round.grad_hess[r as usize]);
+        hist.fill::<false>(root_grad_hess, round.bins, data);
         hist.counts.clone_from(&workspace.root.counts);
         let (g, h) = hist.totals(0);
         let mut root_c = Candidate {
@@ -364,7 +377,12 @@ impl BoostValidParams {
             let parent = open.swap_remove(pick);
             let (gain, f, bin) = parent.best.expect("filtered");
             importance[f] += gain;
-            let mid = rows.split(parent.start..parent.end, f, bin);
+            // The root's rows are the round's, not yet in `rows`.
+            let mid = if parent.slot == root {
+                rows.split_root(round.rows, round.bins, round.grad_hess, f, bin)
+            } else {
+                rows.split(parent.start..parent.end, f, bin)
+            };
             let l = tree.push_placeholder();
             tree.push_placeholder();
             tree.feature[parent.slot] = f as u8;
@@ -378,17 +396,26 @@ impl BoostValidParams {
             } else {
                 mid..parent.end
             };
+            // After the tree's last split, its two leaves only need their totals, which are
+            // read from the first allowed feature's bins: only that feature is summed.
+            let last = leaves + 1 == self.max_leaves;
+            let f0 = allowed[0];
             let mut small_hist = workspace.histogram();
             let (small_rows, small_bins) = rows.leaf(small_rows);
-            small_hist.fill::<true>(small_rows, small_bins, data);
+            let small_grad_hess = small_rows.iter().map(|r| r.grad_hess);
             let mut large_hist = parent.hist;
-            large_hist.subtract(&small_hist);
+            if last {
+                small_hist.fill_feature(f0, small_grad_hess, small_bins, data);
+                large_hist.subtract_feature(&small_hist, f0, data);
+            } else {
+                small_hist.fill::<true>(small_grad_hess, small_bins, data);
+                large_hist.subtract(&small_hist, data);
+            }
             let (left_hist, right_hist) = if left_is_smaller {
                 (small_hist, large_hist)
             } else {
                 (large_hist, small_hist)
             };
-            let f0 = allowed[0];
             for (slot, start, end, hist) in [
                 (l, parent.start, mid, left_hist),
                 (l + 1, mid, parent.end, right_hist),
@@ -403,7 +430,9 @@ impl BoostValidParams {
                     hist,
                     best: None,
                 };
-                c.best = self.best_split(&c, data.mapper, allowed);
+                if !last {
+                    c.best = self.best_split(&c, data.mapper, allowed);
+                }
                 open.push(c);
             }
             leaves += 1;
@@ -416,8 +445,15 @@ impl BoostValidParams {
             tree.cover[c.slot] = c.h as f32;
             tree.child[c.slot] = tree.leaf_values.len() as u32;
             tree.leaf_values.push(value);
-            for r in rows.leaf(c.start..c.end).0 {
-                raw[r.row as usize] += value as f64;
+            if c.slot == root {
+                // Never split: its rows are the round's.
+                for &r in round.rows {
+                    raw[r as usize] += value as f64;
+                }
+            } else {
+                for r in rows.leaf(c.start..c.end).0 {
+                    raw[r.row as usize] += value as f64;
+                }
             }
             workspace.free.push(c.hist);
         }
