@@ -15,6 +15,7 @@ use histogram::{Histogram, Workspace};
 use leaf_rows::TreeRows;
 use softmax::{softmax, softmax_rows};
 
+use super::batch::{walk_lanes, GROUP};
 use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use super::forest::normalize;
@@ -290,15 +291,13 @@ impl BoostValidParams {
                 // `grow` updated the subsample's scores from its leaves; the other fitting rows
                 // and the validation slice walk the tree.
                 if rows.len() < n {
-                    for (i, row) in fx_flat.chunks_exact(p).enumerate() {
-                        if !in_sample[i] {
-                            raw[c * n + i] += tree.leaf_slice(row, 1)[0] as f64;
-                        }
-                    }
+                    let out_of_sample = (0..n).filter(|&i| !in_sample[i]);
+                    let class_raw = &mut raw[c * n..(c + 1) * n];
+                    add_leaf_values(&tree, &fx_flat, p, out_of_sample, |i, v| class_raw[i] += v);
                 }
-                for (vi, row) in vx_flat.chunks_exact(p).enumerate() {
-                    val_raw[vi * k + c] += tree.leaf_slice(row, 1)[0] as f64;
-                }
+                add_leaf_values(&tree, &vx_flat, p, 0..val_rows.len(), |vi, v| {
+                    val_raw[vi * k + c] += v
+                });
                 model.trees.push(tree);
             }
             if self.early_stopping_rounds > 0 {
@@ -509,6 +508,47 @@ impl BoostValidParams {
     }
 }
 
+/// Calls `add(i, value)` with the value of the leaf of `tree` that row `i` of `x` (`p` values a
+/// row) falls into, for each of `rows` in order. Eight rows walk side by side (their loads
+/// overlap); each reaches the leaf a walk of its own does, so the values are the same.
+fn add_leaf_values(
+    tree: &FlatTree,
+    x: &[f64],
+    p: usize,
+    rows: impl Iterator<Item = usize>,
+    mut add: impl FnMut(usize, f64),
+) {
+    let depth = tree.depth() as u16;
+    let row = |i: usize| &x[i * p..(i + 1) * p];
+    let mut group = [0usize; GROUP];
+    let mut filled = 0;
+    for i in rows {
+        group[filled] = i;
+        filled += 1;
+        if filled == GROUP {
+            let xs: [&[f64]; GROUP] = std::array::from_fn(|lane| row(group[lane]));
+            let leaves = walk_lanes(0, depth, |lane, node| {
+                // Both ways worked out and one kept: a leaf (which stays) is no branch.
+                let f = tree.feature[node];
+                let v = xs[lane][(f as usize).min(p - 1)];
+                let next = tree.child[node] as usize + (v > tree.threshold[node] as f64) as usize;
+                if f == LEAF {
+                    node
+                } else {
+                    next
+                }
+            });
+            for (&i, &leaf) in group.iter().zip(&leaves) {
+                add(i, tree.leaf_values[tree.child[leaf] as usize] as f64);
+            }
+            filled = 0;
+        }
+    }
+    for &i in &group[..filled] {
+        add(i, tree.leaf_slice(row(i), 1)[0] as f64);
+    }
+}
+
 /// Tells, without dividing, when a split's gain `a / b + c / d - parent` as computed cannot
 /// exceed `bar` (both divisions were most of the split search, and almost no bin beats the best
 /// so far). Only a sure answer skips a bin, so the search picks exactly what it did: the exact
@@ -667,6 +707,26 @@ mod tests {
                 .collect::<Vec<_>>(),
             [(1, None), (2, None), (3, None), (4, None)]
         );
+    }
+
+    #[test]
+    fn rows_walked_eight_at_a_time_reach_their_own_leaves() {
+        let (x, y) = toy(1500, 8);
+        let m = fitted(BoostParams::default().max_rounds(5), &x, &y);
+        let flat: Vec<f64> = x.iter().flatten().copied().collect();
+        for tree in &m.trees {
+            // Every third row (groups of eight and a short rest), in order.
+            let rows: Vec<usize> = (0..x.len()).step_by(3).collect();
+            let mut seen = Vec::new();
+            add_leaf_values(tree, &flat, 3, rows.iter().copied(), |i, v| {
+                seen.push((i, v))
+            });
+            let own: Vec<(usize, f64)> = rows
+                .iter()
+                .map(|&i| (i, tree.leaf_slice(&x[i], 1)[0] as f64))
+                .collect();
+            assert_eq!(seen, own);
+        }
     }
 
     #[test]
