@@ -15,6 +15,7 @@ use histogram::{Histogram, Workspace};
 use leaf_rows::TreeRows;
 use softmax::{softmax, softmax_rows};
 
+use super::batch::{walk_lanes, GROUP};
 use super::binning::BinMapper;
 use super::flat::{EnsembleKind, FlatTree, TreeEnsemble, LEAF};
 use super::forest::normalize;
@@ -105,6 +106,14 @@ fn check_boost(p: &BoostValidParams) -> Result<(), TrainError> {
 
 /// Rows per block of the gradient pass (a block's scores stay in L1).
 const GRADIENT_BLOCK: usize = 64;
+
+/// A round's rows (its subsample), their bins in that order, and one class's gradients and
+/// hessians (of every fitting row): what each of the round's trees starts from.
+struct Round<'a> {
+    rows: &'a [u32],
+    bins: &'a [BinBlock],
+    grad_hess: &'a [[f64; 2]],
+}
 
 /// One leaf waiting to be split, with its gradient histogram.
 struct Candidate {
@@ -262,13 +271,17 @@ impl BoostValidParams {
             for &row in &rows {
                 round_bins.extend_from_slice(data.blocks_of(row));
             }
-            tree_rows.bins.resize(round_bins.len(), [0; 16]);
             for c in 0..k {
                 rng.shuffle(&mut features);
                 let allowed = &features[..n_feat];
-                tree_rows.reset(&rows, &round_bins, &grad_hess[c * n..(c + 1) * n]);
+                let round = Round {
+                    rows: &rows,
+                    bins: &round_bins,
+                    grad_hess: &grad_hess[c * n..(c + 1) * n],
+                };
                 let tree = self.grow(
                     &data,
+                    &round,
                     &mut tree_rows,
                     allowed,
                     &mut workspace,
@@ -278,15 +291,13 @@ impl BoostValidParams {
                 // `grow` updated the subsample's scores from its leaves; the other fitting rows
                 // and the validation slice walk the tree.
                 if rows.len() < n {
-                    for (i, row) in fx_flat.chunks_exact(p).enumerate() {
-                        if !in_sample[i] {
-                            raw[c * n + i] += tree.leaf_slice(row, 1)[0] as f64;
-                        }
-                    }
+                    let out_of_sample = (0..n).filter(|&i| !in_sample[i]);
+                    let class_raw = &mut raw[c * n..(c + 1) * n];
+                    add_leaf_values(&tree, &fx_flat, p, out_of_sample, |i, v| class_raw[i] += v);
                 }
-                for (vi, row) in vx_flat.chunks_exact(p).enumerate() {
-                    val_raw[vi * k + c] += tree.leaf_slice(row, 1)[0] as f64;
-                }
+                add_leaf_values(&tree, &vx_flat, p, 0..val_rows.len(), |vi, v| {
+                    val_raw[vi * k + c] += v
+                });
                 model.trees.push(tree);
             }
             if self.early_stopping_rounds > 0 {
@@ -319,12 +330,13 @@ impl BoostValidParams {
         Ok(model)
     }
 
-    /// Grows one class's tree on `rows` (reordered: each leaf's rows end up side by side) and
-    /// adds its leaf values to those rows' scores in `raw`.
+    /// Grows one class's tree on the `round`'s rows (in `rows`, reordered: each leaf's rows end
+    /// up side by side) and adds its leaf values to those rows' scores in `raw`.
     #[allow(clippy::too_many_arguments)]
     fn grow(
         &self,
         data: &Binned,
+        round: &Round,
         rows: &mut TreeRows,
         allowed: &[usize],
         workspace: &mut Workspace,
@@ -334,9 +346,9 @@ impl BoostValidParams {
         let mut tree = FlatTree::default();
         let root = tree.push_placeholder();
         let mut hist = workspace.histogram();
-        let n = rows.rows.len();
-        let (root_rows, root_bins) = rows.leaf(0..n);
-        hist.fill::<false>(root_rows, root_bins, data);
+        let n = round.rows.len();
+        let root_grad_hess = round.rows.iter().map(|&r| round.grad_hess[r as usize]);
+        hist.fill::<false>(root_grad_hess, round.bins, data);
         hist.counts.clone_from(&workspace.root.counts);
         let (g, h) = hist.totals(0);
         let mut root_c = Candidate {
@@ -364,7 +376,12 @@ impl BoostValidParams {
             let parent = open.swap_remove(pick);
             let (gain, f, bin) = parent.best.expect("filtered");
             importance[f] += gain;
-            let mid = rows.split(parent.start..parent.end, f, bin);
+            // The root's rows are the round's, not yet in `rows`.
+            let mid = if parent.slot == root {
+                rows.split_root(round.rows, round.bins, round.grad_hess, f, bin)
+            } else {
+                rows.split(parent.start..parent.end, f, bin)
+            };
             let l = tree.push_placeholder();
             tree.push_placeholder();
             tree.feature[parent.slot] = f as u8;
@@ -378,17 +395,26 @@ impl BoostValidParams {
             } else {
                 mid..parent.end
             };
+            // After the tree's last split, its two leaves only need their totals, which are
+            // read from the first allowed feature's bins: only that feature is summed.
+            let last = leaves + 1 == self.max_leaves;
+            let f0 = allowed[0];
             let mut small_hist = workspace.histogram();
             let (small_rows, small_bins) = rows.leaf(small_rows);
-            small_hist.fill::<true>(small_rows, small_bins, data);
+            let small_grad_hess = small_rows.iter().map(|r| r.grad_hess);
             let mut large_hist = parent.hist;
-            large_hist.subtract(&small_hist);
+            if last {
+                small_hist.fill_feature(f0, small_grad_hess, small_bins, data);
+                large_hist.subtract_feature(&small_hist, f0, data);
+            } else {
+                small_hist.fill::<true>(small_grad_hess, small_bins, data);
+                large_hist.subtract(&small_hist, data);
+            }
             let (left_hist, right_hist) = if left_is_smaller {
                 (small_hist, large_hist)
             } else {
                 (large_hist, small_hist)
             };
-            let f0 = allowed[0];
             for (slot, start, end, hist) in [
                 (l, parent.start, mid, left_hist),
                 (l + 1, mid, parent.end, right_hist),
@@ -403,7 +429,9 @@ impl BoostValidParams {
                     hist,
                     best: None,
                 };
-                c.best = self.best_split(&c, data.mapper, allowed);
+                if !last {
+                    c.best = self.best_split(&c, data.mapper, allowed);
+                }
                 open.push(c);
             }
             leaves += 1;
@@ -416,8 +444,15 @@ impl BoostValidParams {
             tree.cover[c.slot] = c.h as f32;
             tree.child[c.slot] = tree.leaf_values.len() as u32;
             tree.leaf_values.push(value);
-            for r in rows.leaf(c.start..c.end).0 {
-                raw[r.row as usize] += value as f64;
+            if c.slot == root {
+                // Never split: its rows are the round's.
+                for &r in round.rows {
+                    raw[r as usize] += value as f64;
+                }
+            } else {
+                for r in rows.leaf(c.start..c.end).0 {
+                    raw[r.row as usize] += value as f64;
+                }
             }
             workspace.free.push(c.hist);
         }
@@ -470,6 +505,47 @@ impl BoostValidParams {
             }
         }
         best
+    }
+}
+
+/// Calls `add(i, value)` with the value of the leaf of `tree` that row `i` of `x` (`p` values a
+/// row) falls into, for each of `rows` in order. Eight rows walk side by side (their loads
+/// overlap); each reaches the leaf a walk of its own does, so the values are the same.
+fn add_leaf_values(
+    tree: &FlatTree,
+    x: &[f64],
+    p: usize,
+    rows: impl Iterator<Item = usize>,
+    mut add: impl FnMut(usize, f64),
+) {
+    let depth = tree.depth() as u16;
+    let row = |i: usize| &x[i * p..(i + 1) * p];
+    let mut group = [0usize; GROUP];
+    let mut filled = 0;
+    for i in rows {
+        group[filled] = i;
+        filled += 1;
+        if filled == GROUP {
+            let xs: [&[f64]; GROUP] = std::array::from_fn(|lane| row(group[lane]));
+            let leaves = walk_lanes(0, depth, |lane, node| {
+                // Both ways worked out and one kept: a leaf (which stays) is no branch.
+                let f = tree.feature[node];
+                let v = xs[lane][(f as usize).min(p - 1)];
+                let next = tree.child[node] as usize + (v > tree.threshold[node] as f64) as usize;
+                if f == LEAF {
+                    node
+                } else {
+                    next
+                }
+            });
+            for (&i, &leaf) in group.iter().zip(&leaves) {
+                add(i, tree.leaf_values[tree.child[leaf] as usize] as f64);
+            }
+            filled = 0;
+        }
+    }
+    for &i in &group[..filled] {
+        add(i, tree.leaf_slice(row(i), 1)[0] as f64);
     }
 }
 
@@ -631,6 +707,26 @@ mod tests {
                 .collect::<Vec<_>>(),
             [(1, None), (2, None), (3, None), (4, None)]
         );
+    }
+
+    #[test]
+    fn rows_walked_eight_at_a_time_reach_their_own_leaves() {
+        let (x, y) = toy(1500, 8);
+        let m = fitted(BoostParams::default().max_rounds(5), &x, &y);
+        let flat: Vec<f64> = x.iter().flatten().copied().collect();
+        for tree in &m.trees {
+            // Every third row (groups of eight and a short rest), in order.
+            let rows: Vec<usize> = (0..x.len()).step_by(3).collect();
+            let mut seen = Vec::new();
+            add_leaf_values(tree, &flat, 3, rows.iter().copied(), |i, v| {
+                seen.push((i, v))
+            });
+            let own: Vec<(usize, f64)> = rows
+                .iter()
+                .map(|&i| (i, tree.leaf_slice(&x[i], 1)[0] as f64))
+                .collect();
+            assert_eq!(seen, own);
+        }
     }
 
     #[test]

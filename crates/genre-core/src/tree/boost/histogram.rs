@@ -1,7 +1,6 @@
 //! The gradient histograms of the leaves being split, and the pool they are taken from.
 
 use super::binned::{BinBlock, Binned};
-use super::leaf_rows::LeafRow;
 
 const BINS: usize = 256;
 
@@ -23,12 +22,12 @@ impl Histogram {
         }
     }
 
-    /// Overwrites the histogram with the sums over `rows`, added in their order (the order
+    /// Overwrites the histogram with the sums of the rows' `grad_hess`, added in their order (the order
     /// decides the last bits of the sums, so it is part of what makes a model), and their
-    /// counts unless `COUNTS` is false (the caller then knows them).
+    /// counts (from `bins`, the rows' bins) unless `COUNTS` is false (the caller then knows them).
     pub(super) fn fill<const COUNTS: bool>(
         &mut self,
-        rows: &[LeafRow],
+        grad_hess: impl Iterator<Item = [f64; 2]>,
         bins: &[BinBlock],
         data: &Binned,
     ) {
@@ -47,8 +46,7 @@ impl Histogram {
         let unrolled = p - p % 4;
         let (sums4, sums_rest) = self.sums.split_at_mut(unrolled);
         let (counts4, counts_rest) = self.counts.split_at_mut(unrolled);
-        for (row, blocks) in rows.iter().zip(bins.chunks_exact(data.blocks_per_row)) {
-            let [g, h] = row.grad_hess;
+        for ([g, h], blocks) in grad_hess.zip(bins.chunks_exact(data.blocks_per_row)) {
             let (bins4, bins_rest) = blocks.as_flattened()[..p].split_at(unrolled);
             let quads = bins4
                 .chunks_exact(4)
@@ -75,18 +73,42 @@ impl Histogram {
         }
     }
 
-    /// `self - other`, in place (a parent's histogram becomes its larger child's).
-    pub(super) fn subtract(&mut self, other: &Histogram) {
-        for (mine, theirs) in self.sums.iter_mut().zip(&other.sums) {
-            for (m, t) in mine.iter_mut().zip(theirs) {
-                m[0] -= t[0];
-                m[1] -= t[1];
-            }
+    /// `self - other`, in place (a parent's histogram becomes its larger child's), on the
+    /// bins the features have (the others are zero in both).
+    pub(super) fn subtract(&mut self, other: &Histogram, data: &Binned) {
+        for f in 0..data.p {
+            self.subtract_feature(other, f, data);
         }
-        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
-            for (m, t) in mine.iter_mut().zip(theirs) {
-                *m -= t;
-            }
+    }
+
+    /// [`subtract`](Self::subtract) on feature `f` only.
+    pub(super) fn subtract_feature(&mut self, other: &Histogram, f: usize, data: &Binned) {
+        let nb = data.mapper.n_bins(f);
+        for (m, t) in self.sums[f][..nb].iter_mut().zip(&other.sums[f][..nb]) {
+            m[0] -= t[0];
+            m[1] -= t[1];
+        }
+        for (m, t) in self.counts[f][..nb].iter_mut().zip(&other.counts[f][..nb]) {
+            *m -= t;
+        }
+    }
+
+    /// The sums of [`fill`](Self::fill) on feature `f` only (its counts and the other
+    /// features' bins are left as they were): all a leaf that will not be split needs.
+    pub(super) fn fill_feature(
+        &mut self,
+        f: usize,
+        grad_hess: impl Iterator<Item = [f64; 2]>,
+        bins: &[BinBlock],
+        data: &Binned,
+    ) {
+        let sums = &mut self.sums[f];
+        sums[..data.mapper.n_bins(f)].fill([0.0; 2]);
+        let (block, byte) = (f / 16, f % 16);
+        for ([g, h], blocks) in grad_hess.zip(bins.chunks_exact(data.blocks_per_row)) {
+            let e = &mut sums[blocks[block][byte] as usize];
+            e[0] += g;
+            e[1] += h;
         }
     }
 
