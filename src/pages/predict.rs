@@ -267,40 +267,50 @@ fn Predictor(model: Arc<TrainedModel>, example_genre: RwSignal<Option<String>>) 
                         <CorrectGenre genres=model_genres.clone() predicted model=model_name.clone() source="Predict" id="correct" />
                     })}
                 </section>
-                <section class="card why-card" aria-labelledby="why-title" hidden=move || !has_explanation()>
-                    <h2 id="why-title">"Why " {move || top_genre.get()} "?"</h2>
-                    <p class="card-sub">
-                        "How each feature pushes the prediction towards or away from "
-                        {move || top_genre.get()} ". " {scale_note}
-                    </p>
-                    <ContribChart genre=top_genre items=contributions />
-                </section>
+                // Built with the first explanation, after the answer is painted.
+                {move || answer_painted.get().then(|| view! {
+                    <section class="card why-card" aria-labelledby="why-title" hidden=move || !has_explanation()>
+                        <h2 id="why-title">"Why " {move || top_genre.get()} "?"</h2>
+                        <p class="card-sub">
+                            "How each feature pushes the prediction towards or away from "
+                            {move || top_genre.get()} ". " {scale_note}
+                        </p>
+                        <ContribChart genre=top_genre items=contributions />
+                    </section>
+                })}
                 {move || rest_shown.get().then(|| view! { <AboutModel model=about.clone() /> })}
             </div>
         </div>
     }
 }
 
-/// How many of the form's `n` fields are built with the answer: those that can be in the
-/// window, counting from the top of the form at the earliest it can start (below the header,
-/// the title and the model chooser, 300 px at any width) with fields at their shortest (5.5rem),
-/// so that a field built a task later is never one the screen shows. Natively (the app's native
-/// tests) all of them.
+/// How many of the form's `n` fields are built with the answer: on the page's first answer,
+/// those that can be on the first screen (the screen's height, at least the window's, below the
+/// header, the title and the model chooser, 300 px at any width, with fields at their shortest,
+/// 5.5rem), so that a field built a task later is never one the first screen shows. Asking the
+/// window or the page for a size would lay the page out inside the task that shows the answer;
+/// the screen's size needs no layout. Later (another model chosen, maybe scrolled down the
+/// form), and natively (the app's native tests), all of them.
 fn first_screen_fields(n: usize) -> usize {
     #[cfg(target_arch = "wasm32")]
     {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static ANSWERED: AtomicBool = AtomicBool::new(false);
         const FORM_TOP_PX: f64 = 300.0;
         const MIN_FIELD_PX: f64 = 88.0;
-        let Some(window) = web_sys::window() else {
+        if ANSWERED.swap(true, Ordering::Relaxed) {
+            return n;
+        }
+        let Some(height) = web_sys::window()
+            .and_then(|w| w.screen().ok())
+            .and_then(|s| s.height().ok())
+        else {
             return n;
         };
-        let height = window
-            .inner_height()
-            .ok()
-            .and_then(|h| h.as_f64())
-            .unwrap_or(f64::INFINITY);
-        let bottom = height + window.scroll_y().unwrap_or(0.0);
-        (((bottom - FORM_TOP_PX) / MIN_FIELD_PX).ceil().max(1.0) as usize).min(n)
+        (((height as f64 - FORM_TOP_PX) / MIN_FIELD_PX)
+            .ceil()
+            .max(1.0) as usize)
+            .min(n)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
