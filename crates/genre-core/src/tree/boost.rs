@@ -405,7 +405,7 @@ impl BoostValidParams {
             let mut large_hist = parent.hist;
             if last {
                 small_hist.fill_feature(f0, small_grad_hess, small_bins, data);
-                large_hist.subtract_feature(&small_hist, f0, data);
+                large_hist.subtract_sums(&small_hist, f0, data);
             } else {
                 small_hist.fill::<true>(small_grad_hess, small_bins, data);
                 large_hist.subtract(&small_hist, data);

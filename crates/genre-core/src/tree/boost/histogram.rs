@@ -77,19 +77,22 @@ impl Histogram {
     /// bins the features have (the others are zero in both).
     pub(super) fn subtract(&mut self, other: &Histogram, data: &Binned) {
         for f in 0..data.p {
-            self.subtract_feature(other, f, data);
+            self.subtract_sums(other, f, data);
+            let nb = data.mapper.n_bins(f);
+            for (m, t) in self.counts[f][..nb].iter_mut().zip(&other.counts[f][..nb]) {
+                *m -= t;
+            }
         }
     }
 
-    /// [`subtract`](Self::subtract) on feature `f` only.
-    pub(super) fn subtract_feature(&mut self, other: &Histogram, f: usize, data: &Binned) {
+    /// [`subtract`](Self::subtract) on feature `f`'s sums only: after a tree's last split, its
+    /// two leaves read only their totals, and the smaller one's counts were never made
+    /// ([`fill_feature`](Self::fill_feature)), so they are left as they were.
+    pub(super) fn subtract_sums(&mut self, other: &Histogram, f: usize, data: &Binned) {
         let nb = data.mapper.n_bins(f);
         for (m, t) in self.sums[f][..nb].iter_mut().zip(&other.sums[f][..nb]) {
             m[0] -= t[0];
             m[1] -= t[1];
-        }
-        for (m, t) in self.counts[f][..nb].iter_mut().zip(&other.counts[f][..nb]) {
-            *m -= t;
         }
     }
 
