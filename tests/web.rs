@@ -156,6 +156,28 @@ fn type_value(id: &str, value: &str) {
 
 /// Sets one feature on the Predict page as a user does: the key's note picker, the mode's
 /// switch, a duration typed as minutes and seconds (to the millisecond), a number typed.
+/// Waits (a few seconds at most) until the Predict page has built every field: those below the
+/// first screen come a task after the first answer is painted.
+async fn every_field_built() {
+    for _ in 0..300 {
+        if document()
+            .query_selector(".field-pending")
+            .unwrap()
+            .is_none()
+        {
+            return;
+        }
+        let later = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(later).await.unwrap();
+    }
+    panic!("the Predict page's fields were still being built after 3 s");
+}
+
 fn set_feature(f: Feature, v: f64) {
     let id = format!("field-{}", f.name());
     match f {
@@ -198,6 +220,7 @@ async fn predict_page_shows_the_native_genre_and_keeps_it_on_invalid_input() {
         view! { <PredictPage /> }
     });
     leptos::task::tick().await;
+    every_field_built().await;
 
     let complete: Vec<&Row> = expected
         .rows
