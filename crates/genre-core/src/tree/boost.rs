@@ -12,7 +12,7 @@ mod softmax;
 
 use binned::{BinBlock, Binned};
 use histogram::{Histogram, Workspace};
-use leaf_rows::TreeRows;
+use leaf_rows::{Round, TreeRows};
 use softmax::{softmax, softmax_rows};
 
 use super::batch::{walk_lanes, GROUP};
@@ -106,14 +106,6 @@ fn check_boost(p: &BoostValidParams) -> Result<(), TrainError> {
 
 /// Rows per block of the gradient pass (a block's scores stay in L1).
 const GRADIENT_BLOCK: usize = 64;
-
-/// A round's rows (its subsample), their bins in that order, and one class's gradients and
-/// hessians (of every fitting row): what each of the round's trees starts from.
-struct Round<'a> {
-    rows: &'a [u32],
-    bins: &'a [BinBlock],
-    grad_hess: &'a [[f64; 2]],
-}
 
 /// One leaf waiting to be split, with its gradient histogram.
 struct Candidate {
@@ -378,7 +370,7 @@ impl BoostValidParams {
             importance[f] += gain;
             // The root's rows are the round's, not yet in `rows`.
             let mid = if parent.slot == root {
-                rows.split_root(round.rows, round.bins, round.grad_hess, f, bin)
+                rows.split_root(round, f, bin)
             } else {
                 rows.split(parent.start..parent.end, f, bin)
             };

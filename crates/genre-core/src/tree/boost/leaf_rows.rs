@@ -23,36 +23,36 @@ pub(super) struct TreeRows {
     pub(super) blocks_per_row: usize,
 }
 
+/// A round's rows (its subsample), their bins in that order, and one class's gradients and
+/// hessians (of every fitting row): what each of the round's trees starts from.
+#[derive(Clone, Copy)]
+pub(super) struct Round<'a> {
+    pub(super) rows: &'a [u32],
+    pub(super) bins: &'a [BinBlock],
+    pub(super) grad_hess: &'a [[f64; 2]],
+}
+
 impl TreeRows {
     /// Splits a tree's root, the round's `rows` (with their class's `grad_hess`, and their
     /// bins `round_bins`): puts them into the tree's arrays in the order [`split`](Self::split)
     /// leaves, as if they had been copied in first, and gives where the right ones start. One
     /// pass instead of a copy and a split.
-    pub(super) fn split_root(
-        &mut self,
-        rows: &[u32],
-        round_bins: &[BinBlock],
-        grad_hess: &[[f64; 2]],
-        f: usize,
-        bin: u8,
-    ) -> usize {
-        self.rows.resize(rows.len(), LeafRow::default());
-        self.bins.resize(round_bins.len(), [0; 16]);
+    pub(super) fn split_root(&mut self, round: &Round, f: usize, bin: u8) -> usize {
+        self.rows.resize(round.rows.len(), LeafRow::default());
+        self.bins.resize(round.bins.len(), [0; 16]);
         if self.blocks_per_row == 1 {
-            self.split_root_in::<true>(rows, round_bins, grad_hess, f, bin)
+            self.split_root_in::<true>(round, f, bin)
         } else {
-            self.split_root_in::<false>(rows, round_bins, grad_hess, f, bin)
+            self.split_root_in::<false>(round, f, bin)
         }
     }
 
-    fn split_root_in<const ONE_BLOCK: bool>(
-        &mut self,
-        rows: &[u32],
-        round_bins: &[BinBlock],
-        grad_hess: &[[f64; 2]],
-        f: usize,
-        bin: u8,
-    ) -> usize {
+    fn split_root_in<const ONE_BLOCK: bool>(&mut self, round: &Round, f: usize, bin: u8) -> usize {
+        let Round {
+            rows,
+            bins: round_bins,
+            grad_hess,
+        } = *round;
         let per_row = if ONE_BLOCK { 1 } else { self.blocks_per_row };
         let (block, byte) = (f / 16, f % 16);
         // `split`'s steps, where the row at `i` is the round's row `at`: the one at `i` when
@@ -168,10 +168,12 @@ mod tests {
                     bins: Vec::new(),
                     blocks_per_row,
                 };
-                assert_eq!(
-                    direct.split_root(&rows, &round_bins, &grad_hess, f, bin),
-                    mid
-                );
+                let round = Round {
+                    rows: &rows,
+                    bins: &round_bins,
+                    grad_hess: &grad_hess,
+                };
+                assert_eq!(direct.split_root(&round, f, bin), mid);
                 let key = |t: &TreeRows| -> Vec<(u32, [u64; 2])> {
                     t.rows
                         .iter()
