@@ -379,8 +379,15 @@ async fn measure_forest_workers_and_big_csv() -> Result<()> {
         b.js("window.__long = []; window.__loaf = [];").await?;
         let size = std::fs::metadata(&big)?.len();
         b.upload("train-file", &big).await?;
+        // The line about the file read before stays until the new one is in: wait for the one
+        // that names the big file.
+        let name = big.file_name().and_then(|n| n.to_str()).ok_or("the big file's name")?;
         let heap = b
-            .wait_js("return document.getElementById('parse-done')?.dataset.heapBytes;", "the 100 MB file", TRAIN)
+            .wait_js(
+                &format!("const d = document.getElementById('parse-done'); return d?.textContent.includes({name:?}) ? d.dataset.heapBytes : null;"),
+                "the 100 MB file",
+                TRAIN,
+            )
             .await?;
         let parse_ms = b.js("return document.getElementById('parse-done').dataset.parseMs;").await?;
         out.push(format!(
