@@ -298,6 +298,20 @@ pub fn envelope_id(data: &JsValue) -> Option<RequestId> {
         .map(|id| id as RequestId)
 }
 
+/// Shares a worker takes of a forest, at most: a worker that is done takes the next share, so
+/// one slower worker (a phone's small core, a tab in the background, a busy machine) holds the
+/// forest up by one small share, not by half of it.
+const SHARES_PER_WORKER: usize = 3;
+/// Trees a share has, at least: each share bins nothing (the worker keeps the bins) but is a
+/// round trip, a decode and a walk of the holdout.
+const MIN_SHARE_TREES: usize = 8;
+
+/// How many shares `n_trees` trees are cut into for `workers` workers: at least one per worker,
+/// up to [`SHARES_PER_WORKER`] each while shares keep [`MIN_SHARE_TREES`] trees.
+pub fn share_count(n_trees: usize, workers: usize) -> usize {
+    (n_trees / MIN_SHARE_TREES).clamp(workers, workers * SHARES_PER_WORKER)
+}
+
 /// Splits `n_trees` into `parts` contiguous shares, larger ones first (empty shares dropped).
 pub fn shares(n_trees: usize, parts: usize) -> Vec<Range<usize>> {
     let parts = parts.clamp(1, n_trees.max(1));
@@ -326,6 +340,21 @@ mod tests {
         assert_eq!(shares(10, 3), vec![0..4, 4..7, 7..10]);
         assert_eq!(shares(2, 8), vec![0..1, 1..2]);
         assert_eq!(shares(5, 0), vec![0..5]);
+    }
+
+    #[test]
+    fn a_forest_is_cut_into_several_shares_a_worker_while_they_keep_enough_trees() {
+        assert_eq!(share_count(100, 2), 6);
+        assert_eq!(share_count(60, 2), 6);
+        assert_eq!(share_count(40, 2), 5);
+        assert_eq!(share_count(10, 2), 2);
+        assert_eq!(share_count(3, 2), 2);
+        assert_eq!(share_count(1000, 4), 12);
+        // Every tree in exactly one share, in order.
+        let parts = shares(100, share_count(100, 2));
+        assert_eq!(parts.first().map(|r| r.start), Some(0));
+        assert_eq!(parts.last().map(|r| r.end), Some(100));
+        assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
     }
 
     /// Natively through serde (JSON stands in for serde-wasm-bindgen, which only runs in the

@@ -1,9 +1,10 @@
 //! The training scheduler: runs a set of models on N long-lived training workers.
 //!
 //! The split (opaque bytes from the parser) goes to every worker once; each worker trains one
-//! task at a time. A forest is cut into N shares of trees (tree i always uses the seed derived
-//! for i, so the merged forest equals one run); each share's worker also walks its trees on the
-//! test part, so the worker that finished the last share only merges the shares and adds up
+//! task at a time. A forest is cut into a few shares of trees per worker (tree i always uses
+//! the seed derived for i, so the merged forest equals one run), taken in turn by whichever
+//! worker is free, so workers of unequal speed finish together; each share's worker also walks
+//! its trees on the test part, so the worker that finished the last share only merges the shares and adds up
 //! their leaves to score the forest. Other models take one worker each. The run's workers are its own ([`Lease`]):
 //! the page cancels it through the lease's `Canceller`, which terminates them (the one way to
 //! stop a worker busy in wasm), and no other run's. The page learns what happens through
@@ -19,7 +20,7 @@ use js_sys::Uint8Array;
 
 use super::calls::{TrainJob, TrainedFile};
 use super::pool::{Lease, Progress, WorkerClient, WorkerError};
-use super::protocol::shares;
+use super::protocol::{share_count, shares};
 use crate::perf::now;
 
 /// What happens to one model of a run.
@@ -129,7 +130,8 @@ pub async fn run(
     for (j, spec) in specs.iter().enumerate() {
         match spec {
             ModelSpec::Forest(_) | ModelSpec::Bagging(_) if workers > 1 => {
-                let parts = shares(spec.work_units(), workers);
+                let units = spec.work_units();
+                let parts = shares(units, share_count(units, workers));
                 share_slots.push(vec![None; parts.len()]);
                 for (k, r) in parts.into_iter().enumerate() {
                     queue.push_back(Task::Share(j, k, r));

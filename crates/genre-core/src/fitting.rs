@@ -14,6 +14,7 @@ use ndarray::{ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TrainError;
+use crate::tree::binning::BinnedColumns;
 
 /// Progress of one model's training: `done` of `total` work units (trees, rounds, epochs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -60,6 +61,8 @@ pub struct Run<'a> {
     /// Per-row weights (class balancing). Not linfa's dataset weights: those are `f32`, these
     /// `f64`, and rounding them would change the trees.
     weights: Option<&'a [f64]>,
+    /// The training set's columns binned already (see [`BinnedColumns`]), for the forests.
+    binned: Option<&'a BinnedColumns>,
     /// A `RefCell` because `Fit::fit` takes `&self`.
     progress: RefCell<&'a mut dyn FnMut(Progress)>,
     cancel: &'a AtomicBool,
@@ -72,6 +75,10 @@ impl Run<'_> {
 
     pub fn weights(&self) -> Option<&[f64]> {
         self.weights
+    }
+
+    pub fn binned(&self) -> Option<&BinnedColumns> {
+        self.binned
     }
 
     /// After each work unit.
@@ -117,6 +124,7 @@ impl<'a, P> Training<'a, P> {
             run: Run {
                 n_classes,
                 weights: None,
+                binned: None,
                 progress: RefCell::new(progress),
                 cancel,
             },
@@ -126,6 +134,12 @@ impl<'a, P> Training<'a, P> {
     /// Per-row weights, one for each row of the dataset.
     pub fn weights(mut self, weights: Option<&'a [f64]>) -> Self {
         self.run.weights = weights;
+        self
+    }
+
+    /// The dataset's columns binned already: a forest then does not bin them again.
+    pub fn binned(mut self, binned: Option<&'a BinnedColumns>) -> Self {
+        self.run.binned = binned;
         self
     }
 }

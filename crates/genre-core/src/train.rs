@@ -30,9 +30,11 @@ use crate::smote::{smote, SMOTE_K};
 use crate::split::{stratified_split, Split, DEFAULT_SEED, DEFAULT_TEST_FRACTION};
 use crate::svc::SvcParams;
 use crate::text::percent;
+use crate::tree::binning::{BinMapper, BinnedColumns};
 use crate::tree::boost::BoostParams;
 use crate::tree::flat::TreeEnsemble;
 use crate::tree::forest::{merge_forests, BaggingParams, ForestParams, ForestValidParams};
+use crate::tree::nodes::BuiltOnce;
 
 mod blockers;
 mod protocol;
@@ -492,12 +494,22 @@ pub struct TrainingSet {
     pub y: Array1<usize>,
     /// Per-row class weights ([`Balance::ClassWeights`]).
     pub weight: Option<Vec<f64>>,
+    /// `x`'s columns binned for the forests, made by the first forest (or share of one)
+    /// trained on this set: a worker trains several on one set.
+    pub(crate) binned: BuiltOnce<BinnedColumns>,
 }
 
 impl TrainingSet {
     /// The rows and classes as a linfa dataset (a view), what every model's `Fit` takes.
     pub fn dataset(&self) -> DatasetView<'_, f64, usize, Ix1> {
         DatasetBase::new(self.x.view(), self.y.view())
+    }
+
+    /// `x`'s columns binned as a forest bins them, made on first use.
+    pub fn binned(&self) -> &BinnedColumns {
+        self.binned
+            .get_or_build(|| Some(BinMapper::binned_columns(self.x.view())))
+            .expect("always built")
     }
 
     /// Every `step`-th row (from the first), with its class and weight: a small set spread
@@ -512,6 +524,7 @@ impl TrainingSet {
                 .weight
                 .as_ref()
                 .map(|w| picked.iter().map(|&i| w[i]).collect()),
+            binned: Default::default(),
         }
     }
 }
@@ -569,6 +582,7 @@ pub fn build_training_set(prep: &Prepared, kind: ModelKind) -> Result<TrainingSe
         x: Array2::from_shape_vec((y.len(), p), flat).expect("p values a row"),
         y: Array1::from(y),
         weight,
+        binned: Default::default(),
     })
 }
 
@@ -590,6 +604,7 @@ pub fn fit_estimator(
         let share = params.share(trees.clone().unwrap_or(0..params.n_trees()));
         Training::new(&share, n_classes, progress, cancel)
             .weights(weights)
+            .binned(Some(stage.binned()))
             .fit(&data)
     };
     let mut est = match spec {

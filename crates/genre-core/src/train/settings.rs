@@ -226,6 +226,7 @@ mod tests {
             x: Array2::from_shape_fn((rows.len(), p), |(i, j)| rows[i][j]),
             y: Array1::from_iter((0..rows.len()).map(|i| i % 2)),
             weight: None,
+            binned: Default::default(),
         };
         for kind in ModelKind::ALL {
             for p in param_specs(kind) {

@@ -174,6 +174,37 @@ mod tests {
     }
 
     #[test]
+    fn the_bins_a_training_set_keeps_grow_the_trees_binning_anew_grows() {
+        use crate::fitting::{Progress, Training};
+        use crate::tree::flat::TreeEnsemble;
+        use linfa::prelude::Fit;
+        use linfa::ParamGuard;
+
+        let prep = bundled_sample();
+        let stage = build_training_set(&prep, ModelKind::RandomForest).unwrap();
+        let never = AtomicBool::new(false);
+        let params = ForestParams::default().n_trees(4);
+        let valid = params.check_ref().unwrap();
+        let k = prep.classes.len();
+        let fit = |set: &crate::train::TrainingSet, kept: bool| -> TreeEnsemble {
+            let mut quiet = |_: Progress| {};
+            let training = Training::new(valid, k, &mut quiet, &never);
+            let training = match kept {
+                true => training.binned(Some(stage.binned())),
+                false => training,
+            };
+            training.fit(&set.dataset()).unwrap()
+        };
+        let anew = fit(&stage, false);
+        assert!(stage.binned.built().is_none(), "made only when asked for");
+        assert!(fit(&stage, true) == anew);
+        assert!(stage.binned.built().is_some());
+        // Bins of another set are not used for this one.
+        let half = stage.every_nth(2);
+        assert!(fit(&half, true) == fit(&half, false));
+    }
+
+    #[test]
     fn shares_that_do_not_fit_together_are_refused() {
         let prep = bundled_sample();
         let stage = build_training_set(&prep, ModelKind::RandomForest).unwrap();

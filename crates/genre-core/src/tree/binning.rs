@@ -4,9 +4,28 @@
 //! Bin `b` holds the values `x` with `edges[b-1] < x <= edges[b]`, hence "bin <= b" is exactly
 //! "x <= edges[b]": a tree grown on bins predicts raw values with the same f32 thresholds.
 
+use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_BINS: usize = 256;
+
+/// A training set's columns binned, with the edges that binned them: what a forest grows on.
+/// Made once per training set and shared by every forest and share of trees trained on it (a
+/// web worker trains a forest's trees in several shares: binning is as long as growing four
+/// trees of the bundled forest).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinnedColumns {
+    pub mapper: BinMapper,
+    /// `bins[f][row]`.
+    pub bins: Vec<Vec<u8>>,
+}
+
+impl BinnedColumns {
+    /// Whether these are the bins of a set of `rows` rows of `features` features.
+    pub fn matches(&self, rows: usize, features: usize) -> bool {
+        self.bins.len() == features && self.bins.iter().all(|b| b.len() == rows)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BinMapper {
@@ -37,6 +56,12 @@ impl BinMapper {
             bins.push(col.iter().map(|&x| mapper.bin(f, x)).collect());
         }
         (mapper, bins)
+    }
+
+    /// [`fit_binned`](Self::fit_binned) on the columns of `x` (rows × features).
+    pub fn binned_columns(x: ArrayView2<f64>) -> BinnedColumns {
+        let (mapper, bins) = BinMapper::fit_binned(x.columns().into_iter().map(|c| c.to_vec()));
+        BinnedColumns { mapper, bins }
     }
 
     pub fn n_bins(&self, feature: usize) -> usize {

@@ -194,19 +194,27 @@ impl ForestValidParams {
     }
 }
 
-/// Bins the records (on these rows only) and trains trees `trees`.
+/// Bins the records (on these rows only), unless the run has them binned already, and trains
+/// trees `trees`.
 pub(crate) fn fit_forest<D: Data<Elem = f64>, T: AsSingleTargets<Elem = usize>>(
     params: &ForestValidParams,
     trees: Range<usize>,
     run: &Run,
     dataset: &DatasetBase<ArrayBase<D, Ix2>, T>,
 ) -> Result<TreeEnsemble, TrainError> {
-    let (mapper, bins) =
-        BinMapper::fit_binned(dataset.records().columns().into_iter().map(|c| c.to_vec()));
+    let records = dataset.records();
+    let made;
+    let binned = match run.binned() {
+        Some(b) if b.matches(records.nrows(), records.ncols()) => b,
+        _ => {
+            made = BinMapper::binned_columns(records.view());
+            &made
+        }
+    };
     let y = classes_of(dataset);
     let data = BinnedClassData {
-        mapper: &mapper,
-        bins: &bins,
+        mapper: &binned.mapper,
+        bins: &binned.bins,
         y: &y,
         n_classes: run.n_classes(),
         weight: run.weights(),
