@@ -4,8 +4,9 @@
 //! tasks over 50 ms), and prediction latency inside the page (release build, through
 //! `wasmBindings.bench_predict`).
 //!
-//! Usage: `cargo run --release -p genre-lens-e2e --bin measure [-- [--first-answer] LABEL=DIST ...]`
-//! (default: `fetch=dist`). Several builds are measured interleaved, load by load (Predict then
+//! Usage: `cargo run --release -p genre-lens-e2e --bin measure [-- [--first-answer] [--loads N]
+//! LABEL=DIST ...]` (default: `fetch=dist`, 7 loads; on a noisy machine more loads settle the
+//! medians). Several builds are measured interleaved, load by load (Predict then
 //! the widget, each build in turn, the order of the builds reversed every other round), so noise
 //! on the machine falls on all of them alike; the first build is the one the others are compared
 //! with. `--first-answer`: only the first answer (no sizes, no in-page latency).
@@ -19,6 +20,7 @@ use std::time::Duration;
 use genre_lens_e2e::{dist_dir, median, repo_root, with_browser, Result, StaticServer};
 use serde_json::json;
 
+/// Cold loads of each page and build unless `--loads N` says otherwise.
 const COLD_LOADS: usize = 7;
 
 fn compressed_len(tool: &[&str], path: &Path) -> Result<usize> {
@@ -380,6 +382,14 @@ async fn latency(url: &str) -> Result<Latency> {
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let first_answer_only = args.iter().any(|a| a == "--first-answer");
+    let cold_loads = match args.iter().position(|a| a == "--loads") {
+        None => COLD_LOADS,
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .ok_or("--loads needs a number of loads, 1 or more")?,
+    };
     let mut variants: Vec<(String, PathBuf)> = args
         .iter()
         .filter_map(|a| {
@@ -400,7 +410,7 @@ async fn main() -> Result<()> {
         .iter()
         .map(|_| variants.iter().map(|_| Vec::new()).collect())
         .collect();
-    for round in 0..COLD_LOADS {
+    for round in 0..cold_loads {
         let mut order: Vec<usize> = (0..variants.len()).collect();
         if round % 2 == 1 {
             order.reverse();
@@ -439,7 +449,7 @@ async fn main() -> Result<()> {
     }
 
     let mut summary = format!(
-        "| page | build | first prediction after navigation, median of {COLD_LOADS} cold loads (min–max) | × {} | main-thread tasks over 50 ms before the answer |\n|---|---|---|---:|---|\n",
+        "| page | build | first prediction after navigation, median of {cold_loads} cold loads (min–max) | × {} | main-thread tasks over 50 ms before the answer |\n|---|---|---|---:|---|\n",
         variants[0].0
     );
     let mut breakdowns = String::new();
@@ -457,7 +467,7 @@ async fn main() -> Result<()> {
                 long_task_summary(&loads[p][v])
             );
             breakdowns += &format!(
-                "\n#### {}, {label}: the first answer, medians of {COLD_LOADS} cold loads\n\n{}",
+                "\n#### {}, {label}: the first answer, medians of {cold_loads} cold loads\n\n{}",
                 page.title(),
                 breakdown(&loads[p][v])
             );
