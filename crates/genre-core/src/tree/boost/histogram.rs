@@ -104,6 +104,7 @@ impl Histogram {
 
     /// `self - other`, in place (a parent's histogram becomes its larger child's), on the
     /// bins the features have (the others are zero in both).
+    #[inline(never)]
     pub(super) fn subtract(&mut self, other: &Histogram, data: &Binned) {
         for f in 0..data.p {
             self.subtract_sums(other, f, data);

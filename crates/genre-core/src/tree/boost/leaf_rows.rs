@@ -41,19 +41,19 @@ impl TreeRows {
         self.rows.resize(round.rows.len(), LeafRow::default());
         self.bins.resize(round.bins.len(), [0; 16]);
         if self.blocks_per_row == 1 {
-            self.split_root_in::<true>(round, f, bin)
+            split_root_one_block(round, &mut self.rows, &mut self.bins, f % 16, bin)
         } else {
-            self.split_root_in::<false>(round, f, bin)
+            self.split_root_in(round, f, bin)
         }
     }
 
-    fn split_root_in<const ONE_BLOCK: bool>(&mut self, round: &Round, f: usize, bin: u8) -> usize {
+    fn split_root_in(&mut self, round: &Round, f: usize, bin: u8) -> usize {
         let Round {
             rows,
             bins: round_bins,
             grad_hess,
         } = *round;
-        let per_row = if ONE_BLOCK { 1 } else { self.blocks_per_row };
+        let per_row = self.blocks_per_row;
         let (block, byte) = (f / 16, f % 16);
         // `split`'s steps, where the row at `i` is the round's row `at`: the one at `i` when
         // `i` has just stepped on, else the last unplaced one, which the swap brought to `i`.
@@ -72,11 +72,7 @@ impl TreeRows {
                 row,
                 grad_hess: grad_hess[row as usize],
             };
-            if ONE_BLOCK {
-                self.bins[to] = blocks[0];
-            } else {
-                self.bins[to * per_row..(to + 1) * per_row].copy_from_slice(blocks);
-            }
+            self.bins[to * per_row..(to + 1) * per_row].copy_from_slice(blocks);
             at = if to < i { i } else { j };
         }
         i
@@ -174,6 +170,53 @@ fn split_one_block(rows: &mut [LeafRow], bins: &mut [BinBlock], byte: usize, bin
             held = next;
             if goes_left {
                 put(rows, bins, i, held);
+                i += 1;
+                break;
+            }
+        }
+    }
+}
+
+/// [`TreeRows::split_root`] of rows whose bins are one block each, into `rows` and `bins`:
+/// the steps of [`split_one_block`] on the round's rows as if they had been copied in first
+/// (a place not yet written holds the round's row of that place).
+#[inline(never)]
+fn split_root_one_block(
+    round: &Round,
+    rows: &mut [LeafRow],
+    bins: &mut [BinBlock],
+    byte: usize,
+    bin: u8,
+) -> usize {
+    let byte = byte % 16;
+    let take = |k: usize| -> (LeafRow, BinBlock) {
+        let row = round.rows[k];
+        let grad_hess = round.grad_hess[row as usize];
+        (LeafRow { row, grad_hess }, round.bins[k])
+    };
+    let (mut i, mut j) = (0, round.rows.len());
+    loop {
+        // A run of rows going left, copied in place.
+        while i < j && round.bins[i][byte] <= bin {
+            (rows[i], bins[i]) = take(i);
+            i += 1;
+        }
+        if i == j {
+            return i;
+        }
+        // The row at `i` goes right: as in `split_one_block`.
+        let mut held = take(i);
+        loop {
+            j -= 1;
+            if j == i {
+                (rows[i], bins[i]) = held;
+                return i;
+            }
+            let goes_left = round.bins[j][byte] <= bin;
+            (rows[j], bins[j]) = held;
+            held = take(j);
+            if goes_left {
+                (rows[i], bins[i]) = held;
                 i += 1;
                 break;
             }
