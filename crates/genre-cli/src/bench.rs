@@ -42,7 +42,12 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), CliError> {
+pub fn run(
+    data_path: &Path,
+    model_path: &Path,
+    repeat: usize,
+    only: Option<&str>,
+) -> Result<(), CliError> {
     let repeat = repeat.max(1);
     let data = read_data(data_path, &IngestOptions::for_training())?;
     let mut rows = Vec::new();
@@ -81,6 +86,10 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
             ("gbt, LightGBM defaults", lightgbm_like.clone()),
         ];
         for (name, spec) in specs {
+            let row_label = format!("{name} ({label}, {} rows)", prep.train_y.len());
+            if only.is_some_and(|o| !row_label.contains(o)) {
+                continue;
+            }
             let stage = build_training_set(&prep, spec.kind())?;
             let mut wall = Vec::new();
             let mut cpu = Vec::new();
@@ -112,7 +121,7 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
                 "rounds"
             };
             rows.push(vec![
-                format!("{name} ({label}, {} rows)", prep.train_y.len()),
+                row_label,
                 format!("{units} {unit}"),
                 format!("{accuracy:.4}"),
                 format!("{:.2} s", median(cpu)),
@@ -134,6 +143,9 @@ pub fn run(data_path: &Path, model_path: &Path, repeat: usize) -> Result<(), Cli
         )
     );
 
+    if only.is_some() {
+        return Ok(());
+    }
     quantization_table(&data)?;
 
     let model = read_model(model_path)?;

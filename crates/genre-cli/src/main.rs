@@ -82,6 +82,10 @@ enum Command {
         /// Repetitions for the prediction timings.
         #[arg(long, default_value_t = 5)]
         repeat: usize,
+        /// Only the training rows whose label contains this (e.g. "LightGBM defaults (F13"),
+        /// and no other table: one fit to time or profile.
+        #[arg(long)]
+        only: Option<String>,
     },
 }
 
@@ -111,7 +115,8 @@ fn main() -> ExitCode {
             data,
             model,
             repeat,
-        } => bench::run(&data, &model, repeat),
+            only,
+        } => bench::run(&data, &model, repeat, only.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -25,6 +25,7 @@ impl Histogram {
     /// Overwrites the histogram with the sums of the rows' `grad_hess`, added in their order (the order
     /// decides the last bits of the sums, so it is part of what makes a model), and their
     /// counts (from `bins`, the rows' bins) unless `COUNTS` is false (the caller then knows them).
+    #[inline(never)]
     pub(super) fn fill<const COUNTS: bool>(
         &mut self,
         grad_hess: impl Iterator<Item = [f64; 2]>,
@@ -40,6 +41,19 @@ impl Histogram {
             for (f, counts) in self.counts.iter_mut().enumerate() {
                 counts[..data.mapper.n_bins(f)].fill(0);
             }
+        }
+        // Up to 16 features (a row's bins in one block): the loop over the features unrolled
+        // for their number, each feature's bins then at a fixed offset.
+        if data.blocks_per_row == 1 {
+            macro_rules! unrolled_for_p {
+                ($($n:literal)*) => {
+                    match p {
+                        $($n => return self.add_rows::<$n, COUNTS>(grad_hess, bins),)*
+                        _ => {}
+                    }
+                };
+            }
+            unrolled_for_p!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
         }
         // Features four at a time, unrolled: the loop's own bookkeeping was as much work as
         // the additions.
@@ -63,6 +77,21 @@ impl Histogram {
         }
     }
 
+    /// The additions of [`fill`](Self::fill) for `P` features, whose bins are one block a row.
+    fn add_rows<const P: usize, const COUNTS: bool>(
+        &mut self,
+        grad_hess: impl Iterator<Item = [f64; 2]>,
+        bins: &[BinBlock],
+    ) {
+        let sums: &mut [_; P] = (&mut self.sums[..P]).try_into().expect("P features");
+        let counts: &mut [_; P] = (&mut self.counts[..P]).try_into().expect("P features");
+        for ([g, h], block) in grad_hess.zip(bins) {
+            for f in 0..P {
+                add_to_bin::<COUNTS>(&mut sums[f], &mut counts[f], block[f], g, h);
+            }
+        }
+    }
+
     /// Sets the counts to those of `rows`' bins.
     pub(super) fn count(&mut self, rows: &[u32], data: &Binned) {
         self.counts.as_flattened_mut().fill(0);
@@ -75,6 +104,7 @@ impl Histogram {
 
     /// `self - other`, in place (a parent's histogram becomes its larger child's), on the
     /// bins the features have (the others are zero in both).
+    #[inline(never)]
     pub(super) fn subtract(&mut self, other: &Histogram, data: &Binned) {
         for f in 0..data.p {
             self.subtract_sums(other, f, data);
