@@ -31,7 +31,7 @@ pub enum FieldDef {
     Workers,
 }
 
-/// The forest is trained in shares, one per worker: an app setting, not a model's.
+/// How many workers share out the forest's trees: an app setting, not a model's.
 pub const WORKERS: (&str, &str, &str) = ("workers", "Workers", "parallel shares of the trees");
 pub const WORKERS_MAX: usize = 16;
 

@@ -1,6 +1,6 @@
 //! Step 4: training. The parser worker splits the data (it holds the file); the split goes, as
 //! opaque bytes, to the training workers, where `worker::scheduler` runs the models (forests in
-//! shares, one per worker). This page starts and cancels the run and shows each model's
+//! shares, a few per worker). This page starts and cancels the run and shows each model's
 //! progress. The active model is never touched by training (only "use this model" changes it).
 
 use std::sync::Arc;
