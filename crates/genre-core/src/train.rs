@@ -497,6 +497,9 @@ pub struct TrainingSet {
     /// `x`'s columns binned for the forests, made by the first forest (or share of one)
     /// trained on this set: a worker trains several on one set.
     pub(crate) binned: BuiltOnce<BinnedColumns>,
+    /// The holdout rows of the split this set was built from, preprocessed as `x` is, made by
+    /// the first forest share scored on them: a worker scores several shares on one set.
+    pub(crate) holdout: BuiltOnce<Vec<f64>>,
 }
 
 impl TrainingSet {
@@ -512,6 +515,18 @@ impl TrainingSet {
             .expect("always built")
     }
 
+    /// `prep`'s holdout rows preprocessed as `x` is, one after another: kept from the first
+    /// call, as the set is only ever used with the split it was built from (a kept copy of
+    /// another size is not used).
+    pub fn holdout_values(&self, prep: &Prepared) -> std::borrow::Cow<'_, [f64]> {
+        let fresh = || self.preprocessor.transform_rows(prep.test_x.iter());
+        let len = prep.test_x.len() * self.preprocessor.features.len();
+        match self.holdout.get_or_build(|| Some(fresh())) {
+            Some(kept) if kept.len() == len => std::borrow::Cow::Borrowed(kept),
+            _ => std::borrow::Cow::Owned(fresh()),
+        }
+    }
+
     /// Every `step`-th row (from the first), with its class and weight: a small set spread
     /// through the whole one, so a file sorted by genre still gives every genre.
     pub fn every_nth(&self, step: usize) -> TrainingSet {
@@ -525,6 +540,7 @@ impl TrainingSet {
                 .as_ref()
                 .map(|w| picked.iter().map(|&i| w[i]).collect()),
             binned: Default::default(),
+            holdout: Default::default(),
         }
     }
 }
@@ -583,6 +599,7 @@ pub fn build_training_set(prep: &Prepared, kind: ModelKind) -> Result<TrainingSe
         y: Array1::from(y),
         weight,
         binned: Default::default(),
+        holdout: Default::default(),
     })
 }
 

@@ -227,6 +227,7 @@ mod tests {
             y: Array1::from_iter((0..rows.len()).map(|i| i % 2)),
             weight: None,
             binned: Default::default(),
+            holdout: Default::default(),
         };
         for kind in ModelKind::ALL {
             for p in param_specs(kind) {

@@ -67,7 +67,7 @@ pub fn fit_share(
     };
     // The holdout as the model reads it (`TrainedModel::predict_classes`' preprocessing).
     let width = stage.preprocessor.features.len();
-    let values = stage.preprocessor.transform_rows(prep.test_x.iter());
+    let values = stage.holdout_values(prep);
     let rows: Vec<&[f64]> = match width {
         0 => vec![&[]; prep.test_x.len()],
         _ => values.chunks_exact(width).collect(),
@@ -171,6 +171,30 @@ mod tests {
             assert!(from_shares == model, "{}", spec.settings());
             assert!(from_shares.to_bytes() == model.to_bytes());
         }
+    }
+
+    #[test]
+    fn a_training_set_preprocesses_its_holdout_once_for_every_share() {
+        use crate::rows::Rows;
+        use std::borrow::Cow;
+
+        let prep = bundled_sample();
+        let stage = build_training_set(&prep, ModelKind::RandomForest).unwrap();
+        let fresh = stage.preprocessor.transform_rows(prep.test_x.iter());
+        assert!(!fresh.is_empty());
+        let first = stage.holdout_values(&prep);
+        assert!(
+            matches!(first, Cow::Borrowed(_)),
+            "kept from the first call"
+        );
+        assert_eq!(*first, fresh[..]);
+        assert!(matches!(stage.holdout_values(&prep), Cow::Borrowed(_)));
+        // A split with another number of holdout rows gets its own rows, not the kept ones.
+        let mut fewer = prep.clone();
+        fewer.test_x = Rows::from_rows(prep.test_x.width(), prep.test_x.iter().take(5));
+        let own = stage.holdout_values(&fewer);
+        assert!(matches!(own, Cow::Owned(_)));
+        assert_eq!(*own, fresh[..5 * prep.test_x.width()]);
     }
 
     #[test]
