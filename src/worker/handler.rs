@@ -39,8 +39,10 @@ use crate::perf::now;
 
 /// Size of the slices a `File` is read in: memory stays bounded for any file size.
 const CHUNK: f64 = (1 << 20) as f64;
-/// Progress messages at most this often (ms), so a fast loop does not flood the page.
-const PROGRESS_EVERY_MS: f64 = 80.0;
+/// Progress messages at most this often (ms). Each one costs the page a style, layout and
+/// paint on the cores the training workers need, and four a second are enough for a bar that
+/// slides from one to the next (style/train.css, `.progress-bar`'s transition as long).
+const PROGRESS_EVERY_MS: f64 = 250.0;
 
 #[derive(Default)]
 struct State {

@@ -218,7 +218,7 @@ pub fn DataIn() -> impl IntoView {
             <div class="parse-status" id="parse-status" role="status">
                 <p>{what}</p>
                 <div class="progress" aria-hidden="true">
-                    <div class="progress-bar" style:width=format!("{:.1}%", pct * 100.0)></div>
+                    <div class="progress-bar" style:transform=super::run::bar_transform(pct)></div>
                 </div>
                 <button class="button secondary" id="parse-cancel" on:click=cancel>"Cancel"</button>
             </div>
