@@ -107,20 +107,11 @@ fn pre_order(feature: &[u8], child: &[u32]) -> Vec<usize> {
     }
     order
 }
-/// A tree the readers rebuild in pre-order: nodes appended as placeholders, filled in as the
-/// walk reaches them.
+/// An imported tree as its reader rebuilds it in pre-order: nodes appended as placeholders,
+/// filled in as the walk reaches them.
 trait PreOrderTree {
     fn push_placeholder(&mut self) -> usize;
     fn set_child(&mut self, slot: usize, child: u32);
-}
-
-impl PreOrderTree for FlatTree {
-    fn push_placeholder(&mut self) -> usize {
-        FlatTree::push_placeholder(self)
-    }
-    fn set_child(&mut self, slot: usize, child: u32) {
-        self.child[slot] = child;
-    }
 }
 
 impl PreOrderTree for ImportedTree {
@@ -215,14 +206,27 @@ fn corrupt<T>(what: impl Into<String>) -> Res<T> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Res<&'a [u8]> {
         if self.data.len() - self.pos < n {
-            return Err(ModelFileError::Truncated {
-                len: self.base + self.data.len(),
-                needed: self.base + self.pos + n,
-            });
+            return Err(self.truncated(n));
         }
         let s = &self.data[self.pos..self.pos + n];
         self.pos += n;
         Ok(s)
+    }
+    /// The error of reading `n` more bytes than remain.
+    fn truncated(&self, n: usize) -> ModelFileError {
+        ModelFileError::Truncated {
+            len: self.base + self.data.len(),
+            needed: self.base + self.pos + n,
+        }
+    }
+    /// `n` items of `size` bytes, or as many whole ones as remain. A caller that checks them in
+    /// order and then, if some are missing, reports [`Reader::truncated`]`(size)` gives the
+    /// error reading them one by one would.
+    fn take_up_to(&mut self, n: usize, size: usize) -> &'a [u8] {
+        let len = n.min(self.remaining() / size) * size;
+        let s = &self.data[self.pos..self.pos + len];
+        self.pos += len;
+        s
     }
     fn remaining(&self) -> usize {
         self.data.len() - self.pos
@@ -784,107 +788,23 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
     } else {
         1
     };
+    let header = TreesHeader {
+        kind,
+        n_classes,
+        p,
+        tables,
+        scale,
+        stride,
+    };
+    let read = match width {
+        1 => read_tree::<1>,
+        2 => read_tree::<2>,
+        _ => read_tree::<4>,
+    };
     let mut trees = Vec::with_capacity(n_trees);
-    // Reused from tree to tree: decoding is the page's first work, and allocation was a fifth
-    // of it.
-    let (mut slot_of, mut stack) = (Vec::new(), Vec::new());
+    let mut scratch = Scratch::default();
     for ti in 0..n_trees {
-        let n = r.count(1, "node")?;
-        let features = r.take(n)?;
-        // Rebuild the canonical layout from the pre-order shape.
-        let mut tree = FlatTree::with_capacity(n);
-        slot_of.clear();
-        stack.clear();
-        if n == 0 {
-            return corrupt(format!("tree {ti} has no nodes"));
-        }
-        tree.push_placeholder();
-        stack.push(0usize);
-        let mut leaves = 0u32;
-        for (k, &f) in features.iter().enumerate() {
-            let Some(slot) = stack.pop() else {
-                return corrupt(format!("tree {ti} has {} nodes after its last leaf", n - k));
-            };
-            slot_of.push(slot);
-            tree.feature[slot] = f;
-            if f == LEAF {
-                tree.child[slot] = leaves;
-                leaves += 1;
-            } else {
-                if f as usize >= p {
-                    return corrupt(format!("tree {ti} splits on feature {f} of {p}"));
-                }
-                open_children(&mut tree, slot, &mut stack);
-            }
-        }
-        if !stack.is_empty() || tree.n_nodes() != n {
-            return corrupt(format!("tree {ti} is incomplete"));
-        }
-        for (k, &f) in features.iter().enumerate() {
-            if f != LEAF {
-                let idx = match width {
-                    1 => r.u8()? as usize,
-                    2 => r.u16()? as usize,
-                    _ => r.u32()? as usize,
-                };
-                let Some(&th) = tables[f as usize].get(idx) else {
-                    return corrupt(format!(
-                        "tree {ti} uses threshold {idx} of {}",
-                        tables[f as usize].len()
-                    ));
-                };
-                tree.threshold[slot_of[k]] = th;
-            }
-        }
-        for (k, &slot) in slot_of.iter().enumerate() {
-            if features[k] == LEAF {
-                tree.cover[slot] = r.u16()? as f32;
-            }
-        }
-        sum_internal_covers(&mut tree);
-        tree.leaf_values = vec![0.0; leaves as usize * stride];
-        let mut leaf = 0usize;
-        for &f in features {
-            if f != LEAF {
-                continue;
-            }
-            match kind {
-                EnsembleKind::Forest => {
-                    let m = r.u8()? as usize;
-                    if m & 0x80 != 0 && n_classes < 128 {
-                        let c = m & 0x7F;
-                        if c >= n_classes {
-                            return corrupt(format!(
-                                "tree {ti} has a leaf for class {c} of {n_classes}"
-                            ));
-                        }
-                        tree.leaf_values[leaf * stride + c] = 1.0;
-                        leaf += 1;
-                        continue;
-                    }
-                    if m > n_classes {
-                        return corrupt(format!(
-                            "tree {ti} has a leaf with {m} classes of {n_classes}"
-                        ));
-                    }
-                    for _ in 0..m {
-                        let c = r.u8()? as usize;
-                        let q = r.u8()?;
-                        if c >= n_classes {
-                            return corrupt(format!(
-                                "tree {ti} has a leaf for class {c} of {n_classes}"
-                            ));
-                        }
-                        tree.leaf_values[leaf * stride + c] = q as f32 / 255.0;
-                    }
-                }
-                EnsembleKind::Boosted => {
-                    tree.leaf_values[leaf] = dequantize_i16(r.u16()? as i16, scale);
-                }
-            }
-            leaf += 1;
-        }
-        trees.push(tree);
+        trees.push(read(r, ti, &header, &mut scratch)?);
     }
     Ok(TreeEnsemble {
         kind,
@@ -895,6 +815,162 @@ fn read_trees(r: &mut Reader, n_classes: usize, p: usize) -> Res<TreeEnsemble> {
         importance,
         packed: Default::default(),
     })
+}
+
+/// What every tree of an ensemble is read with.
+struct TreesHeader {
+    kind: EnsembleKind,
+    n_classes: usize,
+    p: usize,
+    tables: Vec<Vec<f32>>,
+    scale: f32,
+    stride: usize,
+}
+
+/// Reused from tree to tree: decoding is the page's first work, and allocation was a fifth of
+/// it.
+#[derive(Default)]
+struct Scratch {
+    /// The slots of right children still to be filled in, innermost last.
+    right: Vec<u32>,
+    /// The slot of each leaf, in leaf-number (= file) order.
+    leaf_slot: Vec<u32>,
+}
+
+/// Reads tree `ti` of an ensemble. Each check is made in the order reading the tree value by
+/// value makes it, so a corrupt file gives the error it always gave. `WIDTH` is the bytes of a
+/// threshold index (1, 2 or 4), a constant so that reading one is a load, not a branch.
+// Called once a tree rather than looping over all trees in `read_trees`: the page decodes once,
+// and V8 tiers a wasm function up from its baseline compiler (Liftoff) to TurboFan only for
+// later calls, so a loop in a function called once never leaves Liftoff.
+#[inline(never)]
+fn read_tree<const WIDTH: usize>(
+    r: &mut Reader,
+    ti: usize,
+    h: &TreesHeader,
+    scratch: &mut Scratch,
+) -> Res<FlatTree> {
+    let (p, n_classes) = (h.p, h.n_classes);
+    let n = r.count(1, "node")?;
+    let features = r.take(n)?;
+    if n == 0 {
+        return corrupt(format!("tree {ti} has no nodes"));
+    }
+    // The shape first: `open` counts the nodes the walk still expects, so the layout below can
+    // trust it.
+    let mut open = 1usize;
+    let mut splits = 0usize;
+    for (k, &f) in features.iter().enumerate() {
+        if open == 0 {
+            return corrupt(format!("tree {ti} has {} nodes after its last leaf", n - k));
+        }
+        if f == LEAF {
+            open -= 1;
+        } else {
+            if f as usize >= p {
+                return corrupt(format!("tree {ti} splits on feature {f} of {p}"));
+            }
+            open += 1;
+            splits += 1;
+        }
+    }
+    if open != 0 {
+        return corrupt(format!("tree {ti} is incomplete"));
+    }
+    let leaves = n - splits;
+    let mut tree = FlatTree {
+        feature: vec![LEAF; n],
+        threshold: vec![0.0; n],
+        child: vec![0; n],
+        cover: vec![0.0; n],
+        leaf_values: Vec::new(),
+    };
+    // Rebuild the canonical layout from the pre-order shape, thresholds on the way: a split's
+    // children take the next two slots, and its left child is the next node in the file.
+    let thresholds = r.take_up_to(splits, WIDTH);
+    let Scratch { right, leaf_slot } = scratch;
+    right.clear();
+    leaf_slot.clear();
+    let (mut slot, mut next, mut split) = (0usize, 1u32, 0usize);
+    for &f in features {
+        tree.feature[slot] = f;
+        if f == LEAF {
+            tree.child[slot] = leaf_slot.len() as u32;
+            leaf_slot.push(slot as u32);
+            // Empty only after the last node (the shape is checked).
+            slot = right.pop().unwrap_or(0) as usize;
+            continue;
+        }
+        let Some(b) = thresholds.get(split * WIDTH..(split + 1) * WIDTH) else {
+            return Err(r.truncated(WIDTH));
+        };
+        let mut le = [0u8; 4];
+        le[..WIDTH].copy_from_slice(b);
+        let idx = u32::from_le_bytes(le) as usize;
+        let table = &h.tables[f as usize];
+        let Some(&th) = table.get(idx) else {
+            return corrupt(format!("tree {ti} uses threshold {idx} of {}", table.len()));
+        };
+        tree.threshold[slot] = th;
+        tree.child[slot] = next;
+        right.push(next + 1);
+        slot = next as usize;
+        next += 2;
+        split += 1;
+    }
+    let covers = r.take_up_to(leaves, 2);
+    for (c, &s) in covers.chunks_exact(2).zip(leaf_slot.iter()) {
+        tree.cover[s as usize] = u16::from_le_bytes([c[0], c[1]]) as f32;
+    }
+    if covers.len() < 2 * leaves {
+        return Err(r.truncated(2));
+    }
+    sum_internal_covers(&mut tree);
+    match h.kind {
+        EnsembleKind::Boosted => {
+            let values = r.take_up_to(leaves, 2);
+            if values.len() < 2 * leaves {
+                return Err(r.truncated(2));
+            }
+            tree.leaf_values = values
+                .chunks_exact(2)
+                .map(|v| dequantize_i16(i16::from_le_bytes([v[0], v[1]]), h.scale))
+                .collect();
+        }
+        EnsembleKind::Forest => {
+            let stride = h.stride;
+            tree.leaf_values = vec![0.0; leaves * stride];
+            for leaf in 0..leaves {
+                let m = r.u8()? as usize;
+                if m & 0x80 != 0 && n_classes < 128 {
+                    let c = m & 0x7F;
+                    if c >= n_classes {
+                        return corrupt(format!(
+                            "tree {ti} has a leaf for class {c} of {n_classes}"
+                        ));
+                    }
+                    tree.leaf_values[leaf * stride + c] = 1.0;
+                    continue;
+                }
+                if m > n_classes {
+                    return corrupt(format!(
+                        "tree {ti} has a leaf with {m} classes of {n_classes}"
+                    ));
+                }
+                for _ in 0..m {
+                    let c = r.u8()? as usize;
+                    let q = r.u8()?;
+                    if c >= n_classes {
+                        return corrupt(format!(
+                            "tree {ti} has a leaf for class {c} of {n_classes}"
+                        ));
+                    }
+                    tree.leaf_values[leaf * stride + c] = q as f32 / 255.0;
+                }
+            }
+        }
+    }
+    Ok(tree)
 }
 
 /// Per-feature tables of the distinct thresholds of numeric nodes, sorted by bits.

@@ -45,6 +45,21 @@ fn every_model_kind_round_trips_exactly() {
     }
 }
 
+/// The shipped files, not just small synthetic models: every tree shape and threshold table the
+/// decoder rebuilds must encode back to the very bytes it came from.
+#[test]
+fn the_bundled_models_re_encode_to_their_own_bytes() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../public");
+    for file in ["model.bin", "forest.bin"] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let model = TrainedModel::from_bytes(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(
+            model.to_bytes() == bytes,
+            "{file}: re-encoding changes the bytes"
+        );
+    }
+}
+
 #[test]
 fn batch_prediction_equals_row_by_row_for_every_kind() {
     let data = common::synthetic(101, 5);
