@@ -1,7 +1,7 @@
 //! Batch prediction speed: 10,000 tracks of the bundled data through the bundled models
 //! (`public/model.bin`, `public/forest.bin`) and any other model files given as arguments (e.g.
-//! an imported LightGBM model), one thread. For each: the median of 7 decodings of the file and
-//! of 7 runs of `predict_batch` (CPU time where Linux reports it), and a check that every
+//! an imported LightGBM model), one thread. For each: the median of 7 decodings of the file, of
+//! 7 encodings of it (each checked to give the file's bytes) and of 7 runs of `predict_batch` (CPU time where Linux reports it), and a check that every
 //! probability equals the row-by-row path (`predict_raw`, walking the trees as decoded) bit for
 //! bit.
 //! Run: `cargo bench -p genre-core --bench predict [-- MODEL.bin …]` (paths from the repository's
@@ -46,9 +46,9 @@ fn main() {
         ];
     }
     println!(
-        "| model | trees | nodes | decode the file | {ROWS} rows, median of {RUNS} | per row | same as row by row |"
+        "| model | trees | nodes | decode the file | encode it | {ROWS} rows, median of {RUNS} | per row | same as row by row |"
     );
-    println!("|---|---:|---:|---:|---:|---:|:---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|:---:|");
     for path in paths {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let model = TrainedModel::from_bytes(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -82,6 +82,18 @@ fn main() {
             })
             .collect();
         decode.sort_by(f64::total_cmp);
+        // Encoding: what a worker does once per trained model before handing it to the page.
+        let mut encode: Vec<f64> = (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                let t = clock_ms(&start);
+                let again = std::hint::black_box(&model).to_bytes();
+                let ms = clock_ms(&start) - t;
+                assert!(again == bytes, "{path}: encodes to its own bytes");
+                ms
+            })
+            .collect();
+        encode.sort_by(f64::total_cmp);
         let batch = model.predict_batch(&rows);
         // A model fresh from the file walks one row through the trees as decoded, not the
         // batch's packed copy: the check compares the two walks.
@@ -96,8 +108,9 @@ fn main() {
         let name = path.strip_prefix(&format!("{root}/")).unwrap_or(&path);
         let ms = times[RUNS / 2];
         println!(
-            "| {name} | {trees} | {nodes} | {:.1} ms | {ms:.1} ms | {:.1} µs | {} |",
+            "| {name} | {trees} | {nodes} | {:.1} ms | {:.1} ms | {ms:.1} ms | {:.1} µs | {} |",
             decode[RUNS / 2],
+            encode[RUNS / 2],
             ms * 1e3 / ROWS as f64,
             if same { "yes" } else { "NO" }
         );
