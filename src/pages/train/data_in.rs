@@ -14,6 +14,7 @@ use genre_core::train::TrainOptions;
 
 use super::too_large::TooLargeOffer;
 use super::{figures, DataState, ParseFailure, Reading, SourceRef, TrainState};
+use crate::components::busy::progress_bar_transform;
 use crate::components::rich_text::rich_text;
 use crate::csv_upload::FileDrop;
 use crate::worker::calls::{CsvInput, Split, BUNDLED_NAME};
@@ -218,7 +219,7 @@ pub fn DataIn() -> impl IntoView {
             <div class="parse-status" id="parse-status" role="status">
                 <p>{what}</p>
                 <div class="progress" aria-hidden="true">
-                    <div class="progress-bar" style:transform=super::run::bar_transform(pct)></div>
+                    <div class="progress-bar" style:transform=progress_bar_transform(pct)></div>
                 </div>
                 <button class="button secondary" id="parse-cancel" on:click=cancel>"Cancel"</button>
             </div>

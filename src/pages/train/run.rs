@@ -16,6 +16,7 @@ use crate::components::start_cancel::StartCancel;
 use leptos::task::spawn_local;
 
 use super::{figures, JobStatus, JobView, ModelResult, TrainState};
+use crate::components::busy::progress_bar_transform;
 use crate::components::rich_text::rich_text;
 use crate::perf::now;
 use crate::storage::StoredCorrection;
@@ -269,22 +270,11 @@ fn JobRow(job: JobView, tick: RwSignal<f64>) -> impl IntoView {
                 aria-valuemax="100"
                 aria-valuenow=move || format!("{:.0}", fraction() * 100.0)
             >
-                <div class="progress-bar" style:transform=move || bar_transform(fraction())></div>
+                <div class="progress-bar" style:transform=move || progress_bar_transform(fraction())></div>
             </div>
             <span class="job-status">{move || rich_text(&text())}</span>
         </li>
     }
-}
-
-/// A progress bar's place for `fraction` done: the full-width bar slid left out of its track
-/// (which hides what sticks out), not its width changed. Moving it is the compositor's work
-/// alone; a width animated on every progress message laid out and painted the page at 60
-/// frames a second for the whole run, on the cores the training workers need.
-pub(super) fn bar_transform(fraction: f64) -> String {
-    format!(
-        "translateX({:.1}%)",
-        (fraction.clamp(0.0, 1.0) - 1.0) * 100.0
-    )
 }
 
 #[component]
